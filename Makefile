@@ -1,0 +1,44 @@
+# make demo: set up and run Sportello with demo data (SQLite, no other service).
+# make test: set up and run the whole test suite (lint, types, unit, API, browser).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STATIC := src/sportello/web/static/console.html
+
+.PHONY: demo test setup system-deps frontend lint check clean bench
+
+demo: setup
+	$(BIN)/sportello demo
+
+setup: $(BIN)/sportello frontend
+
+$(BIN)/sportello: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $(BIN)/sportello
+
+frontend/node_modules: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch frontend/node_modules
+
+frontend: frontend/node_modules
+	cd frontend && npm run build
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+lint: $(BIN)/sportello
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	cd frontend && npm run typecheck
+
+test: system-deps setup lint
+	$(BIN)/pytest -q -p no:cacheprovider
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) frontend/node_modules src/sportello/web/static

@@ -1,0 +1,2 @@
+const script = document.currentScript;
+console.debug("sportello widget placeholder", script?.getAttribute("src"));

@@ -1,0 +1,275 @@
+"""Agent actions: sign in/out, status (READY/PAUSED), console sessions and their media switches."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sportello.actions.context import Ctx
+from sportello.domain.model import AgentStatus, Role
+from sportello.domain.principals import AgentPrincipal
+from sportello.errors import (
+    AccountLockedError,
+    InvalidCredentialsError,
+    NotAuthenticatedError,
+    NotFoundError,
+    ValidationFailedError,
+)
+from sportello.realtime.events import EventWriter
+from sportello.routing.engine import reroute
+from sportello.security.passwords import verify_password
+from sportello.security.tokens import hash_token, new_session_token
+from sportello.storage.tables import agents, auth_sessions, console_sessions, contacts
+
+HOLDING = ("assigned", "transferring")
+
+
+def principal_from_row(row: Any) -> AgentPrincipal:
+    return AgentPrincipal(
+        id=row.id, login=row.login, display_name=row.display_name, role=Role(row.role)
+    )
+
+
+async def do_login(ctx: Ctx, login: str, password: str) -> tuple[str, AgentPrincipal]:
+    """Check the password; lock the account for a while after too many failures."""
+    now = ctx.clock.now()
+    settings = ctx.settings
+    async with ctx.db.write() as conn:
+        row = (await conn.execute(select(agents).where(agents.c.login == login))).first()
+        if row is None:
+            raise InvalidCredentialsError("wrong login or password")
+        if row.locked_until is not None and row.locked_until > now:
+            raise AccountLockedError(
+                "too many failed sign-ins; try again later",
+                retry_after=int(row.locked_until - now) + 1,
+            )
+        if not verify_password(row.password_hash, password):
+            failures = row.failed_logins + 1
+            locked = failures >= settings.login_max_failures
+            await conn.execute(
+                update(agents)
+                .where(agents.c.id == row.id)
+                .values(
+                    failed_logins=0 if locked else failures,
+                    locked_until=now + settings.login_lockout_seconds if locked else None,
+                )
+            )
+            if locked:
+                error: Exception = AccountLockedError(
+                    "too many failed sign-ins; the account is locked for a while",
+                    retry_after=settings.login_lockout_seconds,
+                )
+            else:
+                error = InvalidCredentialsError("wrong login or password")
+        else:
+            token = new_session_token()
+            await conn.execute(
+                update(agents)
+                .where(agents.c.id == row.id)
+                .values(failed_logins=0, locked_until=None)
+            )
+            await conn.execute(
+                auth_sessions.insert().values(
+                    token_hash=hash_token(token),
+                    agent_id=row.id,
+                    created_at=now,
+                    expires_at=now + settings.session_days * 86400,
+                )
+            )
+            return token, principal_from_row(row)
+    # Raised after commit so the failure counter is stored.
+    raise error
+
+
+async def do_logout(ctx: Ctx, token: str) -> None:
+    async with ctx.db.write() as conn:
+        await conn.execute(
+            delete(auth_sessions).where(auth_sessions.c.token_hash == hash_token(token))
+        )
+
+
+async def authenticate(conn: AsyncConnection, token: str | None, now: float) -> AgentPrincipal:
+    if not token:
+        raise NotAuthenticatedError("sign in first")
+    row = (
+        await conn.execute(
+            select(agents)
+            .join(auth_sessions, auth_sessions.c.agent_id == agents.c.id)
+            .where(
+                auth_sessions.c.token_hash == hash_token(token), auth_sessions.c.expires_at > now
+            )
+        )
+    ).first()
+    if row is None:
+        raise NotAuthenticatedError("your session has expired; sign in again")
+    return principal_from_row(row)
+
+
+async def do_set_status(ctx: Ctx, agent: AgentPrincipal, status: AgentStatus) -> dict[str, Any]:
+    """READY or PAUSED, for all of the agent's consoles at once."""
+    if status is AgentStatus.DISCONNECTED:
+        raise ValidationFailedError(
+            "DISCONNECTED is not chosen; it follows from closing the console"
+        )
+    now = ctx.clock.now()
+    async with ctx.transaction() as (conn, writer):
+        await conn.execute(
+            update(agents).where(agents.c.id == agent.id).values(status=status.value)
+        )
+        await writer.append("agent.status_changed", {"status": status.value}, agent_id=agent.id)
+        await reroute(conn, writer, now, ctx.settings.idle_seconds)
+    return {"status": status.value}
+
+
+def _session_view(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "chat": bool(row.chat_on),
+        "voice": bool(row.voice_on),
+        "video": bool(row.video_on),
+    }
+
+
+async def do_open_console_session(ctx: Ctx, agent: AgentPrincipal) -> dict[str, Any]:
+    """A console (browser tab) registers; it goes live when its WebSocket connects."""
+    session_id = secrets.token_hex(12)
+    async with ctx.db.write() as conn:
+        await conn.execute(
+            console_sessions.insert().values(
+                id=session_id, agent_id=agent.id, created_at=ctx.clock.now()
+            )
+        )
+        row = (
+            await conn.execute(select(console_sessions).where(console_sessions.c.id == session_id))
+        ).one()
+    return _session_view(row)
+
+
+async def _own_session(conn: AsyncConnection, agent: AgentPrincipal, session_id: str) -> Any:
+    row = (
+        await conn.execute(
+            select(console_sessions).where(
+                console_sessions.c.id == session_id, console_sessions.c.agent_id == agent.id
+            )
+        )
+    ).first()
+    if row is None:
+        raise NotFoundError("unknown console session", session_id=session_id)
+    return row
+
+
+async def do_set_media(
+    ctx: Ctx, agent: AgentPrincipal, session_id: str, switches: dict[str, bool]
+) -> dict[str, Any]:
+    """Switch chat/voice/video on or off for one console session only."""
+    values = {f"{k}_on": v for k, v in switches.items() if k in ("chat", "voice", "video")}
+    now = ctx.clock.now()
+    async with ctx.transaction() as (conn, writer):
+        await _own_session(conn, agent, session_id)
+        if values:
+            await conn.execute(
+                update(console_sessions).where(console_sessions.c.id == session_id).values(values)
+            )
+        row = await _own_session(conn, agent, session_id)
+        view = _session_view(row)
+        await writer.append("agent.session_changed", {"session": view}, agent_id=agent.id)
+        await reroute(conn, writer, now, ctx.settings.idle_seconds)
+        return view
+
+
+async def do_connect_session(ctx: Ctx, agent: AgentPrincipal, session_id: str) -> dict[str, Any]:
+    """A console WebSocket opened: the session is live on this node."""
+    now = ctx.clock.now()
+    async with ctx.transaction() as (conn, writer):
+        row = await _own_session(conn, agent, session_id)
+        await conn.execute(
+            update(console_sessions)
+            .where(console_sessions.c.id == session_id)
+            .values(
+                connections=console_sessions.c.connections + 1,
+                node_id=ctx.node_id,
+                heartbeat_at=now,
+            )
+        )
+        await _mark_back(conn, writer, agent.id)
+        await reroute(conn, writer, now, ctx.settings.idle_seconds)
+        return _session_view(row)
+
+
+async def do_disconnect_session(ctx: Ctx, agent: AgentPrincipal, session_id: str) -> None:
+    """A console WebSocket closed; if it was the agent's last, their visitors are told."""
+    now = ctx.clock.now()
+    async with ctx.transaction() as (conn, writer):
+        await conn.execute(
+            update(console_sessions)
+            .where(console_sessions.c.id == session_id, console_sessions.c.connections > 0)
+            .values(connections=console_sessions.c.connections - 1)
+        )
+        live = await conn.scalar(
+            select(console_sessions.c.id)
+            .where(console_sessions.c.agent_id == agent.id, console_sessions.c.connections > 0)
+            .limit(1)
+        )
+        if live is None:
+            await _mark_away(conn, writer, agent.id, now)
+        await reroute(conn, writer, now, ctx.settings.idle_seconds)
+
+
+async def _holding_contacts(conn: AsyncConnection, agent_id: int) -> list[int]:
+    rows = await conn.execute(
+        select(contacts.c.id).where(contacts.c.agent_id == agent_id, contacts.c.state.in_(HOLDING))
+    )
+    return [int(r.id) for r in rows]
+
+
+async def _mark_away(conn: AsyncConnection, writer: EventWriter, agent_id: int, now: float) -> None:
+    result = await conn.execute(
+        update(agents)
+        .where(agents.c.id == agent_id, agents.c.away_since.is_(None))
+        .values(away_since=now)
+    )
+    if result.rowcount != 1:
+        return
+    for contact_id in await _holding_contacts(conn, agent_id):
+        await writer.append(
+            "contact.agent_away", {}, contact_id=contact_id, agent_id=agent_id, for_visitor=True
+        )
+
+
+async def _mark_back(conn: AsyncConnection, writer: EventWriter, agent_id: int) -> None:
+    result = await conn.execute(
+        update(agents)
+        .where(agents.c.id == agent_id, agents.c.away_since.is_not(None))
+        .values(away_since=None)
+    )
+    if result.rowcount != 1:
+        return
+    for contact_id in await _holding_contacts(conn, agent_id):
+        await writer.append(
+            "contact.agent_back", {}, contact_id=contact_id, agent_id=agent_id, for_visitor=True
+        )
+
+
+async def do_refresh_node_sessions(ctx: Ctx) -> None:
+    """Keep this node's live sessions fresh so other nodes count them as live."""
+    async with ctx.db.write() as conn:
+        await conn.execute(
+            update(console_sessions)
+            .where(console_sessions.c.node_id == ctx.node_id, console_sessions.c.connections > 0)
+            .values(heartbeat_at=ctx.clock.now())
+        )
+
+
+async def do_reset_sessions(ctx: Ctx) -> None:
+    """Single-process start: no session can be live yet, whatever the last run left."""
+    async with ctx.transaction() as (conn, writer):
+        rows = await conn.execute(
+            select(console_sessions.c.agent_id).where(console_sessions.c.connections > 0).distinct()
+        )
+        agent_ids = [int(r.agent_id) for r in rows]
+        await conn.execute(update(console_sessions).values(connections=0))
+        for agent_id in agent_ids:
+            await _mark_away(conn, writer, agent_id, ctx.clock.now())

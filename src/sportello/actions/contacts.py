@@ -1,0 +1,361 @@
+"""Contact lifecycle actions: create, accept, leave, close, dissuade, colour tag."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sportello.actions.context import Ctx
+from sportello.actions.messages import insert_message
+from sportello.domain.model import ContactState, Medium, Outcome, Sender
+from sportello.domain.principals import AgentPrincipal, VisitorPrincipal
+from sportello.domain.rules import close_outcome, leave_outcome
+from sportello.errors import (
+    AlreadyTakenError,
+    ContactClosedError,
+    ContactNotPendingError,
+    ForbiddenError,
+    NotEligibleError,
+    NotFoundError,
+    NothingWaitingError,
+    ServiceUnavailableError,
+    ValidationFailedError,
+)
+from sportello.queries.contacts import (
+    agent_card,
+    check_access,
+    contact_for_agent,
+    contact_for_visitor,
+    fetch_contact_row,
+)
+from sportello.realtime.events import EventWriter
+from sportello.routing.engine import reroute
+from sportello.storage.tables import contacts, page_visits, services
+
+HOLDING = (ContactState.ASSIGNED.value, ContactState.TRANSFERRING.value)
+
+
+@dataclass(frozen=True)
+class VisitorRequest:
+    service_id: int
+    visitor_id: str
+    visitor_name: str
+    first_message: str | None = None
+    first_message_client_id: str | None = None
+    email: str = ""
+    country: str = ""
+    language: str = ""
+    site: str = ""
+    page_url: str = ""
+    page_title: str = ""
+    referrer: str = ""
+    user_agent: str = ""
+    medium: Medium = Medium.CHAT
+
+
+def dequeued(contact_id: int, reason: str) -> dict[str, Any]:
+    return {"contact_id": contact_id, "reason": reason}
+
+
+async def do_create_contact(ctx: Ctx, request: VisitorRequest) -> dict[str, Any]:
+    """A visitor asks for help: pending if someone can take it, rejected otherwise."""
+    now = ctx.clock.now()
+    if (
+        request.first_message is not None
+        and len(request.first_message) > ctx.settings.max_message_chars
+    ):
+        raise ValidationFailedError("first message is too long")
+    async with ctx.transaction() as (conn, writer):
+        service = (
+            await conn.execute(select(services).where(services.c.id == request.service_id))
+        ).first()
+        if service is None or not service.enabled:
+            raise NotFoundError(f"service {request.service_id} does not exist")
+        if request.medium.value not in service.media:
+            raise ServiceUnavailableError(f"{request.medium.value} is not offered by this service")
+        returning = (
+            await conn.scalar(
+                select(contacts.c.id).where(contacts.c.visitor_id == request.visitor_id).limit(1)
+            )
+        ) is not None
+        result = await conn.execute(
+            insert(contacts)
+            .values(
+                service_id=service.id,
+                state=ContactState.PENDING.value,
+                medium=request.medium.value,
+                priority=service.priority,
+                visitor_id=request.visitor_id,
+                visitor_name=request.visitor_name,
+                visitor_email=request.email,
+                visitor_country=request.country.upper()[:2],
+                visitor_language=request.language,
+                returning_visitor=returning,
+                site=request.site,
+                page_url=request.page_url,
+                page_title=request.page_title,
+                referrer=request.referrer,
+                user_agent=request.user_agent,
+                offered_to=[],
+                created_at=now,
+                dissuade_at=now + service.dissuasion_seconds,
+            )
+            .returning(contacts.c.id)
+        )
+        contact_id = int(result.scalar_one())
+        if request.page_url:
+            await conn.execute(
+                insert(page_visits).values(
+                    contact_id=contact_id,
+                    url=request.page_url,
+                    title=request.page_title,
+                    visited_at=now,
+                )
+            )
+        await writer.append(
+            "contact.created",
+            {"state": "pending", "dissuade_at": now + service.dissuasion_seconds},
+            contact_id=contact_id,
+            for_visitor=True,
+        )
+        if request.first_message:
+            row = await fetch_contact_row(conn, contact_id)
+            await insert_message(
+                conn,
+                writer,
+                row,
+                Sender.VISITOR,
+                None,
+                request.first_message,
+                request.first_message_client_id,
+                now,
+            )
+        plan = await reroute(conn, writer, now, ctx.settings.idle_seconds)
+        if not plan.get(contact_id) or not plan[contact_id].agent_ids:
+            await _finish_waiting(
+                conn, writer, contact_id, ContactState.REJECTED, Outcome.REJECTED, now, "system"
+            )
+        row = await fetch_contact_row(conn, contact_id)
+        return await contact_for_visitor(conn, row)
+
+
+async def _finish_waiting(
+    conn: AsyncConnection,
+    writer: EventWriter,
+    contact_id: int,
+    state: ContactState,
+    outcome: Outcome,
+    now: float,
+    closed_by: str,
+) -> bool:
+    """Guarded pending → failed exit. Returns False when another transition won."""
+    result = await conn.execute(
+        update(contacts)
+        .where(contacts.c.id == contact_id, contacts.c.state == ContactState.PENDING.value)
+        .values(state=state.value, outcome=outcome.value, closed_at=now, closed_by=closed_by)
+    )
+    if result.rowcount != 1:
+        return False
+    service_message = await conn.scalar(
+        select(services.c.dissuasion_message)
+        .join(contacts, contacts.c.service_id == services.c.id)
+        .where(contacts.c.id == contact_id)
+    )
+    await writer.append(
+        f"contact.{state.value}",
+        {"state": state.value, "outcome": outcome.value, "message": service_message or ""},
+        contact_id=contact_id,
+        for_visitor=True,
+    )
+    await writer.append(
+        "contact.dequeued", dequeued(contact_id, state.value), contact_id=contact_id, for_queue=True
+    )
+    return True
+
+
+async def do_accept_contact(
+    ctx: Ctx, agent: AgentPrincipal, contact_id: int | None
+) -> dict[str, Any]:
+    """Take a waiting contact (or, with no id, the one that waited longest). First wins."""
+    now = ctx.clock.now()
+    async with ctx.transaction() as (conn, writer):
+        if contact_id is None:
+            contact_id = await _oldest_offered(conn, agent.id)
+        row = await fetch_contact_row(conn, contact_id, lock=True)
+        if row.state != ContactState.PENDING.value:
+            if row.state in HOLDING:
+                raise AlreadyTakenError(
+                    "another agent has already taken this contact", contact_id=contact_id
+                )
+            raise ContactNotPendingError(
+                f"the contact is no longer waiting ({row.state})",
+                contact_id=contact_id,
+                state=row.state,
+            )
+        if agent.id not in (row.offered_to or []):
+            raise NotEligibleError("this contact is not offered to you", contact_id=contact_id)
+        result = await conn.execute(
+            update(contacts)
+            .where(contacts.c.id == contact_id, contacts.c.state == ContactState.PENDING.value)
+            .values(
+                state=ContactState.ASSIGNED.value,
+                agent_id=agent.id,
+                assigned_at=now,
+                offered_to=[],
+                starred=False,
+            )
+        )
+        if result.rowcount != 1:
+            raise AlreadyTakenError("another agent has already taken this contact")
+        await writer.append(
+            "contact.dequeued",
+            dequeued(contact_id, "assigned"),
+            contact_id=contact_id,
+            for_queue=True,
+        )
+        await writer.append(
+            "contact.joined",
+            {"agent": await agent_card(conn, agent.id)},
+            contact_id=contact_id,
+            for_visitor=True,
+        )
+        row = await fetch_contact_row(conn, contact_id)
+        detail = await contact_for_agent(conn, row)
+        await writer.append(
+            "contact.assigned", {"contact": detail}, contact_id=contact_id, agent_id=agent.id
+        )
+        await reroute(conn, writer, now, ctx.settings.idle_seconds)
+        return detail
+
+
+async def _oldest_offered(conn: AsyncConnection, agent_id: int) -> int:
+    rows = await conn.execute(
+        select(contacts.c.id, contacts.c.offered_to)
+        .where(contacts.c.state == ContactState.PENDING.value)
+        .order_by(contacts.c.priority, contacts.c.created_at, contacts.c.id)
+    )
+    for row in rows:
+        if agent_id in (row.offered_to or []):
+            return int(row.id)
+    raise NothingWaitingError("no contact is waiting for you")
+
+
+async def do_leave_contact(ctx: Ctx, visitor: VisitorPrincipal) -> dict[str, Any]:
+    """The visitor leaves: cancelled/abandoned while waiting, closed once assigned."""
+    now = ctx.clock.now()
+    async with ctx.transaction() as (conn, writer):
+        row = await fetch_contact_row(conn, visitor.contact_id, lock=True)
+        check_access(visitor, row)
+        if row.state == ContactState.PENDING.value:
+            outcome = leave_outcome(now - row.created_at)
+            state = ContactState(outcome.value)
+            await _finish_waiting(conn, writer, row.id, state, outcome, now, "visitor")
+            await reroute(conn, writer, now, ctx.settings.idle_seconds)
+        elif row.state in HOLDING:
+            await _close(conn, writer, row, now, "visitor")
+            await reroute(conn, writer, now, ctx.settings.idle_seconds)
+        else:
+            raise ContactClosedError("the contact has already ended", state=row.state)
+        return await contact_for_visitor(conn, await fetch_contact_row(conn, row.id))
+
+
+async def do_close_contact(ctx: Ctx, agent: AgentPrincipal, contact_id: int) -> dict[str, Any]:
+    now = ctx.clock.now()
+    async with ctx.transaction() as (conn, writer):
+        row = await fetch_contact_row(conn, contact_id, lock=True)
+        if row.agent_id != agent.id:
+            raise ForbiddenError("you are not assigned to this contact", contact_id=contact_id)
+        if row.state not in HOLDING:
+            raise ContactClosedError("the contact has already ended", state=row.state)
+        await _close(conn, writer, row, now, "agent")
+        await reroute(conn, writer, now, ctx.settings.idle_seconds)
+        return await contact_for_agent(conn, await fetch_contact_row(conn, contact_id))
+
+
+async def _close(
+    conn: AsyncConnection, writer: EventWriter, row: Any, now: float, closed_by: str
+) -> None:
+    outcome = close_outcome(row.visitor_messages, row.agent_messages, bool(row.used_voice_video))
+    result = await conn.execute(
+        update(contacts)
+        .where(contacts.c.id == row.id, contacts.c.state.in_(HOLDING))
+        .values(
+            state=ContactState.CLOSED.value,
+            outcome=outcome.value,
+            closed_at=now,
+            closed_by=closed_by,
+        )
+    )
+    if result.rowcount != 1:
+        raise ContactClosedError("the contact has already ended")
+    await writer.append(
+        "contact.closed",
+        {"state": "closed", "outcome": outcome.value, "closed_by": closed_by},
+        contact_id=row.id,
+        agent_id=row.agent_id,
+        for_visitor=True,
+    )
+
+
+async def do_dissuade_due(ctx: Ctx) -> list[int]:
+    """Fire every due dissuasion timer. Each fires once: the update is guarded on state."""
+    now = ctx.clock.now()
+    fired: list[int] = []
+    async with ctx.transaction() as (conn, writer):
+        due = await conn.execute(
+            select(contacts.c.id).where(
+                contacts.c.state == ContactState.PENDING.value, contacts.c.dissuade_at <= now
+            )
+        )
+        for (contact_id,) in due.all():
+            if await _finish_waiting(
+                conn,
+                writer,
+                contact_id,
+                ContactState.DISSUADED,
+                Outcome.DISSUADED,
+                now,
+                "system",
+            ):
+                fired.append(contact_id)
+        if fired:
+            await reroute(conn, writer, now, ctx.settings.idle_seconds)
+    return fired
+
+
+async def do_set_colour(
+    ctx: Ctx, agent: AgentPrincipal, contact_id: int, colour: str
+) -> dict[str, Any]:
+    async with ctx.transaction() as (conn, writer):
+        row = await fetch_contact_row(conn, contact_id, lock=True)
+        if row.agent_id != agent.id:
+            raise ForbiddenError("you are not assigned to this contact", contact_id=contact_id)
+        await conn.execute(update(contacts).where(contacts.c.id == row.id).values(colour=colour))
+        await writer.append(
+            "contact.colour_changed", {"colour": colour}, contact_id=row.id, agent_id=agent.id
+        )
+        return {"contact_id": row.id, "colour": colour}
+
+
+async def do_record_page(
+    ctx: Ctx, visitor: VisitorPrincipal, url: str, title: str
+) -> dict[str, Any]:
+    """The visitor is on a new page of the site; the holding agent sees it live."""
+    now = ctx.clock.now()
+    async with ctx.transaction() as (conn, writer):
+        row = await fetch_contact_row(conn, visitor.contact_id, lock=True)
+        check_access(visitor, row)
+        if row.state not in (ContactState.PENDING.value, *HOLDING):
+            raise ContactClosedError("the contact has already ended", state=row.state)
+        await conn.execute(
+            insert(page_visits).values(contact_id=row.id, url=url, title=title, visited_at=now)
+        )
+        await conn.execute(
+            update(contacts).where(contacts.c.id == row.id).values(page_url=url, page_title=title)
+        )
+        page = {"url": url, "title": title, "at": now}
+        await writer.append("visitor.page_changed", page, contact_id=row.id, agent_id=row.agent_id)
+        return page

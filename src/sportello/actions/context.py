@@ -1,0 +1,34 @@
+"""What every action needs: settings, database, bus, clock; and the transaction helper."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sportello.clock import Clock, SystemClock
+from sportello.config import Settings
+from sportello.realtime.bus import Bus, LocalBus
+from sportello.realtime.events import EventWriter
+from sportello.storage.database import Database
+
+
+@dataclass
+class Ctx:
+    settings: Settings
+    db: Database
+    bus: Bus = field(default_factory=LocalBus)
+    clock: Clock = field(default_factory=SystemClock)
+    node_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[tuple[AsyncConnection, EventWriter]]:
+        """A write transaction with an event writer; wakes listeners only after commit."""
+        async with self.db.write() as conn:
+            writer = EventWriter(conn, self.clock.now())
+            yield conn, writer
+        if writer.appended:
+            self.bus.stream_moved(max(writer.appended))

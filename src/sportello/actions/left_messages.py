@@ -1,0 +1,29 @@
+"""'Leave a message': what a visitor writes when nobody can take the contact."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert
+
+from sportello.actions.context import Ctx
+from sportello.storage.tables import visitor_messages_left
+
+
+async def do_leave_message(
+    ctx: Ctx, *, service_id: int | None, name: str, email: str, text: str, site: str
+) -> int:
+    async with ctx.transaction() as (conn, writer):
+        result = await conn.execute(
+            insert(visitor_messages_left)
+            .values(
+                service_id=service_id,
+                name=name,
+                email=email,
+                text=text,
+                site=site,
+                created_at=ctx.clock.now(),
+            )
+            .returning(visitor_messages_left.c.id)
+        )
+        message_id = int(result.scalar_one())
+        await writer.append("left_message.created", {"id": message_id, "service_id": service_id})
+        return message_id

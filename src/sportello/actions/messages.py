@@ -1,0 +1,163 @@
+"""Chat messages: idempotent send, delivery/read receipts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sportello.actions.context import Ctx
+from sportello.domain.model import ContactState, Sender
+from sportello.domain.principals import AgentPrincipal, Principal, VisitorPrincipal
+from sportello.errors import (
+    ContactClosedError,
+    ForbiddenError,
+    TextTooLongError,
+    ValidationFailedError,
+)
+from sportello.queries.contacts import check_access, fetch_contact_row, message_view
+from sportello.realtime.events import EventWriter
+from sportello.storage.tables import contacts, messages
+
+VISITOR_MAY_WRITE = (
+    ContactState.PENDING.value,
+    ContactState.ASSIGNED.value,
+    ContactState.TRANSFERRING.value,
+)
+AGENT_MAY_WRITE = (ContactState.ASSIGNED.value, ContactState.TRANSFERRING.value)
+
+
+def sender_of(principal: Principal) -> Sender:
+    return Sender.VISITOR if isinstance(principal, VisitorPrincipal) else Sender.AGENT
+
+
+def validate_text(text: str, limit: int) -> str:
+    if not text.strip():
+        raise ValidationFailedError("a message needs some text")
+    if len(text) > limit:
+        raise TextTooLongError(f"a message is at most {limit} characters", limit=limit)
+    return text
+
+
+async def insert_message(
+    conn: AsyncConnection,
+    writer: EventWriter,
+    contact: Any,
+    sender: Sender,
+    agent_id: int | None,
+    text: str,
+    client_msg_id: str | None,
+    now: float,
+) -> dict[str, Any]:
+    result = await conn.execute(
+        insert(messages)
+        .values(
+            contact_id=contact.id,
+            sender=sender.value,
+            agent_id=agent_id,
+            client_msg_id=client_msg_id,
+            text=text,
+            created_at=now,
+        )
+        .returning(*messages.c)
+    )
+    message = message_view(result.one())
+    counter = contacts.c.visitor_messages if sender is Sender.VISITOR else contacts.c.agent_messages
+    await conn.execute(
+        update(contacts)
+        .where(contacts.c.id == contact.id)
+        .values({counter: counter + 1, contacts.c.last_message_at: now})
+    )
+    await writer.append(
+        "message.created",
+        {"message": message},
+        contact_id=contact.id,
+        agent_id=contact.agent_id,
+        for_visitor=True,
+    )
+    return message
+
+
+async def do_send_message(
+    ctx: Ctx, principal: Principal, contact_id: int, text: str, client_msg_id: str | None
+) -> tuple[dict[str, Any], bool]:
+    """Send a chat message. A retry with the same client id returns the original (created=False)."""
+    validate_text(text, ctx.settings.max_message_chars)
+    sender = sender_of(principal)
+    async with ctx.transaction() as (conn, writer):
+        contact = await fetch_contact_row(conn, contact_id, lock=True)
+        check_access(principal, contact)
+        if client_msg_id is not None:
+            existing = (
+                await conn.execute(
+                    select(messages).where(
+                        messages.c.contact_id == contact_id,
+                        messages.c.sender == sender.value,
+                        messages.c.client_msg_id == client_msg_id,
+                    )
+                )
+            ).first()
+            if existing is not None:
+                return message_view(existing), False
+        if isinstance(principal, AgentPrincipal):
+            if contact.agent_id != principal.id:
+                raise ForbiddenError("you are not assigned to this contact")
+            allowed: tuple[str, ...] = AGENT_MAY_WRITE
+        else:
+            allowed = VISITOR_MAY_WRITE
+        if contact.state not in allowed:
+            raise ContactClosedError(
+                f"the contact does not accept messages ({contact.state})", state=contact.state
+            )
+        agent_id = principal.id if isinstance(principal, AgentPrincipal) else None
+        message = await insert_message(
+            conn, writer, contact, sender, agent_id, text, client_msg_id, ctx.clock.now()
+        )
+        return message, True
+
+
+async def do_mark_messages(
+    ctx: Ctx, principal: Principal, contact_id: int, up_to: int, state: str
+) -> int:
+    """Mark the other side's messages up to ``up_to`` delivered or read; returns rows changed."""
+    if state not in ("delivered", "read"):
+        raise ValidationFailedError("state must be 'delivered' or 'read'")
+    reader = sender_of(principal)
+    other = Sender.AGENT if reader is Sender.VISITOR else Sender.VISITOR
+    now = ctx.clock.now()
+    async with ctx.transaction() as (conn, writer):
+        contact = await fetch_contact_row(conn, contact_id)
+        check_access(principal, contact)
+        column = messages.c.read_at if state == "read" else messages.c.delivered_at
+        result = await conn.execute(
+            update(messages)
+            .where(
+                messages.c.contact_id == contact_id,
+                messages.c.sender == other.value,
+                messages.c.id <= up_to,
+                column.is_(None),
+            )
+            .values({column: now})
+        )
+        if state == "read":
+            await conn.execute(
+                update(messages)
+                .where(
+                    messages.c.contact_id == contact_id,
+                    messages.c.sender == other.value,
+                    messages.c.id <= up_to,
+                    messages.c.delivered_at.is_(None),
+                )
+                .values(delivered_at=now)
+            )
+        changed = int(result.rowcount or 0)
+        if changed:
+            await writer.append(
+                "message.status",
+                {"by": reader.value, "state": state, "up_to": up_to, "at": now},
+                contact_id=contact_id,
+                agent_id=contact.agent_id,
+                for_visitor=True,
+            )
+        return changed

@@ -1,0 +1,134 @@
+"""Builds the application: settings, database, bus, hub, scheduler, routes, static assets."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from sportello import __version__
+from sportello.actions.agents import do_reset_sessions
+from sportello.actions.context import Ctx
+from sportello.clock import Clock, SystemClock
+from sportello.config import Settings
+from sportello.errors import SportelloError
+from sportello.realtime.bus import Bus, LocalBus, RedisBus
+from sportello.realtime.hub import StreamHub
+from sportello.scheduler import Scheduler
+from sportello.storage.database import Database
+from sportello.web import (
+    routes_admin,
+    routes_auth,
+    routes_console,
+    routes_contacts,
+    routes_visitor,
+    ws,
+)
+from sportello.web.cors import VisitorCorsMiddleware
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "web" / "static"
+
+
+def build_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    run_scheduler: bool = True,
+    create_tables: bool = False,
+) -> FastAPI:
+    """The ASGI app. ``create_tables`` is for tests; servers run migrations first."""
+    db = Database(settings.database_url)
+    bus: Bus = RedisBus(settings.redis_url) if settings.redis_url else LocalBus()
+    ctx = Ctx(settings=settings, db=db, bus=bus, clock=clock or SystemClock())
+    hub = StreamHub(db, bus)
+    scheduler = Scheduler(ctx)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if create_tables:
+            await db.create_all()
+        await bus.start()
+        if not settings.redis_url:
+            await do_reset_sessions(ctx)
+        await hub.start()
+        if run_scheduler:
+            scheduler.start()
+        try:
+            yield
+        finally:
+            await scheduler.stop()
+            await hub.stop()
+            await bus.stop()
+            await db.dispose()
+
+    app = FastAPI(
+        title="Sportello",
+        version=__version__,
+        description="Multimedia contact center API. WebSocket frames: docs/protocol.md.",
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    app.state.hub = hub
+    app.state.scheduler = scheduler
+    app.add_middleware(VisitorCorsMiddleware)
+
+    @app.exception_handler(SportelloError)
+    async def _sportello_error(_request: Request, exc: SportelloError) -> JSONResponse:
+        headers = {}
+        if "retry_after" in exc.details:
+            headers["Retry-After"] = str(exc.details["retry_after"])
+        return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"field": ".".join(str(p) for p in e["loc"][1:]), "message": e["msg"]}
+            for e in exc.errors()
+        ]
+        return JSONResponse(
+            {
+                "code": "invalid_input",
+                "message": "the request is not valid: "
+                + "; ".join(f"{p['field'] or 'body'}: {p['message']}" for p in problems),
+                "details": {"problems": problems},
+            },
+            status_code=422,
+        )
+
+    for module in (routes_auth, routes_console, routes_contacts, routes_visitor, routes_admin, ws):
+        app.include_router(module.router)
+
+    @app.get("/healthz", tags=["ops"])
+    async def healthz() -> dict[str, object]:
+        return {"ok": True, "version": __version__, "position": hub.position}
+
+    _mount_static(app)
+    return app
+
+
+def _mount_static(app: FastAPI) -> None:
+    """The built console and widget (frontend/ → web/static)."""
+    if not STATIC_DIR.exists():
+        log.warning("front end not built: %s is missing (run `make frontend`)", STATIC_DIR)
+        return
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> Response:
+        return RedirectResponse("/console")
+
+    @app.get("/console", include_in_schema=False)
+    async def console() -> Response:
+        return FileResponse(STATIC_DIR / "console.html")
+
+    @app.get("/widget.js", include_in_schema=False)
+    async def widget() -> Response:
+        return FileResponse(STATIC_DIR / "widget.js", media_type="text/javascript")

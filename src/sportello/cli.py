@@ -1,0 +1,204 @@
+"""The ``sportello`` command: serve, migrate, demo, and admin commands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sportello.actions.admin import do_create_agent, do_create_service
+from sportello.actions.context import Ctx
+from sportello.config import ConfigError, Settings, load_settings
+from sportello.domain.model import Role
+from sportello.errors import SportelloError
+from sportello.storage.database import Database
+from sportello.storage.migrate import upgrade
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    for name in ("host", "port", "database_url"):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value
+    return load_settings(**overrides)
+
+
+def _with_ctx(settings: Settings, work: Callable[[Ctx], Awaitable[Any]]) -> Any:
+    async def main() -> Any:
+        db = Database(settings.database_url)
+        try:
+            return await work(Ctx(settings=settings, db=db))
+        finally:
+            await db.dispose()
+
+    return asyncio.run(main())
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    upgrade(settings.database_url)
+    print(f"database is up to date: {settings.database_url}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sportello.app import build_app
+
+    settings = _settings(args)
+    upgrade(settings.database_url)
+    if args.demo:
+        from sportello.demo_site import demo_site_origin, start_demo_site
+
+        _seed(settings, demo_site_origin(settings, args.demo_site_port))
+        start_demo_site(settings, args.demo_site_port)
+    app = build_app(settings)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        ws="websockets-sansio",
+        ws_per_message_deflate=False,
+        log_level=settings.log_level,
+        loop="uvloop",
+        http="httptools",
+    )
+    return 0
+
+
+def _seed(settings: Settings, site: str) -> None:
+    from sportello.demo import DEMO_AGENTS, seed_demo
+
+    created = _with_ctx(settings, lambda ctx: seed_demo(ctx, site))
+    base = settings.public_url or f"http://{settings.host}:{settings.port}"
+    print("\n  Sportello demo" + (" (data created)" if created else ""))
+    print(f"  Agent console : {base}/console")
+    print(f"  Demo shop site: {site}/  (the visitor side, with the widget)")
+    print(f"  API docs      : {base}/docs")
+    print("  Logins (login / password / role):")
+    for agent in DEMO_AGENTS:
+        print(f"    {agent.login:<8} / {agent.password:<15} / {agent.role.value}")
+    print()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    args.demo = True
+    return cmd_serve(args)
+
+
+def cmd_create_agent(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    upgrade(settings.database_url)
+    password = args.password or getpass.getpass("password: ")
+    agent = _with_ctx(
+        settings,
+        lambda ctx: do_create_agent(
+            ctx,
+            login=args.login,
+            password=password,
+            display_name=args.name or args.login,
+            tags_=args.tag,
+            languages=args.language or ["en"],
+            chat_limit=args.chat_limit,
+            role=Role(args.role),
+        ),
+    )
+    print(f"agent {agent['login']} created (id {agent['id']})")
+    return 0
+
+
+def cmd_create_service(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    upgrade(settings.database_url)
+    service = _with_ctx(
+        settings,
+        lambda ctx: do_create_service(
+            ctx,
+            name=args.name,
+            language=args.language,
+            tags_=args.tag,
+            dissuasion_seconds=args.dissuasion,
+            media=args.medium or ["chat"],
+            priority=args.priority,
+            sites=args.site,
+        ),
+    )
+    print(f"service {service['name']!r} created (id {service['id']})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sportello", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--database-url", dest="database_url", help="overrides SPORTELLO_DATABASE_URL"
+        )
+
+    serve = sub.add_parser("serve", help="run the server (migrates first)")
+    common(serve)
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--demo", action="store_true", help="create demo data and serve the demo site"
+    )
+    serve.add_argument("--demo-site-port", type=int, default=8301)
+    serve.set_defaults(func=cmd_serve)
+
+    demo = sub.add_parser("demo", help="serve with demo agents, services and the demo shop site")
+    common(demo)
+    demo.add_argument("--host")
+    demo.add_argument("--port", type=int)
+    demo.add_argument("--demo-site-port", type=int, default=8301)
+    demo.set_defaults(func=cmd_demo)
+
+    migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
+    common(migrate)
+    migrate.set_defaults(func=cmd_migrate)
+
+    agent = sub.add_parser("create-agent", help="add an agent")
+    common(agent)
+    agent.add_argument("login")
+    agent.add_argument("--name")
+    agent.add_argument("--password", help="prompted for when omitted")
+    agent.add_argument("--tag", action="append", default=[])
+    agent.add_argument("--language", action="append")
+    agent.add_argument("--chat-limit", type=int, default=4)
+    agent.add_argument("--role", choices=[r.value for r in Role], default="agent")
+    agent.set_defaults(func=cmd_create_agent)
+
+    service = sub.add_parser("create-service", help="add a service")
+    common(service)
+    service.add_argument("name")
+    service.add_argument("--language", default="en")
+    service.add_argument("--tag", action="append", default=[])
+    service.add_argument("--medium", action="append", choices=["chat", "voice", "video"])
+    service.add_argument("--dissuasion", type=int, default=30, help="seconds (5-3600)")
+    service.add_argument("--priority", type=int, default=15, help="1 (highest) to 30")
+    service.add_argument("--site", action="append", default=[], help="allowed origin, repeatable")
+    service.set_defaults(func=cmd_create_service)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        print(f"sportello: {exc}", file=sys.stderr)
+        return 2
+    except SportelloError as exc:
+        print(f"sportello: {exc.code}: {exc.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

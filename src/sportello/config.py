@@ -1,0 +1,102 @@
+"""Settings from SPORTELLO_* environment variables and an optional TOML file.
+
+Precedence: explicit keyword arguments, then environment variables, then the TOML file
+named by ``SPORTELLO_CONFIG`` (keys are the setting names in lower case), then defaults.
+Everything is validated at start so a typo fails loudly instead of at first use.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConfigError(Exception):
+    """The settings are invalid; the message says which and why."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SPORTELLO_", extra="forbid")
+
+    database_url: str = "sqlite+aiosqlite:///sportello.sqlite3"
+    redis_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8300, ge=1, le=65535)
+    public_url: str | None = None
+    secret_key: str = Field(default="", description="HMAC key for visitor tokens")
+    data_dir: Path = Path("var")
+    session_days: int = Field(default=7, ge=1, le=365)
+    visitor_token_hours: int = Field(default=24, ge=1, le=24 * 30)
+    agent_grace_seconds: int = Field(default=60, ge=10, le=600)
+    idle_seconds: int = Field(default=60)
+    transfer_timeout_seconds: int = Field(default=60, ge=10, le=600)
+    max_message_chars: int = Field(default=10_000, ge=1, le=100_000)
+    replay_limit: int = Field(default=10_000, ge=100)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_seconds: int = Field(default=300, ge=1)
+    allowed_console_origins: list[str] = Field(default_factory=list)
+    log_level: str = "info"
+
+    @field_validator("idle_seconds")
+    @classmethod
+    def _idle_range(cls, value: int) -> int:
+        if value != 0 and not 60 <= value <= 600:
+            raise ValueError("must be 0 (off) or between 60 and 600")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db")
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings, reading the TOML file named by SPORTELLO_CONFIG if set."""
+    file_values: dict[str, Any] = {}
+    path = os.environ.get("SPORTELLO_CONFIG")
+    if path:
+        try:
+            file_values = tomllib.loads(Path(path).read_text())
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+    env_names = {
+        name for name in Settings.model_fields if f"SPORTELLO_{name.upper()}" in os.environ
+    }
+    merged = {k: v for k, v in file_values.items() if k not in env_names}
+    merged.update(overrides)
+    try:
+        settings = Settings(**merged)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from exc
+    if not settings.secret_key:
+        settings.secret_key = _persistent_secret(settings.data_dir)
+    return settings
+
+
+def _persistent_secret(data_dir: Path) -> str:
+    """A random key kept in the data dir so visitor tokens survive a restart."""
+    import secrets
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key_file = data_dir / "secret.key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key

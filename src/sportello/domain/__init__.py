@@ -1,0 +1,1 @@
+"""Pure domain: enums, value objects and rules. Imports nothing from the project."""

@@ -1,0 +1,109 @@
+"""Enums and snapshot dataclasses that the pure rules work on."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class ContactState(enum.StrEnum):
+    PENDING = "pending"
+    ASSIGNED = "assigned"
+    TRANSFERRING = "transferring"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    ABANDONED = "abandoned"
+    DISSUADED = "dissuaded"
+    REJECTED = "rejected"
+
+
+TERMINAL_STATES = frozenset(
+    {
+        ContactState.CLOSED,
+        ContactState.CANCELLED,
+        ContactState.ABANDONED,
+        ContactState.DISSUADED,
+        ContactState.REJECTED,
+    }
+)
+
+
+class Outcome(enum.StrEnum):
+    SUCCESSFUL = "successful"
+    NO_INTERACTION = "no_interaction"
+    CANCELLED = "cancelled"
+    ABANDONED = "abandoned"
+    DISSUADED = "dissuaded"
+    REJECTED = "rejected"
+
+
+class AgentStatus(enum.StrEnum):
+    READY = "READY"
+    PAUSED = "PAUSED"
+    DISCONNECTED = "DISCONNECTED"
+
+
+class Medium(enum.StrEnum):
+    CHAT = "chat"
+    VOICE = "voice"
+    VIDEO = "video"
+
+
+class Role(enum.StrEnum):
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class Sender(enum.StrEnum):
+    VISITOR = "visitor"
+    AGENT = "agent"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class AgentSnapshot:
+    """What routing needs to know about one agent at one instant."""
+
+    id: int
+    tags: frozenset[str]
+    status: AgentStatus
+    chat_limit: int
+    voice_allowed: bool
+    video_allowed: bool
+    live_sessions: int
+    media_on: frozenset[Medium]
+    """Media switched on in at least one live console session."""
+    active_contacts: tuple[ActiveContact, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActiveContact:
+    """A contact that counts towards an agent's load."""
+
+    medium: Medium
+    last_message_at: float | None
+    started_at: float
+
+
+@dataclass(frozen=True)
+class PendingContact:
+    id: int
+    service_tags: frozenset[str]
+    medium: Medium
+    priority: int
+    created_at: float
+    starred_agent_id: int | None = None
+    """Set when the contact is offered to one agent only by design (a transfer target)."""
+
+
+@dataclass(frozen=True)
+class Offer:
+    contact_id: int
+    agent_ids: frozenset[int]
+    starred: bool
+
+
+@dataclass
+class RoutingPlan:
+    offers: dict[int, Offer] = field(default_factory=dict)

@@ -1,0 +1,115 @@
+"""One exception hierarchy; each class carries its HTTP status and machine-readable code."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class SportelloError(Exception):
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.details:
+            body["details"] = self.details
+        return body
+
+
+class ValidationFailedError(SportelloError):
+    status = 422
+    code = "invalid_input"
+
+
+class MalformedFrameError(SportelloError):
+    status = 400
+    code = "malformed_frame"
+
+
+class UnknownFrameError(SportelloError):
+    status = 400
+    code = "unknown_frame_type"
+
+
+class TextTooLongError(SportelloError):
+    status = 413
+    code = "text_too_long"
+
+
+class NotAuthenticatedError(SportelloError):
+    status = 401
+    code = "not_authenticated"
+
+
+class InvalidCredentialsError(SportelloError):
+    status = 401
+    code = "invalid_credentials"
+
+
+class AccountLockedError(SportelloError):
+    status = 429
+    code = "account_locked"
+
+
+class TokenExpiredError(SportelloError):
+    status = 401
+    code = "token_expired"
+
+
+class ForbiddenError(SportelloError):
+    status = 403
+    code = "forbidden"
+
+
+class OriginRejectedError(SportelloError):
+    status = 403
+    code = "origin_rejected"
+
+
+class NotFoundError(SportelloError):
+    status = 404
+    code = "not_found"
+
+
+class ConflictError(SportelloError):
+    status = 409
+    code = "conflict"
+
+
+class AlreadyTakenError(ConflictError):
+    code = "already_taken"
+
+
+class ContactNotPendingError(ConflictError):
+    code = "contact_not_pending"
+
+
+class ContactClosedError(ConflictError):
+    code = "contact_closed"
+
+
+class NotEligibleError(ConflictError):
+    code = "not_eligible"
+
+
+class NothingWaitingError(ConflictError):
+    code = "nothing_waiting"
+
+
+class DuplicateError(ConflictError):
+    code = "duplicate"
+
+
+class ResyncRequiredError(SportelloError):
+    status = 410
+    code = "resync_required"
+
+
+class ServiceUnavailableError(SportelloError):
+    status = 403
+    code = "service_unavailable"

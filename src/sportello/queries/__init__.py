@@ -1,0 +1,1 @@
+"""Read-only queries and the permission-checked fetches (access_*)."""

@@ -1,0 +1,61 @@
+"""Agent state as consoles and supervisors see it (presence is derived, never stored)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sportello.domain.model import AgentStatus
+from sportello.routing.snapshot import SESSION_STALE_SECONDS
+from sportello.storage.tables import agents, console_sessions
+
+
+def presence(status: str, live_sessions: int) -> AgentStatus:
+    """DISCONNECTED when no console is live; otherwise the agent's chosen READY/PAUSED."""
+    return AgentStatus(status) if live_sessions > 0 else AgentStatus.DISCONNECTED
+
+
+async def live_session_counts(conn: AsyncConnection, now: float) -> dict[int, int]:
+    rows = await conn.execute(
+        select(console_sessions.c.agent_id).where(
+            console_sessions.c.connections > 0,
+            console_sessions.c.heartbeat_at >= now - SESSION_STALE_SECONDS,
+        )
+    )
+    counts: dict[int, int] = {}
+    for row in rows:
+        counts[row.agent_id] = counts.get(row.agent_id, 0) + 1
+    return counts
+
+
+def agent_view(row: Any, live: int) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "login": row.login,
+        "display_name": row.display_name,
+        "nickname": row.nickname,
+        "avatar_url": row.avatar_url,
+        "languages": row.languages,
+        "tags": row.tags,
+        "chat_limit": row.chat_limit,
+        "voice_allowed": bool(row.voice_allowed),
+        "video_allowed": bool(row.video_allowed),
+        "role": row.role,
+        "chosen_status": row.status,
+        "status": presence(row.status, live).value,
+        "live_sessions": live,
+    }
+
+
+async def agent_state(conn: AsyncConnection, agent_id: int, now: float) -> dict[str, Any]:
+    row = (await conn.execute(select(agents).where(agents.c.id == agent_id))).one()
+    live = (await live_session_counts(conn, now)).get(agent_id, 0)
+    return agent_view(row, live)
+
+
+async def all_agents(conn: AsyncConnection, now: float) -> list[dict[str, Any]]:
+    counts = await live_session_counts(conn, now)
+    rows = await conn.execute(select(agents).order_by(agents.c.display_name))
+    return [agent_view(row, counts.get(row.id, 0)) for row in rows]

@@ -1,0 +1,138 @@
+"""Contact views for the assigned agent and for the visitor, and access checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sportello.domain.principals import AgentPrincipal, Principal, VisitorPrincipal
+from sportello.errors import ForbiddenError, NotFoundError
+from sportello.storage.tables import agents, contacts, messages, page_visits, services
+
+HOLDING = ("assigned", "transferring")
+
+
+def message_view(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "contact_id": row.contact_id,
+        "sender": row.sender,
+        "agent_id": row.agent_id,
+        "client_msg_id": row.client_msg_id,
+        "text": row.text,
+        "created_at": row.created_at,
+        "delivered_at": row.delivered_at,
+        "read_at": row.read_at,
+    }
+
+
+def agent_public(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "display_name": row.display_name,
+        "nickname": row.nickname,
+        "avatar_url": row.avatar_url,
+    }
+
+
+async def fetch_contact_row(conn: AsyncConnection, contact_id: int, *, lock: bool = False) -> Any:
+    query = select(contacts).where(contacts.c.id == contact_id)
+    if lock and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = (await conn.execute(query)).first()
+    if row is None:
+        raise NotFoundError(f"contact {contact_id} does not exist", contact_id=contact_id)
+    return row
+
+
+def check_access(principal: Principal, row: Any) -> None:
+    """Content of a contact: its visitor, the agent holding it, or a supervisor."""
+    if isinstance(principal, VisitorPrincipal):
+        if principal.contact_id != row.id or principal.visitor_id != row.visitor_id:
+            raise ForbiddenError("this token is for another contact")
+        return
+    assert isinstance(principal, AgentPrincipal)
+    if principal.is_supervisor or row.agent_id == principal.id:
+        return
+    raise ForbiddenError("you are not assigned to this contact", contact_id=row.id)
+
+
+async def access_contact(conn: AsyncConnection, principal: Principal, contact_id: int) -> Any:
+    row = await fetch_contact_row(conn, contact_id)
+    check_access(principal, row)
+    return row
+
+
+async def transcript(conn: AsyncConnection, contact_id: int) -> list[dict[str, Any]]:
+    rows = await conn.execute(
+        select(messages).where(messages.c.contact_id == contact_id).order_by(messages.c.id)
+    )
+    return [message_view(r) for r in rows]
+
+
+async def pages(conn: AsyncConnection, contact_id: int) -> list[dict[str, Any]]:
+    rows = await conn.execute(
+        select(page_visits).where(page_visits.c.contact_id == contact_id).order_by(page_visits.c.id)
+    )
+    return [{"url": r.url, "title": r.title, "at": r.visited_at} for r in rows]
+
+
+async def agent_card(conn: AsyncConnection, agent_id: int | None) -> dict[str, Any] | None:
+    if agent_id is None:
+        return None
+    row = (await conn.execute(select(agents).where(agents.c.id == agent_id))).first()
+    return agent_public(row) if row is not None else None
+
+
+async def contact_for_agent(conn: AsyncConnection, row: Any) -> dict[str, Any]:
+    """Everything the assigned agent's panel shows."""
+    service = (await conn.execute(select(services).where(services.c.id == row.service_id))).one()
+    return {
+        "id": row.id,
+        "state": row.state,
+        "medium": row.medium,
+        "outcome": row.outcome,
+        "colour": row.colour,
+        "service": {"id": service.id, "name": service.name, "language": service.language},
+        "visitor": {
+            "id": row.visitor_id,
+            "name": row.visitor_name,
+            "email": row.visitor_email,
+            "country": row.visitor_country,
+            "language": row.visitor_language,
+            "new_visitor": not row.returning_visitor,
+            "site": row.site,
+            "page_url": row.page_url,
+            "page_title": row.page_title,
+            "referrer": row.referrer,
+            "user_agent": row.user_agent,
+        },
+        "agent": await agent_card(conn, row.agent_id),
+        "created_at": row.created_at,
+        "assigned_at": row.assigned_at,
+        "closed_at": row.closed_at,
+        "closed_by": row.closed_by,
+        "last_message_at": row.last_message_at,
+        "messages": await transcript(conn, row.id),
+        "pages": await pages(conn, row.id),
+    }
+
+
+async def contact_for_visitor(conn: AsyncConnection, row: Any) -> dict[str, Any]:
+    """What the widget shows: no internal fields (colour tag, offers, other agents)."""
+    service = (await conn.execute(select(services).where(services.c.id == row.service_id))).one()
+    return {
+        "id": row.id,
+        "state": row.state,
+        "medium": row.medium,
+        "service": {"id": service.id, "name": service.name, "language": service.language},
+        "visitor_name": row.visitor_name,
+        "agent": await agent_card(conn, row.agent_id),
+        "created_at": row.created_at,
+        "dissuade_at": row.dissuade_at,
+        "closed_at": row.closed_at,
+        "dissuasion_message": service.dissuasion_message if row.state == "dissuaded" else None,
+        "messages": await transcript(conn, row.id),
+    }

@@ -1,0 +1,61 @@
+"""Services as the widget sees them: only those someone can take right now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sportello.domain.model import Medium
+from sportello.routing.rules import available_media
+from sportello.routing.snapshot import load_agents
+from sportello.storage.tables import services
+from sportello.web.origins import site_origin_ok
+
+
+def service_view(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "language": row.language,
+        "tags": row.tags,
+        "dissuasion_seconds": row.dissuasion_seconds,
+        "media": row.media,
+        "priority": row.priority,
+        "sites": row.sites,
+        "dissuasion_message": row.dissuasion_message,
+        "enabled": bool(row.enabled),
+    }
+
+
+async def all_services(conn: AsyncConnection) -> list[dict[str, Any]]:
+    rows = await conn.execute(select(services).order_by(services.c.priority, services.c.name))
+    return [service_view(r) for r in rows]
+
+
+async def services_for_site(
+    conn: AsyncConnection, origin: str | None, now: float, idle_seconds: int
+) -> list[dict[str, Any]]:
+    """Services allowed on this site, each with the media someone could take now."""
+    agents = await load_agents(conn, now)
+    result = []
+    for row in await conn.execute(
+        select(services).where(services.c.enabled.is_(True)).order_by(services.c.priority)
+    ):
+        if not site_origin_ok(origin, row.sites):
+            continue
+        media = available_media(
+            frozenset(row.tags), [Medium(m) for m in row.media], agents, now, idle_seconds
+        )
+        result.append(
+            {
+                "id": row.id,
+                "name": row.name,
+                "language": row.language,
+                "media": row.media,
+                "available_media": [m.value for m in media],
+                "available": bool(media),
+            }
+        )
+    return result

@@ -1,0 +1,137 @@
+"""The console's stream: the agent's waiting area plus everything about their contacts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from starlette.websockets import WebSocket
+
+from sportello.actions.agents import do_connect_session, do_disconnect_session
+from sportello.actions.context import Ctx
+from sportello.actions.messages import do_mark_messages, do_send_message
+from sportello.domain.principals import AgentPrincipal
+from sportello.errors import ForbiddenError
+from sportello.queries.agents import agent_state
+from sportello.queries.contacts import contact_for_agent
+from sportello.realtime.events import Event
+from sportello.realtime.frames import Ping, Receipt, SendMessage, Typing, parse_frame
+from sportello.realtime.hub import StreamHub
+from sportello.realtime.session import StreamSession
+from sportello.routing.views import waiting_for_agent
+from sportello.storage.tables import contacts
+
+HOLDING = ("assigned", "transferring")
+
+
+class ConsoleSession(StreamSession):
+    def __init__(
+        self, ws: WebSocket, ctx: Ctx, hub: StreamHub, agent: AgentPrincipal, session_id: str
+    ) -> None:
+        super().__init__(ws, ctx, hub)
+        self.agent = agent
+        self.session_id = session_id
+        self.waiting: set[int] = set()
+
+    def subscribe(self) -> None:
+        self.hub.add_console(self.agent.id, self)
+
+    def unsubscribe(self) -> None:
+        self.hub.remove_console(self.agent.id, self)
+
+    async def on_open(self) -> None:
+        await do_connect_session(self.ctx, self.agent, self.session_id)
+
+    async def on_close(self) -> None:
+        await do_disconnect_session(self.ctx, self.agent, self.session_id)
+
+    async def snapshot(self, conn: Any) -> dict[str, Any]:
+        waiting = await waiting_for_agent(conn, self.agent.id)
+        self.waiting = {e["contact_id"] for e in waiting}
+        rows = await conn.execute(
+            select(contacts)
+            .where(contacts.c.agent_id == self.agent.id, contacts.c.state.in_(HOLDING))
+            .order_by(contacts.c.assigned_at)
+        )
+        held = [await contact_for_agent(conn, row) for row in rows.all()]
+        return {
+            "session_id": self.session_id,
+            "agent": await agent_state(conn, self.agent.id, self.ctx.clock.now()),
+            "waiting": [_public_entry(e) for e in waiting],
+            "contacts": held,
+        }
+
+    def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | None:
+        if event.for_queue:
+            # The snapshot sent at (re)connect already holds the current waiting area.
+            return None if replay else self._queue_frame(event)
+        if event.agent_id != self.agent.id:
+            return None
+        return event.frame()
+
+    def _queue_frame(self, event: Event) -> dict[str, Any] | None:
+        contact_id = event.contact_id
+        assert contact_id is not None
+        if event.kind == "contact.offered":
+            entry = event.payload["entry"]
+            if self.agent.id in entry["offered_to"]:
+                self.waiting.add(contact_id)
+                frame = event.frame()
+                frame["data"] = {"entry": _public_entry(entry)}
+                return frame
+            if contact_id in self.waiting:
+                self.waiting.discard(contact_id)
+                return {
+                    **event.frame(),
+                    "kind": "contact.dequeued",
+                    "data": {"contact_id": contact_id, "reason": "withdrawn"},
+                }
+            return None
+        if contact_id in self.waiting:
+            self.waiting.discard(contact_id)
+            return event.frame()
+        return None
+
+    async def handle(self, frame_text: str) -> None:
+        frame = parse_frame(frame_text)
+        if isinstance(frame, Ping):
+            await self.send({"type": "pong", "ref": frame.ref})
+        elif isinstance(frame, SendMessage):
+            message, created = await do_send_message(
+                self.ctx, self.agent, frame.contact_id, frame.text, frame.client_msg_id
+            )
+            await self.send(
+                {
+                    "type": "ack",
+                    "ref": frame.client_msg_id,
+                    "message": message,
+                    "duplicate": not created,
+                    "visitor_online": self.hub.visitors_online(frame.contact_id) > 0,
+                }
+            )
+        elif isinstance(frame, Typing):
+            await self._typing(frame)
+        elif isinstance(frame, Receipt):
+            await do_mark_messages(self.ctx, self.agent, frame.contact_id, frame.up_to, frame.state)
+
+    async def _typing(self, frame: Typing) -> None:
+        async with self.ctx.db.read() as conn:
+            holder = await conn.scalar(
+                select(contacts.c.agent_id).where(contacts.c.id == frame.contact_id)
+            )
+        if holder != self.agent.id:
+            raise ForbiddenError("you are not assigned to this contact")
+        self.ctx.bus.send_signal(
+            {
+                "kind": "typing",
+                "to": "visitor",
+                "contact_id": frame.contact_id,
+                "from": "agent",
+                "active": frame.active,
+            }
+        )
+
+
+def _public_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """Waiting-area fields without the list of other agents it is offered to."""
+    return {k: v for k, v in entry.items() if k != "offered_to"}

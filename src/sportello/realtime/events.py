@@ -1,0 +1,121 @@
+"""Appending to and reading from the durable event stream.
+
+An event is written in the same transaction as the change it describes. Audience columns
+say who may see it: ``agent_id`` (the agent holding the contact then), ``for_visitor``
+(the contact's visitor) and ``for_queue`` (a waiting-area change, filtered per agent by
+the ``offered_to`` list in its payload).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sportello.storage.tables import events
+
+
+@dataclass(frozen=True)
+class Event:
+    position: int
+    kind: str
+    contact_id: int | None
+    agent_id: int | None
+    for_visitor: bool
+    for_queue: bool
+    payload: dict[str, Any]
+    created_at: float
+
+    def frame(self) -> dict[str, Any]:
+        """The WebSocket frame a client receives for this event."""
+        return {
+            "type": "event",
+            "position": self.position,
+            "kind": self.kind,
+            "contact_id": self.contact_id,
+            "at": self.created_at,
+            "data": self.payload,
+        }
+
+
+class EventWriter:
+    """Collects the events of one transaction; positions are known once appended."""
+
+    def __init__(self, conn: AsyncConnection, now: float) -> None:
+        self._conn = conn
+        self._now = now
+        self._locked = False
+        self.appended: list[int] = []
+
+    async def append(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        contact_id: int | None = None,
+        agent_id: int | None = None,
+        for_visitor: bool = False,
+        for_queue: bool = False,
+    ) -> int:
+        if not self._locked and self._conn.dialect.name == "postgresql":
+            # Serialise appenders so a position never becomes visible before a smaller one.
+            await self._conn.execute(text("SELECT pg_advisory_xact_lock(7262001)"))
+            self._locked = True
+        result = await self._conn.execute(
+            insert(events)
+            .values(
+                kind=kind,
+                contact_id=contact_id,
+                agent_id=agent_id,
+                for_visitor=for_visitor,
+                for_queue=for_queue,
+                payload=payload,
+                created_at=self._now,
+            )
+            .returning(events.c.position)
+        )
+        position = int(result.scalar_one())
+        self.appended.append(position)
+        return position
+
+
+def _row_to_event(row: Any) -> Event:
+    return Event(
+        position=int(row.position),
+        kind=row.kind,
+        contact_id=row.contact_id,
+        agent_id=row.agent_id,
+        for_visitor=bool(row.for_visitor),
+        for_queue=bool(row.for_queue),
+        payload=row.payload,
+        created_at=row.created_at,
+    )
+
+
+async def head_position(conn: AsyncConnection) -> int:
+    value = await conn.scalar(select(func.max(events.c.position)))
+    return int(value or 0)
+
+
+async def oldest_position(conn: AsyncConnection) -> int:
+    value = await conn.scalar(select(func.min(events.c.position)))
+    return int(value or 0)
+
+
+async def read_after(
+    conn: AsyncConnection,
+    after: int,
+    *,
+    up_to: int | None = None,
+    contact_id: int | None = None,
+    limit: int = 1000,
+) -> list[Event]:
+    query = select(events).where(events.c.position > after)
+    if up_to is not None:
+        query = query.where(events.c.position <= up_to)
+    if contact_id is not None:
+        query = query.where(events.c.contact_id == contact_id)
+    rows = await conn.execute(query.order_by(events.c.position).limit(limit))
+    return [_row_to_event(r) for r in rows]

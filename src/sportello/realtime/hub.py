@@ -1,0 +1,130 @@
+"""The per-process stream hub: reads each new event once and hands it to the connections.
+
+Connections subscribe by contact (widgets) or by agent (consoles); queue events go to
+every console. The hub trails the database: a wake-up from the bus (or, failing that, the
+poll timer) makes it read everything after its position, in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Protocol
+
+from sportello.realtime.bus import Bus, Signal
+from sportello.realtime.events import Event, head_position, read_after
+from sportello.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 2.0
+
+
+class Subscriber(Protocol):
+    def deliver(self, event: Event) -> None: ...
+    def signal(self, signal: Signal) -> None: ...
+
+
+class StreamHub:
+    def __init__(self, db: Database, bus: Bus) -> None:
+        self.db = db
+        self.bus = bus
+        self.position = 0
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._unsubscribe: Callable[[], None] = lambda: None
+        self._by_contact: dict[int, set[Subscriber]] = defaultdict(set)
+        self._by_agent: dict[int, set[Subscriber]] = defaultdict(set)
+        self._consoles: set[Subscriber] = set()
+
+    async def start(self) -> None:
+        async with self.db.read() as conn:
+            self.position = await head_position(conn)
+        self._unsubscribe = self.bus.subscribe(self._on_moved, self._on_signal)
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        self._unsubscribe()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def _on_moved(self, position: int) -> None:
+        if position > self.position:
+            self._wake.set()
+
+    def _on_signal(self, signal: Signal) -> None:
+        contact_id = signal.get("contact_id")
+        agent_id = signal.get("agent_id")
+        if signal.get("to") == "visitor" and contact_id is not None:
+            targets = set(self._by_contact.get(int(contact_id), ()))
+        elif signal.get("to") == "agent" and agent_id is not None:
+            targets = set(self._by_agent.get(int(agent_id), ()))
+        else:
+            return
+        for sub in targets:
+            sub.signal(signal)
+
+    async def catch_up(self) -> None:
+        """Read and dispatch everything committed so far (tests and the poll timer)."""
+        while True:
+            async with self.db.read() as conn:
+                batch = await read_after(conn, self.position, limit=500)
+            if not batch:
+                return
+            for event in batch:
+                self._dispatch(event)
+                self.position = event.position
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+            self._wake.clear()
+            try:
+                await self.catch_up()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("stream hub read failed; retrying")
+                await asyncio.sleep(0.5)
+
+    def _dispatch(self, event: Event) -> None:
+        targets: set[Subscriber] = set()
+        if event.for_visitor and event.contact_id is not None:
+            targets |= self._by_contact.get(event.contact_id, set())
+        if event.agent_id is not None:
+            targets |= self._by_agent.get(event.agent_id, set())
+        if event.for_queue:
+            targets |= self._consoles
+        for sub in targets:
+            sub.deliver(event)
+
+    def add_visitor(self, contact_id: int, sub: Subscriber) -> None:
+        self._by_contact[contact_id].add(sub)
+
+    def remove_visitor(self, contact_id: int, sub: Subscriber) -> None:
+        subs = self._by_contact.get(contact_id)
+        if subs is not None:
+            subs.discard(sub)
+            if not subs:
+                del self._by_contact[contact_id]
+
+    def visitors_online(self, contact_id: int) -> int:
+        return len(self._by_contact.get(contact_id, ()))
+
+    def add_console(self, agent_id: int, sub: Subscriber) -> None:
+        self._by_agent[agent_id].add(sub)
+        self._consoles.add(sub)
+
+    def remove_console(self, agent_id: int, sub: Subscriber) -> None:
+        self._consoles.discard(sub)
+        subs = self._by_agent.get(agent_id)
+        if subs is not None:
+            subs.discard(sub)
+            if not subs:
+                del self._by_agent[agent_id]

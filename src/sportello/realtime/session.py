@@ -1,0 +1,169 @@
+"""One WebSocket client of the stream: catch-up from a position, then live, in order.
+
+Subclasses say what the principal may see (``visible``) and how to handle client frames.
+Ordering: the session subscribes to the hub *before* reading the catch-up, and drops live
+events at or below the catch-up's end, so nothing is missed and nothing is sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import orjson
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from sportello.actions.context import Ctx
+from sportello.errors import ResyncRequiredError, SportelloError
+from sportello.realtime.bus import Signal
+from sportello.realtime.events import Event, head_position, oldest_position, read_after
+from sportello.realtime.hub import StreamHub
+
+log = logging.getLogger(__name__)
+
+OUTBOX_LIMIT = 5000
+"""A client this far behind is disconnected; it reconnects and resumes from its position."""
+
+
+class StreamSession:
+    def __init__(self, ws: WebSocket, ctx: Ctx, hub: StreamHub) -> None:
+        self.ws = ws
+        self.ctx = ctx
+        self.hub = hub
+        self._outbox: asyncio.Queue[dict[str, Any] | Event | None] = asyncio.Queue()
+        self._cutoff = 0
+        self._overflowed = False
+
+    # -- what subclasses provide -------------------------------------------------------
+    def subscribe(self) -> None:
+        raise NotImplementedError
+
+    def unsubscribe(self) -> None:
+        raise NotImplementedError
+
+    async def snapshot(self, conn: Any) -> dict[str, Any]:
+        """The full current state, read inside the catch-up transaction."""
+        raise NotImplementedError
+
+    def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | None:
+        """The frame for an event, or None when this principal must not see it."""
+        raise NotImplementedError
+
+    async def handle(self, frame_text: str) -> None:
+        raise NotImplementedError
+
+    async def on_open(self) -> None:
+        return None
+
+    async def on_close(self) -> None:
+        return None
+
+    # -- hub callbacks -----------------------------------------------------------------
+    def deliver(self, event: Event) -> None:
+        self._enqueue(event)
+
+    def signal(self, signal: Signal) -> None:
+        self._enqueue({"type": "signal", **{k: v for k, v in signal.items() if k != "to"}})
+
+    def _enqueue(self, item: dict[str, Any] | Event) -> None:
+        if self._outbox.qsize() >= OUTBOX_LIMIT:
+            if not self._overflowed:
+                self._overflowed = True
+                self._outbox.put_nowait(None)
+            return
+        self._outbox.put_nowait(item)
+
+    # -- the session -------------------------------------------------------------------
+    async def run(self, since: int | None) -> None:
+        self.subscribe()
+        opened = False
+        try:
+            await self.on_open()
+            opened = True
+            await self._catch_up(since)
+            writer = asyncio.create_task(self._write_loop())
+            try:
+                await self._read_loop()
+            finally:
+                writer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await writer
+        except WebSocketDisconnect:
+            pass
+        except ResyncRequiredError as exc:
+            await self.send({"type": "error", **exc.to_dict()})
+            await self.ws.close(code=4410)
+        finally:
+            self.unsubscribe()
+            if opened:
+                await self.on_close()
+
+    async def _catch_up(self, since: int | None) -> None:
+        hub_position = self.hub.position
+        async with self.ctx.db.read() as conn:
+            head = await head_position(conn)
+            if since is None:
+                state = await self.snapshot(conn)
+                start = head
+                await self.send({"type": "hello", "position": head, "resumed": False, **state})
+                replay: list[Event] = []
+            else:
+                oldest = await oldest_position(conn)
+                too_old = oldest > 0 and since < oldest - 1
+                if since > head or too_old or head - since > self.ctx.settings.replay_limit:
+                    raise ResyncRequiredError(
+                        "that position can no longer be served; reconnect without one",
+                        position=since,
+                        head=head,
+                    )
+                state = await self.snapshot(conn)
+                start = since
+                state.pop("contacts", None)
+                state.pop("contact", None)
+                await self.send({"type": "hello", "position": since, "resumed": True, **state})
+                replay = await read_after(conn, since, up_to=max(hub_position, start), limit=10**9)
+        for event in replay:
+            frame = self.transform(event, replay=True)
+            if frame is not None:
+                await self.send(frame)
+        self._cutoff = max(start, hub_position)
+
+    async def _write_loop(self) -> None:
+        while True:
+            item = await self._outbox.get()
+            if item is None:
+                await self.ws.close(code=4408, reason="client too slow; resume from your position")
+                return
+            if isinstance(item, Event):
+                if item.position <= self._cutoff:
+                    continue
+                frame = self.transform(item, replay=False)
+                if frame is None:
+                    continue
+                await self.send(frame)
+            else:
+                await self.send(item)
+
+    async def _read_loop(self) -> None:
+        while True:
+            text = await self.ws.receive_text()
+            try:
+                await self.handle(text)
+            except SportelloError as exc:
+                await self.send({"type": "error", "ref": _ref_of(text), **exc.to_dict()})
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        await self.ws.send_text(orjson.dumps(frame).decode())
+
+
+def _ref_of(text: str) -> Any:
+    """Echo the client's id for the failed frame when it can be read."""
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    if isinstance(data, dict):
+        return data.get("client_msg_id") or data.get("ref")
+    return None

@@ -1,0 +1,1 @@
+"""Routing: pure rules (eligibility, load, order) and the engine that applies them."""

@@ -1,0 +1,134 @@
+"""Pure routing rules over snapshots (product.md §3). No I/O here.
+
+The router is written as "score the eligible agents, then decide who sees the contact":
+broadcast offers it to every eligible agent. A stepped strategy would replace
+``choose_audience`` (offer to the best-scored group first, widen later) without touching
+eligibility or load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sportello.domain.model import (
+    ActiveContact,
+    AgentSnapshot,
+    AgentStatus,
+    Medium,
+    Offer,
+    PendingContact,
+)
+
+FULL_LOAD = 1.0
+_EPSILON = 1e-9
+
+
+def contact_weight(medium: Medium, chat_limit: int) -> float:
+    """A chat weighs 1/chat_limit of an agent; voice and video weigh a whole agent."""
+    if medium is Medium.CHAT:
+        return FULL_LOAD / max(chat_limit, 1)
+    return FULL_LOAD
+
+
+def is_idle(contact: ActiveContact, now: float, idle_seconds: int) -> bool:
+    """A chat with no message for idle_seconds is idle; 0 disables idle detection."""
+    if idle_seconds <= 0 or contact.medium is not Medium.CHAT:
+        return False
+    last = contact.last_message_at if contact.last_message_at is not None else contact.started_at
+    return now - last >= idle_seconds
+
+
+def agent_load(agent: AgentSnapshot, now: float, idle_seconds: int) -> float:
+    return sum(
+        contact_weight(c.medium, agent.chat_limit)
+        for c in agent.active_contacts
+        if not is_idle(c, now, idle_seconds)
+    )
+
+
+def medium_allowed(agent: AgentSnapshot, medium: Medium) -> bool:
+    if medium not in agent.media_on:
+        return False
+    if medium is Medium.VOICE:
+        return agent.voice_allowed
+    if medium is Medium.VIDEO:
+        return agent.video_allowed
+    return True
+
+
+def is_eligible(
+    agent: AgentSnapshot, contact: PendingContact, load: float, *, ignore_capacity: bool = False
+) -> bool:
+    """All of product.md §3: session, READY, medium, tags, room for the contact's weight."""
+    if agent.live_sessions < 1 or agent.status is not AgentStatus.READY:
+        return False
+    if not medium_allowed(agent, contact.medium):
+        return False
+    if not contact.service_tags <= agent.tags:
+        return False
+    if ignore_capacity:
+        return True
+    return load + contact_weight(contact.medium, agent.chat_limit) <= FULL_LOAD + _EPSILON
+
+
+def queue_order(contacts: Iterable[PendingContact]) -> list[PendingContact]:
+    """Priority first (1 is highest), then the longest wait, then id for a stable order."""
+    return sorted(contacts, key=lambda c: (c.priority, c.created_at, c.id))
+
+
+def choose_audience(contact: PendingContact, eligible: Sequence[AgentSnapshot]) -> frozenset[int]:
+    """Broadcast: every eligible agent sees the contact."""
+    return frozenset(a.id for a in eligible)
+
+
+def plan_offers(
+    pending: Iterable[PendingContact],
+    agents: Sequence[AgentSnapshot],
+    now: float,
+    idle_seconds: int,
+) -> dict[int, Offer]:
+    """Decide, for every pending contact, which agents see it and whether it is starred.
+
+    Contacts are taken in queue order. A contact offered to one agent only is starred and
+    its weight counts towards that agent's load while it waits, so later contacts see
+    that agent as busier.
+    """
+    loads = {a.id: agent_load(a, now, idle_seconds) for a in agents}
+    by_id = {a.id: a for a in agents}
+    offers: dict[int, Offer] = {}
+    for contact in queue_order(pending):
+        if contact.starred_agent_id is not None:
+            target = by_id.get(contact.starred_agent_id)
+            audience = (
+                frozenset({target.id})
+                if target is not None
+                and is_eligible(target, contact, loads[target.id], ignore_capacity=True)
+                else frozenset()
+            )
+        else:
+            eligible = [a for a in agents if is_eligible(a, contact, loads[a.id])]
+            audience = choose_audience(contact, eligible)
+        starred = len(audience) == 1
+        if starred:
+            (only,) = audience
+            loads[only] += contact_weight(contact.medium, by_id[only].chat_limit)
+        offers[contact.id] = Offer(contact_id=contact.id, agent_ids=audience, starred=starred)
+    return offers
+
+
+def available_media(
+    service_tags: frozenset[str],
+    media: Iterable[Medium],
+    agents: Sequence[AgentSnapshot],
+    now: float,
+    idle_seconds: int,
+) -> list[Medium]:
+    """The media of a service that some agent could take right now (what the widget offers)."""
+    result = []
+    for medium in media:
+        probe = PendingContact(
+            id=0, service_tags=service_tags, medium=medium, priority=15, created_at=now
+        )
+        if any(is_eligible(a, probe, agent_load(a, now, idle_seconds)) for a in agents):
+            result.append(medium)
+    return result

@@ -1,0 +1,1 @@
+"""Password hashing, agent session tokens and signed visitor tokens."""

@@ -1,0 +1,1 @@
+"""Storage: tables, engine setup with SQLite/PostgreSQL specifics, migrations."""

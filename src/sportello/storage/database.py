@@ -1,0 +1,85 @@
+"""Engine setup and the two ways in: a write transaction and a read snapshot.
+
+SQLite: WAL, busy_timeout, foreign keys; writes open with ``BEGIN IMMEDIATE`` so the
+write lock is taken up front (no deadlock-prone lock upgrades), and an in-process lock
+keeps this process's writers from spinning on ``busy_timeout``.
+PostgreSQL: every transaction that appends events takes a transaction-scoped advisory
+lock first (see realtime/events.py) so positions become visible in commit order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from .tables import metadata
+
+READ_ONLY = "sportello_read_only"
+
+
+class Database:
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"timeout": 30}
+        else:
+            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        self._write_lock = asyncio.Lock()
+        if self.is_sqlite:
+            _configure_sqlite(self.engine)
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncConnection]:
+        """One write transaction: committed on success, rolled back on any exception."""
+        if self.is_sqlite:
+            async with self._write_lock, self.engine.begin() as conn:
+                yield conn
+        else:
+            async with self.engine.begin() as conn:
+                yield conn
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A consistent read snapshot (one transaction), never taking the write lock."""
+        async with self.engine.connect() as conn:
+            conn = await conn.execution_options(**{READ_ONLY: True})
+            async with conn.begin():
+                yield conn
+
+    async def create_all(self) -> None:
+        """Create tables directly (tests); production uses Alembic migrations."""
+        async with self.engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,192 @@
+"""All tables (SQLAlchemy Core). Times are UNIX seconds as floats: portable and cheap to compare."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# BigInteger autoincrement on PostgreSQL, INTEGER PRIMARY KEY (rowid) on SQLite.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+tags = Table(
+    "tags",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("description", Text, nullable=False, server_default=""),
+)
+
+services = Table(
+    "services",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False, unique=True),
+    Column("language", String(16), nullable=False, server_default="en"),
+    Column("tags", JSON, nullable=False),
+    Column("dissuasion_seconds", Integer, nullable=False, server_default="30"),
+    Column("media", JSON, nullable=False),
+    Column("priority", Integer, nullable=False, server_default="15"),
+    Column("sites", JSON, nullable=False),
+    Column("dissuasion_message", Text, nullable=False, server_default=""),
+    Column("enabled", Boolean, nullable=False, server_default="1"),
+)
+
+agents = Table(
+    "agents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("login", String(120), nullable=False, unique=True),
+    Column("display_name", String(120), nullable=False),
+    Column("nickname", String(60), nullable=False, server_default=""),
+    Column("avatar_url", Text, nullable=False, server_default=""),
+    Column("languages", JSON, nullable=False),
+    Column("tags", JSON, nullable=False),
+    Column("chat_limit", Integer, nullable=False, server_default="4"),
+    Column("voice_allowed", Boolean, nullable=False, server_default="1"),
+    Column("video_allowed", Boolean, nullable=False, server_default="1"),
+    Column("role", String(16), nullable=False, server_default="agent"),
+    Column("password_hash", Text, nullable=False),
+    Column("status", String(16), nullable=False, server_default="READY"),
+    Column("failed_logins", Integer, nullable=False, server_default="0"),
+    Column("locked_until", Float, nullable=True),
+    Column("last_seen_at", Float, nullable=True),
+    Column("away_since", Float, nullable=True),
+)
+
+auth_sessions = Table(
+    "auth_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("agent_id", Integer, ForeignKey("agents.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+)
+
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("agent_id", Integer, ForeignKey("agents.id", ondelete="CASCADE"), nullable=False),
+    Column("chat_on", Boolean, nullable=False, server_default="1"),
+    Column("voice_on", Boolean, nullable=False, server_default="1"),
+    Column("video_on", Boolean, nullable=False, server_default="1"),
+    Column("node_id", String(64), nullable=True),
+    Column("connections", Integer, nullable=False, server_default="0"),
+    Column("heartbeat_at", Float, nullable=True),
+    Column("created_at", Float, nullable=False),
+    Index("ix_console_sessions_agent", "agent_id"),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("service_id", Integer, ForeignKey("services.id"), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("medium", String(8), nullable=False, server_default="chat"),
+    Column("priority", Integer, nullable=False),
+    Column("visitor_id", String(64), nullable=False),
+    Column("visitor_name", String(120), nullable=False),
+    Column("visitor_email", String(200), nullable=False, server_default=""),
+    Column("visitor_country", String(2), nullable=False, server_default=""),
+    Column("visitor_language", String(16), nullable=False, server_default=""),
+    Column("returning_visitor", Boolean, nullable=False, server_default="0"),
+    Column("site", Text, nullable=False, server_default=""),
+    Column("page_url", Text, nullable=False, server_default=""),
+    Column("page_title", Text, nullable=False, server_default=""),
+    Column("referrer", Text, nullable=False, server_default=""),
+    Column("user_agent", Text, nullable=False, server_default=""),
+    Column("agent_id", Integer, ForeignKey("agents.id"), nullable=True),
+    Column("starred_agent_id", Integer, ForeignKey("agents.id"), nullable=True),
+    Column("offered_to", JSON, nullable=False),
+    Column("starred", Boolean, nullable=False, server_default="0"),
+    Column("created_at", Float, nullable=False),
+    Column("dissuade_at", Float, nullable=True),
+    Column("assigned_at", Float, nullable=True),
+    Column("closed_at", Float, nullable=True),
+    Column("closed_by", String(16), nullable=True),
+    Column("outcome", String(16), nullable=True),
+    Column("colour", String(16), nullable=False, server_default=""),
+    Column("last_message_at", Float, nullable=True),
+    Column("visitor_messages", Integer, nullable=False, server_default="0"),
+    Column("agent_messages", Integer, nullable=False, server_default="0"),
+    Column("used_voice_video", Boolean, nullable=False, server_default="0"),
+    Index("ix_contacts_state_dissuade", "state", "dissuade_at"),
+    Index("ix_contacts_agent_state", "agent_id", "state"),
+    Index("ix_contacts_visitor", "visitor_id"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("contact_id", BigId, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("sender", String(8), nullable=False),
+    Column("agent_id", Integer, ForeignKey("agents.id"), nullable=True),
+    Column("client_msg_id", String(64), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("delivered_at", Float, nullable=True),
+    Column("read_at", Float, nullable=True),
+    UniqueConstraint("contact_id", "sender", "client_msg_id", name="uq_messages_client_id"),
+    Index("ix_messages_contact", "contact_id", "id"),
+)
+
+page_visits = Table(
+    "page_visits",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("contact_id", BigId, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("title", Text, nullable=False, server_default=""),
+    Column("visited_at", Float, nullable=False),
+    Index("ix_page_visits_contact", "contact_id"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("position", BigId, primary_key=True, autoincrement=True),
+    Column("kind", String(48), nullable=False),
+    Column("contact_id", BigId, nullable=True),
+    Column("agent_id", Integer, nullable=True),
+    Column("for_visitor", Boolean, nullable=False, server_default="0"),
+    Column("for_queue", Boolean, nullable=False, server_default="0"),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index("ix_events_contact", "contact_id", "position"),
+)
+
+visitor_messages_left = Table(
+    "left_messages",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("service_id", Integer, ForeignKey("services.id"), nullable=True),
+    Column("contact_id", BigId, ForeignKey("contacts.id"), nullable=True),
+    Column("name", String(120), nullable=False),
+    Column("email", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("site", Text, nullable=False, server_default=""),
+    Column("created_at", Float, nullable=False),
+)

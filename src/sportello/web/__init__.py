@@ -1,0 +1,1 @@
+"""HTTP routes by resource, WebSocket endpoints, auth dependencies and static assets."""

@@ -1,0 +1,70 @@
+"""Request-scoped dependencies: the app context, the signed-in agent, the visitor token."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from sportello.actions.agents import authenticate
+from sportello.actions.context import Ctx
+from sportello.domain.principals import AgentPrincipal, VisitorPrincipal
+from sportello.errors import ForbiddenError, NotAuthenticatedError
+from sportello.security.tokens import read_visitor_token
+
+SESSION_COOKIE = "sportello_session"
+
+
+def get_ctx(request: Request) -> Ctx:
+    ctx: Ctx = request.app.state.ctx
+    return ctx
+
+
+CtxDep = Annotated[Ctx, Depends(get_ctx)]
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return None
+
+
+def agent_token(request: Request) -> str | None:
+    return request.cookies.get(SESSION_COOKIE) or bearer(request)
+
+
+async def current_agent(request: Request, ctx: CtxDep) -> AgentPrincipal:
+    async with ctx.db.read() as conn:
+        return await authenticate(conn, agent_token(request), ctx.clock.now())
+
+
+AgentDep = Annotated[AgentPrincipal, Depends(current_agent)]
+
+
+async def current_admin(agent: AgentDep) -> AgentPrincipal:
+    if not agent.is_admin:
+        raise ForbiddenError("this needs the admin role")
+    return agent
+
+
+AdminDep = Annotated[AgentPrincipal, Depends(current_admin)]
+
+
+async def current_supervisor(agent: AgentDep) -> AgentPrincipal:
+    if not agent.is_supervisor:
+        raise ForbiddenError("this needs the supervisor role")
+    return agent
+
+
+SupervisorDep = Annotated[AgentPrincipal, Depends(current_supervisor)]
+
+
+def current_visitor(request: Request, ctx: CtxDep) -> VisitorPrincipal:
+    token = bearer(request)
+    if token is None:
+        raise NotAuthenticatedError("send the visitor token as 'Authorization: Bearer …'")
+    return read_visitor_token(ctx.settings.secret_key, token, ctx.clock.now())
+
+
+VisitorDep = Annotated[VisitorPrincipal, Depends(current_visitor)]

@@ -1,0 +1,60 @@
+"""Admin: services, agents, and the messages visitors left."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from sportello.actions.admin import do_create_agent, do_create_service
+from sportello.queries.agents import all_agents
+from sportello.queries.services import all_services
+from sportello.storage.tables import visitor_messages_left
+from sportello.web.deps import AdminDep, CtxDep, SupervisorDep
+from sportello.web.schemas import AgentBody, ServiceBody
+
+router = APIRouter(prefix="/api/admin", tags=["admin"])
+
+
+@router.get("/services")
+async def list_services(_admin: AdminDep, ctx: CtxDep) -> list[dict[str, Any]]:
+    async with ctx.db.read() as conn:
+        return await all_services(conn)
+
+
+@router.post("/services", status_code=201)
+async def create_service(body: ServiceBody, _admin: AdminDep, ctx: CtxDep) -> dict[str, Any]:
+    return await do_create_service(
+        ctx,
+        name=body.name,
+        language=body.language,
+        tags_=body.tags,
+        dissuasion_seconds=body.dissuasion_seconds,
+        media=[m.value for m in body.media],
+        priority=body.priority,
+        sites=body.sites,
+        dissuasion_message=body.dissuasion_message,
+    )
+
+
+@router.get("/agents")
+async def list_agents(_admin: AdminDep, ctx: CtxDep) -> list[dict[str, Any]]:
+    async with ctx.db.read() as conn:
+        return await all_agents(conn, ctx.clock.now())
+
+
+@router.post("/agents", status_code=201)
+async def create_agent(body: AgentBody, _admin: AdminDep, ctx: CtxDep) -> dict[str, Any]:
+    data = body.model_dump()
+    data["tags_"] = data.pop("tags")
+    return await do_create_agent(ctx, **data)
+
+
+@router.get("/left-messages", tags=["reports"])
+async def left_messages(_supervisor: SupervisorDep, ctx: CtxDep) -> list[dict[str, Any]]:
+    async with ctx.db.read() as conn:
+        rows = await conn.execute(
+            select(visitor_messages_left).order_by(visitor_messages_left.c.id.desc())
+        )
+        return [dict(r._mapping) for r in rows]

@@ -1,0 +1,135 @@
+"""The widget's HTTP side. Authenticated by the signed visitor token, not cookies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import select
+
+from sportello.actions.contacts import (
+    VisitorRequest,
+    do_create_contact,
+    do_leave_contact,
+    do_record_page,
+)
+from sportello.actions.left_messages import do_leave_message
+from sportello.actions.messages import do_mark_messages, do_send_message
+from sportello.errors import NotFoundError, OriginRejectedError
+from sportello.queries.contacts import access_contact, contact_for_visitor
+from sportello.queries.services import services_for_site
+from sportello.security.tokens import sign_visitor_token
+from sportello.storage.tables import services
+from sportello.web.deps import CtxDep, VisitorDep
+from sportello.web.origins import site_origin_ok
+from sportello.web.schemas import (
+    ContactRequestBody,
+    LeftMessageBody,
+    MessageBody,
+    PageBody,
+    ReceiptBody,
+)
+
+router = APIRouter(prefix="/api/visitor", tags=["visitor"])
+
+
+def country_from_locale(locale: str) -> str:
+    """'en-GB' → 'GB'; a bare language gives no country."""
+    parts = locale.replace("_", "-").split("-")
+    for part in parts[1:]:
+        if len(part) == 2 and part.isalpha():
+            return part.upper()
+    return ""
+
+
+@router.get("/services")
+async def available_services(request: Request, ctx: CtxDep) -> list[dict[str, Any]]:
+    """Services allowed on the calling site, each saying whether anyone can take it now."""
+    async with ctx.db.read() as conn:
+        return await services_for_site(
+            conn, request.headers.get("origin"), ctx.clock.now(), ctx.settings.idle_seconds
+        )
+
+
+@router.post("/contacts", status_code=201)
+async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep) -> dict[str, Any]:
+    """Ask for help. The answer holds the contact and the token for everything after."""
+    origin = request.headers.get("origin")
+    async with ctx.db.read() as conn:
+        sites = await conn.scalar(select(services.c.sites).where(services.c.id == body.service_id))
+    if sites is None:
+        raise NotFoundError(f"service {body.service_id} does not exist")
+    if not site_origin_ok(origin, sites):
+        raise OriginRejectedError("this site may not open contacts for that service", origin=origin)
+    contact = await do_create_contact(
+        ctx,
+        VisitorRequest(
+            service_id=body.service_id,
+            visitor_id=body.visitor_id,
+            visitor_name=body.name,
+            first_message=body.message or None,
+            first_message_client_id=body.client_msg_id,
+            email=body.email,
+            country=body.country or country_from_locale(body.locale),
+            language=body.locale.split("-")[0].lower(),
+            site=origin or "",
+            page_url=body.page_url,
+            page_title=body.page_title,
+            referrer=body.referrer,
+            user_agent=request.headers.get("user-agent", ""),
+            medium=body.medium,
+        ),
+    )
+    expires = ctx.clock.now() + ctx.settings.visitor_token_hours * 3600
+    token = sign_visitor_token(ctx.settings.secret_key, contact["id"], body.visitor_id, expires)
+    return {"contact": contact, "token": token, "token_expires_at": expires}
+
+
+@router.get("/contact")
+async def get_contact(visitor: VisitorDep, ctx: CtxDep) -> dict[str, Any]:
+    async with ctx.db.read() as conn:
+        row = await access_contact(conn, visitor, visitor.contact_id)
+        return await contact_for_visitor(conn, row)
+
+
+@router.post("/contact/messages", status_code=201)
+async def send_message(
+    body: MessageBody, response: Response, visitor: VisitorDep, ctx: CtxDep
+) -> dict[str, Any]:
+    message, created = await do_send_message(
+        ctx, visitor, visitor.contact_id, body.text, body.client_msg_id
+    )
+    if not created:
+        response.status_code = 200
+    return message
+
+
+@router.post("/contact/receipts")
+async def receipts(body: ReceiptBody, visitor: VisitorDep, ctx: CtxDep) -> dict[str, int]:
+    changed = await do_mark_messages(ctx, visitor, visitor.contact_id, body.up_to, body.state)
+    return {"changed": changed}
+
+
+@router.post("/contact/pages", status_code=201)
+async def page_changed(body: PageBody, visitor: VisitorDep, ctx: CtxDep) -> dict[str, Any]:
+    return await do_record_page(ctx, visitor, body.url, body.title)
+
+
+@router.post("/contact/leave")
+async def leave(visitor: VisitorDep, ctx: CtxDep) -> dict[str, Any]:
+    """The visitor ends the contact (or stops waiting)."""
+    return await do_leave_contact(ctx, visitor)
+
+
+@router.post("/left-messages", status_code=201)
+async def leave_message(body: LeftMessageBody, request: Request, ctx: CtxDep) -> dict[str, Any]:
+    """'Leave a message' when nobody is available; supervisors read these later."""
+    message_id = await do_leave_message(
+        ctx,
+        service_id=body.service_id,
+        name=body.name,
+        email=body.email,
+        text=body.text,
+        site=request.headers.get("origin", ""),
+    )
+    return {"id": message_id}

@@ -1,0 +1,94 @@
+"""Request bodies (pydantic). Responses are plain JSON objects documented in docs/protocol.md."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sportello.domain.model import Medium, Role
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginBody(Body):
+    login: str = Field(min_length=1, max_length=120)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class StatusBody(Body):
+    status: Literal["READY", "PAUSED"]
+
+
+class MediaBody(Body):
+    chat: bool | None = None
+    voice: bool | None = None
+    video: bool | None = None
+
+
+class MessageBody(Body):
+    client_msg_id: str | None = Field(default=None, min_length=1, max_length=64)
+    text: str
+
+
+class ReceiptBody(Body):
+    up_to: int
+    state: Literal["delivered", "read"]
+
+
+class ColourBody(Body):
+    colour: Literal["", "red", "orange", "yellow", "green", "blue", "purple", "grey"]
+
+
+class ContactRequestBody(Body):
+    service_id: int
+    visitor_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(min_length=1, max_length=120)
+    email: str = Field(default="", max_length=200)
+    message: str | None = None
+    client_msg_id: str | None = Field(default=None, max_length=64)
+    locale: str = Field(default="", max_length=35)
+    country: str = Field(default="", max_length=2)
+    page_url: str = Field(default="", max_length=2000)
+    page_title: str = Field(default="", max_length=300)
+    referrer: str = Field(default="", max_length=2000)
+    medium: Medium = Medium.CHAT
+
+
+class PageBody(Body):
+    url: str = Field(min_length=1, max_length=2000)
+    title: str = Field(default="", max_length=300)
+
+
+class LeftMessageBody(Body):
+    service_id: int | None = None
+    name: str = Field(min_length=1, max_length=120)
+    email: str = Field(min_length=3, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
+    text: str = Field(min_length=1, max_length=10_000)
+
+
+class ServiceBody(Body):
+    name: str = Field(min_length=1, max_length=120)
+    language: str = "en"
+    tags: list[str] = []
+    dissuasion_seconds: int = Field(default=30, ge=5, le=3600)
+    media: list[Medium] = [Medium.CHAT]
+    priority: int = Field(default=15, ge=1, le=30)
+    sites: list[str] = []
+    dissuasion_message: str = ""
+
+
+class AgentBody(Body):
+    login: str = Field(min_length=1, max_length=120)
+    password: str = Field(min_length=8, max_length=200)
+    display_name: str = Field(min_length=1, max_length=120)
+    nickname: str = ""
+    avatar_url: str = ""
+    languages: list[str] = ["en"]
+    tags: list[str] = []
+    chat_limit: int = Field(default=4, ge=1, le=20)
+    voice_allowed: bool = True
+    video_allowed: bool = True
+    role: Role = Role.AGENT

@@ -1,0 +1,93 @@
+"""WebSocket endpoints: authenticate, check Origin, then hand over to a stream session."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, WebSocket
+
+from sportello.actions.agents import authenticate
+from sportello.actions.context import Ctx
+from sportello.errors import OriginRejectedError, SportelloError, ValidationFailedError
+from sportello.queries.contacts import fetch_contact_row
+from sportello.realtime.console_ws import ConsoleSession
+from sportello.realtime.visitor_ws import VisitorSession
+from sportello.security.tokens import read_visitor_token
+from sportello.storage.tables import services
+from sportello.web.deps import SESSION_COOKIE
+from sportello.web.origins import console_origin_ok, site_origin_ok
+
+router = APIRouter()
+
+REFUSED = 4403
+
+
+async def _refuse(ws: WebSocket, error: SportelloError) -> None:
+    """Accept only to say why, then close: browsers hide the reason of a refused handshake."""
+    await ws.accept()
+    await ws.send_json({"type": "error", **error.to_dict()})
+    await ws.close(code=REFUSED if error.status in (401, 403) else 4400)
+
+
+def _since(ws: WebSocket) -> int | None:
+    raw = ws.query_params.get("since")
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise ValidationFailedError("since must be a non-negative integer position")
+    return int(raw)
+
+
+@router.websocket("/ws/console")
+async def console_socket(ws: WebSocket) -> None:
+    ctx: Ctx = ws.app.state.ctx
+    try:
+        if not console_origin_ok(
+            ws.headers.get("origin"), ws.headers, ctx.settings.allowed_console_origins
+        ):
+            raise OriginRejectedError("the console may only connect from the app's own origin")
+        since = _since(ws)
+        session_id = ws.query_params.get("session", "")
+        async with ctx.db.read() as conn:
+            agent = await authenticate(conn, ws.cookies.get(SESSION_COOKIE), ctx.clock.now())
+        if not session_id:
+            raise ValidationFailedError("open a console session first (POST /api/console-sessions)")
+    except SportelloError as exc:
+        await _refuse(ws, exc)
+        return
+    await ws.accept()
+    session = ConsoleSession(ws, ctx, ws.app.state.hub, agent, session_id)
+    try:
+        await session.run(since)
+    except SportelloError as exc:
+        await _refuse_after_accept(ws, exc)
+
+
+async def _refuse_after_accept(ws: WebSocket, error: SportelloError) -> None:
+    try:
+        await ws.send_json({"type": "error", **error.to_dict()})
+        await ws.close(code=REFUSED if error.status in (401, 403) else 4400)
+    except RuntimeError:
+        pass
+
+
+@router.websocket("/ws/visitor")
+async def visitor_socket(ws: WebSocket) -> None:
+    ctx: Ctx = ws.app.state.ctx
+    try:
+        since = _since(ws)
+        visitor = read_visitor_token(
+            ctx.settings.secret_key, ws.query_params.get("token", ""), ctx.clock.now()
+        )
+        async with ctx.db.read() as conn:
+            row = await fetch_contact_row(conn, visitor.contact_id)
+            sites = await conn.scalar(
+                services.select()
+                .with_only_columns(services.c.sites)
+                .where(services.c.id == row.service_id)
+            )
+        if not site_origin_ok(ws.headers.get("origin"), sites or []):
+            raise OriginRejectedError("this site may not open a widget for that service")
+    except SportelloError as exc:
+        await _refuse(ws, exc)
+        return
+    await ws.accept()
+    await VisitorSession(ws, ctx, ws.app.state.hub, visitor).run(since)

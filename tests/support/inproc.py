@@ -1,0 +1,71 @@
+"""The app served by uvicorn inside the test's event loop, on a random port, with a manual clock."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from sportello.actions.context import Ctx
+from sportello.app import build_app
+from sportello.clock import ManualClock
+from sportello.config import Settings
+from sportello.realtime.hub import StreamHub
+from tests.support.postgres import free_port
+
+
+@dataclass
+class RunningApp:
+    url: str
+    ws_url: str
+    ctx: Ctx
+    clock: ManualClock
+    hub: StreamHub
+
+
+@contextlib.asynccontextmanager
+async def serve_app(
+    database_url: str, data_dir: Path, **settings: object
+) -> AsyncIterator[RunningApp]:
+    port = free_port()
+    clock = ManualClock()
+    config = Settings(
+        database_url=database_url,
+        data_dir=data_dir,
+        secret_key="test-secret",
+        port=port,
+        **settings,  # type: ignore[arg-type]
+    )
+    app = build_app(config, clock=clock, create_tables=True)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            ws="websockets-sansio",
+            ws_per_message_deflate=False,
+            lifespan="on",
+        )
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    running = RunningApp(
+        url=f"http://127.0.0.1:{port}",
+        ws_url=f"ws://127.0.0.1:{port}",
+        ctx=app.state.ctx,
+        clock=clock,
+        hub=app.state.hub,
+    )
+    try:
+        yield running
+    finally:
+        server.should_exit = True
+        await task

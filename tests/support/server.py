@@ -1,0 +1,86 @@
+"""A real Sportello server process (the installed `sportello serve`) for e2e and crash tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.support.postgres import free_port
+
+
+class ServerProcess:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        data_dir: Path,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        redis_url: str | None = None,
+    ) -> None:
+        self.port = port or free_port()
+        self.database_url = database_url
+        self.data_dir = data_dir
+        self.redis_url = redis_url
+        self.extra_env = env or {}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = data_dir / f"server-{self.port}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> None:
+        env = {
+            **os.environ,
+            "SPORTELLO_DATABASE_URL": self.database_url,
+            "SPORTELLO_DATA_DIR": str(self.data_dir),
+            "SPORTELLO_PORT": str(self.port),
+            "SPORTELLO_LOG_LEVEL": "warning",
+            **self.extra_env,
+        }
+        if self.redis_url:
+            env["SPORTELLO_REDIS_URL"] = self.redis_url
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sportello.cli", "serve"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"server did not start: {self.log_path.read_text()[-2000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, no flush; what was committed must survive."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
