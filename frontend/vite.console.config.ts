@@ -8,7 +8,7 @@ export default defineConfig({
   publicDir: false,
   build: {
     outDir: resolve(__dirname, "../src/sportello/web/static"),
-    emptyOutDir: true,
+    emptyOutDir: false,
     rollupOptions: { input: { console: resolve(__dirname, "console/console.html") } },
   },
 });
