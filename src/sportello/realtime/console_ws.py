@@ -19,7 +19,7 @@ from sportello.realtime.frames import Ping, Receipt, SendMessage, Typing, parse_
 from sportello.realtime.hub import StreamHub
 from sportello.realtime.session import StreamSession
 from sportello.routing.views import waiting_for_agent
-from sportello.storage.tables import contacts
+from sportello.storage.tables import console_sessions, contacts
 
 HOLDING = ("assigned", "transferring")
 
@@ -54,8 +54,22 @@ class ConsoleSession(StreamSession):
             .order_by(contacts.c.assigned_at)
         )
         held = [await contact_for_agent(conn, row) for row in rows.all()]
+        media = (
+            await conn.execute(
+                select(console_sessions).where(console_sessions.c.id == self.session_id)
+            )
+        ).first()
         return {
             "session_id": self.session_id,
+            "server_time": self.ctx.clock.now(),
+            "session": None
+            if media is None
+            else {
+                "id": media.id,
+                "chat": bool(media.chat_on),
+                "voice": bool(media.voice_on),
+                "video": bool(media.video_on),
+            },
             "agent": await agent_state(conn, self.agent.id, self.ctx.clock.now()),
             "waiting": [_public_entry(e) for e in waiting],
             "contacts": held,
