@@ -10,6 +10,7 @@ from pathlib import Path
 
 import uvicorn
 
+from sportello.actions.agents import do_refresh_node_sessions
 from sportello.actions.context import Ctx
 from sportello.app import build_app
 from sportello.clock import ManualClock
@@ -25,6 +26,11 @@ class RunningApp:
     ctx: Ctx
     clock: ManualClock
     hub: StreamHub
+
+    async def advance(self, seconds: float) -> None:
+        """Move time on; live console sessions stay live as their heartbeat would keep them."""
+        self.clock.advance(seconds)
+        await do_refresh_node_sessions(self.ctx)
 
 
 @contextlib.asynccontextmanager

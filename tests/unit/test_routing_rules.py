@@ -1,0 +1,179 @@
+"""Routing rules, table-driven: eligibility, load, order, starred (product.md §3)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from sportello.domain.model import (
+    ActiveContact,
+    AgentSnapshot,
+    AgentStatus,
+    Medium,
+    PendingContact,
+)
+from sportello.routing.rules import (
+    agent_load,
+    available_media,
+    contact_weight,
+    is_eligible,
+    plan_offers,
+    queue_order,
+)
+
+NOW = 1_000_000.0
+ALL_MEDIA = frozenset(Medium)
+
+
+def agent(agent_id: int = 1, **changes: object) -> AgentSnapshot:
+    base = AgentSnapshot(
+        id=agent_id,
+        tags=frozenset({"sales", "en"}),
+        status=AgentStatus.READY,
+        chat_limit=4,
+        voice_allowed=True,
+        video_allowed=True,
+        live_sessions=1,
+        media_on=ALL_MEDIA,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def contact(contact_id: int = 1, **changes: object) -> PendingContact:
+    base = PendingContact(
+        id=contact_id,
+        service_tags=frozenset({"sales"}),
+        medium=Medium.CHAT,
+        priority=15,
+        created_at=NOW - 5,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def chats(n: int, last_message_at: float = NOW - 1) -> tuple[ActiveContact, ...]:
+    return tuple(ActiveContact(Medium.CHAT, last_message_at, NOW - 100) for _ in range(n))
+
+
+@pytest.mark.parametrize(
+    ("case", "a", "c", "expected"),
+    [
+        ("ready with the tags and room", agent(), contact(), True),
+        ("paused", agent(status=AgentStatus.PAUSED), contact(), False),
+        ("no live console", agent(live_sessions=0), contact(), False),
+        ("missing a tag", agent(tags=frozenset({"en"})), contact(), False),
+        (
+            "service without tags: anyone",
+            agent(tags=frozenset()),
+            contact(service_tags=frozenset()),
+            True,
+        ),
+        ("needs every tag", agent(), contact(service_tags=frozenset({"sales", "fr"})), False),
+        ("chat switched off", agent(media_on=frozenset({Medium.VOICE})), contact(), False),
+        (
+            "voice not allowed in profile",
+            agent(voice_allowed=False),
+            contact(medium=Medium.VOICE),
+            False,
+        ),
+        ("video allowed and on", agent(), contact(medium=Medium.VIDEO), True),
+        ("3 of 4 chats: room for one", agent(active_contacts=chats(3)), contact(), True),
+        ("4 of 4 chats: full", agent(active_contacts=chats(4)), contact(), False),
+        ("idle chats weigh nothing", agent(active_contacts=chats(4, NOW - 61)), contact(), True),
+        (
+            "one chat blocks voice",
+            agent(active_contacts=chats(1)),
+            contact(medium=Medium.VOICE),
+            False,
+        ),
+        (
+            "a voice call fills the agent",
+            agent(active_contacts=(ActiveContact(Medium.VOICE, None, NOW - 5),)),
+            contact(),
+            False,
+        ),
+        ("chat limit 1", agent(chat_limit=1, active_contacts=chats(1)), contact(), False),
+    ],
+)
+def test_eligibility(case: str, a: AgentSnapshot, c: PendingContact, expected: bool) -> None:
+    assert is_eligible(a, c, agent_load(a, NOW, 60)) is expected, case
+
+
+@pytest.mark.parametrize(
+    ("medium", "limit", "weight"),
+    [
+        (Medium.CHAT, 4, 0.25),
+        (Medium.CHAT, 1, 1.0),
+        (Medium.VOICE, 4, 1.0),
+        (Medium.VIDEO, 20, 1.0),
+    ],
+)
+def test_contact_weight(medium: Medium, limit: int, weight: float) -> None:
+    assert contact_weight(medium, limit) == pytest.approx(weight)
+
+
+def test_idle_detection_can_be_switched_off() -> None:
+    a = agent(active_contacts=chats(2, NOW - 3600))
+    assert agent_load(a, NOW, 60) == 0
+    assert agent_load(a, NOW, 0) == pytest.approx(0.5)
+
+
+def test_queue_order_priority_then_longest_wait() -> None:
+    young_urgent = contact(1, priority=1, created_at=NOW - 1)
+    old_normal = contact(2, priority=15, created_at=NOW - 50)
+    older_normal = contact(3, priority=15, created_at=NOW - 60)
+    low = contact(4, priority=30, created_at=NOW - 500)
+    order = [c.id for c in queue_order([low, old_normal, young_urgent, older_normal])]
+    assert order == [1, 3, 2, 4]
+
+
+def test_broadcast_to_every_eligible_agent() -> None:
+    agents = [agent(1), agent(2), agent(3, tags=frozenset({"support"}))]
+    offers = plan_offers([contact(7)], agents, NOW, 60)
+    assert offers[7].agent_ids == {1, 2}
+    assert offers[7].starred is False
+
+
+def test_starred_when_only_one_agent_is_eligible() -> None:
+    agents = [agent(1), agent(2, status=AgentStatus.PAUSED)]
+    offers = plan_offers([contact(7)], agents, NOW, 60)
+    assert offers[7].agent_ids == {1}
+    assert offers[7].starred is True
+
+
+def test_starred_pending_contacts_count_towards_load() -> None:
+    # One agent with room for exactly one more chat: the first contact (in queue order)
+    # is starred to them and fills them, so the second has nobody.
+    a = agent(1, active_contacts=chats(3))
+    first = contact(1, created_at=NOW - 20)
+    second = contact(2, created_at=NOW - 10)
+    offers = plan_offers([second, first], [a], NOW, 60)
+    assert offers[1].agent_ids == {1} and offers[1].starred
+    assert offers[2].agent_ids == frozenset()
+
+
+def test_shared_contacts_do_not_count_towards_load() -> None:
+    agents = [agent(1, active_contacts=chats(3)), agent(2, active_contacts=chats(3))]
+    offers = plan_offers([contact(1), contact(2, created_at=NOW - 1)], agents, NOW, 60)
+    assert offers[1].agent_ids == {1, 2}
+    assert offers[2].agent_ids == {1, 2}
+
+
+def test_no_eligible_agent_gives_an_empty_offer() -> None:
+    offers = plan_offers([contact(1)], [agent(1, live_sessions=0)], NOW, 60)
+    assert offers[1].agent_ids == frozenset()
+    assert offers[1].starred is False
+
+
+def test_transfer_target_is_offered_alone_even_when_busy() -> None:
+    busy = agent(2, active_contacts=chats(4))
+    offers = plan_offers([contact(1, starred_agent_id=2)], [agent(1), busy], NOW, 60)
+    assert offers[1].agent_ids == {2}
+    assert offers[1].starred
+
+
+def test_available_media_lists_what_someone_can_take() -> None:
+    agents = [agent(1, voice_allowed=False, video_allowed=False)]
+    media = available_media(frozenset({"sales"}), list(Medium), agents, NOW, 60)
+    assert media == [Medium.CHAT]
+    assert available_media(frozenset({"legal"}), list(Medium), agents, NOW, 60) == []
