@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import websockets
@@ -23,7 +24,7 @@ async def assigned_pair(world: World) -> tuple:  # type: ignore[type-arg]
 
 async def test_bad_frames(sqlite_world: World) -> None:
     world = sqlite_world
-    ann, console, visitor, widget = await assigned_pair(world)
+    _ann, console, visitor, widget = await assigned_pair(world)
     before = len(await stored_events(world.app.ctx))
     cases = [
         ("{not json", "malformed_frame"),
@@ -34,11 +35,10 @@ async def test_bad_frames(sqlite_world: World) -> None:
     ]
     for stream in (console, widget):
         for raw, code in cases:
-            count = len(stream.frames)
+            waiter = asyncio.create_task(stream.next_frame("error"))
+            await asyncio.sleep(0)
             await stream.ws.send(raw)
-            error = await stream.wait_for(
-                lambda f, c=count: f["type"] == "error" and len(stream.frames) > c
-            )
+            error = await waiter
             assert error["code"] == code, raw
     long_text = "x" * 10_001
     await widget.send(

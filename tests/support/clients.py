@@ -46,10 +46,10 @@ class Stream:
         ]
 
     async def wait_for(
-        self, match: Callable[[dict[str, Any]], bool], timeout: float = 5.0
+        self, match: Callable[[dict[str, Any]], bool], timeout: float = 5.0, start: int = 0
     ) -> dict[str, Any]:
         deadline = asyncio.get_running_loop().time() + timeout
-        seen = 0
+        seen = start
         while True:
             for frame in self.frames[seen:]:
                 if match(frame):
@@ -63,6 +63,12 @@ class Stream:
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new.wait(), remaining)
+
+    async def next_frame(self, frame_type: str, timeout: float = 5.0) -> dict[str, Any]:
+        """The first frame of this type that arrives from now on."""
+        return await self.wait_for(
+            lambda f: f["type"] == frame_type, timeout, start=len(self.frames)
+        )
 
     async def wait_event(self, kind: str, timeout: float = 5.0, **data: Any) -> dict[str, Any]:
         def match(f: dict[str, Any]) -> bool:
