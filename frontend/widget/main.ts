@@ -1,2 +1,46 @@
-const script = document.currentScript;
-console.debug("sportello widget placeholder", script?.getAttribute("src"));
+/**
+ * Sportello visitor widget: paste
+ *   <script src="https://sportello.example/widget.js" data-service="Sales" async></script>
+ * Optional data attributes: data-service (id or name; none = the visitor picks),
+ * data-position ("right" | "left"), data-colour, data-title, data-greeting.
+ */
+
+import { readConfig } from "./config";
+import { WidgetSession } from "./session";
+import { SportelloWidget } from "./ui";
+
+const TAG = "sportello-widget";
+/** Only valid while this script first runs, so read it now. */
+const SCRIPT = document.currentScript;
+
+declare global {
+  interface Window {
+    __sportelloWidget?: WidgetSession;
+  }
+}
+
+function boot(): void {
+  if (window.__sportelloWidget) return;
+  const cfg = readConfig(SCRIPT);
+  if (!cfg) {
+    console.warn("sportello: cannot find the widget's script tag");
+    return;
+  }
+  if (!customElements.get(TAG)) customElements.define(TAG, SportelloWidget);
+  const session = new WidgetSession(cfg);
+  window.__sportelloWidget = session;
+  const host = document.createElement(TAG) as SportelloWidget;
+  host.session = session;
+  // The host page's rules (even `* { … !important }`) cannot reach into the shadow root; this
+  // stops them styling the host element itself, from which the shadow tree would inherit.
+  host.style.setProperty("all", "initial", "important");
+  host.setAttribute("data-sportello", "");
+  (document.body ?? document.documentElement).appendChild(host);
+  session.start();
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", boot, { once: true });
+} else {
+  boot();
+}

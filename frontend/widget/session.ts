@@ -1,0 +1,644 @@
+/**
+ * The widget's state and its conversation with the server: availability, the request, the
+ * stream (with resume from the last position, backoff and an outbox), receipts and pages.
+ * The UI (ui.ts) only reads this and calls its methods.
+ */
+
+import { call, HttpError } from "./api";
+import type { WidgetConfig } from "./config";
+import { load, randomId, remove, save } from "./storage";
+import type {
+  AgentCard,
+  Conversation,
+  Message,
+  Outgoing,
+  ServerFrame,
+  Service,
+  VisitorContact,
+} from "./types";
+import { ACTIVE_STATES } from "./types";
+
+export type Link = "offline" | "connecting" | "online";
+
+interface Prefs {
+  open: boolean;
+  name: string;
+  email: string;
+}
+
+const TYPING_SEND_EVERY_MS = 3000;
+const TYPING_CLEAR_MS = 30_000;
+const PING_EVERY_MS = 25_000;
+const SERVICES_REFRESH_MS = 30_000;
+
+export class WidgetSession {
+  readonly cfg: WidgetConfig;
+  private readonly key: string;
+  private readonly wsBase: string;
+  private readonly listeners = new Set<() => void>();
+
+  visitorId: string;
+  returning: boolean;
+  prefs: Prefs;
+  conv: Conversation | null;
+
+  services: Service[] | null = null;
+  servicesError = "";
+  link: Link = "offline";
+  agentTyping = false;
+  notice = "";
+  /** "leave" shows the leave-a-message form, "left" its thanks. */
+  flow: "" | "leave" | "left" = "";
+
+  private ws: WebSocket | null = null;
+  private attempts = 0;
+  private reconnectTimer = 0;
+  private pingTimer = 0;
+  private typingTimer = 0;
+  private lastTypingSent = 0;
+  private typingActive = false;
+  private receiptQueued = false;
+
+  constructor(cfg: WidgetConfig) {
+    this.cfg = cfg;
+    this.key = `sportello:${cfg.base}`;
+    this.wsBase = cfg.base.replace(/^http/, "ws");
+    const vid = load<string>(`${this.key}:visitor`);
+    this.returning = !!vid;
+    this.visitorId = vid && /^[A-Za-z0-9_-]{8,64}$/.test(vid) ? vid : randomId();
+    if (!vid) save(`${this.key}:visitor`, this.visitorId);
+    this.prefs = { open: false, name: "", email: "", ...(load<Prefs>(`${this.key}:prefs`) ?? {}) };
+    this.conv = load<Conversation>(`${this.key}:conversation`);
+  }
+
+  // -- plumbing ------------------------------------------------------------------------
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private changed(): void {
+    if (this.conv) save(`${this.key}:conversation`, this.conv);
+    else remove(`${this.key}:conversation`);
+    save(`${this.key}:prefs`, this.prefs);
+    for (const fn of this.listeners) fn();
+  }
+
+  /** Seconds on the server's clock. */
+  serverNow(): number {
+    return Date.now() / 1000 - (this.conv?.clockOffset ?? 0);
+  }
+
+  get active(): boolean {
+    return !!this.conv && ACTIVE_STATES.includes(this.conv.state);
+  }
+
+  get unread(): number {
+    const conv = this.conv;
+    if (!conv) return 0;
+    return conv.messages.filter((m) => m.sender === "agent" && m.id > conv.seenId).length;
+  }
+
+  private get visible(): boolean {
+    return this.prefs.open && document.visibilityState === "visible";
+  }
+
+  // -- start ---------------------------------------------------------------------------
+
+  start(): void {
+    document.addEventListener("visibilitychange", () => this.seen());
+    window.addEventListener("online", () => this.reconnectNow());
+    window.addEventListener("popstate", () => void this.reportPage());
+    window.addEventListener("hashchange", () => void this.reportPage());
+    if (this.conv && this.active) {
+      void this.reportPage();
+      this.connect();
+    }
+    void this.refreshServices();
+    window.setInterval(() => {
+      if (!this.active && !this.flow) void this.refreshServices();
+    }, SERVICES_REFRESH_MS);
+    this.changed();
+  }
+
+  async refreshServices(): Promise<void> {
+    try {
+      this.services = await call<Service[]>(this.cfg.base, "/api/visitor/services");
+      this.servicesError = "";
+    } catch (err) {
+      this.servicesError = err instanceof HttpError ? err.error.message : String(err);
+      if (this.services === null) this.services = [];
+    }
+    this.changed();
+  }
+
+  /** The services this page may use: the named one, or all of the site's. */
+  get siteServices(): Service[] {
+    const all = this.services ?? [];
+    const wanted = this.cfg.service.toLowerCase();
+    if (!wanted) return all;
+    return all.filter((s) => String(s.id) === wanted || s.name.toLowerCase() === wanted);
+  }
+
+  get availableServices(): Service[] {
+    return this.siteServices.filter((s) => s.available);
+  }
+
+  /** True when this site may not use the chat at all (or not the service it names). */
+  get refused(): boolean {
+    return this.services !== null && !this.servicesError && this.siteServices.length === 0;
+  }
+
+  // -- panel ---------------------------------------------------------------------------
+
+  setOpen(open: boolean): void {
+    this.prefs.open = open;
+    if (open && !this.active && !this.flow) void this.refreshServices();
+    this.seen();
+    this.changed();
+  }
+
+  showLeaveForm(): void {
+    this.flow = "leave";
+    this.changed();
+  }
+
+  backToStart(): void {
+    this.flow = "";
+    this.notice = "";
+    this.changed();
+  }
+
+  // -- the request ---------------------------------------------------------------------
+
+  async request(serviceId: number, name: string, message: string): Promise<void> {
+    this.prefs.name = name;
+    this.notice = "";
+    const clientMsgId = message ? randomId() : undefined;
+    const nav = navigator as Navigator & { userLanguage?: string };
+    try {
+      const answer = await call<{ contact: VisitorContact; token: string }>(
+        this.cfg.base,
+        "/api/visitor/contacts",
+        {
+          body: {
+            service_id: serviceId,
+            visitor_id: this.visitorId,
+            name,
+            message: message || undefined,
+            client_msg_id: clientMsgId,
+            locale: (nav.language || nav.userLanguage || "").slice(0, 35),
+            page_url: location.href.slice(0, 2000),
+            page_title: document.title.slice(0, 300),
+            referrer: document.referrer.slice(0, 2000),
+            medium: "chat",
+          },
+        },
+      );
+      const c = answer.contact;
+      this.conv = {
+        token: answer.token,
+        contactId: c.id,
+        serviceId: c.service.id,
+        serviceName: c.service.name,
+        position: null,
+        state: c.state,
+        createdAt: c.created_at,
+        dissuadeAt: c.dissuade_at,
+        agent: c.agent,
+        agentAway: false,
+        endMessage: c.state === "rejected" ? "Sorry, nobody is available right now." : null,
+        closedBy: null,
+        messages: [],
+        outbox: [],
+        pageUrl: location.href,
+        seenId: 0,
+        deliveredSent: 0,
+        readSent: 0,
+        clockOffset: Date.now() / 1000 - c.created_at,
+      };
+      this.mergeMessages(c.messages);
+      this.returning = true;
+      this.changed();
+      if (this.active) this.connect();
+    } catch (err) {
+      if (err instanceof HttpError && err.error.code === "origin_rejected") {
+        this.services = [];
+      }
+      this.notice = err instanceof HttpError ? err.error.message : "Something went wrong.";
+      this.changed();
+    }
+  }
+
+  async leaveMessage(name: string, email: string, text: string): Promise<boolean> {
+    this.prefs.name = name;
+    this.prefs.email = email;
+    const serviceId = this.conv?.serviceId ?? this.siteServices[0]?.id;
+    try {
+      await call(this.cfg.base, "/api/visitor/left-messages", {
+        body: { service_id: serviceId ?? null, name, email, text },
+      });
+      this.flow = "left";
+      this.notice = "";
+      if (this.conv && !this.active) this.conv = null;
+      this.changed();
+      return true;
+    } catch (err) {
+      this.notice = err instanceof HttpError ? err.error.message : "Something went wrong.";
+      this.changed();
+      return false;
+    }
+  }
+
+  /** Cancel the wait or end the chat (the UI asked for confirmation). */
+  async leave(): Promise<void> {
+    const conv = this.conv;
+    if (!conv) return;
+    const wasPending = conv.state === "pending";
+    try {
+      const contact = await call<VisitorContact>(this.cfg.base, "/api/visitor/contact/leave", {
+        method: "POST",
+        token: conv.token,
+      });
+      if (this.conv === conv) {
+        conv.state = contact.state;
+        conv.closedBy = "visitor";
+      }
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status === 0) {
+        this.notice = "You are offline; please try again.";
+        this.changed();
+        return;
+      }
+      // the contact had ended already (or is gone): fall through
+    }
+    if (wasPending) this.conv = null;
+    this.disconnect();
+    this.changed();
+  }
+
+  /** Forget an ended conversation and go back to the start. */
+  dismiss(): void {
+    this.disconnect();
+    this.conv = null;
+    this.flow = "";
+    this.notice = "";
+    void this.refreshServices();
+    this.changed();
+  }
+
+  // -- chat ----------------------------------------------------------------------------
+
+  send(text: string): void {
+    const conv = this.conv;
+    const body = text.trim();
+    if (!conv || !body || !this.active) return;
+    const item: Outgoing = {
+      client_msg_id: randomId(),
+      text: body.slice(0, 10_000),
+      created_at: this.serverNow(),
+    };
+    conv.outbox.push(item);
+    this.typing(false);
+    this.sendFrame({
+      type: "message.send",
+      contact_id: conv.contactId,
+      client_msg_id: item.client_msg_id,
+      text: item.text,
+    });
+    this.changed();
+  }
+
+  retry(clientMsgId: string): void {
+    const item = this.conv?.outbox.find((o) => o.client_msg_id === clientMsgId);
+    if (!item || !this.conv) return;
+    delete item.failed;
+    this.sendFrame({
+      type: "message.send",
+      contact_id: this.conv.contactId,
+      client_msg_id: item.client_msg_id,
+      text: item.text,
+    });
+    this.changed();
+  }
+
+  /** Called on every keystroke (active) and when the input empties or is sent (inactive). */
+  typing(active: boolean): void {
+    const conv = this.conv;
+    if (!conv || conv.state !== "assigned") return;
+    const now = Date.now();
+    if (active && this.typingActive && now - this.lastTypingSent < TYPING_SEND_EVERY_MS) return;
+    if (!active && !this.typingActive) return;
+    this.typingActive = active;
+    this.lastTypingSent = now;
+    this.sendFrame({ type: "typing", contact_id: conv.contactId, active });
+  }
+
+  /** The visitor can see the chat: everything from the agent is read. */
+  seen(): void {
+    const conv = this.conv;
+    if (!conv || !this.visible) return;
+    const top = this.maxAgentId();
+    if (top > conv.seenId) {
+      conv.seenId = top;
+      this.changed();
+    }
+    this.queueReceipts();
+  }
+
+  private maxAgentId(): number {
+    let top = 0;
+    for (const m of this.conv?.messages ?? []) if (m.sender === "agent" && m.id > top) top = m.id;
+    return top;
+  }
+
+  private queueReceipts(): void {
+    if (this.receiptQueued) return;
+    this.receiptQueued = true;
+    queueMicrotask(() => {
+      this.receiptQueued = false;
+      this.sendReceipts();
+    });
+  }
+
+  private sendReceipts(): void {
+    const conv = this.conv;
+    if (!conv || !this.active || this.ws?.readyState !== WebSocket.OPEN) return;
+    const top = this.maxAgentId();
+    if (top > conv.deliveredSent) {
+      conv.deliveredSent = top;
+      this.sendFrame({ type: "receipt", contact_id: conv.contactId, up_to: top, state: "delivered" });
+    }
+    if (this.visible && top > conv.readSent) {
+      conv.readSent = top;
+      conv.deliveredSent = Math.max(conv.deliveredSent, top);
+      this.sendFrame({ type: "receipt", contact_id: conv.contactId, up_to: top, state: "read" });
+    }
+    save(`${this.key}:conversation`, conv);
+  }
+
+  // -- pages ---------------------------------------------------------------------------
+
+  async reportPage(): Promise<void> {
+    const conv = this.conv;
+    if (!conv || !this.active || conv.pageUrl === location.href) return;
+    const url = location.href.slice(0, 2000);
+    try {
+      await call(this.cfg.base, "/api/visitor/contact/pages", {
+        body: { url, title: document.title.slice(0, 300) },
+        token: conv.token,
+      });
+      conv.pageUrl = location.href;
+      this.changed();
+    } catch {
+      /* the contact ended meanwhile, or offline: the next page reports again */
+    }
+  }
+
+  // -- the stream ----------------------------------------------------------------------
+
+  connect(): void {
+    const conv = this.conv;
+    if (!conv || !this.active || this.ws) return;
+    window.clearTimeout(this.reconnectTimer);
+    let url = `${this.wsBase}/ws/visitor?token=${encodeURIComponent(conv.token)}`;
+    if (conv.position !== null) url += `&since=${conv.position}`;
+    this.link = "connecting";
+    const ws = new WebSocket(url);
+    this.ws = ws;
+    let refused: string | null = null;
+    ws.onmessage = (ev) => {
+      let frame: ServerFrame;
+      try {
+        frame = JSON.parse(String(ev.data)) as ServerFrame;
+      } catch {
+        return;
+      }
+      if (frame.type === "error" && !frame.ref) refused = frame.code;
+      this.onFrame(frame);
+    };
+    ws.onclose = (ev) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      window.clearInterval(this.pingTimer);
+      this.link = "offline";
+      if (ev.code === 4410 || refused === "resync_required") {
+        if (this.conv) this.conv.position = null;
+        this.attempts = 0;
+        this.connect();
+      } else if (ev.code === 4403 || ev.code === 4400) {
+        this.lost(refused);
+      } else {
+        this.scheduleReconnect();
+      }
+      this.changed();
+    };
+    this.changed();
+  }
+
+  private disconnect(): void {
+    window.clearTimeout(this.reconnectTimer);
+    window.clearInterval(this.pingTimer);
+    const ws = this.ws;
+    this.ws = null;
+    this.link = "offline";
+    this.agentTyping = false;
+    if (ws) ws.close(1000);
+  }
+
+  private reconnectNow(): void {
+    if (this.ws || !this.active) return;
+    this.attempts = 0;
+    this.connect();
+  }
+
+  private scheduleReconnect(): void {
+    if (!this.active) return;
+    const delay = Math.min(15_000, 500 * 2 ** this.attempts) * (0.75 + Math.random() * 0.5);
+    this.attempts += 1;
+    window.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = window.setTimeout(() => this.connect(), delay);
+  }
+
+  /** The server refused the token or the site: this conversation cannot go on. */
+  private lost(code: string | null): void {
+    const conv = this.conv;
+    if (!conv) return;
+    if (code === "origin_rejected") this.services = [];
+    conv.state = "closed";
+    conv.endMessage =
+      code === "token_expired"
+        ? "This conversation has expired."
+        : "This conversation is no longer available.";
+    this.changed();
+  }
+
+  private sendFrame(frame: Record<string, unknown>): boolean {
+    if (this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  private onFrame(frame: ServerFrame): void {
+    const conv = this.conv;
+    if (!conv) return;
+    switch (frame.type) {
+      case "hello":
+        this.onHello(conv, frame.position, frame.resumed, frame.contact);
+        break;
+      case "event":
+        this.onEvent(conv, frame.kind, frame.at, frame.data);
+        conv.position = Math.max(conv.position ?? 0, frame.position);
+        break;
+      case "signal":
+        if (frame.kind === "typing" && frame.from === "agent") this.setAgentTyping(!!frame.active);
+        break;
+      case "ack":
+        this.mergeMessages([frame.message]);
+        break;
+      case "error":
+        if (frame.ref) {
+          const item = conv.outbox.find((o) => o.client_msg_id === frame.ref);
+          if (item) item.failed = frame.message;
+        }
+        break;
+      default:
+        return;
+    }
+    this.changed();
+    if (frame.type === "event" && !this.active) this.disconnect();
+  }
+
+  private onHello(
+    conv: Conversation,
+    position: number,
+    resumed: boolean,
+    contact: VisitorContact | undefined,
+  ): void {
+    this.link = "online";
+    this.attempts = 0;
+    if (!resumed) {
+      conv.position = position;
+      conv.messages = [];
+    }
+    if (contact) {
+      conv.state = contact.state;
+      conv.agent = contact.agent;
+      conv.dissuadeAt = contact.dissuade_at;
+      conv.serviceName = contact.service.name;
+      if (contact.dissuasion_message) conv.endMessage = contact.dissuasion_message;
+      this.mergeMessages(contact.messages);
+    }
+    window.clearInterval(this.pingTimer);
+    this.pingTimer = window.setInterval(() => this.sendFrame({ type: "ping" }), PING_EVERY_MS);
+    for (const item of conv.outbox) {
+      if (item.failed) continue;
+      this.sendFrame({
+        type: "message.send",
+        contact_id: conv.contactId,
+        client_msg_id: item.client_msg_id,
+        text: item.text,
+      });
+    }
+    this.queueReceipts();
+    if (!this.active) queueMicrotask(() => this.disconnect());
+  }
+
+  private onEvent(conv: Conversation, kind: string, at: number, data: Record<string, unknown>): void {
+    const message = typeof data.message === "string" ? data.message : "";
+    switch (kind) {
+      case "contact.created":
+        conv.state = "pending";
+        break;
+      case "contact.joined":
+        conv.state = "assigned";
+        conv.agent = data.agent as AgentCard;
+        conv.agentAway = false;
+        break;
+      case "contact.rejected":
+      case "contact.dissuaded":
+      case "contact.cancelled":
+      case "contact.abandoned":
+        conv.state = String(data.state ?? kind.split(".")[1]);
+        conv.endMessage = message || conv.endMessage;
+        break;
+      case "contact.closed":
+        conv.state = "closed";
+        conv.closedBy = typeof data.closed_by === "string" ? data.closed_by : null;
+        this.agentTyping = false;
+        break;
+      case "contact.agent_away":
+        conv.agentAway = true;
+        break;
+      case "contact.agent_back":
+        conv.agentAway = false;
+        break;
+      case "message.created": {
+        const msg = data.message as Message;
+        this.mergeMessages([msg]);
+        if (msg.sender === "agent") {
+          this.setAgentTyping(false);
+          this.seen();
+          this.queueReceipts();
+        }
+        break;
+      }
+      case "message.status": {
+        if (data.by !== "agent") break;
+        const upTo = Number(data.up_to);
+        const when = Number(data.at) || at;
+        for (const m of conv.messages) {
+          if (m.sender !== "visitor" || m.id > upTo) continue;
+          m.delivered_at ??= when;
+          if (data.state === "read") m.read_at ??= when;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** Insert or update messages by id; acknowledged ones leave the outbox. */
+  private mergeMessages(list: Message[]): void {
+    const conv = this.conv;
+    if (!conv) return;
+    for (const msg of list) {
+      if (!msg || typeof msg.id !== "number") continue;
+      const i = conv.messages.findIndex((m) => m.id === msg.id);
+      if (i >= 0) {
+        const old = conv.messages[i];
+        conv.messages[i] = {
+          ...msg,
+          delivered_at: msg.delivered_at ?? old.delivered_at,
+          read_at: msg.read_at ?? old.read_at,
+        };
+      } else {
+        conv.messages.push(msg);
+      }
+      if (msg.client_msg_id) {
+        conv.outbox = conv.outbox.filter((o) => o.client_msg_id !== msg.client_msg_id);
+      }
+      if (msg.sender === "agent" && msg.read_at) {
+        conv.readSent = Math.max(conv.readSent, msg.id);
+        conv.seenId = Math.max(conv.seenId, msg.id);
+      }
+      if (msg.sender === "agent" && msg.delivered_at) {
+        conv.deliveredSent = Math.max(conv.deliveredSent, msg.id);
+      }
+    }
+    conv.messages.sort((a, b) => a.id - b.id);
+  }
+
+  private setAgentTyping(active: boolean): void {
+    window.clearTimeout(this.typingTimer);
+    this.agentTyping = active;
+    if (active) {
+      this.typingTimer = window.setTimeout(() => {
+        this.agentTyping = false;
+        this.changed();
+      }, TYPING_CLEAR_MS);
+    }
+  }
+}

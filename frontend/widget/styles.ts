@@ -1,0 +1,611 @@
+import { css } from "lit";
+
+/** Everything in px (never rem: the host page may change the root font size). */
+export const styles = css`
+  :host {
+    all: initial !important;
+  }
+  .wrap {
+    all: initial;
+    --accent: #2f5bea;
+    --accent-ink: #ffffff;
+    --ink: #1d2433;
+    --muted: #667085;
+    --line: #e4e7ec;
+    --soft: #f4f6fa;
+    font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+    font-size: 14px;
+    line-height: 20px;
+    color: var(--ink);
+    font-weight: 400;
+    font-style: normal;
+    letter-spacing: normal;
+    text-align: left;
+    text-transform: none;
+    direction: ltr;
+    -webkit-font-smoothing: antialiased;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
+  button,
+  input,
+  textarea {
+    font: inherit;
+    color: inherit;
+    letter-spacing: inherit;
+    margin: 0;
+  }
+  button {
+    cursor: pointer;
+    border: 0;
+    background: none;
+    padding: 0;
+  }
+  .launcher {
+    position: fixed;
+    bottom: 24px;
+    z-index: 2147483646;
+    width: 60px;
+    height: 60px;
+    border-radius: 30px;
+    background: var(--accent);
+    color: var(--accent-ink);
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    box-shadow: 0 8px 24px rgba(16, 24, 40, 0.25);
+    transition: transform 0.15s ease;
+  }
+  .launcher:hover {
+    transform: scale(1.06);
+  }
+  .launcher svg {
+    width: 28px;
+    height: 28px;
+  }
+  .right .launcher,
+  .right .panel {
+    right: 24px;
+  }
+  .left .launcher,
+  .left .panel {
+    left: 24px;
+  }
+  .badge {
+    position: absolute;
+    top: -4px;
+    right: -4px;
+    min-width: 22px;
+    height: 22px;
+    padding: 0 6px;
+    border-radius: 11px;
+    background: #e5484d;
+    color: #fff;
+    font-size: 12px;
+    font-weight: 700;
+    line-height: 22px;
+    text-align: center;
+    border: 2px solid #fff;
+  }
+  .panel {
+    position: fixed;
+    bottom: 96px;
+    z-index: 2147483647;
+    width: 370px;
+    max-width: calc(100vw - 32px);
+    height: 560px;
+    max-height: calc(100vh - 120px);
+    display: flex;
+    flex-direction: column;
+    background: #fff;
+    border-radius: 16px;
+    overflow: hidden;
+    box-shadow:
+      0 24px 48px rgba(16, 24, 40, 0.22),
+      0 2px 6px rgba(16, 24, 40, 0.08);
+  }
+  header {
+    display: flex;
+    align-items: center;
+    gap: 12px;
+    padding: 14px 12px 14px 16px;
+    background: var(--accent);
+    color: var(--accent-ink);
+    flex: none;
+  }
+  header .who {
+    flex: 1;
+    min-width: 0;
+  }
+  header .title {
+    display: block;
+    font-size: 16px;
+    line-height: 22px;
+    font-weight: 650;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  header .sub {
+    display: block;
+    font-size: 12px;
+    line-height: 16px;
+    opacity: 0.85;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  header .dot {
+    display: inline-block;
+    width: 8px;
+    height: 8px;
+    border-radius: 4px;
+    background: #3ddc84;
+    margin-right: 6px;
+    vertical-align: 1px;
+  }
+  header .dot.away {
+    background: #ffb224;
+  }
+  .icon-btn {
+    width: 32px;
+    height: 32px;
+    border-radius: 8px;
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    color: inherit;
+    flex: none;
+  }
+  .icon-btn:hover {
+    background: rgba(255, 255, 255, 0.18);
+  }
+  .icon-btn svg {
+    width: 18px;
+    height: 18px;
+  }
+  .avatar {
+    width: 38px;
+    height: 38px;
+    border-radius: 19px;
+    flex: none;
+    background: rgba(255, 255, 255, 0.22);
+    color: inherit;
+    font-weight: 700;
+    font-size: 14px;
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    overflow: hidden;
+  }
+  .avatar img {
+    width: 100%;
+    height: 100%;
+    object-fit: cover;
+    display: block;
+  }
+  .body {
+    flex: 1;
+    min-height: 0;
+    overflow-y: auto;
+    padding: 18px 16px;
+    display: flex;
+    flex-direction: column;
+    gap: 12px;
+    background: #fff;
+  }
+  .center {
+    flex: 1;
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    text-align: center;
+    gap: 12px;
+    padding: 8px;
+  }
+  h2 {
+    margin: 0;
+    font-size: 17px;
+    line-height: 24px;
+    font-weight: 650;
+    color: var(--ink);
+  }
+  p {
+    margin: 0;
+  }
+  .muted {
+    color: var(--muted);
+  }
+  .small {
+    font-size: 12px;
+    line-height: 16px;
+  }
+  form {
+    display: flex;
+    flex-direction: column;
+    gap: 12px;
+  }
+  label {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+    font-size: 13px;
+    font-weight: 600;
+    color: #344054;
+  }
+  input,
+  textarea {
+    display: block;
+    width: 100%;
+    padding: 9px 12px;
+    border: 1px solid #d0d5dd;
+    border-radius: 10px;
+    background: #fff;
+    font-weight: 400;
+    color: var(--ink);
+    outline: none;
+  }
+  textarea {
+    resize: none;
+    min-height: 72px;
+  }
+  input:focus,
+  textarea:focus {
+    border-color: var(--accent);
+    box-shadow: 0 0 0 3px color-mix(in srgb, var(--accent) 20%, transparent);
+  }
+  .services {
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+    border: 0;
+    padding: 0;
+    margin: 0;
+  }
+  .services legend {
+    font-size: 13px;
+    font-weight: 600;
+    color: #344054;
+    padding: 0;
+    margin-bottom: 6px;
+  }
+  .service {
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    padding: 10px 12px;
+    border: 1px solid var(--line);
+    border-radius: 10px;
+    text-align: left;
+    font-weight: 500;
+    background: #fff;
+  }
+  .service[aria-pressed="true"] {
+    border-color: var(--accent);
+    background: color-mix(in srgb, var(--accent) 8%, #fff);
+    box-shadow: 0 0 0 1px var(--accent);
+  }
+  .service .lang {
+    margin-left: auto;
+    font-size: 11px;
+    text-transform: uppercase;
+    color: var(--muted);
+  }
+  .primary {
+    display: block;
+    width: 100%;
+    padding: 11px 16px;
+    border-radius: 10px;
+    background: var(--accent);
+    color: var(--accent-ink);
+    font-weight: 600;
+    text-align: center;
+  }
+  .primary:disabled {
+    opacity: 0.5;
+    cursor: default;
+  }
+  .secondary {
+    display: block;
+    width: 100%;
+    padding: 10px 16px;
+    border-radius: 10px;
+    border: 1px solid #d0d5dd;
+    background: #fff;
+    color: #344054;
+    font-weight: 600;
+    text-align: center;
+  }
+  .greeting {
+    background: var(--soft);
+    border-radius: 12px;
+    padding: 12px 14px;
+  }
+  .notice {
+    border-radius: 10px;
+    padding: 10px 12px;
+    background: #fff4e5;
+    color: #8a4b00;
+    font-size: 13px;
+  }
+  .notice.error {
+    background: #fdecec;
+    color: #a3151b;
+  }
+  .pulse {
+    width: 56px;
+    height: 56px;
+    border-radius: 28px;
+    background: color-mix(in srgb, var(--accent) 15%, #fff);
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    position: relative;
+  }
+  .pulse::after {
+    content: "";
+    position: absolute;
+    inset: 0;
+    border-radius: 28px;
+    border: 2px solid var(--accent);
+    animation: pulse 1.6s ease-out infinite;
+  }
+  .pulse span {
+    width: 18px;
+    height: 18px;
+    border-radius: 9px;
+    background: var(--accent);
+  }
+  @keyframes pulse {
+    from {
+      transform: scale(1);
+      opacity: 0.9;
+    }
+    to {
+      transform: scale(1.6);
+      opacity: 0;
+    }
+  }
+  .waited {
+    font-size: 28px;
+    line-height: 34px;
+    font-weight: 650;
+    font-variant-numeric: tabular-nums;
+  }
+  .transcript {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+  }
+  .msg {
+    display: flex;
+    flex-direction: column;
+    max-width: 82%;
+  }
+  .msg.visitor {
+    align-self: flex-end;
+    align-items: flex-end;
+  }
+  .msg.agent {
+    align-self: flex-start;
+    align-items: flex-start;
+  }
+  .msg.system {
+    align-self: center;
+    align-items: center;
+    max-width: 100%;
+  }
+  .bubble {
+    padding: 8px 12px;
+    border-radius: 16px;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+    word-break: break-word;
+  }
+  .visitor .bubble {
+    background: var(--accent);
+    color: var(--accent-ink);
+    border-bottom-right-radius: 4px;
+  }
+  .agent .bubble {
+    background: #eef1f6;
+    color: var(--ink);
+    border-bottom-left-radius: 4px;
+  }
+  .system .bubble,
+  .event {
+    align-self: center;
+    background: none;
+    color: var(--muted);
+    font-size: 12px;
+    line-height: 16px;
+    padding: 2px 8px;
+    text-align: center;
+  }
+  .bubble a {
+    color: inherit;
+    text-decoration: underline;
+  }
+  .meta {
+    display: flex;
+    gap: 4px;
+    align-items: center;
+    font-size: 11px;
+    line-height: 14px;
+    color: var(--muted);
+    margin-top: 3px;
+    padding: 0 4px;
+  }
+  .mark {
+    font-weight: 700;
+    letter-spacing: -3px;
+    padding-right: 3px;
+  }
+  .mark.read {
+    color: var(--accent);
+  }
+  .mark.failed {
+    color: #d92d20;
+    letter-spacing: normal;
+  }
+  .mark.failed button {
+    text-decoration: underline;
+    color: inherit;
+  }
+  .typing {
+    align-self: flex-start;
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    color: var(--muted);
+    font-size: 12px;
+  }
+  .dots {
+    display: inline-flex;
+    gap: 3px;
+    padding: 10px 12px;
+    background: #eef1f6;
+    border-radius: 16px;
+  }
+  .dots i {
+    width: 6px;
+    height: 6px;
+    border-radius: 3px;
+    background: #98a2b3;
+    animation: blink 1.2s infinite;
+  }
+  .dots i:nth-child(2) {
+    animation-delay: 0.2s;
+  }
+  .dots i:nth-child(3) {
+    animation-delay: 0.4s;
+  }
+  @keyframes blink {
+    0%,
+    80%,
+    100% {
+      opacity: 0.3;
+    }
+    40% {
+      opacity: 1;
+    }
+  }
+  .banner {
+    flex: none;
+    padding: 8px 16px;
+    font-size: 12px;
+    line-height: 16px;
+    background: #fff4e5;
+    color: #8a4b00;
+    border-bottom: 1px solid #fde1b8;
+  }
+  .banner.offline {
+    background: #f2f4f7;
+    color: #475467;
+    border-bottom-color: var(--line);
+  }
+  .composer {
+    flex: none;
+    display: flex;
+    align-items: flex-end;
+    gap: 8px;
+    padding: 10px 12px;
+    border-top: 1px solid var(--line);
+    background: #fff;
+  }
+  .composer textarea {
+    min-height: 40px;
+    max-height: 120px;
+    border-radius: 20px;
+    padding: 9px 14px;
+  }
+  .send {
+    width: 40px;
+    height: 40px;
+    border-radius: 20px;
+    flex: none;
+    background: var(--accent);
+    color: var(--accent-ink);
+    display: flex;
+    align-items: center;
+    justify-content: center;
+  }
+  .send:disabled {
+    opacity: 0.4;
+    cursor: default;
+  }
+  .send svg {
+    width: 18px;
+    height: 18px;
+  }
+  .ended {
+    flex: none;
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+    padding: 12px 16px 14px;
+    border-top: 1px solid var(--line);
+    background: var(--soft);
+    text-align: center;
+  }
+  .overlay {
+    position: absolute;
+    inset: 0;
+    background: rgba(16, 24, 40, 0.45);
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    padding: 24px;
+    z-index: 2;
+  }
+  .dialog {
+    background: #fff;
+    border-radius: 14px;
+    padding: 20px;
+    display: flex;
+    flex-direction: column;
+    gap: 12px;
+    width: 100%;
+    text-align: center;
+  }
+  .row {
+    display: flex;
+    gap: 8px;
+  }
+  .danger {
+    background: #d92d20;
+  }
+  .footer {
+    flex: none;
+    text-align: center;
+    font-size: 11px;
+    line-height: 14px;
+    color: #98a2b3;
+    padding: 6px 0 8px;
+    background: #fff;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+  @media (max-width: 480px) {
+    .panel {
+      bottom: 0;
+      right: 0 !important;
+      left: 0 !important;
+      width: 100vw;
+      max-width: 100vw;
+      height: 100vh;
+      max-height: 100vh;
+      border-radius: 0;
+    }
+  }
+`;

@@ -1,0 +1,101 @@
+/** Shapes of what the Sportello server sends the widget (docs/protocol.md). */
+
+export interface Service {
+  id: number;
+  name: string;
+  language: string;
+  media: string[];
+  available_media: string[];
+  available: boolean;
+}
+
+export interface AgentCard {
+  id: number;
+  display_name: string;
+  nickname: string | null;
+  avatar_url: string | null;
+}
+
+export interface Message {
+  id: number;
+  contact_id: number;
+  sender: "visitor" | "agent" | "system";
+  agent_id: number | null;
+  client_msg_id: string | null;
+  text: string;
+  created_at: number;
+  delivered_at: number | null;
+  read_at: number | null;
+}
+
+export interface VisitorContact {
+  id: number;
+  state: string;
+  medium: string;
+  service: { id: number; name: string; language: string };
+  visitor_name: string;
+  agent: AgentCard | null;
+  created_at: number;
+  dissuade_at: number | null;
+  closed_at: number | null;
+  dissuasion_message: string | null;
+  messages: Message[];
+}
+
+export interface ApiError {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export type ServerFrame =
+  | { type: "hello"; position: number; resumed: boolean; contact?: VisitorContact }
+  | {
+      type: "event";
+      position: number;
+      kind: string;
+      contact_id: number;
+      at: number;
+      data: Record<string, unknown>;
+    }
+  | { type: "signal"; kind: string; contact_id: number; from?: string; active?: boolean }
+  | { type: "ack"; ref: string; message: Message; duplicate: boolean }
+  | { type: "pong"; ref?: string }
+  | ({ type: "error"; ref?: string | null } & ApiError);
+
+/** A message the visitor typed that the server has not acknowledged yet. */
+export interface Outgoing {
+  client_msg_id: string;
+  text: string;
+  created_at: number;
+  failed?: string;
+}
+
+/** The current conversation, kept in the browser so page changes and reloads resume it. */
+export interface Conversation {
+  token: string;
+  contactId: number;
+  serviceId: number;
+  serviceName: string;
+  /** The position of the last event processed; null = ask for a fresh snapshot. */
+  position: number | null;
+  state: string;
+  createdAt: number;
+  dissuadeAt: number | null;
+  agent: AgentCard | null;
+  agentAway: boolean;
+  endMessage: string | null;
+  closedBy: string | null;
+  messages: Message[];
+  outbox: Outgoing[];
+  pageUrl: string;
+  /** Highest agent message id the visitor has seen (for the unread counter). */
+  seenId: number;
+  deliveredSent: number;
+  readSent: number;
+  /** local clock − server clock, in seconds. */
+  clockOffset: number;
+}
+
+export const ACTIVE_STATES = ["pending", "assigned", "transferring"];
+export const FAILED_STATES = ["dissuaded", "rejected", "cancelled", "abandoned"];

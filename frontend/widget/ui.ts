@@ -1,0 +1,473 @@
+/** The widget's Lit element. Text is only ever bound as text (Lit escapes it): no unsafeHTML. */
+
+import { html, LitElement, nothing, svg, type TemplateResult } from "lit";
+import { linkify, safeHref } from "./linkify";
+import type { WidgetSession } from "./session";
+import { styles } from "./styles";
+import type { AgentCard, Conversation, Message, Outgoing } from "./types";
+import { FAILED_STATES } from "./types";
+
+const ICON_CHAT = svg`<path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6a1.3 1.3 0 1 0 0 2.6A1.3 1.3 0 0 0 7 10zm5 0a1.3 1.3 0 1 0 0 2.6 1.3 1.3 0 0 0 0-2.6zm5 0a1.3 1.3 0 1 0 0 2.6 1.3 1.3 0 0 0 0-2.6z"/>`;
+const ICON_DOWN = svg`<path fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round" d="M6 9l6 6 6-6"/>`;
+const ICON_MIN = svg`<path fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" d="M5 12h14"/>`;
+const ICON_CLOSE = svg`<path fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" d="M6 6l12 12M18 6L6 18"/>`;
+const ICON_SEND = svg`<path fill="currentColor" d="M3.4 20.4l17.5-7.5a1 1 0 0 0 0-1.8L3.4 3.6a1 1 0 0 0-1.4 1.1L4 11l9 1-9 1-2 6.3a1 1 0 0 0 1.4 1.1z"/>`;
+
+function icon(path: TemplateResult<2>): TemplateResult {
+  return html`<svg viewBox="0 0 24 24" aria-hidden="true">${path}</svg>`;
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? parts[0][0] + parts[parts.length - 1][0] : (parts[0] ?? "?").slice(0, 2);
+  return letters.toUpperCase();
+}
+
+function clock(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+function duration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const m = Math.floor(s / 60);
+  return `${m}:${String(s % 60).padStart(2, "0")}`;
+}
+
+function agentName(agent: AgentCard | null): string {
+  return agent ? agent.nickname || agent.display_name : "An agent";
+}
+
+export class SportelloWidget extends LitElement {
+  static override styles = styles;
+
+  session!: WidgetSession;
+  private chosen: number | null = null;
+  private confirming = false;
+  private draft = "";
+  private ticker = 0;
+  private unsubscribe: (() => void) | null = null;
+  private stickToBottom = true;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.unsubscribe = this.session.subscribe(() => this.requestUpdate());
+    this.ticker = window.setInterval(() => {
+      if (this.session.conv?.state === "pending" && this.session.prefs.open) this.requestUpdate();
+    }, 1000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    window.clearInterval(this.ticker);
+  }
+
+  override updated(): void {
+    const body = this.renderRoot.querySelector<HTMLElement>(".body.chat");
+    if (body && this.stickToBottom) body.scrollTop = body.scrollHeight;
+  }
+
+  private onScroll(ev: Event): void {
+    const el = ev.target as HTMLElement;
+    this.stickToBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+  }
+
+  // -- frame ---------------------------------------------------------------------------
+
+  override render(): TemplateResult {
+    const s = this.session;
+    const open = s.prefs.open;
+    const unread = s.unread;
+    return html`<div
+      class="wrap ${s.cfg.position}"
+      style="--accent: ${s.cfg.colour}"
+      data-state=${s.conv?.state ?? "none"}
+    >
+      ${open ? this.renderPanel() : nothing}
+      <button
+        class="launcher"
+        data-test="launcher"
+        aria-label=${open ? "Minimise the chat" : s.cfg.title}
+        aria-expanded=${open ? "true" : "false"}
+        @click=${() => s.setOpen(!open)}
+      >
+        ${icon(open ? ICON_DOWN : ICON_CHAT)}
+        ${unread > 0 && !open
+          ? html`<span class="badge" data-test="unread" aria-label="${unread} unread">${unread}</span>`
+          : nothing}
+      </button>
+    </div>`;
+  }
+
+  private renderPanel(): TemplateResult {
+    const s = this.session;
+    const conv = s.conv;
+    return html`<section class="panel" role="dialog" aria-label=${s.cfg.title} data-test="panel">
+      ${this.renderHeader(conv)} ${this.renderContent(conv)}
+      ${this.confirming ? this.renderConfirm() : nothing}
+    </section>`;
+  }
+
+  private renderHeader(conv: Conversation | null): TemplateResult {
+    const s = this.session;
+    const agent = conv?.agent && ["assigned", "transferring", "closed"].includes(conv.state)
+      ? conv.agent
+      : null;
+    let sub: TemplateResult | string = conv?.serviceName ?? "We usually answer within minutes";
+    if (agent && conv) {
+      sub = conv.state === "closed"
+        ? "Conversation ended"
+        : conv.agentAway
+          ? html`<span class="dot away"></span>Reconnecting…`
+          : html`<span class="dot"></span>${conv.serviceName}`;
+    }
+    return html`<header>
+      ${agent ? this.renderAvatar(agent) : nothing}
+      <div class="who">
+        <span class="title" data-test="agent-name">${agent ? agentName(agent) : s.cfg.title}</span>
+        <span class="sub">${sub}</span>
+      </div>
+      <button class="icon-btn" data-test="minimise" aria-label="Minimise" title="Minimise"
+        @click=${() => s.setOpen(false)}>${icon(ICON_MIN)}</button>
+      <button class="icon-btn" data-test="close" aria-label="Close" title="Close"
+        @click=${() => this.onClose()}>${icon(ICON_CLOSE)}</button>
+    </header>`;
+  }
+
+  private renderAvatar(agent: AgentCard): TemplateResult {
+    const src = agent.avatar_url ? safeHref(new URL(agent.avatar_url, this.session.cfg.base).href) : undefined;
+    return html`<div class="avatar" data-test="avatar">
+      ${src ? html`<img src=${src} alt="" />` : initials(agent.display_name)}
+    </div>`;
+  }
+
+  private onClose(): void {
+    const s = this.session;
+    if (s.active) {
+      this.confirming = true;
+      this.requestUpdate();
+    } else if (s.conv) {
+      s.dismiss();
+      s.setOpen(false);
+    } else {
+      s.backToStart();
+      s.setOpen(false);
+    }
+  }
+
+  private renderConfirm(): TemplateResult {
+    const pending = this.session.conv?.state === "pending";
+    const done = (yes: boolean): void => {
+      this.confirming = false;
+      this.requestUpdate();
+      if (yes) void this.session.leave();
+    };
+    return html`<div class="overlay" data-test="confirm">
+      <div class="dialog" role="alertdialog" aria-label="Confirm">
+        <h2>${pending ? "Stop waiting?" : "End the conversation?"}</h2>
+        <p class="muted">
+          ${pending ? "You will lose your place in the queue." : "The agent will be told you left."}
+        </p>
+        <div class="row">
+          <button class="secondary" data-test="confirm-no" @click=${() => done(false)}>Stay</button>
+          <button class="primary danger" data-test="confirm-yes" @click=${() => done(true)}>
+            ${pending ? "Stop waiting" : "End chat"}
+          </button>
+        </div>
+      </div>
+    </div>`;
+  }
+
+  private renderContent(conv: Conversation | null): TemplateResult {
+    const s = this.session;
+    if (s.flow === "left") return this.renderThanks();
+    if (s.flow === "leave") return this.renderLeaveForm("");
+    if (conv) {
+      if (conv.state === "pending") return this.renderQueue(conv);
+      if (FAILED_STATES.includes(conv.state)) return this.renderFailed(conv);
+      return this.renderChat(conv);
+    }
+    if (s.services === null) {
+      return html`<div class="body"><div class="center muted" data-test="loading">Loading…</div></div>`;
+    }
+    if (s.refused) {
+      return html`<div class="body"><div class="center" data-test="refused">
+        <h2>Chat is not available here</h2>
+        <p class="muted">This website is not set up for live chat with us.</p>
+      </div></div>`;
+    }
+    if (s.availableServices.length === 0) {
+      return this.renderLeaveForm(
+        s.servicesError
+          ? "We cannot reach the chat right now."
+          : "Nobody is available to chat right now. Leave us a message and we will get back to you by e-mail.",
+      );
+    }
+    return this.renderStart();
+  }
+
+  // -- start ---------------------------------------------------------------------------
+
+  private renderStart(): TemplateResult {
+    const s = this.session;
+    const available = s.availableServices;
+    const fixed = s.cfg.service !== "" || available.length === 1;
+    const chosen = fixed ? available[0].id : available.find((x) => x.id === this.chosen)?.id ?? null;
+    const submit = (ev: SubmitEvent): void => {
+      ev.preventDefault();
+      const form = ev.target as HTMLFormElement;
+      const name = (form.elements.namedItem("name") as HTMLInputElement).value.trim();
+      const message = (form.elements.namedItem("message") as HTMLTextAreaElement).value.trim();
+      if (chosen === null || !name) return;
+      void s.request(chosen, name, message);
+    };
+    return html`<div class="body">
+        <div class="greeting">${s.cfg.greeting}</div>
+        ${s.notice ? html`<div class="notice error" data-test="notice">${s.notice}</div>` : nothing}
+        <form @submit=${submit} data-test="start-form">
+          ${fixed
+            ? html`<p class="muted small">You will talk to <strong>${available[0].name}</strong>.</p>`
+            : html`<fieldset class="services" data-test="services">
+                <legend>What do you need help with?</legend>
+                ${available.map(
+                  (svc) => html`<button type="button" class="service" data-test="service"
+                    data-service=${svc.name} aria-pressed=${svc.id === chosen ? "true" : "false"}
+                    @click=${() => {
+                      this.chosen = svc.id;
+                      this.requestUpdate();
+                    }}>
+                    ${svc.name}<span class="lang">${svc.language}</span>
+                  </button>`,
+                )}
+              </fieldset>`}
+          <label>Your name
+            <input name="name" data-test="name" required maxlength="120" autocomplete="name"
+              .value=${s.prefs.name} />
+          </label>
+          <label>Your question <span class="muted small">(optional)</span>
+            <textarea name="message" data-test="first-message" rows="3" maxlength="10000"></textarea>
+          </label>
+          <button class="primary" type="submit" data-test="start" ?disabled=${chosen === null}>
+            Start chat
+          </button>
+        </form>
+      </div>
+      <div class="footer">Powered by Sportello</div>`;
+  }
+
+  private renderLeaveForm(intro: string): TemplateResult {
+    const s = this.session;
+    const submit = (ev: SubmitEvent): void => {
+      ev.preventDefault();
+      const form = ev.target as HTMLFormElement;
+      const value = (n: string): string =>
+        (form.elements.namedItem(n) as HTMLInputElement | HTMLTextAreaElement).value.trim();
+      void s.leaveMessage(value("name"), value("email"), value("text"));
+    };
+    return html`<div class="body" data-test="leave">
+      <h2>Leave us a message</h2>
+      ${intro ? html`<p class="muted" data-test="leave-intro">${intro}</p>` : nothing}
+      ${s.notice ? html`<div class="notice error" data-test="notice">${s.notice}</div>` : nothing}
+      <form @submit=${submit} data-test="leave-form">
+        <label>Your name
+          <input name="name" data-test="leave-name" required maxlength="120" autocomplete="name"
+            .value=${s.prefs.name} />
+        </label>
+        <label>Your e-mail
+          <input name="email" type="email" data-test="leave-email" required maxlength="200"
+            autocomplete="email" .value=${s.prefs.email} />
+        </label>
+        <label>Your message
+          <textarea name="text" data-test="leave-text" required rows="4" maxlength="10000"></textarea>
+        </label>
+        <button class="primary" type="submit" data-test="leave-send">Send message</button>
+        ${s.flow === "leave"
+          ? html`<button class="secondary" type="button" @click=${() => s.dismiss()}>Back</button>`
+          : nothing}
+      </form>
+    </div>`;
+  }
+
+  private renderThanks(): TemplateResult {
+    return html`<div class="body"><div class="center" data-test="left">
+      <h2>Thank you!</h2>
+      <p class="muted">We have your message and will answer by e-mail.</p>
+      <button class="secondary" @click=${() => this.session.dismiss()}>Done</button>
+    </div></div>`;
+  }
+
+  // -- waiting -------------------------------------------------------------------------
+
+  private renderQueue(conv: Conversation): TemplateResult {
+    const waited = this.session.serverNow() - conv.createdAt;
+    return html`${this.renderLink()}
+      <div class="body" data-test="queue">
+        <div class="center">
+          <div class="pulse"><span></span></div>
+          <h2>Connecting you to an agent…</h2>
+          <p class="muted">${conv.serviceName}</p>
+          <div class="waited" data-test="waited" aria-label="time waited">${duration(waited)}</div>
+          <p class="muted small">You have been waiting. Please keep this page open.</p>
+        </div>
+        ${conv.messages.length || conv.outbox.length
+          ? html`<div class="transcript">${this.renderMessages(conv)}</div>`
+          : nothing}
+      </div>
+      <div class="ended">
+        <button class="secondary" data-test="cancel" @click=${() => {
+          this.confirming = true;
+          this.requestUpdate();
+        }}>Cancel</button>
+      </div>`;
+  }
+
+  private renderFailed(conv: Conversation): TemplateResult {
+    const s = this.session;
+    const fallback =
+      conv.state === "rejected"
+        ? "Sorry, nobody is available right now."
+        : "Sorry, all our agents are busy right now.";
+    return html`<div class="body"><div class="center" data-test="failed">
+      <h2>Nobody is available</h2>
+      <p data-test="dissuasion">${conv.endMessage || fallback}</p>
+      <button class="primary" data-test="leave-instead" @click=${() => s.showLeaveForm()}>
+        Leave a message
+      </button>
+      <button class="secondary" data-test="again" @click=${() => s.dismiss()}>Try again</button>
+    </div></div>`;
+  }
+
+  // -- chat ----------------------------------------------------------------------------
+
+  private renderLink(): TemplateResult | typeof nothing {
+    const s = this.session;
+    if (!s.active) return nothing;
+    if (s.conv?.agentAway) {
+      return html`<div class="banner" data-test="agent-away">
+        ${agentName(s.conv.agent)} is reconnecting… your messages will be delivered.
+      </div>`;
+    }
+    if (s.link !== "online") {
+      return html`<div class="banner offline" data-test="offline">Reconnecting to the chat…</div>`;
+    }
+    return nothing;
+  }
+
+  private renderChat(conv: Conversation): TemplateResult {
+    const s = this.session;
+    const ended = conv.state === "closed";
+    return html`${this.renderLink()}
+      <div class="body chat" data-test="chat" @scroll=${(e: Event) => this.onScroll(e)}>
+        <div class="transcript" data-test="transcript">
+          ${this.renderMessages(conv)}
+          ${ended
+            ? html`<div class="event" data-test="ended-note">
+                ${conv.endMessage ??
+                (conv.closedBy === "visitor" ? "You ended the conversation." : `${agentName(conv.agent)} ended the conversation.`)}
+              </div>`
+            : nothing}
+        </div>
+        ${s.agentTyping && !ended
+          ? html`<div class="typing" data-test="typing">
+              <span class="dots"><i></i><i></i><i></i></span>${agentName(conv.agent)} is typing…
+            </div>`
+          : nothing}
+      </div>
+      ${ended ? this.renderEnded() : this.renderComposer()}`;
+  }
+
+  private renderEnded(): TemplateResult {
+    return html`<div class="ended" data-test="ended">
+      <strong>The conversation has ended</strong>
+      <button class="primary" data-test="new-chat" @click=${() => this.session.dismiss()}>
+        Start a new conversation
+      </button>
+    </div>`;
+  }
+
+  private renderComposer(): TemplateResult {
+    const s = this.session;
+    const send = (): void => {
+      const text = this.draft.trim();
+      if (!text) return;
+      s.send(text);
+      this.draft = "";
+      this.stickToBottom = true;
+      const area = this.renderRoot.querySelector<HTMLTextAreaElement>("textarea.input");
+      if (area) area.value = "";
+      this.requestUpdate();
+    };
+    return html`<div class="composer">
+      <label class="sr-only" for="sportello-input">Message</label>
+      <textarea id="sportello-input" class="input" data-test="input" rows="1" maxlength="10000"
+        placeholder="Write a message…" .value=${this.draft}
+        @input=${(e: InputEvent) => {
+          this.draft = (e.target as HTMLTextAreaElement).value;
+          s.typing(this.draft.trim() !== "");
+          this.requestUpdate();
+        }}
+        @keydown=${(e: KeyboardEvent) => {
+          if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            send();
+          }
+        }}></textarea>
+      <button class="send" data-test="send" aria-label="Send" ?disabled=${!this.draft.trim()}
+        @click=${send}>${icon(ICON_SEND)}</button>
+    </div>`;
+  }
+
+  private renderMessages(conv: Conversation): TemplateResult[] {
+    const out: TemplateResult[] = [];
+    let joinedShown = false;
+    for (const m of conv.messages) {
+      if (!joinedShown && m.sender === "agent") {
+        joinedShown = true;
+        out.push(this.renderJoined(conv));
+      }
+      out.push(this.renderMessage(m));
+    }
+    if (!joinedShown && conv.agent && conv.state !== "pending") out.push(this.renderJoined(conv));
+    for (const o of conv.outbox) out.push(this.renderOutgoing(o));
+    return out;
+  }
+
+  private renderJoined(conv: Conversation): TemplateResult {
+    return html`<div class="event" data-test="joined">${agentName(conv.agent)} joined the chat</div>`;
+  }
+
+  private renderText(text: string): TemplateResult[] {
+    return linkify(text).map((p) =>
+      p.href
+        ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>`
+        : html`${p.text}`,
+    );
+  }
+
+  private renderMessage(m: Message): TemplateResult {
+    let mark: TemplateResult | typeof nothing = nothing;
+    if (m.sender === "visitor") {
+      const state = m.read_at ? "read" : m.delivered_at ? "delivered" : "sent";
+      mark = html`<span class="mark ${state}" data-test="mark" data-mark=${state}
+        title=${state}>${state === "sent" ? "✓" : "✓✓"}</span>`;
+    }
+    return html`<div class="msg ${m.sender}" data-test="msg" data-id=${m.id} data-sender=${m.sender}>
+      <div class="bubble" data-test="text">${this.renderText(m.text)}</div>
+      <div class="meta">${mark}<time>${clock(m.created_at)}</time></div>
+    </div>`;
+  }
+
+  private renderOutgoing(o: Outgoing): TemplateResult {
+    return html`<div class="msg visitor" data-test="msg" data-sender="visitor" data-pending="1">
+      <div class="bubble" data-test="text">${this.renderText(o.text)}</div>
+      <div class="meta">
+        ${o.failed
+          ? html`<span class="mark failed" data-mark="failed">Not sent ·
+              <button @click=${() => this.session.retry(o.client_msg_id)}>retry</button></span>`
+          : html`<span class="mark" data-mark="sending" title="sending">…</span>`}
+        <time>${clock(o.created_at)}</time>
+      </div>
+    </div>`;
+  }
+}
