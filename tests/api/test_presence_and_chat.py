@@ -1,0 +1,127 @@
+"""Presence (pause for all sessions, media per session, away/back) and the chat extras
+(typing signals, receipts, page changes, colour tag)."""
+
+from __future__ import annotations
+
+from tests.conftest import World
+from tests.support.storage import stored_messages
+
+
+async def test_pause_applies_to_every_console_of_the_agent(world: World) -> None:
+    ann = await world.agent("ann")
+    first, second = await ann.open_console(), await ann.open_console()
+    response = await ann.http.put("/api/me/status", json={"status": "PAUSED"})
+    assert response.json() == {"status": "PAUSED"}
+    for console in (first, second):
+        changed = await console.wait_event("agent.status_changed")
+        assert changed["data"]["status"] == "PAUSED"
+    visitor = world.visitor()
+    assert (await visitor.request(world.services["Sales"]["id"])).json()["contact"][
+        "state"
+    ] == "rejected"
+    await ann.http.put("/api/me/status", json={"status": "READY"})
+    again = world.visitor()
+    assert (await again.request(world.services["Sales"]["id"])).json()["contact"][
+        "state"
+    ] == "pending"
+    for console in (first, second):
+        await console.wait_event("contact.offered", contact_id=again.contact_id)
+    bad = await ann.http.put("/api/me/status", json={"status": "DISCONNECTED"})
+    assert (bad.status_code, bad.json()["code"]) == (422, "invalid_input")
+
+
+async def test_media_switches_are_per_session(world: World) -> None:
+    ann = await world.agent("ann")
+    first = await ann.open_console()
+    first_id = ann.session_id
+    second = await ann.open_console()
+    second_id = ann.session_id
+    off = await ann.http.patch(f"/api/console-sessions/{first_id}", json={"chat": False})
+    assert off.json() == {"id": first_id, "chat": False, "voice": True, "video": True}
+    await first.wait_event("agent.session_changed")
+    visitor = world.visitor()
+    assert (await visitor.request(world.services["Sales"]["id"])).json()["contact"][
+        "state"
+    ] == "pending"
+    await ann.http.patch(f"/api/console-sessions/{second_id}", json={"chat": False})
+    late = world.visitor()
+    assert (await late.request(world.services["Sales"]["id"])).json()["contact"][
+        "state"
+    ] == "rejected"
+    await second.close()
+    await first.close()
+
+
+async def test_agent_presence_follows_live_consoles(world: World) -> None:
+    ann = await world.agent("ann")
+    assert (await ann.http.get("/api/me")).json()["status"] == "DISCONNECTED"
+    console = await ann.open_console()
+    assert console.frames[0]["agent"]["status"] == "READY"
+    visitor = world.visitor()
+    await visitor.request(world.services["Sales"]["id"])
+    await ann.accept(visitor.contact_id)
+    widget = await visitor.open_widget()
+    await console.close()
+    away = await widget.wait_event("contact.agent_away")
+    assert away["contact_id"] == visitor.contact_id
+    assert (await ann.http.get("/api/me")).json()["status"] == "DISCONNECTED"
+    listed = {a["display_name"]: a["status"] for a in (await ann.http.get("/api/agents")).json()}
+    assert listed["Ann"] == "DISCONNECTED"
+    back = await ann.open_console(session_id=ann.session_id)
+    await widget.wait_event("contact.agent_back")
+    assert back.frames[0]["contacts"][0]["id"] == visitor.contact_id
+    assert (await ann.http.get("/api/me")).json()["status"] == "READY"
+
+
+async def test_typing_receipts_pages_and_colour(world: World) -> None:
+    ann = await world.agent("ann")
+    console = await ann.open_console()
+    visitor = world.visitor()
+    await visitor.request(world.services["Sales"]["id"])
+    await ann.accept(visitor.contact_id)
+    widget = await visitor.open_widget()
+    cid = visitor.contact_id
+    await widget.send({"type": "typing", "contact_id": cid, "active": True})
+    typing = await console.wait_for(lambda f: f["type"] == "signal" and f["kind"] == "typing")
+    assert (typing["from"], typing["active"], typing["contact_id"]) == ("visitor", True, cid)
+    await console.send({"type": "typing", "contact_id": cid, "active": False})
+    typing = await widget.wait_for(lambda f: f["type"] == "signal" and f["kind"] == "typing")
+    assert (typing["from"], typing["active"]) == ("agent", False)
+
+    await console.send(
+        {"type": "message.send", "contact_id": cid, "client_msg_id": "m1", "text": "hi"}
+    )
+    ack = await console.wait_for(lambda f: f["type"] == "ack" and f["ref"] == "m1")
+    assert ack["visitor_online"] is True and ack["duplicate"] is False
+    message_id = ack["message"]["id"]
+    await widget.wait_event("message.created")
+    await widget.send(
+        {"type": "receipt", "contact_id": cid, "up_to": message_id, "state": "delivered"}
+    )
+    status = await console.wait_event("message.status")
+    assert status["data"]["state"] == "delivered" and status["data"]["up_to"] == message_id
+    await widget.send({"type": "receipt", "contact_id": cid, "up_to": message_id, "state": "read"})
+    await console.wait_for(
+        lambda f: f.get("kind") == "message.status" and f["data"]["state"] == "read"
+    )
+    (stored,) = await stored_messages(world.app.ctx, cid)
+    assert stored.delivered_at is not None and stored.read_at is not None
+
+    await visitor.http.post(
+        "/api/visitor/contact/pages", json={"url": "https://shop.example/cart", "title": "Cart"}
+    )
+    page = await console.wait_event("visitor.page_changed")
+    assert page["data"]["url"] == "https://shop.example/cart"
+    detail = (await ann.http.get(f"/api/contacts/{cid}")).json()
+    assert [p["url"] for p in detail["pages"]][-1] == "https://shop.example/cart"
+
+    colour = await ann.http.put(f"/api/contacts/{cid}/colour", json={"colour": "green"})
+    assert colour.json() == {"contact_id": cid, "colour": "green"}
+    await console.wait_event("contact.colour_changed")
+    assert (await ann.http.get(f"/api/contacts/{cid}")).json()["colour"] == "green"
+    bad = await ann.http.put(f"/api/contacts/{cid}/colour", json={"colour": "<script>"})
+    assert bad.json()["code"] == "invalid_input"
+    await widget.close()
+    await console.wait_for(
+        lambda f: f["type"] == "signal" and f["kind"] == "visitor.presence" and not f["online"]
+    )
