@@ -4,7 +4,6 @@ rolled-back action emits nothing; retried sends create one message."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import Any
 
 import pytest
@@ -17,14 +16,6 @@ from sportello.errors import SportelloError
 from tests.conftest import World
 from tests.support.clients import Stream
 from tests.support.storage import stored_contact, stored_events, stored_messages
-
-
-async def drain(stream: Stream) -> list[dict[str, Any]]:
-    """Everything the server sent before answering a ping (the replay comes first)."""
-    ref = uuid.uuid4().hex
-    await stream.send({"type": "ping", "ref": ref})
-    await stream.wait_for(lambda f: f["type"] == "pong" and f["ref"] == ref)
-    return [f for f in stream.frames if f["type"] == "event"]
 
 
 def summary(frames: list[dict[str, Any]]) -> list[tuple[int, str]]:
@@ -55,9 +46,11 @@ async def record_conversation(world: World) -> tuple[Any, Any, Stream, Stream, i
 
 async def test_resume_from_every_position(world: World) -> None:
     ann, visitor, console, widget, start = await record_conversation(world)
-    widget_all = await drain(widget)
+    widget_all = await Stream.drain(widget)
     console_all = [
-        f for f in await drain(console) if f["kind"] not in ("contact.offered", "contact.dequeued")
+        f
+        for f in await Stream.drain(console)
+        if f["kind"] not in ("contact.offered", "contact.dequeued")
     ]
     assert len(widget_all) == 11 and len(console_all) == 12
     head = widget_all[-1]["position"]
@@ -65,12 +58,12 @@ async def test_resume_from_every_position(world: World) -> None:
         resumed = await visitor.open_widget(since=since)
         hello = resumed.frames[0]
         assert (hello["type"], hello["resumed"], hello["position"]) == ("hello", True, since)
-        got = await drain(resumed)
+        got = await Stream.drain(resumed)
         assert summary(got) == summary([f for f in widget_all if f["position"] > since]), since
         assert got == [f for f in widget_all if f["position"] > since]
         await resumed.close()
         session = await ann.open_console(since=since, session_id=ann.session_id)
-        got = await drain(session)
+        got = await Stream.drain(session)
         expected = [f for f in console_all if f["position"] > since]
         assert summary(got) == summary(expected), since
         await session.close()
@@ -83,7 +76,7 @@ async def test_fresh_connection_gets_a_snapshot_then_only_new_events(world: Worl
     assert hello["resumed"] is False
     texts = [m["text"] for m in hello["contact"]["messages"]]
     assert texts[0] == "hello" and texts[-1] == "agent says 3" and len(texts) == 9
-    assert await drain(fresh) == []
+    assert await Stream.drain(fresh) == []
 
 
 async def test_position_ahead_of_the_stream_needs_resync(world: World) -> None:
@@ -137,7 +130,7 @@ async def test_rolled_back_action_emits_nothing(
     assert (row.state, row.agent_id) == ("pending", None)
     await world.app.hub.catch_up()
     assert world.app.hub.position == hub_before
-    await drain(widget)
+    await Stream.drain(widget)
     assert widget.events("contact.joined") == []
     assert console.events("contact.assigned") == []
     assert (await ann.accept(visitor.contact_id)).status_code == 200
@@ -162,14 +155,14 @@ async def test_concurrent_sends_with_one_client_id_create_one_message(world: Wor
                 "text": "only once",
             }
         )
-    await drain(widget)
+    await Stream.drain(widget)
     acks = [f for f in widget.frames if f["type"] == "ack"]
     assert len(acks) == 5
     assert {a["message"]["id"] for a in acks} == {responses[0].json()["id"]}
     assert all(a["duplicate"] for a in acks)
     stored = await stored_messages(world.app.ctx, visitor.contact_id)
     assert [m.text for m in stored] == ["only once"]
-    await drain(console)
+    await Stream.drain(console)
     assert len(console.events("message.created")) == 1
     agent_side = await asyncio.gather(
         *(ann.say(visitor.contact_id, "agent once", "a-1") for _ in range(5))

@@ -80,6 +80,13 @@ class Stream:
 
         return await self.wait_for(match, timeout)
 
+    async def drain(self) -> list[dict[str, Any]]:
+        """Every event received once the server has answered a ping (replay comes first)."""
+        ref = uuid.uuid4().hex
+        await self.send({"type": "ping", "ref": ref})
+        await self.wait_for(lambda f: f["type"] == "pong" and f["ref"] == ref)
+        return [f for f in self.frames if f["type"] == "event"]
+
     async def close(self) -> None:
         await self.ws.close()
         await self._task

@@ -61,6 +61,16 @@ def seed(
     return asyncio.run(_seed(database_url, agents, services))
 
 
+async def seed_async(
+    database_url: str,
+    agents: tuple[AgentSpec, ...] = DEFAULT_AGENTS,
+    services: tuple[ServiceSpec, ...] = DEFAULT_SERVICES,
+) -> Seeded:
+    """The same as ``seed`` from inside a running event loop."""
+    await asyncio.to_thread(upgrade, database_url)
+    return await _seed(database_url, agents, services)
+
+
 async def _seed(
     database_url: str, agents: tuple[AgentSpec, ...], services: tuple[ServiceSpec, ...]
 ) -> Seeded:

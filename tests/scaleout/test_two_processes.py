@@ -1,0 +1,86 @@
+"""Scale-out: two server processes on one PostgreSQL, woken through Redis pub/sub."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.clients import AgentClient, VisitorClient
+from tests.support.postgres import ThrowawayPostgres
+from tests.support.redis import ThrowawayRedis
+from tests.support.seed import seed_async
+from tests.support.server import ServerProcess
+
+
+@pytest.fixture
+def redis() -> Iterator[ThrowawayRedis]:
+    server = ThrowawayRedis()
+    server.start()
+    yield server
+    server.stop()
+
+
+async def test_contact_flows_across_two_processes(
+    postgres: ThrowawayPostgres, redis: ThrowawayRedis, tmp_path: Path
+) -> None:
+    name = f"scale{os.getpid()}"
+    postgres.psql(f"DROP DATABASE IF EXISTS {name}")
+    postgres.psql(f"CREATE DATABASE {name}")
+    url = postgres.url(name)
+    seeded = await seed_async(url)
+    secret = {"SPORTELLO_SECRET_KEY": "shared-secret-for-both-nodes"}
+    nodes = [
+        ServerProcess(url, data_dir=tmp_path, redis_url=redis.url, env=secret) for _ in range(2)
+    ]
+    for node in nodes:
+        node.start()
+    a, b = nodes
+    try:
+        agent_a = await AgentClient(a.url, a.ws_url, "ann", seeded.passwords["ann"]).sign_in()
+        agent_b = await AgentClient(b.url, b.ws_url, "ann", seeded.passwords["ann"]).sign_in()
+        console = await agent_a.open_console()
+
+        visitor = VisitorClient(b.url, b.ws_url)
+        response = await visitor.request(seeded.services["Sales"]["id"], message="from node B")
+        assert response.json()["contact"]["state"] == "pending"  # node B sees A's live console
+        offered = await console.wait_event("contact.offered", contact_id=visitor.contact_id)
+        assert offered["data"]["entry"]["visitor_name"] == "Vera Visitor"
+
+        widget = await visitor.open_widget()
+        assert (await agent_b.accept(visitor.contact_id)).status_code == 200
+        await console.wait_event("contact.assigned")
+        await widget.wait_event("contact.joined")
+
+        await widget.send(
+            {
+                "type": "message.send",
+                "contact_id": visitor.contact_id,
+                "client_msg_id": "x1",
+                "text": "hello A",
+            }
+        )
+        got = await console.wait_event("message.created")
+        assert got["data"]["message"]["text"] == "hello A"
+        await widget.send({"type": "typing", "contact_id": visitor.contact_id, "active": True})
+        typing = await console.wait_for(lambda f: f["type"] == "signal" and f["kind"] == "typing")
+        assert typing["from"] == "visitor"
+
+        quick = VisitorClient(a.url, a.ws_url)
+        await quick.request(seeded.services["Quick"]["id"])
+        quick_widget = await quick.open_widget()
+        await quick_widget.wait_event("contact.dissuaded", timeout=15)
+        await asyncio.sleep(1.0)  # both nodes' timers have had their chance to fire
+        detail = (await quick.http.get("/api/visitor/contact")).json()
+        assert detail["state"] == "dissuaded"
+        resumed = await quick.open_widget(since=quick_widget.frames[0]["position"])
+        replayed = [f["kind"] for f in await resumed.drain()]
+        assert replayed.count("contact.dissuaded") == 1
+        for client in (agent_a, agent_b, visitor, quick):
+            await client.aclose()
+    finally:
+        for node in nodes:
+            node.stop()
