@@ -96,8 +96,8 @@ export const styles = css`
     z-index: 2147483647;
     width: 370px;
     max-width: calc(100vw - 32px);
-    height: 560px;
-    max-height: calc(100vh - 120px);
+    height: 600px;
+    max-height: calc(100vh - 116px);
     display: flex;
     flex-direction: column;
     background: #fff;
@@ -191,7 +191,7 @@ export const styles = css`
     flex: 1;
     min-height: 0;
     overflow-y: auto;
-    padding: 18px 16px;
+    padding: 16px;
     display: flex;
     flex-direction: column;
     gap: 12px;
@@ -227,7 +227,7 @@ export const styles = css`
   form {
     display: flex;
     flex-direction: column;
-    gap: 12px;
+    gap: 10px;
   }
   label {
     display: flex;
@@ -251,7 +251,7 @@ export const styles = css`
   }
   textarea {
     resize: none;
-    min-height: 72px;
+    min-height: 60px;
   }
   input:focus,
   textarea:focus {
@@ -277,7 +277,7 @@ export const styles = css`
     display: flex;
     align-items: center;
     gap: 10px;
-    padding: 10px 12px;
+    padding: 8px 12px;
     border: 1px solid var(--line);
     border-radius: 10px;
     text-align: left;
@@ -441,6 +441,7 @@ export const styles = css`
     padding: 0 4px;
   }
   .mark {
+    font-size: 12px;
     font-weight: 700;
     letter-spacing: -3px;
     padding-right: 3px;

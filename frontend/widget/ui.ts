@@ -245,8 +245,8 @@ export class SportelloWidget extends LitElement {
             <input name="name" data-test="name" required maxlength="120" autocomplete="name"
               .value=${s.prefs.name} />
           </label>
-          <label>Your question <span class="muted small">(optional)</span>
-            <textarea name="message" data-test="first-message" rows="3" maxlength="10000"></textarea>
+          <label><span>Your question <span class="muted small">(optional)</span></span>
+            <textarea name="message" data-test="first-message" rows="2" maxlength="10000"></textarea>
           </label>
           <button class="primary" type="submit" data-test="start" ?disabled=${chosen === null}>
             Start chat
@@ -307,8 +307,9 @@ export class SportelloWidget extends LitElement {
           <div class="pulse"><span></span></div>
           <h2>Connecting you to an agent…</h2>
           <p class="muted">${conv.serviceName}</p>
+          <p class="muted small">Time waited</p>
           <div class="waited" data-test="waited" aria-label="time waited">${duration(waited)}</div>
-          <p class="muted small">You have been waiting. Please keep this page open.</p>
+          <p class="muted small">You can keep browsing this site; the chat follows you.</p>
         </div>
         ${conv.messages.length || conv.outbox.length
           ? html`<div class="transcript">${this.renderMessages(conv)}</div>`

@@ -1,0 +1,140 @@
+"""The visitor on the demo shop asks for help, an agent accepts, they chat; the chat survives
+page changes and reloads without a duplicate, and the agent sees the pages."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.widget_helpers import (
+    TIMEOUT_MS,
+    WidgetWorld,
+    no_dialogs,
+    open_widget,
+    request_chat,
+    shot,
+    visitor_page,
+    w,
+    world,
+)
+
+pytestmark = pytest.mark.e2e
+__all__ = ["world"]
+
+
+def transcript(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return page.locator("sportello-widget [data-test='msg']").evaluate_all(
+        "els => els.map(e => e.dataset.sender + ':' + e.querySelector('[data-test=text]').textContent)"
+    )
+
+
+def test_request_accept_chat_reload_and_pages(world: WidgetWorld, browser: Browser) -> None:
+    agent = world.agent("ann")
+    _, page = visitor_page(browser)
+    page.goto(world.demo_url + "/")
+    shot_launcher = w(page, "launcher")
+    expect(shot_launcher).to_be_visible(timeout=TIMEOUT_MS)
+    open_widget(page)
+    expect(
+        page.locator("sportello-widget [data-test='service'][data-service='Sales']")
+    ).to_be_visible()
+    shot(page, "launcher")
+    w(page, "launcher").click()
+
+    request_chat(page, "Vera Visitor", "Hello, is the moka pot induction-ready?", service="Sales")
+    expect(w(page, "queue")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(w(page, "waited")).to_have_text("0:01", timeout=TIMEOUT_MS)
+    shot(page, "queue")
+
+    offered = agent.wait_event("contact.offered")
+    entry = offered["data"]["entry"]
+    assert entry["visitor_name"] == "Vera Visitor"
+    assert entry["site"] == world.demo_url
+    contact_id = entry["contact_id"]
+    assigned = agent.accept(contact_id)
+    assert assigned["visitor"]["page_url"] == world.demo_url + "/"
+
+    # the agent joins: name and initials
+    card = world.seeded.agents["ann"]
+    shown = card.get("nickname") or card["display_name"]
+    expect(w(page, "agent-name")).to_have_text(shown, timeout=TIMEOUT_MS)
+    expect(w(page, "avatar")).to_have_text("AA")  # initials of "Ann Agent"
+    expect(w(page, "joined")).to_be_visible()
+
+    # agent → visitor (with a link), typing indicator
+    agent.send_frame({"type": "typing", "contact_id": contact_id, "active": True})
+    expect(w(page, "typing")).to_be_visible(timeout=TIMEOUT_MS)
+    agent.say(contact_id, "Yes! See https://example.com/induction for the adapter.")
+    agent_msg = page.locator("sportello-widget [data-sender='agent']").last
+    expect(agent_msg).to_contain_text("for the adapter", timeout=TIMEOUT_MS)
+    expect(w(page, "typing")).to_be_hidden()
+    link = agent_msg.locator("a")
+    expect(link).to_have_attribute("href", "https://example.com/induction")
+    expect(link).to_have_attribute("target", "_blank")
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    # the widget marks the agent's message read (panel open, page visible)
+    agent.wait_event("message.status", state="read")
+
+    # visitor → agent, typing, and the read mark coming back
+    w(page, "input").fill("Great, thank you")
+    w(page, "input").press("Enter")
+    created = agent.wait_for(
+        lambda f: (
+            f["type"] == "event"
+            and f["kind"] == "message.created"
+            and f["data"]["message"]["text"] == "Great, thank you"
+        )
+    )
+    visitor_msg_id = created["data"]["message"]["id"]
+    mine = page.locator(f"sportello-widget [data-id='{visitor_msg_id}'] [data-test='mark']")
+    expect(mine).to_have_attribute("data-mark", "sent", timeout=TIMEOUT_MS)
+    agent.send_frame(
+        {"type": "receipt", "contact_id": contact_id, "up_to": visitor_msg_id, "state": "read"}
+    )
+    expect(mine).to_have_attribute("data-mark", "read", timeout=TIMEOUT_MS)
+    w(page, "input").press_sequentially("typing…")
+    agent.wait_for(
+        lambda f: f["type"] == "signal" and f["kind"] == "typing" and f["from"] == "visitor"
+    )
+    w(page, "input").fill("")
+    shot(page, "chat")
+    before = transcript(page)
+    assert before == [
+        "visitor:Hello, is the moka pot induction-ready?",
+        "agent:Yes! See https://example.com/induction for the adapter.",
+        "visitor:Great, thank you",
+    ]
+
+    # another page of the site: same contact, same transcript, the agent sees the page
+    page.locator("a", has_text="Help").first.click()
+    page.wait_for_url("**/help.html")
+    changed = agent.wait_event("visitor.page_changed")
+    assert changed["data"]["url"] == world.demo_url + "/help.html"
+    assert changed["data"]["title"].startswith("Help and contact")
+    expect(w(page, "agent-name")).to_have_text(shown, timeout=TIMEOUT_MS)
+    expect(page.locator("sportello-widget [data-test='msg']")).to_have_count(3)
+
+    # a message sent while the visitor was away arrives exactly once after the reload
+    agent.say(contact_id, "Anything else?")
+    page.reload()
+    last_text = page.locator("sportello-widget [data-sender='agent'] [data-test='text']").last
+    expect(last_text).to_have_text(
+        "Anything else?", timeout=TIMEOUT_MS
+    )
+    after = transcript(page)
+    assert after == [*before, "agent:Anything else?"]
+    ids = page.locator("sportello-widget [data-test='msg']").evaluate_all(
+        "els => els.map(e => e.dataset.id)"
+    )
+    assert len(ids) == len(set(ids)) == 4
+    detail = agent.get(f"/api/contacts/{contact_id}").json()
+    assert [p["url"] for p in detail["pages"]][-1] == world.demo_url + "/help.html"
+
+    # close with confirmation; the transcript stays readable
+    w(page, "close").click()
+    w(page, "confirm-yes").click()
+    agent.wait_event("contact.closed")
+    expect(w(page, "ended")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator("sportello-widget [data-test='msg']")).to_have_count(4)
+    shot(page, "ended")
+    no_dialogs(page)

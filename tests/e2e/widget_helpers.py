@@ -1,0 +1,230 @@
+"""Fixtures for the widget tests: a real server, the demo shop on its own origin, an agent.
+
+The agent side speaks the public API (HTTP + console WebSocket) from a background thread so
+the synchronous Playwright test can drive the visitor while the agent stays live for routing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.server
+import threading
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Dialog, Locator, Page
+
+from sportello.demo_site import serve_demo_site
+from tests.support.clients import AgentClient, Stream
+from tests.support.postgres import free_port
+from tests.support.seed import DEFAULT_AGENTS, AgentSpec, Seeded, ServiceSpec, seed
+from tests.support.server import ServerProcess
+
+T = TypeVar("T")
+
+WIDGET_JS = (
+    Path(__file__).resolve().parents[2] / "src" / "sportello" / "web" / "static" / "widget.js"
+)
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+TIMEOUT_MS = 10_000
+
+
+class AgentSide:
+    """One signed-in agent with a live console WebSocket, driven from a private event loop."""
+
+    def __init__(self, base_url: str, ws_url: str, login: str, password: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.client = AgentClient(base_url, ws_url, login, password)
+        self.stream: Stream | None = None
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 20) -> T:
+        future: Future[T] = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        return future.result(timeout)
+
+    def open(self) -> AgentSide:
+        async def go() -> Stream:
+            await self.client.sign_in()
+            return await self.client.open_console()
+
+        self.stream = self.run(go())
+        return self
+
+    @property
+    def console(self) -> Stream:
+        assert self.stream is not None, "open() first"
+        return self.stream
+
+    def wait_event(self, kind: str, timeout: float = 10, **data: Any) -> dict[str, Any]:
+        return self.run(self.console.wait_event(kind, timeout, **data), timeout + 5)
+
+    def wait_for(self, match: Callable[[dict[str, Any]], bool], timeout: float = 10) -> Any:
+        return self.run(self.console.wait_for(match, timeout), timeout + 5)
+
+    def accept(self, contact_id: int) -> dict[str, Any]:
+        response = self.run(self.client.accept(contact_id))
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    def say(self, contact_id: int, text: str) -> dict[str, Any]:
+        response = self.run(self.client.say(contact_id, text))
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    def send_frame(self, frame: dict[str, Any]) -> None:
+        self.run(self.console.send(frame))
+
+    def get(self, path: str) -> httpx.Response:
+        async def go() -> httpx.Response:
+            return await self.client.http.get(path)
+
+        return self.run(go())
+
+    def close(self) -> None:
+        async def go() -> None:
+            if self.stream is not None:
+                await self.stream.close()
+            await self.client.aclose()
+
+        try:
+            self.run(go(), 10)
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(5)
+
+
+@dataclass
+class WidgetWorld:
+    server: ServerProcess
+    seeded: Seeded
+    demo_url: str
+    tmp_path: Path
+    agents: list[AgentSide] = field(default_factory=list)
+    sites: list[http.server.ThreadingHTTPServer] = field(default_factory=list)
+
+    def agent(self, login: str = "ann") -> AgentSide:
+        side = AgentSide(
+            self.server.url, self.server.ws_url, login, self.seeded.passwords[login]
+        ).open()
+        self.agents.append(side)
+        return side
+
+    def other_site(self) -> str:
+        """The same demo pages on another origin, which no service lists in its sites."""
+        port = free_port()
+        self.sites.append(serve_demo_site(self.server.url, "127.0.0.1", port))
+        return f"http://127.0.0.1:{port}"
+
+    def admin_get(self, path: str) -> httpx.Response:
+        with httpx.Client(base_url=self.server.url, timeout=10) as http:
+            login = http.post(
+                "/api/auth/login", json={"login": "ann", "password": self.seeded.passwords["ann"]}
+            )
+            login.raise_for_status()
+            token = login.json()["token"]
+            return http.get(path, headers={"Authorization": f"Bearer {token}"})
+
+
+def make_world(
+    tmp_path: Path,
+    services: Callable[[str], tuple[ServiceSpec, ...]],
+    agents: tuple[AgentSpec, ...] = DEFAULT_AGENTS,
+) -> Iterator[WidgetWorld]:
+    if not WIDGET_JS.exists():
+        pytest.fail("the widget is not built: cd frontend && npm run build:widget")
+    demo_port = free_port()
+    demo_url = f"http://127.0.0.1:{demo_port}"
+    url = f"sqlite+aiosqlite:///{tmp_path / 'widget.sqlite3'}"
+    # Playwright's sync API keeps an event loop running in this thread: seed from another.
+    with ThreadPoolExecutor(1) as pool:
+        seeded = pool.submit(seed, url, agents, services(demo_url)).result()
+    server = ServerProcess(url, data_dir=tmp_path)
+    server.start()
+    world = WidgetWorld(server=server, seeded=seeded, demo_url=demo_url, tmp_path=tmp_path)
+    world.sites.append(serve_demo_site(server.url, "127.0.0.1", demo_port))
+    try:
+        yield world
+    finally:
+        for side in world.agents:
+            side.close()
+        for site in world.sites:
+            site.shutdown()
+            site.server_close()
+        server.stop()
+
+
+def shop_services(site: str) -> tuple[ServiceSpec, ...]:
+    return (
+        ServiceSpec("Sales", ("sales",), sites=(site,)),
+        ServiceSpec("Support", ("support",), priority=5, sites=(site,)),
+        ServiceSpec("Quick", (), dissuasion_seconds=5, sites=(site,)),
+    )
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[WidgetWorld]:
+    """Server + demo shop (listed in every service's sites) + agents on demand."""
+    yield from make_world(tmp_path, shop_services)
+
+
+# -- the visitor's browser ---------------------------------------------------------------
+
+
+def visitor_page(browser: Browser, **options: Any) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(viewport={"width": 1100, "height": 760}, **options)
+    page = context.new_page()
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda exc: dialogs.append(f"page error: {exc}"))
+    page.dialogs = dialogs  # type: ignore[attr-defined]
+    return context, page
+
+
+def no_dialogs(page: Page) -> None:
+    """Fails if the page ever opened an alert/confirm/prompt (e.g. injected script ran)."""
+    dialogs: list[str] = page.dialogs  # type: ignore[attr-defined]
+    assert not [d for d in dialogs if not d.startswith("page error")], dialogs
+
+
+def w(page: Page, test_id: str) -> Locator:
+    """An element inside the widget's shadow root (Playwright CSS pierces open shadow DOM)."""
+    return page.locator(f"sportello-widget [data-test='{test_id}']")
+
+
+def open_widget(page: Page) -> None:
+    w(page, "launcher").click()
+    expect_visible(w(page, "panel"))
+
+
+def expect_visible(locator: Locator, timeout: int = TIMEOUT_MS) -> None:
+    from playwright.sync_api import expect
+
+    expect(locator).to_be_visible(timeout=timeout)
+
+
+def request_chat(page: Page, name: str, message: str = "", service: str | None = None) -> None:
+    """Fill the start form (picking the service when the page does not name one)."""
+    open_widget(page)
+    if service is not None:
+        page.locator(f"sportello-widget [data-test='service'][data-service='{service}']").click()
+    w(page, "name").fill(name)
+    if message:
+        w(page, "first-message").fill(message)
+    w(page, "start").click()
+
+
+def shot(page: Page, name: str) -> None:
+    """Save a screenshot of the page with the widget under docs/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"widget-{name}.png"), animations="disabled")
