@@ -1,9 +1,2 @@
-import { LitElement, html } from "lit";
-import { customElement } from "lit/decorators.js";
-
-@customElement("sp-console")
-export class SpConsole extends LitElement {
-  override render() {
-    return html`<p>Sportello console</p>`;
-  }
-}
+// The agent console: a single-page app (Lit web components), served at /console.
+import "./components/app";

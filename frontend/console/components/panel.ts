@@ -1,0 +1,691 @@
+import { LitElement, css, html, nothing, type PropertyValues } from "lit";
+import { customElement, property, query, state } from "lit/decorators.js";
+import { StoreController } from "../controller";
+import { clock, countryName, duration, flag, initials, linkify } from "../format";
+import { icons, zzz } from "../icons";
+import { IDLE_SECONDS, store, type Outgoing, type Panel, type SystemLine } from "../store";
+import { shared } from "../styles";
+import type { Message } from "../types";
+
+const COLOURS: Array<[string, string, string]> = [
+  ["", "No colour", "transparent"],
+  ["red", "Red", "#e5484d"],
+  ["orange", "Orange", "#f76b15"],
+  ["yellow", "Yellow", "#e2b203"],
+  ["green", "Green", "#30a46c"],
+  ["blue", "Blue", "#3e63dd"],
+  ["purple", "Purple", "#8e4ec6"],
+  ["grey", "Grey", "#8b8d98"],
+];
+
+export function colourValue(name: string | null): string {
+  return COLOURS.find(([n]) => n === (name ?? ""))?.[2] ?? "transparent";
+}
+
+type Item =
+  | { type: "msg"; at: number; order: number; msg: Message }
+  | { type: "sys"; at: number; order: number; line: SystemLine };
+
+type MediaState = "active" | "connecting" | "available" | "unavailable";
+const MEDIA_TEXT: Record<MediaState, string> = {
+  active: "active",
+  connecting: "connecting",
+  available: "available",
+  unavailable: "not available",
+};
+
+@customElement("sp-panel")
+export class SpPanel extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        background: var(--surface);
+        border: 1px solid var(--border);
+        border-radius: var(--radius);
+        box-shadow: var(--shadow);
+        overflow: hidden;
+        position: relative;
+      }
+      :host([expanded]) {
+        flex: 1 1 auto;
+      }
+      :host(:not([expanded])) {
+        flex: none;
+      }
+      .tagbar {
+        position: absolute;
+        left: 0;
+        top: 0;
+        bottom: 0;
+        width: 4px;
+      }
+      .header {
+        display: flex;
+        align-items: center;
+        gap: 12px;
+        width: 100%;
+        padding: 10px 14px 10px 16px;
+        text-align: left;
+        min-height: 56px;
+      }
+      .header:hover {
+        background: var(--surface-2);
+      }
+      :host([flash]) .header {
+        animation: flash 1.2s ease-in-out infinite;
+      }
+      @keyframes flash {
+        0%,
+        100% {
+          background: var(--surface);
+        }
+        50% {
+          background: #fff0c2;
+        }
+      }
+      :host([terminated]) .avatar {
+        background: var(--chip-bg);
+        color: var(--muted);
+      }
+      .title {
+        flex: 1;
+        min-width: 0;
+        display: grid;
+        gap: 1px;
+      }
+      .title .name {
+        font-weight: 650;
+        font-size: 15px;
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        white-space: nowrap;
+        overflow: hidden;
+      }
+      .title .sub {
+        font-size: 12px;
+        color: var(--muted);
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .activity {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        color: var(--muted);
+      }
+      .act {
+        display: inline-flex;
+        align-items: center;
+        gap: 3px;
+      }
+      .act.typing {
+        color: var(--primary);
+      }
+      .act.page {
+        color: var(--primary);
+      }
+      .act.unread {
+        color: var(--red);
+        font-weight: 700;
+        font-size: 12px;
+      }
+      .act.ended {
+        color: var(--red);
+        font-weight: 600;
+        font-size: 12px;
+      }
+      .zzz {
+        font-weight: 700;
+        font-size: 12px;
+        font-style: italic;
+        color: var(--muted);
+        letter-spacing: -0.02em;
+      }
+      .dur {
+        display: inline-flex;
+        align-items: center;
+        gap: 4px;
+        font-variant-numeric: tabular-nums;
+        font-size: 13px;
+        color: var(--muted);
+        min-width: 58px;
+        justify-content: flex-end;
+      }
+      .dur .icon {
+        width: 15px;
+        height: 15px;
+      }
+      .bar {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        padding: 6px 12px 6px 16px;
+        border-top: 1px solid var(--border);
+        border-bottom: 1px solid var(--border);
+        background: var(--surface-2);
+      }
+      .medium {
+        width: 30px;
+        height: 30px;
+        border-radius: 50%;
+        display: inline-grid;
+        place-items: center;
+      }
+      .medium .icon {
+        width: 16px;
+        height: 16px;
+      }
+      .medium.active {
+        background: var(--green);
+        color: #fff;
+      }
+      .medium.connecting {
+        background: var(--amber);
+        color: #fff;
+      }
+      .medium.available {
+        background: #e6e8ec;
+        color: var(--grey-dark);
+      }
+      .medium.unavailable {
+        background: transparent;
+        color: var(--grey-light);
+        border: 1px dashed var(--grey-light);
+      }
+      .bar .spacer {
+        flex: 1;
+      }
+      .tool-wrap {
+        position: relative;
+      }
+      .swatches {
+        position: absolute;
+        right: 0;
+        top: 36px;
+        display: grid;
+        grid-template-columns: repeat(4, 28px);
+        gap: 6px;
+        padding: 10px;
+        background: var(--surface);
+        border: 1px solid var(--border);
+        border-radius: 10px;
+        box-shadow: var(--shadow-lg);
+        z-index: 5;
+      }
+      .swatch {
+        width: 28px;
+        height: 28px;
+        border-radius: 50%;
+        border: 2px solid var(--surface);
+        box-shadow: 0 0 0 1px var(--border-strong);
+      }
+      .swatch[aria-checked="true"] {
+        box-shadow: 0 0 0 2px var(--text);
+      }
+      .swatch.none {
+        background: repeating-linear-gradient(45deg, #fff 0 4px, #e4e7ec 4px 6px);
+      }
+      .icon-btn.stop:hover:not(:disabled) {
+        color: var(--red);
+        background: var(--red-soft);
+      }
+      .transcript {
+        flex: 1;
+        overflow-y: auto;
+        padding: 16px 18px 8px;
+        display: flex;
+        flex-direction: column;
+        gap: 6px;
+        background: var(--bg);
+        min-height: 120px;
+      }
+      .row {
+        display: flex;
+        flex-direction: column;
+        max-width: 74%;
+      }
+      .row.visitor {
+        align-self: flex-start;
+      }
+      .row.agent {
+        align-self: flex-end;
+        align-items: flex-end;
+      }
+      .bubble {
+        padding: 8px 12px;
+        border-radius: 14px;
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+        line-height: 1.4;
+      }
+      .visitor .bubble {
+        background: var(--visitor-bubble);
+        border: 1px solid var(--border);
+        border-bottom-left-radius: 4px;
+      }
+      .agent .bubble {
+        background: var(--agent-bubble);
+        color: #fff;
+        border-bottom-right-radius: 4px;
+      }
+      .agent.failed .bubble {
+        background: #fff;
+        color: var(--text);
+        border: 1px solid var(--red);
+      }
+      .agent.pending .bubble {
+        opacity: 0.7;
+      }
+      .bubble a {
+        color: inherit;
+        text-decoration: underline;
+      }
+      .visitor .bubble a {
+        color: var(--primary);
+      }
+      .meta {
+        display: flex;
+        align-items: center;
+        gap: 5px;
+        font-size: 11px;
+        color: var(--muted);
+        margin: 3px 4px 4px;
+      }
+      .meta .icon {
+        width: 14px;
+        height: 14px;
+      }
+      .meta .st-read {
+        color: var(--primary);
+      }
+      .meta .st-offline {
+        color: #a86400;
+      }
+      .meta .st-failed {
+        color: var(--red);
+        font-weight: 600;
+      }
+      .meta button {
+        color: var(--primary);
+        font-weight: 650;
+        text-decoration: underline;
+        font-size: 11px;
+      }
+      .sys {
+        align-self: center;
+        font-size: 12px;
+        color: var(--muted);
+        background: var(--chip-bg);
+        border-radius: 12px;
+        padding: 3px 12px;
+        margin: 6px 0;
+        text-align: center;
+      }
+      .sys.warn {
+        background: var(--amber-soft);
+        color: #8a5300;
+      }
+      .sys.end {
+        background: var(--red-soft);
+        color: #9b1c1c;
+      }
+      .typing-line {
+        font-size: 12px;
+        color: var(--muted);
+        padding: 2px 18px 6px;
+        background: var(--bg);
+        min-height: 22px;
+        display: flex;
+        align-items: center;
+        gap: 6px;
+      }
+      .dots span {
+        display: inline-block;
+        width: 5px;
+        height: 5px;
+        border-radius: 50%;
+        background: var(--muted);
+        margin-right: 2px;
+        animation: blink 1.2s infinite;
+      }
+      .dots span:nth-child(2) {
+        animation-delay: 0.2s;
+      }
+      .dots span:nth-child(3) {
+        animation-delay: 0.4s;
+      }
+      @keyframes blink {
+        0%,
+        80%,
+        100% {
+          opacity: 0.25;
+        }
+        40% {
+          opacity: 1;
+        }
+      }
+      .composer {
+        display: flex;
+        align-items: flex-end;
+        gap: 8px;
+        padding: 10px 12px;
+        border-top: 1px solid var(--border);
+        background: var(--surface);
+      }
+      textarea {
+        flex: 1;
+        font: inherit;
+        resize: none;
+        border: 1px solid var(--border-strong);
+        border-radius: 10px;
+        padding: 9px 12px;
+        min-height: 40px;
+        max-height: 140px;
+        line-height: 1.4;
+      }
+      textarea:focus {
+        outline: 2px solid var(--focus);
+        outline-offset: -1px;
+        border-color: transparent;
+      }
+      .send.btn {
+        height: 40px;
+      }
+      .ended-bar {
+        display: flex;
+        align-items: center;
+        gap: 12px;
+        padding: 12px 16px;
+        border-top: 1px solid var(--border);
+        background: var(--surface-2);
+      }
+      .ended-bar .text {
+        flex: 1;
+        color: var(--muted);
+      }
+      .confirm {
+        position: absolute;
+        inset: 0;
+        background: rgba(27, 34, 48, 0.35);
+        display: grid;
+        place-items: center;
+        z-index: 6;
+      }
+      .confirm .box {
+        background: var(--surface);
+        border-radius: 12px;
+        box-shadow: var(--shadow-lg);
+        padding: 20px;
+        width: min(360px, 90%);
+        display: grid;
+        gap: 12px;
+      }
+      .confirm h3 {
+        margin: 0;
+        font-size: 16px;
+      }
+      .confirm p {
+        margin: 0;
+        color: var(--muted);
+      }
+      .confirm .actions {
+        display: flex;
+        justify-content: flex-end;
+        gap: 8px;
+      }
+      .hint {
+        font-size: 11px;
+        color: var(--muted);
+        padding: 0 14px 8px;
+        background: var(--surface);
+      }
+    `,
+  ];
+
+  @property({ type: Number }) contactId = 0;
+  @property({ type: Boolean, reflect: true }) expanded = false;
+  @property({ type: Boolean, reflect: true }) flash = false;
+  @property({ type: Boolean, reflect: true }) terminated = false;
+  @state() private confirming = false;
+  @state() private tagOpen = false;
+  @state() private draft = "";
+  @query(".transcript") private transcriptEl?: HTMLElement;
+  @query("textarea") private textarea?: HTMLTextAreaElement;
+  @query(".confirm .btn.danger") private confirmBtn?: HTMLButtonElement;
+
+  protected readonly storeCtl = new StoreController(this, true);
+  private lastCount = -1;
+  private typingIdle: number | null = null;
+
+  private get panel(): Panel | undefined {
+    return store.panel(this.contactId);
+  }
+
+  protected override willUpdate(): void {
+    const p = this.panel;
+    if (!p) return;
+    this.expanded = store.expandedId === p.contact.id;
+    this.flash = p.flash && !this.expanded;
+    this.terminated = p.terminated;
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    const p = this.panel;
+    const el = this.transcriptEl;
+    if (p && el) {
+      const count = p.messages.length + p.system.length + p.outgoing.length + (p.visitorTyping ? 1 : 0);
+      if (count !== this.lastCount || changed.has("expanded")) {
+        el.scrollTop = el.scrollHeight;
+        this.lastCount = count;
+      }
+    }
+    if (changed.has("expanded") && this.expanded && !this.terminated) this.textarea?.focus();
+    if (changed.has("confirming") && this.confirming) this.confirmBtn?.focus();
+  }
+
+  private items(p: Panel): Item[] {
+    const items: Item[] = [
+      ...p.messages.map((msg, i): Item => ({ type: "msg", at: msg.created_at, order: i, msg })),
+      ...p.system.map((line, i): Item => ({ type: "sys", at: line.at, order: 100000 + i, line })),
+    ];
+    return items.sort((a, b) => a.at - b.at || a.order - b.order);
+  }
+
+  private deliveryState(p: Panel, m: Message): { state: string; text: string; icon: unknown } {
+    if (m.read_at) return { state: "read", text: "Read", icon: icons.checks() };
+    if (m.delivered_at) return { state: "delivered", text: "Delivered", icon: icons.checks() };
+    if (p.offlineIds.has(m.id) || p.visitorOnline === false)
+      return { state: "offline", text: "Visitor offline — will be delivered on return", icon: icons.offline() };
+    return { state: "sent", text: "Sent", icon: icons.check() };
+  }
+
+  private renderMessage(p: Panel, m: Message) {
+    if (m.sender === "system") {
+      return html`<div class="sys" data-testid="system-line">${m.text}</div>`;
+    }
+    const isAgent = m.sender === "agent";
+    const st = isAgent ? this.deliveryState(p, m) : null;
+    const who = isAgent ? (m.agent_id === store.agent?.id ? "You" : "Agent") : p.contact.visitor.name;
+    return html`<div class="row ${m.sender}" data-testid="message" data-sender=${m.sender} data-message-id=${m.id} data-state=${st?.state ?? ""}>
+      <div class="bubble" aria-label="${who} at ${clock(m.created_at)}">${linkify(m.text)}</div>
+      <div class="meta">
+        <span>${isAgent ? "" : `${who} · `}${clock(m.created_at)}</span>
+        ${st ? html`<span class="st-${st.state}" data-testid="delivery" title=${st.text}>${st.icon} ${st.text}</span>` : nothing}
+      </div>
+    </div>`;
+  }
+
+  private renderOutgoing(p: Panel, o: Outgoing) {
+    const offline = store.conn !== "online";
+    const failed = o.state === "failed";
+    const text = failed ? `Not sent${o.error ? ": " + o.error : ""}` : offline ? "Waiting for connection…" : "Sending…";
+    return html`<div class="row agent ${failed ? "failed" : "pending"}" data-testid="message" data-sender="agent" data-state=${failed ? "failed" : "sending"}>
+      <div class="bubble">${linkify(o.text)}</div>
+      <div class="meta">
+        <span>${clock(o.createdAt)}</span>
+        <span class=${failed ? "st-failed" : ""} data-testid="delivery">${failed ? icons.alert() : icons.clock()} ${text}</span>
+        ${failed
+          ? html`<button data-testid="retry" @click=${() => store.retry(p.contact.id, o.client_msg_id)}>Retry</button>
+              <button @click=${() => store.discard(p.contact.id, o.client_msg_id)}>Discard</button>`
+          : nothing}
+      </div>
+    </div>`;
+  }
+
+  private mediaIcon(label: string, state: MediaState, icon: (l?: string) => unknown, note = "") {
+    return html`<span class="medium ${state}" data-testid="medium-${label.toLowerCase().replace(" ", "-")}" data-state=${state}
+      role="img" aria-label="${label}: ${MEDIA_TEXT[state]}${note}" title="${label}: ${MEDIA_TEXT[state]}${note}">${icon()}</span>`;
+  }
+
+  private send(): void {
+    const text = this.draft;
+    if (!text.trim()) return;
+    store.sendMessage(this.contactId, text);
+    this.draft = "";
+    if (this.textarea) {
+      this.textarea.value = "";
+      this.textarea.style.height = "";
+    }
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      this.send();
+    }
+  }
+
+  private onInput(e: InputEvent): void {
+    const ta = e.target as HTMLTextAreaElement;
+    this.draft = ta.value;
+    ta.style.height = "";
+    ta.style.height = Math.min(140, ta.scrollHeight + 2) + "px";
+    if (this.draft.trim()) store.noteTyping(this.contactId);
+    if (this.typingIdle !== null) window.clearTimeout(this.typingIdle);
+    this.typingIdle = window.setTimeout(() => store.stopTyping(this.contactId), 5000);
+  }
+
+  override render() {
+    const p = this.panel;
+    if (!p) return nothing;
+    const c = p.contact;
+    const now = store.serverNow();
+    const start = c.assigned_at ?? c.created_at;
+    const end = p.terminated && c.closed_at ? c.closed_at : now;
+    const lastActivity = Math.max(c.last_message_at ?? 0, start);
+    const idle = !p.terminated && now - lastActivity >= IDLE_SECONDS;
+    const changingPage = p.pageChangedAt !== null && Date.now() - p.pageChangedAt < 10_000;
+    const name = c.visitor.name || "Visitor";
+    const colour = colourValue(c.colour);
+    const chatState: MediaState = p.terminated ? "unavailable" : "active";
+    const regionId = `panel-body-${c.id}`;
+    return html`
+      <span class="tagbar" style="background:${colour}" data-testid="colour-bar" data-colour=${c.colour ?? ""}></span>
+      <button class="header" aria-expanded=${this.expanded ? "true" : "false"} aria-controls=${regionId}
+        data-testid="panel-header" @click=${() => store.expand(this.expanded ? null : c.id)}>
+        <span class="avatar" aria-hidden="true">${initials(name)}</span>
+        <span class="title">
+          <span class="name">${name}
+            ${c.visitor.country
+              ? html`<span class="flag" role="img" aria-label=${countryName(c.visitor.country)}>${flag(c.visitor.country)}</span>`
+              : nothing}</span>
+          <span class="sub">${c.service.name} · ${c.service.language.toUpperCase()}${c.visitor.email ? ` · ${c.visitor.email}` : ""}</span>
+        </span>
+        <span class="activity" data-testid="activity">
+          ${changingPage ? html`<span class="act page" data-testid="act-page" title="Changing page: ${c.visitor.page_title || c.visitor.page_url || ""}">${icons.globe("Changing page")}</span>` : nothing}
+          ${p.visitorTyping ? html`<span class="act typing" data-testid="act-typing" title="${name} is typing">${icons.pencil("Typing")}</span>` : nothing}
+          ${p.unread > 0 ? html`<span class="act unread" data-testid="act-unread" title="${p.unread} unread">${icons.unread("Unread messages")}${p.unread}</span>` : nothing}
+          ${idle ? html`<span class="act" data-testid="act-idle" title="Idle: no message for a while">${zzz}<span class="sr-only">Idle</span></span>` : nothing}
+          ${p.terminated ? html`<span class="act ended" data-testid="act-ended" title="Terminated">${icons.close("Terminated")} Ended</span>` : nothing}
+        </span>
+        <span class="dur" title="Contact duration">${icons.clock()}<span data-testid="duration">${duration(end - start)}</span></span>
+      </button>
+      ${this.expanded ? this.renderBody(p, regionId, chatState, name) : nothing}
+      ${this.confirming
+        ? html`<div class="confirm" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title-${c.id}"
+            @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.confirming = false)}>
+            <div class="box">
+              <h3 id="confirm-title-${c.id}">End the contact with ${name}?</h3>
+              <p>The conversation stops for both of you. You cannot write to this visitor again in it.</p>
+              <div class="actions">
+                <button class="btn" @click=${() => (this.confirming = false)}>Keep talking</button>
+                <button class="btn danger" data-testid="confirm-stop" @click=${() => {
+                  this.confirming = false;
+                  void store.close(c.id);
+                }}>End contact</button>
+              </div>
+            </div>
+          </div>`
+        : nothing}
+    `;
+  }
+
+  private renderBody(p: Panel, regionId: string, chatState: MediaState, name: string) {
+    const c = p.contact;
+    const offline = store.conn !== "online";
+    return html`
+      <div class="bar" id=${regionId}>
+        ${this.mediaIcon("Data sharing", "unavailable", icons.share, " yet")}
+        ${this.mediaIcon("Chat", chatState, icons.chat)}
+        ${this.mediaIcon("Voice", "unavailable", icons.voice, " yet")}
+        ${this.mediaIcon("Video", "unavailable", icons.video, " yet")}
+        <span class="spacer"></span>
+        <button class="icon-btn" disabled aria-label="Send a file (not available yet)" title="Send a file — not available yet">${icons.upload()}</button>
+        <button class="icon-btn" disabled aria-label="Translation (not available yet)" title="Automatic translation — not available yet">${icons.translate()}</button>
+        <span class="tool-wrap">
+          <button class="icon-btn" data-testid="colour-tool" aria-label="Colour tag" title="Colour tag" aria-haspopup="true"
+            aria-expanded=${this.tagOpen ? "true" : "false"} ?disabled=${p.terminated} @click=${() => (this.tagOpen = !this.tagOpen)}
+            style=${c.colour ? `color:${colourValue(c.colour)}` : ""}>${icons.tag()}</button>
+          ${this.tagOpen
+            ? html`<div class="swatches" role="radiogroup" aria-label="Colour tag" @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.tagOpen = false)}>
+                ${COLOURS.map(
+                  ([value, label, hex]) => html`<button class="swatch ${value ? "" : "none"}" role="radio" aria-checked=${(c.colour ?? "") === value ? "true" : "false"}
+                    aria-label=${label} title=${label} data-colour=${value} style=${value ? `background:${hex}` : ""}
+                    @click=${() => {
+                      this.tagOpen = false;
+                      void store.setColour(c.id, value);
+                    }}></button>`,
+                )}
+              </div>`
+            : nothing}
+        </span>
+        <button class="icon-btn stop" data-testid="stop" aria-label="Stop the contact" title="Stop the contact" ?disabled=${p.terminated}
+          @click=${() => (this.confirming = true)}>${icons.stop()}</button>
+      </div>
+      <div class="transcript" role="log" aria-live="polite" aria-label="Conversation with ${name}" data-testid="transcript">
+        ${this.items(p).map((it) =>
+          it.type === "msg"
+            ? this.renderMessage(p, it.msg)
+            : html`<div class="sys ${it.line.tone}" data-testid="system-line">${it.line.text} · ${clock(it.line.at)}</div>`,
+        )}
+        ${p.outgoing.map((o) => this.renderOutgoing(p, o))}
+      </div>
+      <div class="typing-line" aria-live="polite">
+        ${p.visitorTyping
+          ? html`<span data-testid="typing-indicator"><span class="dots" aria-hidden="true"><span></span><span></span><span></span></span> ${name} is typing…</span>`
+          : nothing}
+      </div>
+      ${p.terminated
+        ? html`<div class="ended-bar" data-testid="ended-bar">
+            <span class="text">${c.closed_by === "visitor" ? `${name} left.` : "Contact ended."}${c.outcome ? ` Outcome: ${c.outcome.replace("_", " ")}.` : ""}</span>
+            <button class="btn" data-testid="remove" @click=${() => store.remove(c.id)}>Remove</button>
+          </div>`
+        : html`<div class="composer">
+              <textarea rows="1" data-testid="composer" aria-label="Message to ${name}"
+                placeholder=${offline ? "Offline — your message will be sent when the connection returns" : `Write to ${name}…`}
+                .value=${this.draft} @keydown=${this.onKey} @input=${this.onInput}
+                @blur=${() => store.stopTyping(c.id)}></textarea>
+              <button class="btn primary send" data-testid="send" aria-label="Send" ?disabled=${!this.draft.trim()} @click=${() => this.send()}>
+                ${icons.send()} Send
+              </button>
+            </div>
+            <div class="hint">Enter to send · Shift+Enter for a new line</div>`}
+    `;
+  }
+}

@@ -1,0 +1,313 @@
+import { LitElement, css, html, nothing } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { StoreController } from "../controller";
+import { initials } from "../format";
+import { icons } from "../icons";
+import { store } from "../store";
+import { shared } from "../styles";
+
+type Medium = "chat" | "voice" | "video";
+
+@customElement("sp-topbar")
+export class SpTopbar extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      :host {
+        display: flex;
+        align-items: center;
+        gap: 16px;
+        height: 56px;
+        padding: 0 16px 0 20px;
+        background: var(--surface);
+        border-bottom: 1px solid var(--border);
+        position: relative;
+        z-index: 20;
+      }
+      .brand {
+        display: flex;
+        align-items: center;
+        gap: 9px;
+        font-weight: 700;
+        font-size: 16px;
+        margin-right: 8px;
+      }
+      .logo {
+        width: 28px;
+        height: 28px;
+        border-radius: 8px;
+        background: var(--primary);
+        display: grid;
+        place-items: center;
+      }
+      .status {
+        display: inline-flex;
+        align-items: center;
+        gap: 8px;
+        height: 30px;
+        padding: 0 12px 0 10px;
+        border-radius: 15px;
+        font-weight: 650;
+        font-size: 12px;
+        letter-spacing: 0.04em;
+      }
+      .status .dot {
+        width: 9px;
+        height: 9px;
+        border-radius: 50%;
+        background: currentColor;
+      }
+      .status.READY {
+        background: var(--green-soft);
+        color: var(--green);
+      }
+      .status.PAUSED {
+        background: var(--amber-soft);
+        color: #a86400;
+      }
+      .status.DISCONNECTED {
+        background: var(--chip-bg);
+        color: var(--muted);
+      }
+      .toggle-status.btn {
+        height: 30px;
+        padding: 0 12px;
+      }
+      .sep {
+        width: 1px;
+        height: 24px;
+        background: var(--border);
+      }
+      .media {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+      }
+      .media-label {
+        font-size: 12px;
+        color: var(--muted);
+        margin-right: 4px;
+      }
+      .switch {
+        display: inline-flex;
+        align-items: center;
+        gap: 6px;
+        height: 30px;
+        padding: 0 10px 0 8px;
+        border-radius: 15px;
+        border: 1px solid var(--border-strong);
+        font-size: 12px;
+        font-weight: 600;
+        color: var(--muted);
+        background: var(--surface);
+      }
+      .switch .icon {
+        width: 16px;
+        height: 16px;
+      }
+      .switch[aria-checked="true"] {
+        background: var(--green-soft);
+        border-color: #9fd9b8;
+        color: var(--green);
+      }
+      .switch:disabled {
+        color: var(--faint);
+        border-color: var(--border);
+      }
+      .spacer {
+        flex: 1;
+      }
+      .me {
+        display: flex;
+        align-items: center;
+        gap: 10px;
+        padding: 4px 8px 4px 4px;
+        border-radius: 22px;
+      }
+      .me:hover {
+        background: var(--hover);
+      }
+      .me .name {
+        font-weight: 600;
+      }
+      .me .icon {
+        width: 16px;
+        color: var(--muted);
+      }
+      .menu {
+        position: absolute;
+        right: 12px;
+        top: 52px;
+        width: 260px;
+        background: var(--surface);
+        border: 1px solid var(--border);
+        border-radius: 12px;
+        box-shadow: var(--shadow-lg);
+        padding: 6px;
+      }
+      .menu header {
+        padding: 10px 10px 8px;
+        border-bottom: 1px solid var(--border);
+        margin-bottom: 6px;
+      }
+      .menu header b {
+        display: block;
+      }
+      .menu header span {
+        font-size: 12px;
+      }
+      .item {
+        display: flex;
+        align-items: center;
+        gap: 10px;
+        width: 100%;
+        padding: 9px 10px;
+        border-radius: 8px;
+        text-align: left;
+      }
+      .item:hover {
+        background: var(--hover);
+      }
+      .item .label {
+        flex: 1;
+      }
+      .knob {
+        width: 30px;
+        height: 18px;
+        border-radius: 9px;
+        background: var(--grey-light);
+        position: relative;
+        transition: background 0.15s;
+      }
+      .knob::after {
+        content: "";
+        position: absolute;
+        top: 2px;
+        left: 2px;
+        width: 14px;
+        height: 14px;
+        border-radius: 50%;
+        background: #fff;
+        transition: transform 0.15s;
+      }
+      [aria-checked="true"] .knob {
+        background: var(--green);
+      }
+      [aria-checked="true"] .knob::after {
+        transform: translateX(12px);
+      }
+      .hint {
+        font-size: 11px;
+        color: var(--muted);
+        padding: 0 10px 6px 38px;
+      }
+    `,
+  ];
+
+  protected readonly storeCtl = new StoreController(this);
+  @state() private menuOpen = false;
+
+  private readonly onDocClick = (ev: MouseEvent) => {
+    if (this.menuOpen && !ev.composedPath().includes(this)) this.menuOpen = false;
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener("click", this.onDocClick);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener("click", this.onDocClick);
+  }
+
+  private switchFor(medium: Medium, label: string, icon: (l?: string) => unknown) {
+    const media = store.media;
+    const on = media ? media[medium] : false;
+    const agent = store.agent;
+    const allowed = medium === "chat" || (medium === "voice" ? agent?.voice_allowed : agent?.video_allowed);
+    const title = allowed
+      ? `${label} for this console: ${on ? "on" : "off"} (other consoles keep their own setting)`
+      : `${label} is not enabled for your account`;
+    return html`<button
+      class="switch"
+      role="switch"
+      data-testid="media-${medium}"
+      aria-checked=${on ? "true" : "false"}
+      aria-label="${label} in this console"
+      title=${title}
+      ?disabled=${!allowed || !media || store.conn !== "online"}
+      @click=${() => void store.setMedia(medium, !on)}
+    >
+      ${icon()} ${label}
+    </button>`;
+  }
+
+  override render() {
+    const agent = store.agent;
+    if (!agent) return nothing;
+    const online = store.conn === "online";
+    const status = online ? agent.status : "DISCONNECTED";
+    const paused = agent.chosen_status === "PAUSED";
+    const statusText = { READY: "Ready", PAUSED: "Paused", DISCONNECTED: "Disconnected" }[status];
+    const notifPermission = "Notification" in window ? Notification.permission : "denied";
+    return html`
+      <div class="brand">
+        <span class="logo"><svg width="16" height="16" viewBox="0 0 24 24" fill="#fff" aria-hidden="true"><path d="M4 5h16v11H9l-5 4z" /></svg></span>
+        Sportello
+      </div>
+      <span class="status ${status}" data-testid="agent-status" data-status=${status} role="status" aria-label="Your status: ${statusText}">
+        <span class="dot"></span>${status}
+      </span>
+      <button
+        class="btn toggle-status"
+        data-testid="pause-toggle"
+        ?disabled=${!online}
+        aria-label=${paused ? "Resume: become ready for new contacts" : "Pause: stop receiving new contacts"}
+        title=${paused ? "Resume (all your consoles)" : "Pause (all your consoles)"}
+        @click=${() => void store.setStatus(paused ? "READY" : "PAUSED")}
+      >
+        ${paused ? icons.play() : icons.pause()} ${paused ? "Resume" : "Pause"}
+      </button>
+      <span class="sep"></span>
+      <div class="media" role="group" aria-label="Media for this console">
+        <span class="media-label">This console</span>
+        ${this.switchFor("chat", "Chat", icons.chat)} ${this.switchFor("voice", "Voice", icons.voice)}
+        ${this.switchFor("video", "Video", icons.video)}
+      </div>
+      <span class="spacer"></span>
+      <button
+        class="me"
+        data-testid="agent-menu"
+        aria-haspopup="menu"
+        aria-expanded=${this.menuOpen ? "true" : "false"}
+        aria-label="Agent menu for ${agent.display_name}"
+        @click=${() => (this.menuOpen = !this.menuOpen)}
+        @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.menuOpen = false)}
+      >
+        <span class="avatar" aria-hidden="true">${initials(agent.display_name)}</span>
+        <span class="name">${agent.display_name}</span>
+        ${icons.chevron()}
+      </button>
+      ${this.menuOpen
+        ? html`<div class="menu" role="menu" aria-label="Agent menu" @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.menuOpen = false)}>
+            <header><b>${agent.display_name}</b><span class="muted">${agent.login} · ${agent.role}</span></header>
+            <button class="item" role="menuitemcheckbox" aria-checked=${store.prefs.sound ? "true" : "false"} data-testid="pref-sound"
+              @click=${() => store.setPref("sound", !store.prefs.sound)}>
+              ${icons.sound()}<span class="label">Sound alerts</span><span class="knob"></span>
+            </button>
+            <button class="item" role="menuitemcheckbox" aria-checked=${store.prefs.desktop ? "true" : "false"} data-testid="pref-desktop"
+              @click=${() => store.setPref("desktop", !store.prefs.desktop)}>
+              ${icons.bell()}<span class="label">Desktop notifications</span><span class="knob"></span>
+            </button>
+            ${store.prefs.desktop && notifPermission === "denied"
+              ? html`<div class="hint">Blocked by the browser: allow notifications for this site.</div>`
+              : html`<div class="hint">When the console is in the background.</div>`}
+            <button class="item" role="menuitem" data-testid="logout" @click=${() => void store.logout()}>
+              ${icons.logout()}<span class="label">Sign out</span>
+            </button>
+          </div>`
+        : nothing}
+    `;
+  }
+}

@@ -1,0 +1,374 @@
+import { LitElement, css, html, nothing, svg } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { StoreController } from "../controller";
+import { countryName, duration, flag, host } from "../format";
+import { icons } from "../icons";
+import { store } from "../store";
+import { shared } from "../styles";
+import type { WaitingEntry } from "../types";
+
+const R = 17;
+const CIRC = 2 * Math.PI * R;
+
+/** Dissuasion progress 0..1 against the server clock, and a level for the colour. */
+export function dissuasion(entry: WaitingEntry, now: number): { fraction: number; left: number | null; level: "ok" | "warn" | "danger" } {
+  if (entry.dissuade_at === null) return { fraction: 0, left: null, level: "ok" };
+  const total = Math.max(1, entry.dissuade_at - entry.created_at);
+  const left = entry.dissuade_at - now;
+  const fraction = Math.min(1, Math.max(0, 1 - left / total));
+  const level = fraction >= 0.75 ? "danger" : fraction >= 0.5 ? "warn" : "ok";
+  return { fraction, left: Math.max(0, left), level };
+}
+
+function mediumIcon(medium: string) {
+  if (medium === "voice") return icons.voice();
+  if (medium === "video") return icons.video();
+  return icons.chat();
+}
+
+function ring(entry: WaitingEntry, now: number, big = false) {
+  const d = dissuasion(entry, now);
+  const label =
+    d.left === null ? `${entry.medium} contact` : `${entry.medium} contact, ${Math.ceil(d.left)} seconds before dissuasion`;
+  return html`<span class="ring ${d.level} ${big ? "big" : ""}" data-testid="ring" data-level=${d.level} role="img" aria-label=${label}
+    title=${d.left === null ? "No dissuasion time" : `Dissuasion in ${duration(d.left)}`}>
+    <svg viewBox="0 0 40 40" aria-hidden="true">
+      ${svg`<circle cx="20" cy="20" r=${R} class="track"></circle>
+      <circle cx="20" cy="20" r=${R} class="fill" stroke-dasharray=${CIRC}
+        stroke-dashoffset=${CIRC * (1 - d.fraction)} transform="rotate(-90 20 20)"></circle>`}
+    </svg>
+    <span class="medium">${mediumIcon(entry.medium)}</span>
+  </span>`;
+}
+
+function entryBody(entry: WaitingEntry, now: number) {
+  return html`
+    <span class="who">
+      <span class="line1">
+        <span class="name">${entry.visitor_name || "Visitor"}</span>
+        ${entry.visitor_country
+          ? html`<span class="flag" role="img" aria-label=${countryName(entry.visitor_country)} title=${countryName(entry.visitor_country)}>${flag(entry.visitor_country)}</span>`
+          : nothing}
+        ${entry.starred ? html`<span class="star" title="Offered only to you" data-testid="star">${icons.star("Offered only to you")}</span>` : nothing}
+        ${entry.new_visitor ? html`<span class="chip new">New visitor</span>` : nothing}
+      </span>
+      <span class="line2">
+        <span class="lang" title="Service language">${entry.service_language.toUpperCase()}</span>
+        <span class="svc">${entry.service_name}</span>
+        ${entry.site ? html`<span class="dotsep">·</span><span class="site" title=${entry.site}>${host(entry.site)}</span>` : nothing}
+      </span>
+    </span>
+    <span class="waited" title="Waiting for">${duration(now - entry.created_at)}</span>
+  `;
+}
+
+@customElement("sp-waiting")
+export class SpWaiting extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      :host {
+        display: block;
+        position: relative;
+        z-index: 10;
+      }
+      .area {
+        background: var(--surface);
+        border: 1px solid var(--border);
+        border-radius: var(--radius);
+        box-shadow: var(--shadow);
+      }
+      .head {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        padding: 10px 14px 0;
+      }
+      h2 {
+        margin: 0;
+        font-size: 12px;
+        text-transform: uppercase;
+        letter-spacing: 0.06em;
+        color: var(--muted);
+      }
+      .count {
+        min-width: 22px;
+        height: 22px;
+        padding: 0 7px;
+        border-radius: 11px;
+        background: var(--chip-bg);
+        color: var(--muted);
+        font-weight: 700;
+        font-size: 12px;
+        display: inline-grid;
+        place-items: center;
+      }
+      .count.some {
+        background: var(--red);
+        color: #fff;
+      }
+      .head .spacer {
+        flex: 1;
+      }
+      .head .more {
+        font-size: 12px;
+        color: var(--primary);
+        font-weight: 600;
+        padding: 2px 6px;
+        border-radius: 6px;
+      }
+      .head .more:hover {
+        background: var(--primary-soft);
+      }
+      .top {
+        padding: 8px;
+      }
+      .entry {
+        display: flex;
+        align-items: center;
+        gap: 12px;
+        width: 100%;
+        text-align: left;
+        padding: 8px 10px;
+        border-radius: 10px;
+      }
+      .entry:hover {
+        background: var(--hover);
+      }
+      .top .entry {
+        border: 1px dashed transparent;
+      }
+      .top .entry:hover {
+        border-color: var(--border-strong);
+      }
+      .empty {
+        display: flex;
+        align-items: center;
+        gap: 10px;
+        padding: 14px 16px 16px;
+        color: var(--muted);
+      }
+      .who {
+        display: grid;
+        gap: 2px;
+        flex: 1;
+        min-width: 0;
+      }
+      .line1,
+      .line2 {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        min-width: 0;
+      }
+      .name {
+        font-weight: 650;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .line2 {
+        font-size: 12px;
+        color: var(--muted);
+      }
+      .lang {
+        font-size: 10px;
+        font-weight: 700;
+        border: 1px solid var(--border-strong);
+        border-radius: 4px;
+        padding: 0 4px;
+        line-height: 15px;
+      }
+      .site {
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .star {
+        color: #e6a700;
+        display: inline-flex;
+      }
+      .star .icon {
+        width: 15px;
+        height: 15px;
+      }
+      .waited {
+        font-variant-numeric: tabular-nums;
+        font-size: 12px;
+        color: var(--muted);
+      }
+      .ring {
+        position: relative;
+        width: 40px;
+        height: 40px;
+        flex: none;
+        display: inline-grid;
+        place-items: center;
+      }
+      .ring.big {
+        width: 48px;
+        height: 48px;
+      }
+      .ring svg {
+        position: absolute;
+        inset: 0;
+        width: 100%;
+        height: 100%;
+      }
+      .ring .track {
+        fill: none;
+        stroke: var(--chip-bg);
+        stroke-width: 4;
+      }
+      .ring .fill {
+        fill: none;
+        stroke-width: 4;
+        stroke-linecap: round;
+        transition: stroke-dashoffset 0.5s linear, stroke 0.3s;
+      }
+      .ring.ok .fill {
+        stroke: var(--green);
+      }
+      .ring.warn .fill {
+        stroke: var(--amber);
+      }
+      .ring.danger .fill {
+        stroke: var(--red);
+      }
+      .ring .medium {
+        color: var(--grey-dark);
+        display: inline-flex;
+      }
+      .ring.danger .medium {
+        color: var(--red);
+      }
+      .drawer {
+        position: absolute;
+        left: 0;
+        right: 0;
+        top: calc(100% - 6px);
+        background: var(--surface);
+        border: 1px solid var(--border);
+        border-top: 0;
+        border-radius: 0 0 var(--radius) var(--radius);
+        box-shadow: var(--shadow-lg);
+        max-height: 420px;
+        overflow: auto;
+        padding: 6px 8px 8px;
+      }
+      .drawer h3 {
+        margin: 4px 10px 6px;
+        font-size: 12px;
+        color: var(--muted);
+        font-weight: 600;
+      }
+      .drawer ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      .drawer li + li {
+        border-top: 1px solid var(--border);
+      }
+      .take {
+        font-size: 12px;
+        font-weight: 650;
+        color: var(--primary);
+        opacity: 0;
+      }
+      .entry:hover .take,
+      .entry:focus-visible .take {
+        opacity: 1;
+      }
+      .paused-note {
+        margin: 0 14px 12px;
+        font-size: 12px;
+        color: #a86400;
+        background: var(--amber-soft);
+        border-radius: 8px;
+        padding: 6px 10px;
+      }
+    `,
+  ];
+
+  protected readonly storeCtl = new StoreController(this, true);
+  @state() private open = false;
+  private closeTimer: number | null = null;
+
+  private show(): void {
+    if (this.closeTimer !== null) window.clearTimeout(this.closeTimer);
+    this.closeTimer = null;
+    if (store.waiting.length > 0) this.open = true;
+  }
+
+  private hide(delay = 180): void {
+    if (this.closeTimer !== null) window.clearTimeout(this.closeTimer);
+    this.closeTimer = window.setTimeout(() => (this.open = false), delay);
+  }
+
+  private pick(contactId: number): void {
+    this.open = false;
+    void store.accept(contactId);
+  }
+
+  override render() {
+    const waiting = store.waiting;
+    const now = store.serverNow();
+    const oldest = waiting[0];
+    const paused = store.agent?.chosen_status === "PAUSED";
+    const open = this.open && waiting.length > 0;
+    return html`
+      <section
+        class="area"
+        aria-label="Waiting contacts"
+        data-testid="waiting-area"
+        @mouseenter=${() => this.show()}
+        @mouseleave=${() => this.hide()}
+        @focusout=${(e: FocusEvent) => {
+          if (!this.renderRoot.contains(e.relatedTarget as Node | null)) this.hide(0);
+        }}
+        @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.open = false)}
+      >
+        <div class="head">
+          <h2 id="waiting-title">Waiting</h2>
+          <span class="count ${waiting.length ? "some" : ""}" data-testid="waiting-count" aria-label="${waiting.length} waiting">${waiting.length}</span>
+          <span class="spacer"></span>
+          ${waiting.length > 1
+            ? html`<button class="more" aria-expanded=${open ? "true" : "false"} aria-controls="drawer" @click=${() => (this.open ? (this.open = false) : this.show())}>
+                Choose another (${waiting.length})
+              </button>`
+            : nothing}
+        </div>
+        ${oldest
+          ? html`<div class="top">
+              <button
+                class="entry"
+                data-testid="waiting-top"
+                data-contact-id=${oldest.contact_id}
+                aria-label="Take the contact waiting longest: ${oldest.visitor_name}, ${oldest.service_name}"
+                title="Take the contact that has waited longest"
+                @click=${() => void store.acceptOldest()}
+              >
+                ${ring(oldest, now, true)} ${entryBody(oldest, now)}
+              </button>
+            </div>`
+          : html`<div class="empty" data-testid="waiting-empty">${icons.inbox()} ${paused ? "You are paused: new contacts are not offered to you." : "Nobody is waiting."}</div>`}
+        ${open
+          ? html`<div class="drawer" id="drawer" data-testid="waiting-drawer" role="region" aria-label="All waiting contacts">
+              <h3>All waiting contacts — pick one</h3>
+              <ul>
+                ${waiting.map(
+                  (e) => html`<li>
+                    <button class="entry" data-testid="waiting-entry" data-contact-id=${e.contact_id}
+                      aria-label="Take ${e.visitor_name}, ${e.service_name}" @click=${() => this.pick(e.contact_id)}>
+                      ${ring(e, now)} ${entryBody(e, now)} <span class="take" aria-hidden="true">Take</span>
+                    </button>
+                  </li>`,
+                )}
+              </ul>
+            </div>`
+          : nothing}
+      </section>
+    `;
+  }
+}

@@ -1,0 +1,76 @@
+// Small pure helpers: flags, clock strings, durations, link splitting.
+
+import { html, type TemplateResult } from "lit";
+
+/** ISO 3166 alpha-2 → regional-indicator emoji flag ("" when unknown). */
+export function flag(country: string | null | undefined): string {
+  if (!country || !/^[A-Za-z]{2}$/.test(country)) return "";
+  const base = 0x1f1e6;
+  const upper = country.toUpperCase();
+  return String.fromCodePoint(base + upper.charCodeAt(0) - 65, base + upper.charCodeAt(1) - 65);
+}
+
+export function countryName(country: string | null | undefined): string {
+  if (!country) return "";
+  try {
+    return new Intl.DisplayNames(undefined, { type: "region" }).of(country.toUpperCase()) ?? country;
+  } catch {
+    return country;
+  }
+}
+
+export function languageName(code: string | null | undefined): string {
+  if (!code) return "";
+  try {
+    return new Intl.DisplayNames(undefined, { type: "language" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** HH:MM in the agent's time zone for a server timestamp (seconds). */
+export function clock(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const mm = String(m).padStart(h ? 2 : 1, "0");
+  const ss = String(sec).padStart(2, "0");
+  return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+export function host(url: string | null | undefined): string {
+  if (!url) return "";
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? parts[0]![0]! + parts[parts.length - 1]![0]! : (parts[0] ?? "?").slice(0, 2);
+  return letters.toUpperCase();
+}
+
+const LINK = /\b(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])/gi;
+
+/** Message text as Lit templates: plain text stays text, http(s) URLs become safe links. */
+export function linkify(text: string): Array<string | TemplateResult> {
+  const out: Array<string | TemplateResult> = [];
+  let last = 0;
+  for (const match of text.matchAll(LINK)) {
+    const url = match[0];
+    const at = match.index ?? 0;
+    if (at > last) out.push(text.slice(last, at));
+    out.push(html`<a href=${url} target="_blank" rel="noopener noreferrer">${url}</a>`);
+    last = at + url.length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}

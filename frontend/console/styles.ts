@@ -1,0 +1,138 @@
+// Shared component styles. Design tokens (colours, spacing) live on :root in console.html
+// so they reach every shadow root.
+
+import { css } from "lit";
+
+export const shared = css`
+  :host {
+    box-sizing: border-box;
+    font: inherit;
+    color: var(--text);
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+  .icon {
+    width: 18px;
+    height: 18px;
+    flex: none;
+    display: inline-block;
+    vertical-align: middle;
+  }
+  button {
+    font: inherit;
+    color: inherit;
+    background: none;
+    border: 0;
+    padding: 0;
+    cursor: pointer;
+  }
+  button:disabled {
+    cursor: not-allowed;
+  }
+  :focus-visible {
+    outline: 2px solid var(--focus);
+    outline-offset: 2px;
+    border-radius: 6px;
+  }
+  .btn {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 6px;
+    height: 34px;
+    padding: 0 14px;
+    border-radius: 8px;
+    border: 1px solid var(--border-strong);
+    background: var(--surface);
+    font-weight: 550;
+    font-size: 13px;
+    white-space: nowrap;
+  }
+  .btn:hover:not(:disabled) {
+    background: var(--hover);
+  }
+  .btn.primary {
+    background: var(--primary);
+    border-color: var(--primary);
+    color: #fff;
+  }
+  .btn.primary:hover:not(:disabled) {
+    background: var(--primary-strong);
+  }
+  .btn.danger {
+    background: var(--red);
+    border-color: var(--red);
+    color: #fff;
+  }
+  .btn.danger:hover:not(:disabled) {
+    filter: brightness(0.93);
+  }
+  .btn:disabled {
+    opacity: 0.55;
+  }
+  .icon-btn {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    width: 32px;
+    height: 32px;
+    border-radius: 8px;
+    color: var(--muted);
+  }
+  .icon-btn:hover:not(:disabled) {
+    background: var(--hover);
+    color: var(--text);
+  }
+  .icon-btn:disabled {
+    color: var(--faint);
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+  .muted {
+    color: var(--muted);
+  }
+  .avatar {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    width: 32px;
+    height: 32px;
+    border-radius: 50%;
+    background: var(--avatar-bg);
+    color: var(--avatar-fg);
+    font-weight: 650;
+    font-size: 12px;
+    letter-spacing: 0.02em;
+    flex: none;
+  }
+  .chip {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    height: 20px;
+    padding: 0 7px;
+    border-radius: 10px;
+    font-size: 11px;
+    font-weight: 600;
+    background: var(--chip-bg);
+    color: var(--muted);
+    white-space: nowrap;
+  }
+  .chip.new {
+    background: var(--primary-soft);
+    color: var(--primary-strong);
+  }
+  .flag {
+    font-size: 15px;
+    line-height: 1;
+  }
+`;

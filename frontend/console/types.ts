@@ -1,0 +1,147 @@
+// Shapes of what the server sends (see docs/protocol.md).
+
+export type AgentStatus = "READY" | "PAUSED" | "DISCONNECTED";
+
+export interface AgentState {
+  id: number;
+  login: string;
+  display_name: string;
+  nickname: string | null;
+  avatar_url: string | null;
+  languages: string[];
+  tags: string[];
+  chat_limit: number;
+  voice_allowed: boolean;
+  video_allowed: boolean;
+  role: string;
+  chosen_status: "READY" | "PAUSED";
+  status: AgentStatus;
+  live_sessions: number;
+}
+
+export interface SessionMedia {
+  id: string;
+  chat: boolean;
+  voice: boolean;
+  video: boolean;
+}
+
+export interface WaitingEntry {
+  contact_id: number;
+  state: string;
+  medium: string;
+  priority: number;
+  visitor_name: string;
+  visitor_country: string;
+  new_visitor: boolean;
+  site: string | null;
+  created_at: number;
+  dissuade_at: number | null;
+  starred: boolean;
+  service_id: number;
+  service_name: string;
+  service_language: string;
+  transfer: unknown;
+}
+
+export interface Message {
+  id: number;
+  contact_id: number;
+  sender: "visitor" | "agent" | "system";
+  agent_id: number | null;
+  client_msg_id: string | null;
+  text: string;
+  created_at: number;
+  delivered_at: number | null;
+  read_at: number | null;
+}
+
+export interface PageVisit {
+  url: string;
+  title: string;
+  at: number;
+}
+
+export interface Contact {
+  id: number;
+  state: string;
+  medium: string;
+  outcome: string | null;
+  colour: string | null;
+  service: { id: number; name: string; language: string };
+  visitor: {
+    id: string;
+    name: string;
+    email: string | null;
+    country: string | null;
+    language: string | null;
+    new_visitor: boolean;
+    site: string | null;
+    page_url: string | null;
+    page_title: string | null;
+    referrer: string | null;
+    user_agent: string | null;
+  };
+  agent: { id: number; display_name: string } | null;
+  created_at: number;
+  assigned_at: number | null;
+  closed_at: number | null;
+  closed_by: string | null;
+  last_message_at: number | null;
+  messages: Message[];
+  pages: PageVisit[];
+}
+
+export interface HelloFrame {
+  type: "hello";
+  position: number;
+  resumed: boolean;
+  session_id: string;
+  session?: SessionMedia | null;
+  server_time?: number;
+  agent: AgentState;
+  waiting: WaitingEntry[];
+  contacts?: Contact[];
+}
+
+export interface EventFrame {
+  type: "event";
+  position: number;
+  kind: string;
+  contact_id: number | null;
+  at: number;
+  data: Record<string, unknown>;
+}
+
+export interface SignalFrame {
+  type: "signal";
+  kind: string;
+  contact_id: number;
+  from?: string;
+  active?: boolean;
+  online?: boolean;
+}
+
+export interface AckFrame {
+  type: "ack";
+  ref: string;
+  message: Message;
+  duplicate: boolean;
+  visitor_online?: boolean;
+}
+
+export interface ErrorFrame {
+  type: "error";
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+  ref?: string | null;
+}
+
+export type ServerFrame =
+  | HelloFrame
+  | EventFrame
+  | SignalFrame
+  | AckFrame
+  | ErrorFrame
+  | { type: "pong"; ref?: string };
