@@ -64,9 +64,18 @@ async def test_agent_presence_follows_live_consoles(world: World) -> None:
     await console.close()
     away = await widget.wait_event("contact.agent_away")
     assert away["contact_id"] == visitor.contact_id
-    assert (await ann.http.get("/api/me")).json()["status"] == "DISCONNECTED"
+    me = (await ann.http.get("/api/me")).json()
+    assert (me["status"], me["reconnecting"]) == ("READY", True)  # within the grace period
+    late = world.visitor()
+    assert (await late.request(world.services["Sales"]["id"])).json()["contact"]["state"] == (
+        "rejected"
+    )  # but not routed to while no console is open
+    await world.app.advance(60)
+    me = (await ann.http.get("/api/me")).json()
+    assert (me["status"], me["reconnecting"]) == ("DISCONNECTED", False)
     listed = {a["display_name"]: a["status"] for a in (await ann.http.get("/api/agents")).json()}
     assert listed["Ann"] == "DISCONNECTED"
+    assert (await ann.http.get(f"/api/contacts/{visitor.contact_id}")).json()["state"] == "assigned"
     back = await ann.open_console(session_id=ann.session_id)
     await widget.wait_event("contact.agent_back")
     assert back.frames[0]["contacts"][0]["id"] == visitor.contact_id

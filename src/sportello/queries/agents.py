@@ -12,9 +12,16 @@ from sportello.routing.snapshot import SESSION_STALE_SECONDS
 from sportello.storage.tables import agents, console_sessions
 
 
-def presence(status: str, live_sessions: int) -> AgentStatus:
-    """DISCONNECTED when no console is live; otherwise the agent's chosen READY/PAUSED."""
-    return AgentStatus(status) if live_sessions > 0 else AgentStatus.DISCONNECTED
+def presence(
+    status: str, live_sessions: int, away_since: float | None, now: float, grace: float
+) -> AgentStatus:
+    """The chosen READY/PAUSED while a console is live or within the reconnect grace period
+    after the last one closed; DISCONNECTED after that."""
+    if live_sessions > 0:
+        return AgentStatus(status)
+    if away_since is not None and now - away_since < grace:
+        return AgentStatus(status)
+    return AgentStatus.DISCONNECTED
 
 
 async def live_session_counts(conn: AsyncConnection, now: float) -> dict[int, int]:
@@ -30,7 +37,7 @@ async def live_session_counts(conn: AsyncConnection, now: float) -> dict[int, in
     return counts
 
 
-def agent_view(row: Any, live: int) -> dict[str, Any]:
+def agent_view(row: Any, live: int, now: float, grace: float) -> dict[str, Any]:
     return {
         "id": row.id,
         "login": row.login,
@@ -44,18 +51,21 @@ def agent_view(row: Any, live: int) -> dict[str, Any]:
         "video_allowed": bool(row.video_allowed),
         "role": row.role,
         "chosen_status": row.status,
-        "status": presence(row.status, live).value,
+        "status": presence(row.status, live, row.away_since, now, grace).value,
+        "reconnecting": live == 0 and row.away_since is not None and now - row.away_since < grace,
         "live_sessions": live,
     }
 
 
-async def agent_state(conn: AsyncConnection, agent_id: int, now: float) -> dict[str, Any]:
+async def agent_state(
+    conn: AsyncConnection, agent_id: int, now: float, grace: float
+) -> dict[str, Any]:
     row = (await conn.execute(select(agents).where(agents.c.id == agent_id))).one()
     live = (await live_session_counts(conn, now)).get(agent_id, 0)
-    return agent_view(row, live)
+    return agent_view(row, live, now, grace)
 
 
-async def all_agents(conn: AsyncConnection, now: float) -> list[dict[str, Any]]:
+async def all_agents(conn: AsyncConnection, now: float, grace: float) -> list[dict[str, Any]]:
     counts = await live_session_counts(conn, now)
     rows = await conn.execute(select(agents).order_by(agents.c.display_name))
-    return [agent_view(row, counts.get(row.id, 0)) for row in rows]
+    return [agent_view(row, counts.get(row.id, 0), now, grace) for row in rows]

@@ -70,7 +70,9 @@ class ConsoleSession(StreamSession):
                 "voice": bool(media.voice_on),
                 "video": bool(media.video_on),
             },
-            "agent": await agent_state(conn, self.agent.id, self.ctx.clock.now()),
+            "agent": await agent_state(
+                conn, self.agent.id, self.ctx.clock.now(), self.ctx.settings.agent_grace_seconds
+            ),
             "waiting": [_public_entry(e) for e in waiting],
             "contacts": held,
         }

@@ -41,7 +41,7 @@ async def create_service(body: ServiceBody, _admin: AdminDep, ctx: CtxDep) -> di
 @router.get("/agents")
 async def list_agents(_admin: AdminDep, ctx: CtxDep) -> list[dict[str, Any]]:
     async with ctx.db.read() as conn:
-        return await all_agents(conn, ctx.clock.now())
+        return await all_agents(conn, ctx.clock.now(), ctx.settings.agent_grace_seconds)
 
 
 @router.post("/agents", status_code=201)

@@ -28,7 +28,7 @@ async def login(
         path="/",
     )
     async with ctx.db.read() as conn:
-        state = await agent_state(conn, agent.id, ctx.clock.now())
+        state = await agent_state(conn, agent.id, ctx.clock.now(), ctx.settings.agent_grace_seconds)
     return {"agent": state, "token": token}
 
 

@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api", tags=["console"])
 @router.get("/me")
 async def me(agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     async with ctx.db.read() as conn:
-        return await agent_state(conn, agent.id, ctx.clock.now())
+        return await agent_state(conn, agent.id, ctx.clock.now(), ctx.settings.agent_grace_seconds)
 
 
 @router.put("/me/status")
@@ -59,6 +59,6 @@ async def accept_oldest(agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
 @router.get("/agents")
 async def agents(agent: AgentDep, ctx: CtxDep) -> list[dict[str, Any]]:
     async with ctx.db.read() as conn:
-        rows = await all_agents(conn, ctx.clock.now())
+        rows = await all_agents(conn, ctx.clock.now(), ctx.settings.agent_grace_seconds)
     public = ("id", "display_name", "nickname", "avatar_url", "languages", "tags", "status")
     return [{k: r[k] for k in public} for r in rows]
