@@ -1,0 +1,130 @@
+"""``python -m bench``: run the scenarios against Sportello and the relay, print, save JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.report import compared, table
+from bench.scenarios import chat, connections, intake, resume
+from bench.scenarios.common import RELAY, SPORTELLO, Bench
+from bench.system import machine, raise_nofile
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SCENARIOS = ("connections", "chat", "intake", "resume")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument(
+        "scenarios", nargs="*", choices=[*SCENARIOS, []], default=[], help="default: all four"
+    )
+    p.add_argument(
+        "--database-url",
+        help="PostgreSQL server (postgresql+asyncpg://…); a fresh "
+        "database is created on it per run. Default: SQLite in a temp dir",
+    )
+    p.add_argument("--smoke", action="store_true", help="tiny sizes, a few seconds each")
+    p.add_argument("--only", choices=[SPORTELLO, RELAY], help="run one system (no ratios)")
+    p.add_argument("--workers", type=int, default=2, help="client processes (default 2)")
+    p.add_argument(
+        "--no-pin",
+        action="store_true",
+        help="do not pin the server to CPU 0 and the clients to CPU 1",
+    )
+    p.add_argument("--out", type=Path, help="JSON output (default bench/results/<time>.json)")
+    g = p.add_argument_group("connections")
+    g.add_argument("--visitors", type=int, default=10_000)
+    g.add_argument("--consoles", type=int, default=100)
+    g = p.add_argument_group("chat")
+    g.add_argument("--contacts", type=int, default=200)
+    g.add_argument("--rate", type=float, default=2000.0, help="messages/s, both directions")
+    g.add_argument("--seconds", type=float, default=20.0, help="measured seconds (chat, intake)")
+    g = p.add_argument_group("intake")
+    g.add_argument("--intake-rate", type=float, default=100.0, help="new contacts/s")
+    g.add_argument("--intake-agents", type=int, default=10)
+    g = p.add_argument_group("resume")
+    g.add_argument("--events", type=int, default=1000, help="missed events to replay")
+    g.add_argument("--repeats", type=int, default=5)
+    return p
+
+
+def plans(args: argparse.Namespace) -> dict[str, Callable[[Bench, str], dict[str, Any]]]:
+    if args.smoke:
+        return {
+            "connections": lambda b, k: connections.run(b, k, connections.Params(40, 4)),
+            "chat": lambda b, k: chat.run(b, k, chat.Params(6, 60.0, 2.0, 0.5)),
+            "intake": lambda b, k: intake.run(b, k, intake.Params(10.0, 2.0, 0.5, 2)),
+            "resume": lambda b, k: resume.run(b, k, resume.Params(20, 2)),
+        }
+    return {
+        "connections": lambda b, k: connections.run(
+            b, k, connections.Params(args.visitors, args.consoles)
+        ),
+        "chat": lambda b, k: chat.run(b, k, chat.Params(args.contacts, args.rate, args.seconds)),
+        "intake": lambda b, k: intake.run(
+            b, k, intake.Params(args.intake_rate, args.seconds, agents=args.intake_agents)
+        ),
+        "resume": lambda b, k: resume.run(b, k, resume.Params(args.events, args.repeats)),
+    }
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    raise_nofile()
+    bench = Bench(
+        server_cpus=None if args.no_pin else [0],
+        client_cpus=None if args.no_pin else [1],
+        workers=args.workers,
+        database_url=args.database_url,
+    )
+    chosen = args.scenarios or list(SCENARIOS)
+    kinds = [args.only] if args.only else [RELAY, SPORTELLO]
+    todo = plans(args)
+    results: dict[str, Any] = {}
+    timings: dict[str, float] = {}
+    for name in chosen:
+        results[name] = {}
+        for kind in kinds:
+            started = time.monotonic()
+            print(f"-- {name} on {kind} …", file=sys.stderr, flush=True)
+            results[name][kind] = todo[name](bench, kind)
+            timings[f"{name}/{kind}"] = round(time.monotonic() - started, 1)
+    return {
+        "command": "python -m bench " + " ".join(sys.argv[1:]),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": machine(),
+        "database": "postgresql" if args.database_url else "sqlite",
+        "split": "no pinning" if args.no_pin else "server on CPU 0, client workers on CPU 1",
+        "workers": args.workers,
+        "results": results,
+        "ratios": compared(results),
+        "seconds": timings,
+    }
+
+
+def _clean(value: Any) -> Any:
+    """NaN is not JSON: write null."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    report = run(args)
+    print(table(report["results"]))
+    out = args.out or RESULTS / time.strftime("%Y%m%d-%H%M%S.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(_clean(report), indent=2) + "\n")
+    print(f"\nwritten: {out}")
+    return 0

@@ -1,0 +1,68 @@
+"""What the scenarios share: the run context and how work is split between workers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from bench.launch import Target, start_relay, start_sportello
+from bench.seed import Seeded, SeedSpec
+
+T = TypeVar("T")
+
+SPORTELLO = "sportello"
+RELAY = "relay"
+
+
+@dataclass(frozen=True)
+class Bench:
+    """How to start a system under test and where client processes run."""
+
+    server_cpus: list[int] | None
+    client_cpus: list[int] | None
+    workers: int
+    database_url: str | None = None
+
+    def start(self, kind: str, spec: SeedSpec) -> Target:
+        if kind == SPORTELLO:
+            return start_sportello(spec, self.server_cpus, self.database_url)
+        target = start_relay(self.server_cpus)
+        target.seeded = relay_seed(spec)
+        return target
+
+
+def relay_seed(spec: SeedSpec) -> Seeded:
+    """The relay keeps no accounts: the same shapes, made up on the client side."""
+    out = Seeded(service_ids=list(range(1, spec.services + 1)))
+    for i in range(spec.agents):
+        login = f"bench{i:04d}"
+        out.agents.append(
+            {"login": login, "password": "-", "id": i + 1, "service_id": (i % spec.services) + 1}
+        )
+    out.contact_ids = list(range(1, spec.idle_contacts + 1))
+    out.visitor_tokens = [str(i) for i in out.contact_ids]
+    return out
+
+
+def split(items: Sequence[T], parts: int) -> list[list[T]]:
+    """Round-robin split: item i goes to part i % parts."""
+    return [list(items[i::parts]) for i in range(parts)]
+
+
+def sleep_until_ns(deadline_ns: int) -> None:
+    remaining = (deadline_ns - time.monotonic_ns()) / 1e9
+    if remaining > 0:
+        time.sleep(remaining)
+
+
+def ratio(value: Any, baseline: Any) -> float | None:
+    """value / baseline, or None when either is missing or the baseline is zero."""
+    try:
+        v, b = float(value), float(baseline)
+    except (TypeError, ValueError):
+        return None
+    if b == 0 or v != v or b != b:
+        return None
+    return v / b

@@ -1,0 +1,183 @@
+"""Scenario 3 — intake: visitors ask for help at a set rate; agents accept at once.
+
+Each worker drives its own service (its agents carry that service's tag), so an offer only
+reaches the consoles of the worker that made the request. The visitor's name carries the
+request time; the first console that sees ``contact.offered`` accepts over HTTP, and closes
+the contact as soon as its ``contact.assigned`` arrives, so agents never fill up.
+Figures: request → offer seen on a console, request → ``contact.assigned`` on the console.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from bench.pool import Link, Pool
+from bench.scenarios.common import Bench, sleep_until_ns
+from bench.scenarios.pairs import sign_in_all
+from bench.seed import SeedSpec
+from bench.stats import summarise_ns
+from bench.system import CpuMeter
+from bench.wire import Agent, Api, Frame, now_ns, wait_until
+
+
+@dataclass(frozen=True)
+class Params:
+    rate: float = 100.0
+    """New contacts per second, all workers together."""
+    seconds: float = 20.0
+    warmup: float = 3.0
+    agents: int = 10
+
+
+def run(bench: Bench, kind: str, p: Params) -> dict[str, Any]:
+    agents = max(p.agents, bench.workers)
+    target = bench.start(kind, SeedSpec(services=bench.workers, agents=agents))
+    try:
+        by_service = [
+            [a for a in target.seeded.agents if a["service_id"] == s]
+            for s in target.seeded.service_ids
+        ]
+        pool = Pool(
+            worker,
+            [
+                {"target": target.client_view(), "agents": a, "service_id": s, "index": i}
+                for i, (a, s) in enumerate(zip(by_service, target.seeded.service_ids, strict=True))
+            ],
+            bench.client_cpus,
+        )
+        try:
+            pool.gather("ready", 120)
+            start = now_ns() + 500_000_000
+            measure_from = start + int(p.warmup * 1e9)
+            measure_to = measure_from + int(p.seconds * 1e9)
+            pool.broadcast(
+                "go",
+                {
+                    "start": start,
+                    "from": measure_from,
+                    "to": measure_to,
+                    "interval": bench.workers / p.rate,
+                },
+            )
+            cpu = CpuMeter(target.pid)
+            sleep_until_ns(measure_from)
+            cpu.start()
+            sleep_until_ns(measure_to)
+            server_cpu = cpu.stop()
+            results = pool.gather("result", 120)
+        finally:
+            pool.close()
+    finally:
+        target.stop()
+    offered = summarise_ns([x for r in results for x in r["offered"]])
+    assigned = summarise_ns([x for r in results for x in r["assigned"]])
+    requested = sum(r["requested"] for r in results)
+    done = int(assigned["count"])
+    return {
+        "offered_contacts_per_s": p.rate,
+        "seconds": p.seconds,
+        "agents": agents,
+        "requested": requested,
+        "rejected": sum(r["rejected"] for r in results),
+        "assigned": done,
+        "unassigned": requested - done,
+        "accept_conflicts": sum(r["conflicts"] for r in results),
+        "contacts_per_s": done / p.seconds,
+        "request_to_console_p50_ms": offered["p50_ms"],
+        "request_to_console_p99_ms": offered["p99_ms"],
+        "request_to_console_max_ms": offered["max_ms"],
+        "request_to_assigned_p50_ms": assigned["p50_ms"],
+        "request_to_assigned_p99_ms": assigned["p99_ms"],
+        "request_to_assigned_max_ms": assigned["max_ms"],
+        "server_cpu": server_cpu,
+    }
+
+
+async def worker(link: Link, params: dict[str, Any]) -> None:
+    target = params["target"]
+    api = Api(target)
+    prefix = f"w{params['index']}:"
+    window = [0, 0]
+    offered: list[int] = []
+    assigned: list[int] = []
+    claimed: set[int] = set()
+    tasks: set[asyncio.Task[Any]] = set()
+    counts = {"conflicts": 0, "rejected": 0}
+
+    def spawn(coro: Any) -> None:
+        task = asyncio.create_task(coro)
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    async def accept(agent: Agent, contact_id: int) -> None:
+        if await api.accept(agent, contact_id) != 200:
+            counts["conflicts"] += 1
+
+    def sent_at(name: str) -> int | None:
+        if not name.startswith(prefix):
+            return None
+        return int(name[len(prefix) :])
+
+    def on_console(agent: Agent) -> Any:
+        def on_frame(frame: Frame) -> None:
+            if frame.get("type") != "event":
+                return
+            kind = frame.get("kind")
+            if kind == "contact.offered":
+                entry = frame["data"]["entry"]
+                t0 = sent_at(entry["visitor_name"])
+                contact_id = int(entry["contact_id"])
+                if t0 is None or contact_id in claimed:
+                    return
+                claimed.add(contact_id)
+                if window[0] <= t0 < window[1]:
+                    offered.append(now_ns() - t0)
+                spawn(accept(agent, contact_id))
+            elif kind == "contact.assigned":
+                contact = frame["data"]["contact"]
+                t0 = sent_at(contact["visitor"]["name"])
+                if t0 is None:
+                    return
+                if window[0] <= t0 < window[1]:
+                    assigned.append(now_ns() - t0)
+                spawn(api.close(agent, int(contact["id"])))
+
+        return on_frame
+
+    consoles = await sign_in_all(api, target, params["agents"], on_console)
+
+    async def request(n: int) -> None:
+        t0 = now_ns()
+        body = await api.create_contact(
+            params["service_id"], f"{prefix}{t0}", f"bi{prefix[:-1]}x{n:07d}"
+        )
+        if body["contact"]["state"] == "rejected":
+            counts["rejected"] += 1
+
+    link.send("ready")
+    go = await link.wait_for("go")
+    window[0], window[1] = go["from"], go["to"]
+    interval_ns = int(go["interval"] * 1e9)
+    at = go["start"] + params["index"] * interval_ns // 2
+    n = requested = 0
+    while at < go["to"]:
+        delay = (at - now_ns()) / 1e9
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if now_ns() >= go["from"]:
+            requested += 1
+        spawn(request(n))
+        n += 1
+        at += interval_ns
+    await wait_until(lambda: len(assigned) >= requested, 10.0)
+    link.send(
+        "result", {"requested": requested, "offered": offered, "assigned": assigned, **counts}
+    )
+    for task in list(tasks):
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    for _agent, console in consoles:
+        await console.close()
+    await api.aclose()

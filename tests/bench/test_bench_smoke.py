@@ -1,0 +1,94 @@
+"""A tiny run of every benchmark scenario, on Sportello and on the relay.
+
+Checks that each scenario completes and reports every figure; asserts no timing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FIGURES = {
+    "connections": (
+        "connected",
+        "rss_before_mb",
+        "rss_after_mb",
+        "kb_per_connection",
+        "connects_per_s",
+        "connect_p50_ms",
+        "connect_p99_ms",
+    ),
+    "chat": (
+        "sent",
+        "received",
+        "msgs_per_s",
+        "server_cpu",
+        *(
+            f"{d}_{q}"
+            for d in ("visitor_to_agent", "agent_to_visitor")
+            for q in ("p50_ms", "p95_ms", "p99_ms", "max_ms")
+        ),
+    ),
+    "intake": (
+        "requested",
+        "assigned",
+        "contacts_per_s",
+        "request_to_console_p50_ms",
+        "request_to_console_p99_ms",
+        "request_to_assigned_p50_ms",
+        "request_to_assigned_p99_ms",
+        "server_cpu",
+    ),
+    "resume": ("replayed", "replay_p50_ms", "replay_max_ms", "hello_p50_ms", "events_per_s"),
+}
+COUNTS = ("connected", "sent", "received", "requested", "assigned", "replayed")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("bench") / "smoke.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert "== chat ==" in done.stdout
+    data: dict[str, Any] = json.loads(out.read_text())
+    return data
+
+
+@pytest.mark.parametrize("scenario", sorted(FIGURES))
+@pytest.mark.parametrize("system", ["sportello", "relay"])
+def test_scenario_reports_every_figure(report: dict[str, Any], scenario: str, system: str) -> None:
+    figures = report["results"][scenario][system]
+    for key in FIGURES[scenario]:
+        value = figures.get(key)
+        assert isinstance(value, int | float), f"{scenario}/{system}: {key} = {value!r}"
+        assert math.isfinite(value), f"{scenario}/{system}: {key} = {value!r}"
+        if key in COUNTS:
+            assert value > 0, f"{scenario}/{system}: {key} = {value!r}"
+
+
+def test_latencies_have_relay_ratios(report: dict[str, Any]) -> None:
+    ratios = report["ratios"]
+    for scenario, keys in FIGURES.items():
+        for key in keys:
+            if key.endswith("_ms"):
+                value = ratios[scenario].get(key)
+                assert isinstance(value, float) and math.isfinite(value), (scenario, key)
+
+
+def test_machine_is_described(report: dict[str, Any]) -> None:
+    assert report["machine"]["nproc"] > 0
+    assert report["machine"]["python"]
