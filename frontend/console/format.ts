@@ -10,6 +10,14 @@ export function flag(country: string | null | undefined): string {
   return String.fromCodePoint(base + upper.charCodeAt(0) - 65, base + upper.charCodeAt(1) - 65);
 }
 
+/** A small local badge for a country (emoji flags need a font the agent may not have). */
+export function countryBadge(country: string | null | undefined): TemplateResult | string {
+  if (!country || !/^[A-Za-z]{2}$/.test(country)) return "";
+  const name = countryName(country);
+  return html`<span class="cc" data-testid="country" title=${name} aria-label="Country: ${name}" role="img"
+    ><span aria-hidden="true">${country.toUpperCase()}</span></span>`;
+}
+
 export function countryName(country: string | null | undefined): string {
   if (!country) return "";
   try {

@@ -131,8 +131,18 @@ export const shared = css`
     background: var(--primary-soft);
     color: var(--primary-strong);
   }
-  .flag {
-    font-size: 15px;
+  .cc {
+    display: inline-flex;
+    align-items: center;
+    height: 16px;
+    padding: 0 4px;
+    border-radius: 3px;
+    background: linear-gradient(180deg, #ffffff, #eef1f6);
+    border: 1px solid var(--border-strong);
+    font-size: 10px;
+    font-weight: 700;
+    letter-spacing: 0.04em;
+    color: var(--grey-dark);
     line-height: 1;
   }
 `;

@@ -57,6 +57,7 @@ export class SpConsole extends LitElement {
         min-height: 0;
         display: grid;
         grid-template-columns: minmax(0, 1fr) 320px;
+        grid-template-rows: minmax(0, 1fr);
         gap: 16px;
         padding: 16px;
       }

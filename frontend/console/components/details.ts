@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from "lit";
 import { customElement } from "lit/decorators.js";
 import { StoreController } from "../controller";
-import { clock, countryName, duration, flag, host, languageName } from "../format";
+import { clock, countryBadge, countryName, duration, host, languageName } from "../format";
 import { icons } from "../icons";
 import { store } from "../store";
 import { shared } from "../styles";
@@ -59,7 +59,7 @@ export class SpDetails extends LitElement {
       }
       li {
         display: grid;
-        grid-template-columns: 44px 1fr;
+        grid-template-columns: 64px 1fr;
         gap: 8px;
         font-size: 13px;
       }
@@ -116,7 +116,7 @@ export class SpDetails extends LitElement {
       <dl aria-label="Visitor details">
         <dt>Name</dt><dd>${v.name || "—"}</dd>
         <dt>Email</dt><dd>${v.email ? html`<a href="mailto:${v.email}">${v.email}</a>` : html`<span class="none">not given</span>`}</dd>
-        <dt>Country</dt><dd>${v.country ? html`${flag(v.country)} ${countryName(v.country)}` : html`<span class="none">unknown</span>`}</dd>
+        <dt>Country</dt><dd>${v.country ? html`${countryBadge(v.country)} ${countryName(v.country)}` : html`<span class="none">unknown</span>`}</dd>
         <dt>Language</dt><dd>${v.language ? languageName(v.language) : html`<span class="none">unknown</span>`}</dd>
         <dt>Visitor</dt><dd>${v.new_visitor ? "New visitor" : "Returning visitor"}</dd>
         <dt>Site</dt><dd>${v.site ? host(v.site) : html`<span class="none">—</span>`}</dd>

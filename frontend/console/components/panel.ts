@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
 import { StoreController } from "../controller";
-import { clock, countryName, duration, flag, initials, linkify } from "../format";
+import { clock, countryBadge, duration, initials, linkify } from "../format";
 import { icons, zzz } from "../icons";
 import { IDLE_SECONDS, store, type Outgoing, type Panel, type SystemLine } from "../store";
 import { shared } from "../styles";
@@ -592,9 +592,7 @@ export class SpPanel extends LitElement {
         <span class="avatar" aria-hidden="true">${initials(name)}</span>
         <span class="title">
           <span class="name">${name}
-            ${c.visitor.country
-              ? html`<span class="flag" role="img" aria-label=${countryName(c.visitor.country)}>${flag(c.visitor.country)}</span>`
-              : nothing}</span>
+            ${countryBadge(c.visitor.country)}</span>
           <span class="sub">${c.service.name} · ${c.service.language.toUpperCase()}${c.visitor.email ? ` · ${c.visitor.email}` : ""}</span>
         </span>
         <span class="activity" data-testid="activity">

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, svg } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { StoreController } from "../controller";
-import { countryName, duration, flag, host } from "../format";
+import { countryBadge, duration, host } from "../format";
 import { icons } from "../icons";
 import { store } from "../store";
 import { shared } from "../styles";
@@ -46,9 +46,7 @@ function entryBody(entry: WaitingEntry, now: number) {
     <span class="who">
       <span class="line1">
         <span class="name">${entry.visitor_name || "Visitor"}</span>
-        ${entry.visitor_country
-          ? html`<span class="flag" role="img" aria-label=${countryName(entry.visitor_country)} title=${countryName(entry.visitor_country)}>${flag(entry.visitor_country)}</span>`
-          : nothing}
+        ${countryBadge(entry.visitor_country)}
         ${entry.starred ? html`<span class="star" title="Offered only to you" data-testid="star">${icons.star("Offered only to you")}</span>` : nothing}
         ${entry.new_visitor ? html`<span class="chip new">New visitor</span>` : nothing}
       </span>
@@ -209,7 +207,7 @@ export class SpWaiting extends LitElement {
         width: 48px;
         height: 48px;
       }
-      .ring svg {
+      .ring > svg {
         position: absolute;
         inset: 0;
         width: 100%;
@@ -238,6 +236,15 @@ export class SpWaiting extends LitElement {
       .ring .medium {
         color: var(--grey-dark);
         display: inline-flex;
+        position: relative;
+      }
+      .ring .medium .icon {
+        width: 16px;
+        height: 16px;
+      }
+      .ring.big .medium .icon {
+        width: 19px;
+        height: 19px;
       }
       .ring.danger .medium {
         color: var(--red);
