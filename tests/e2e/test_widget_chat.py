@@ -4,7 +4,7 @@ page changes and reloads without a duplicate, and the agent sees the pages."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.widget_helpers import (
     TIMEOUT_MS,
@@ -22,9 +22,13 @@ pytestmark = pytest.mark.e2e
 __all__ = ["world"]
 
 
-def transcript(page) -> list[str]:  # type: ignore[no-untyped-def]
-    return page.locator("sportello-widget [data-test='msg']").evaluate_all(
-        "els => els.map(e => e.dataset.sender + ':' + e.querySelector('[data-test=text]').textContent)"
+def transcript(page: Page) -> list[str]:
+    """Each message of the widget's transcript as 'sender:text'."""
+    return list(
+        page.locator("sportello-widget [data-test='msg']").evaluate_all(
+            "els => els.map(e => e.dataset.sender + ':'"
+            " + e.querySelector('[data-test=text]').textContent)"
+        )
     )
 
 
@@ -32,8 +36,7 @@ def test_request_accept_chat_reload_and_pages(world: WidgetWorld, browser: Brows
     agent = world.agent("ann")
     _, page = visitor_page(browser)
     page.goto(world.demo_url + "/")
-    shot_launcher = w(page, "launcher")
-    expect(shot_launcher).to_be_visible(timeout=TIMEOUT_MS)
+    expect(w(page, "launcher")).to_be_visible(timeout=TIMEOUT_MS)
     open_widget(page)
     expect(
         page.locator("sportello-widget [data-test='service'][data-service='Sales']")
@@ -118,9 +121,7 @@ def test_request_accept_chat_reload_and_pages(world: WidgetWorld, browser: Brows
     agent.say(contact_id, "Anything else?")
     page.reload()
     last_text = page.locator("sportello-widget [data-sender='agent'] [data-test='text']").last
-    expect(last_text).to_have_text(
-        "Anything else?", timeout=TIMEOUT_MS
-    )
+    expect(last_text).to_have_text("Anything else?", timeout=TIMEOUT_MS)
     after = transcript(page)
     assert after == [*before, "agent:Anything else?"]
     ids = page.locator("sportello-widget [data-test='msg']").evaluate_all(
