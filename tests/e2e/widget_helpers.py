@@ -77,6 +77,21 @@ class AgentSide:
         assert response.status_code == 201, response.text
         return dict(response.json())
 
+    def drop_console(self) -> None:
+        """Close the console WebSocket (the agent's last): their visitors are told."""
+        self.run(self.console.close())
+
+    def reopen_console(self) -> None:
+        """Reconnect with the same console session, from the last position seen."""
+        stream = self.console
+
+        async def go() -> Stream:
+            return await self.client.open_console(
+                since=stream.position, session_id=self.client.session_id
+            )
+
+        self.stream = self.run(go())
+
     def send_frame(self, frame: dict[str, Any]) -> None:
         self.run(self.console.send(frame))
 
