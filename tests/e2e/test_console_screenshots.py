@@ -1,4 +1,4 @@
-"""Screenshots of the console's main states (docs/screenshots/console-*.png), at 1280×800."""
+"""Screenshots of the console's main states (docs/screenshots/console-*.png), at 1280 x 800."""
 
 from __future__ import annotations
 

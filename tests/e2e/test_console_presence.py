@@ -1,0 +1,96 @@
+"""Dissuasion countdown, pause/resume and per-console media switches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from playwright.sync_api import BrowserContext, expect
+
+from tests.e2e.conftest import E2EServer
+from tests.e2e.console_helpers import (
+    Visitor,
+    console_server,
+    service_id,
+    sign_in,
+    visitors,
+)
+
+__all__ = ["console_server", "visitors"]
+
+# The browser's clock runs an hour slow: the countdown must follow the server's clock.
+SKEWED_CLOCK = """
+(() => {
+  const realNow = Date.now.bind(Date);
+  Date.now = () => realNow() - 3600 * 1000;
+})();
+"""
+
+
+def test_dissuasion_ring_turns_red_and_the_entry_goes_when_time_is_up(
+    console_server: E2EServer,
+    context_factory: Callable[..., BrowserContext],
+    visitors: Callable[[], Visitor],
+) -> None:
+    context = context_factory()
+    context.add_init_script(SKEWED_CLOCK)
+    page = sign_in(context, console_server, "ann")
+    assert page.evaluate("Date.now() < new Date().getTime() - 3000 * 1000")
+
+    quick = visitors()
+    quick.request(service_id(console_server, "Quick"), "Quentin")
+    top = page.get_by_test_id("waiting-top")
+    expect(top).to_have_attribute("data-contact-id", str(quick.contact_id))
+    ring = top.get_by_test_id("ring")
+    expect(ring).to_have_attribute("data-level", "ok")
+    expect(ring).to_have_attribute("data-level", "danger", timeout=6000)
+    expect(page.get_by_test_id("waiting-top")).to_have_count(0, timeout=4000)
+    expect(page.get_by_test_id("waiting-count")).to_have_text("0")
+    assert quick.contact()["state"] == "dissuaded"
+
+
+def test_pause_hides_new_contacts_resume_shows_them_and_media_are_per_console(
+    console_server: E2EServer,
+    context_factory: Callable[..., BrowserContext],
+    visitors: Callable[[], Visitor],
+) -> None:
+    ann_a = sign_in(context_factory(), console_server, "ann")
+    ann_b = sign_in(context_factory(), console_server, "ann")
+    bob = sign_in(context_factory(), console_server, "bob")
+    sales = service_id(console_server, "Sales")
+
+    # Pause in one console: every console of the agent shows PAUSED.
+    ann_a.get_by_test_id("pause-toggle").click()
+    for page in (ann_a, ann_b):
+        expect(page.get_by_test_id("agent-status")).to_have_attribute("data-status", "PAUSED")
+    first = visitors().request(sales, "Pia Paused")
+    expect(bob.get_by_test_id("waiting-count")).to_have_text("1")
+    for page in (ann_a, ann_b):
+        expect(page.get_by_test_id("waiting-count")).to_have_text("0")
+        expect(page.get_by_test_id("waiting-empty")).to_contain_text("paused")
+
+    # Resume from the other console: the waiting contact shows up in both.
+    ann_b.get_by_test_id("pause-toggle").click()
+    for page in (ann_a, ann_b):
+        expect(page.get_by_test_id("agent-status")).to_have_attribute("data-status", "READY")
+        expect(page.get_by_test_id("waiting-top")).to_have_attribute("data-contact-id", str(first))
+
+    # Chat off in console A only: B keeps chat on, and ann still gets offers.
+    chat_a = ann_a.get_by_test_id("media-chat")
+    chat_b = ann_b.get_by_test_id("media-chat")
+    expect(chat_a).to_have_attribute("aria-checked", "true")
+    chat_a.click()
+    expect(chat_a).to_have_attribute("aria-checked", "false")
+    ann_a.get_by_test_id("pause-toggle").click()  # an event B must see after A's switch
+    expect(ann_b.get_by_test_id("agent-status")).to_have_attribute("data-status", "PAUSED")
+    expect(chat_b).to_have_attribute("aria-checked", "true")
+    ann_b.get_by_test_id("pause-toggle").click()
+    expect(ann_b.get_by_test_id("agent-status")).to_have_attribute("data-status", "READY")
+    second = visitors().request(sales, "Otto Offered")
+    expect(ann_b.get_by_test_id("waiting-count")).to_have_text("2")
+    expect(ann_b.locator(f'[data-contact-id="{second}"]')).to_have_count(0)  # not the top one
+    ann_b.reload()
+    expect(ann_b.get_by_test_id("agent-status")).to_have_attribute("data-status", "READY")
+    expect(ann_b.get_by_test_id("media-chat")).to_have_attribute("aria-checked", "true")
+    ann_a.reload()
+    expect(ann_a.get_by_test_id("agent-status")).to_have_attribute("data-status", "READY")
+    expect(ann_a.get_by_test_id("media-chat")).to_have_attribute("aria-checked", "false")
