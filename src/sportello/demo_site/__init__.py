@@ -21,13 +21,20 @@ PLACEHOLDER = "__SPORTELLO_URL__"
 TEMPLATED = {".html", ".css", ".js"}
 
 
+def _browser_host(host: str) -> str:
+    """A wildcard bind address is not something a browser can open: use loopback."""
+    return "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+
+
 def sportello_url(settings: Settings) -> str:
     """Where the demo pages load the widget from: the main server."""
-    return (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+    fallback = f"http://{_browser_host(settings.host)}:{settings.port}"
+    return (settings.public_url or fallback).rstrip("/")
 
 
 def demo_site_origin(settings: Settings, port: int) -> str:
-    return f"http://{settings.host}:{port}"
+    """The shop's origin, listed in the demo services' sites."""
+    return f"http://{_browser_host(settings.host)}:{port}"
 
 
 class DemoSiteHandler(http.server.BaseHTTPRequestHandler):
