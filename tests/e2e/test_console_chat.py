@@ -145,3 +145,23 @@ def test_sign_in_errors_are_explained(
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_test_id("login-error")).to_contain_text("locked")
     expect(page.get_by_test_id("agent-status")).to_have_count(0)
+
+
+def test_agent_menu_remembers_toggles_and_signs_out(
+    console_server: E2EServer, context_factory: Callable[..., object]
+) -> None:
+    page = sign_in(context_factory(), console_server, "ann")  # type: ignore[arg-type]
+    expect(page.get_by_test_id("agent-menu")).to_contain_text("Ann Agent")
+    page.get_by_test_id("agent-menu").click()
+    sound = page.get_by_test_id("pref-sound")
+    expect(sound).to_have_attribute("aria-checked", "true")
+    sound.click()
+    expect(sound).to_have_attribute("aria-checked", "false")
+    page.reload()
+    expect(page.get_by_test_id("agent-status")).to_have_attribute("data-status", "READY")
+    page.get_by_test_id("agent-menu").click()
+    expect(page.get_by_test_id("pref-sound")).to_have_attribute("aria-checked", "false")
+    page.get_by_test_id("logout").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
