@@ -49,6 +49,17 @@ class EventWriter:
         self._locked = False
         self.appended: list[int] = []
 
+    async def lock(self) -> None:
+        """Serialise event writers (PostgreSQL) until this transaction ends.
+
+        Positions then become visible in commit order, so a reader never sees N+1 before N;
+        and a routing pass that takes the lock first reads every earlier pass's result.
+        SQLite needs nothing: it has one writer at a time.
+        """
+        if not self._locked and self._conn.dialect.name == "postgresql":
+            await self._conn.execute(text("SELECT pg_advisory_xact_lock(7262001)"))
+            self._locked = True
+
     async def append(
         self,
         kind: str,
@@ -59,10 +70,7 @@ class EventWriter:
         for_visitor: bool = False,
         for_queue: bool = False,
     ) -> int:
-        if not self._locked and self._conn.dialect.name == "postgresql":
-            # Serialise appenders so a position never becomes visible before a smaller one.
-            await self._conn.execute(text("SELECT pg_advisory_xact_lock(7262001)"))
-            self._locked = True
+        await self.lock()
         result = await self._conn.execute(
             insert(events)
             .values(

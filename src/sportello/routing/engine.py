@@ -23,6 +23,7 @@ async def reroute(
     conn: AsyncConnection, writer: EventWriter, now: float, idle_seconds: int
 ) -> dict[int, Offer]:
     """Bring every pending contact's offer up to date; return the full plan."""
+    await writer.lock()
     pending = await load_pending(conn)
     if not pending:
         return {}
