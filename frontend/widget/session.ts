@@ -142,7 +142,8 @@ export class WidgetSession {
   }
 
   get availableServices(): Service[] {
-    return this.siteServices.filter((s) => s.available);
+    // the widget offers chat: a service someone can take only by voice is not offered
+    return this.siteServices.filter((s) => s.available && s.available_media.includes("chat"));
   }
 
   /** True when this site may not use the chat at all (or not the service it names). */

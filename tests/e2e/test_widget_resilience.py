@@ -10,6 +10,7 @@ from tests.e2e.widget_helpers import (
     WidgetWorld,
     open_widget,
     request_chat,
+    shot,
     visitor_page,
     w,
     world,
@@ -65,6 +66,7 @@ def test_offline_queue_agent_away_and_unread(world: WidgetWorld, browser: Browse
     agent.say(contact_id, "first")
     second = agent.say(contact_id, "second")
     expect(w(page, "unread")).to_have_text("2", timeout=TIMEOUT_MS)
+    shot(page, "minimised")
     delivered = agent.wait_event("message.status", state="delivered")
     assert delivered["data"]["by"] == "visitor"
     assert not agent.console.events("message.status") or all(
