@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,8 +58,13 @@ def seed(
     agents: tuple[AgentSpec, ...] = DEFAULT_AGENTS,
     services: tuple[ServiceSpec, ...] = DEFAULT_SERVICES,
 ) -> Seeded:
-    upgrade(database_url)
-    return asyncio.run(_seed(database_url, agents, services))
+    def blocking() -> Seeded:
+        upgrade(database_url)
+        return asyncio.run(_seed(database_url, agents, services))
+
+    # A thread of its own: callers may already run an event loop (sync Playwright does).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(blocking).result()
 
 
 async def seed_async(
