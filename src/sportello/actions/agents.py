@@ -18,6 +18,7 @@ from sportello.errors import (
     NotFoundError,
     ValidationFailedError,
 )
+from sportello.queries.agents import session_view
 from sportello.realtime.events import EventWriter
 from sportello.routing.engine import reroute
 from sportello.security.passwords import verify_password
@@ -124,15 +125,6 @@ async def do_set_status(ctx: Ctx, agent: AgentPrincipal, status: AgentStatus) ->
     return {"status": status.value}
 
 
-def _session_view(row: Any) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "chat": bool(row.chat_on),
-        "voice": bool(row.voice_on),
-        "video": bool(row.video_on),
-    }
-
-
 async def do_open_console_session(ctx: Ctx, agent: AgentPrincipal) -> dict[str, Any]:
     """A console (browser tab) registers; it goes live when its WebSocket connects."""
     session_id = secrets.token_hex(12)
@@ -145,7 +137,7 @@ async def do_open_console_session(ctx: Ctx, agent: AgentPrincipal) -> dict[str, 
         row = (
             await conn.execute(select(console_sessions).where(console_sessions.c.id == session_id))
         ).one()
-    return _session_view(row)
+    return session_view(row)
 
 
 async def _own_session(conn: AsyncConnection, agent: AgentPrincipal, session_id: str) -> Any:
@@ -174,7 +166,7 @@ async def do_set_media(
                 update(console_sessions).where(console_sessions.c.id == session_id).values(values)
             )
         row = await _own_session(conn, agent, session_id)
-        view = _session_view(row)
+        view = session_view(row)
         await writer.append("agent.session_changed", {"session": view}, agent_id=agent.id)
         await reroute(conn, writer, now, ctx.settings.idle_seconds)
         return view
@@ -196,7 +188,7 @@ async def do_connect_session(ctx: Ctx, agent: AgentPrincipal, session_id: str) -
         )
         await _mark_back(conn, writer, agent.id)
         await reroute(conn, writer, now, ctx.settings.idle_seconds)
-        return _session_view(row)
+        return session_view(row)
 
 
 async def do_disconnect_session(ctx: Ctx, agent: AgentPrincipal, session_id: str) -> None:

@@ -57,6 +57,16 @@ def agent_view(row: Any, live: int, now: float, grace: float) -> dict[str, Any]:
     }
 
 
+def session_view(row: Any) -> dict[str, Any]:
+    """A console session's media switches."""
+    return {
+        "id": row.id,
+        "chat": bool(row.chat_on),
+        "voice": bool(row.voice_on),
+        "video": bool(row.video_on),
+    }
+
+
 async def agent_state(
     conn: AsyncConnection, agent_id: int, now: float, grace: float
 ) -> dict[str, Any]:

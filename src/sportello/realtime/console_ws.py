@@ -12,7 +12,7 @@ from sportello.actions.context import Ctx
 from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.domain.principals import AgentPrincipal
 from sportello.errors import ForbiddenError
-from sportello.queries.agents import agent_state
+from sportello.queries.agents import agent_state, session_view
 from sportello.queries.contacts import contact_for_agent
 from sportello.realtime.events import Event
 from sportello.realtime.frames import Ping, Receipt, SendMessage, Typing, parse_frame
@@ -62,14 +62,7 @@ class ConsoleSession(StreamSession):
         return {
             "session_id": self.session_id,
             "server_time": self.ctx.clock.now(),
-            "session": None
-            if media is None
-            else {
-                "id": media.id,
-                "chat": bool(media.chat_on),
-                "voice": bool(media.voice_on),
-                "video": bool(media.video_on),
-            },
+            "session": None if media is None else session_view(media),
             "agent": await agent_state(
                 conn, self.agent.id, self.ctx.clock.now(), self.ctx.settings.agent_grace_seconds
             ),
