@@ -372,8 +372,9 @@ export class ConsoleStore extends EventTarget {
     if (hello.session) this.media = hello.session;
     const before = new Set(this.waiting.map((e) => e.contact_id));
     this.waiting = [...hello.waiting].sort(entryOrder);
-    if (this.waiting.some((e) => !before.has(e.contact_id)) && this.conn !== "connecting") {
-      // contacts that arrived while we were away
+    const arrived = this.waiting.filter((e) => !before.has(e.contact_id));
+    if (arrived.length > 0 && this.conn === "reconnecting") {
+      this.alert("New contact waiting", arrived.map((e) => e.visitor_name).join(", "));
     }
     if (!hello.resumed) this.rebuild(hello.contacts ?? []);
     this.position = hello.position;

@@ -71,7 +71,7 @@ class Visitor:
             f"{ws_url}/ws/visitor?token={self.token}",
             additional_headers={"Origin": SITE},
             compression=None,
-        )
+        ).__enter__()  # closed explicitly by close() or the test
         hello = json.loads(self.ws.recv(timeout=5))
         assert hello["type"] == "hello", hello
         return self.ws
