@@ -6,8 +6,6 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,8 +14,6 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 from websockets.sync.client import ClientConnection, connect
 
 from tests.e2e.conftest import E2EServer
-from tests.support.seed import seed
-from tests.support.server import ServerProcess
 
 SITE = "https://shop.example.com"
 
@@ -101,17 +97,9 @@ class Visitor:
 
 
 @pytest.fixture
-def console_server(tmp_path: Path) -> Iterator[E2EServer]:
-    """Like conftest's e2e_server, but seeds in a worker thread: the session-scoped sync
-    Playwright fixture is set up first and leaves an event loop running on the main thread,
-    where the seeding's migrations refuse to run."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'console.sqlite3'}"
-    with ThreadPoolExecutor(1) as pool:
-        seeded = pool.submit(seed, url).result()
-    server = ServerProcess(url, data_dir=tmp_path)
-    server.start()
-    yield E2EServer(server=server, seeded=seeded)
-    server.stop()
+def console_server(e2e_server: E2EServer) -> E2EServer:
+    """The real server process of conftest's e2e_server (fresh seeded SQLite per test)."""
+    return e2e_server
 
 
 @pytest.fixture
