@@ -398,21 +398,15 @@ export class ConsoleStore extends EventTarget {
       const panel = prev ?? this.newPanel(contact);
       panel.contact = contact;
       panel.messages = [...contact.messages].sort((a, b) => a.id - b.id);
-      panel.terminated = false;
+      panel.terminated = !isHeld(contact.state);
       panel.outgoing = panel.outgoing.filter(
         (o) => !panel.messages.some((m) => m.client_msg_id === o.client_msg_id && m.sender === "agent"),
       );
       panels.push(panel);
       old.delete(contact.id);
     }
-    // Contacts no longer held ended while we were away: keep them, terminated.
-    for (const panel of old.values()) {
-      if (!panel.terminated) {
-        panel.terminated = true;
-        panel.contact = { ...panel.contact, state: "closed" };
-      }
-      panels.push(panel);
-    }
+    // The snapshot lists every contact still on this agent's desk, ended ones included until
+    // removed: a panel missing from it was removed from another console.
     this.panels = panels;
     if (this.expandedId === null || !this.panel(this.expandedId)) {
       this.expandedId = panels.find((p) => !p.terminated)?.contact.id ?? panels[0]?.contact.id ?? null;
@@ -432,7 +426,7 @@ export class ConsoleStore extends EventTarget {
       pageChangedAt: null,
       unread: 0,
       flash: false,
-      terminated: contact.state !== "assigned" && contact.state !== "transferring",
+      terminated: !isHeld(contact.state),
       deliveredSent: 0,
       readSent: 0,
       lastTypingSent: 0,
@@ -533,6 +527,9 @@ export class ConsoleStore extends EventTarget {
         break;
       case "contact.agent_back":
         if (panel) this.addSystem(panel, `back-${ev.position}`, ev.at, "You are back online");
+        break;
+      case "contact.dismissed":
+        if (ev.contact_id !== null) this.dropPanel(ev.contact_id);
         break;
       case "contact.colour_changed":
         if (panel) panel.contact = { ...panel.contact, colour: (data["colour"] as string) || null };
@@ -767,7 +764,15 @@ export class ConsoleStore extends EventTarget {
     this.changed();
   }
 
+  /** Remove an ended contact from every console of this agent (the server remembers it). */
   remove(contactId: number): void {
+    this.dropPanel(contactId);
+    api("POST", `/api/contacts/${contactId}/dismiss`).catch((err: unknown) => {
+      if (err instanceof ApiError && err.code !== "network") this.notify(err.message);
+    });
+  }
+
+  private dropPanel(contactId: number): void {
     this.panels = this.panels.filter((p) => p.contact.id !== contactId);
     if (this.expandedId === contactId) {
       this.expandedId = this.panels.find((p) => !p.terminated)?.contact.id ?? this.panels[0]?.contact.id ?? null;
@@ -860,3 +865,8 @@ export class ConsoleStore extends EventTarget {
 }
 
 export const store = new ConsoleStore();
+
+/** Assigned or being transferred: the agent still holds the contact. */
+function isHeld(state: string): boolean {
+  return state === "assigned" || state === "transferring";
+}

@@ -93,6 +93,10 @@ class ContactClosedError(ConflictError):
     code = "contact_closed"
 
 
+class ContactNotEndedError(ConflictError):
+    code = "contact_not_ended"
+
+
 class NotEligibleError(ConflictError):
     code = "not_eligible"
 

@@ -134,3 +134,26 @@ async def test_typing_receipts_pages_and_colour(world: World) -> None:
     await console.wait_for(
         lambda f: f["type"] == "signal" and f["kind"] == "visitor.presence" and not f["online"]
     )
+
+
+async def test_ended_contact_stays_in_every_console_until_removed(world: World) -> None:
+    ann = await world.agent("ann")
+    console = await ann.open_console()
+    visitor = world.visitor()
+    await visitor.request(world.services["Sales"]["id"])
+    await ann.accept(visitor.contact_id)
+    early = await ann.post(f"/api/contacts/{visitor.contact_id}/dismiss")
+    assert (early.status_code, early.json()["code"]) == (409, "contact_not_ended")
+    await visitor.leave()
+    await console.wait_event("contact.closed")
+    reloaded = await ann.open_console()
+    (kept,) = reloaded.frames[0]["contacts"]
+    assert (kept["id"], kept["state"]) == (visitor.contact_id, "closed")
+    bob = await world.agent("bob")
+    refused = await bob.post(f"/api/contacts/{visitor.contact_id}/dismiss")
+    assert refused.json()["code"] == "forbidden"
+    done = await ann.post(f"/api/contacts/{visitor.contact_id}/dismiss")
+    assert done.json() == {"contact_id": visitor.contact_id, "dismissed": True}
+    for stream in (console, reloaded):
+        await stream.wait_event("contact.dismissed", contact_id=visitor.contact_id)
+    assert (await ann.open_console()).frames[0]["contacts"] == []

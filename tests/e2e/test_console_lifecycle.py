@@ -92,8 +92,19 @@ def test_stop_contact_asks_for_confirmation_then_the_ended_panel_can_be_removed(
     expect(chat.get_by_test_id("composer")).to_have_count(0)
     expect(page.get_by_test_id("assigned-count")).to_have_text("0")
     assert vera.contact()["state"] == "closed"
-    # The panel stays until the agent removes it.
+    # The panel stays until the agent removes it, across a reload and in a second console.
+    page.reload()
+    chat = panel(page, vera.contact_id)
+    expect(chat).to_have_attribute("terminated", "")
+    second = page.context.new_page()
+    second.goto(f"{console_server.url}/console")
+    expect(panel(second, vera.contact_id)).to_have_attribute("terminated", "")
     chat.get_by_test_id("remove").click()
+    expect(panel(page, vera.contact_id)).to_have_count(0)
+    expect(panel(second, vera.contact_id)).to_have_count(0)
+    second.close()
+    page.reload()
+    expect(page.get_by_test_id("assigned-count")).to_have_text("0")
     expect(panel(page, vera.contact_id)).to_have_count(0)
 
     # A visitor who leaves ends the panel too, with a system line.

@@ -16,6 +16,7 @@ from sportello.domain.rules import close_outcome, leave_outcome
 from sportello.errors import (
     AlreadyTakenError,
     ContactClosedError,
+    ContactNotEndedError,
     ContactNotPendingError,
     ForbiddenError,
     NotEligibleError,
@@ -338,6 +339,24 @@ async def do_set_colour(
             "contact.colour_changed", {"colour": colour}, contact_id=row.id, agent_id=agent.id
         )
         return {"contact_id": row.id, "colour": colour}
+
+
+async def do_dismiss_contact(ctx: Ctx, agent: AgentPrincipal, contact_id: int) -> dict[str, Any]:
+    """The agent removes an ended contact from their console (every open console of theirs)."""
+    async with ctx.transaction() as (conn, writer):
+        row = await fetch_contact_row(conn, contact_id, lock=True)
+        if row.agent_id != agent.id:
+            raise ForbiddenError("you are not assigned to this contact", contact_id=contact_id)
+        if row.state != ContactState.CLOSED.value:
+            raise ContactNotEndedError("only an ended contact can be removed", state=row.state)
+        result = await conn.execute(
+            update(contacts)
+            .where(contacts.c.id == row.id, contacts.c.dismissed.is_(False))
+            .values(dismissed=True)
+        )
+        if result.rowcount == 1:
+            await writer.append("contact.dismissed", {}, contact_id=row.id, agent_id=agent.id)
+        return {"contact_id": row.id, "dismissed": True}
 
 
 async def do_record_page(

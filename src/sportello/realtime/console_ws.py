@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from starlette.websockets import WebSocket
 
 from sportello.actions.agents import do_connect_session, do_disconnect_session
@@ -22,6 +22,8 @@ from sportello.routing.views import waiting_for_agent
 from sportello.storage.tables import console_sessions, contacts
 
 HOLDING = ("assigned", "transferring")
+ENDED_KEPT_SECONDS = 12 * 3600
+"""An ended contact stays in the console until removed, or for at most this long."""
 
 
 class ConsoleSession(StreamSession):
@@ -50,7 +52,17 @@ class ConsoleSession(StreamSession):
         self.waiting = {e["contact_id"] for e in waiting}
         rows = await conn.execute(
             select(contacts)
-            .where(contacts.c.agent_id == self.agent.id, contacts.c.state.in_(HOLDING))
+            .where(
+                contacts.c.agent_id == self.agent.id,
+                or_(
+                    contacts.c.state.in_(HOLDING),
+                    and_(
+                        contacts.c.state == "closed",
+                        contacts.c.dismissed.is_(False),
+                        contacts.c.closed_at >= self.ctx.clock.now() - ENDED_KEPT_SECONDS,
+                    ),
+                ),
+            )
             .order_by(contacts.c.assigned_at)
         )
         held = [await contact_for_agent(conn, row) for row in rows.all()]

@@ -128,6 +128,7 @@ contacts = Table(
     Column("closed_by", String(16), nullable=True),
     Column("outcome", String(16), nullable=True),
     Column("colour", String(16), nullable=False, server_default=""),
+    Column("dismissed", Boolean, nullable=False, server_default="0"),
     Column("last_message_at", Float, nullable=True),
     Column("visitor_messages", Integer, nullable=False, server_default="0"),
     Column("agent_messages", Integer, nullable=False, server_default="0"),

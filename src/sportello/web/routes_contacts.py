@@ -6,7 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from sportello.actions.contacts import do_accept_contact, do_close_contact, do_set_colour
+from sportello.actions.contacts import (
+    do_accept_contact,
+    do_close_contact,
+    do_dismiss_contact,
+    do_set_colour,
+)
 from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.queries.contacts import access_contact, contact_for_agent
 from sportello.web.deps import AgentDep, CtxDep
@@ -49,6 +54,12 @@ async def receipts(
 @router.post("/{contact_id}/close")
 async def close(contact_id: int, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     return await do_close_contact(ctx, agent, contact_id)
+
+
+@router.post("/{contact_id}/dismiss")
+async def dismiss(contact_id: int, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
+    """Remove an ended contact from the agent's consoles (it stays there until then)."""
+    return await do_dismiss_contact(ctx, agent, contact_id)
 
 
 @router.put("/{contact_id}/colour")
