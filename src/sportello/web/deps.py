@@ -15,7 +15,9 @@ from sportello.security.tokens import read_visitor_token
 SESSION_COOKIE = "sportello_session"
 
 
-def get_ctx(request: Request) -> Ctx:
+async def get_ctx(request: Request) -> Ctx:
+    # async on purpose: FastAPI runs a plain ``def`` dependency in its thread pool, which
+    # costs a thread hand-off (and GIL contention) on every request for no I/O at all.
     ctx: Ctx = request.app.state.ctx
     return ctx
 
@@ -60,7 +62,7 @@ async def current_supervisor(agent: AgentDep) -> AgentPrincipal:
 SupervisorDep = Annotated[AgentPrincipal, Depends(current_supervisor)]
 
 
-def current_visitor(request: Request, ctx: CtxDep) -> VisitorPrincipal:
+async def current_visitor(request: Request, ctx: CtxDep) -> VisitorPrincipal:
     token = bearer(request)
     if token is None:
         raise NotAuthenticatedError("send the visitor token as 'Authorization: Bearer …'")
