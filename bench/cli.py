@@ -38,6 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not pin the server to CPU 0 and the clients to CPU 1",
     )
+    p.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="py-spy the server during the chat and intake windows; raw stacks go to DIR",
+    )
     p.add_argument("--out", type=Path, help="JSON output (default bench/results/<time>.json)")
     g = p.add_argument_group("connections")
     g.add_argument("--visitors", type=int, default=10_000)
@@ -82,6 +88,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         client_cpus=None if args.no_pin else [1],
         workers=args.workers,
         database_url=args.database_url,
+        profile_dir=args.profile,
     )
     chosen = args.scenarios or list(SCENARIOS)
     kinds = [args.only] if args.only else [RELAY, SPORTELLO]

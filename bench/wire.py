@@ -43,6 +43,8 @@ class Socket:
         self.ws = ws
         self.on_frame = on_frame
         self.hello: asyncio.Future[Frame] = asyncio.get_running_loop().create_future()
+        # A refused handshake is reported by _connect; don't warn about it again at exit.
+        self.hello.add_done_callback(lambda f: f.cancelled() or f.exception())
         self.closed = asyncio.Event()
         self.handler_errors = 0
         self._task = asyncio.create_task(self._read())
@@ -148,6 +150,9 @@ class Api:
             "/api/auth/login", json={"login": login, "password": password}
         )
         response.raise_for_status()
+        # Authenticate every later call with this agent's bearer token, not the cookie
+        # the login just set (a shared client would otherwise act as the last agent).
+        self.http.cookies.clear()
         body = response.json()
         agent = Agent(login, body["token"], int(body["agent"]["id"]), service_id=service_id)
         response = await self.http.post("/api/console-sessions", headers=_bearer(agent.token))

@@ -64,8 +64,11 @@ def run(bench: Bench, kind: str, p: Params) -> dict[str, Any]:
             cpu = CpuMeter(target.pid)
             sleep_until_ns(measure_from)
             cpu.start()
+            spy = bench.profile(target.pid, p.seconds, f"chat-{kind}")
             sleep_until_ns(measure_to)
             server_cpu = cpu.stop()
+            if spy is not None:
+                spy.wait(30)
             rss = rss_bytes(target.pid)
             results = pool.gather("result", 120)
         finally:

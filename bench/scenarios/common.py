@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from bench.launch import Target, start_relay, start_sportello
@@ -24,6 +28,34 @@ class Bench:
     client_cpus: list[int] | None
     workers: int
     database_url: str | None = None
+    profile_dir: Path | None = None
+    """When set, py-spy samples the server during each measured window (raw stacks)."""
+
+    def profile(self, pid: int, seconds: float, name: str) -> subprocess.Popen[bytes] | None:
+        """Start py-spy on the server for the measured window; None when not asked for."""
+        if self.profile_dir is None:
+            return None
+        spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+        self.profile_dir.mkdir(parents=True, exist_ok=True)
+        out = self.profile_dir / f"{name}.txt"
+        return subprocess.Popen(
+            [
+                spy,
+                "record",
+                "-p",
+                str(pid),
+                "-d",
+                str(int(seconds)),
+                "-r",
+                "250",
+                "-f",
+                "raw",
+                "-o",
+                str(out),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def start(self, kind: str, spec: SeedSpec) -> Target:
         if kind == SPORTELLO:
