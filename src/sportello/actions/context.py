@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.actions.group_commit import GroupCommitter
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
 from sportello.realtime.bus import Bus, LocalBus
@@ -23,6 +24,10 @@ class Ctx:
     bus: Bus = field(default_factory=LocalBus)
     clock: Clock = field(default_factory=SystemClock)
     node_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    group_commit: GroupCommitter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.group_commit = GroupCommitter(self.transaction)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[tuple[AsyncConnection, EventWriter]]:

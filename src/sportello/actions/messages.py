@@ -84,37 +84,53 @@ async def do_send_message(
 ) -> tuple[dict[str, Any], bool]:
     """Send a chat message. A retry with the same client id returns the original (created=False)."""
     validate_text(text, ctx.settings.max_message_chars)
+
+    async def send(conn: AsyncConnection, writer: EventWriter) -> tuple[dict[str, Any], bool]:
+        return await _send_in(ctx, conn, writer, principal, contact_id, text, client_msg_id)
+
+    result: tuple[dict[str, Any], bool] = await ctx.group_commit.run(send)
+    return result
+
+
+async def _send_in(
+    ctx: Ctx,
+    conn: AsyncConnection,
+    writer: EventWriter,
+    principal: Principal,
+    contact_id: int,
+    text: str,
+    client_msg_id: str | None,
+) -> tuple[dict[str, Any], bool]:
     sender = sender_of(principal)
-    async with ctx.transaction() as (conn, writer):
-        contact = await fetch_contact_row(conn, contact_id, lock=True)
-        check_access(principal, contact)
-        if client_msg_id is not None:
-            existing = (
-                await conn.execute(
-                    select(messages).where(
-                        messages.c.contact_id == contact_id,
-                        messages.c.sender == sender.value,
-                        messages.c.client_msg_id == client_msg_id,
-                    )
+    contact = await fetch_contact_row(conn, contact_id, lock=True)
+    check_access(principal, contact)
+    if client_msg_id is not None:
+        existing = (
+            await conn.execute(
+                select(messages).where(
+                    messages.c.contact_id == contact_id,
+                    messages.c.sender == sender.value,
+                    messages.c.client_msg_id == client_msg_id,
                 )
-            ).first()
-            if existing is not None:
-                return message_view(existing), False
-        if isinstance(principal, AgentPrincipal):
-            if contact.agent_id != principal.id:
-                raise ForbiddenError("you are not assigned to this contact")
-            allowed: tuple[str, ...] = AGENT_MAY_WRITE
-        else:
-            allowed = VISITOR_MAY_WRITE
-        if contact.state not in allowed:
-            raise ContactClosedError(
-                f"the contact does not accept messages ({contact.state})", state=contact.state
             )
-        agent_id = principal.id if isinstance(principal, AgentPrincipal) else None
-        message = await insert_message(
-            conn, writer, contact, sender, agent_id, text, client_msg_id, ctx.clock.now()
+        ).first()
+        if existing is not None:
+            return message_view(existing), False
+    if isinstance(principal, AgentPrincipal):
+        if contact.agent_id != principal.id:
+            raise ForbiddenError("you are not assigned to this contact")
+        allowed: tuple[str, ...] = AGENT_MAY_WRITE
+    else:
+        allowed = VISITOR_MAY_WRITE
+    if contact.state not in allowed:
+        raise ContactClosedError(
+            f"the contact does not accept messages ({contact.state})", state=contact.state
         )
-        return message, True
+    agent_id = principal.id if isinstance(principal, AgentPrincipal) else None
+    message = await insert_message(
+        conn, writer, contact, sender, agent_id, text, client_msg_id, ctx.clock.now()
+    )
+    return message, True
 
 
 async def do_mark_messages(

@@ -15,7 +15,7 @@ from sportello.errors import ForbiddenError
 from sportello.queries.agents import agent_state, session_view
 from sportello.queries.contacts import contact_for_agent
 from sportello.realtime.events import Event
-from sportello.realtime.frames import Ping, Receipt, SendMessage, Typing, parse_frame
+from sportello.realtime.frames import ClientFrame, Receipt, SendMessage, Typing
 from sportello.realtime.hub import StreamHub
 from sportello.realtime.session import StreamSession
 from sportello.routing.views import waiting_for_agent
@@ -113,11 +113,8 @@ class ConsoleSession(StreamSession):
             return event.frame()
         return None
 
-    async def handle(self, frame_text: str) -> None:
-        frame = parse_frame(frame_text)
-        if isinstance(frame, Ping):
-            await self.send({"type": "pong", "ref": frame.ref})
-        elif isinstance(frame, SendMessage):
+    async def handle(self, frame: ClientFrame) -> None:
+        if isinstance(frame, SendMessage):
             message, created = await do_send_message(
                 self.ctx, self.agent, frame.contact_id, frame.text, frame.client_msg_id
             )

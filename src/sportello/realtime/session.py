@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from functools import partial
 from typing import Any
 
 import orjson
@@ -19,9 +20,13 @@ from sportello.actions.context import Ctx
 from sportello.errors import ResyncRequiredError, SportelloError
 from sportello.realtime.bus import Signal
 from sportello.realtime.events import Event, head_position, oldest_position, read_after
+from sportello.realtime.frames import ClientFrame, Ping, parse_frame
 from sportello.realtime.hub import StreamHub
 
 log = logging.getLogger(__name__)
+
+IN_FLIGHT_LIMIT = 256
+"""Frames of one connection being handled at once; reading pauses beyond this."""
 
 OUTBOX_LIMIT = 5000
 """A client this far behind is disconnected; it reconnects and resumes from its position."""
@@ -51,7 +56,8 @@ class StreamSession:
         """The frame for an event, or None when this principal must not see it."""
         raise NotImplementedError
 
-    async def handle(self, frame_text: str) -> None:
+    async def handle(self, frame: ClientFrame) -> None:
+        """Act on one client frame (never a ping: the session answers those)."""
         raise NotImplementedError
 
     async def on_open(self) -> None:
@@ -147,15 +153,66 @@ class StreamSession:
                 await self.send(item)
 
     async def _read_loop(self) -> None:
+        """Read frames and handle them concurrently across contacts, in order within one.
+
+        A console carries many contacts; handling its frames one at a time made every
+        contact's send wait for every other's commit. Frames for the same contact still run
+        one after another, and a ping answers only once every earlier frame is handled.
+        """
+        tails: dict[int | None, asyncio.Task[None]] = {}
+        slots = asyncio.Semaphore(IN_FLIGHT_LIMIT)
         while True:
             text = await self.ws.receive_text()
             try:
-                await self.handle(text)
+                frame = parse_frame(text)
             except SportelloError as exc:
                 await self.send({"type": "error", "ref": _ref_of(text), **exc.to_dict()})
+                continue
+            if isinstance(frame, Ping):
+                waits = list(tails.values())
+                key: int | None = None
+            else:
+                key = frame.contact_id
+                waits = [tails[key]] if key in tails else []
+            await slots.acquire()
+            task = asyncio.create_task(self._handle_after(waits, frame, text))
+            task.add_done_callback(lambda _t: slots.release())
+            tails[key] = task
+            task.add_done_callback(partial(_forget, tails, key))
+
+    async def _handle_after(
+        self, waits: list[asyncio.Task[None]], frame: ClientFrame, text: str
+    ) -> None:
+        if waits:
+            await asyncio.wait(waits)
+        try:
+            if isinstance(frame, Ping):
+                await self.send({"type": "pong", "ref": frame.ref})
+            else:
+                await self.handle(frame)
+        except SportelloError as exc:
+            await self._send_quietly({"type": "error", "ref": _ref_of(text), **exc.to_dict()})
+        except Exception:
+            log.exception("frame handling failed")
+            await self._send_quietly(
+                {"type": "error", "ref": _ref_of(text), "code": "internal", "message": "try again"}
+            )
+
+    async def _send_quietly(self, frame: dict[str, Any]) -> None:
+        """Answer a frame unless the client has gone meanwhile."""
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect, ConnectionError):
+            await self.send(frame)
 
     async def send(self, frame: dict[str, Any]) -> None:
         await self.ws.send_text(orjson.dumps(frame).decode())
+
+
+def _forget(
+    tails: dict[int | None, asyncio.Task[None]], key: int | None, task: asyncio.Task[None]
+) -> None:
+    """Drop a finished task from the per-contact chain unless a newer one follows it."""
+    if tails.get(key) is task:
+        del tails[key]
 
 
 def _ref_of(text: str) -> Any:

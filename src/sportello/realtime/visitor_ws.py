@@ -12,7 +12,7 @@ from sportello.domain.principals import VisitorPrincipal
 from sportello.errors import ForbiddenError
 from sportello.queries.contacts import contact_for_visitor, fetch_contact_row
 from sportello.realtime.events import Event
-from sportello.realtime.frames import Ping, Receipt, SendMessage, Typing, parse_frame
+from sportello.realtime.frames import ClientFrame, Ping, Receipt, SendMessage, Typing
 from sportello.realtime.hub import StreamHub
 from sportello.realtime.session import StreamSession
 
@@ -56,10 +56,8 @@ class VisitorSession(StreamSession):
             self.agent_id = event.payload["agent"]["id"]
         return event.frame()
 
-    async def handle(self, frame_text: str) -> None:
-        frame = parse_frame(frame_text)
+    async def handle(self, frame: ClientFrame) -> None:
         if isinstance(frame, Ping):
-            await self.send({"type": "pong", "ref": frame.ref})
             return
         if frame.contact_id != self.visitor.contact_id:
             raise ForbiddenError("this connection is for another contact")

@@ -1,0 +1,63 @@
+"""Group commit: writes that arrive while a transaction is running share the next one.
+
+Under load many chat messages arrive at once; one transaction each meant one BEGIN/COMMIT,
+one lock hand-over and one stream wake-up each. The committer runs queued writes back to
+back inside one transaction, in arrival order, and answers each caller separately. A
+write that fails its own checks (a ``SportelloError`` raised before it changes anything)
+fails alone; any other error rolls the whole group back and every caller gets it — their
+retries are idempotent. With no load a write goes through at once, alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sportello.errors import SportelloError
+from sportello.realtime.events import EventWriter
+
+Work = Callable[[AsyncConnection, EventWriter], Awaitable[Any]]
+GROUP_LIMIT = 64
+
+
+class GroupCommitter:
+    def __init__(self, transaction: Callable[[], Any]) -> None:
+        self._transaction = transaction
+        self._queue: list[tuple[Work, asyncio.Future[Any]]] = []
+        self._running: asyncio.Task[None] | None = None
+
+    async def run(self, work: Work) -> Any:
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._queue.append((work, future))
+        if self._running is None or self._running.done():
+            self._running = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        while self._queue:
+            group, self._queue = self._queue[:GROUP_LIMIT], self._queue[GROUP_LIMIT:]
+            outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
+            try:
+                async with self._transaction() as (conn, writer):
+                    for work, future in group:
+                        try:
+                            outcomes.append((future, await work(conn, writer), None))
+                        except SportelloError as exc:
+                            outcomes.append((future, None, exc))
+            except BaseException as exc:  # the group rolled back: nobody's write stands
+                for _work, future in group:
+                    if not future.done():
+                        future.set_exception(exc)
+                if isinstance(exc, asyncio.CancelledError):
+                    raise
+                continue
+            for future, result, error in outcomes:
+                if future.done():
+                    continue
+                if error is not None:
+                    future.set_exception(error)
+                else:
+                    future.set_result(result)
