@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.actions.context import Ctx
@@ -40,6 +40,28 @@ def validate_text(text: str, limit: int) -> str:
     return text
 
 
+# Built once: this is the hottest write path, and building a statement per call showed
+# in the chat profile (cache-key generation and coercion).
+_INSERT_MESSAGE = insert(messages).returning(*messages.c)
+
+
+def _count_message(counter: Any) -> Any:
+    return (
+        update(contacts)
+        .where(contacts.c.id == bindparam("contact"))
+        .values({counter: counter + 1, contacts.c.last_message_at: bindparam("now")})
+    )
+
+
+_COUNT_VISITOR_MESSAGE = _count_message(contacts.c.visitor_messages)
+_COUNT_AGENT_MESSAGE = _count_message(contacts.c.agent_messages)
+_EXISTING_MESSAGE = select(messages).where(
+    messages.c.contact_id == bindparam("contact"),
+    messages.c.sender == bindparam("sender"),
+    messages.c.client_msg_id == bindparam("client_id"),
+)
+
+
 async def insert_message(
     conn: AsyncConnection,
     writer: EventWriter,
@@ -50,25 +72,17 @@ async def insert_message(
     client_msg_id: str | None,
     now: float,
 ) -> dict[str, Any]:
-    result = await conn.execute(
-        insert(messages)
-        .values(
-            contact_id=contact.id,
-            sender=sender.value,
-            agent_id=agent_id,
-            client_msg_id=client_msg_id,
-            text=text,
-            created_at=now,
-        )
-        .returning(*messages.c)
-    )
-    message = message_view(result.one())
-    counter = contacts.c.visitor_messages if sender is Sender.VISITOR else contacts.c.agent_messages
-    await conn.execute(
-        update(contacts)
-        .where(contacts.c.id == contact.id)
-        .values({counter: counter + 1, contacts.c.last_message_at: now})
-    )
+    row = {
+        "contact_id": contact.id,
+        "sender": sender.value,
+        "agent_id": agent_id,
+        "client_msg_id": client_msg_id,
+        "text": text,
+        "created_at": now,
+    }
+    message = message_view((await conn.execute(_INSERT_MESSAGE, row)).one())
+    counted = _COUNT_VISITOR_MESSAGE if sender is Sender.VISITOR else _COUNT_AGENT_MESSAGE
+    await conn.execute(counted, {"contact": contact.id, "now": now})
     await writer.append(
         "message.created",
         {"message": message},
@@ -107,11 +121,8 @@ async def _send_in(
     if client_msg_id is not None:
         existing = (
             await conn.execute(
-                select(messages).where(
-                    messages.c.contact_id == contact_id,
-                    messages.c.sender == sender.value,
-                    messages.c.client_msg_id == client_msg_id,
-                )
+                _EXISTING_MESSAGE,
+                {"contact": contact_id, "sender": sender.value, "client_id": client_msg_id},
             )
         ).first()
         if existing is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.domain.principals import AgentPrincipal, Principal, VisitorPrincipal
@@ -37,11 +37,13 @@ def agent_public(row: Any) -> dict[str, Any]:
     }
 
 
+_CONTACT = select(contacts).where(contacts.c.id == bindparam("contact"))
+_CONTACT_FOR_UPDATE = _CONTACT.with_for_update()
+
+
 async def fetch_contact_row(conn: AsyncConnection, contact_id: int, *, lock: bool = False) -> Any:
-    query = select(contacts).where(contacts.c.id == contact_id)
-    if lock and conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    row = (await conn.execute(query)).first()
+    query = _CONTACT_FOR_UPDATE if lock and conn.dialect.name == "postgresql" else _CONTACT
+    row = (await conn.execute(query, {"contact": contact_id})).first()
     if row is None:
         raise NotFoundError(f"contact {contact_id} does not exist", contact_id=contact_id)
     return row

@@ -40,6 +40,10 @@ class Event:
         }
 
 
+_INSERT_EVENT = insert(events).returning(events.c.position)
+"""Built once: every write appends events."""
+
+
 class EventWriter:
     """Collects the events of one transaction; positions are known once appended."""
 
@@ -72,17 +76,16 @@ class EventWriter:
     ) -> int:
         await self.lock()
         result = await self._conn.execute(
-            insert(events)
-            .values(
-                kind=kind,
-                contact_id=contact_id,
-                agent_id=agent_id,
-                for_visitor=for_visitor,
-                for_queue=for_queue,
-                payload=payload,
-                created_at=self._now,
-            )
-            .returning(events.c.position)
+            _INSERT_EVENT,
+            {
+                "kind": kind,
+                "contact_id": contact_id,
+                "agent_id": agent_id,
+                "for_visitor": for_visitor,
+                "for_queue": for_queue,
+                "payload": payload,
+                "created_at": self._now,
+            },
         )
         position = int(result.scalar_one())
         self.appended.append(position)
