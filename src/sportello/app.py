@@ -20,6 +20,7 @@ from sportello.config import Settings
 from sportello.errors import SportelloError
 from sportello.realtime.bus import Bus, LocalBus, RedisBus
 from sportello.realtime.hub import StreamHub
+from sportello.routing.rerouter import Rerouter
 from sportello.scheduler import Scheduler
 from sportello.storage.database import Database
 from sportello.web import (
@@ -50,6 +51,8 @@ def build_app(
     ctx = Ctx(settings=settings, db=db, bus=bus, clock=clock or SystemClock())
     hub = StreamHub(db, bus)
     scheduler = Scheduler(ctx)
+    rerouter = Rerouter(ctx)
+    ctx.reroute_soon = rerouter.kick
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -59,12 +62,14 @@ def build_app(
         if not settings.redis_url:
             await do_reset_sessions(ctx)
         await hub.start()
+        rerouter.start()
         if run_scheduler:
             scheduler.start()
         try:
             yield
         finally:
             await scheduler.stop()
+            await rerouter.stop()
             await hub.stop()
             await bus.stop()
             await db.dispose()

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sportello.actions.agents import do_refresh_node_sessions
 from sportello.actions.contacts import do_dissuade_due
 from sportello.actions.context import Ctx
-from sportello.routing.engine import reroute
 from sportello.storage.tables import contacts
 
 log = logging.getLogger(__name__)
@@ -51,7 +50,7 @@ class Scheduler:
                     await do_refresh_node_sessions(self.ctx)
                     last_heartbeat = loop_now
                 if loop_now - last_reroute >= REROUTE_SECONDS:
-                    await self.run_reroute()
+                    self.ctx.reroute_soon()
                     last_reroute = loop_now
             except asyncio.CancelledError:
                 raise
@@ -70,7 +69,3 @@ class Scheduler:
                 .limit(1)
             )
         return found is not None
-
-    async def run_reroute(self) -> None:
-        async with self.ctx.transaction() as (conn, writer):
-            await reroute(conn, writer, self.ctx.clock.now(), self.ctx.settings.idle_seconds)

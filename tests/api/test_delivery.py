@@ -120,7 +120,7 @@ async def test_rolled_back_action_emits_nothing(
     async def explode(*_args: object, **_kwargs: object) -> None:
         raise SportelloError("injected failure after the events were appended")
 
-    monkeypatch.setattr(contact_actions, "reroute", explode)
+    monkeypatch.setattr(contact_actions, "contact_for_agent", explode)
     principal = AgentPrincipal(id=ann.agent["id"], login="ann", display_name="Ann", role=Role.ADMIN)
     with pytest.raises(SportelloError):
         await do_accept_contact(world.app.ctx, principal, visitor.contact_id)

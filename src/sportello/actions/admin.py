@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 from sportello.actions.context import Ctx
 from sportello.domain.model import Medium, Role
 from sportello.errors import DuplicateError, ValidationFailedError
-from sportello.routing.engine import reroute
 from sportello.security.passwords import hash_password
 from sportello.storage.tables import agents, services, tags
 
@@ -97,7 +96,7 @@ async def do_create_agent(
         "role": role.value,
     }
     try:
-        async with ctx.transaction() as (conn, writer):
+        async with ctx.db.write() as conn:
             await _ensure_tags(conn, tag_names)
             result = await conn.execute(
                 agents.insert()
@@ -105,7 +104,7 @@ async def do_create_agent(
                 .returning(agents.c.id)
             )
             values["id"] = int(result.scalar_one())
-            await reroute(conn, writer, ctx.clock.now(), ctx.settings.idle_seconds)
     except IntegrityError as exc:
         raise DuplicateError(f"an agent with login {login!r} exists already") from exc
+    ctx.reroute_soon()
     return values

@@ -20,7 +20,6 @@ from sportello.errors import (
 )
 from sportello.queries.agents import session_view
 from sportello.realtime.events import EventWriter
-from sportello.routing.engine import reroute
 from sportello.security.passwords import verify_password
 from sportello.security.tokens import hash_token, new_session_token
 from sportello.storage.tables import agents, auth_sessions, console_sessions, contacts
@@ -115,13 +114,12 @@ async def do_set_status(ctx: Ctx, agent: AgentPrincipal, status: AgentStatus) ->
         raise ValidationFailedError(
             "DISCONNECTED is not chosen; it follows from closing the console"
         )
-    now = ctx.clock.now()
     async with ctx.transaction() as (conn, writer):
         await conn.execute(
             update(agents).where(agents.c.id == agent.id).values(status=status.value)
         )
         await writer.append("agent.status_changed", {"status": status.value}, agent_id=agent.id)
-        await reroute(conn, writer, now, ctx.settings.idle_seconds)
+        ctx.reroute_soon()
     return {"status": status.value}
 
 
@@ -158,7 +156,6 @@ async def do_set_media(
 ) -> dict[str, Any]:
     """Switch chat/voice/video on or off for one console session only."""
     values = {f"{k}_on": v for k, v in switches.items() if k in ("chat", "voice", "video")}
-    now = ctx.clock.now()
     async with ctx.transaction() as (conn, writer):
         await _own_session(conn, agent, session_id)
         if values:
@@ -168,7 +165,7 @@ async def do_set_media(
         row = await _own_session(conn, agent, session_id)
         view = session_view(row)
         await writer.append("agent.session_changed", {"session": view}, agent_id=agent.id)
-        await reroute(conn, writer, now, ctx.settings.idle_seconds)
+        ctx.reroute_soon()
         return view
 
 
@@ -187,7 +184,7 @@ async def do_connect_session(ctx: Ctx, agent: AgentPrincipal, session_id: str) -
             )
         )
         await _mark_back(conn, writer, agent.id)
-        await reroute(conn, writer, now, ctx.settings.idle_seconds)
+        ctx.reroute_soon()
         return session_view(row)
 
 
@@ -207,7 +204,7 @@ async def do_disconnect_session(ctx: Ctx, agent: AgentPrincipal, session_id: str
         )
         if live is None:
             await _mark_away(conn, writer, agent.id, now)
-        await reroute(conn, writer, now, ctx.settings.idle_seconds)
+        ctx.reroute_soon()
 
 
 async def _holding_contacts(conn: AsyncConnection, agent_id: int) -> list[int]:

@@ -134,7 +134,7 @@ async def do_create_contact(ctx: Ctx, request: VisitorRequest) -> dict[str, Any]
                 request.first_message_client_id,
                 now,
             )
-        plan = await reroute(conn, writer, now, ctx.settings.idle_seconds)
+        plan = await reroute(conn, writer, now, ctx.settings.idle_seconds)  # decides rejection
         if not plan.get(contact_id) or not plan[contact_id].agent_ids:
             await _finish_waiting(
                 conn, writer, contact_id, ContactState.REJECTED, Outcome.REJECTED, now, "system"
@@ -228,7 +228,7 @@ async def do_accept_contact(
         await writer.append(
             "contact.assigned", {"contact": detail}, contact_id=contact_id, agent_id=agent.id
         )
-        await reroute(conn, writer, now, ctx.settings.idle_seconds)
+        ctx.reroute_soon()
         return detail
 
 
@@ -254,10 +254,10 @@ async def do_leave_contact(ctx: Ctx, visitor: VisitorPrincipal) -> dict[str, Any
             outcome = leave_outcome(now - row.created_at)
             state = ContactState(outcome.value)
             await _finish_waiting(conn, writer, row.id, state, outcome, now, "visitor")
-            await reroute(conn, writer, now, ctx.settings.idle_seconds)
+            ctx.reroute_soon()
         elif row.state in HOLDING:
             await _close(conn, writer, row, now, "visitor")
-            await reroute(conn, writer, now, ctx.settings.idle_seconds)
+            ctx.reroute_soon()
         else:
             raise ContactClosedError("the contact has already ended", state=row.state)
         return await contact_for_visitor(conn, await fetch_contact_row(conn, row.id))
@@ -272,7 +272,7 @@ async def do_close_contact(ctx: Ctx, agent: AgentPrincipal, contact_id: int) -> 
         if row.state not in HOLDING:
             raise ContactClosedError("the contact has already ended", state=row.state)
         await _close(conn, writer, row, now, "agent")
-        await reroute(conn, writer, now, ctx.settings.idle_seconds)
+        ctx.reroute_soon()
         return await contact_for_agent(conn, await fetch_contact_row(conn, contact_id))
 
 
@@ -323,7 +323,7 @@ async def do_dissuade_due(ctx: Ctx) -> list[int]:
             ):
                 fired.append(contact_id)
         if fired:
-            await reroute(conn, writer, now, ctx.settings.idle_seconds)
+            ctx.reroute_soon()
     return fired
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -25,6 +25,8 @@ class Ctx:
     clock: Clock = field(default_factory=SystemClock)
     node_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     group_commit: GroupCommitter = field(init=False)
+    reroute_soon: Callable[[], None] = field(default=lambda: None)
+    """Ask for a routing pass after this change (wired to the app's Rerouter)."""
 
     def __post_init__(self) -> None:
         self.group_commit = GroupCommitter(self.transaction)
