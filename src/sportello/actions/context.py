@@ -36,6 +36,9 @@ class Ctx:
         """A write transaction with an event writer; wakes listeners only after commit."""
         async with self.db.write() as conn:
             writer = EventWriter(conn, self.clock.now())
+            # First, before any row lock: one lock order for every writer, so a group of
+            # sends locking several contacts can never deadlock with a single action.
+            await writer.lock()
             yield conn, writer
         if writer.appended:
             self.bus.stream_moved(max(writer.appended))
