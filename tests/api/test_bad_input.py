@@ -181,3 +181,12 @@ async def test_console_without_valid_session_is_refused(sqlite_world: World) -> 
     await ws.close()
     stream = await ann.open_console(session_id="not-a-session")
     assert stream.frames[-1]["code"] == "not_found"
+
+
+async def test_an_explicit_bearer_token_wins_over_the_cookie(sqlite_world: World) -> None:
+    ann = await sqlite_world.agent("ann")
+    bob_login = await ann.post("/api/auth/login", {"login": "bob", "password": "bob-password"})
+    assert bob_login.status_code == 200  # the client's cookie jar now holds bob's session
+    as_ann = await ann.http.get("/api/me", headers={"Authorization": f"Bearer {ann.token}"})
+    assert as_ann.json()["login"] == "ann"
+    assert (await ann.http.get("/api/me")).json()["login"] == "bob"

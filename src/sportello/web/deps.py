@@ -33,7 +33,8 @@ def bearer(request: Request) -> str | None:
 
 
 def agent_token(request: Request) -> str | None:
-    return request.cookies.get(SESSION_COOKIE) or bearer(request)
+    """An explicit bearer token wins over the cookie (API clients with a shared cookie jar)."""
+    return bearer(request) or request.cookies.get(SESSION_COOKIE)
 
 
 async def current_agent(request: Request, ctx: CtxDep) -> AgentPrincipal:
