@@ -48,6 +48,10 @@ class StreamSession:
     def unsubscribe(self) -> None:
         raise NotImplementedError
 
+    def replay_contact(self) -> int | None:
+        """Replay only this contact's events (a widget), or every event (None)."""
+        return None
+
     async def snapshot(self, conn: Any) -> dict[str, Any]:
         """The full current state, read inside the catch-up transaction."""
         raise NotImplementedError
@@ -129,7 +133,13 @@ class StreamSession:
                 state.pop("contacts", None)
                 state.pop("contact", None)
                 await self.send({"type": "hello", "position": since, "resumed": True, **state})
-                replay = await read_after(conn, since, up_to=max(hub_position, start), limit=10**9)
+                replay = await read_after(
+                    conn,
+                    since,
+                    up_to=max(hub_position, start),
+                    contact_id=self.replay_contact(),
+                    limit=10**9,
+                )
         for event in replay:
             frame = self.transform(event, replay=True)
             if frame is not None:

@@ -43,6 +43,9 @@ class VisitorSession(StreamSession):
             }
         )
 
+    def replay_contact(self) -> int | None:
+        return self.visitor.contact_id
+
     async def snapshot(self, conn: Any) -> dict[str, Any]:
         row = await fetch_contact_row(conn, self.visitor.contact_id)
         self.agent_id = row.agent_id
