@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.pool import Link, Pool
-from bench.scenarios.common import Bench, sleep_until_ns, split
+from bench.scenarios.common import Bench, split
 from bench.scenarios.pairs import Pair, make_pairs, sign_in_all
 from bench.seed import SeedSpec
 from bench.stats import summarise_ns
-from bench.system import CpuMeter, rss_bytes
+from bench.system import rss_bytes
 from bench.wire import Agent, Api, Frame, now_ns, wait_until
 
 PAD = "x" * 40
@@ -61,14 +61,7 @@ def run(bench: Bench, kind: str, p: Params) -> dict[str, Any]:
                 "go",
                 {"start": start, "from": measure_from, "to": measure_to, "interval": interval},
             )
-            cpu = CpuMeter(target.pid)
-            sleep_until_ns(measure_from)
-            cpu.start()
-            spy = bench.profile(target.pid, p.seconds, f"chat-{kind}")
-            sleep_until_ns(measure_to)
-            server_cpu = cpu.stop()
-            if spy is not None:
-                spy.wait(30)
+            server_cpu = bench.measure(target.pid, measure_from, measure_to, f"chat-{kind}")
             rss = rss_bytes(target.pid)
             results = pool.gather("result", 120)
         finally:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from bench.launch import Target, start_relay, start_sportello
 from bench.seed import Seeded, SeedSpec
+from bench.system import CpuMeter
 
 T = TypeVar("T")
 
@@ -56,6 +57,18 @@ class Bench:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+
+    def measure(self, pid: int, start_ns: int, end_ns: int, name: str) -> float:
+        """Sleep through the measured window (profiling it if asked); the server's CPU in it."""
+        cpu = CpuMeter(pid)
+        sleep_until_ns(start_ns)
+        cpu.start()
+        spy = self.profile(pid, (end_ns - start_ns) / 1e9, name)
+        sleep_until_ns(end_ns)
+        usage = cpu.stop()
+        if spy is not None:
+            spy.wait(30)
+        return usage
 
     def start(self, kind: str, spec: SeedSpec) -> Target:
         if kind == SPORTELLO:

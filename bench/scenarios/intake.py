@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.pool import Link, Pool
-from bench.scenarios.common import Bench, sleep_until_ns
+from bench.scenarios.common import Bench
 from bench.scenarios.pairs import sign_in_all
 from bench.seed import SeedSpec
 from bench.stats import summarise_ns
-from bench.system import CpuMeter
 from bench.wire import Agent, Api, Frame, now_ns, wait_until
 
 
@@ -61,14 +60,7 @@ def run(bench: Bench, kind: str, p: Params) -> dict[str, Any]:
                     "interval": bench.workers / p.rate,
                 },
             )
-            cpu = CpuMeter(target.pid)
-            sleep_until_ns(measure_from)
-            cpu.start()
-            spy = bench.profile(target.pid, p.seconds, f"intake-{kind}")
-            sleep_until_ns(measure_to)
-            server_cpu = cpu.stop()
-            if spy is not None:
-                spy.wait(30)
+            server_cpu = bench.measure(target.pid, measure_from, measure_to, f"intake-{kind}")
             results = pool.gather("result", 120)
         finally:
             pool.close()
