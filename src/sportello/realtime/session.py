@@ -40,6 +40,7 @@ class StreamSession:
         self._outbox: asyncio.Queue[dict[str, Any] | Event | None] = asyncio.Queue()
         self._cutoff = 0
         self._overflowed = False
+        self._closed = False
 
     # -- what subclasses provide -------------------------------------------------------
     def subscribe(self) -> None:
@@ -106,6 +107,7 @@ class StreamSession:
             await self.send({"type": "error", **exc.to_dict()})
             await self.ws.close(code=4410)
         finally:
+            self._closed = True
             self.unsubscribe()
             if opened:
                 await self.on_close()
@@ -203,6 +205,8 @@ class StreamSession:
         except SportelloError as exc:
             await self._send_quietly({"type": "error", "ref": _ref_of(text), **exc.to_dict()})
         except Exception:
+            if self._closed:
+                return  # the client left while its frame was handled; nobody to answer
             log.exception("frame handling failed")
             await self._send_quietly(
                 {"type": "error", "ref": _ref_of(text), "code": "internal", "message": "try again"}
