@@ -6,6 +6,7 @@
 
 import { call, HttpError } from "./api";
 import type { WidgetConfig } from "./config";
+import { watchNavigation } from "./navigation";
 import { load, randomId, remove, save } from "./storage";
 import type {
   AgentCard,
@@ -109,8 +110,7 @@ export class WidgetSession {
   start(): void {
     document.addEventListener("visibilitychange", () => this.seen());
     window.addEventListener("online", () => this.reconnectNow());
-    window.addEventListener("popstate", () => void this.reportPage());
-    window.addEventListener("hashchange", () => void this.reportPage());
+    watchNavigation(() => void this.reportPage());
     if (this.conv && this.active) {
       void this.reportPage();
       this.connect();

@@ -131,6 +131,13 @@ def test_request_accept_chat_reload_and_pages(world: WidgetWorld, browser: Brows
     detail = agent.get(f"/api/contacts/{contact_id}").json()
     assert [p["url"] for p in detail["pages"]][-1] == world.demo_url + "/help.html"
 
+    # a single-page site changes the address with the History API: the agent sees it too
+    page.evaluate("history.pushState({}, '', '/spa/faq'); document.title = 'FAQ';")
+    spa = agent.wait_for(
+        lambda f: f.get("kind") == "visitor.page_changed" and f["data"]["url"].endswith("/spa/faq")
+    )
+    assert spa["data"]["title"] == "FAQ"
+
     # close with confirmation; the transcript stays readable
     w(page, "close").click()
     w(page, "confirm-yes").click()
