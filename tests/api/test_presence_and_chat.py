@@ -157,3 +157,26 @@ async def test_ended_contact_stays_in_every_console_until_removed(world: World) 
     for stream in (console, reloaded):
         await stream.wait_event("contact.dismissed", contact_id=visitor.contact_id)
     assert (await ann.open_console()).frames[0]["contacts"] == []
+
+
+async def test_an_idle_chat_weighs_nothing(world: World) -> None:
+    cyd = await world.agent("cyd")  # chat limit 1
+    await cyd.open_console()
+    busy = world.visitor()
+    await busy.request(world.services["Support"]["id"])
+    await cyd.accept(busy.contact_id)
+    await cyd.say(busy.contact_id, "one moment please")
+    full = world.visitor()
+    assert (await full.request(world.services["Support"]["id"])).json()["contact"]["state"] == (
+        "rejected"
+    )
+    await world.app.advance(60)  # no message for the idle timeout: the chat is idle
+    idle = world.visitor()
+    assert (await idle.request(world.services["Support"]["id"])).json()["contact"]["state"] == (
+        "pending"
+    )
+    await busy.say("still there?")  # the chat wakes up and weighs again
+    late = world.visitor()
+    assert (await late.request(world.services["Support"]["id"])).json()["contact"]["state"] == (
+        "rejected"
+    )  # cyd is full again: the live chat plus the contact starred to her
