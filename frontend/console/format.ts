@@ -1,6 +1,7 @@
 // Small pure helpers: flags, clock strings, durations, link splitting.
 
 import { html, type TemplateResult } from "lit";
+import { linkify as splitLinks } from "../shared/linkify";
 
 /** ISO 3166 alpha-2 → regional-indicator emoji flag ("" when unknown). */
 export function flag(country: string | null | undefined): string {
@@ -66,19 +67,11 @@ export function initials(name: string): string {
   return letters.toUpperCase();
 }
 
-const LINK = /\b(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])/gi;
-
 /** Message text as Lit templates: plain text stays text, http(s) URLs become safe links. */
 export function linkify(text: string): Array<string | TemplateResult> {
-  const out: Array<string | TemplateResult> = [];
-  let last = 0;
-  for (const match of text.matchAll(LINK)) {
-    const url = match[0];
-    const at = match.index ?? 0;
-    if (at > last) out.push(text.slice(last, at));
-    out.push(html`<a href=${url} target="_blank" rel="noopener noreferrer">${url}</a>`);
-    last = at + url.length;
-  }
-  if (last < text.length) out.push(text.slice(last));
-  return out;
+  return splitLinks(text).map((piece) =>
+    piece.href
+      ? html`<a href=${piece.href} target="_blank" rel="noopener noreferrer">${piece.text}</a>`
+      : piece.text,
+  );
 }

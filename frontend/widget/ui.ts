@@ -1,7 +1,7 @@
 /** The widget's Lit element. Text is only ever bound as text (Lit escapes it): no unsafeHTML. */
 
 import { html, LitElement, nothing, svg, type TemplateResult } from "lit";
-import { linkify, safeHref } from "./linkify";
+import { linkify, safeHref } from "../shared/linkify";
 import type { WidgetSession } from "./session";
 import { styles } from "./styles";
 import type { AgentCard, Conversation, Message, Outgoing } from "./types";
