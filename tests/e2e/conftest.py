@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +27,13 @@ CHROMIUM_ARGS = [
     "--use-fake-ui-for-media-stream",
     "--use-fake-device-for-media-stream",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if os.environ.get("SPORTELLO_UPDATE_SCREENSHOTS")
+    else Path(tempfile.gettempdir()) / "sportello-screenshots"
+)
+"""docs/screenshots when asked (SPORTELLO_UPDATE_SCREENSHOTS=1), else a scratch folder, so a
+test run does not rewrite the committed pictures."""
 
 
 # Module scope: sync Playwright runs an event loop on this thread while it lives, and async

@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, Locator, Page
 
 from sportello.demo_site import serve_demo_site
+from tests.e2e.conftest import SCREENSHOTS
 from tests.support.clients import AgentClient, Stream
 from tests.support.postgres import free_port
 from tests.support.seed import DEFAULT_AGENTS, AgentSpec, Seeded, ServiceSpec, seed
@@ -30,7 +31,6 @@ T = TypeVar("T")
 WIDGET_JS = (
     Path(__file__).resolve().parents[2] / "src" / "sportello" / "web" / "static" / "widget.js"
 )
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 TIMEOUT_MS = 10_000
 
 
