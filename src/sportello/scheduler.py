@@ -8,7 +8,6 @@ and a restart picks up whatever came due while the server was down.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from sqlalchemy import select
 from sportello.actions.agents import do_refresh_node_sessions
 from sportello.actions.contacts import do_dissuade_due
 from sportello.actions.context import Ctx
+from sportello.background import BackgroundLoop
 from sportello.storage.tables import contacts
 
 log = logging.getLogger(__name__)
@@ -25,19 +25,9 @@ HEARTBEAT_SECONDS = 15.0
 REROUTE_SECONDS = 5.0
 
 
-class Scheduler:
+class Scheduler(BackgroundLoop):
     def __init__(self, ctx: Ctx) -> None:
         self.ctx = ctx
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
 
     async def _run(self) -> None:
         last_heartbeat = last_reroute = 0.0

@@ -8,29 +8,19 @@ its own transaction right after. The periodic tick asks too (idle chats, stale s
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from sportello.actions.context import Ctx
+from sportello.background import BackgroundLoop
 from sportello.routing.engine import reroute
 
 log = logging.getLogger(__name__)
 
 
-class Rerouter:
+class Rerouter(BackgroundLoop):
     def __init__(self, ctx: Ctx) -> None:
         self._ctx = ctx
         self._wanted = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
 
     def kick(self) -> None:
         self._wanted.set()
