@@ -167,7 +167,7 @@ async def test_agent_close_with_successful_outcome(world: World) -> None:
     widget = await visitor.open_widget()
     await ann.accept(visitor.contact_id)
     await ann.say(visitor.contact_id, "hello, how can I help?")
-    await visitor.say("just checking")
+    checking = await visitor.say("just checking", "v-1")
     response = await ann.post(f"/api/contacts/{visitor.contact_id}/close")
     assert response.json()["outcome"] == "successful"
     closed = await widget.wait_event("contact.closed")
@@ -177,6 +177,8 @@ async def test_agent_close_with_successful_outcome(world: World) -> None:
     assert (again.status_code, again.json()["code"]) == (409, "contact_closed")
     late = await visitor.say("are you there?")
     assert (late.status_code, late.json()["code"]) == (409, "contact_closed")
+    retried = await visitor.say("just checking", "v-1")  # a retry of a stored message
+    assert (retried.status_code, retried.json()["id"]) == (200, checking.json()["id"])
 
 
 async def test_visitor_close_without_interaction(world: World) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.actions.context import Ctx
@@ -13,6 +15,7 @@ from sportello.domain.principals import AgentPrincipal, Principal, VisitorPrinci
 from sportello.errors import (
     ContactClosedError,
     ForbiddenError,
+    SportelloError,
     TextTooLongError,
     ValidationFailedError,
 )
@@ -42,7 +45,12 @@ def validate_text(text: str, limit: int) -> str:
 
 # Built once: this is the hottest write path, and building a statement per call showed
 # in the chat profile (cache-key generation and coercion).
-_INSERT_MESSAGE = insert(messages).returning(*messages.c)
+# A retried client id hits the unique index and inserts nothing (no row returned), saving
+# the look-up on every first try.
+_INSERT_MESSAGE = {
+    "sqlite": sqlite_insert(messages).on_conflict_do_nothing().returning(*messages.c),
+    "postgresql": pg_insert(messages).on_conflict_do_nothing().returning(*messages.c),
+}
 
 
 def _count_message(counter: Any) -> Any:
@@ -71,7 +79,8 @@ async def insert_message(
     text: str,
     client_msg_id: str | None,
     now: float,
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
+    """Store a message and its event; None when this sender's client id was seen already."""
     row = {
         "contact_id": contact.id,
         "sender": sender.value,
@@ -80,7 +89,10 @@ async def insert_message(
         "text": text,
         "created_at": now,
     }
-    message = message_view((await conn.execute(_INSERT_MESSAGE, row)).one())
+    inserted = (await conn.execute(_INSERT_MESSAGE[conn.dialect.name], row)).first()
+    if inserted is None:
+        return None
+    message = message_view(inserted)
     counted = _COUNT_VISITOR_MESSAGE if sender is Sender.VISITOR else _COUNT_AGENT_MESSAGE
     await conn.execute(counted, {"contact": contact.id, "now": now})
     await writer.append(
@@ -118,30 +130,43 @@ async def _send_in(
     sender = sender_of(principal)
     contact = await fetch_contact_row(conn, contact_id, lock=True)
     check_access(principal, contact)
-    if client_msg_id is not None:
-        existing = (
-            await conn.execute(
-                _EXISTING_MESSAGE,
-                {"contact": contact_id, "sender": sender.value, "client_id": client_msg_id},
-            )
-        ).first()
-        if existing is not None:
-            return message_view(existing), False
-    if isinstance(principal, AgentPrincipal):
-        if contact.agent_id != principal.id:
-            raise ForbiddenError("you are not assigned to this contact")
-        allowed: tuple[str, ...] = AGENT_MAY_WRITE
-    else:
-        allowed = VISITOR_MAY_WRITE
-    if contact.state not in allowed:
-        raise ContactClosedError(
-            f"the contact does not accept messages ({contact.state})", state=contact.state
-        )
     agent_id = principal.id if isinstance(principal, AgentPrincipal) else None
+    try:
+        if agent_id is not None and contact.agent_id != agent_id:
+            raise ForbiddenError("you are not assigned to this contact")
+        allowed = AGENT_MAY_WRITE if agent_id is not None else VISITOR_MAY_WRITE
+        if contact.state not in allowed:
+            raise ContactClosedError(
+                f"the contact does not accept messages ({contact.state})", state=contact.state
+            )
+    except SportelloError:
+        # A retry of a message stored before the contact changed still gets the original.
+        earlier = await _earlier_send(conn, contact_id, sender, client_msg_id)
+        if earlier is None:
+            raise
+        return earlier, False
     message = await insert_message(
         conn, writer, contact, sender, agent_id, text, client_msg_id, ctx.clock.now()
     )
+    if message is None:
+        earlier = await _earlier_send(conn, contact_id, sender, client_msg_id)
+        assert earlier is not None, "the unique index refused the insert, so the row exists"
+        return earlier, False
     return message, True
+
+
+async def _earlier_send(
+    conn: AsyncConnection, contact_id: int, sender: Sender, client_msg_id: str | None
+) -> dict[str, Any] | None:
+    if client_msg_id is None:
+        return None
+    existing = (
+        await conn.execute(
+            _EXISTING_MESSAGE,
+            {"contact": contact_id, "sender": sender.value, "client_id": client_msg_id},
+        )
+    ).first()
+    return message_view(existing) if existing is not None else None
 
 
 async def do_mark_messages(
