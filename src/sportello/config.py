@@ -34,7 +34,6 @@ class Settings(BaseSettings):
     visitor_token_hours: int = Field(default=24, ge=1, le=24 * 30)
     agent_grace_seconds: int = Field(default=60, ge=10, le=600)
     idle_seconds: int = Field(default=60)
-    transfer_timeout_seconds: int = Field(default=60, ge=10, le=600)
     max_message_chars: int = Field(default=10_000, ge=1, le=100_000)
     replay_limit: int = Field(default=10_000, ge=100)
     login_max_failures: int = Field(default=5, ge=1)

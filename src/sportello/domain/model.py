@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class ContactState(enum.StrEnum):
@@ -15,17 +15,6 @@ class ContactState(enum.StrEnum):
     ABANDONED = "abandoned"
     DISSUADED = "dissuaded"
     REJECTED = "rejected"
-
-
-TERMINAL_STATES = frozenset(
-    {
-        ContactState.CLOSED,
-        ContactState.CANCELLED,
-        ContactState.ABANDONED,
-        ContactState.DISSUADED,
-        ContactState.REJECTED,
-    }
-)
 
 
 class Outcome(enum.StrEnum):
@@ -102,8 +91,3 @@ class Offer:
     contact_id: int
     agent_ids: frozenset[int]
     starred: bool
-
-
-@dataclass
-class RoutingPlan:
-    offers: dict[int, Offer] = field(default_factory=dict)

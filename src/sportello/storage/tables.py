@@ -70,7 +70,6 @@ agents = Table(
     Column("status", String(16), nullable=False, server_default="READY"),
     Column("failed_logins", Integer, nullable=False, server_default="0"),
     Column("locked_until", Float, nullable=True),
-    Column("last_seen_at", Float, nullable=True),
     Column("away_since", Float, nullable=True),
 )
 
