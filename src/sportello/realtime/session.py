@@ -99,8 +99,12 @@ class StreamSession:
                 await self._read_loop()
             finally:
                 writer.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
+                try:
                     await writer
+                except asyncio.CancelledError:
+                    pass
+                except Exception:  # a send that failed because the client went away
+                    log.debug("stream writer ended", exc_info=True)
         except WebSocketDisconnect:
             pass
         except ResyncRequiredError as exc:
