@@ -69,7 +69,7 @@ const VISITOR_TYPING_TIMEOUT_MS = 30_000;
 const TYPING_THROTTLE_MS = 3_000;
 const SEND_TIMEOUT_MS = 15_000;
 const BACKOFF_MS = [300, 700, 1200, 2000, 3000, 5000];
-export const IDLE_SECONDS = 60;
+const DEFAULT_IDLE_SECONDS = 60;
 
 function newId(): string {
   if (typeof crypto !== "undefined" && "randomUUID" in crypto) return crypto.randomUUID();
@@ -96,6 +96,8 @@ function entryOrder(a: WaitingEntry, b: WaitingEntry): number {
 export class ConsoleStore extends EventTarget {
   agent: AgentState | null = null;
   media: SessionMedia | null = null;
+  /** A chat with no message for this long shows as idle (0: never); from the server. */
+  idleSeconds = DEFAULT_IDLE_SECONDS;
   conn: ConnState = "signed-out";
   booted = false;
   waiting: WaitingEntry[] = [];
@@ -370,6 +372,7 @@ export class ConsoleStore extends EventTarget {
     sessionStorage.setItem(SESSION_KEY, hello.session_id);
     this.agent = { ...hello.agent, status: hello.agent.chosen_status };
     if (hello.session) this.media = hello.session;
+    if (hello.idle_seconds !== undefined) this.idleSeconds = hello.idle_seconds;
     const before = new Set(this.waiting.map((e) => e.contact_id));
     this.waiting = [...hello.waiting].sort(entryOrder);
     const arrived = this.waiting.filter((e) => !before.has(e.contact_id));

@@ -99,6 +99,8 @@ export interface HelloFrame {
   session_id: string;
   session?: SessionMedia | null;
   server_time?: number;
+  /** The server's idle timeout for chats (0: idle detection off). */
+  idle_seconds?: number;
   agent: AgentState;
   waiting: WaitingEntry[];
   contacts?: Contact[];

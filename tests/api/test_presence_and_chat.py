@@ -55,8 +55,10 @@ async def test_media_switches_are_per_session(world: World) -> None:
 async def test_agent_presence_follows_live_consoles(world: World) -> None:
     ann = await world.agent("ann")
     assert (await ann.http.get("/api/me")).json()["status"] == "DISCONNECTED"
+    world.app.ctx.settings.idle_seconds = 120
     console = await ann.open_console()
     assert console.frames[0]["agent"]["status"] == "READY"
+    assert console.frames[0]["idle_seconds"] == 120  # the console's idle mark follows it
     visitor = world.visitor()
     await visitor.request(world.services["Sales"]["id"])
     await ann.accept(visitor.contact_id)

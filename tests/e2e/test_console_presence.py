@@ -94,3 +94,30 @@ def test_pause_hides_new_contacts_resume_shows_them_and_media_are_per_console(
     ann_a.reload()
     expect(ann_a.get_by_test_id("agent-status")).to_have_attribute("data-status", "READY")
     expect(ann_a.get_by_test_id("media-chat")).to_have_attribute("aria-checked", "false")
+
+
+def test_typing_clears_after_thirty_seconds_and_a_quiet_chat_shows_idle(
+    console_server: E2EServer,
+    context_factory: Callable[..., BrowserContext],
+    visitors: Callable[[], Visitor],
+) -> None:
+    context = context_factory()
+    context.clock.install()  # the page's timers and Date run on a clock the test can move
+    page = sign_in(context, console_server, "ann")
+    vera = visitors()
+    vera.request(service_id(console_server, "Sales"), "Vera", message="Hello")
+    page.get_by_test_id("waiting-top").click()
+    chat = page.locator(f'sp-panel[data-contact-id="{vera.contact_id}"]')
+    expect(chat).to_have_attribute("expanded", "")
+    expect(chat.get_by_test_id("act-idle")).to_have_count(0)
+
+    vera.open_socket()
+    vera.typing(True)
+    expect(chat.get_by_test_id("typing-indicator")).to_be_visible()
+    context.clock.run_for(29_000)
+    expect(chat.get_by_test_id("typing-indicator")).to_be_visible()
+    context.clock.run_for(2_000)  # 30 s without a new typing signal
+    expect(chat.get_by_test_id("typing-indicator")).to_have_count(0)
+
+    context.clock.run_for(30_000)  # over a minute since the last message
+    expect(chat.get_by_test_id("act-idle")).to_be_visible()

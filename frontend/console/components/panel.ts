@@ -3,7 +3,7 @@ import { customElement, property, query, state } from "lit/decorators.js";
 import { StoreController } from "../controller";
 import { clock, countryBadge, duration, initials, linkify } from "../format";
 import { icons, zzz } from "../icons";
-import { IDLE_SECONDS, store, type Outgoing, type Panel, type SystemLine } from "../store";
+import { store, type Outgoing, type Panel, type SystemLine } from "../store";
 import { shared } from "../styles";
 import type { Message } from "../types";
 
@@ -579,7 +579,7 @@ export class SpPanel extends LitElement {
     const start = c.assigned_at ?? c.created_at;
     const end = p.terminated && c.closed_at ? c.closed_at : now;
     const lastActivity = Math.max(c.last_message_at ?? 0, start);
-    const idle = !p.terminated && now - lastActivity >= IDLE_SECONDS;
+    const idle = !p.terminated && store.idleSeconds > 0 && now - lastActivity >= store.idleSeconds;
     const changingPage = p.pageChangedAt !== null && Date.now() - p.pageChangedAt < 10_000;
     const name = c.visitor.name || "Visitor";
     const colour = colourValue(c.colour);

@@ -74,6 +74,7 @@ class ConsoleSession(StreamSession):
         return {
             "session_id": self.session_id,
             "server_time": self.ctx.clock.now(),
+            "idle_seconds": self.ctx.settings.idle_seconds,
             "session": None if media is None else session_view(media),
             "agent": await agent_state(
                 conn, self.agent.id, self.ctx.clock.now(), self.ctx.settings.agent_grace_seconds
