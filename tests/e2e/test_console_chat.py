@@ -165,3 +165,52 @@ def test_agent_menu_remembers_toggles_and_signs_out(
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     page.reload()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+# The console is in the background (no focus); desktop notifications are on and granted;
+# notifications and chimes are recorded instead of shown or played.
+BACKGROUND_CONSOLE = """
+(() => {
+  localStorage.setItem("sportello.console.prefs", JSON.stringify({sound: true, desktop: true}));
+  Document.prototype.hasFocus = () => false;
+  window.__notified = [];
+  window.__chimes = 0;
+  class RecordedNotification {
+    static permission = "granted";
+    static requestPermission() { return Promise.resolve("granted"); }
+    constructor(title, options) { window.__notified.push(title + " | " + (options?.body ?? "")); }
+  }
+  window.Notification = RecordedNotification;
+  const oscillator = AudioContext.prototype.createOscillator;
+  AudioContext.prototype.createOscillator = function () {
+    window.__chimes += 1;
+    return oscillator.call(this);
+  };
+})();
+"""
+
+
+def test_a_background_console_notifies_new_contacts_and_messages(
+    console_server: E2EServer, context_factory: Callable[..., Any], visitors: Callable[[], Any]
+) -> None:
+    context = context_factory()
+    context.add_init_script(BACKGROUND_CONSOLE)
+    page = sign_in(context, console_server, "ann")
+    vera = visitors()
+    vera.request(service_id(console_server, "Sales"), "Vera")
+    page.wait_for_function("window.__notified.length >= 1")
+    notified = page.evaluate("window.__notified")
+    assert notified[0].startswith("New contact waiting | Vera")
+    assert page.evaluate("window.__chimes") > 0
+
+    page.get_by_test_id("waiting-top").click()
+    vera.say("Are you there?")
+    page.wait_for_function("window.__notified.length >= 2")
+    assert page.evaluate("window.__notified")[1] == "Message from Vera | Are you there?"
+
+    page.get_by_test_id("agent-menu").click()
+    page.get_by_test_id("pref-desktop").click()  # desktop notifications off
+    page.keyboard.press("Escape")
+    vera.say("Hello?")
+    expect(panel(page, vera.contact_id).get_by_test_id("message")).to_have_count(2)
+    assert len(page.evaluate("window.__notified")) == 2
