@@ -5,9 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STATIC := src/sportello/web/static/console.html
 
-.PHONY: demo test setup system-deps frontend lint check clean bench
+.PHONY: demo test setup system-deps run-deps frontend lint clean bench
 
-demo: setup
+demo: run-deps setup
 	$(BIN)/sportello demo
 
 setup: $(BIN)/sportello frontend
@@ -27,6 +27,9 @@ frontend: frontend/node_modules
 
 system-deps:
 	bash scripts/install-system-deps.sh
+
+run-deps:
+	bash scripts/install-system-deps.sh run
 
 lint: $(BIN)/sportello
 	$(BIN)/ruff check src tests bench

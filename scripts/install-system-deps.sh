@@ -2,11 +2,15 @@
 # Debian packages the project needs: Chromium (browser tests), PostgreSQL and Redis
 # binaries (throwaway instances in tests), Node.js/npm (front-end build).
 set -euo pipefail
+# `install-system-deps.sh run` installs only what running the product needs (Node.js to
+# build the front end); without an argument, also what the tests need.
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-{ command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || need+=(postgresql)
-command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+if [ "${1:-test}" != "run" ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || need+=(postgresql)
+  command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+fi
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
