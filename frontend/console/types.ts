@@ -1,5 +1,9 @@
 // Shapes of what the server sends (see docs/protocol.md).
 
+import type { Message } from "../shared/protocol";
+
+export type { Message };
+
 export type AgentStatus = "READY" | "PAUSED" | "DISCONNECTED";
 
 export interface AgentState {
@@ -42,18 +46,6 @@ export interface WaitingEntry {
   service_name: string;
   service_language: string;
   transfer: unknown;
-}
-
-export interface Message {
-  id: number;
-  contact_id: number;
-  sender: "visitor" | "agent" | "system";
-  agent_id: number | null;
-  client_msg_id: string | null;
-  text: string;
-  created_at: number;
-  delivered_at: number | null;
-  read_at: number | null;
 }
 
 export interface PageVisit {

@@ -1,5 +1,9 @@
 /** Shapes of what the Sportello server sends the widget (docs/protocol.md). */
 
+import type { Message } from "../shared/protocol";
+
+export type { Message };
+
 export interface Service {
   id: number;
   name: string;
@@ -14,18 +18,6 @@ export interface AgentCard {
   display_name: string;
   nickname: string | null;
   avatar_url: string | null;
-}
-
-export interface Message {
-  id: number;
-  contact_id: number;
-  sender: "visitor" | "agent" | "system";
-  agent_id: number | null;
-  client_msg_id: string | null;
-  text: string;
-  created_at: number;
-  delivered_at: number | null;
-  read_at: number | null;
 }
 
 export interface VisitorContact {
