@@ -14,7 +14,7 @@ import pytest
 
 from sportello.actions.admin import do_create_agent, do_create_service
 from sportello.domain.model import Role
-from tests.support.clients import AgentClient, VisitorClient
+from tests.support.clients import AgentClient, Stream, VisitorClient
 from tests.support.inproc import RunningApp, serve_app
 from tests.support.postgres import PostgresNotInstalledError, ThrowawayPostgres
 
@@ -68,6 +68,18 @@ class World:
         client = VisitorClient(self.app.url, self.app.ws_url, origin)
         self._clients.append(client)
         return client
+
+    async def assigned_chat(
+        self, login: str = "ann", service: str = "Sales"
+    ) -> tuple[AgentClient, Stream, VisitorClient, Stream]:
+        """An agent with a console open, holding a visitor's contact whose widget is open."""
+        agent = await self.agent(login)
+        console = await agent.open_console()
+        visitor = self.visitor()
+        await visitor.request(self.services[service]["id"])
+        assert (await agent.accept(visitor.contact_id)).status_code == 200
+        widget = await visitor.open_widget()
+        return agent, console, visitor, widget
 
     async def add_agent(self, login: str, tags: list[str], **extra: Any) -> None:
         password = f"{login}-password"

@@ -12,19 +12,9 @@ from tests.conftest import World
 from tests.support.storage import stored_contact, stored_events, stored_messages
 
 
-async def assigned_pair(world: World) -> tuple:  # type: ignore[type-arg]
-    ann = await world.agent("ann")
-    console = await ann.open_console()
-    visitor = world.visitor()
-    await visitor.request(world.services["Sales"]["id"])
-    await ann.accept(visitor.contact_id)
-    widget = await visitor.open_widget()
-    return ann, console, visitor, widget
-
-
 async def test_bad_frames(sqlite_world: World) -> None:
     world = sqlite_world
-    _ann, console, visitor, widget = await assigned_pair(world)
+    _ann, console, visitor, widget = await world.assigned_chat()
     before = len(await stored_events(world.app.ctx))
     cases = [
         ("{not json", "malformed_frame"),
@@ -70,7 +60,7 @@ async def test_bad_frames(sqlite_world: World) -> None:
 
 async def test_http_errors(sqlite_world: World) -> None:
     world = sqlite_world
-    ann, _console, visitor, _widget = await assigned_pair(world)
+    ann, _console, visitor, _widget = await world.assigned_chat()
     bob = await world.agent("bob")
     sid = visitor.contact_id
 

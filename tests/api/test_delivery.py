@@ -137,12 +137,7 @@ async def test_rolled_back_action_emits_nothing(
 
 
 async def test_concurrent_sends_with_one_client_id_create_one_message(world: World) -> None:
-    ann = await world.agent("ann")
-    console = await ann.open_console()
-    visitor = world.visitor()
-    await visitor.request(world.services["Sales"]["id"])
-    await ann.accept(visitor.contact_id)
-    widget = await visitor.open_widget()
+    ann, console, visitor, widget = await world.assigned_chat()
     responses = await asyncio.gather(*(visitor.say("only once", "client-1") for _ in range(5)))
     assert sorted(r.status_code for r in responses) == [200, 200, 200, 200, 201]
     assert len({r.json()["id"] for r in responses}) == 1

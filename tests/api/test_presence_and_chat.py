@@ -85,12 +85,7 @@ async def test_agent_presence_follows_live_consoles(world: World) -> None:
 
 
 async def test_typing_receipts_pages_and_colour(world: World) -> None:
-    ann = await world.agent("ann")
-    console = await ann.open_console()
-    visitor = world.visitor()
-    await visitor.request(world.services["Sales"]["id"])
-    await ann.accept(visitor.contact_id)
-    widget = await visitor.open_widget()
+    ann, console, visitor, widget = await world.assigned_chat()
     cid = visitor.contact_id
     await widget.send({"type": "typing", "contact_id": cid, "active": True})
     typing = await console.wait_for(lambda f: f["type"] == "signal" and f["kind"] == "typing")
