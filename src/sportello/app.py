@@ -18,11 +18,11 @@ from sportello.actions.context import Ctx
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
 from sportello.errors import SportelloError
-from sportello.realtime.bus import Bus, LocalBus, RedisBus
 from sportello.realtime.hub import StreamHub
 from sportello.routing.rerouter import Rerouter
 from sportello.scheduler import Scheduler
 from sportello.storage.database import Database
+from sportello.stream.bus import Bus, LocalBus, RedisBus
 from sportello.web import (
     routes_admin,
     routes_auth,

@@ -19,10 +19,10 @@ from sportello.errors import (
     ValidationFailedError,
 )
 from sportello.queries.agents import session_view
-from sportello.realtime.events import EventWriter
 from sportello.security.passwords import verify_password
 from sportello.security.tokens import hash_token, new_session_token
 from sportello.storage.tables import agents, auth_sessions, console_sessions, contacts
+from sportello.stream.events import EventWriter
 
 HOLDING = ("assigned", "transferring")
 

@@ -32,9 +32,9 @@ from sportello.queries.contacts import (
     contact_for_visitor,
     fetch_contact_row,
 )
-from sportello.realtime.events import EventWriter
 from sportello.routing.engine import reroute
 from sportello.storage.tables import contacts, page_visits, services
+from sportello.stream.events import EventWriter
 
 HOLDING = (ContactState.ASSIGNED.value, ContactState.TRANSFERRING.value)
 

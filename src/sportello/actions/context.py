@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sportello.actions.group_commit import GroupCommitter
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
-from sportello.realtime.bus import Bus, LocalBus
-from sportello.realtime.events import EventWriter
 from sportello.storage.database import Database
+from sportello.stream.bus import Bus, LocalBus
+from sportello.stream.events import EventWriter
 
 
 @dataclass

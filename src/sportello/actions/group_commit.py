@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.errors import SportelloError
-from sportello.realtime.events import EventWriter
+from sportello.stream.events import EventWriter
 
 Work = Callable[[AsyncConnection, EventWriter], Awaitable[Any]]
 GROUP_LIMIT = 64

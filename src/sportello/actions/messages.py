@@ -20,8 +20,8 @@ from sportello.errors import (
     ValidationFailedError,
 )
 from sportello.queries.contacts import check_access, fetch_contact_row, message_view
-from sportello.realtime.events import EventWriter
 from sportello.storage.tables import contacts, messages
+from sportello.stream.events import EventWriter
 
 VISITOR_MAY_WRITE = (
     ContactState.PENDING.value,

@@ -1,1 +1,1 @@
-"""Realtime: the durable event stream, the wake-up bus and the WebSocket sessions."""
+"""Realtime: the hub and the WebSocket sessions that read the stream to clients."""

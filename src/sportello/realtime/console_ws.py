@@ -14,12 +14,12 @@ from sportello.domain.principals import AgentPrincipal
 from sportello.errors import ForbiddenError
 from sportello.queries.agents import agent_state, session_view
 from sportello.queries.contacts import contact_for_agent
-from sportello.realtime.events import Event
 from sportello.realtime.frames import ClientFrame, Receipt, SendMessage, Typing
 from sportello.realtime.hub import StreamHub
 from sportello.realtime.session import StreamSession
 from sportello.routing.views import waiting_for_agent
 from sportello.storage.tables import console_sessions, contacts
+from sportello.stream.events import Event
 
 HOLDING = ("assigned", "transferring")
 ENDED_KEPT_SECONDS = 12 * 3600

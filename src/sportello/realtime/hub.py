@@ -14,9 +14,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Protocol
 
-from sportello.realtime.bus import Bus, Signal
-from sportello.realtime.events import Event, head_position, read_after
 from sportello.storage.database import Database
+from sportello.stream.bus import Bus, Signal
+from sportello.stream.events import Event, head_position, read_after
 
 log = logging.getLogger(__name__)
 

@@ -18,10 +18,10 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from sportello.actions.context import Ctx
 from sportello.errors import ResyncRequiredError, SportelloError
-from sportello.realtime.bus import Signal
-from sportello.realtime.events import Event, head_position, oldest_position, read_after
 from sportello.realtime.frames import ClientFrame, Ping, parse_frame
 from sportello.realtime.hub import StreamHub
+from sportello.stream.bus import Signal
+from sportello.stream.events import Event, head_position, oldest_position, read_after
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.domain.principals import VisitorPrincipal
 from sportello.errors import ForbiddenError
 from sportello.queries.contacts import contact_for_visitor, fetch_contact_row
-from sportello.realtime.events import Event
 from sportello.realtime.frames import ClientFrame, Ping, Receipt, SendMessage, Typing
 from sportello.realtime.hub import StreamHub
 from sportello.realtime.session import StreamSession
+from sportello.stream.events import Event
 
 
 class VisitorSession(StreamSession):

@@ -12,11 +12,11 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.domain.model import ContactState, Offer
-from sportello.realtime.events import EventWriter
 from sportello.routing.rules import plan_offers
 from sportello.routing.snapshot import load_agents, load_pending
 from sportello.routing.views import waiting_entries
 from sportello.storage.tables import contacts
+from sportello.stream.events import EventWriter
 
 
 async def reroute(
