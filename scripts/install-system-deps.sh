@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the project needs: Chromium (browser tests), PostgreSQL and Redis
-# binaries (throwaway instances in tests), Node.js/npm (front-end build).
+# binaries (throwaway instances in tests), Node.js/npm (front-end build), libmagic (uploads).
 set -euo pipefail
 # `install-system-deps.sh run` installs only what running the product needs (Node.js to
 # build the front end); without an argument, also what the tests need.
 need=()
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+# libmagic sniffs uploaded files' types (python-magic loads it)
+compgen -G '/usr/lib/*/libmagic.so.1' >/dev/null || need+=(libmagic1)
 if [ "${1:-test}" != "run" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || need+=(postgresql)

@@ -19,6 +19,7 @@ from sportello.actions.visitor_presence import do_presume_visitors_away
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
 from sportello.errors import SportelloError
+from sportello.files.storage import LocalFileStore
 from sportello.realtime.hub import StreamHub
 from sportello.routing.rerouter import Rerouter
 from sportello.scheduler import Scheduler
@@ -29,6 +30,7 @@ from sportello.web import (
     routes_auth,
     routes_console,
     routes_contacts,
+    routes_files,
     routes_visitor,
     ws,
 )
@@ -85,6 +87,7 @@ def build_app(
     app.state.ctx = ctx
     app.state.hub = hub
     app.state.scheduler = scheduler
+    app.state.files = LocalFileStore(settings.files_root)
     app.add_middleware(VisitorCorsMiddleware)
 
     @app.exception_handler(SportelloError)
@@ -110,7 +113,15 @@ def build_app(
             status_code=422,
         )
 
-    for module in (routes_auth, routes_console, routes_contacts, routes_visitor, routes_admin, ws):
+    for module in (
+        routes_auth,
+        routes_console,
+        routes_contacts,
+        routes_visitor,
+        routes_files,
+        routes_admin,
+        ws,
+    ):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["ops"])

@@ -15,6 +15,18 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DENIED_TYPES = (
+    "application/x-dosexec",
+    "application/x-msdownload",
+    "application/vnd.microsoft.portable-executable",
+    "application/x-executable",
+    "application/x-sharedlib",
+    "application/x-pie-executable",
+    "application/x-mach-binary",
+    "application/x-msi",
+)
+"""Programs: refused by default (``SPORTELLO_UPLOAD_DENIED_TYPES`` replaces the list)."""
+
 
 class ConfigError(Exception):
     """The settings are invalid; the message says which and why."""
@@ -36,6 +48,9 @@ class Settings(BaseSettings):
     visitor_grace_seconds: int = Field(default=60, ge=10, le=600)
     idle_seconds: int = Field(default=60)
     max_message_chars: int = Field(default=10_000, ge=1, le=100_000)
+    upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
+    upload_denied_types: list[str] = Field(default_factory=lambda: list(DENIED_TYPES))
+    files_dir: Path | None = None
     replay_limit: int = Field(default=10_000, ge=100)
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=300, ge=1)
@@ -55,6 +70,10 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db")
         return value
+
+    @property
+    def files_root(self) -> Path:
+        return self.files_dir or self.data_dir / "files"
 
     @property
     def is_sqlite(self) -> bool:

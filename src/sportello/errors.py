@@ -26,6 +26,26 @@ class ValidationFailedError(SportelloError):
     code = "invalid_input"
 
 
+class FileTooLargeError(SportelloError):
+    status = 413
+    code = "file_too_large"
+
+
+class FileEmptyError(SportelloError):
+    status = 422
+    code = "file_empty"
+
+
+class FileTypeRefusedError(SportelloError):
+    status = 415
+    code = "file_type_refused"
+
+
+class FileInvalidError(SportelloError):
+    status = 422
+    code = "file_invalid"
+
+
 class MalformedFrameError(SportelloError):
     status = 400
     code = "malformed_frame"

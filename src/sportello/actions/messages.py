@@ -31,6 +31,19 @@ VISITOR_MAY_WRITE = (
 AGENT_MAY_WRITE = (ContactState.ASSIGNED.value, ContactState.TRANSFERRING.value)
 
 
+def check_may_write(principal: Principal, contact: Any) -> None:
+    """Who may add to a contact's transcript now: its visitor while it is open, and only the
+    agent holding it (after ``check_access``)."""
+    is_agent = isinstance(principal, AgentPrincipal)
+    if isinstance(principal, AgentPrincipal) and contact.agent_id != principal.id:
+        raise ForbiddenError("you are not assigned to this contact")
+    allowed = AGENT_MAY_WRITE if is_agent else VISITOR_MAY_WRITE
+    if contact.state not in allowed:
+        raise ContactClosedError(
+            f"the contact does not accept messages ({contact.state})", state=contact.state
+        )
+
+
 def sender_of(principal: Principal) -> Sender:
     return Sender.VISITOR if isinstance(principal, VisitorPrincipal) else Sender.AGENT
 
@@ -79,8 +92,10 @@ async def insert_message(
     text: str,
     client_msg_id: str | None,
     now: float,
+    attachment: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
-    """Store a message and its event; None when this sender's client id was seen already."""
+    """Store a message and its event; None when this sender's client id was seen already.
+    A message carrying a file has its card as ``attachment`` and its description as text."""
     row = {
         "contact_id": contact.id,
         "sender": sender.value,
@@ -89,6 +104,8 @@ async def insert_message(
         "text": text,
         "created_at": now,
     }
+    if attachment is not None:
+        row["file"] = attachment
     inserted = (await conn.execute(_INSERT_MESSAGE[conn.dialect.name], row)).first()
     if inserted is None:
         return None
@@ -132,16 +149,10 @@ async def _send_in(
     check_access(principal, contact)
     agent_id = principal.id if isinstance(principal, AgentPrincipal) else None
     try:
-        if agent_id is not None and contact.agent_id != agent_id:
-            raise ForbiddenError("you are not assigned to this contact")
-        allowed = AGENT_MAY_WRITE if agent_id is not None else VISITOR_MAY_WRITE
-        if contact.state not in allowed:
-            raise ContactClosedError(
-                f"the contact does not accept messages ({contact.state})", state=contact.state
-            )
+        check_may_write(principal, contact)
     except SportelloError:
         # A retry of a message stored before the contact changed still gets the original.
-        earlier = await _earlier_send(conn, contact_id, sender, client_msg_id)
+        earlier = await earlier_send(conn, contact_id, sender, client_msg_id)
         if earlier is None:
             raise
         return earlier, False
@@ -149,13 +160,13 @@ async def _send_in(
         conn, writer, contact, sender, agent_id, text, client_msg_id, ctx.clock.now()
     )
     if message is None:
-        earlier = await _earlier_send(conn, contact_id, sender, client_msg_id)
+        earlier = await earlier_send(conn, contact_id, sender, client_msg_id)
         assert earlier is not None, "the unique index refused the insert, so the row exists"
         return earlier, False
     return message, True
 
 
-async def _earlier_send(
+async def earlier_send(
     conn: AsyncConnection, contact_id: int, sender: Sender, client_msg_id: str | None
 ) -> dict[str, Any] | None:
     if client_msg_id is None:

@@ -25,6 +25,7 @@ def message_view(row: Any) -> dict[str, Any]:
         "created_at": row.created_at,
         "delivered_at": row.delivered_at,
         "read_at": row.read_at,
+        "file": row.file,
     }
 
 

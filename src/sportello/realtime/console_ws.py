@@ -14,6 +14,7 @@ from sportello.domain.principals import AgentPrincipal
 from sportello.errors import ForbiddenError
 from sportello.queries.agents import agent_state, session_view
 from sportello.queries.contacts import contact_for_agent
+from sportello.queries.limits import client_limits
 from sportello.realtime.frames import ClientFrame, Receipt, SendMessage, Typing
 from sportello.realtime.hub import StreamHub
 from sportello.realtime.session import StreamSession
@@ -77,6 +78,7 @@ class ConsoleSession(StreamSession):
             "session_id": self.session_id,
             "server_time": self.ctx.clock.now(),
             "idle_seconds": self.ctx.settings.idle_seconds,
+            "limits": client_limits(self.ctx.settings),
             "session": None if media is None else session_view(media),
             "agent": await agent_state(
                 conn, self.agent.id, self.ctx.clock.now(), self.ctx.settings.agent_grace_seconds

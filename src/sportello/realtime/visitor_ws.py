@@ -12,6 +12,7 @@ from sportello.actions.visitor_presence import do_visitor_connected, do_visitor_
 from sportello.domain.principals import VisitorPrincipal
 from sportello.errors import ForbiddenError
 from sportello.queries.contacts import contact_for_visitor, fetch_contact_row
+from sportello.queries.limits import client_limits
 from sportello.realtime.frames import ClientFrame, Ping, Receipt, SendMessage, Typing
 from sportello.realtime.hub import StreamHub
 from sportello.realtime.session import StreamSession
@@ -59,7 +60,11 @@ class VisitorSession(StreamSession):
         row = await fetch_contact_row(conn, self.visitor.contact_id)
         self.agent_id = row.agent_id
         self._presence(online=True)
-        return {"contact": await contact_for_visitor(conn, row), "link": self.link}
+        return {
+            "contact": await contact_for_visitor(conn, row),
+            "link": self.link,
+            "limits": client_limits(self.ctx.settings),
+        }
 
     def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | None:
         if not event.for_visitor or event.contact_id != self.visitor.contact_id:

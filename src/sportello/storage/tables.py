@@ -157,8 +157,30 @@ messages = Table(
     Column("created_at", Float, nullable=False),
     Column("delivered_at", Float, nullable=True),
     Column("read_at", Float, nullable=True),
+    Column("file", JSON, nullable=True),  # the attachment's card (see files), if any
     UniqueConstraint("contact_id", "sender", "client_msg_id", name="uq_messages_client_id"),
     Index("ix_messages_contact", "contact_id", "id"),
+)
+
+files = Table(
+    "files",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("public_id", String(43), nullable=False, unique=True),
+    Column("contact_id", BigId, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("sender", String(8), nullable=False),
+    Column("agent_id", Integer, ForeignKey("agents.id"), nullable=True),
+    Column("name", String(255), nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("content_type", String(127), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("width", Integer, nullable=True),
+    Column("height", Integer, nullable=True),
+    Column("storage_key", String(200), nullable=False),
+    Column("thumb_key", String(200), nullable=True),
+    Column("created_at", Float, nullable=False),
+    Index("ix_files_contact", "contact_id", "id"),
 )
 
 page_visits = Table(

@@ -1,0 +1,1 @@
+"""Files sent in a contact: receiving the body under a limit, sniffing, thumbnails, storage."""
