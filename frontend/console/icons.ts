@@ -20,6 +20,8 @@ export const icons = {
   stop: (l?: string) => icon(svg`<circle cx="12" cy="12" r="9"/><rect x="9" y="9" width="6" height="6" rx="1"/>`, l),
   upload: (l?: string) => icon(svg`<path d="M12 16V4M7 9l5-5 5 5"/><path d="M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3"/>`, l),
   translate: (l?: string) => icon(svg`<path d="M4 5h9M8.5 3v2M6 5c0 4 3 7 6 8M11 5c0 3-3 7-7 8"/><path d="M13 21l4-9 4 9M14.5 18h5"/>`, l),
+  download: (l?: string) => icon(svg`<path d="M12 4v12M7 11l5 5 5-5"/><path d="M4 18v1a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-1"/>`, l),
+  file: (l?: string) => icon(svg`<path d="M6 3h8l5 5v12a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1z"/><path d="M14 3v5h5"/>`, l),
   tag: (l?: string) => icon(svg`<path d="M3 12V4h8l10 10-8 8z"/><circle cx="7.5" cy="8.5" r="1.5"/>`, l),
   play: (l?: string) => icon(svg`<path d="M8 5v14l11-7z" fill="currentColor"/>`, l),
   pause: (l?: string) => icon(svg`<rect x="6" y="5" width="4" height="14" rx="1" fill="currentColor"/><rect x="14" y="5" width="4" height="14" rx="1" fill="currentColor"/>`, l),

@@ -11,6 +11,7 @@ import type {
   ErrorFrame,
   EventFrame,
   HelloFrame,
+  Limits,
   Message,
   ServerFrame,
   SessionMedia,
@@ -116,6 +117,7 @@ export class ConsoleStore extends EventTarget {
   media: SessionMedia | null = null;
   /** A chat with no message for this long shows as idle (0: never); from the server. */
   idleSeconds = DEFAULT_IDLE_SECONDS;
+  limits: Limits = { message_chars: 10_000, upload_bytes: 10 * 1024 * 1024, upload_text: "10 MB" };
   conn: ConnState = "signed-out";
   booted = false;
   waiting: WaitingEntry[] = [];
@@ -425,6 +427,7 @@ export class ConsoleStore extends EventTarget {
     this.agent = { ...hello.agent, status: hello.agent.chosen_status };
     if (hello.session) this.media = hello.session;
     if (hello.idle_seconds !== undefined) this.idleSeconds = hello.idle_seconds;
+    if (hello.limits) this.limits = hello.limits;
     const before = new Set(this.waiting.map((e) => e.contact_id));
     this.waiting = [...hello.waiting].sort(entryOrder);
     const arrived = this.waiting.filter((e) => !before.has(e.contact_id));
@@ -783,6 +786,18 @@ export class ConsoleStore extends EventTarget {
     this.stopTyping(contactId);
     this.transmit(panel, out);
     this.changed();
+  }
+
+  /** A message this console sent by HTTP (a file): shown at once, the stream confirms it. */
+  sent(contactId: number, message: Message): void {
+    const panel = this.panel(contactId);
+    if (!panel) return;
+    this.upsertMessage(panel, message);
+    this.changed();
+  }
+
+  newClientId(): string {
+    return newId();
   }
 
   retry(contactId: number, clientMsgId: string): void {

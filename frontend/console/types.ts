@@ -1,8 +1,8 @@
 // Shapes of what the server sends (see docs/protocol.md).
 
-import type { Message } from "../shared/protocol";
+import type { FileCard, Limits, Message } from "../shared/protocol";
 
-export type { Message };
+export type { FileCard, Limits, Message };
 
 export type AgentStatus = "READY" | "PAUSED" | "DISCONNECTED";
 
@@ -109,6 +109,7 @@ export interface HelloFrame {
   server_time?: number;
   /** The server's idle timeout for chats (0: idle detection off). */
   idle_seconds?: number;
+  limits?: Limits;
   agent: AgentState;
   waiting: WaitingEntry[];
   contacts?: Contact[];

@@ -10,4 +10,26 @@ export interface Message {
   created_at: number;
   delivered_at: number | null;
   read_at: number | null;
+  /** Set when the message carries a file (its text is then the description). */
+  file?: FileCard | null;
+}
+
+/** A file sent in a contact, as the server describes it (docs/protocol.md). */
+export interface FileCard {
+  id: string;
+  name: string;
+  description: string;
+  content_type: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  /** True when the server made a thumbnail (images). */
+  thumbnail: boolean;
+}
+
+/** Limits the server announces in `hello` (it enforces them anyway). */
+export interface Limits {
+  message_chars: number;
+  upload_bytes: number;
+  upload_text: string;
 }

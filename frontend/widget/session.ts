@@ -7,6 +7,7 @@
 import { agentName } from "./agent";
 import { call, HttpError } from "./api";
 import type { WidgetConfig } from "./config";
+import { Attachments } from "./attachments";
 import { watchDeparture } from "./departure";
 import { watchNavigation } from "./navigation";
 import { load, randomId, remove, save } from "./storage";
@@ -53,6 +54,9 @@ export class WidgetSession {
   /** "leave" shows the leave-a-message form, "left" its thanks. */
   flow: "" | "leave" | "left" = "";
 
+  /** The file being attached and the files shown (see attachments.ts). */
+  readonly files: Attachments;
+
   private ws: WebSocket | null = null;
   private attempts = 0;
   private reconnectTimer = 0;
@@ -66,6 +70,7 @@ export class WidgetSession {
     this.cfg = cfg;
     this.key = `sportello:${cfg.base}`;
     this.wsBase = cfg.base.replace(/^http/, "ws");
+    this.files = new Attachments(cfg.base, () => this.changed());
     const vid = load<string>(`${this.key}:visitor`);
     this.returning = !!vid;
     this.visitorId = vid && /^[A-Za-z0-9_-]{8,64}$/.test(vid) ? vid : randomId();
@@ -284,6 +289,7 @@ export class WidgetSession {
 
   /** Forget an ended conversation and go back to the start. */
   dismiss(): void {
+    this.files.clear();
     this.disconnect();
     this.conv = null;
     this.flow = "";
@@ -312,6 +318,17 @@ export class WidgetSession {
       text: item.text,
     });
     this.changed();
+  }
+
+  /** Send the attached file; the text typed meanwhile is its description. */
+  async sendFile(description: string): Promise<boolean> {
+    const conv = this.conv;
+    if (!conv || !this.active) return false;
+    const message = await this.files.send(conv.token, description.trim());
+    if (!message || this.conv !== conv) return false;
+    this.mergeMessages([message]);
+    this.changed();
+    return true;
   }
 
   retry(clientMsgId: string): void {
@@ -499,6 +516,7 @@ export class WidgetSession {
     switch (frame.type) {
       case "hello":
         conv.link = frame.link;
+        if (frame.limits) this.files.limits = frame.limits;
         this.onHello(conv, frame.position, frame.resumed, frame.contact);
         break;
       case "event":

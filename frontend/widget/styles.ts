@@ -612,4 +612,145 @@ export const styles = css`
       border-radius: 0;
     }
   }
+  /* files */
+  .bubble.with-file {
+    white-space: normal;
+    padding: 6px;
+  }
+  .file {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    color: inherit;
+    text-align: left;
+  }
+  .file.image {
+    flex-direction: column;
+    align-items: stretch;
+    gap: 4px;
+    padding: 0;
+    cursor: zoom-in;
+  }
+  .file.image img {
+    display: block;
+    max-width: 220px;
+    max-height: 180px;
+    border-radius: 10px;
+    background: #fff;
+  }
+  .thumb-wait {
+    display: block;
+    width: 180px;
+    height: 120px;
+    border-radius: 10px;
+    background: rgba(0, 0, 0, 0.08);
+  }
+  .file .cap,
+  .fname .s {
+    font-size: 12px;
+    opacity: 0.8;
+  }
+  .ficon {
+    position: relative;
+    display: inline-grid;
+    place-items: center;
+    width: 34px;
+    height: 34px;
+    flex: none;
+    border-radius: 8px;
+    background: rgba(0, 0, 0, 0.07);
+  }
+  .ficon b {
+    position: absolute;
+    bottom: 2px;
+    font-size: 8px;
+  }
+  .fname {
+    display: grid;
+    min-width: 0;
+    flex: 1;
+  }
+  .fname .n {
+    font-weight: 600;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .secondary.small {
+    display: inline-block;
+    width: auto;
+    padding: 5px 10px;
+    font-size: 12px;
+  }
+  .clip {
+    width: 40px;
+    height: 40px;
+    flex: none;
+    border-radius: 20px;
+    color: var(--muted);
+    display: flex;
+    align-items: center;
+    justify-content: center;
+  }
+  .clip svg {
+    width: 20px;
+    height: 20px;
+  }
+  input[type="file"] {
+    display: none !important;
+  }
+  .clip:hover {
+    background: var(--soft);
+    color: var(--ink);
+  }
+  .attachment {
+    flex: none;
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    padding: 8px 12px;
+    border-top: 1px solid var(--line);
+    background: var(--soft);
+  }
+  .attachment progress {
+    width: 100%;
+    height: 6px;
+  }
+  .attachment .refused {
+    color: #b42318;
+    font-weight: 600;
+  }
+  .icon-btn.dark:hover {
+    background: rgba(0, 0, 0, 0.08);
+  }
+  .viewer {
+    position: absolute;
+    inset: 0;
+    z-index: 5;
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    gap: 10px;
+    padding: 48px 16px 24px;
+    background: rgba(15, 20, 30, 0.9);
+  }
+  .viewer img {
+    max-width: 100%;
+    max-height: calc(100% - 40px);
+    border-radius: 8px;
+    background: #fff;
+  }
+  .viewer .cap {
+    color: #e8ecf3;
+    font-size: 12px;
+    text-align: center;
+  }
+  .close-viewer {
+    position: absolute;
+    top: 10px;
+    right: 10px;
+    color: #fff;
+    font-size: 18px;
+  }
 `;

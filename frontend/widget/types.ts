@@ -1,6 +1,6 @@
 /** Shapes of what the Sportello server sends the widget (docs/protocol.md). */
 
-import type { Message } from "../shared/protocol";
+import type { Limits, Message } from "../shared/protocol";
 
 export type { Message };
 
@@ -41,7 +41,14 @@ export interface ApiError {
 }
 
 export type ServerFrame =
-  | { type: "hello"; position: number; resumed: boolean; contact?: VisitorContact; link?: number }
+  | {
+      type: "hello";
+      position: number;
+      resumed: boolean;
+      contact?: VisitorContact;
+      link?: number;
+      limits?: Limits;
+    }
   | {
       type: "event";
       position: number;

@@ -4,7 +4,9 @@ import { html, LitElement, nothing, svg, type TemplateResult } from "lit";
 import { linkify, safeHref } from "../shared/linkify";
 import type { WidgetSession } from "./session";
 import { agentName } from "./agent";
+import { attachmentBar, fileLine, ICON_CLIP, viewer } from "./file-view";
 import { styles } from "./styles";
+import type { FileCard } from "../shared/protocol";
 import type { AgentCard, Conversation, Message, Outgoing } from "./types";
 import { FAILED_STATES } from "./types";
 
@@ -42,6 +44,7 @@ export class SportelloWidget extends LitElement {
   private chosen: number | null = null;
   private confirming = false;
   private draft = "";
+  private viewing: FileCard | null = null;
   private ticker = 0;
   private unsubscribe: (() => void) | null = null;
   private stickToBottom = true;
@@ -63,6 +66,8 @@ export class SportelloWidget extends LitElement {
   override updated(): void {
     const body = this.renderRoot.querySelector<HTMLElement>(".body.chat");
     if (body && this.stickToBottom) body.scrollTop = body.scrollHeight;
+    const closeViewer = this.renderRoot.querySelector<HTMLElement>("[data-test=viewer-close]");
+    if (closeViewer && !this.renderRoot.querySelector(".viewer:focus-within")) closeViewer.focus();
   }
 
   private onScroll(ev: Event): void {
@@ -103,6 +108,12 @@ export class SportelloWidget extends LitElement {
     return html`<section class="panel" role="dialog" aria-label=${s.cfg.title} data-test="panel">
       ${this.renderHeader(conv)} ${this.renderContent(conv)}
       ${this.confirming ? this.renderConfirm() : nothing}
+      ${this.viewing
+        ? viewer(s, this.viewing, () => {
+            this.viewing = null;
+            this.requestUpdate();
+          })
+        : nothing}
     </section>`;
   }
 
@@ -393,20 +404,50 @@ export class SportelloWidget extends LitElement {
 
   private renderComposer(): TemplateResult {
     const s = this.session;
-    const send = (): void => {
-      const text = this.draft.trim();
-      if (!text) return;
-      s.send(text);
+    const attached = s.files.current;
+    const clearInput = (): void => {
       this.draft = "";
       this.stickToBottom = true;
       const area = this.renderRoot.querySelector<HTMLTextAreaElement>("textarea.input");
       if (area) area.value = "";
       this.requestUpdate();
     };
-    return html`<div class="composer">
+    const send = (): void => {
+      const text = this.draft.trim();
+      if (attached) {
+        void s.sendFile(text).then((sent) => sent && clearInput());
+        return;
+      }
+      if (!text) return;
+      s.send(text);
+      clearInput();
+    };
+    const pick = (e: Event): void => {
+      const input = e.target as HTMLInputElement;
+      const file = input.files?.[0];
+      if (file) s.files.attach(file);
+      input.value = "";
+    };
+    return html`${attachmentBar(s)}<div class="composer"
+      @dragover=${(e: DragEvent) => e.dataTransfer?.types.includes("Files") && e.preventDefault()}
+      @drop=${(e: DragEvent) => {
+        const file = e.dataTransfer?.files[0];
+        if (!file) return;
+        e.preventDefault();
+        s.files.attach(file);
+      }}>
+      <button class="clip" data-test="attach" aria-label="Attach a file" title="Attach a file (up to ${s.files.limits.upload_text})"
+        @click=${() => this.renderRoot.querySelector<HTMLInputElement>("input[type=file]")?.click()}>${icon(ICON_CLIP)}</button>
+      <input type="file" hidden data-test="file-input" @change=${pick} />
       <label class="sr-only" for="sportello-input">Message</label>
       <textarea id="sportello-input" class="input" data-test="input" rows="1" maxlength="10000"
-        placeholder="Write a message…" .value=${this.draft}
+        placeholder=${attached ? "Add a description (optional)…" : "Write a message…"} .value=${this.draft}
+        @paste=${(e: ClipboardEvent) => {
+          const file = [...(e.clipboardData?.files ?? [])][0];
+          if (!file) return;
+          e.preventDefault();
+          s.files.attach(file);
+        }}
         @input=${(e: InputEvent) => {
           this.draft = (e.target as HTMLTextAreaElement).value;
           s.typing(this.draft.trim() !== "");
@@ -418,7 +459,8 @@ export class SportelloWidget extends LitElement {
             send();
           }
         }}></textarea>
-      <button class="send" data-test="send" aria-label="Send" ?disabled=${!this.draft.trim()}
+      <button class="send" data-test="send" aria-label="Send"
+        ?disabled=${attached ? !!attached.error || attached.progress !== null : !this.draft.trim()}
         @click=${send}>${icon(ICON_SEND)}</button>
     </div>`;
   }
@@ -457,8 +499,14 @@ export class SportelloWidget extends LitElement {
       mark = html`<span class="mark ${state}" data-test="mark" data-mark=${state}
         title=${state}>${state === "sent" ? "✓" : "✓✓"}</span>`;
     }
+    const body = m.file
+      ? fileLine(this.session, m.file, (card) => {
+          this.viewing = card;
+          this.requestUpdate();
+        })
+      : this.renderText(m.text);
     return html`<div class="msg ${m.sender}" data-test="msg" data-id=${m.id} data-sender=${m.sender}>
-      <div class="bubble" data-test="text">${this.renderText(m.text)}</div>
+      <div class="bubble ${m.file ? "with-file" : ""}" data-test="text">${body}</div>
       <div class="meta">${mark}<time>${clock(m.created_at)}</time></div>
     </div>`;
   }

@@ -5,7 +5,8 @@ import { clock, countryBadge, duration, initials, linkify } from "../format";
 import { icons, zzz } from "../icons";
 import { store, type Outgoing, type Panel, type SystemLine } from "../store";
 import { shared } from "../styles";
-import type { Message } from "../types";
+import type { FileCard, Message } from "../types";
+import { fileLine, fileStyles } from "./files";
 
 const COLOURS: Array<[string, string, string]> = [
   ["", "No colour", "transparent"],
@@ -38,7 +39,12 @@ const MEDIA_TEXT: Record<MediaState, string> = {
 export class SpPanel extends LitElement {
   static override styles = [
     shared,
+    fileStyles,
     css`
+      :host([dragging]) {
+        outline: 2px dashed var(--primary);
+        outline-offset: -4px;
+      }
       :host {
         display: flex;
         flex-direction: column;
@@ -269,6 +275,10 @@ export class SpPanel extends LitElement {
         overflow-wrap: anywhere;
         line-height: 1.4;
       }
+      .bubble.with-file {
+        white-space: normal;
+        padding: 6px;
+      }
       .visitor .bubble {
         background: var(--visitor-bubble);
         border: 1px solid var(--border);
@@ -430,6 +440,10 @@ export class SpPanel extends LitElement {
   @state() private confirming = false;
   @state() private tagOpen = false;
   @state() private draft = "";
+  /** The upload dialog: closed (undefined), open with no file yet (null), or with one. */
+  @state() private uploading: File | null | undefined = undefined;
+  @state() private viewing: FileCard | null = null;
+  @property({ type: Boolean, reflect: true }) dragging = false;
   @query(".transcript") private transcriptEl?: HTMLElement;
   @query("textarea") private textarea?: HTMLTextAreaElement;
   @query(".confirm .btn.danger") private confirmBtn?: HTMLButtonElement;
@@ -440,6 +454,36 @@ export class SpPanel extends LitElement {
 
   private get panel(): Panel | undefined {
     return store.panel(this.contactId);
+  }
+
+  constructor() {
+    super();
+    // A file dropped anywhere on an open contact opens the upload dialog with it.
+    this.addEventListener("dragover", (e: DragEvent) => {
+      if (!this.canSend || !e.dataTransfer?.types.includes("Files")) return;
+      e.preventDefault();
+      this.dragging = true;
+    });
+    this.addEventListener("dragleave", () => (this.dragging = false));
+    this.addEventListener("drop", (e: DragEvent) => {
+      this.dragging = false;
+      const file = e.dataTransfer?.files[0];
+      if (!this.canSend || !file) return;
+      e.preventDefault();
+      this.uploading = file;
+    });
+  }
+
+  private get canSend(): boolean {
+    const p = this.panel;
+    return !!p && !p.terminated && this.expanded;
+  }
+
+  private onPaste(e: ClipboardEvent): void {
+    const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith("image/"));
+    if (!file || !this.canSend) return;
+    e.preventDefault();
+    this.uploading = file;
   }
 
   protected override willUpdate(): void {
@@ -488,7 +532,9 @@ export class SpPanel extends LitElement {
     const st = isAgent ? this.deliveryState(p, m) : null;
     const who = isAgent ? (m.agent_id === store.agent?.id ? "You" : "Agent") : p.contact.visitor.name;
     return html`<div class="row ${m.sender}" data-testid="message" data-sender=${m.sender} data-message-id=${m.id} data-state=${st?.state ?? ""}>
-      <div class="bubble" aria-label="${who} at ${clock(m.created_at)}">${linkify(m.text)}</div>
+      <div class="bubble ${m.file ? "with-file" : ""}" aria-label="${who} at ${clock(m.created_at)}">${m.file
+        ? fileLine(m.file, (card) => (this.viewing = card))
+        : linkify(m.text)}</div>
       <div class="meta">
         <span>${isAgent ? "" : `${who} · `}${clock(m.created_at)}</span>
         ${st ? html`<span class="st-${st.state}" data-testid="delivery" title=${st.text}>${st.icon} ${st.text}</span>` : nothing}
@@ -588,6 +634,10 @@ export class SpPanel extends LitElement {
         <span class="dur" title="Contact duration">${icons.clock()}<span data-testid="duration">${duration(end - start)}</span></span>
       </button>
       ${this.expanded ? this.renderBody(p, regionId, chatState, name) : nothing}
+      ${this.uploading !== undefined
+        ? html`<sp-upload .contactId=${c.id} .file=${this.uploading} @close=${() => (this.uploading = undefined)}></sp-upload>`
+        : nothing}
+      ${this.viewing ? html`<sp-viewer .card=${this.viewing} @close=${() => (this.viewing = null)}></sp-viewer>` : nothing}
       ${this.confirming
         ? html`<div class="confirm" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title-${c.id}"
             @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.confirming = false)}>
@@ -617,7 +667,8 @@ export class SpPanel extends LitElement {
         ${this.mediaIcon("Voice", "unavailable", icons.voice, " yet")}
         ${this.mediaIcon("Video", "unavailable", icons.video, " yet")}
         <span class="spacer"></span>
-        <button class="icon-btn" disabled aria-label="Send a file (not available yet)" title="Send a file — not available yet">${icons.upload()}</button>
+        <button class="icon-btn" data-testid="upload-tool" aria-label="Send a file" title="Send a file (or drop one here, or paste an image)"
+          ?disabled=${p.terminated} @click=${() => (this.uploading = null)}>${icons.upload()}</button>
         <button class="icon-btn" disabled aria-label="Translation (not available yet)" title="Automatic translation — not available yet">${icons.translate()}</button>
         <span class="tool-wrap">
           <button class="icon-btn" data-testid="colour-tool" aria-label="Colour tag" title="Colour tag" aria-haspopup="true"
@@ -661,7 +712,7 @@ export class SpPanel extends LitElement {
               <textarea rows="1" data-testid="composer" aria-label="Message to ${name}"
                 placeholder=${offline ? "Offline — your message will be sent when the connection returns" : `Write to ${name}…`}
                 .value=${this.draft} @keydown=${this.onKey} @input=${this.onInput}
-                @blur=${() => store.stopTyping(c.id)}></textarea>
+                @blur=${() => store.stopTyping(c.id)} @paste=${this.onPaste}></textarea>
               <button class="btn primary send" data-testid="send" aria-label="Send" ?disabled=${!this.draft.trim()} @click=${() => this.send()}>
                 ${icons.send()} Send
               </button>

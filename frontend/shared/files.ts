@@ -1,0 +1,90 @@
+/**
+ * Sending a file with progress (XMLHttpRequest: fetch cannot report upload progress) and
+ * the small helpers both the console and the widget use to show files.
+ */
+
+import type { FileCard, Message } from "./protocol";
+
+export interface UploadError {
+  status: number;
+  code: string;
+  message: string;
+}
+
+export interface Upload {
+  /** Resolves with the message carrying the file; rejects with an UploadError. */
+  done: Promise<Message>;
+  abort: () => void;
+}
+
+export function uploadFile(
+  url: string,
+  file: Blob,
+  headers: Record<string, string>,
+  onProgress: (fraction: number) => void,
+): Upload {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise<Message>((resolve, reject) => {
+    xhr.open("POST", url);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.onprogress = (ev) => {
+      if (ev.lengthComputable) onProgress(ev.loaded / ev.total);
+    };
+    xhr.onload = () => {
+      let body: { code?: string; message?: string } & Partial<Message> = {};
+      try {
+        body = JSON.parse(xhr.responseText) as typeof body;
+      } catch {
+        /* not JSON */
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as Message);
+      else
+        reject({
+          status: xhr.status,
+          code: body.code ?? `http_${xhr.status}`,
+          message: body.message ?? "The file could not be sent.",
+        } satisfies UploadError);
+    };
+    xhr.onerror = () =>
+      reject({ status: 0, code: "network", message: "The connection was lost while sending." } satisfies UploadError);
+    xhr.onabort = () => reject({ status: 0, code: "aborted", message: "Cancelled." } satisfies UploadError);
+    xhr.send(file);
+  });
+  return { done, abort: () => xhr.abort() };
+}
+
+export function uploadQuery(name: string, description: string, clientId: string): string {
+  const q = new URLSearchParams({ name: name.slice(0, 255) || "file", client_id: clientId });
+  if (description) q.set("description", description.slice(0, 1000));
+  return q.toString();
+}
+
+/** 1536 → "1.5 KB", 10485760 → "10 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KB", "MB", "GB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value >= 10 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A word for the kind of file, for its icon and label. */
+export function fileKind(card: Pick<FileCard, "content_type" | "name">): "image" | "pdf" | "archive" | "text" | "file" {
+  const t = card.content_type;
+  if (t.startsWith("image/")) return "image";
+  if (t === "application/pdf") return "pdf";
+  if (/zip|compressed|x-tar|gzip|x-7z|rar/.test(t)) return "archive";
+  if (t.startsWith("text/")) return "text";
+  return "file";
+}
+
+/** The size check a client makes before sending (the server refuses beyond it anyway). */
+export function tooLarge(file: Blob, limitBytes: number, limitText: string): string | null {
+  if (file.size === 0) return "This file is empty.";
+  if (file.size > limitBytes) return `This file is ${formatBytes(file.size)}; the limit is ${limitText}.`;
+  return null;
+}
