@@ -32,6 +32,7 @@ from sportello.web import (
     ws,
 )
 from sportello.web.cors import VisitorCorsMiddleware
+from sportello.web.csrf import CsrfMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ def build_app(
     app.state.ctx = ctx
     app.state.hub = hub
     app.state.scheduler = scheduler
+    app.add_middleware(CsrfMiddleware, allowed_origins=settings.allowed_console_origins)
     app.add_middleware(VisitorCorsMiddleware)
 
     @app.exception_handler(SportelloError)

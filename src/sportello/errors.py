@@ -71,6 +71,11 @@ class OriginRejectedError(SportelloError):
     code = "origin_rejected"
 
 
+class CsrfRejectedError(SportelloError):
+    status = 403
+    code = "csrf_rejected"
+
+
 class NotFoundError(SportelloError):
     status = 404
     code = "not_found"
