@@ -22,6 +22,7 @@ from sportello.queries.agents import session_view
 from sportello.security.passwords import verify_password
 from sportello.security.tokens import hash_token, new_session_token
 from sportello.storage.tables import agents, auth_sessions, console_sessions, contacts
+from sportello.stream.bus import sessions_ended
 from sportello.stream.events import EventWriter
 
 HOLDING = ("assigned", "transferring")
@@ -85,10 +86,19 @@ async def do_login(ctx: Ctx, login: str, password: str) -> tuple[str, AgentPrinc
 
 
 async def do_logout(ctx: Ctx, token: str) -> None:
+    """End this sign-in; its console sockets close on every process."""
+    token_hash = hash_token(token)
     async with ctx.db.write() as conn:
-        await conn.execute(
-            delete(auth_sessions).where(auth_sessions.c.token_hash == hash_token(token))
-        )
+        await conn.execute(delete(auth_sessions).where(auth_sessions.c.token_hash == token_hash))
+    ctx.bus.send_signal(sessions_ended(token_hash=token_hash))
+
+
+async def do_end_agent_sign_ins(ctx: Ctx, agent_id: int) -> None:
+    """End every sign-in of an agent (password reset, account disabled) and close their
+    consoles on every process."""
+    async with ctx.db.write() as conn:
+        await conn.execute(delete(auth_sessions).where(auth_sessions.c.agent_id == agent_id))
+    ctx.bus.send_signal(sessions_ended(agent_id=agent_id))
 
 
 async def authenticate(conn: AsyncConnection, token: str | None, now: float) -> AgentPrincipal:
