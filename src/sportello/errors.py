@@ -56,6 +56,11 @@ class AccountLockedError(SportelloError):
     code = "account_locked"
 
 
+class RateLimitedError(SportelloError):
+    status = 429
+    code = "rate_limited"
+
+
 class TokenExpiredError(SportelloError):
     status = 401
     code = "token_expired"
