@@ -65,8 +65,8 @@ def plans(args: argparse.Namespace) -> dict[str, Callable[[Bench, str], dict[str
     if args.smoke:
         return {
             "connections": lambda b, k: connections.run(b, k, connections.Params(40, 4)),
-            "chat": lambda b, k: chat.run(b, k, chat.Params(6, 60.0, 2.0, 0.5)),
-            "intake": lambda b, k: intake.run(b, k, intake.Params(10.0, 2.0, 0.5, 2)),
+            "chat": lambda b, k: chat.run(b, k, SMOKE_CHAT),
+            "intake": lambda b, k: intake.run(b, k, SMOKE_INTAKE),
             "resume": lambda b, k: resume.run(b, k, resume.Params(20, 2)),
         }
     return {
@@ -81,6 +81,37 @@ def plans(args: argparse.Namespace) -> dict[str, Callable[[Bench, str], dict[str
     }
 
 
+SMOKE_CHAT = chat.Params(6, 60.0, 2.0, 0.5)
+SMOKE_INTAKE = intake.Params(10.0, 2.0, 0.5, 2)
+
+HEADROOM = 4
+"""Limits are this many times the run's planned rate, so only a runaway client would hit them."""
+
+
+def rate_limits(args: argparse.Namespace) -> dict[str, str]:
+    """The server's rate limits sized for this run's load, set explicitly (nothing exempt).
+
+    Every bench client connects from 127.0.0.1, so the per-IP limits must carry the whole
+    run, and each chat contact's visitor sends half of its contact's share of the rate.
+    """
+    if args.smoke:
+        contacts, rate, intake_rate = SMOKE_CHAT.contacts, SMOKE_CHAT.rate, SMOKE_INTAKE.rate
+    else:
+        contacts, rate, intake_rate = args.contacts, args.rate, args.intake_rate
+
+    def per_minute(per_second: float) -> str:
+        return str(max(1, math.ceil(per_second * 60 * HEADROOM)))
+
+    return {
+        # The chat scenario also opens all its contacts at once before measuring.
+        "SPORTELLO_RATE_CONTACTS_PER_MINUTE": str(
+            max(int(per_minute(intake_rate)), contacts * HEADROOM)
+        ),
+        "SPORTELLO_RATE_MESSAGES_PER_MINUTE": per_minute(rate / 2 / contacts),
+        "SPORTELLO_RATE_IP_MESSAGES_PER_MINUTE": per_minute(rate / 2),
+    }
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     raise_nofile()
     bench = Bench(
@@ -89,6 +120,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         workers=args.workers,
         database_url=args.database_url,
         profile_dir=args.profile,
+        limits=rate_limits(args),
     )
     chosen = args.scenarios or list(SCENARIOS)
     kinds = [args.only] if args.only else [RELAY, SPORTELLO]

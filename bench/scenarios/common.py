@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,6 +31,8 @@ class Bench:
     database_url: str | None = None
     profile_dir: Path | None = None
     """When set, py-spy samples the server during each measured window (raw stacks)."""
+    limits: dict[str, str] = field(default_factory=dict)
+    """The server's rate-limit settings for this run (SPORTELLO_RATE_*), sized to its load."""
 
     def profile(self, pid: int, seconds: float, name: str) -> subprocess.Popen[bytes] | None:
         """Start py-spy on the server for the measured window; None when not asked for."""
@@ -72,7 +74,7 @@ class Bench:
 
     def start(self, kind: str, spec: SeedSpec) -> Target:
         if kind == SPORTELLO:
-            return start_sportello(spec, self.server_cpus, self.database_url)
+            return start_sportello(spec, self.server_cpus, self.database_url, self.limits)
         target = start_relay(self.server_cpus)
         target.seeded = relay_seed(spec)
         return target

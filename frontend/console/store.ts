@@ -71,6 +71,8 @@ const VISITOR_TYPING_TIMEOUT_MS = 30_000;
 const TYPING_THROTTLE_MS = 3_000;
 const SEND_TIMEOUT_MS = 15_000;
 const BACKOFF_MS = [300, 700, 1200, 2000, 3000, 5000];
+/** Close code: the sign-in behind the socket ended (logout elsewhere, reset, disabled). */
+const SIGNED_OUT = 4401;
 const DEFAULT_IDLE_SECONDS = 60;
 
 function newId(): string {
@@ -345,7 +347,7 @@ export class ConsoleStore extends EventTarget {
       for (const out of panel.outgoing) if (out.state === "sending") out.state = "queued";
     }
     const error = this.closeError;
-    if (error?.code === "not_authenticated") {
+    if (error?.code === "not_authenticated" || code === SIGNED_OUT) {
       this.conn = "signed-out";
       this.agent = null;
       this.notify("Your session has ended. Please sign in again.");
@@ -734,7 +736,8 @@ export class ConsoleStore extends EventTarget {
       this.closeError = err;
       return;
     }
-    if (err.code === "resync_required") {
+    if (err.code === "resync_required" || err.code === "not_authenticated") {
+      // The close that follows (4410, or 4401 when the sign-in ended) decides what to do.
       this.closeError = err;
       return;
     }

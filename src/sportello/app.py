@@ -35,6 +35,7 @@ from sportello.web import (
     ws,
 )
 from sportello.web.cors import VisitorCorsMiddleware
+from sportello.web.csrf import CsrfMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ def build_app(
     app.state.hub = hub
     app.state.scheduler = scheduler
     app.state.files = LocalFileStore(settings.files_root)
+    app.add_middleware(CsrfMiddleware, allowed_origins=settings.allowed_console_origins)
     app.add_middleware(VisitorCorsMiddleware)
 
     @app.exception_handler(SportelloError)

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=300, ge=1)
     allowed_console_origins: list[str] = Field(default_factory=list)
+    rate_contacts_per_minute: int = Field(default=20, ge=0)
+    rate_left_messages_per_minute: int = Field(default=5, ge=0)
+    rate_messages_per_minute: int = Field(default=60, ge=0)
+    rate_ip_messages_per_minute: int = Field(default=600, ge=0)
     log_level: str = "info"
 
     @field_validator("idle_seconds")

@@ -76,6 +76,11 @@ class AccountLockedError(SportelloError):
     code = "account_locked"
 
 
+class RateLimitedError(SportelloError):
+    status = 429
+    code = "rate_limited"
+
+
 class TokenExpiredError(SportelloError):
     status = 401
     code = "token_expired"
@@ -89,6 +94,11 @@ class ForbiddenError(SportelloError):
 class OriginRejectedError(SportelloError):
     status = 403
     code = "origin_rejected"
+
+
+class CsrfRejectedError(SportelloError):
+    status = 403
+    code = "csrf_rejected"
 
 
 class NotFoundError(SportelloError):

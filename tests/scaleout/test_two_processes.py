@@ -84,3 +84,39 @@ async def test_contact_flows_across_two_processes(
     finally:
         for node in nodes:
             node.stop()
+
+
+async def test_logout_on_one_process_closes_consoles_on_the_other(
+    postgres: ThrowawayPostgres, redis: ThrowawayRedis, tmp_path: Path
+) -> None:
+    name = f"signout{os.getpid()}"
+    postgres.psql(f"DROP DATABASE IF EXISTS {name}")
+    postgres.psql(f"CREATE DATABASE {name}")
+    url = postgres.url(name)
+    seeded = await seed_async(url)
+    secret = {"SPORTELLO_SECRET_KEY": "shared-secret-for-both-nodes"}
+    nodes = [
+        ServerProcess(url, data_dir=tmp_path, redis_url=redis.url, env=secret) for _ in range(2)
+    ]
+    for node in nodes:
+        node.start()
+    a, b = nodes
+    try:
+        agent = await AgentClient(a.url, a.ws_url, "ann", seeded.passwords["ann"]).sign_in()
+        console = await agent.open_console()
+        # The same sign-in, signing out through the other process.
+        on_b = AgentClient(b.url, b.ws_url, "ann", seeded.passwords["ann"])
+        on_b.http.headers["Authorization"] = f"Bearer {agent.token}"
+        assert (await on_b.post("/api/auth/logout")).status_code == 204
+        error = await console.wait_for(lambda f: f["type"] == "error")
+        assert error["code"] == "not_authenticated"
+        await console.close()
+        assert console.ws.close_code == 4401
+        visitor = VisitorClient(b.url, b.ws_url)
+        created = await visitor.request(seeded.services["Sales"]["id"])
+        assert created.json()["contact"]["state"] == "rejected"  # nobody live for routing
+        for client in (agent, on_b, visitor):
+            await client.aclose()
+    finally:
+        for node in nodes:
+            node.stop()

@@ -98,7 +98,8 @@ class AgentClient:
         self.ws_url = ws_url
         self.login = login
         self.password = password
-        self.http = httpx.AsyncClient(base_url=base_url, timeout=20)
+        # As the console page does: its requests carry the app's own origin (and the cookie).
+        self.http = httpx.AsyncClient(base_url=base_url, timeout=20, headers={"Origin": base_url})
         self.token = ""
         self.agent: dict[str, Any] = {}
         self.session_id = ""

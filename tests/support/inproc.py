@@ -18,6 +18,15 @@ from sportello.config import Settings
 from sportello.realtime.hub import StreamHub
 from tests.support.postgres import free_port
 
+RATE_LIMITS_OFF = {
+    "rate_contacts_per_minute": 0,
+    "rate_left_messages_per_minute": 0,
+    "rate_messages_per_minute": 0,
+    "rate_ip_messages_per_minute": 0,
+}
+"""Tests drive every client from 127.0.0.1 at machine speed under a clock that stands still,
+so the limits are off unless a test sets them (tests/api/test_rate_limits.py)."""
+
 
 @dataclass
 class RunningApp:
@@ -39,6 +48,8 @@ async def serve_app(
 ) -> AsyncIterator[RunningApp]:
     port = free_port()
     clock = ManualClock()
+    for name, off in RATE_LIMITS_OFF.items():
+        settings.setdefault(name, off)
     config = Settings(
         database_url=database_url,
         data_dir=data_dir,

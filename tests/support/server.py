@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.inproc import RATE_LIMITS_OFF
 from tests.support.postgres import free_port
 
 
@@ -47,6 +48,8 @@ class ServerProcess:
             "SPORTELLO_DATA_DIR": str(self.data_dir),
             "SPORTELLO_PORT": str(self.port),
             "SPORTELLO_LOG_LEVEL": "warning",
+            # Every test client comes from 127.0.0.1 at machine speed: limits off unless set.
+            **{f"SPORTELLO_{name.upper()}": "0" for name in RATE_LIMITS_OFF},
             **self.extra_env,
         }
         if self.redis_url:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NoReturn
 
-from sqlalchemy import and_, delete, exists, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.actions.context import Ctx
@@ -22,7 +25,14 @@ from sportello.queries.agents import session_view
 from sportello.routing.snapshot import SESSION_STALE_SECONDS
 from sportello.security.passwords import verify_password
 from sportello.security.tokens import hash_token, new_session_token
-from sportello.storage.tables import agents, auth_sessions, console_sessions, contacts
+from sportello.storage.tables import (
+    agents,
+    auth_sessions,
+    console_sessions,
+    contacts,
+    login_failures,
+)
+from sportello.stream.bus import sessions_ended
 from sportello.stream.events import EventWriter
 
 HOLDING = ("assigned", "transferring")
@@ -35,61 +45,99 @@ def principal_from_row(row: Any) -> AgentPrincipal:
 
 
 async def do_login(ctx: Ctx, login: str, password: str) -> tuple[str, AgentPrincipal]:
-    """Check the password; lock the account for a while after too many failures."""
+    """Check the password; lock the login for a while after too many failures.
+
+    Unknown logins go the same way as real ones — a full argon2 check, failures counted
+    and locked in ``login_failures`` — so neither the answer, the lock nor the time tells
+    whether a login exists. The hash is checked outside any write transaction.
+    """
     now = ctx.clock.now()
-    settings = ctx.settings
-    async with ctx.db.write() as conn:
+    async with ctx.db.read() as conn:
         row = (await conn.execute(select(agents).where(agents.c.login == login))).first()
-        if row is None:
-            raise InvalidCredentialsError("wrong login or password")
-        if row.locked_until is not None and row.locked_until > now:
-            raise AccountLockedError(
-                "too many failed sign-ins; try again later",
-                retry_after=int(row.locked_until - now) + 1,
+        locked_until = await conn.scalar(
+            select(login_failures.c.locked_until).where(login_failures.c.login == login)
+        )
+    if locked_until is not None and locked_until > now:
+        raise AccountLockedError(
+            "too many failed sign-ins; try again later", retry_after=int(locked_until - now) + 1
+        )
+    if not verify_password(None if row is None else row.password_hash, password):
+        await _count_failure(ctx, login, now)
+    assert row is not None, "verify_password fails for an unknown login"
+    token = new_session_token()
+    async with ctx.db.write() as conn:
+        await conn.execute(delete(login_failures).where(login_failures.c.login == login))
+        await conn.execute(
+            auth_sessions.insert().values(
+                token_hash=hash_token(token),
+                agent_id=row.id,
+                created_at=now,
+                expires_at=now + ctx.settings.session_days * 86400,
             )
-        if not verify_password(row.password_hash, password):
-            failures = row.failed_logins + 1
-            locked = failures >= settings.login_max_failures
+        )
+    return token, principal_from_row(row)
+
+
+async def _count_failure(ctx: Ctx, login: str, now: float) -> NoReturn:
+    """Count a failure within the lockout window; lock the login at the limit. Raises."""
+    settings = ctx.settings
+    window = settings.login_lockout_seconds
+    async with ctx.db.write() as conn:
+        # Forget logins whose failures are stale, so guessing names cannot grow the table.
+        await conn.execute(
+            delete(login_failures).where(
+                login_failures.c.last_failed_at < now - window,
+                or_(login_failures.c.locked_until.is_(None), login_failures.c.locked_until < now),
+            )
+        )
+        upsert = _UPSERT[conn.dialect.name]({"login": login, "failures": 1, "last_failed_at": now})
+        await conn.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[login_failures.c.login],
+                set_={
+                    "failures": login_failures.c.failures + 1,
+                    "last_failed_at": now,
+                },
+            )
+        )
+        failures = await conn.scalar(
+            select(login_failures.c.failures).where(login_failures.c.login == login)
+        )
+        locked = (failures or 0) >= settings.login_max_failures
+        if locked:
             await conn.execute(
-                update(agents)
-                .where(agents.c.id == row.id)
-                .values(
-                    failed_logins=0 if locked else failures,
-                    locked_until=now + settings.login_lockout_seconds if locked else None,
-                )
+                update(login_failures)
+                .where(login_failures.c.login == login)
+                .values(failures=0, locked_until=now + window)
             )
-            if locked:
-                error: Exception = AccountLockedError(
-                    "too many failed sign-ins; the account is locked for a while",
-                    retry_after=settings.login_lockout_seconds,
-                )
-            else:
-                error = InvalidCredentialsError("wrong login or password")
-        else:
-            token = new_session_token()
-            await conn.execute(
-                update(agents)
-                .where(agents.c.id == row.id)
-                .values(failed_logins=0, locked_until=None)
-            )
-            await conn.execute(
-                auth_sessions.insert().values(
-                    token_hash=hash_token(token),
-                    agent_id=row.id,
-                    created_at=now,
-                    expires_at=now + settings.session_days * 86400,
-                )
-            )
-            return token, principal_from_row(row)
-    # Raised after commit so the failure counter is stored.
-    raise error
+    if locked:
+        raise AccountLockedError(
+            "too many failed sign-ins; the account is locked for a while", retry_after=window
+        )
+    raise InvalidCredentialsError("wrong login or password")
+
+
+def _upsert(dialect_insert: Any) -> Callable[[dict[str, Any]], Any]:
+    return lambda values: dialect_insert(login_failures).values(values)
+
+
+_UPSERT = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(pg_insert)}
 
 
 async def do_logout(ctx: Ctx, token: str) -> None:
+    """End this sign-in; its console sockets close on every process."""
+    token_hash = hash_token(token)
     async with ctx.db.write() as conn:
-        await conn.execute(
-            delete(auth_sessions).where(auth_sessions.c.token_hash == hash_token(token))
-        )
+        await conn.execute(delete(auth_sessions).where(auth_sessions.c.token_hash == token_hash))
+    ctx.bus.send_signal(sessions_ended(token_hash=token_hash))
+
+
+async def do_end_agent_sign_ins(ctx: Ctx, agent_id: int) -> None:
+    """End every sign-in of an agent (password reset, account disabled) and close their
+    consoles on every process."""
+    async with ctx.db.write() as conn:
+        await conn.execute(delete(auth_sessions).where(auth_sessions.c.agent_id == agent_id))
+    ctx.bus.send_signal(sessions_ended(agent_id=agent_id))
 
 
 async def authenticate(conn: AsyncConnection, token: str | None, now: float) -> AgentPrincipal:

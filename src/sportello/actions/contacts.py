@@ -28,7 +28,7 @@ from sportello.errors import (
 )
 from sportello.queries.contacts import (
     agent_card,
-    check_access,
+    check_holder,
     contact_for_agent,
     contact_for_visitor,
     fetch_contact_row,
@@ -265,7 +265,7 @@ async def do_leave_contact(ctx: Ctx, visitor: VisitorPrincipal) -> dict[str, Any
     now = ctx.clock.now()
     async with ctx.transaction() as (conn, writer):
         row = await fetch_contact_row(conn, visitor.contact_id, lock=True)
-        check_access(visitor, row)
+        check_holder(visitor, row)
         if row.state == ContactState.PENDING.value:
             outcome = leave_outcome(now - row.created_at)
             state = ContactState(outcome.value)
@@ -383,7 +383,7 @@ async def do_record_page(
     now = ctx.clock.now()
     async with ctx.transaction() as (conn, writer):
         row = await fetch_contact_row(conn, visitor.contact_id, lock=True)
-        check_access(visitor, row)
+        check_holder(visitor, row)
         if row.state not in (ContactState.PENDING.value, *HOLDING):
             raise ContactClosedError("the contact has already ended", state=row.state)
         await conn.execute(

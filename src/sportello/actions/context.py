@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sportello.actions.group_commit import GroupCommitter
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
+from sportello.security.rate_limits import RateLimits
 from sportello.storage.database import Database
 from sportello.stream.bus import Bus, LocalBus
 from sportello.stream.events import EventWriter
@@ -25,11 +26,19 @@ class Ctx:
     clock: Clock = field(default_factory=SystemClock)
     node_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     group_commit: GroupCommitter = field(init=False)
+    limits: RateLimits = field(init=False)
+    """The visitor side's rate limits (per process)."""
     reroute_soon: Callable[[], None] = field(default=lambda: None)
     """Ask for a routing pass after this change (wired to the app's Rerouter)."""
 
     def __post_init__(self) -> None:
         self.group_commit = GroupCommitter(self.transaction)
+        self.limits = RateLimits(
+            contacts_per_minute=self.settings.rate_contacts_per_minute,
+            left_messages_per_minute=self.settings.rate_left_messages_per_minute,
+            messages_per_minute=self.settings.rate_messages_per_minute,
+            ip_messages_per_minute=self.settings.rate_ip_messages_per_minute,
+        )
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[tuple[AsyncConnection, EventWriter]]:

@@ -18,7 +18,7 @@ from sportello.files.receive import Received
 from sportello.files.sniffing import IMAGE_TYPES, is_refused, sniff_type
 from sportello.files.storage import FileStore
 from sportello.files.thumbnails import make_thumbnail
-from sportello.queries.contacts import check_access, fetch_contact_row
+from sportello.queries.contacts import check_read, fetch_contact_row
 from sportello.storage.tables import files
 
 
@@ -110,7 +110,6 @@ async def _post(
 ) -> dict[str, Any]:
     async with ctx.transaction() as (conn, writer):
         contact = await fetch_contact_row(conn, row["contact_id"], lock=True)
-        check_access(principal, contact)
         check_may_write(principal, contact)
         await conn.execute(insert(files).values(row))
         message = await insert_message(
@@ -136,6 +135,5 @@ async def find_earlier_upload(
     if client_id is None:
         return None
     async with ctx.db.read() as conn:
-        contact = await fetch_contact_row(conn, contact_id)
-        check_access(principal, contact)
+        await check_read(conn, principal, await fetch_contact_row(conn, contact_id))
         return await earlier_send(conn, contact_id, sender_of(principal), client_id)

@@ -14,12 +14,10 @@ from sportello.domain.model import ContactState, Sender
 from sportello.domain.principals import AgentPrincipal, Principal, VisitorPrincipal
 from sportello.errors import (
     ContactClosedError,
-    ForbiddenError,
-    SportelloError,
     TextTooLongError,
     ValidationFailedError,
 )
-from sportello.queries.contacts import check_access, fetch_contact_row, message_view
+from sportello.queries.contacts import check_holder, fetch_contact_row, message_view
 from sportello.storage.tables import contacts, messages
 from sportello.stream.events import EventWriter
 
@@ -32,12 +30,10 @@ AGENT_MAY_WRITE = (ContactState.ASSIGNED.value, ContactState.TRANSFERRING.value)
 
 
 def check_may_write(principal: Principal, contact: Any) -> None:
-    """Who may add to a contact's transcript now: its visitor while it is open, and only the
-    agent holding it (after ``check_access``)."""
-    is_agent = isinstance(principal, AgentPrincipal)
-    if isinstance(principal, AgentPrincipal) and contact.agent_id != principal.id:
-        raise ForbiddenError("you are not assigned to this contact")
-    allowed = AGENT_MAY_WRITE if is_agent else VISITOR_MAY_WRITE
+    """Who may add to a contact's transcript now: its visitor while it is open, and the
+    agent holding it while they hold it."""
+    check_holder(principal, contact)
+    allowed = AGENT_MAY_WRITE if isinstance(principal, AgentPrincipal) else VISITOR_MAY_WRITE
     if contact.state not in allowed:
         raise ContactClosedError(
             f"the contact does not accept messages ({contact.state})", state=contact.state
@@ -146,15 +142,16 @@ async def _send_in(
 ) -> tuple[dict[str, Any], bool]:
     sender = sender_of(principal)
     contact = await fetch_contact_row(conn, contact_id, lock=True)
-    check_access(principal, contact)
+    check_holder(principal, contact)
     agent_id = principal.id if isinstance(principal, AgentPrincipal) else None
-    try:
-        check_may_write(principal, contact)
-    except SportelloError:
+    allowed = AGENT_MAY_WRITE if agent_id is not None else VISITOR_MAY_WRITE
+    if contact.state not in allowed:
         # A retry of a message stored before the contact changed still gets the original.
         earlier = await earlier_send(conn, contact_id, sender, client_msg_id)
         if earlier is None:
-            raise
+            raise ContactClosedError(
+                f"the contact does not accept messages ({contact.state})", state=contact.state
+            )
         return earlier, False
     message = await insert_message(
         conn, writer, contact, sender, agent_id, text, client_msg_id, ctx.clock.now()
@@ -191,7 +188,7 @@ async def do_mark_messages(
     now = ctx.clock.now()
     async with ctx.transaction() as (conn, writer):
         contact = await fetch_contact_row(conn, contact_id)
-        check_access(principal, contact)
+        check_holder(principal, contact)
         column = messages.c.read_at if state == "read" else messages.c.delivered_at
         result = await conn.execute(
             update(messages)

@@ -18,7 +18,8 @@ from sportello.domain.model import ContactState
 from sportello.domain.principals import AgentPrincipal
 from sportello.errors import ContactsInProgressError
 from sportello.queries.contacts import agent_card, fetch_contact_row
-from sportello.storage.tables import agents, contacts, services
+from sportello.security.tokens import hash_token
+from sportello.storage.tables import agents, auth_sessions, contacts, services
 from sportello.stream.events import EventWriter
 
 Release = Literal["end", "requeue"]
@@ -101,15 +102,22 @@ async def do_requeue_due(ctx: Ctx) -> list[int]:
     return moved
 
 
-async def do_release_contacts(ctx: Ctx, agent: AgentPrincipal, how: Release | None) -> list[int]:
+async def do_release_contacts(
+    ctx: Ctx, agent: AgentPrincipal, how: Release | None, signing_out: str | None = None
+) -> list[int]:
     """Before signing out: end the agent's contacts in progress or hand them back.
 
     With contacts in progress and no choice, nothing changes and the caller is asked to
-    choose (``contacts_in_progress``)."""
+    choose (``contacts_in_progress``) — unless the agent stays signed in elsewhere (another
+    sign-in than ``signing_out``, a session token), where the contacts simply stay theirs."""
     now = ctx.clock.now()
     async with ctx.transaction() as (conn, writer):
         held = await held_contact_ids(conn, agent.id)
         if held and how is None:
+            if signing_out is not None and await _signed_in_elsewhere(
+                conn, agent.id, signing_out, now
+            ):
+                return []
             raise ContactsInProgressError(
                 "you have contacts in progress: end them or hand them back to the queue",
                 contacts=held,
@@ -125,3 +133,18 @@ async def do_release_contacts(ctx: Ctx, agent: AgentPrincipal, how: Release | No
         if held:
             ctx.reroute_soon()
         return held
+
+
+async def _signed_in_elsewhere(
+    conn: AsyncConnection, agent_id: int, token: str, now: float
+) -> bool:
+    other = await conn.scalar(
+        select(auth_sessions.c.token_hash)
+        .where(
+            auth_sessions.c.agent_id == agent_id,
+            auth_sessions.c.token_hash != hash_token(token),
+            auth_sessions.c.expires_at > now,
+        )
+        .limit(1)
+    )
+    return other is not None

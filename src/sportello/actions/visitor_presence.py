@@ -19,7 +19,7 @@ from sportello.actions.context import Ctx
 from sportello.domain.model import ContactState
 from sportello.domain.principals import VisitorPrincipal
 from sportello.domain.rules import leave_outcome
-from sportello.queries.contacts import check_access, fetch_contact_row
+from sportello.queries.contacts import check_holder, fetch_contact_row
 from sportello.storage.tables import contacts
 from sportello.stream.events import EventWriter
 
@@ -62,7 +62,7 @@ async def do_visitor_departing(
     ``navigating`` says whether the visitor follows a link to another page of the site."""
     async with ctx.transaction() as (conn, writer):
         row = await fetch_contact_row(conn, visitor.contact_id, lock=True)
-        check_access(visitor, row)
+        check_holder(visitor, row)
         started = await _depart(ctx, conn, writer, row, link, navigating)
         return {"departure": started}
 

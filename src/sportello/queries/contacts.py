@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sportello.domain.principals import AgentPrincipal, Principal, VisitorPrincipal
+from sportello.domain.principals import Principal, VisitorPrincipal
+from sportello.domain.scope import supervises
 from sportello.errors import ForbiddenError, NotFoundError
 from sportello.storage.tables import agents, contacts, messages, page_visits, services
 
@@ -50,21 +51,45 @@ async def fetch_contact_row(conn: AsyncConnection, contact_id: int, *, lock: boo
     return row
 
 
-def check_access(principal: Principal, row: Any) -> None:
-    """Content of a contact: its visitor, the agent holding it, or a supervisor."""
+def _check_visitor(principal: VisitorPrincipal, row: Any) -> None:
+    if principal.contact_id != row.id or principal.visitor_id != row.visitor_id:
+        raise ForbiddenError("this token is for another contact")
+
+
+def check_holder(principal: Principal, row: Any) -> None:
+    """Writing to a contact (messages, receipts, typing): its visitor or the agent holding it.
+
+    Nobody else, admins and supervisors included: a receipt tells the visitor that the
+    person in the chat read their messages.
+    """
     if isinstance(principal, VisitorPrincipal):
-        if principal.contact_id != row.id or principal.visitor_id != row.visitor_id:
-            raise ForbiddenError("this token is for another contact")
+        _check_visitor(principal, row)
+    elif row.agent_id != principal.id:
+        raise ForbiddenError("only the agent holding this contact may do that", contact_id=row.id)
+
+
+async def check_read(conn: AsyncConnection, principal: Principal, row: Any) -> None:
+    """Reading a contact: its visitor, the agent who holds or held it, a supervisor of its
+    service (holding every tag of the service), or an admin."""
+    if isinstance(principal, VisitorPrincipal):
+        _check_visitor(principal, row)
         return
-    assert isinstance(principal, AgentPrincipal)
-    if principal.is_supervisor or row.agent_id == principal.id:
+    if row.agent_id == principal.id or principal.is_admin:
         return
-    raise ForbiddenError("you are not assigned to this contact", contact_id=row.id)
+    if principal.is_supervisor:
+        agent_tags = await conn.scalar(select(agents.c.tags).where(agents.c.id == principal.id))
+        service_tags = await conn.scalar(
+            select(services.c.tags).where(services.c.id == row.service_id)
+        )
+        if supervises(principal.role, agent_tags or [], service_tags or []):
+            return
+    raise ForbiddenError("this contact is outside your scope", contact_id=row.id)
 
 
 async def access_contact(conn: AsyncConnection, principal: Principal, contact_id: int) -> Any:
+    """The contact's row, if this principal may read it."""
     row = await fetch_contact_row(conn, contact_id)
-    check_access(principal, row)
+    await check_read(conn, principal, row)
     return row
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.domain.principals import Principal
 from sportello.errors import NotFoundError, SportelloError
-from sportello.queries.contacts import check_access, fetch_contact_row
+from sportello.queries.contacts import check_read, fetch_contact_row
 from sportello.storage.tables import files
 
 
@@ -46,7 +46,7 @@ async def readable_file(conn: AsyncConnection, principal: Principal, public_id: 
     if row is None:
         raise NotFoundError("no such file")
     try:
-        check_access(principal, await fetch_contact_row(conn, row.contact_id))
+        await check_read(conn, principal, await fetch_contact_row(conn, row.contact_id))
     except SportelloError as exc:
         raise NotFoundError("no such file") from exc
     return row

@@ -31,18 +31,26 @@ ENDED_KEPT_SECONDS = 12 * 3600
 
 class ConsoleSession(StreamSession):
     def __init__(
-        self, ws: WebSocket, ctx: Ctx, hub: StreamHub, agent: AgentPrincipal, session_id: str
+        self,
+        ws: WebSocket,
+        ctx: Ctx,
+        hub: StreamHub,
+        agent: AgentPrincipal,
+        session_id: str,
+        sign_in: str,
     ) -> None:
         super().__init__(ws, ctx, hub)
         self.agent = agent
         self.session_id = session_id
+        self.sign_in = sign_in
+        """Hash of the sign-in token this socket was opened with: logging out closes it."""
         self.waiting: set[int] = set()
 
     def subscribe(self) -> None:
-        self.hub.add_console(self.agent.id, self)
+        self.hub.add_console(self.agent.id, self.sign_in, self)
 
     def unsubscribe(self) -> None:
-        self.hub.remove_console(self.agent.id, self)
+        self.hub.remove_console(self.agent.id, self.sign_in, self)
 
     async def on_open(self) -> None:
         await do_connect_session(self.ctx, self.agent, self.session_id)

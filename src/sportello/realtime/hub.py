@@ -26,6 +26,7 @@ POLL_SECONDS = 2.0
 class Subscriber(Protocol):
     def deliver(self, event: Event) -> None: ...
     def signal(self, signal: Signal) -> None: ...
+    def end(self) -> None: ...
 
 
 class StreamHub:
@@ -39,6 +40,7 @@ class StreamHub:
         self._by_contact: dict[int, set[Subscriber]] = defaultdict(set)
         self._by_agent: dict[int, set[Subscriber]] = defaultdict(set)
         self._consoles: set[Subscriber] = set()
+        self._by_sign_in: dict[str, set[Subscriber]] = defaultdict(set)
 
     async def start(self) -> None:
         async with self.db.read() as conn:
@@ -64,6 +66,9 @@ class StreamHub:
             targets = set(self._by_contact.get(int(contact_id), ()))
         elif signal.get("to") == "agent" and agent_id is not None:
             targets = set(self._by_agent.get(int(agent_id), ()))
+        elif signal.get("to") == "consoles":
+            self._end_consoles(signal.get("token_hash"), agent_id)
+            return
         else:
             return
         for sub in targets:
@@ -117,12 +122,29 @@ class StreamHub:
     def visitors_online(self, contact_id: int) -> int:
         return len(self._by_contact.get(contact_id, ()))
 
-    def add_console(self, agent_id: int, sub: Subscriber) -> None:
+    def _end_consoles(self, token_hash: str | None, agent_id: int | None) -> None:
+        if token_hash is not None:
+            targets = set(self._by_sign_in.get(token_hash, ()))
+        elif agent_id is not None:
+            targets = set(self._by_agent.get(int(agent_id), ()))
+        else:
+            return
+        for sub in targets:
+            sub.end()
+
+    def add_console(self, agent_id: int, sign_in: str, sub: Subscriber) -> None:
+        """A console of this agent, opened with the sign-in whose token hashes to ``sign_in``."""
         self._by_agent[agent_id].add(sub)
+        self._by_sign_in[sign_in].add(sub)
         self._consoles.add(sub)
 
-    def remove_console(self, agent_id: int, sub: Subscriber) -> None:
+    def remove_console(self, agent_id: int, sign_in: str, sub: Subscriber) -> None:
         self._consoles.discard(sub)
+        same = self._by_sign_in.get(sign_in)
+        if same is not None:
+            same.discard(sub)
+            if not same:
+                del self._by_sign_in[sign_in]
         subs = self._by_agent.get(agent_id)
         if subs is not None:
             subs.discard(sub)

@@ -17,7 +17,7 @@ import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from sportello.actions.context import Ctx
-from sportello.errors import ResyncRequiredError, SportelloError
+from sportello.errors import NotAuthenticatedError, ResyncRequiredError, SportelloError
 from sportello.realtime.frames import ClientFrame, Ping, parse_frame
 from sportello.realtime.hub import StreamHub
 from sportello.stream.bus import Signal
@@ -31,16 +31,25 @@ IN_FLIGHT_LIMIT = 256
 OUTBOX_LIMIT = 5000
 """A client this far behind is disconnected; it reconnects and resumes from its position."""
 
+SESSION_ENDED = 4401
+"""Close code: the sign-in behind this connection ended (logout, reset, disabled)."""
+
+_END = object()
+"""Outbox marker: say the session ended, then close."""
+
 
 class StreamSession:
     def __init__(self, ws: WebSocket, ctx: Ctx, hub: StreamHub) -> None:
         self.ws = ws
         self.ctx = ctx
         self.hub = hub
-        self._outbox: asyncio.Queue[dict[str, Any] | Event | None] = asyncio.Queue()
+        self._outbox: asyncio.Queue[dict[str, Any] | Event | object | None] = asyncio.Queue()
         self._cutoff = 0
         self._overflowed = False
         self._closed = False
+        self._ended = False
+        self._opened = False
+        self._released: asyncio.Future[None] | None = None
 
     # -- what subclasses provide -------------------------------------------------------
     def subscribe(self) -> None:
@@ -78,6 +87,12 @@ class StreamSession:
     def signal(self, signal: Signal) -> None:
         self._enqueue({"type": "signal", **{k: v for k, v in signal.items() if k != "to"}})
 
+    def end(self) -> None:
+        """The sign-in behind this connection ended: handle no more frames, say so, close."""
+        if not self._ended:
+            self._ended = True
+            self._outbox.put_nowait(_END)
+
     def _enqueue(self, item: dict[str, Any] | Event) -> None:
         if self._outbox.qsize() >= OUTBOX_LIMIT:
             if not self._overflowed:
@@ -89,10 +104,9 @@ class StreamSession:
     # -- the session -------------------------------------------------------------------
     async def run(self, since: int | None) -> None:
         self.subscribe()
-        opened = False
         try:
             await self.on_open()
-            opened = True
+            self._opened = True
             await self._catch_up(since)
             writer = asyncio.create_task(self._write_loop())
             try:
@@ -112,9 +126,19 @@ class StreamSession:
             await self.ws.close(code=4410)
         finally:
             self._closed = True
-            self.unsubscribe()
-            if opened:
-                await self.on_close()
+            await self._release()
+
+    def _release(self) -> asyncio.Future[None]:
+        """Unsubscribe and run ``on_close``, once: when the socket closes, or before closing
+        it because the sign-in ended (so the agent is no longer live when the client learns)."""
+        if self._released is None:
+            self._released = asyncio.ensure_future(self._do_release())
+        return self._released
+
+    async def _do_release(self) -> None:
+        self.unsubscribe()
+        if self._opened:
+            await self.on_close()
 
     async def _catch_up(self, since: int | None) -> None:
         hub_position = self.hub.position
@@ -158,6 +182,12 @@ class StreamSession:
             if item is None:
                 await self.ws.close(code=4408, reason="client too slow; resume from your position")
                 return
+            if item is _END:
+                await asyncio.shield(self._release())
+                error = NotAuthenticatedError("your session has ended; sign in again")
+                await self.send({"type": "error", **error.to_dict()})
+                await self.ws.close(code=SESSION_ENDED, reason="signed out")
+                return
             if isinstance(item, Event):
                 if item.position <= self._cutoff:
                     continue
@@ -165,7 +195,7 @@ class StreamSession:
                 if frame is None:
                     continue
                 await self.send(frame)
-            else:
+            elif isinstance(item, dict):
                 await self.send(item)
 
     async def _read_loop(self) -> None:
@@ -179,6 +209,8 @@ class StreamSession:
         slots = asyncio.Semaphore(IN_FLIGHT_LIMIT)
         while True:
             text = await self.ws.receive_text()
+            if self._ended:
+                continue
             try:
                 frame = parse_frame(text)
             except SportelloError as exc:

@@ -69,9 +69,17 @@ agents = Table(
     Column("role", String(16), nullable=False, server_default="agent"),
     Column("password_hash", Text, nullable=False),
     Column("status", String(16), nullable=False, server_default="READY"),
-    Column("failed_logins", Integer, nullable=False, server_default="0"),
-    Column("locked_until", Float, nullable=True),
     Column("away_since", Float, nullable=True),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    # Any login tried, existing or not, so unknown logins lock exactly like real ones.
+    Column("login", String(120), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failed_at", Float, nullable=False),
+    Column("locked_until", Float, nullable=True),
 )
 
 auth_sessions = Table(

@@ -21,6 +21,19 @@ Signal = dict[str, Any]
 """An ephemeral message: {"kind": "typing", "contact_id": …, …}."""
 
 
+def sessions_ended(*, token_hash: str | None = None, agent_id: int | None = None) -> Signal:
+    """Close the consoles of one sign-in (by its token hash) or of every sign-in of an agent.
+
+    Sent after the sign-in rows are gone; every process closes its matching sockets.
+    """
+    return {
+        "kind": "sessions.ended",
+        "to": "consoles",
+        "token_hash": token_hash,
+        "agent_id": agent_id,
+    }
+
+
 class Bus(Protocol):
     async def start(self) -> None: ...
     async def stop(self) -> None: ...

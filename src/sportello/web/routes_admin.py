@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from sqlalchemy import select
 
 from sportello.actions.admin import do_create_agent, do_create_service
 from sportello.queries.agents import all_agents
+from sportello.queries.left_messages import left_messages_for
 from sportello.queries.services import all_services
-from sportello.storage.tables import visitor_messages_left
 from sportello.web.deps import AdminDep, CtxDep, SupervisorDep
 from sportello.web.schemas import AgentBody, ServiceBody
 
@@ -52,9 +51,7 @@ async def create_agent(body: AgentBody, _admin: AdminDep, ctx: CtxDep) -> dict[s
 
 
 @router.get("/left-messages", tags=["reports"])
-async def left_messages(_supervisor: SupervisorDep, ctx: CtxDep) -> list[dict[str, Any]]:
+async def left_messages(supervisor: SupervisorDep, ctx: CtxDep) -> list[dict[str, Any]]:
+    """Those of the services the reader supervises (all of them for an admin)."""
     async with ctx.db.read() as conn:
-        rows = await conn.execute(
-            select(visitor_messages_left).order_by(visitor_messages_left.c.id.desc())
-        )
-        return [dict(r._mapping) for r in rows]
+        return await left_messages_for(conn, supervisor)

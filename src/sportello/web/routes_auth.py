@@ -41,10 +41,11 @@ async def logout(
     agent: AgentDep,
     body: LogoutBody | None = None,
 ) -> None:
-    """Sign out. With contacts in progress, say what becomes of them (``contacts``: ``end`` or
-    ``requeue``); without a choice the answer is ``contacts_in_progress`` and nothing changes."""
-    await do_release_contacts(ctx, agent, body.contacts if body else None)
+    """Sign out. With contacts in progress and no other sign-in, say what becomes of them
+    (``contacts``: ``end`` or ``requeue``); without a choice the answer is
+    ``contacts_in_progress`` and nothing changes."""
     token = agent_token(request)
+    await do_release_contacts(ctx, agent, body.contacts if body else None, token)
     if token:
         await do_logout(ctx, token)
     response.delete_cookie(SESSION_COOKIE, path="/")

@@ -25,6 +25,7 @@ from sportello.web.deps import AgentDep, CtxDep, VisitorDep
 router = APIRouter(tags=["files"])
 
 Name = Annotated[str, Query(min_length=1, max_length=255, description="the file's name")]
+UNNAMED = "file"
 Description = Annotated[str, Query(max_length=1000)]
 ClientId = Annotated[str | None, Query(min_length=1, max_length=64)]
 
@@ -81,7 +82,7 @@ async def agent_upload(
     response: Response,
     agent: AgentDep,
     ctx: CtxDep,
-    name: Name,
+    name: Name = UNNAMED,
     description: Description = "",
     client_id: ClientId = None,
 ) -> dict[str, Any]:
@@ -96,7 +97,7 @@ async def visitor_upload(
     response: Response,
     visitor: VisitorDep,
     ctx: CtxDep,
-    name: Name,
+    name: Name = UNNAMED,
     description: Description = "",
     client_id: ClientId = None,
 ) -> dict[str, Any]:

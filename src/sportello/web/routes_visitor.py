@@ -46,6 +46,11 @@ DEPARTURE_OPENAPI: dict[str, Any] = {
 }
 
 
+def client_ip(request: Request) -> str:
+    """The peer address (uvicorn puts the client's there when a trusted proxy forwards it)."""
+    return request.client.host if request.client else "unknown"
+
+
 def country_from_locale(locale: str) -> str:
     """'en-GB' → 'GB'; a bare language gives no country."""
     parts = locale.replace("_", "-").split("-")
@@ -67,6 +72,7 @@ async def available_services(request: Request, ctx: CtxDep) -> list[dict[str, An
 @router.post("/contacts", status_code=201)
 async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep) -> dict[str, Any]:
     """Ask for help. The answer holds the contact and the token for everything after."""
+    ctx.limits.new_contact(client_ip(request), ctx.clock.now())
     origin = request.headers.get("origin")
     async with ctx.db.read() as conn:
         sites = await conn.scalar(select(services.c.sites).where(services.c.id == body.service_id))
@@ -107,8 +113,9 @@ async def get_contact(visitor: VisitorDep, ctx: CtxDep) -> dict[str, Any]:
 
 @router.post("/contact/messages", status_code=201)
 async def send_message(
-    body: MessageBody, response: Response, visitor: VisitorDep, ctx: CtxDep
+    body: MessageBody, request: Request, response: Response, visitor: VisitorDep, ctx: CtxDep
 ) -> dict[str, Any]:
+    ctx.limits.visitor_message(visitor.contact_id, client_ip(request), ctx.clock.now())
     message, created = await do_send_message(
         ctx, visitor, visitor.contact_id, body.text, body.client_msg_id
     )
@@ -150,6 +157,7 @@ async def leave(visitor: VisitorDep, ctx: CtxDep) -> dict[str, Any]:
 @router.post("/left-messages", status_code=201)
 async def leave_message(body: LeftMessageBody, request: Request, ctx: CtxDep) -> dict[str, Any]:
     """'Leave a message' when nobody is available; supervisors read these later."""
+    ctx.limits.left_message(client_ip(request), ctx.clock.now())
     message_id = await do_leave_message(
         ctx,
         service_id=body.service_id,

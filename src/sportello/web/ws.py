@@ -10,7 +10,7 @@ from sportello.errors import OriginRejectedError, SportelloError, ValidationFail
 from sportello.queries.contacts import fetch_contact_row
 from sportello.realtime.console_ws import ConsoleSession
 from sportello.realtime.visitor_ws import VisitorSession
-from sportello.security.tokens import read_visitor_token
+from sportello.security.tokens import hash_token, read_visitor_token
 from sportello.storage.tables import services
 from sportello.web.deps import SESSION_COOKIE
 from sportello.web.origins import console_origin_ok, site_origin_ok
@@ -46,15 +46,17 @@ async def console_socket(ws: WebSocket) -> None:
             raise OriginRejectedError("the console may only connect from the app's own origin")
         since = _since(ws)
         session_id = ws.query_params.get("session", "")
+        token = ws.cookies.get(SESSION_COOKIE)
         async with ctx.db.read() as conn:
-            agent = await authenticate(conn, ws.cookies.get(SESSION_COOKIE), ctx.clock.now())
+            agent = await authenticate(conn, token, ctx.clock.now())
         if not session_id:
             raise ValidationFailedError("open a console session first (POST /api/console-sessions)")
     except SportelloError as exc:
         await _refuse(ws, exc)
         return
     await ws.accept()
-    session = ConsoleSession(ws, ctx, ws.app.state.hub, agent, session_id)
+    assert token is not None, "authenticate refuses a missing token"
+    session = ConsoleSession(ws, ctx, ws.app.state.hub, agent, session_id, hash_token(token))
     try:
         await session.run(since)
     except SportelloError as exc:

@@ -1,0 +1,318 @@
+"""Every HTTP endpoint and WebSocket frame by every role, generated from the app's route table.
+
+A new endpoint or frame type without a rule here fails the test; so does a rule for a route
+that no longer exists. "Denied" is 401/403 (404 for another agent's console session, which
+is not revealed); "allowed" is any answer but those (409, 422… are the business rules'
+business, tested elsewhere). Static assets (the /static mount) are public files.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import websockets
+from fastapi.routing import APIWebSocketRoute, iter_route_contexts
+from starlette.routing import Mount
+
+from sportello.app import build_app
+from sportello.config import Settings
+from sportello.domain.model import Role
+from sportello.realtime.frames import FRAME_TYPES
+from tests.conftest import World
+from tests.support.clients import AgentClient, Stream
+from tests.support.files import png
+
+SITE = "https://shop.example"
+
+HOLDER, OWN = "holder", "visitor_own"
+AGENT_ROLES = (
+    "holder",
+    "agent_not_holding",
+    "agent_other_tags",
+    "supervisor_in",
+    "supervisor_out",
+    "admin",
+)
+VISITOR_ROLES = ("visitor_own", "visitor_other")
+ROLES = ("anonymous", *VISITOR_ROLES, *AGENT_ROLES)
+LOGINS = {
+    "holder": "bob",
+    "agent_not_holding": "dan",
+    "agent_other_tags": "cyd",
+    "supervisor_in": "sam",
+    "supervisor_out": "sue",
+    "admin": "ann",
+}
+
+PUBLIC = frozenset(ROLES)
+AGENTS = frozenset(AGENT_ROLES)
+VISITORS = frozenset(VISITOR_ROLES)
+READERS = frozenset({HOLDER, "supervisor_in", "admin"})
+SUPERVISORS = frozenset({"supervisor_in", "supervisor_out", "admin"})
+ADMIN = frozenset({"admin"})
+ONLY_HOLDER = frozenset({HOLDER})
+
+
+def unique() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
+    # (method, path): (roles allowed, body or a function of nothing giving one)
+    ("POST", "/api/auth/login"): (PUBLIC, lambda: {"login": "eve", "password": "eve-password"}),
+    ("POST", "/api/auth/logout"): (AGENTS, None),
+    ("GET", "/api/me"): (AGENTS, None),
+    ("PUT", "/api/me/status"): (AGENTS, lambda: {"status": "READY"}),
+    ("POST", "/api/console-sessions"): (AGENTS, None),
+    ("PATCH", "/api/console-sessions/{session_id}"): (ONLY_HOLDER, lambda: {"chat": True}),
+    ("GET", "/api/waiting"): (AGENTS, None),
+    ("POST", "/api/waiting/accept-oldest"): (AGENTS, None),
+    ("GET", "/api/agents"): (AGENTS, None),
+    ("GET", "/api/contacts/{contact_id}"): (READERS, None),
+    ("POST", "/api/contacts/{contact_id}/accept"): (AGENTS, None),
+    ("POST", "/api/contacts/{contact_id}/messages"): (
+        ONLY_HOLDER,
+        lambda: {"text": "hello", "client_msg_id": unique()},
+    ),
+    ("POST", "/api/contacts/{contact_id}/receipts"): (
+        ONLY_HOLDER,
+        lambda: {"up_to": 1, "state": "read"},
+    ),
+    ("POST", "/api/contacts/{contact_id}/close"): (ONLY_HOLDER, None),
+    ("POST", "/api/contacts/{contact_id}/dismiss"): (ONLY_HOLDER, None),
+    ("PUT", "/api/contacts/{contact_id}/colour"): (ONLY_HOLDER, lambda: {"colour": "green"}),
+    ("GET", "/api/visitor/services"): (PUBLIC, None),
+    ("POST", "/api/visitor/contacts"): (PUBLIC, "new-contact"),
+    ("GET", "/api/visitor/contact"): (VISITORS, None),
+    ("POST", "/api/visitor/contact/messages"): (
+        VISITORS,
+        lambda: {"text": "hello", "client_msg_id": unique()},
+    ),
+    ("POST", "/api/visitor/contact/receipts"): (VISITORS, lambda: {"up_to": 1, "state": "read"}),
+    ("POST", "/api/visitor/contact/pages"): (
+        VISITORS,
+        lambda: {"url": f"{SITE}/cart", "title": "Cart"},
+    ),
+    ("POST", "/api/visitor/contact/leave"): (VISITORS, None),
+    # a beacon: the visitor token travels in the body, so no header role applies
+    ("POST", "/api/visitor/contact/departure"): (PUBLIC, None),
+    ("POST", "/api/contacts/{contact_id}/files"): (ONLY_HOLDER, None),
+    ("GET", "/api/contacts/{contact_id}/files"): (READERS, None),
+    ("POST", "/api/visitor/contact/files"): (VISITORS, None),
+    ("GET", "/api/visitor/contact/files"): (VISITORS, None),
+    ("GET", "/api/files/{public_id}"): (READERS, None),
+    ("GET", "/api/files/{public_id}/thumbnail"): (READERS, None),
+    ("GET", "/api/visitor/files/{public_id}"): (frozenset({OWN}), None),
+    ("GET", "/api/visitor/files/{public_id}/thumbnail"): (frozenset({OWN}), None),
+    ("POST", "/api/visitor/left-messages"): (
+        PUBLIC,
+        lambda: {"name": "Vera", "email": "vera@example.com", "text": "call me"},
+    ),
+    ("GET", "/api/admin/services"): (ADMIN, None),
+    ("POST", "/api/admin/services"): (ADMIN, lambda: {"name": f"Service {unique()}"}),
+    ("GET", "/api/admin/agents"): (ADMIN, None),
+    ("POST", "/api/admin/agents"): (
+        ADMIN,
+        lambda: {"login": f"new{unique()}", "password": "a-long-password", "display_name": "N"},
+    ),
+    ("GET", "/api/admin/left-messages"): (SUPERVISORS, None),
+    ("GET", "/healthz"): (PUBLIC, None),
+    ("GET", "/openapi.json"): (PUBLIC, None),
+    ("GET", "/docs"): (PUBLIC, None),
+    ("GET", "/docs/oauth2-redirect"): (PUBLIC, None),
+    ("GET", "/redoc"): (PUBLIC, None),
+    ("GET", "/"): (PUBLIC, None),
+    ("GET", "/console"): (PUBLIC, None),
+    ("GET", "/widget.js"): (PUBLIC, None),
+}
+SOCKETS = {"/ws/console": AGENTS, "/ws/visitor": VISITORS}
+FRAMES: dict[str, frozenset[str]] = {
+    "message.send": frozenset({HOLDER, OWN}),
+    "typing": frozenset({HOLDER, OWN}),
+    "receipt": frozenset({HOLDER, OWN}),
+    "ping": PUBLIC,
+}
+LAST = ("/api/auth/logout",)  # signs the roles out: run it after everything else
+
+
+def route_table(tmp_path: Path) -> tuple[set[tuple[str, str]], set[str]]:
+    app = build_app(
+        Settings(
+            database_url=f"sqlite+aiosqlite:///{tmp_path / 'routes.sqlite3'}", data_dir=tmp_path
+        )
+    )
+    http: set[tuple[str, str]] = set()
+    sockets: set[str] = set()
+    for context in iter_route_contexts(app.routes):
+        route = context.route
+        if isinstance(route, APIWebSocketRoute):
+            sockets.add(context.path)
+        elif isinstance(route, Mount):
+            assert context.path == "/static", context.path  # public files
+        else:
+            http |= {(m, context.path) for m in context.methods or () if m != "HEAD"}
+    return http, sockets
+
+
+def test_every_route_and_frame_has_a_rule(tmp_path: Path) -> None:
+    http, sockets = route_table(tmp_path)
+    assert http == set(RULES), "add a rule for each new endpoint (and drop rules for gone ones)"
+    assert sockets == set(SOCKETS)
+    assert set(FRAMES) == set(FRAME_TYPES)
+
+
+@dataclass
+class Cast:
+    """The principals of one check, around a fresh contact held by ``holder``."""
+
+    world: World
+    agents: dict[str, AgentClient]
+    contact_id: int = 0
+    file_id: str = ""
+    """An image the contact's visitor sent in it."""
+    tokens: dict[str, str] = field(default_factory=dict)
+    holder_session: str = ""
+
+    async def fresh_contact(self) -> None:
+        """End the last round's contacts (the holder's capacity), then open new ones."""
+        if self.contact_id:
+            await self.agents[HOLDER].post(f"/api/contacts/{self.contact_id}/close")
+            async with httpx.AsyncClient(base_url=self.world.app.url) as http:
+                other = {"Authorization": f"Bearer {self.tokens['visitor_other']}"}
+                await http.post("/api/visitor/contact/leave", headers=other)
+        for role in VISITOR_ROLES:
+            visitor = self.world.visitor(SITE)
+            created = await visitor.request(self.world.services["Sales"]["id"])
+            assert created.status_code == 201, created.text
+            self.tokens[role] = visitor.token
+            if role == OWN:
+                self.contact_id = visitor.contact_id
+        holder = self.agents[HOLDER]
+        assert (await holder.accept(self.contact_id)).status_code == 200
+        async with httpx.AsyncClient(base_url=self.world.app.url) as http:
+            sent = await http.post(
+                "/api/visitor/contact/files",
+                params={"name": "photo.png"},
+                content=png(32, 32),
+                headers={"Authorization": f"Bearer {self.tokens[OWN]}", "Origin": SITE},
+            )
+        assert sent.status_code == 201, sent.text
+        self.file_id = sent.json()["file"]["id"]
+
+    def headers(self, role: str, path: str) -> dict[str, str]:
+        """The role's credentials, from the widget's site or the console's own origin."""
+        token = self.tokens.get(role) or (self.agents[role].token if role in self.agents else "")
+        auth = {"Authorization": f"Bearer {token}"} if token else {}
+        origin = SITE if path.startswith("/api/visitor/") else self.world.app.url
+        return {"Origin": origin, **auth}
+
+
+async def cast_of(world: World) -> Cast:
+    await world.add_agent("dan", ["sales"])
+    await world.add_agent("eve", ["sales"])
+    await world.add_agent("sam", ["sales"], role=Role.SUPERVISOR)
+    await world.add_agent("sue", ["support"], role=Role.SUPERVISOR)
+    agents = {role: await world.agent(login) for role, login in LOGINS.items()}
+    await agents[HOLDER].open_console()  # so new contacts wait instead of being rejected
+    return Cast(world, agents, holder_session=agents[HOLDER].session_id)
+
+
+async def test_http_matrix(sqlite_world: World, tmp_path: Path) -> None:
+    cast = await cast_of(sqlite_world)
+    routes = sorted(RULES, key=lambda r: (r[1] in LAST, r))
+    failures = []
+    async with httpx.AsyncClient(base_url=sqlite_world.app.url, timeout=20) as http:
+        for method, path in routes:
+            allowed, body = RULES[(method, path)]
+            await cast.fresh_contact()
+            url = path.format(
+                contact_id=cast.contact_id, session_id=cast.holder_session, public_id=cast.file_id
+            )
+            # Denied roles first: they must change nothing the allowed ones then rely on.
+            for role in sorted(ROLES, key=lambda r: r in allowed):
+                payload = body() if callable(body) else body
+                if payload == "new-contact":
+                    payload = {
+                        "service_id": sqlite_world.services["Sales"]["id"],
+                        "visitor_id": unique(),
+                        "name": "Vera",
+                    }
+                response = await http.request(
+                    method, url, headers=cast.headers(role, path), json=payload
+                )
+                http.cookies.clear()  # a sign-in sets one; roles carry only their own
+                denied = response.status_code in (401, 403, 404)
+                if denied == (role in allowed) or response.status_code >= 500:
+                    failures.append(f"{method} {path} as {role}: {response.status_code}")
+    assert failures == [], "\n".join(failures)
+
+
+async def connect(world: World, cast: Cast, path: str, role: str) -> Stream:
+    query = ""
+    headers = {"Origin": SITE}
+    if path == "/ws/visitor" and role in cast.tokens:
+        query = f"?token={cast.tokens[role]}"
+    if path == "/ws/console":
+        headers = {"Origin": world.app.url}
+        if role in cast.agents:
+            client = cast.agents[role]
+            session = (await client.post("/api/console-sessions")).json()["id"]
+            query = f"?session={session}"
+            headers["Cookie"] = f"sportello_session={client.token}"
+    ws = await websockets.connect(f"{world.app.ws_url}{path}{query}", additional_headers=headers)
+    stream = Stream(ws)
+    await stream.wait_for(lambda f: f["type"] in ("hello", "error"))
+    return stream
+
+
+async def test_websocket_matrix(sqlite_world: World) -> None:
+    world = sqlite_world
+    cast = await cast_of(world)
+    await cast.fresh_contact()
+    message = (
+        await world.visitor(SITE).http.post(
+            "/api/visitor/contact/messages",
+            headers={"Authorization": f"Bearer {cast.tokens[OWN]}"},
+            json={"text": "hi", "client_msg_id": "first"},
+        )
+    ).json()
+    frames = {
+        "message.send": {"contact_id": cast.contact_id, "text": "hello"},
+        "typing": {"contact_id": cast.contact_id, "active": True},
+        "receipt": {"contact_id": cast.contact_id, "up_to": message["id"], "state": "read"},
+        "ping": {},
+    }
+    failures = []
+    for path, allowed in SOCKETS.items():
+        for role in ROLES:
+            stream = await connect(world, cast, path, role)
+            hello = stream.frames[0]
+            if (hello["type"] == "hello") != (role in allowed):
+                failures.append(f"{path} as {role}: {hello}")
+            if hello["type"] != "hello":
+                await stream.close()
+                assert stream.ws.close_code == 4403, (path, role)
+                continue
+            for kind, fields in frames.items():
+                ref = unique()
+                start = len(stream.frames)
+                await stream.send(
+                    {"type": kind, "client_msg_id": ref, **fields}
+                    if kind == "message.send"
+                    else {"type": kind, **fields}
+                )
+                await stream.send({"type": "ping", "ref": ref})
+                await stream.wait_for(
+                    lambda f, ref=ref: f["type"] == "pong" and f["ref"] == ref, start=start
+                )
+                refused = any(
+                    f["type"] == "error" and f["code"] == "forbidden" for f in stream.frames[start:]
+                )
+                if refused == (role in FRAMES[kind]):
+                    failures.append(f"{path} frame {kind} as {role}: {stream.frames[start:]}")
+            await stream.close()
+    assert failures == [], "\n".join(failures)
