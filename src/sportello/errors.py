@@ -26,6 +26,16 @@ class ValidationFailedError(SportelloError):
     code = "invalid_input"
 
 
+class MethodNotAllowedError(SportelloError):
+    status = 405
+    code = "method_not_allowed"
+
+
+class InternalError(SportelloError):
+    status = 500
+    code = "internal"
+
+
 class MalformedFrameError(SportelloError):
     status = 400
     code = "malformed_frame"

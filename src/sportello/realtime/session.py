@@ -136,8 +136,7 @@ class StreamSession:
                     )
                 state = await self.snapshot(conn)
                 start = since
-                state.pop("contacts", None)
-                state.pop("contact", None)
+                state.pop("contacts", None)  # a console's replay brings every change
                 await self.send({"type": "hello", "position": since, "resumed": True, **state})
                 replay = await read_after(
                     conn,
@@ -178,7 +177,7 @@ class StreamSession:
         tails: dict[int | None, asyncio.Task[None]] = {}
         slots = asyncio.Semaphore(IN_FLIGHT_LIMIT)
         while True:
-            text = await self.ws.receive_text()
+            text = await self._receive()
             try:
                 frame = parse_frame(text)
             except SportelloError as exc:
@@ -196,8 +195,16 @@ class StreamSession:
             tails[key] = task
             task.add_done_callback(partial(_forget, tails, key))
 
+    async def _receive(self) -> str | bytes:
+        """The next frame, text or binary (parse_frame refuses binary ones with an error)."""
+        message = await self.ws.receive()
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+        text: str | None = message.get("text")
+        return text if text is not None else bytes(message.get("bytes") or b"")
+
     async def _handle_after(
-        self, waits: list[asyncio.Task[None]], frame: ClientFrame, text: str
+        self, waits: list[asyncio.Task[None]], frame: ClientFrame, text: str | bytes
     ) -> None:
         if waits:
             await asyncio.wait(waits)
@@ -233,12 +240,17 @@ def _forget(
         del tails[key]
 
 
-def _ref_of(text: str) -> Any:
+def _ref_of(text: str | bytes) -> str | None:
     """Echo the client's id for the failed frame when it can be read."""
+    if isinstance(text, bytes):
+        return None
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError:
         return None
-    if isinstance(data, dict):
-        return data.get("client_msg_id") or data.get("ref")
+    if not isinstance(data, dict):
+        return None
+    for key in ("client_msg_id", "ref"):
+        if isinstance(data.get(key), str) and data[key]:
+            return str(data[key])
     return None

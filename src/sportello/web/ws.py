@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, WebSocket
 
 from sportello.actions.agents import authenticate
 from sportello.actions.context import Ctx
 from sportello.errors import OriginRejectedError, SportelloError, ValidationFailedError
+from sportello.inputs import INT64_MAX
 from sportello.queries.contacts import fetch_contact_row
 from sportello.realtime.console_ws import ConsoleSession
 from sportello.realtime.visitor_ws import VisitorSession
@@ -18,6 +21,7 @@ from sportello.web.origins import console_origin_ok, site_origin_ok
 router = APIRouter()
 
 REFUSED = 4403
+POSITION = re.compile(r"[0-9]{1,19}")
 
 
 async def _refuse(ws: WebSocket, error: SportelloError) -> None:
@@ -31,8 +35,8 @@ def _since(ws: WebSocket) -> int | None:
     raw = ws.query_params.get("since")
     if raw is None or raw == "":
         return None
-    if not raw.isdigit():
-        raise ValidationFailedError("since must be a non-negative integer position")
+    if not POSITION.fullmatch(raw) or int(raw) > INT64_MAX:
+        raise ValidationFailedError("since must be a position: ASCII digits, below 2^63")
     return int(raw)
 
 
