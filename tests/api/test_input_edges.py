@@ -252,3 +252,54 @@ async def test_http_errors_are_code_and_message(sqlite_world: World) -> None:
         json={"service_id": str(sales), "visitor_id": "abcdefgh12", "name": "V"},
     )
     assert_error(response, 422, "invalid_input")
+
+
+async def test_sites_are_checked_on_every_visitor_request(sqlite_world: World) -> None:
+    world = sqlite_world
+    await world.add_service("Open", tags_=[], sites=[])
+    ann = await world.agent("ann")
+    await ann.open_console()
+    visitor = world.visitor()
+    await visitor.request(world.services["Sales"]["id"])
+    calls = (
+        ("GET", "/api/visitor/contact", None),
+        ("POST", "/api/visitor/contact/messages", {"text": "hi"}),
+        ("POST", "/api/visitor/contact/pages", {"url": "https://evil.example/"}),
+        ("POST", "/api/visitor/contact/receipts", {"up_to": 1, "state": "read"}),
+        ("POST", "/api/visitor/contact/leave", None),
+    )
+    for origin in ("https://evil.example", None):
+        for method, path, body in calls:
+            headers = {"Origin": origin} if origin else {}
+            visitor.http.headers.pop("Origin", None)
+            response = await visitor.http.request(method, path, json=body, headers=headers)
+            assert_error(response, 403, "origin_rejected")
+    visitor.http.headers["Origin"] = "https://shop.example"
+    assert (await visitor.http.get("/api/visitor/contact")).json()["state"] == "pending"
+
+    no_origin = world.visitor(origin=None)
+    response = await no_origin.request(world.services["Sales"]["id"])
+    assert_error(response, 403, "origin_rejected")
+    response = await no_origin.http.post(
+        "/api/visitor/left-messages",
+        json={
+            "service_id": world.services["Sales"]["id"],
+            "name": "n",
+            "email": "a@b.c",
+            "text": "t",
+        },
+    )
+    assert_error(response, 403, "origin_rejected")
+    listed = {s["name"] for s in (await no_origin.http.get("/api/visitor/services")).json()}
+    assert listed == {"Open"}
+
+    visitor.origin = None
+    refused = await visitor.open_widget()
+    assert refused.frames[-1]["code"] == "origin_rejected"
+    await refused._task
+    assert refused.ws.close_code == 4403
+
+    assert (await no_origin.request(world.services["Open"]["id"])).status_code == 201
+    widget = await no_origin.open_widget()
+    assert widget.frames[0]["type"] == "hello"
+    assert (await no_origin.http.get("/api/visitor/contact")).status_code == 200

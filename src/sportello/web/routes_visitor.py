@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import select
 
 from sportello.actions.contacts import (
     VisitorRequest,
@@ -15,13 +14,11 @@ from sportello.actions.contacts import (
 )
 from sportello.actions.left_messages import do_leave_message
 from sportello.actions.messages import do_mark_messages, do_send_message
-from sportello.errors import NotFoundError, OriginRejectedError
 from sportello.queries.contacts import access_contact, contact_for_visitor
-from sportello.queries.services import services_for_site
+from sportello.queries.services import service_sites, services_for_site
 from sportello.security.tokens import sign_visitor_token
-from sportello.storage.tables import services
 from sportello.web.deps import CtxDep, VisitorDep
-from sportello.web.origins import site_origin_ok
+from sportello.web.origins import check_site
 from sportello.web.schemas import (
     ContactRequestBody,
     LeftMessageBody,
@@ -56,11 +53,7 @@ async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep
     """Ask for help. The answer holds the contact and the token for everything after."""
     origin = request.headers.get("origin")
     async with ctx.db.read() as conn:
-        sites = await conn.scalar(select(services.c.sites).where(services.c.id == body.service_id))
-    if sites is None:
-        raise NotFoundError(f"service {body.service_id} does not exist")
-    if not site_origin_ok(origin, sites):
-        raise OriginRejectedError("this site may not open contacts for that service", origin=origin)
+        check_site(origin, await service_sites(conn, body.service_id))
     contact = await do_create_contact(
         ctx,
         VisitorRequest(
@@ -124,6 +117,9 @@ async def leave(visitor: VisitorDep, ctx: CtxDep) -> dict[str, Any]:
 @router.post("/left-messages", status_code=201)
 async def leave_message(body: LeftMessageBody, request: Request, ctx: CtxDep) -> dict[str, Any]:
     """'Leave a message' when nobody is available; supervisors read these later."""
+    if body.service_id is not None:
+        async with ctx.db.read() as conn:
+            check_site(request.headers.get("origin"), await service_sites(conn, body.service_id))
     message_id = await do_leave_message(
         ctx,
         service_id=body.service_id,

@@ -10,13 +10,12 @@ from sportello.actions.agents import authenticate
 from sportello.actions.context import Ctx
 from sportello.errors import OriginRejectedError, SportelloError, ValidationFailedError
 from sportello.inputs import INT64_MAX
-from sportello.queries.contacts import fetch_contact_row
+from sportello.queries.services import contact_sites
 from sportello.realtime.console_ws import ConsoleSession
 from sportello.realtime.visitor_ws import VisitorSession
 from sportello.security.tokens import read_visitor_token
-from sportello.storage.tables import services
 from sportello.web.deps import SESSION_COOKIE
-from sportello.web.origins import console_origin_ok, site_origin_ok
+from sportello.web.origins import check_site, console_origin_ok
 
 router = APIRouter()
 
@@ -82,14 +81,8 @@ async def visitor_socket(ws: WebSocket) -> None:
             ctx.settings.secret_key, ws.query_params.get("token", ""), ctx.clock.now()
         )
         async with ctx.db.read() as conn:
-            row = await fetch_contact_row(conn, visitor.contact_id)
-            sites = await conn.scalar(
-                services.select()
-                .with_only_columns(services.c.sites)
-                .where(services.c.id == row.service_id)
-            )
-        if not site_origin_ok(ws.headers.get("origin"), sites or []):
-            raise OriginRejectedError("this site may not open a widget for that service")
+            sites = await contact_sites(conn, visitor.contact_id)
+        check_site(ws.headers.get("origin"), sites)
     except SportelloError as exc:
         await _refuse(ws, exc)
         return
