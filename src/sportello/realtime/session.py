@@ -32,6 +32,15 @@ OUTBOX_LIMIT = 5000
 """A client this far behind is disconnected; it reconnects and resumes from its position."""
 
 
+class ClientGone(Exception):
+    """A send failed because the client has left (closed, reset, or mid-close): ordinary."""
+
+
+CLIENT_GONE = (WebSocketDisconnect, RuntimeError, OSError)
+"""What sending raises once the client is gone: Starlette turns a lost transport into
+WebSocketDisconnect and refuses later sends with a RuntimeError (WebSocketDisconnected)."""
+
+
 class StreamSession:
     def __init__(self, ws: WebSocket, ctx: Ctx, hub: StreamHub) -> None:
         self.ws = ws
@@ -40,7 +49,6 @@ class StreamSession:
         self._outbox: asyncio.Queue[dict[str, Any] | Event | None] = asyncio.Queue()
         self._cutoff = 0
         self._overflowed = False
-        self._closed = False
 
     # -- what subclasses provide -------------------------------------------------------
     def subscribe(self) -> None:
@@ -99,19 +107,15 @@ class StreamSession:
                 await self._read_loop()
             finally:
                 writer.cancel()
-                try:
+                with contextlib.suppress(asyncio.CancelledError, ClientGone):
                     await writer
-                except asyncio.CancelledError:
-                    pass
-                except Exception:  # a send that failed because the client went away
-                    log.debug("stream writer ended", exc_info=True)
-        except WebSocketDisconnect:
-            pass
+        except (WebSocketDisconnect, ClientGone):
+            pass  # the client left: ordinary, nothing to log
         except ResyncRequiredError as exc:
-            await self.send({"type": "error", **exc.to_dict()})
-            await self.ws.close(code=4410)
+            with contextlib.suppress(ClientGone):
+                await self.send({"type": "error", **exc.to_dict()})
+                await self.close(4410)
         finally:
-            self._closed = True
             self.unsubscribe()
             if opened:
                 await self.on_close()
@@ -155,7 +159,7 @@ class StreamSession:
         while True:
             item = await self._outbox.get()
             if item is None:
-                await self.ws.close(code=4408, reason="client too slow; resume from your position")
+                await self.close(4408, "client too slow; resume from your position")
                 return
             if isinstance(item, Event):
                 if item.position <= self._cutoff:
@@ -213,11 +217,11 @@ class StreamSession:
                 await self.send({"type": "pong", "ref": frame.ref})
             else:
                 await self.handle(frame)
+        except ClientGone:
+            return  # the client left while its frame was handled; nobody to answer
         except SportelloError as exc:
             await self._send_quietly({"type": "error", "ref": _ref_of(text), **exc.to_dict()})
         except Exception:
-            if self._closed:
-                return  # the client left while its frame was handled; nobody to answer
             log.exception("frame handling failed")
             await self._send_quietly(
                 {"type": "error", "ref": _ref_of(text), "code": "internal", "message": "try again"}
@@ -225,11 +229,21 @@ class StreamSession:
 
     async def _send_quietly(self, frame: dict[str, Any]) -> None:
         """Answer a frame unless the client has gone meanwhile."""
-        with contextlib.suppress(RuntimeError, WebSocketDisconnect, ConnectionError):
+        with contextlib.suppress(ClientGone):
             await self.send(frame)
 
     async def send(self, frame: dict[str, Any]) -> None:
-        await self.ws.send_text(orjson.dumps(frame).decode())
+        data = orjson.dumps(frame).decode()
+        try:
+            await self.ws.send_text(data)
+        except CLIENT_GONE as exc:
+            raise ClientGone from exc
+
+    async def close(self, code: int, reason: str = "") -> None:
+        try:
+            await self.ws.close(code=code, reason=reason)
+        except CLIENT_GONE as exc:
+            raise ClientGone from exc
 
 
 def _forget(

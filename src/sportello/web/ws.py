@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from fastapi import APIRouter, WebSocket
@@ -12,6 +13,7 @@ from sportello.errors import OriginRejectedError, SportelloError, ValidationFail
 from sportello.inputs import INT64_MAX
 from sportello.queries.services import contact_sites
 from sportello.realtime.console_ws import ConsoleSession
+from sportello.realtime.session import CLIENT_GONE
 from sportello.realtime.visitor_ws import VisitorSession
 from sportello.security.tokens import read_visitor_token
 from sportello.web.deps import SESSION_COOKIE
@@ -25,9 +27,10 @@ POSITION = re.compile(r"[0-9]{1,19}")
 
 async def _refuse(ws: WebSocket, error: SportelloError) -> None:
     """Accept only to say why, then close: browsers hide the reason of a refused handshake."""
-    await ws.accept()
-    await ws.send_json({"type": "error", **error.to_dict()})
-    await ws.close(code=REFUSED if error.status in (401, 403) else 4400)
+    with contextlib.suppress(*CLIENT_GONE):  # a client that left first needs no answer
+        await ws.accept()
+        await ws.send_json({"type": "error", **error.to_dict()})
+        await ws.close(code=REFUSED if error.status in (401, 403) else 4400)
 
 
 def _since(ws: WebSocket) -> int | None:
@@ -65,11 +68,9 @@ async def console_socket(ws: WebSocket) -> None:
 
 
 async def _refuse_after_accept(ws: WebSocket, error: SportelloError) -> None:
-    try:
+    with contextlib.suppress(*CLIENT_GONE):
         await ws.send_json({"type": "error", **error.to_dict()})
         await ws.close(code=REFUSED if error.status in (401, 403) else 4400)
-    except RuntimeError:
-        pass
 
 
 @router.websocket("/ws/visitor")
