@@ -16,6 +16,7 @@ from sportello.actions.agents import do_reset_sessions
 from sportello.actions.context import Ctx
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
+from sportello.logs import quiet_client_faults
 from sportello.realtime.hub import StreamHub
 from sportello.routing.rerouter import Rerouter
 from sportello.scheduler import Scheduler
@@ -55,6 +56,7 @@ def build_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        quiet_client_faults()
         if create_tables:
             await db.create_all()
         await bus.start()

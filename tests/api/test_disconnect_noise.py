@@ -88,7 +88,7 @@ async def churn_once(world: World, agent_login: str, visitor_token: str, contact
 
 
 async def test_reconnect_churn_logs_no_errors(world: World, errors: Errors) -> None:
-    ann, console, visitor, widget = await world.assigned_chat()
+    ann, console, visitor, _widget = await world.assigned_chat()
     for i in range(4):
         await ann.say(visitor.contact_id, f"backlog {i}")
     for _ in range(6):
@@ -97,8 +97,9 @@ async def test_reconnect_churn_logs_no_errors(world: World, errors: Errors) -> N
     await console.drain()
     assert (await visitor.say("still here")).status_code == 201
     await console.wait_for(
-        lambda f: f.get("kind") == "message.created"
-        and f["data"]["message"]["text"] == "still here"
+        lambda f: (
+            f.get("kind") == "message.created" and f["data"]["message"]["text"] == "still here"
+        )
     )
     await asyncio.sleep(0.2)  # let sessions that were aborted finish their clean-up
     assert errors.records == [], errors.text()
