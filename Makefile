@@ -8,7 +8,7 @@ STATIC := src/sportello/web/static/console.html
 .PHONY: demo test setup system-deps run-deps frontend lint clean bench
 
 demo: run-deps setup
-	$(BIN)/sportello demo
+	$(BIN)/sportello demo $(DEMO_ARGS)
 
 setup: $(BIN)/sportello frontend
 

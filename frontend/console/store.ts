@@ -7,6 +7,7 @@ import type {
   AckFrame,
   AgentState,
   Contact,
+  Departure,
   ErrorFrame,
   EventFrame,
   HelloFrame,
@@ -89,9 +90,26 @@ function loadPrefs(): Prefs {
   return { sound: true, desktop: false };
 }
 
+/** The server's queue order: handed-back contacts, priority, longest wait. */
 function entryOrder(a: WaitingEntry, b: WaitingEntry): number {
-  return a.priority - b.priority || a.created_at - b.created_at || a.contact_id - b.contact_id;
+  return (
+    Number(b.requeued) - Number(a.requeued) ||
+    a.priority - b.priority ||
+    a.created_at - b.created_at ||
+    a.contact_id - b.contact_id
+  );
 }
+
+export interface Capacity {
+  /** Chats in progress that count towards the limit (idle chats weigh nothing). */
+  busy: number;
+  idle: number;
+  limit: number;
+  /** Contacts this agent qualifies for but cannot take now (at the limit). */
+  blocked: number;
+}
+
+export type SignOutChoice = "end" | "requeue";
 
 export class ConsoleStore extends EventTarget {
   agent: AgentState | null = null;
@@ -204,13 +222,27 @@ export class ConsoleStore extends EventTarget {
     await this.start();
   }
 
-  async logout(): Promise<void> {
-    this.shutdown();
+  /** Contacts in progress: signing out must say what becomes of them. */
+  get heldCount(): number {
+    return this.panels.filter((p) => !p.terminated).length;
+  }
+
+  /**
+   * Sign out. With contacts in progress the server wants a choice: without one this answers
+   * false and nothing changes (the UI asks and calls again).
+   */
+  async logout(choice?: SignOutChoice): Promise<boolean> {
     try {
-      await api("POST", "/api/auth/logout");
-    } catch {
-      /* signed out locally anyway */
+      await api("POST", "/api/auth/logout", choice ? { contacts: choice } : {});
+    } catch (err) {
+      if (err instanceof ApiError && err.code === "contacts_in_progress") return false;
+      if (err instanceof ApiError && err.status !== 401 && err.code !== "network") {
+        this.notify(err.message);
+        return false;
+      }
+      /* the session had ended already, or the server is unreachable: sign out locally */
     }
+    this.shutdown();
     sessionStorage.removeItem(SESSION_KEY);
     this.agent = null;
     this.media = null;
@@ -220,6 +252,26 @@ export class ConsoleStore extends EventTarget {
     this.position = null;
     this.conn = "signed-out";
     this.changed();
+    return true;
+  }
+
+  capacity(): Capacity {
+    const now = this.serverNow();
+    let busy = 0;
+    let idle = 0;
+    for (const p of this.panels) {
+      if (p.terminated || p.contact.medium !== "chat") continue;
+      const last = Math.max(p.contact.last_message_at ?? 0, p.contact.assigned_at ?? p.contact.created_at);
+      if (this.idleSeconds > 0 && now - last >= this.idleSeconds) idle += 1;
+      else busy += 1;
+    }
+    const blocked = this.waiting.filter((e) => !e.can_take).length;
+    return { busy, idle, limit: this.agent?.chat_limit ?? 0, blocked };
+  }
+
+  /** The waiting contacts this agent can take now, in queue order. */
+  get takeable(): WaitingEntry[] {
+    return this.waiting.filter((e) => e.can_take);
   }
 
   private shutdown(): void {
@@ -514,14 +566,16 @@ export class ConsoleStore extends EventTarget {
           closed_at: ev.at,
           closed_by: (data["closed_by"] as string) ?? null,
         };
-        const byVisitor = data["closed_by"] === "visitor";
-        this.addSystem(
-          panel,
-          `closed-${ev.position}`,
-          ev.at,
-          byVisitor ? `${panel.contact.visitor.name} left the conversation` : "You ended the contact",
-          "end",
-        );
+        const closedBy = data["closed_by"];
+        const name = panel.contact.visitor.name;
+        const text =
+          closedBy === "visitor"
+            ? `${name} left the conversation`
+            : closedBy === "visitor_gone"
+              ? `${name} did not come back; the contact ended`
+              : "You ended the contact";
+        panel.contact = { ...panel.contact, visitor_departure: null };
+        this.addSystem(panel, `closed-${ev.position}`, ev.at, text, "end");
         this.touch(panel);
         break;
       }
@@ -531,6 +585,31 @@ export class ConsoleStore extends EventTarget {
       case "contact.agent_back":
         if (panel) this.addSystem(panel, `back-${ev.position}`, ev.at, "You are back online");
         break;
+      case "contact.requeued": {
+        if (!panel) break;
+        const name = panel.contact.visitor.name;
+        this.dropPanel(panel.contact.id);
+        if (live) this.notify(`${name} was handed back to the queue for another agent.`, "info");
+        break;
+      }
+      case "visitor.departed":
+      case "visitor.returned": {
+        const departure = ev.kind === "visitor.departed" ? (data as unknown as Departure) : null;
+        this.waiting = this.waiting.map((e) => (e.contact_id === ev.contact_id ? { ...e, departure } : e));
+        if (!panel) break;
+        const wasLeaving = panel.contact.visitor_departure?.navigating === false || panel.contact.visitor_departure?.navigating === null;
+        panel.contact = { ...panel.contact, visitor_departure: departure };
+        const name = panel.contact.visitor.name;
+        if (departure === null) {
+          // a page change is not news; coming back after "left the page" is
+          if (wasLeaving) this.addSystem(panel, `returned-${ev.position}`, ev.at, `${name} is back`);
+        } else if (departure.navigating !== true) {
+          const until = new Date((departure.gone_at - this.clockOffset) * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+          this.addSystem(panel, `departed-${ev.position}`, ev.at, `${name} left the page — the contact ends at ${until} unless they come back`, "warn");
+        }
+        this.touch(panel);
+        break;
+      }
       case "contact.dismissed":
         if (ev.contact_id !== null) this.dropPanel(ev.contact_id);
         break;
@@ -796,6 +875,7 @@ export class ConsoleStore extends EventTarget {
         contact_not_pending: "This contact is no longer waiting.",
         nothing_waiting: "Nobody is waiting right now.",
         not_eligible: "This contact is not offered to you any more.",
+        at_limit: "You are at your chat limit: end a chat to take another.",
       };
       const code = err instanceof ApiError ? err.code : "";
       this.notify(messages[code] ?? (err instanceof Error ? err.message : "Could not take the contact."));

@@ -145,4 +145,42 @@ export const shared = css`
     color: var(--grey-dark);
     line-height: 1;
   }
+  .confirm {
+    position: absolute;
+    inset: 0;
+    background: rgba(27, 34, 48, 0.35);
+    display: grid;
+    place-items: center;
+    z-index: 6;
+  }
+  .confirm .box {
+    background: var(--surface);
+    border-radius: 12px;
+    box-shadow: var(--shadow-lg);
+    padding: 20px;
+    width: min(360px, 90%);
+    display: grid;
+    gap: 12px;
+  }
+  .confirm h3 {
+    margin: 0;
+    font-size: 16px;
+  }
+  .confirm p {
+    margin: 0;
+    color: var(--muted);
+  }
+  .confirm .actions {
+    display: flex;
+    justify-content: flex-end;
+    gap: 8px;
+  }
+  /* a dialog over the whole page rather than over one panel */
+  .confirm.page {
+    position: fixed;
+    z-index: 50;
+  }
+  .confirm.page .box {
+    width: min(460px, 92%);
+  }
 `;

@@ -42,10 +42,24 @@ export interface WaitingEntry {
   created_at: number;
   dissuade_at: number | null;
   starred: boolean;
+  /** False: this agent qualifies but is at their chat limit (shown as a count only). */
+  can_take: boolean;
+  /** Handed back to the queue after its agent left: it goes ahead of new contacts. */
+  requeued: boolean;
+  /** Set locally from visitor.departed / visitor.returned while the entry waits. */
+  departure?: Departure | null;
   service_id: number;
   service_name: string;
   service_language: string;
   transfer: unknown;
+}
+
+/** The visitor's page went away; the contact ends at gone_at unless they come back. */
+export interface Departure {
+  left_at: number;
+  gone_at: number;
+  /** True: following a link on the site; false: leaving; null: the connection just closed. */
+  navigating: boolean | null;
 }
 
 export interface PageVisit {
@@ -80,6 +94,8 @@ export interface Contact {
   closed_at: number | null;
   closed_by: string | null;
   last_message_at: number | null;
+  requeued_at: number | null;
+  visitor_departure: Departure | null;
   messages: Message[];
   pages: PageVisit[];
 }

@@ -4,8 +4,10 @@
  * The UI (ui.ts) only reads this and calls its methods.
  */
 
+import { agentName } from "./agent";
 import { call, HttpError } from "./api";
 import type { WidgetConfig } from "./config";
+import { watchDeparture } from "./departure";
 import { watchNavigation } from "./navigation";
 import { load, randomId, remove, save } from "./storage";
 import type {
@@ -111,6 +113,7 @@ export class WidgetSession {
     document.addEventListener("visibilitychange", () => this.seen());
     window.addEventListener("online", () => this.reconnectNow());
     watchNavigation(() => void this.reportPage());
+    watchDeparture((navigating) => this.departing(navigating));
     if (this.conv && this.active) {
       void this.reportPage();
       this.connect();
@@ -397,6 +400,15 @@ export class WidgetSession {
     }
   }
 
+  /** The page is going away: the server starts the visitor-disconnect grace at once. */
+  private departing(navigating: boolean): void {
+    const conv = this.conv;
+    if (!conv || !this.active || conv.link === undefined) return;
+    // A beacon survives the page; plain text keeps it a simple request (no preflight).
+    const body = JSON.stringify({ token: conv.token, link: conv.link, navigating });
+    navigator.sendBeacon(`${this.cfg.base}/api/visitor/contact/departure`, body);
+  }
+
   // -- the stream ----------------------------------------------------------------------
 
   connect(): void {
@@ -486,6 +498,7 @@ export class WidgetSession {
     if (!conv) return;
     switch (frame.type) {
       case "hello":
+        conv.link = frame.link;
         this.onHello(conv, frame.position, frame.resumed, frame.contact);
         break;
       case "event":
@@ -556,6 +569,7 @@ export class WidgetSession {
         conv.state = "assigned";
         conv.agent = data.agent as AgentCard;
         conv.agentAway = false;
+        conv.requeuedFrom = null;
         break;
       case "contact.rejected":
       case "contact.dissuaded":
@@ -575,6 +589,17 @@ export class WidgetSession {
       case "contact.agent_back":
         conv.agentAway = false;
         break;
+      case "contact.requeued": {
+        const previous = data.previous_agent as AgentCard | null;
+        conv.state = "pending";
+        conv.agent = null;
+        conv.agentAway = false;
+        conv.requeuedFrom = previous ? agentName(previous) : "Your agent";
+        conv.queuedAt = at;
+        conv.dissuadeAt = typeof data.dissuade_at === "number" ? data.dissuade_at : conv.dissuadeAt;
+        this.setAgentTyping(false);
+        break;
+      }
       case "message.created": {
         const msg = data.message as Message;
         this.mergeMessages([msg]);

@@ -150,6 +150,9 @@ export const styles = css`
   header .dot.away {
     background: #ffb224;
   }
+  header .dot.off {
+    background: #98a2b3;
+  }
   .icon-btn {
     width: 32px;
     height: 32px;

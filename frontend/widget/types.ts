@@ -41,7 +41,7 @@ export interface ApiError {
 }
 
 export type ServerFrame =
-  | { type: "hello"; position: number; resumed: boolean; contact?: VisitorContact }
+  | { type: "hello"; position: number; resumed: boolean; contact?: VisitorContact; link?: number }
   | {
       type: "event";
       position: number;
@@ -76,6 +76,12 @@ export interface Conversation {
   dissuadeAt: number | null;
   agent: AgentCard | null;
   agentAway: boolean;
+  /** Set when the contact went back to the queue because its agent left: their name. */
+  requeuedFrom?: string | null;
+  /** When the current wait began (the request, or the hand-back), server seconds. */
+  queuedAt?: number;
+  /** This page's connection number, sent with the departure beacon. */
+  link?: number;
   endMessage: string | null;
   closedBy: string | null;
   messages: Message[];

@@ -3,6 +3,7 @@
 import { html, LitElement, nothing, svg, type TemplateResult } from "lit";
 import { linkify, safeHref } from "../shared/linkify";
 import type { WidgetSession } from "./session";
+import { agentName } from "./agent";
 import { styles } from "./styles";
 import type { AgentCard, Conversation, Message, Outgoing } from "./types";
 import { FAILED_STATES } from "./types";
@@ -32,10 +33,6 @@ function duration(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   const m = Math.floor(s / 60);
   return `${m}:${String(s % 60).padStart(2, "0")}`;
-}
-
-function agentName(agent: AgentCard | null): string {
-  return agent ? agent.nickname || agent.display_name : "An agent";
 }
 
 export class SportelloWidget extends LitElement {
@@ -114,13 +111,17 @@ export class SportelloWidget extends LitElement {
     const agent = conv?.agent && ["assigned", "transferring", "closed"].includes(conv.state)
       ? conv.agent
       : null;
-    let sub: TemplateResult | string = conv?.serviceName ?? "We usually answer within minutes";
+    let sub: TemplateResult | string =
+      conv?.serviceName ??
+      (s.availableServices.length > 0 ? "We usually answer within minutes" : "Nobody is available right now");
     if (agent && conv) {
       sub = conv.state === "closed"
         ? "Conversation ended"
-        : conv.agentAway
-          ? html`<span class="dot away"></span>Reconnecting…`
-          : html`<span class="dot"></span>${conv.serviceName}`;
+        : s.link !== "online"
+          ? html`<span class="dot off" data-test="link-dot" data-link=${s.link}></span>Connecting…`
+          : conv.agentAway
+            ? html`<span class="dot away"></span>Reconnecting…`
+            : html`<span class="dot" data-test="link-dot" data-link="online"></span>${conv.serviceName}`;
     }
     return html`<header>
       ${agent ? this.renderAvatar(agent) : nothing}
@@ -300,12 +301,15 @@ export class SportelloWidget extends LitElement {
   // -- waiting -------------------------------------------------------------------------
 
   private renderQueue(conv: Conversation): TemplateResult {
-    const waited = this.session.serverNow() - conv.createdAt;
+    const waited = this.session.serverNow() - (conv.queuedAt ?? conv.createdAt);
     return html`${this.renderLink()}
       <div class="body" data-test="queue">
         <div class="center">
           <div class="pulse"><span></span></div>
-          <h2>Connecting you to an agent…</h2>
+          ${conv.requeuedFrom
+            ? html`<h2>Connecting you to another agent…</h2>
+                <p data-test="requeued">${conv.requeuedFrom} was disconnected. Your conversation is kept.</p>`
+            : html`<h2>Connecting you to an agent…</h2>`}
           <p class="muted">${conv.serviceName}</p>
           <p class="muted small">Time waited</p>
           <div class="waited" data-test="waited" aria-label="time waited">${duration(waited)}</div>

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from sportello import __version__
 from sportello.actions.agents import do_reset_sessions
 from sportello.actions.context import Ctx
+from sportello.actions.visitor_presence import do_presume_visitors_away
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
 from sportello.logs import quiet_client_faults
@@ -62,6 +63,7 @@ def build_app(
         await bus.start()
         if not settings.redis_url:
             await do_reset_sessions(ctx)
+            await do_presume_visitors_away(ctx)
         await hub.start()
         rerouter.start()
         if run_scheduler:

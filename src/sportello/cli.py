@@ -81,9 +81,10 @@ def _seed(settings: Settings, site: str) -> None:
     print(f"  Agent console : {base}/console")
     print(f"  Demo shop site: {site}/  (the visitor side, with the widget)")
     print(f"  API docs      : {base}/docs")
-    print("  Logins (login / password / role):")
+    print("  Logins (login / password / role / tags: the services they take):")
     for agent in DEMO_AGENTS:
-        print(f"    {agent.login:<8} / {agent.password:<15} / {agent.role.value}")
+        tags = ", ".join(agent.tags)
+        print(f"    {agent.login:<8} / {agent.password:<15} / {agent.role.value:<10} / {tags}")
     print()
 
 

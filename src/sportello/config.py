@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     session_days: int = Field(default=7, ge=1, le=365)
     visitor_token_hours: int = Field(default=24, ge=1, le=24 * 30)
     agent_grace_seconds: int = Field(default=60, ge=10, le=600)
+    visitor_grace_seconds: int = Field(default=60, ge=10, le=600)
     idle_seconds: int = Field(default=60)
     max_message_chars: int = Field(default=10_000, ge=1, le=100_000)
     replay_limit: int = Field(default=10_000, ge=100)

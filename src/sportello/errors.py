@@ -111,6 +111,14 @@ class NotEligibleError(ConflictError):
     code = "not_eligible"
 
 
+class AtLimitError(ConflictError):
+    code = "at_limit"
+
+
+class ContactsInProgressError(ConflictError):
+    code = "contacts_in_progress"
+
+
 class NothingWaitingError(ConflictError):
     code = "nothing_waiting"
 

@@ -1,8 +1,9 @@
 """Background duties of every process: fire due timers, refresh live sessions, re-route.
 
-Timers live in the database (a contact's ``dissuade_at``) and are claimed with guarded
-updates, so any number of processes may run this loop: each due timer fires exactly once,
-and a restart picks up whatever came due while the server was down.
+Timers live in the database (a contact's ``dissuade_at`` and ``visitor_gone_at``, an agent's
+``away_since`` plus the grace) and are claimed with guarded updates, so any number of
+processes may run this loop: each due timer fires exactly once, and a restart picks up
+whatever came due while the server was down.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from sqlalchemy import select
 from sportello.actions.agents import do_refresh_node_sessions
 from sportello.actions.contacts import do_dissuade_due
 from sportello.actions.context import Ctx
+from sportello.actions.requeue import agents_gone_query, do_requeue_due
+from sportello.actions.visitor_presence import do_visitor_gone_due
 from sportello.background import BackgroundLoop
 from sportello.storage.tables import contacts
 
@@ -33,8 +36,13 @@ class Scheduler(BackgroundLoop):
         last_heartbeat = last_reroute = 0.0
         while True:
             try:
-                if await self._anything_due():
+                due = await self._due()
+                if "dissuade" in due:
                     await do_dissuade_due(self.ctx)
+                if "visitor_gone" in due:
+                    await do_visitor_gone_due(self.ctx)
+                if "agent_gone" in due:
+                    await do_requeue_due(self.ctx)
                 loop_now = asyncio.get_running_loop().time()
                 if loop_now - last_heartbeat >= HEARTBEAT_SECONDS:
                     await do_refresh_node_sessions(self.ctx)
@@ -48,14 +56,19 @@ class Scheduler(BackgroundLoop):
                 log.exception("scheduler tick failed")
             await asyncio.sleep(TICK_SECONDS)
 
-    async def _anything_due(self) -> bool:
-        """A cheap indexed read, so idle ticks never take the write lock."""
+    async def _due(self) -> set[str]:
+        """Cheap indexed reads, so idle ticks never take the write lock."""
+        now = self.ctx.clock.now()
+        checks = {
+            "dissuade": select(contacts.c.id).where(
+                contacts.c.state == "pending", contacts.c.dissuade_at <= now
+            ),
+            "visitor_gone": select(contacts.c.id).where(contacts.c.visitor_gone_at <= now),
+            "agent_gone": agents_gone_query(now - self.ctx.settings.agent_grace_seconds),
+        }
         async with self.ctx.db.read() as conn:
-            found = await conn.scalar(
-                select(contacts.c.id)
-                .where(
-                    contacts.c.state == "pending", contacts.c.dissuade_at <= self.ctx.clock.now()
-                )
-                .limit(1)
-            )
-        return found is not None
+            return {
+                name
+                for name, query in checks.items()
+                if await conn.scalar(query.limit(1)) is not None
+            }

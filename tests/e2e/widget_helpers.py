@@ -150,6 +150,7 @@ def make_world(
     tmp_path: Path,
     services: Callable[[str], tuple[ServiceSpec, ...]],
     agents: tuple[AgentSpec, ...] = DEFAULT_AGENTS,
+    env: dict[str, str] | None = None,
 ) -> Iterator[WidgetWorld]:
     if not WIDGET_JS.exists():
         pytest.fail("the widget is not built: cd frontend && npm run build:widget")
@@ -159,7 +160,7 @@ def make_world(
     # Playwright's sync API keeps an event loop running in this thread: seed from another.
     with ThreadPoolExecutor(1) as pool:
         seeded = pool.submit(seed, url, agents, services(demo_url)).result()
-    server = ServerProcess(url, data_dir=tmp_path)
+    server = ServerProcess(url, data_dir=tmp_path, env=env)
     server.start()
     world = WidgetWorld(server=server, seeded=seeded, demo_url=demo_url, tmp_path=tmp_path)
     world.sites.append(serve_demo_site(server.url, "127.0.0.1", demo_port))

@@ -127,6 +127,22 @@ def test_queue_order_priority_then_longest_wait() -> None:
     assert order == [1, 3, 2, 4]
 
 
+def test_handed_back_contacts_go_ahead_of_new_ones_whatever_their_priority() -> None:
+    urgent_new = contact(1, priority=1, created_at=NOW - 100)
+    handed_back = contact(2, priority=30, created_at=NOW - 1, requeued=True)
+    assert [c.id for c in queue_order([urgent_new, handed_back])] == [2, 1]
+
+
+def test_agents_at_their_limit_are_blocked_not_offered() -> None:
+    full = agent(1, active_contacts=chats(4))
+    roomy = agent(2)
+    paused_full = agent(3, status=AgentStatus.PAUSED, active_contacts=chats(4))
+    other_tags = agent(4, tags=frozenset({"support"}), active_contacts=chats(4))
+    offers = plan_offers([contact(7)], [full, roomy, paused_full, other_tags], NOW, 60)
+    assert offers[7].agent_ids == {2}
+    assert offers[7].blocked_ids == {1}  # qualified but at the limit; 3 and 4 do not qualify
+
+
 def test_broadcast_to_every_eligible_agent() -> None:
     agents = [agent(1), agent(2), agent(3, tags=frozenset({"support"}))]
     offers = plan_offers([contact(7)], agents, NOW, 60)

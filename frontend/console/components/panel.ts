@@ -130,6 +130,11 @@ export class SpPanel extends LitElement {
       .act.page {
         color: var(--primary);
       }
+      .act.left {
+        color: #a86400;
+        font-weight: 600;
+        font-size: 12px;
+      }
       .act.unread {
         color: var(--red);
         font-weight: 700;
@@ -409,36 +414,6 @@ export class SpPanel extends LitElement {
         flex: 1;
         color: var(--muted);
       }
-      .confirm {
-        position: absolute;
-        inset: 0;
-        background: rgba(27, 34, 48, 0.35);
-        display: grid;
-        place-items: center;
-        z-index: 6;
-      }
-      .confirm .box {
-        background: var(--surface);
-        border-radius: 12px;
-        box-shadow: var(--shadow-lg);
-        padding: 20px;
-        width: min(360px, 90%);
-        display: grid;
-        gap: 12px;
-      }
-      .confirm h3 {
-        margin: 0;
-        font-size: 16px;
-      }
-      .confirm p {
-        margin: 0;
-        color: var(--muted);
-      }
-      .confirm .actions {
-        display: flex;
-        justify-content: flex-end;
-        gap: 8px;
-      }
       .hint {
         font-size: 11px;
         color: var(--muted);
@@ -580,8 +555,13 @@ export class SpPanel extends LitElement {
     const end = p.terminated && c.closed_at ? c.closed_at : now;
     const lastActivity = Math.max(c.last_message_at ?? 0, start);
     const idle = !p.terminated && store.idleSeconds > 0 && now - lastActivity >= store.idleSeconds;
-    const changingPage = p.pageChangedAt !== null && Date.now() - p.pageChangedAt < 10_000;
+    const departure = p.terminated ? null : c.visitor_departure;
+    const changingPage =
+      departure?.navigating === true || (p.pageChangedAt !== null && Date.now() - p.pageChangedAt < 10_000);
+    const left = departure !== null && departure.navigating !== true;
     const name = c.visitor.name || "Visitor";
+    const twin = store.panels.some((o) => o !== p && (o.contact.visitor.name || "Visitor") === name);
+    const detail = c.visitor.email || (twin ? `#${c.id} · since ${clock(c.assigned_at ?? c.created_at)}` : "");
     const colour = colourValue(c.colour);
     const chatState: MediaState = p.terminated ? "unavailable" : "active";
     const regionId = `panel-body-${c.id}`;
@@ -593,10 +573,13 @@ export class SpPanel extends LitElement {
         <span class="title">
           <span class="name">${name}
             ${countryBadge(c.visitor.country)}</span>
-          <span class="sub">${c.service.name} · ${c.service.language.toUpperCase()}${c.visitor.email ? ` · ${c.visitor.email}` : ""}</span>
+          <span class="sub" data-testid="panel-sub">${c.service.name} · ${c.service.language.toUpperCase()}${detail ? ` · ${detail}` : ""}</span>
         </span>
         <span class="activity" data-testid="activity">
           ${changingPage ? html`<span class="act page" data-testid="act-page" title="Changing page: ${c.visitor.page_title || c.visitor.page_url || ""}">${icons.globe("Changing page")}</span>` : nothing}
+          ${left
+            ? html`<span class="act left" data-testid="act-left" title="${name} left the page; the contact ends in ${duration(Math.max(0, departure.gone_at - now))} unless they come back">${icons.logout("Visitor left")} Visitor left</span>`
+            : nothing}
           ${p.visitorTyping ? html`<span class="act typing" data-testid="act-typing" title="${name} is typing">${icons.pencil("Typing")}</span>` : nothing}
           ${p.unread > 0 ? html`<span class="act unread" data-testid="act-unread" title="${p.unread} unread">${icons.unread("Unread messages")}${p.unread}</span>` : nothing}
           ${idle ? html`<span class="act" data-testid="act-idle" title="Idle: no message for a while">${zzz}<span class="sr-only">Idle</span></span>` : nothing}

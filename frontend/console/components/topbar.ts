@@ -1,9 +1,9 @@
-import { LitElement, css, html, nothing } from "lit";
+import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { StoreController } from "../controller";
 import { initials } from "../format";
 import { icons } from "../icons";
-import { store } from "../store";
+import { store, type SignOutChoice } from "../store";
 import { shared } from "../styles";
 
 type Medium = "chat" | "voice" | "video";
@@ -206,6 +206,31 @@ export class SpTopbar extends LitElement {
 
   protected readonly storeCtl = new StoreController(this);
   @state() private menuOpen = false;
+  /** Contacts in progress when the agent asked to sign out: the dialog asks what to do. */
+  @state() private signOutHeld = 0;
+
+  private async signOut(choice?: SignOutChoice): Promise<void> {
+    this.menuOpen = false;
+    this.signOutHeld = 0;
+    if (!(await store.logout(choice))) this.signOutHeld = Math.max(1, store.heldCount);
+  }
+
+  private signOutDialog() {
+    const n = this.signOutHeld;
+    const them = n === 1 ? "it" : "them";
+    return html`<div class="confirm page" role="alertdialog" aria-modal="true" aria-labelledby="signout-title"
+      data-testid="signout-dialog" @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.signOutHeld = 0)}>
+      <div class="box">
+        <h3 id="signout-title">You have ${n} contact${n === 1 ? "" : "s"} in progress</h3>
+        <p>Hand ${them} back to the queue and another agent takes over with the whole conversation, or end ${them} now.</p>
+        <div class="actions">
+          <button class="btn" @click=${() => (this.signOutHeld = 0)}>Stay signed in</button>
+          <button class="btn danger" data-testid="signout-end" @click=${() => void this.signOut("end")}>End ${them}</button>
+          <button class="btn primary" data-testid="signout-requeue" @click=${() => void this.signOut("requeue")}>Hand back</button>
+        </div>
+      </div>
+    </div>`;
+  }
 
   private readonly onDocClick = (ev: MouseEvent) => {
     if (this.menuOpen && !ev.composedPath().includes(this)) this.menuOpen = false;
@@ -303,11 +328,16 @@ export class SpTopbar extends LitElement {
             ${store.prefs.desktop && notifPermission === "denied"
               ? html`<div class="hint">Blocked by the browser: allow notifications for this site.</div>`
               : html`<div class="hint">When the console is in the background.</div>`}
-            <button class="item" role="menuitem" data-testid="logout" @click=${() => void store.logout()}>
+            <button class="item" role="menuitem" data-testid="logout" @click=${() => void this.signOut()}>
               ${icons.logout()}<span class="label">Sign out</span>
             </button>
           </div>`
         : nothing}
+      ${this.signOutHeld > 0 ? this.signOutDialog() : nothing}
     `;
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has("signOutHeld") && this.signOutHeld > 0) this.renderRoot.querySelector<HTMLButtonElement>("[data-testid=signout-requeue]")?.focus();
   }
 }

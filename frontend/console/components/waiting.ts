@@ -49,6 +49,10 @@ function entryBody(entry: WaitingEntry, now: number) {
         ${countryBadge(entry.visitor_country)}
         ${entry.starred ? html`<span class="star" title="Offered only to you" data-testid="star">${icons.star("Offered only to you")}</span>` : nothing}
         ${entry.new_visitor ? html`<span class="chip new">New visitor</span>` : nothing}
+        ${entry.requeued ? html`<span class="chip back" data-testid="entry-requeued" title="Their agent left; they are waiting again">Handed back</span>` : nothing}
+        ${entry.departure && entry.departure.navigating !== true
+          ? html`<span class="chip left" data-testid="entry-left" title="The visitor's page closed; they may come back">Left the page</span>`
+          : nothing}
       </span>
       <span class="line2">
         <span class="lang" title="Service language">${entry.service_language.toUpperCase()}</span>
@@ -287,6 +291,23 @@ export class SpWaiting extends LitElement {
       .entry:focus-visible .take {
         opacity: 1;
       }
+      .capacity {
+        font-size: 12px;
+        color: var(--muted);
+        font-variant-numeric: tabular-nums;
+      }
+      .capacity.full {
+        color: #a86400;
+        font-weight: 650;
+      }
+      .chip.back {
+        background: var(--primary-soft);
+        color: var(--primary);
+      }
+      .chip.left {
+        background: var(--amber-soft);
+        color: #a86400;
+      }
       .paused-note {
         margin: 0 14px 12px;
         font-size: 12px;
@@ -305,7 +326,7 @@ export class SpWaiting extends LitElement {
   private show(): void {
     if (this.closeTimer !== null) window.clearTimeout(this.closeTimer);
     this.closeTimer = null;
-    if (store.waiting.length > 0) this.open = true;
+    if (store.takeable.length > 0) this.open = true;
   }
 
   private hide(delay = 180): void {
@@ -319,11 +340,20 @@ export class SpWaiting extends LitElement {
   }
 
   override render() {
-    const waiting = store.waiting;
+    const waiting = store.takeable;
     const now = store.serverNow();
     const oldest = waiting[0];
     const paused = store.agent?.chosen_status === "PAUSED";
     const open = this.open && waiting.length > 0;
+    const cap = store.capacity();
+    const full = cap.limit > 0 && cap.busy >= cap.limit;
+    const chats = `${cap.busy} of ${cap.limit} chat${cap.limit === 1 ? "" : "s"}`;
+    const idleNote = cap.idle > 0 ? ` (+${cap.idle} idle, not counted)` : "";
+    const empty = paused
+      ? "You are paused: new contacts are not offered to you."
+      : cap.blocked > 0
+        ? html`<span data-testid="waiting-at-limit"><strong>${cap.blocked} waiting</strong> — you are at your limit (${chats}). End a chat to take one.</span>`
+        : "Nobody is waiting.";
     return html`
       <section
         class="area"
@@ -340,6 +370,7 @@ export class SpWaiting extends LitElement {
           <h2 id="waiting-title">Waiting</h2>
           <span class="count ${waiting.length ? "some" : ""}" data-testid="waiting-count" aria-label="${waiting.length} waiting">${waiting.length}</span>
           <span class="spacer"></span>
+          <span class="capacity ${full ? "full" : ""}" data-testid="capacity" title="Chats in progress against your limit; idle chats do not count">${chats}${idleNote}</span>
           ${waiting.length > 1
             ? html`<button class="more" aria-expanded=${open ? "true" : "false"} aria-controls="drawer" @click=${() => (this.open ? (this.open = false) : this.show())}>
                 Choose another (${waiting.length})
@@ -359,7 +390,7 @@ export class SpWaiting extends LitElement {
                 ${ring(oldest, now, true)} ${entryBody(oldest, now)}
               </button>
             </div>`
-          : html`<div class="empty" data-testid="waiting-empty">${icons.inbox()} ${paused ? "You are paused: new contacts are not offered to you." : "Nobody is waiting."}</div>`}
+          : html`<div class="empty" data-testid="waiting-empty">${icons.inbox()} ${empty}</div>`}
         ${open
           ? html`<div class="drawer" id="drawer" data-testid="waiting-drawer" role="region" aria-label="All waiting contacts">
               <h3>All waiting contacts — pick one</h3>

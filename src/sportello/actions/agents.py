@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.actions.context import Ctx
@@ -19,6 +19,7 @@ from sportello.errors import (
     ValidationFailedError,
 )
 from sportello.queries.agents import session_view
+from sportello.routing.snapshot import SESSION_STALE_SECONDS
 from sportello.security.passwords import verify_password
 from sportello.security.tokens import hash_token, new_session_token
 from sportello.storage.tables import agents, auth_sessions, console_sessions, contacts
@@ -243,13 +244,30 @@ async def _mark_back(conn: AsyncConnection, writer: EventWriter, agent_id: int) 
 
 
 async def do_refresh_node_sessions(ctx: Ctx) -> None:
-    """Keep this node's live sessions fresh so other nodes count them as live."""
-    async with ctx.db.write() as conn:
+    """Keep this node's live sessions fresh so other nodes count them as live; an agent whose
+    consoles all sat on a node that stopped refreshing them (it crashed) is away from now,
+    as if their last console had closed, so the disconnect grace runs for them too."""
+    now = ctx.clock.now()
+    async with ctx.transaction() as (conn, writer):
         await conn.execute(
             update(console_sessions)
             .where(console_sessions.c.node_id == ctx.node_id, console_sessions.c.connections > 0)
-            .values(heartbeat_at=ctx.clock.now())
+            .values(heartbeat_at=now)
         )
+        counted = and_(
+            console_sessions.c.agent_id == agents.c.id, console_sessions.c.connections > 0
+        )
+        stranded = await conn.execute(
+            select(agents.c.id).where(
+                agents.c.away_since.is_(None),
+                exists().where(counted),
+                ~exists().where(
+                    counted, console_sessions.c.heartbeat_at >= now - SESSION_STALE_SECONDS
+                ),
+            )
+        )
+        for (agent_id,) in stranded.all():
+            await _mark_away(conn, writer, agent_id, now)
 
 
 async def do_reset_sessions(ctx: Ctx) -> None:

@@ -15,6 +15,7 @@ from sportello.domain.principals import AgentPrincipal, VisitorPrincipal
 from sportello.domain.rules import close_outcome, leave_outcome
 from sportello.errors import (
     AlreadyTakenError,
+    AtLimitError,
     ContactClosedError,
     ContactNotEndedError,
     ContactNotPendingError,
@@ -33,10 +34,13 @@ from sportello.queries.contacts import (
     fetch_contact_row,
 )
 from sportello.routing.engine import reroute
+from sportello.routing.views import QUEUE_ORDER
 from sportello.storage.tables import contacts, page_visits, services
 from sportello.stream.events import EventWriter
 
 HOLDING = (ContactState.ASSIGNED.value, ContactState.TRANSFERRING.value)
+VISITOR_GONE = "visitor_gone"
+"""``closed_by`` of a contact ended because the visitor's page went away for good."""
 
 
 @dataclass(frozen=True)
@@ -137,14 +141,14 @@ async def do_create_contact(ctx: Ctx, request: VisitorRequest) -> dict[str, Any]
             )
         plan = await reroute(conn, writer, now, ctx.settings.idle_seconds)  # decides rejection
         if not plan.get(contact_id) or not plan[contact_id].agent_ids:
-            await _finish_waiting(
+            await finish_waiting(
                 conn, writer, contact_id, ContactState.REJECTED, Outcome.REJECTED, now, "system"
             )
         row = await fetch_contact_row(conn, contact_id)
         return await contact_for_visitor(conn, row)
 
 
-async def _finish_waiting(
+async def finish_waiting(
     conn: AsyncConnection,
     writer: EventWriter,
     contact_id: int,
@@ -157,7 +161,13 @@ async def _finish_waiting(
     result = await conn.execute(
         update(contacts)
         .where(contacts.c.id == contact_id, contacts.c.state == ContactState.PENDING.value)
-        .values(state=state.value, outcome=outcome.value, closed_at=now, closed_by=closed_by)
+        .values(
+            state=state.value,
+            outcome=outcome.value,
+            closed_at=now,
+            closed_by=closed_by,
+            visitor_gone_at=None,
+        )
     )
     if result.rowcount != 1:
         return False
@@ -198,6 +208,11 @@ async def do_accept_contact(
                 state=row.state,
             )
         if agent.id not in (row.offered_to or []):
+            if agent.id in (row.blocked_for or []):
+                raise AtLimitError(
+                    "you are at your chat limit; end a chat to take this one",
+                    contact_id=contact_id,
+                )
             raise NotEligibleError("this contact is not offered to you", contact_id=contact_id)
         result = await conn.execute(
             update(contacts)
@@ -207,6 +222,7 @@ async def do_accept_contact(
                 agent_id=agent.id,
                 assigned_at=now,
                 offered_to=[],
+                blocked_for=[],
                 starred=False,
             )
         )
@@ -237,7 +253,7 @@ async def _oldest_offered(conn: AsyncConnection, agent_id: int) -> int:
     rows = await conn.execute(
         select(contacts.c.id, contacts.c.offered_to)
         .where(contacts.c.state == ContactState.PENDING.value)
-        .order_by(contacts.c.priority, contacts.c.created_at, contacts.c.id)
+        .order_by(*QUEUE_ORDER)
     )
     for row in rows:
         if agent_id in (row.offered_to or []):
@@ -254,10 +270,10 @@ async def do_leave_contact(ctx: Ctx, visitor: VisitorPrincipal) -> dict[str, Any
         if row.state == ContactState.PENDING.value:
             outcome = leave_outcome(now - row.created_at)
             state = ContactState(outcome.value)
-            await _finish_waiting(conn, writer, row.id, state, outcome, now, "visitor")
+            await finish_waiting(conn, writer, row.id, state, outcome, now, "visitor")
             ctx.reroute_soon()
         elif row.state in HOLDING:
-            await _close(conn, writer, row, now, "visitor")
+            await close_held(conn, writer, row, now, "visitor")
             ctx.reroute_soon()
         else:
             raise ContactClosedError("the contact has already ended", state=row.state)
@@ -272,12 +288,12 @@ async def do_close_contact(ctx: Ctx, agent: AgentPrincipal, contact_id: int) -> 
             raise ForbiddenError("you are not assigned to this contact", contact_id=contact_id)
         if row.state not in HOLDING:
             raise ContactClosedError("the contact has already ended", state=row.state)
-        await _close(conn, writer, row, now, "agent")
+        await close_held(conn, writer, row, now, "agent")
         ctx.reroute_soon()
         return await contact_for_agent(conn, await fetch_contact_row(conn, contact_id))
 
 
-async def _close(
+async def close_held(
     conn: AsyncConnection, writer: EventWriter, row: Any, now: float, closed_by: str
 ) -> None:
     outcome = close_outcome(row.visitor_messages, row.agent_messages, bool(row.used_voice_video))
@@ -289,6 +305,7 @@ async def _close(
             outcome=outcome.value,
             closed_at=now,
             closed_by=closed_by,
+            visitor_gone_at=None,
         )
     )
     if result.rowcount != 1:
@@ -303,25 +320,25 @@ async def _close(
 
 
 async def do_dissuade_due(ctx: Ctx) -> list[int]:
-    """Fire every due dissuasion timer. Each fires once: the update is guarded on state."""
+    """Fire every due dissuasion timer. Each fires once: the update is guarded on state.
+
+    A visitor whose page went away before the time ran out was not dissuaded: they left,
+    and the contact is recorded as cancelled or abandoned by the time they waited."""
     now = ctx.clock.now()
     fired: list[int] = []
     async with ctx.transaction() as (conn, writer):
         due = await conn.execute(
-            select(contacts.c.id).where(
+            select(contacts.c.id, contacts.c.created_at, contacts.c.visitor_left_at).where(
                 contacts.c.state == ContactState.PENDING.value, contacts.c.dissuade_at <= now
             )
         )
-        for (contact_id,) in due.all():
-            if await _finish_waiting(
-                conn,
-                writer,
-                contact_id,
-                ContactState.DISSUADED,
-                Outcome.DISSUADED,
-                now,
-                "system",
-            ):
+        for contact_id, created_at, left_at in due.all():
+            if left_at is not None:
+                outcome = leave_outcome(left_at - created_at)
+                state, closed_by = ContactState(outcome.value), VISITOR_GONE
+            else:
+                outcome, state, closed_by = Outcome.DISSUADED, ContactState.DISSUADED, "system"
+            if await finish_waiting(conn, writer, contact_id, state, outcome, now, closed_by):
                 fired.append(contact_id)
         if fired:
             ctx.reroute_soon()

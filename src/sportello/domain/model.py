@@ -84,6 +84,8 @@ class PendingContact:
     created_at: float
     starred_agent_id: int | None = None
     """Set when the contact is offered to one agent only by design (a transfer target)."""
+    requeued: bool = False
+    """Handed back to the queue after its agent left: it goes ahead of new contacts."""
 
 
 @dataclass(frozen=True)
@@ -91,3 +93,5 @@ class Offer:
     contact_id: int
     agent_ids: frozenset[int]
     starred: bool
+    blocked_ids: frozenset[int] = frozenset()
+    """Agents who qualify for the contact but have no room for it now (at their limit)."""

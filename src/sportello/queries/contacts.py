@@ -117,8 +117,21 @@ async def contact_for_agent(conn: AsyncConnection, row: Any) -> dict[str, Any]:
         "closed_at": row.closed_at,
         "closed_by": row.closed_by,
         "last_message_at": row.last_message_at,
+        "requeued_at": row.requeued_at,
+        "visitor_departure": departure_view(row),
         "messages": await transcript(conn, row.id),
         "pages": await pages(conn, row.id),
+    }
+
+
+def departure_view(row: Any) -> dict[str, Any] | None:
+    """The visitor's page went away and the grace runs until ``gone_at`` (None: present)."""
+    if row.visitor_gone_at is None:
+        return None
+    return {
+        "left_at": row.visitor_left_at,
+        "gone_at": row.visitor_gone_at,
+        "navigating": row.visitor_navigating,
     }
 
 

@@ -17,11 +17,13 @@ from sportello.queries.contacts import contact_for_agent
 from sportello.realtime.frames import ClientFrame, Receipt, SendMessage, Typing
 from sportello.realtime.hub import StreamHub
 from sportello.realtime.session import StreamSession
-from sportello.routing.views import waiting_for_agent
+from sportello.routing.views import public_entry, sees_entry, waiting_for_agent
 from sportello.storage.tables import console_sessions, contacts
 from sportello.stream.events import Event
 
 HOLDING = ("assigned", "transferring")
+ENTRY_NEWS = frozenset({"visitor.departed", "visitor.returned"})
+"""Queue events about a waiting contact that leave it waiting (every other one removes it)."""
 ENDED_KEPT_SECONDS = 12 * 3600
 """An ended contact stays in the console until removed, or for at most this long."""
 
@@ -79,7 +81,7 @@ class ConsoleSession(StreamSession):
             "agent": await agent_state(
                 conn, self.agent.id, self.ctx.clock.now(), self.ctx.settings.agent_grace_seconds
             ),
-            "waiting": [_public_entry(e) for e in waiting],
+            "waiting": [public_entry(e, self.agent.id) for e in waiting],
             "contacts": held,
         }
 
@@ -96,10 +98,10 @@ class ConsoleSession(StreamSession):
         assert contact_id is not None
         if event.kind == "contact.offered":
             entry = event.payload["entry"]
-            if self.agent.id in entry["offered_to"]:
+            if sees_entry(self.agent.id, entry):
                 self.waiting.add(contact_id)
                 frame = event.frame()
-                frame["data"] = {"entry": _public_entry(entry)}
+                frame["data"] = {"entry": public_entry(entry, self.agent.id)}
                 return frame
             if contact_id in self.waiting:
                 self.waiting.discard(contact_id)
@@ -109,10 +111,11 @@ class ConsoleSession(StreamSession):
                     "data": {"contact_id": contact_id, "reason": "withdrawn"},
                 }
             return None
-        if contact_id in self.waiting:
+        if contact_id not in self.waiting:
+            return None
+        if event.kind not in ENTRY_NEWS:
             self.waiting.discard(contact_id)
-            return event.frame()
-        return None
+        return event.frame()
 
     async def handle(self, frame: ClientFrame) -> None:
         if isinstance(frame, SendMessage):
@@ -149,8 +152,3 @@ class ConsoleSession(StreamSession):
                 "active": frame.active,
             }
         )
-
-
-def _public_entry(entry: dict[str, Any]) -> dict[str, Any]:
-    """Waiting-area fields without the list of other agents it is offered to."""
-    return {k: v for k, v in entry.items() if k != "offered_to"}

@@ -8,6 +8,7 @@ from starlette.websockets import WebSocket
 
 from sportello.actions.context import Ctx
 from sportello.actions.messages import do_mark_messages, do_send_message
+from sportello.actions.visitor_presence import do_visitor_connected, do_visitor_disconnected
 from sportello.domain.principals import VisitorPrincipal
 from sportello.errors import ForbiddenError
 from sportello.queries.contacts import contact_for_visitor, fetch_contact_row
@@ -22,6 +23,8 @@ class VisitorSession(StreamSession):
         super().__init__(ws, ctx, hub)
         self.visitor = visitor
         self.agent_id: int | None = None
+        self.link = 0
+        """This connection's number among the visitor's connections (see visitor_presence)."""
 
     def subscribe(self) -> None:
         self.hub.add_visitor(self.visitor.contact_id, self)
@@ -43,6 +46,12 @@ class VisitorSession(StreamSession):
             }
         )
 
+    async def on_open(self) -> None:
+        self.link = await do_visitor_connected(self.ctx, self.visitor.contact_id)
+
+    async def on_close(self) -> None:
+        await do_visitor_disconnected(self.ctx, self.visitor.contact_id, self.link)
+
     def replay_contact(self) -> int | None:
         return self.visitor.contact_id
 
@@ -50,13 +59,15 @@ class VisitorSession(StreamSession):
         row = await fetch_contact_row(conn, self.visitor.contact_id)
         self.agent_id = row.agent_id
         self._presence(online=True)
-        return {"contact": await contact_for_visitor(conn, row)}
+        return {"contact": await contact_for_visitor(conn, row), "link": self.link}
 
     def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | None:
         if not event.for_visitor or event.contact_id != self.visitor.contact_id:
             return None
         if event.kind == "contact.joined":
             self.agent_id = event.payload["agent"]["id"]
+        elif event.kind == "contact.requeued":
+            self.agent_id = None
         return event.frame()
 
     async def handle(self, frame: ClientFrame) -> None:

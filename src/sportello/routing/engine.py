@@ -32,17 +32,21 @@ async def reroute(
     current = await waiting_entries(conn, [p.id for p in pending])
     for contact_id, offer in plan.items():
         entry = current[contact_id]
-        new_audience = sorted(offer.agent_ids)
-        if entry["offered_to"] == new_audience and entry["starred"] == offer.starred:
+        changes = {
+            "offered_to": sorted(offer.agent_ids),
+            "blocked_for": sorted(offer.blocked_ids),
+            "starred": offer.starred,
+        }
+        if all(entry[key] == value for key, value in changes.items()):
             continue
         result = await conn.execute(
             update(contacts)
             .where(contacts.c.id == contact_id, contacts.c.state == ContactState.PENDING.value)
-            .values(offered_to=new_audience, starred=offer.starred)
+            .values(changes)
         )
         if result.rowcount != 1:
             continue
-        entry.update(offered_to=new_audience, starred=offer.starred)
+        entry.update(changes)
         await writer.append(
             "contact.offered", {"entry": entry}, contact_id=contact_id, for_queue=True
         )

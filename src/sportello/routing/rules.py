@@ -72,8 +72,9 @@ def is_eligible(
 
 
 def queue_order(contacts: Iterable[PendingContact]) -> list[PendingContact]:
-    """Priority first (1 is highest), then the longest wait, then id for a stable order."""
-    return sorted(contacts, key=lambda c: (c.priority, c.created_at, c.id))
+    """Handed-back contacts first, then priority (1 is highest), then the longest wait, then
+    id for a stable order."""
+    return sorted(contacts, key=lambda c: (not c.requeued, c.priority, c.created_at, c.id))
 
 
 def choose_audience(contact: PendingContact, eligible: Sequence[AgentSnapshot]) -> frozenset[int]:
@@ -97,6 +98,7 @@ def plan_offers(
     by_id = {a.id: a for a in agents}
     offers: dict[int, Offer] = {}
     for contact in queue_order(pending):
+        blocked: frozenset[int] = frozenset()
         if contact.starred_agent_id is not None:
             target = by_id.get(contact.starred_agent_id)
             audience = (
@@ -106,13 +108,19 @@ def plan_offers(
                 else frozenset()
             )
         else:
-            eligible = [a for a in agents if is_eligible(a, contact, loads[a.id])]
+            qualified = [
+                a for a in agents if is_eligible(a, contact, loads[a.id], ignore_capacity=True)
+            ]
+            eligible = [a for a in qualified if is_eligible(a, contact, loads[a.id])]
             audience = choose_audience(contact, eligible)
+            blocked = frozenset(a.id for a in qualified) - audience
         starred = len(audience) == 1
         if starred:
             (only,) = audience
             loads[only] += contact_weight(contact.medium, by_id[only].chat_limit)
-        offers[contact.id] = Offer(contact_id=contact.id, agent_ids=audience, starred=starred)
+        offers[contact.id] = Offer(
+            contact_id=contact.id, agent_ids=audience, starred=starred, blocked_ids=blocked
+        )
     return offers
 
 

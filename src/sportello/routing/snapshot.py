@@ -87,6 +87,7 @@ async def load_pending(conn: AsyncConnection) -> list[PendingContact]:
             contacts.c.priority,
             contacts.c.created_at,
             contacts.c.starred_agent_id,
+            contacts.c.requeued_at,
             services.c.tags,
         )
         .join(services, services.c.id == contacts.c.service_id)
@@ -100,6 +101,7 @@ async def load_pending(conn: AsyncConnection) -> list[PendingContact]:
             priority=row.priority,
             created_at=row.created_at,
             starred_agent_id=row.starred_agent_id,
+            requeued=row.requeued_at is not None,
         )
         for row in rows
     ]

@@ -21,7 +21,9 @@ WAITING_COLUMNS = (
     contacts.c.created_at,
     contacts.c.dissuade_at,
     contacts.c.offered_to,
+    contacts.c.blocked_for,
     contacts.c.starred,
+    contacts.c.requeued_at,
     services.c.id.label("service_id"),
     services.c.name.label("service_name"),
     services.c.language.label("service_language"),
@@ -41,7 +43,9 @@ def entry_from_row(row: Any) -> dict[str, Any]:
         "created_at": row.created_at,
         "dissuade_at": row.dissuade_at,
         "offered_to": list(row.offered_to),
+        "blocked_for": list(row.blocked_for or []),
         "starred": bool(row.starred),
+        "requeued": row.requeued_at is not None,
         "service_id": row.service_id,
         "service_name": row.service_name,
         "service_language": row.service_language,
@@ -58,12 +62,35 @@ async def waiting_entries(conn: AsyncConnection, ids: list[int]) -> dict[int, di
     return {row.id: entry_from_row(row) for row in rows}
 
 
+QUEUE_ORDER = (
+    contacts.c.requeued_at.is_(None),
+    contacts.c.priority,
+    contacts.c.created_at,
+    contacts.c.id,
+)
+"""SQL twin of ``rules.queue_order``: handed-back contacts, priority, longest wait."""
+
+
+def sees_entry(agent_id: int, entry: dict[str, Any]) -> bool:
+    """An agent sees a waiting contact offered to them, or one they qualify for but have no
+    room for (shown as waiting beyond their limit, not takeable)."""
+    return agent_id in entry["offered_to"] or agent_id in entry["blocked_for"]
+
+
+def public_entry(entry: dict[str, Any], agent_id: int) -> dict[str, Any]:
+    """What one agent may see: no lists of other agents, and whether they can take it now."""
+    public = {k: v for k, v in entry.items() if k not in ("offered_to", "blocked_for")}
+    public["can_take"] = agent_id in entry["offered_to"]
+    return public
+
+
 async def waiting_for_agent(conn: AsyncConnection, agent_id: int) -> list[dict[str, Any]]:
     """The current waiting area of one agent, in queue order."""
     rows = await conn.execute(
         select(*WAITING_COLUMNS)
         .join(services, services.c.id == contacts.c.service_id)
         .where(contacts.c.state == "pending")
-        .order_by(contacts.c.priority, contacts.c.created_at, contacts.c.id)
+        .order_by(*QUEUE_ORDER)
     )
-    return [entry_from_row(row) for row in rows if agent_id in (row.offered_to or [])]
+    entries = (entry_from_row(row) for row in rows)
+    return [entry for entry in entries if sees_entry(agent_id, entry)]

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData(
@@ -132,7 +133,14 @@ contacts = Table(
     Column("visitor_messages", Integer, nullable=False, server_default="0"),
     Column("agent_messages", Integer, nullable=False, server_default="0"),
     Column("used_voice_video", Boolean, nullable=False, server_default="0"),
+    Column("visitor_link", Integer, nullable=False, server_default="0"),
+    Column("visitor_left_at", Float, nullable=True),
+    Column("visitor_gone_at", Float, nullable=True),
+    Column("visitor_navigating", Boolean, nullable=True),
+    Column("requeued_at", Float, nullable=True),
+    Column("blocked_for", JSON, nullable=False, server_default=text("'[]'")),
     Index("ix_contacts_state_dissuade", "state", "dissuade_at"),
+    Index("ix_contacts_visitor_gone", "visitor_gone_at"),
     Index("ix_contacts_agent_state", "agent_id", "state"),
     Index("ix_contacts_visitor", "visitor_id"),
 )

@@ -5,9 +5,10 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from sportello.actions.agents import do_login, do_logout
+from sportello.actions.requeue import do_release_contacts
 from sportello.queries.agents import agent_state
 from sportello.web.deps import SESSION_COOKIE, AgentDep, CtxDep, agent_token
-from sportello.web.schemas import LoginBody
+from sportello.web.schemas import LoginBody, LogoutBody
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -33,7 +34,16 @@ async def login(
 
 
 @router.post("/logout", status_code=204)
-async def logout(request: Request, response: Response, ctx: CtxDep, _agent: AgentDep) -> None:
+async def logout(
+    request: Request,
+    response: Response,
+    ctx: CtxDep,
+    agent: AgentDep,
+    body: LogoutBody | None = None,
+) -> None:
+    """Sign out. With contacts in progress, say what becomes of them (``contacts``: ``end`` or
+    ``requeue``); without a choice the answer is ``contacts_in_progress`` and nothing changes."""
+    await do_release_contacts(ctx, agent, body.contacts if body else None)
     token = agent_token(request)
     if token:
         await do_logout(ctx, token)

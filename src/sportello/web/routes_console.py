@@ -10,7 +10,7 @@ from sportello.actions.agents import do_open_console_session, do_set_media, do_s
 from sportello.actions.contacts import do_accept_contact
 from sportello.domain.model import AgentStatus
 from sportello.queries.agents import agent_state, all_agents
-from sportello.routing.views import waiting_for_agent
+from sportello.routing.views import public_entry, waiting_for_agent
 from sportello.web.deps import AgentDep, CtxDep
 from sportello.web.schemas import MediaBody, StatusBody
 
@@ -47,7 +47,7 @@ async def set_media(
 async def waiting(agent: AgentDep, ctx: CtxDep) -> list[dict[str, Any]]:
     async with ctx.db.read() as conn:
         entries = await waiting_for_agent(conn, agent.id)
-    return [{k: v for k, v in e.items() if k != "offered_to"} for e in entries]
+    return [public_entry(e, agent.id) for e in entries]
 
 
 @router.post("/waiting/accept-oldest")

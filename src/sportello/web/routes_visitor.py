@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from pydantic import ValidationError
 
 from sportello.actions.contacts import (
     VisitorRequest,
@@ -14,13 +15,16 @@ from sportello.actions.contacts import (
 )
 from sportello.actions.left_messages import do_leave_message
 from sportello.actions.messages import do_mark_messages, do_send_message
+from sportello.actions.visitor_presence import do_visitor_departing
+from sportello.errors import ValidationFailedError
 from sportello.queries.contacts import access_contact, contact_for_visitor
 from sportello.queries.services import service_sites, services_for_site
-from sportello.security.tokens import sign_visitor_token
+from sportello.security.tokens import read_visitor_token, sign_visitor_token
 from sportello.web.deps import CtxDep, VisitorDep
 from sportello.web.origins import check_site
 from sportello.web.schemas import (
     ContactRequestBody,
+    DepartureBody,
     LeftMessageBody,
     MessageBody,
     PageBody,
@@ -28,6 +32,16 @@ from sportello.web.schemas import (
 )
 
 router = APIRouter(prefix="/api/visitor", tags=["visitor"])
+
+DEPARTURE_OPENAPI: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/plain": {"schema": DepartureBody.model_json_schema()},
+            "application/json": {"schema": DepartureBody.model_json_schema()},
+        },
+    }
+}
 
 
 def country_from_locale(locale: str) -> str:
@@ -106,6 +120,22 @@ async def receipts(body: ReceiptBody, visitor: VisitorDep, ctx: CtxDep) -> dict[
 @router.post("/contact/pages", status_code=201)
 async def page_changed(body: PageBody, visitor: VisitorDep, ctx: CtxDep) -> dict[str, Any]:
     return await do_record_page(ctx, visitor, body.url, body.title)
+
+
+@router.post("/contact/departure", openapi_extra=DEPARTURE_OPENAPI)
+async def departure(request: Request, ctx: CtxDep) -> dict[str, Any]:
+    """The widget's page is going away (``pagehide``): start the visitor-disconnect grace.
+
+    Sent as a beacon, so the body is JSON in any content type and carries the token."""
+    try:
+        body = DepartureBody.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise ValidationFailedError("send {token, link, navigating} as JSON") from exc
+    # No site check here, unlike every other visitor call: the beacon races the socket's
+    # close on navigation, and one more read before acting makes it lose (the chat then
+    # looks left). It only starts the grace period the closing socket starts anyway.
+    visitor = read_visitor_token(ctx.settings.secret_key, body.token, ctx.clock.now())
+    return await do_visitor_departing(ctx, visitor, body.link, body.navigating)
 
 
 @router.post("/contact/leave")

@@ -23,6 +23,11 @@ class LoginBody(Body):
     password: str = Field(min_length=1, max_length=200)
 
 
+class LogoutBody(Body):
+    contacts: Literal["end", "requeue"] | None = None
+    """What becomes of the contacts in progress: ended, or handed back to the queue."""
+
+
 class StatusBody(Body):
     status: Literal["READY", "PAUSED"]
 
@@ -65,6 +70,15 @@ class ContactRequestBody(Body):
 class PageBody(Body):
     url: str = Field(min_length=1, max_length=2000)
     title: str = Field(default="", max_length=300)
+
+
+class DepartureBody(Body):
+    """Sent with ``navigator.sendBeacon`` as text/plain (no custom headers, no preflight),
+    so the token travels in the body."""
+
+    token: str = Field(min_length=1, max_length=1000)
+    link: int = Field(ge=0, le=2**31)
+    navigating: bool = False
 
 
 class LeftMessageBody(Body):

@@ -1,0 +1,158 @@
+"""Visitor presence in the lifecycle: a page that goes away starts a grace, a return ends it.
+
+Each widget connection takes the next ``visitor_link`` number; a close (or the page's
+``pagehide`` beacon) starts the departure only if no newer connection has opened since, so
+a page change whose new socket connects before the old one's close is handled is not a
+departure. The deadline is a column (``visitor_gone_at``), fired by the scheduler with a
+guarded update like dissuasion: exactly once, with any number of processes, after restarts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sportello.actions.contacts import HOLDING, VISITOR_GONE, close_held, finish_waiting
+from sportello.actions.context import Ctx
+from sportello.domain.model import ContactState
+from sportello.domain.principals import VisitorPrincipal
+from sportello.domain.rules import leave_outcome
+from sportello.queries.contacts import check_access, fetch_contact_row
+from sportello.storage.tables import contacts
+from sportello.stream.events import EventWriter
+
+ACTIVE = (ContactState.PENDING.value, *HOLDING)
+
+
+async def do_visitor_connected(ctx: Ctx, contact_id: int) -> int:
+    """A widget connected: its link number. A departure in progress is called off."""
+    async with ctx.transaction() as (conn, writer):
+        row = await fetch_contact_row(conn, contact_id, lock=True)
+        if row.state not in ACTIVE:
+            return int(row.visitor_link)
+        link = int(row.visitor_link) + 1
+        await conn.execute(
+            update(contacts)
+            .where(contacts.c.id == contact_id)
+            .values(
+                visitor_link=link,
+                visitor_left_at=None,
+                visitor_gone_at=None,
+                visitor_navigating=None,
+            )
+        )
+        if row.visitor_gone_at is not None:
+            await _tell_agents(writer, row, "visitor.returned", {})
+        return link
+
+
+async def do_visitor_disconnected(ctx: Ctx, contact_id: int, link: int) -> None:
+    """A widget connection closed: unless a newer one opened, the grace starts."""
+    async with ctx.transaction() as (conn, writer):
+        row = await fetch_contact_row(conn, contact_id, lock=True)
+        await _depart(ctx, conn, writer, row, link, None)
+
+
+async def do_visitor_departing(
+    ctx: Ctx, visitor: VisitorPrincipal, link: int, navigating: bool
+) -> dict[str, Any]:
+    """The widget's page is being hidden for good (``pagehide``, sent as a beacon):
+    ``navigating`` says whether the visitor follows a link to another page of the site."""
+    async with ctx.transaction() as (conn, writer):
+        row = await fetch_contact_row(conn, visitor.contact_id, lock=True)
+        check_access(visitor, row)
+        started = await _depart(ctx, conn, writer, row, link, navigating)
+        return {"departure": started}
+
+
+async def _depart(
+    ctx: Ctx,
+    conn: AsyncConnection,
+    writer: EventWriter,
+    row: Any,
+    link: int,
+    navigating: bool | None,
+) -> bool:
+    if row.state not in ACTIVE or row.visitor_link != link:
+        return False
+    if row.visitor_gone_at is not None and (
+        navigating is None or navigating == row.visitor_navigating
+    ):
+        return False  # already departing, and nothing new is known
+    now = ctx.clock.now()
+    left_at = row.visitor_left_at if row.visitor_gone_at is not None else now
+    gone_at = (
+        row.visitor_gone_at
+        if row.visitor_gone_at is not None
+        else now + ctx.settings.visitor_grace_seconds
+    )
+    known = navigating if navigating is not None else row.visitor_navigating
+    await conn.execute(
+        update(contacts)
+        .where(contacts.c.id == row.id, contacts.c.visitor_link == link)
+        .values(visitor_left_at=left_at, visitor_gone_at=gone_at, visitor_navigating=known)
+    )
+    await _tell_agents(
+        writer,
+        row,
+        "visitor.departed",
+        {"left_at": left_at, "gone_at": gone_at, "navigating": known},
+    )
+    return True
+
+
+async def _tell_agents(writer: EventWriter, row: Any, kind: str, data: dict[str, Any]) -> None:
+    """The agent holding the contact, or, while it waits, the agents it is offered to."""
+    if row.state == ContactState.PENDING.value:
+        await writer.append(kind, data, contact_id=row.id, for_queue=True)
+    else:
+        await writer.append(kind, data, contact_id=row.id, agent_id=row.agent_id)
+
+
+async def do_visitor_gone_due(ctx: Ctx) -> list[int]:
+    """End every contact whose visitor did not come back within the grace. Exactly once:
+    each end is a guarded transition, and the deadline is cleared with it."""
+    now = ctx.clock.now()
+    ended: list[int] = []
+    async with ctx.transaction() as (conn, writer):
+        due = await conn.execute(
+            select(contacts.c.id).where(contacts.c.visitor_gone_at <= now).order_by(contacts.c.id)
+        )
+        for (contact_id,) in due.all():
+            row = await fetch_contact_row(conn, contact_id, lock=True)
+            if row.visitor_gone_at is None or row.visitor_gone_at > now:
+                continue
+            if row.state == ContactState.PENDING.value:
+                outcome = leave_outcome(row.visitor_left_at - row.created_at)
+                done = await finish_waiting(
+                    conn, writer, row.id, ContactState(outcome.value), outcome, now, VISITOR_GONE
+                )
+            elif row.state in HOLDING:
+                await close_held(conn, writer, row, now, VISITOR_GONE)
+                done = True
+            else:
+                done = False
+            await conn.execute(
+                update(contacts).where(contacts.c.id == row.id).values(visitor_gone_at=None)
+            )
+            if done:
+                ended.append(row.id)
+        if ended:
+            ctx.reroute_soon()
+    return ended
+
+
+async def do_presume_visitors_away(ctx: Ctx) -> None:
+    """Single-process start: no widget can be connected yet, so every active contact's
+    visitor starts the grace now (widgets that reconnect call it off)."""
+    async with ctx.transaction() as (conn, writer):
+        rows = await conn.execute(
+            select(contacts.c.id).where(
+                contacts.c.state.in_(ACTIVE), contacts.c.visitor_gone_at.is_(None)
+            )
+        )
+        for (contact_id,) in rows.all():
+            row = await fetch_contact_row(conn, contact_id, lock=True)
+            await _depart(ctx, conn, writer, row, row.visitor_link, None)
