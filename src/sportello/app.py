@@ -7,9 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from sportello import __version__
@@ -18,8 +17,8 @@ from sportello.actions.context import Ctx
 from sportello.actions.visitor_presence import do_presume_visitors_away
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
-from sportello.errors import SportelloError
 from sportello.files.storage import LocalFileStore
+from sportello.logs import quiet_client_faults
 from sportello.realtime.hub import StreamHub
 from sportello.routing.rerouter import Rerouter
 from sportello.scheduler import Scheduler
@@ -36,6 +35,7 @@ from sportello.web import (
 )
 from sportello.web.cors import VisitorCorsMiddleware
 from sportello.web.csrf import CsrfMiddleware
+from sportello.web.errors import install_error_handlers
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ def build_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        quiet_client_faults()
         if create_tables:
             await db.create_all()
         await bus.start()
@@ -92,28 +93,7 @@ def build_app(
     app.add_middleware(CsrfMiddleware, allowed_origins=settings.allowed_console_origins)
     app.add_middleware(VisitorCorsMiddleware)
 
-    @app.exception_handler(SportelloError)
-    async def _sportello_error(_request: Request, exc: SportelloError) -> JSONResponse:
-        headers = {}
-        if "retry_after" in exc.details:
-            headers["Retry-After"] = str(exc.details["retry_after"])
-        return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [
-            {"field": ".".join(str(p) for p in e["loc"][1:]), "message": e["msg"]}
-            for e in exc.errors()
-        ]
-        return JSONResponse(
-            {
-                "code": "invalid_input",
-                "message": "the request is not valid: "
-                + "; ".join(f"{p['field'] or 'body'}: {p['message']}" for p in problems),
-                "details": {"problems": problems},
-            },
-            status_code=422,
-        )
+    install_error_handlers(app)
 
     for module in (
         routes_auth,

@@ -46,6 +46,16 @@ class FileInvalidError(SportelloError):
     code = "file_invalid"
 
 
+class MethodNotAllowedError(SportelloError):
+    status = 405
+    code = "method_not_allowed"
+
+
+class InternalError(SportelloError):
+    status = 500
+    code = "internal"
+
+
 class MalformedFrameError(SportelloError):
     status = 400
     code = "malformed_frame"

@@ -24,7 +24,7 @@ from sportello.errors import (
     NotFoundError,
     NothingWaitingError,
     ServiceUnavailableError,
-    ValidationFailedError,
+    TextTooLongError,
 )
 from sportello.queries.contacts import (
     agent_card,
@@ -72,7 +72,8 @@ async def do_create_contact(ctx: Ctx, request: VisitorRequest) -> dict[str, Any]
         request.first_message is not None
         and len(request.first_message) > ctx.settings.max_message_chars
     ):
-        raise ValidationFailedError("first message is too long")
+        limit = ctx.settings.max_message_chars
+        raise TextTooLongError(f"a message is at most {limit} characters", limit=limit)
     async with ctx.transaction() as (conn, writer):
         service = (
             await conn.execute(select(services).where(services.c.id == request.service_id))

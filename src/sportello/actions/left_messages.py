@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from sportello.actions.context import Ctx
-from sportello.storage.tables import visitor_messages_left
+from sportello.errors import NotFoundError
+from sportello.storage.tables import services, visitor_messages_left
 
 
 async def do_leave_message(
     ctx: Ctx, *, service_id: int | None, name: str, email: str, text: str, site: str
 ) -> int:
     async with ctx.transaction() as (conn, writer):
+        if service_id is not None and (
+            await conn.scalar(select(services.c.id).where(services.c.id == service_id)) is None
+        ):
+            raise NotFoundError(f"service {service_id} does not exist", service_id=service_id)
         result = await conn.execute(
             insert(visitor_messages_left)
             .values(

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.domain.model import Medium
+from sportello.errors import NotFoundError
 from sportello.routing.rules import available_media
 from sportello.routing.snapshot import load_agents
-from sportello.storage.tables import services
+from sportello.storage.tables import contacts, services
 from sportello.web.origins import site_origin_ok
 
 
@@ -32,6 +33,26 @@ def service_view(row: Any) -> dict[str, Any]:
 async def all_services(conn: AsyncConnection) -> list[dict[str, Any]]:
     rows = await conn.execute(select(services).order_by(services.c.priority, services.c.name))
     return [service_view(r) for r in rows]
+
+
+async def service_sites(conn: AsyncConnection, service_id: int) -> list[str]:
+    """The sites allowed to use a service (empty: any)."""
+    sites = await conn.scalar(select(services.c.sites).where(services.c.id == service_id))
+    if sites is None:
+        raise NotFoundError(f"service {service_id} does not exist", service_id=service_id)
+    return list(sites)
+
+
+async def contact_sites(conn: AsyncConnection, contact_id: int) -> list[str]:
+    """The sites allowed to use the service of a contact (empty: any)."""
+    sites = await conn.scalar(
+        select(services.c.sites)
+        .join(contacts, contacts.c.service_id == services.c.id)
+        .where(contacts.c.id == contact_id)
+    )
+    if sites is None:
+        raise NotFoundError(f"contact {contact_id} does not exist", contact_id=contact_id)
+    return list(sites)
 
 
 async def services_for_site(

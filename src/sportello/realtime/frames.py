@@ -2,35 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import json
+from typing import Annotated, Any, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
 from sportello.errors import MalformedFrameError, UnknownFrameError, ValidationFailedError
+from sportello.inputs import UNSTORABLE, MessageId, RowId, StrictInput, unstorable_text
 
 
-class _Frame(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Frame(StrictInput):
+    """Strict, no unknown fields, storable text (sportello.inputs)."""
 
 
 class SendMessage(_Frame):
     type: Literal["message.send"]
-    contact_id: int
+    contact_id: RowId
     client_msg_id: str = Field(min_length=1, max_length=64)
     text: str
 
 
 class Typing(_Frame):
     type: Literal["typing"]
-    contact_id: int
+    contact_id: RowId
     active: bool = True
 
 
 class Receipt(_Frame):
     type: Literal["receipt"]
-    contact_id: int
-    up_to: int
+    contact_id: RowId
+    up_to: MessageId
     state: Literal["delivered", "read"]
 
 
@@ -45,12 +47,14 @@ FRAME_TYPES = ("message.send", "typing", "receipt", "ping")
 
 
 def parse_frame(raw: str | bytes) -> ClientFrame:
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise MalformedFrameError("the frame is not valid JSON") from exc
+    if isinstance(raw, bytes):
+        raise MalformedFrameError("frames are JSON text, not binary")
+    data = decode_json(raw)
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise MalformedFrameError('a frame is a JSON object with a "type"')
+    where = unstorable_text(data)
+    if where is not None:
+        raise ValidationFailedError(f"{where}: {UNSTORABLE}")
     if data["type"] not in FRAME_TYPES:
         raise UnknownFrameError(f"unknown frame type {data['type']!r}", known=list(FRAME_TYPES))
     try:
@@ -60,3 +64,15 @@ def parse_frame(raw: str | bytes) -> ClientFrame:
             f"{'.'.join(str(p) for p in e['loc'][1:]) or 'frame'}: {e['msg']}" for e in exc.errors()
         )
         raise ValidationFailedError(f"invalid {data['type']} frame: {problems}") from exc
+
+
+def decode_json(text: str) -> Any:
+    """Parse a frame. orjson refuses lone surrogate escapes that JSON allows; the standard
+    parser reads those so the frame is refused as invalid input, as over HTTP."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError):
+            raise MalformedFrameError("the frame is not valid JSON") from exc

@@ -38,6 +38,15 @@ _END = object()
 """Outbox marker: say the session ended, then close."""
 
 
+class ClientGone(Exception):
+    """A send failed because the client has left (closed, reset, or mid-close): ordinary."""
+
+
+CLIENT_GONE = (WebSocketDisconnect, RuntimeError, OSError)
+"""What sending raises once the client is gone: Starlette turns a lost transport into
+WebSocketDisconnect and refuses later sends with a RuntimeError (WebSocketDisconnected)."""
+
+
 class StreamSession:
     def __init__(self, ws: WebSocket, ctx: Ctx, hub: StreamHub) -> None:
         self.ws = ws
@@ -46,7 +55,6 @@ class StreamSession:
         self._outbox: asyncio.Queue[dict[str, Any] | Event | object | None] = asyncio.Queue()
         self._cutoff = 0
         self._overflowed = False
-        self._closed = False
         self._ended = False
         self._opened = False
         self._released: asyncio.Future[None] | None = None
@@ -113,19 +121,15 @@ class StreamSession:
                 await self._read_loop()
             finally:
                 writer.cancel()
-                try:
+                with contextlib.suppress(asyncio.CancelledError, ClientGone):
                     await writer
-                except asyncio.CancelledError:
-                    pass
-                except Exception:  # a send that failed because the client went away
-                    log.debug("stream writer ended", exc_info=True)
-        except WebSocketDisconnect:
-            pass
+        except (WebSocketDisconnect, ClientGone):
+            pass  # the client left: ordinary, nothing to log
         except ResyncRequiredError as exc:
-            await self.send({"type": "error", **exc.to_dict()})
-            await self.ws.close(code=4410)
+            with contextlib.suppress(ClientGone):
+                await self.send({"type": "error", **exc.to_dict()})
+                await self.close(4410)
         finally:
-            self._closed = True
             await self._release()
 
     def _release(self) -> asyncio.Future[None]:
@@ -160,8 +164,7 @@ class StreamSession:
                     )
                 state = await self.snapshot(conn)
                 start = since
-                state.pop("contacts", None)
-                state.pop("contact", None)
+                state.pop("contacts", None)  # a console's replay brings every change
                 await self.send({"type": "hello", "position": since, "resumed": True, **state})
                 replay = await read_after(
                     conn,
@@ -180,13 +183,13 @@ class StreamSession:
         while True:
             item = await self._outbox.get()
             if item is None:
-                await self.ws.close(code=4408, reason="client too slow; resume from your position")
+                await self.close(4408, "client too slow; resume from your position")
                 return
             if item is _END:
                 await asyncio.shield(self._release())
                 error = NotAuthenticatedError("your session has ended; sign in again")
                 await self.send({"type": "error", **error.to_dict()})
-                await self.ws.close(code=SESSION_ENDED, reason="signed out")
+                await self.close(SESSION_ENDED, "signed out")
                 return
             if isinstance(item, Event):
                 if item.position <= self._cutoff:
@@ -208,7 +211,7 @@ class StreamSession:
         tails: dict[int | None, asyncio.Task[None]] = {}
         slots = asyncio.Semaphore(IN_FLIGHT_LIMIT)
         while True:
-            text = await self.ws.receive_text()
+            text = await self._receive()
             if self._ended:
                 continue
             try:
@@ -228,8 +231,16 @@ class StreamSession:
             tails[key] = task
             task.add_done_callback(partial(_forget, tails, key))
 
+    async def _receive(self) -> str | bytes:
+        """The next frame, text or binary (parse_frame refuses binary ones with an error)."""
+        message = await self.ws.receive()
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+        text: str | None = message.get("text")
+        return text if text is not None else bytes(message.get("bytes") or b"")
+
     async def _handle_after(
-        self, waits: list[asyncio.Task[None]], frame: ClientFrame, text: str
+        self, waits: list[asyncio.Task[None]], frame: ClientFrame, text: str | bytes
     ) -> None:
         if waits:
             await asyncio.wait(waits)
@@ -238,11 +249,11 @@ class StreamSession:
                 await self.send({"type": "pong", "ref": frame.ref})
             else:
                 await self.handle(frame)
+        except ClientGone:
+            return  # the client left while its frame was handled; nobody to answer
         except SportelloError as exc:
             await self._send_quietly({"type": "error", "ref": _ref_of(text), **exc.to_dict()})
         except Exception:
-            if self._closed:
-                return  # the client left while its frame was handled; nobody to answer
             log.exception("frame handling failed")
             await self._send_quietly(
                 {"type": "error", "ref": _ref_of(text), "code": "internal", "message": "try again"}
@@ -250,11 +261,21 @@ class StreamSession:
 
     async def _send_quietly(self, frame: dict[str, Any]) -> None:
         """Answer a frame unless the client has gone meanwhile."""
-        with contextlib.suppress(RuntimeError, WebSocketDisconnect, ConnectionError):
+        with contextlib.suppress(ClientGone):
             await self.send(frame)
 
     async def send(self, frame: dict[str, Any]) -> None:
-        await self.ws.send_text(orjson.dumps(frame).decode())
+        data = orjson.dumps(frame).decode()
+        try:
+            await self.ws.send_text(data)
+        except CLIENT_GONE as exc:
+            raise ClientGone from exc
+
+    async def close(self, code: int, reason: str = "") -> None:
+        try:
+            await self.ws.close(code=code, reason=reason)
+        except CLIENT_GONE as exc:
+            raise ClientGone from exc
 
 
 def _forget(
@@ -265,12 +286,17 @@ def _forget(
         del tails[key]
 
 
-def _ref_of(text: str) -> Any:
+def _ref_of(text: str | bytes) -> str | None:
     """Echo the client's id for the failed frame when it can be read."""
+    if isinstance(text, bytes):
+        return None
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError:
         return None
-    if isinstance(data, dict):
-        return data.get("client_msg_id") or data.get("ref")
+    if not isinstance(data, dict):
+        return None
+    for key in ("client_msg_id", "ref"):
+        if isinstance(data.get(key), str) and data[key]:
+            return str(data[key])
     return None

@@ -10,7 +10,9 @@ from sportello.actions.agents import authenticate
 from sportello.actions.context import Ctx
 from sportello.domain.principals import AgentPrincipal, VisitorPrincipal
 from sportello.errors import ForbiddenError, NotAuthenticatedError
+from sportello.queries.services import contact_sites
 from sportello.security.tokens import read_visitor_token
+from sportello.web.origins import check_site
 
 SESSION_COOKIE = "sportello_session"
 
@@ -64,10 +66,15 @@ SupervisorDep = Annotated[AgentPrincipal, Depends(current_supervisor)]
 
 
 async def current_visitor(request: Request, ctx: CtxDep) -> VisitorPrincipal:
+    """The token's visitor, on a site the contact's service allows (checked every request)."""
     token = bearer(request)
     if token is None:
         raise NotAuthenticatedError("send the visitor token as 'Authorization: Bearer …'")
-    return read_visitor_token(ctx.settings.secret_key, token, ctx.clock.now())
+    visitor = read_visitor_token(ctx.settings.secret_key, token, ctx.clock.now())
+    async with ctx.db.read() as conn:
+        sites = await contact_sites(conn, visitor.contact_id)
+    check_site(request.headers.get("origin"), sites)
+    return visitor
 
 
 VisitorDep = Annotated[VisitorPrincipal, Depends(current_visitor)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from sportello.errors import OriginRejectedError
+
 
 def normalise(origin: str) -> str:
     return origin.strip().rstrip("/").lower()
@@ -22,8 +24,18 @@ def console_origin_ok(origin: str | None, headers: Mapping[str, str], extra: Ite
 
 
 def site_origin_ok(origin: str | None, sites: Iterable[str]) -> bool:
-    """A service with no sites listed accepts any origin; otherwise the origin must be listed."""
+    """A service with no sites listed accepts any origin or none; otherwise the origin must be
+    listed. Browsers always send Origin from a widget (cross-origin fetches, WebSockets), so
+    a request without one is not a widget's and is refused where sites are set."""
     allowed = {normalise(s) for s in sites}
-    if origin is None or not allowed:
+    if not allowed:
         return True
-    return normalise(origin) in allowed
+    return origin is not None and normalise(origin) in allowed
+
+
+def check_site(origin: str | None, sites: Iterable[str]) -> None:
+    if not site_origin_ok(origin, sites):
+        raise OriginRejectedError(
+            "this site may not use that service" if origin else "send the page's Origin",
+            origin=origin,
+        )

@@ -15,26 +15,27 @@ from sportello.actions.contacts import (
 from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.queries.contacts import access_contact, contact_for_agent
 from sportello.web.deps import AgentDep, CtxDep
+from sportello.web.params import ContactId
 from sportello.web.schemas import ColourBody, MessageBody, ReceiptBody
 
 router = APIRouter(prefix="/api/contacts", tags=["contacts"])
 
 
 @router.get("/{contact_id}")
-async def get_contact(contact_id: int, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
+async def get_contact(contact_id: ContactId, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     async with ctx.db.read() as conn:
         row = await access_contact(conn, agent, contact_id)
         return await contact_for_agent(conn, row)
 
 
 @router.post("/{contact_id}/accept")
-async def accept(contact_id: int, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
+async def accept(contact_id: ContactId, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     return await do_accept_contact(ctx, agent, contact_id)
 
 
 @router.post("/{contact_id}/messages", status_code=201)
 async def send_message(
-    contact_id: int, body: MessageBody, response: Response, agent: AgentDep, ctx: CtxDep
+    contact_id: ContactId, body: MessageBody, response: Response, agent: AgentDep, ctx: CtxDep
 ) -> dict[str, Any]:
     """201 with the new message; 200 with the original when client_msg_id was seen before."""
     message, created = await do_send_message(ctx, agent, contact_id, body.text, body.client_msg_id)
@@ -45,23 +46,25 @@ async def send_message(
 
 @router.post("/{contact_id}/receipts")
 async def receipts(
-    contact_id: int, body: ReceiptBody, agent: AgentDep, ctx: CtxDep
+    contact_id: ContactId, body: ReceiptBody, agent: AgentDep, ctx: CtxDep
 ) -> dict[str, int]:
     changed = await do_mark_messages(ctx, agent, contact_id, body.up_to, body.state)
     return {"changed": changed}
 
 
 @router.post("/{contact_id}/close")
-async def close(contact_id: int, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
+async def close(contact_id: ContactId, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     return await do_close_contact(ctx, agent, contact_id)
 
 
 @router.post("/{contact_id}/dismiss")
-async def dismiss(contact_id: int, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
+async def dismiss(contact_id: ContactId, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """Remove an ended contact from the agent's consoles (it stays there until then)."""
     return await do_dismiss_contact(ctx, agent, contact_id)
 
 
 @router.put("/{contact_id}/colour")
-async def colour(contact_id: int, body: ColourBody, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
+async def colour(
+    contact_id: ContactId, body: ColourBody, agent: AgentDep, ctx: CtxDep
+) -> dict[str, Any]:
     return await do_set_colour(ctx, agent, contact_id, body.colour)

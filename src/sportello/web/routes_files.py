@@ -21,13 +21,16 @@ from sportello.files.storage import FileStore
 from sportello.queries.contacts import access_contact
 from sportello.queries.files import files_of_contact, readable_file
 from sportello.web.deps import AgentDep, CtxDep, VisitorDep
+from sportello.web.params import ContactId, FileId, StorableQuery
 
 router = APIRouter(tags=["files"])
 
-Name = Annotated[str, Query(min_length=1, max_length=255, description="the file's name")]
+Name = Annotated[
+    str, Query(min_length=1, max_length=255, description="the file's name"), StorableQuery
+]
 UNNAMED = "file"
-Description = Annotated[str, Query(max_length=1000)]
-ClientId = Annotated[str | None, Query(min_length=1, max_length=64)]
+Description = Annotated[str, Query(max_length=1000), StorableQuery]
+ClientId = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 
 SERVED_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -77,7 +80,7 @@ async def _upload(
 
 @router.post("/api/contacts/{contact_id}/files", status_code=201)
 async def agent_upload(
-    contact_id: int,
+    contact_id: ContactId,
     request: Request,
     response: Response,
     agent: AgentDep,
@@ -107,7 +110,9 @@ async def visitor_upload(
 
 
 @router.get("/api/contacts/{contact_id}/files")
-async def contact_files(contact_id: int, agent: AgentDep, ctx: CtxDep) -> list[dict[str, Any]]:
+async def contact_files(
+    contact_id: ContactId, agent: AgentDep, ctx: CtxDep
+) -> list[dict[str, Any]]:
     """Every attachment of a contact, oldest first (for the contact details and reports)."""
     async with ctx.db.read() as conn:
         await access_contact(conn, agent, contact_id)
@@ -144,7 +149,7 @@ async def _serve(
 
 @router.get("/api/files/{public_id}")
 async def agent_download(
-    public_id: str, request: Request, agent: AgentDep, ctx: CtxDep
+    public_id: FileId, request: Request, agent: AgentDep, ctx: CtxDep
 ) -> FileResponse:
     """The file, always as an attachment with its sniffed type."""
     return await _serve(request, ctx, agent, public_id, thumbnail=False)
@@ -152,7 +157,7 @@ async def agent_download(
 
 @router.get("/api/files/{public_id}/thumbnail")
 async def agent_thumbnail(
-    public_id: str, request: Request, agent: AgentDep, ctx: CtxDep
+    public_id: FileId, request: Request, agent: AgentDep, ctx: CtxDep
 ) -> FileResponse:
     """A PNG re-encoded by the server (images only)."""
     return await _serve(request, ctx, agent, public_id, thumbnail=True)
@@ -160,13 +165,13 @@ async def agent_thumbnail(
 
 @router.get("/api/visitor/files/{public_id}")
 async def visitor_download(
-    public_id: str, request: Request, visitor: VisitorDep, ctx: CtxDep
+    public_id: FileId, request: Request, visitor: VisitorDep, ctx: CtxDep
 ) -> FileResponse:
     return await _serve(request, ctx, visitor, public_id, thumbnail=False)
 
 
 @router.get("/api/visitor/files/{public_id}/thumbnail")
 async def visitor_thumbnail(
-    public_id: str, request: Request, visitor: VisitorDep, ctx: CtxDep
+    public_id: FileId, request: Request, visitor: VisitorDep, ctx: CtxDep
 ) -> FileResponse:
     return await _serve(request, ctx, visitor, public_id, thumbnail=True)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, Strict
 
 from sportello.domain.model import Medium, Role
+from sportello.inputs import MessageId, RowId, StrictInput
+
+# Strict models take enum members only; these accept the values as JSON spells them.
+MediumValue = Annotated[Medium, Strict(False)]
+RoleValue = Annotated[Role, Strict(False)]
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Body(StrictInput):
+    """A request body: strict, no unknown fields, storable text (sportello.inputs)."""
 
 
 class LoginBody(Body):
@@ -39,7 +44,7 @@ class MessageBody(Body):
 
 
 class ReceiptBody(Body):
-    up_to: int
+    up_to: MessageId
     state: Literal["delivered", "read"]
 
 
@@ -48,7 +53,7 @@ class ColourBody(Body):
 
 
 class ContactRequestBody(Body):
-    service_id: int
+    service_id: RowId
     visitor_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     name: str = Field(min_length=1, max_length=120)
     email: str = Field(default="", max_length=200)
@@ -59,7 +64,7 @@ class ContactRequestBody(Body):
     page_url: str = Field(default="", max_length=2000)
     page_title: str = Field(default="", max_length=300)
     referrer: str = Field(default="", max_length=2000)
-    medium: Medium = Medium.CHAT
+    medium: MediumValue = Medium.CHAT
 
 
 class PageBody(Body):
@@ -77,7 +82,7 @@ class DepartureBody(Body):
 
 
 class LeftMessageBody(Body):
-    service_id: int | None = None
+    service_id: RowId | None = None
     name: str = Field(min_length=1, max_length=120)
     email: str = Field(min_length=3, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
     text: str = Field(min_length=1, max_length=10_000)
@@ -88,7 +93,7 @@ class ServiceBody(Body):
     language: str = "en"
     tags: list[str] = []
     dissuasion_seconds: int = Field(default=30, ge=5, le=3600)
-    media: list[Medium] = [Medium.CHAT]
+    media: list[MediumValue] = [Medium.CHAT]
     priority: int = Field(default=15, ge=1, le=30)
     sites: list[str] = []
     dissuasion_message: str = ""
@@ -105,4 +110,4 @@ class AgentBody(Body):
     chat_limit: int = Field(default=4, ge=1, le=20)
     voice_allowed: bool = True
     video_allowed: bool = True
-    role: Role = Role.AGENT
+    role: RoleValue = Role.AGENT

@@ -2,37 +2,43 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+
 from fastapi import APIRouter, WebSocket
 
 from sportello.actions.agents import authenticate
 from sportello.actions.context import Ctx
 from sportello.errors import OriginRejectedError, SportelloError, ValidationFailedError
-from sportello.queries.contacts import fetch_contact_row
+from sportello.inputs import INT64_MAX
+from sportello.queries.services import contact_sites
 from sportello.realtime.console_ws import ConsoleSession
+from sportello.realtime.session import CLIENT_GONE
 from sportello.realtime.visitor_ws import VisitorSession
 from sportello.security.tokens import hash_token, read_visitor_token
-from sportello.storage.tables import services
 from sportello.web.deps import SESSION_COOKIE
-from sportello.web.origins import console_origin_ok, site_origin_ok
+from sportello.web.origins import check_site, console_origin_ok
 
 router = APIRouter()
 
 REFUSED = 4403
+POSITION = re.compile(r"[0-9]{1,19}")
 
 
 async def _refuse(ws: WebSocket, error: SportelloError) -> None:
     """Accept only to say why, then close: browsers hide the reason of a refused handshake."""
-    await ws.accept()
-    await ws.send_json({"type": "error", **error.to_dict()})
-    await ws.close(code=REFUSED if error.status in (401, 403) else 4400)
+    with contextlib.suppress(*CLIENT_GONE):  # a client that left first needs no answer
+        await ws.accept()
+        await ws.send_json({"type": "error", **error.to_dict()})
+        await ws.close(code=REFUSED if error.status in (401, 403) else 4400)
 
 
 def _since(ws: WebSocket) -> int | None:
     raw = ws.query_params.get("since")
     if raw is None or raw == "":
         return None
-    if not raw.isdigit():
-        raise ValidationFailedError("since must be a non-negative integer position")
+    if not POSITION.fullmatch(raw) or int(raw) > INT64_MAX:
+        raise ValidationFailedError("since must be a position: ASCII digits, below 2^63")
     return int(raw)
 
 
@@ -64,11 +70,9 @@ async def console_socket(ws: WebSocket) -> None:
 
 
 async def _refuse_after_accept(ws: WebSocket, error: SportelloError) -> None:
-    try:
+    with contextlib.suppress(*CLIENT_GONE):
         await ws.send_json({"type": "error", **error.to_dict()})
         await ws.close(code=REFUSED if error.status in (401, 403) else 4400)
-    except RuntimeError:
-        pass
 
 
 @router.websocket("/ws/visitor")
@@ -80,14 +84,8 @@ async def visitor_socket(ws: WebSocket) -> None:
             ctx.settings.secret_key, ws.query_params.get("token", ""), ctx.clock.now()
         )
         async with ctx.db.read() as conn:
-            row = await fetch_contact_row(conn, visitor.contact_id)
-            sites = await conn.scalar(
-                services.select()
-                .with_only_columns(services.c.sites)
-                .where(services.c.id == row.service_id)
-            )
-        if not site_origin_ok(ws.headers.get("origin"), sites or []):
-            raise OriginRejectedError("this site may not open a widget for that service")
+            sites = await contact_sites(conn, visitor.contact_id)
+        check_site(ws.headers.get("origin"), sites)
     except SportelloError as exc:
         await _refuse(ws, exc)
         return

@@ -1,0 +1,75 @@
+"""What every client input must be, for HTTP bodies and WebSocket frames alike.
+
+Models are strict (``true`` is not 1, ``"2"`` is not 2, ``"yes"`` is not true), refuse
+unknown fields, and refuse text that no database can store: lone UTF-16 surrogates (JSON
+allows ``"\\ud800"``, UTF-8 does not) and NUL characters (PostgreSQL text cannot hold
+them). Integers that name rows fit a signed 64-bit column.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+INT64_MAX = 2**63 - 1
+
+RowId = Annotated[int, Field(ge=1, le=INT64_MAX)]
+"""The id of a stored row (contact, message, service)."""
+
+MessageId = Annotated[int, Field(ge=0, le=INT64_MAX)]
+"""A message id bound, as receipts' ``up_to`` (0: none yet)."""
+
+
+UNSTORABLE = "text may not contain NUL or lone surrogate characters"
+
+
+def unstorable_text(value: Any) -> str | None:
+    """The path of a string (or key) holding a lone surrogate or NUL, else None.
+
+    Iterative: a parsed JSON document may nest deeper than Python's recursion limit.
+    """
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if _unstorable(item):
+                return path or "value"
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                where = f"{path}.{safe_text(str(key))}" if path else safe_text(str(key))
+                if isinstance(key, str) and _unstorable(key):
+                    return where
+                stack.append((where, child))
+        elif isinstance(item, list | tuple):
+            stack.extend((f"{path}.{i}" if path else str(i), c) for i, c in enumerate(item))
+    return None
+
+
+def _unstorable(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def safe_text(text: str) -> str:
+    """``text`` with lone surrogates escaped, so it can be encoded in an error message."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+class StrictInput(BaseModel):
+    """Base of every request body and client frame."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, data: Any) -> Any:
+        where = unstorable_text(data)
+        if where is not None:
+            raise ValueError(f"{where}: {UNSTORABLE}")
+        return data

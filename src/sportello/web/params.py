@@ -1,0 +1,22 @@
+"""Path and query parameters shared by the HTTP routes, refused as ``invalid_input`` when
+they cannot name a row or be stored (same rules as bodies: sportello/inputs.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import AfterValidator
+
+from sportello.inputs import INT64_MAX, UNSTORABLE, unstorable_text
+
+
+def _storable(text: str) -> str:
+    if unstorable_text(text) is not None:
+        raise ValueError(UNSTORABLE)
+    return text
+
+
+ContactId = Annotated[int, Path(ge=1, le=INT64_MAX)]
+FileId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+StorableQuery = AfterValidator(_storable)
