@@ -3,7 +3,7 @@ import { customElement, property, query, state } from "lit/decorators.js";
 import { StoreController } from "../controller";
 import { clock, countryBadge, duration, initials, linkify } from "../format";
 import { icons, zzz } from "../icons";
-import { store, type Outgoing, type Panel, type SystemLine } from "../store";
+import { showsAsLeft, store, type Outgoing, type Panel, type SystemLine } from "../store";
 import { shared } from "../styles";
 import type { FileCard, Message } from "../types";
 import { fileLine, fileStyles } from "./files";
@@ -604,7 +604,7 @@ export class SpPanel extends LitElement {
     const departure = p.terminated ? null : c.visitor_departure;
     const changingPage =
       departure?.navigating === true || (p.pageChangedAt !== null && Date.now() - p.pageChangedAt < 10_000);
-    const left = departure !== null && departure.navigating !== true;
+    const left = showsAsLeft(departure, now);
     const name = c.visitor.name || "Visitor";
     const twin = store.panels.some((o) => o !== p && (o.contact.visitor.name || "Visitor") === name);
     const detail = c.visitor.email || (twin ? `#${c.id} · since ${clock(c.assigned_at ?? c.created_at)}` : "");
@@ -623,7 +623,7 @@ export class SpPanel extends LitElement {
         </span>
         <span class="activity" data-testid="activity">
           ${changingPage ? html`<span class="act page" data-testid="act-page" title="Changing page: ${c.visitor.page_title || c.visitor.page_url || ""}">${icons.globe("Changing page")}</span>` : nothing}
-          ${left
+          ${left && departure
             ? html`<span class="act left" data-testid="act-left" title="${name} left the page; the contact ends in ${duration(Math.max(0, departure.gone_at - now))} unless they come back">${icons.logout("Visitor left")} Visitor left</span>`
             : nothing}
           ${p.visitorTyping ? html`<span class="act typing" data-testid="act-typing" title="${name} is typing">${icons.pencil("Typing")}</span>` : nothing}
