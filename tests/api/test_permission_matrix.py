@@ -85,6 +85,10 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("POST", "/api/contacts/{contact_id}/close"): (ONLY_HOLDER, None),
     ("POST", "/api/contacts/{contact_id}/dismiss"): (ONLY_HOLDER, None),
     ("PUT", "/api/contacts/{contact_id}/colour"): (ONLY_HOLDER, lambda: {"colour": "green"}),
+    ("POST", "/api/contacts/{contact_id}/push-link"): (
+        ONLY_HOLDER,
+        lambda: {"url": f"{SITE}/cart"},
+    ),
     ("GET", "/api/visitor/services"): (PUBLIC, None),
     ("POST", "/api/visitor/contacts"): (PUBLIC, "new-contact"),
     ("GET", "/api/visitor/contact"): (VISITORS, None),
@@ -114,6 +118,7 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ),
     ("GET", "/api/admin/services"): (ADMIN, None),
     ("POST", "/api/admin/services"): (ADMIN, lambda: {"name": f"Service {unique()}"}),
+    ("PATCH", "/api/admin/services/{service_id}"): (ADMIN, lambda: {"immediate_redirect": True}),
     ("GET", "/api/admin/agents"): (ADMIN, None),
     ("POST", "/api/admin/agents"): (
         ADMIN,
@@ -230,7 +235,10 @@ async def test_http_matrix(sqlite_world: World, tmp_path: Path) -> None:
             allowed, body = RULES[(method, path)]
             await cast.fresh_contact()
             url = path.format(
-                contact_id=cast.contact_id, session_id=cast.holder_session, public_id=cast.file_id
+                contact_id=cast.contact_id,
+                session_id=cast.holder_session,
+                public_id=cast.file_id,
+                service_id=sqlite_world.services["Sales"]["id"],
             )
             # Denied roles first: they must change nothing the allowed ones then rely on.
             for role in sorted(ROLES, key=lambda r: r in allowed):

@@ -51,6 +51,8 @@ services = Table(
     Column("sites", JSON, nullable=False),
     Column("dissuasion_message", Text, nullable=False, server_default=""),
     Column("enabled", Boolean, nullable=False, server_default="1"),
+    Column("immediate_redirect", Boolean, nullable=False, server_default="1"),
+    Column("saved_links", JSON, nullable=False, server_default=text("'[]'")),
 )
 
 agents = Table(

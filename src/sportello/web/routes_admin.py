@@ -6,12 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from sportello.actions.admin import do_create_agent, do_create_service
+from sportello.actions.admin import do_create_agent, do_create_service, do_update_service
 from sportello.queries.agents import all_agents
 from sportello.queries.left_messages import left_messages_for
 from sportello.queries.services import all_services
 from sportello.web.deps import AdminDep, CtxDep, SupervisorDep
-from sportello.web.schemas import AgentBody, ServiceBody
+from sportello.web.params import ServiceId
+from sportello.web.schemas import AgentBody, ServiceBody, ServiceChangesBody
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 
@@ -35,6 +36,14 @@ async def create_service(body: ServiceBody, _admin: AdminDep, ctx: CtxDep) -> di
         sites=body.sites,
         dissuasion_message=body.dissuasion_message,
     )
+
+
+@router.patch("/services/{service_id}")
+async def change_service(
+    service_id: ServiceId, body: ServiceChangesBody, _admin: AdminDep, ctx: CtxDep
+) -> dict[str, Any]:
+    """Change a service's data-sharing settings (immediate redirect, saved links)."""
+    return await do_update_service(ctx, service_id, body.model_dump(exclude_none=True))
 
 
 @router.get("/agents")

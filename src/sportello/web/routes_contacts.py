@@ -12,11 +12,12 @@ from sportello.actions.contacts import (
     do_dismiss_contact,
     do_set_colour,
 )
+from sportello.actions.links import do_push_link
 from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.queries.contacts import access_contact, contact_for_agent
 from sportello.web.deps import AgentDep, CtxDep
 from sportello.web.params import ContactId
-from sportello.web.schemas import ColourBody, MessageBody, ReceiptBody
+from sportello.web.schemas import ColourBody, MessageBody, PushLinkBody, ReceiptBody
 
 router = APIRouter(prefix="/api/contacts", tags=["contacts"])
 
@@ -68,3 +69,12 @@ async def colour(
     contact_id: ContactId, body: ColourBody, agent: AgentDep, ctx: CtxDep
 ) -> dict[str, Any]:
     return await do_set_colour(ctx, agent, contact_id, body.colour)
+
+
+@router.post("/{contact_id}/push-link")
+async def push_link(
+    contact_id: ContactId, body: PushLinkBody, agent: AgentDep, ctx: CtxDep
+) -> dict[str, Any]:
+    """Send the visitor's browser to a page of the service's sites ("send immediately"), or
+    offer it to them when the service switches immediate navigation off."""
+    return await do_push_link(ctx, agent, contact_id, body.url)
