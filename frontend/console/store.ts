@@ -627,6 +627,14 @@ export class ConsoleStore extends EventTarget {
         this.touch(panel);
         break;
       }
+      case "link.pushed": {
+        if (!panel) break;
+        const url = String(data["url"]);
+        const name = panel.contact.visitor.name;
+        const text = data["mode"] === "prompt" ? `Offered ${url} to ${name}` : `Sent ${name} to ${url}`;
+        this.addSystem(panel, `pushed-${ev.position}`, ev.at, text);
+        break;
+      }
       case "contact.dismissed":
         if (ev.contact_id !== null) this.dropPanel(ev.contact_id);
         break;
@@ -942,6 +950,15 @@ export class ConsoleStore extends EventTarget {
       this.changed();
     } catch (err) {
       this.notify(err instanceof Error ? err.message : "Could not switch " + medium + ".");
+    }
+  }
+
+  /** Send the visitor's browser to a page (or offer it, per the service's setting). */
+  async pushLink(contactId: number, url: string): Promise<void> {
+    try {
+      await api("POST", `/api/contacts/${contactId}/push-link`, { url });
+    } catch (err) {
+      this.notify(err instanceof Error ? err.message : "Could not send the visitor there.");
     }
   }
 
