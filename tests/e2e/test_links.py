@@ -105,14 +105,21 @@ def test_prompt_mode_offers_the_page_instead(
         ).json()["token"]
         changed = http.patch(
             f"/api/admin/services/{sales}",
-            json={"immediate_redirect": False},
+            json={
+                "immediate_redirect": False,
+                "saved_links": [{"title": "Help & returns", "url": world.demo_url + "/help.html"}],
+            },
             headers={"Authorization": f"Bearer {token}"},
         )
         assert changed.status_code == 200, changed.text
     console, page, contact_id = _chat(world, browser, context_factory)
     target = world.demo_url + "/help.html"
-    _say(console, contact_id, f"See {target}")
-    link = panel(console, contact_id).get_by_test_id("push-link")
+    chat = panel(console, contact_id)
+    chat.get_by_test_id("saved-links").click()  # a saved link instead of typing it
+    chat.get_by_test_id("saved-link").filter(has_text="Help & returns").click()
+    expect(chat.get_by_test_id("composer")).to_have_value(target)
+    chat.get_by_test_id("composer").press("Enter")
+    link = chat.get_by_test_id("push-link")
     expect(link).to_have_attribute("title", "Click to offer this page to the visitor")
     link.click()
     offer = w(page, "offered-link")
