@@ -11,13 +11,13 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
-from tests.e2e.conftest import SCREENSHOTS, E2EServer
-from tests.e2e.console_helpers import panel, sign_in
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.console_helpers import panel
 from tests.e2e.widget_helpers import (
     TIMEOUT_MS,
     WidgetWorld,
-    request_chat,
-    visitor_page,
+    console_sign_in,
+    shop_chat,
     w,
     world,
 )
@@ -32,16 +32,11 @@ ELEVEN_MB = os.urandom(11 * 1024 * 1024)
 def test_files_both_ways_with_viewer_download_and_the_limit(
     world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
 ) -> None:
-    console = sign_in(context_factory(), E2EServer(server=world.server, seeded=world.seeded), "bob")
-    _ctx, page = visitor_page(browser, accept_downloads=True)
-    page.goto(world.demo_url + "/")
-    request_chat(page, "Vera", "Can you send me the manual?", service="Sales")
-    top = console.get_by_test_id("waiting-top")
-    expect(top).to_be_visible(timeout=TIMEOUT_MS)
-    contact_id = int(top.get_attribute("data-contact-id") or 0)
-    top.click()
+    console = console_sign_in(world, context_factory(), "bob")
+    _ctx, page, contact_id = shop_chat(
+        world, browser, console, "Vera", "Can you send me the manual?", accept_downloads=True
+    )
     chat = panel(console, contact_id)
-    expect(w(page, "joined")).to_be_visible(timeout=TIMEOUT_MS)
 
     # the agent sends an image with a description
     chat.get_by_test_id("upload-tool").click()

@@ -10,13 +10,13 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.conftest import SCREENSHOTS, E2EServer
-from tests.e2e.console_helpers import panel, sign_in
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.console_helpers import panel
 from tests.e2e.widget_helpers import (
     TIMEOUT_MS,
     WidgetWorld,
-    request_chat,
-    visitor_page,
+    console_sign_in,
+    shop_chat,
     w,
     world,
 )
@@ -34,15 +34,8 @@ def _say(console: Page, contact_id: int, text: str) -> None:
 def _chat(
     world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
 ) -> tuple[Page, Page, int]:
-    console = sign_in(context_factory(), E2EServer(server=world.server, seeded=world.seeded), "bob")
-    _ctx, page = visitor_page(browser)
-    page.goto(world.demo_url + "/")
-    request_chat(page, "Vera", "Which pot for an induction hob?", service="Sales")
-    top = console.get_by_test_id("waiting-top")
-    expect(top).to_be_visible(timeout=TIMEOUT_MS)
-    contact_id = int(top.get_attribute("data-contact-id") or 0)
-    top.click()
-    expect(w(page, "joined")).to_be_visible(timeout=TIMEOUT_MS)
+    console = console_sign_in(world, context_factory(), "bob")
+    _ctx, page, contact_id = shop_chat(world, browser, console, "Vera", "Which pot for induction?")
     return console, page, contact_id
 
 
