@@ -194,7 +194,8 @@ def world(tmp_path: Path) -> Iterator[WidgetWorld]:
 
 
 def visitor_page(browser: Browser, **options: Any) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(viewport={"width": 1100, "height": 760}, **options)
+    options.setdefault("viewport", {"width": 1100, "height": 760})
+    context = browser.new_context(**options)
     page = context.new_page()
     dialogs: list[str] = []
 
