@@ -125,6 +125,12 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
         lambda: {"login": f"new{unique()}", "password": "a-long-password", "display_name": "N"},
     ),
     ("GET", "/api/admin/left-messages"): (SUPERVISORS, None),
+    # reports: every agent, each within their scope (out of scope: not_found)
+    ("GET", "/api/reports/contacts"): (AGENTS, None),
+    ("GET", "/api/reports/contacts.csv"): (AGENTS, None),
+    ("GET", "/api/reports/contacts/{contact_id}"): (READERS, None),
+    ("GET", "/api/reports/overview"): (AGENTS, None),
+    ("GET", "/api/reports/overview.csv"): (AGENTS, None),
     ("GET", "/healthz"): (PUBLIC, None),
     ("GET", "/openapi.json"): (PUBLIC, None),
     ("GET", "/docs"): (PUBLIC, None),
