@@ -9,6 +9,11 @@ export default defineConfig({
   build: {
     outDir: resolve(__dirname, "../src/sportello/web/static"),
     emptyOutDir: false,
-    rollupOptions: { input: { console: resolve(__dirname, "console/console.html") } },
+    rollupOptions: {
+      input: {
+        console: resolve(__dirname, "console/console.html"),
+        reports: resolve(__dirname, "console/reports.html"),
+      },
+    },
   },
 });

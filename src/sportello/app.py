@@ -131,6 +131,10 @@ def _mount_static(app: FastAPI) -> None:
     async def console() -> Response:
         return FileResponse(STATIC_DIR / "console.html")
 
+    @app.get("/reports", include_in_schema=False)
+    async def reports() -> Response:
+        return FileResponse(STATIC_DIR / "reports.html")
+
     @app.get("/widget.js", include_in_schema=False)
     async def widget() -> Response:
         return FileResponse(STATIC_DIR / "widget.js", media_type="text/javascript")

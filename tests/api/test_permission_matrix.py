@@ -138,6 +138,7 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("GET", "/redoc"): (PUBLIC, None),
     ("GET", "/"): (PUBLIC, None),
     ("GET", "/console"): (PUBLIC, None),
+    ("GET", "/reports"): (PUBLIC, None),
     ("GET", "/widget.js"): (PUBLIC, None),
 }
 SOCKETS = {"/ws/console": AGENTS, "/ws/visitor": VISITORS}

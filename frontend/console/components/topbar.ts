@@ -157,6 +157,8 @@ export class SpTopbar extends LitElement {
         font-size: 12px;
       }
       .item {
+        color: inherit;
+        text-decoration: none;
         display: flex;
         align-items: center;
         gap: 10px;
@@ -328,6 +330,9 @@ export class SpTopbar extends LitElement {
             ${store.prefs.desktop && notifPermission === "denied"
               ? html`<div class="hint">Blocked by the browser: allow notifications for this site.</div>`
               : html`<div class="hint">When the console is in the background.</div>`}
+            <a class="item" role="menuitem" data-testid="reports-link" href="/reports" target="_blank" rel="noopener">
+              ${icons.inbox()}<span class="label">Reports</span>
+            </a>
             <button class="item" role="menuitem" data-testid="logout" @click=${() => void this.signOut()}>
               ${icons.logout()}<span class="label">Sign out</span>
             </button>

@@ -1,0 +1,106 @@
+// The reports API's shapes (docs/protocol.md, Reports) and how the pages ask for them.
+
+import { api } from "../api";
+import type { Contact, FileCard } from "../types";
+
+export interface ReportRow {
+  id: number;
+  created_at: number;
+  state: string;
+  outcome: string | null;
+  closed_by: string | null;
+  medium: string;
+  media_used: string[];
+  visitor: { name: string; email: string; country: string };
+  service: { id: number; name: string };
+  agent: { id: number; name: string } | null;
+  wait: number | null;
+  duration: number | null;
+  files: number;
+  requeued: boolean;
+}
+
+export interface ReportPage {
+  items: ReportRow[];
+  next_cursor: string | null;
+}
+
+export interface ReportDetail extends Contact {
+  summary: ReportRow;
+  files: (FileCard & { sender: string; created_at: number })[];
+}
+
+export interface Figures {
+  id: number | null;
+  name: string;
+  requests: number;
+  successful: number;
+  no_interaction: number;
+  dissuaded: number;
+  abandoned: number;
+  cancelled: number;
+  rejected: number;
+  in_progress: number;
+  handed_back: number;
+  answered: number;
+  wait_avg: number | null;
+  wait_p50: number | null;
+  wait_p90: number | null;
+  answer_avg: number | null;
+  answer_p90: number | null;
+  handling_avg: number | null;
+  handling_p90: number | null;
+}
+
+export interface Overview {
+  groups: Figures[];
+  total: Figures;
+  by_hour: ({ hour: number } & Record<string, number>)[];
+  wait_histogram: { label: string; contacts: number }[];
+}
+
+export interface Filters {
+  since: string; // yyyy-mm-dd, local
+  until: string;
+  outcome: string;
+  visitor: string;
+  q: string;
+  sort: string;
+}
+
+export const OUTCOMES = ["successful", "no_interaction", "dissuaded", "abandoned", "cancelled", "rejected"];
+
+/** A local calendar day as UNIX seconds at its start. */
+export function dayStart(day: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return null;
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  return new Date(y, m - 1, d).getTime() / 1000;
+}
+
+export function isoDay(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+export function query(f: Filters, extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams(extra);
+  const since = dayStart(f.since);
+  const until = dayStart(f.until);
+  if (since !== null) q.set("since", String(since));
+  if (until !== null) q.set("until", String(until + 86_400)); // the whole last day
+  if (f.outcome) q.set("outcome", f.outcome);
+  if (f.visitor.trim()) q.set("visitor", f.visitor.trim());
+  if (f.q.trim()) q.set("q", f.q.trim());
+  if (f.sort) q.set("sort", f.sort);
+  return q.toString();
+}
+
+export const fetchPage = (f: Filters, cursor: string | null) =>
+  api<ReportPage>("GET", `/api/reports/contacts?${query(f, cursor ? { cursor } : {})}`);
+
+export const fetchDetail = (id: number) => api<ReportDetail>("GET", `/api/reports/contacts/${id}`);
+
+export function fetchOverview(f: Filters, groupBy: string): Promise<Overview> {
+  const offset = String(-new Date().getTimezoneOffset());
+  return api<Overview>("GET", `/api/reports/overview?${query({ ...f, outcome: "", visitor: "", q: "", sort: "" }, { group_by: groupBy, utc_offset_minutes: offset })}`);
+}

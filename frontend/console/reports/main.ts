@@ -1,0 +1,418 @@
+// Reports: the contacts list, a contact's details (printable, linkable) and the overview.
+// A page of its own (/reports), signed in with the console's session.
+
+import { LitElement, css, html, nothing } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { formatBytes } from "../../shared/files";
+import { api, ApiError } from "../api";
+import { clock, countryBadge, duration, host, linkify } from "../format";
+import { shared } from "../styles";
+import type { AgentState } from "../types";
+import { type Filters, type ReportDetail, type ReportRow, OUTCOMES, fetchDetail, fetchPage, isoDay, query } from "./data";
+import "./overview";
+
+type View = { name: "list" } | { name: "contact"; id: number } | { name: "overview" };
+
+function parseHash(): View {
+  const contact = /^#contact\/(\d+)$/.exec(location.hash);
+  if (contact) return { name: "contact", id: Number(contact[1]) };
+  if (location.hash === "#overview") return { name: "overview" };
+  return { name: "list" };
+}
+
+function day(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleDateString([], { year: "numeric", month: "short", day: "numeric" });
+}
+
+const secs = (v: number | null) => (v === null ? "—" : duration(v));
+const outcomeText = (row: ReportRow) => (row.outcome ?? "in progress").replace("_", " ");
+
+@customElement("sp-reports")
+export class SpReports extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      a.btn {
+        text-decoration: none;
+        color: inherit;
+      }
+      :host {
+        display: block;
+        max-width: 1200px;
+        margin: 0 auto;
+        padding: 16px 20px 40px;
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 16px;
+        margin-bottom: 16px;
+      }
+      header h1 {
+        font-size: 18px;
+        margin: 0;
+      }
+      nav a {
+        padding: 6px 10px;
+        border-radius: 8px;
+        color: var(--muted);
+        text-decoration: none;
+        font-weight: 600;
+      }
+      nav a[aria-current="page"] {
+        background: var(--primary-soft);
+        color: var(--primary);
+      }
+      .spacer {
+        flex: 1;
+      }
+      form.filters {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 10px;
+        align-items: end;
+        background: var(--surface);
+        border: 1px solid var(--border);
+        border-radius: var(--radius);
+        padding: 12px;
+        margin-bottom: 12px;
+      }
+      label {
+        display: grid;
+        gap: 3px;
+        font-size: 12px;
+        color: var(--muted);
+        font-weight: 600;
+      }
+      input,
+      select {
+        font: inherit;
+        padding: 6px 8px;
+        border: 1px solid var(--border-strong);
+        border-radius: 8px;
+        background: #fff;
+      }
+      table {
+        width: 100%;
+        border-collapse: collapse;
+        background: var(--surface);
+        border: 1px solid var(--border);
+        border-radius: var(--radius);
+        overflow: hidden;
+      }
+      th,
+      td {
+        text-align: left;
+        padding: 8px 10px;
+        border-bottom: 1px solid var(--border);
+        font-size: 13px;
+        vertical-align: top;
+      }
+      th {
+        background: var(--surface-2);
+        color: var(--muted);
+        font-size: 12px;
+      }
+      tbody tr {
+        cursor: pointer;
+      }
+      tbody tr:hover {
+        background: var(--hover);
+      }
+      td.num {
+        font-variant-numeric: tabular-nums;
+      }
+      .outcome {
+        font-weight: 600;
+      }
+      .outcome.successful {
+        color: var(--green);
+      }
+      .outcome.dissuaded,
+      .outcome.abandoned,
+      .outcome.rejected {
+        color: var(--red);
+      }
+      .marks {
+        color: var(--muted);
+        font-size: 12px;
+      }
+      .more {
+        margin: 12px auto;
+        display: block;
+      }
+      .empty,
+      .error {
+        padding: 20px;
+        text-align: center;
+        color: var(--muted);
+      }
+      .error {
+        color: var(--red);
+      }
+      article {
+        background: var(--surface);
+        border: 1px solid var(--border);
+        border-radius: var(--radius);
+        padding: 20px;
+      }
+      article h2 {
+        margin: 0 0 4px;
+      }
+      .facts {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(220px, 1fr));
+        gap: 6px 20px;
+        margin: 14px 0;
+      }
+      .facts div {
+        display: grid;
+      }
+      .facts b {
+        font-size: 11px;
+        color: var(--muted);
+        text-transform: uppercase;
+        letter-spacing: 0.04em;
+      }
+      .transcript {
+        display: grid;
+        gap: 6px;
+        margin-top: 10px;
+      }
+      .line {
+        display: grid;
+        grid-template-columns: 70px 110px 1fr;
+        gap: 8px;
+        font-size: 13px;
+      }
+      .line time,
+      .line .who {
+        color: var(--muted);
+      }
+      .line .text {
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
+      .attachments {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 10px;
+      }
+      .attachment {
+        display: grid;
+        gap: 4px;
+        width: 180px;
+        font-size: 12px;
+      }
+      .attachment img {
+        width: 180px;
+        height: 120px;
+        object-fit: cover;
+        border-radius: 8px;
+        border: 1px solid var(--border);
+      }
+      ol.pages {
+        padding-left: 18px;
+      }
+      @media print {
+        header nav,
+        header .btn,
+        form.filters,
+        .noprint {
+          display: none !important;
+        }
+        article {
+          border: 0;
+          padding: 0;
+        }
+      }
+    `,
+  ];
+
+  @state() private me: AgentState | null = null;
+  @state() private signedOut = false;
+  @state() private view: View = parseHash();
+  @state() private rows: ReportRow[] = [];
+  @state() private cursor: string | null = null;
+  @state() private loading = false;
+  @state() private error = "";
+  @state() private detail: ReportDetail | null = null;
+  @state() private filters: Filters = {
+    since: isoDay(new Date(Date.now() - 29 * 86_400_000)),
+    until: isoDay(new Date()),
+    outcome: "",
+    visitor: "",
+    q: "",
+    sort: "time",
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener("hashchange", () => this.route());
+    void this.boot();
+  }
+
+  private async boot(): Promise<void> {
+    try {
+      this.me = await api<AgentState>("GET", "/api/me");
+      await this.route();
+    } catch (err) {
+      this.signedOut = err instanceof ApiError && err.status === 401;
+      this.error = this.signedOut ? "" : String(err);
+    }
+  }
+
+  private async route(): Promise<void> {
+    this.view = parseHash();
+    this.error = "";
+    if (this.view.name === "list") await this.search();
+    if (this.view.name === "contact") {
+      this.detail = null;
+      try {
+        this.detail = await fetchDetail(this.view.id);
+      } catch (err) {
+        this.error = err instanceof Error ? err.message : String(err);
+      }
+    }
+  }
+
+  private async search(more = false): Promise<void> {
+    this.loading = true;
+    try {
+      const page = await fetchPage(this.filters, more ? this.cursor : null);
+      this.rows = more ? [...this.rows, ...page.items] : page.items;
+      this.cursor = page.next_cursor;
+      this.error = "";
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private set(key: keyof Filters, e: Event): void {
+    this.filters = { ...this.filters, [key]: (e.target as HTMLInputElement).value };
+  }
+
+  override render() {
+    if (this.signedOut) {
+      return html`<p class="empty">Sign in to the <a href="/console">console</a> first, then come back.</p>`;
+    }
+    const v = this.view;
+    return html`<header>
+        <h1>Reports</h1>
+        <nav aria-label="Reports">
+          <a href="#list" aria-current=${v.name === "list" ? "page" : "false"}>Contacts</a>
+          <a href="#overview" aria-current=${v.name === "overview" ? "page" : "false"}>Overview</a>
+        </nav>
+        <span class="spacer"></span>
+        <a class="btn" href="/console">Back to the console</a>
+      </header>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${v.name === "list" ? this.renderList() : nothing}
+      ${v.name === "contact" ? this.renderContact() : nothing}
+      ${v.name === "overview" ? html`<sp-overview .filters=${this.filters} ?admin=${this.me?.role !== "agent"}></sp-overview>` : nothing}`;
+  }
+
+  private renderFilters() {
+    const f = this.filters;
+    return html`<form class="filters" data-testid="report-filters" @submit=${(e: Event) => {
+      e.preventDefault();
+      void this.search();
+    }}>
+      <label>From <input type="date" .value=${f.since} @change=${(e: Event) => this.set("since", e)} /></label>
+      <label>To <input type="date" .value=${f.until} @change=${(e: Event) => this.set("until", e)} /></label>
+      <label>Outcome
+        <select data-testid="filter-outcome" .value=${f.outcome} @change=${(e: Event) => this.set("outcome", e)}>
+          <option value="">any</option>
+          ${[...OUTCOMES, "in_progress"].map((o) => html`<option value=${o}>${o.replace("_", " ")}</option>`)}
+        </select>
+      </label>
+      <label>Visitor <input data-testid="filter-visitor" placeholder="name or email" .value=${f.visitor} @input=${(e: Event) => this.set("visitor", e)} /></label>
+      <label>Words in the conversation <input data-testid="filter-text" .value=${f.q} @input=${(e: Event) => this.set("q", e)} /></label>
+      <label>Sort
+        <select .value=${f.sort} @change=${(e: Event) => this.set("sort", e)}>
+          <option value="time">newest first</option>
+          <option value="wait">longest wait</option>
+          <option value="duration">longest handling</option>
+        </select>
+      </label>
+      <button class="btn primary" data-testid="filter-apply" type="submit">Show</button>
+      <a class="btn" data-testid="export-csv" href="/api/reports/contacts.csv?${query(f)}">Export CSV</a>
+    </form>`;
+  }
+
+  private renderList() {
+    return html`${this.renderFilters()}
+      ${this.rows.length === 0 && !this.loading
+        ? html`<p class="empty" data-testid="report-empty">No contact matches these filters.</p>`
+        : html`<table data-testid="report-table">
+            <thead><tr><th>Time</th><th>Visitor</th><th>Service</th><th>Agent</th><th>Wait</th><th>Duration</th><th>Outcome</th><th></th></tr></thead>
+            <tbody>
+              ${this.rows.map(
+                (r) => html`<tr data-testid="report-row" data-contact-id=${r.id} tabindex="0"
+                  @click=${() => (location.hash = `#contact/${r.id}`)}
+                  @keydown=${(e: KeyboardEvent) => e.key === "Enter" && (location.hash = `#contact/${r.id}`)}>
+                  <td class="num">${day(r.created_at)} ${clock(r.created_at)}</td>
+                  <td>${countryBadge(r.visitor.country)} ${r.visitor.name}<div class="marks">${r.visitor.email}</div></td>
+                  <td>${r.service.name}</td>
+                  <td>${r.agent?.name ?? "—"}</td>
+                  <td class="num">${secs(r.wait)}</td>
+                  <td class="num">${secs(r.duration)}</td>
+                  <td class="outcome ${r.outcome ?? ""}">${outcomeText(r)}</td>
+                  <td class="marks">${r.files ? html`<span title="Files sent">📎 ${r.files}</span>` : nothing}
+                    ${r.requeued ? html`<span title="Handed back to the queue once">↩</span>` : nothing}
+                    ${r.media_used.length > 1 ? html`<span>${r.media_used.join(" + ")}</span>` : nothing}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>
+          ${this.cursor
+            ? html`<button class="btn more" data-testid="report-more" ?disabled=${this.loading} @click=${() => void this.search(true)}>Load more</button>`
+            : nothing}`}`;
+  }
+
+  private renderContact() {
+    const d = this.detail;
+    if (!d) return this.error ? nothing : html`<p class="empty">Loading…</p>`;
+    const s = d.summary;
+    const end = d.closed_at ?? Date.now() / 1000;
+    return html`<article data-testid="report-contact">
+      <div class="noprint"><a href="#list">← All contacts</a> · <button class="btn" @click=${() => window.print()}>Print</button></div>
+      <h2>${d.visitor.name} ${countryBadge(d.visitor.country)}</h2>
+      <div class="marks">Contact #${d.id} · ${d.service.name} · ${day(d.created_at)} ${clock(d.created_at)}</div>
+      <div class="facts">
+        <div><b>Email</b>${d.visitor.email || "—"}</div>
+        <div><b>Language</b>${d.visitor.language || "—"}</div>
+        <div><b>Visitor</b>${d.visitor.new_visitor ? "new" : "returning"}</div>
+        <div><b>Agent</b>${d.agent?.display_name ?? "—"}</div>
+        <div><b>Wait</b>${secs(s.wait)}</div>
+        <div><b>Handling</b>${secs(s.duration)}</div>
+        <div><b>Outcome</b><span class="outcome ${s.outcome ?? ""}" data-testid="report-outcome">${outcomeText(s)}</span></div>
+        <div><b>Ended by</b>${d.closed_by?.replace("_", " ") ?? "—"}</div>
+        <div><b>Browser</b><span class="marks">${d.visitor.user_agent || "—"}</span></div>
+      </div>
+      <h3>Pages visited</h3>
+      <ol class="pages">
+        ${d.pages.map((p, i, all) => html`<li>${clock(p.at)} · ${p.title || host(p.url)} <span class="marks">${p.url} · ${duration((all[i + 1]?.at ?? end) - p.at)}</span></li>`)}
+      </ol>
+      ${d.files.length
+        ? html`<h3>Attachments</h3><div class="attachments" data-testid="report-files">
+            ${d.files.map((f) => html`<div class="attachment">
+              ${f.thumbnail ? html`<img src="/api/files/${f.id}/thumbnail" alt=${f.description || f.name} data-testid="report-thumbnail" />` : nothing}
+              <a href="/api/files/${f.id}" download=${f.name} data-testid="report-download">${f.name}</a>
+              <span class="marks">${formatBytes(f.size)} · ${f.sender} · ${clock(f.created_at)}</span>
+            </div>`)}
+          </div>`
+        : nothing}
+      <h3>Transcript</h3>
+      <div class="transcript" data-testid="report-transcript">
+        ${d.messages.map((m) => html`<div class="line">
+          <time>${clock(m.created_at)}</time>
+          <span class="who">${m.sender === "visitor" ? d.visitor.name : m.sender === "agent" ? "Agent" : "System"}</span>
+          <span class="text">${m.file ? html`📎 ${m.file.description || m.file.name}` : linkify(m.text)}</span>
+        </div>`)}
+      </div>
+    </article>`;
+  }
+}

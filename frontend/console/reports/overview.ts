@@ -1,0 +1,218 @@
+// The overview: figures per service or agent for a period, and two charts (requests by
+// hour stacked by outcome; the wait-time distribution) drawn with Chart.js.
+
+import { LitElement, css, html, nothing, type PropertyValues } from "lit";
+import { customElement, property, query, state } from "lit/decorators.js";
+import type { Chart as ChartType } from "chart.js";
+import { duration } from "../format";
+import { shared } from "../styles";
+import { type Figures, type Filters, type Overview, OUTCOMES, fetchOverview, query as toQuery } from "./data";
+
+const COLOURS: Record<string, string> = {
+  successful: "#1c9b5a",
+  no_interaction: "#9aa4b2",
+  dissuaded: "#d58300",
+  abandoned: "#d23b3b",
+  cancelled: "#f0a8a8",
+  rejected: "#7a4a00",
+  in_progress: "#2f5bd3",
+};
+
+const secs = (v: number | null) => (v === null ? "—" : duration(v));
+
+@customElement("sp-overview")
+export class SpOverview extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      a.btn {
+        text-decoration: none;
+        color: inherit;
+      }
+      form {
+        display: flex;
+        gap: 10px;
+        align-items: end;
+        flex-wrap: wrap;
+        margin-bottom: 12px;
+      }
+      label {
+        display: grid;
+        gap: 3px;
+        font-size: 12px;
+        color: var(--muted);
+        font-weight: 600;
+      }
+      input,
+      select {
+        font: inherit;
+        padding: 6px 8px;
+        border: 1px solid var(--border-strong);
+        border-radius: 8px;
+      }
+      .charts {
+        display: grid;
+        grid-template-columns: 2fr 1fr;
+        gap: 12px;
+        margin-bottom: 12px;
+      }
+      figure {
+        margin: 0;
+        background: var(--surface);
+        border: 1px solid var(--border);
+        border-radius: var(--radius);
+        padding: 12px;
+        height: 280px;
+        display: grid;
+        grid-template-rows: auto 1fr;
+      }
+      figcaption {
+        font-weight: 650;
+        margin-bottom: 6px;
+      }
+      table {
+        width: 100%;
+        border-collapse: collapse;
+        background: var(--surface);
+        border: 1px solid var(--border);
+      }
+      th,
+      td {
+        padding: 7px 9px;
+        border-bottom: 1px solid var(--border);
+        font-size: 13px;
+        text-align: right;
+        font-variant-numeric: tabular-nums;
+      }
+      th:first-child,
+      td:first-child {
+        text-align: left;
+      }
+      th {
+        background: var(--surface-2);
+        color: var(--muted);
+        font-size: 11px;
+      }
+      tr.total td {
+        font-weight: 700;
+      }
+      @media (max-width: 900px) {
+        .charts {
+          grid-template-columns: 1fr;
+        }
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) filters!: Filters;
+  @state() private groupBy = "service";
+  @state() private data: Overview | null = null;
+  @state() private error = "";
+  @query("#by-hour") private byHourCanvas?: HTMLCanvasElement;
+  @query("#waits") private waitsCanvas?: HTMLCanvasElement;
+  private charts: ChartType[] = [];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.load();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const chart of this.charts) chart.destroy();
+  }
+
+  private async load(): Promise<void> {
+    try {
+      this.data = await fetchOverview(this.filters, this.groupBy);
+      this.error = "";
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  protected override async updated(changed: PropertyValues): Promise<void> {
+    if (!changed.has("data") || !this.data || !this.byHourCanvas || !this.waitsCanvas) return;
+    const { Chart } = await import("chart.js/auto");
+    for (const chart of this.charts) chart.destroy();
+    const d = this.data;
+    const hours = d.by_hour.map((h) => `${String(h.hour).padStart(2, "0")}:00`);
+    this.charts = [
+      new Chart(this.byHourCanvas, {
+        type: "bar",
+        data: {
+          labels: hours,
+          datasets: [...OUTCOMES, "in_progress"].map((o) => ({
+            label: o.replace("_", " "),
+            data: d.by_hour.map((h) => h[o] ?? 0),
+            backgroundColor: COLOURS[o],
+          })),
+        },
+        options: {
+          responsive: true,
+          maintainAspectRatio: false,
+          animation: false,
+          scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+          plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
+        },
+      }),
+      new Chart(this.waitsCanvas, {
+        type: "bar",
+        data: {
+          labels: d.wait_histogram.map((b) => b.label),
+          datasets: [{ label: "contacts", data: d.wait_histogram.map((b) => b.contacts), backgroundColor: "#2f5bd3" }],
+        },
+        options: {
+          responsive: true,
+          maintainAspectRatio: false,
+          animation: false,
+          scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+          plugins: { legend: { display: false } },
+        },
+      }),
+    ];
+    this.setAttribute("data-charts", String(this.charts.length));
+  }
+
+  private row(g: Figures, total = false) {
+    return html`<tr class=${total ? "total" : ""} data-testid=${total ? "overview-total" : "overview-row"}>
+      <td>${g.name}</td><td>${g.requests}</td><td>${g.successful}</td><td>${g.no_interaction}</td>
+      <td>${g.dissuaded}</td><td>${g.abandoned}</td><td>${g.cancelled}</td><td>${g.rejected}</td>
+      <td>${g.handed_back}</td><td>${secs(g.wait_avg)}</td><td>${secs(g.wait_p90)}</td>
+      <td>${secs(g.answer_avg)}</td><td>${secs(g.handling_avg)}</td>
+    </tr>`;
+  }
+
+  override render() {
+    const d = this.data;
+    const csv = `/api/reports/overview.csv?${toQuery({ ...this.filters, outcome: "", visitor: "", q: "", sort: "" }, { group_by: this.groupBy })}`;
+    return html`<form @submit=${(e: Event) => {
+        e.preventDefault();
+        void this.load();
+      }}>
+        <label>From <input type="date" .value=${this.filters.since} @change=${(e: Event) => (this.filters = { ...this.filters, since: (e.target as HTMLInputElement).value })} /></label>
+        <label>To <input type="date" .value=${this.filters.until} @change=${(e: Event) => (this.filters = { ...this.filters, until: (e.target as HTMLInputElement).value })} /></label>
+        <label>Per
+          <select .value=${this.groupBy} @change=${(e: Event) => (this.groupBy = (e.target as HTMLSelectElement).value)}>
+            <option value="service">service</option>
+            <option value="agent">agent</option>
+          </select>
+        </label>
+        <button class="btn primary" type="submit">Show</button>
+        <a class="btn" href=${csv} data-testid="overview-csv">Export CSV</a>
+      </form>
+      ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
+      <div class="charts">
+        <figure><figcaption>Requests by hour of the day, by outcome</figcaption><div><canvas id="by-hour" data-testid="chart-by-hour"></canvas></div></figure>
+        <figure><figcaption>How long visitors waited</figcaption><div><canvas id="waits" data-testid="chart-waits"></canvas></div></figure>
+      </div>
+      ${d
+        ? html`<table data-testid="overview-table">
+            <thead><tr><th>${this.groupBy === "agent" ? "Agent" : "Service"}</th><th>Requests</th><th>Successful</th><th>No interaction</th>
+              <th>Dissuaded</th><th>Abandoned</th><th>Cancelled</th><th>Rejected</th><th>Handed back</th>
+              <th>Avg wait</th><th>90% wait</th><th>Avg answer</th><th>Avg handling</th></tr></thead>
+            <tbody>${d.groups.map((g) => this.row(g))}${this.row(d.total, true)}</tbody>
+          </table>`
+        : nothing}`;
+  }
+}
