@@ -47,6 +47,7 @@ class Target:
     workdir: Path
     seeded: Seeded = field(default_factory=Seeded)
     cleanup: list[Any] = field(default_factory=list)
+    database_url: str = ""
 
     @property
     def pid(self) -> int:
@@ -142,7 +143,7 @@ def start_sportello(
             stderr=subprocess.STDOUT,
             preexec_fn=_prepare_child(cpus),
         )
-    target = Target("sportello", port, process, workdir, seeded, cleanup)
+    target = Target("sportello", port, process, workdir, seeded, cleanup, url)
     _wait_healthy(target, log)
     return target
 
