@@ -185,3 +185,28 @@ async def test_csv_export_follows_the_filters(world: World) -> None:
     overview = await ann.http.get("/api/reports/overview.csv", params=period)
     lines = list(csv.DictReader(io.StringIO(overview.text)))
     assert lines[-1]["name"] == "All" and lines[-1]["requests"] == "5"
+
+
+async def test_a_contact_across_midnight_counts_on_the_day_it_was_requested(
+    sqlite_world: World,
+) -> None:
+    world = sqlite_world
+    ann = await world.agent("ann")
+    await ann.open_console()
+    now = world.app.clock.now()
+    midnight = (now // DAY + 1) * DAY
+    await world.app.advance(midnight - 20 - now)  # 23:59:40 UTC
+    late = world.visitor()
+    await late.request(world.services["Sales"]["id"], name="Night Owl")
+    await world.app.advance(10)
+    await ann.accept(late.contact_id)
+    await world.app.advance(50)  # handled across midnight: 00:00:40 at the end
+    await ann.post(f"/api/contacts/{late.contact_id}/close")
+    day1 = {"since": midnight - DAY, "until": midnight}
+    first = (await ann.http.get("/api/reports/overview", params=day1)).json()["total"]
+    assert (first["requests"], first["answer_avg"], first["handling_avg"]) == (1, 10.0, 50.0)
+    hours = (await ann.http.get("/api/reports/overview", params=day1)).json()["by_hour"]
+    assert hours[23]["no_interaction"] == 1  # requested in the last hour (UTC)
+    day2 = {"since": midnight, "until": midnight + DAY}
+    second = (await ann.http.get("/api/reports/overview", params=day2)).json()["total"]
+    assert second["requests"] == 0
