@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sportello.domain.principals import Principal, VisitorPrincipal
 from sportello.domain.scope import supervises
 from sportello.errors import ForbiddenError, NotFoundError
+from sportello.queries.transfers import legs_of
 from sportello.storage.tables import agents, contacts, messages, page_visits, services
 
 HOLDING = ("assigned", "transferring")
@@ -147,6 +148,7 @@ async def contact_for_agent(conn: AsyncConnection, row: Any) -> dict[str, Any]:
         "visitor_departure": departure_view(row),
         "messages": await transcript(conn, row.id),
         "pages": await pages(conn, row.id),
+        "transfers": await legs_of(conn, row.id),
     }
 
 
