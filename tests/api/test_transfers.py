@@ -117,6 +117,10 @@ async def test_transfer_to_an_agent_accepted_hands_over_the_whole_history(world:
         ann.agent["id"],
     )
     assert (await ann.say(contact_id, "bye")).status_code == 403
+    # she held it: she still reads it (its record, with the leg), but writes no more
+    record = await ann.http.get(f"/api/contacts/{contact_id}")
+    assert record.status_code == 200
+    assert record.json()["transfers"][0]["seconds_to_accept"] == 0
     assert (await bob.say(contact_id, "hello, I am Bob")).status_code == 201
     # the note reached agents only: nothing the visitor's stream carried mentions it
     visitor_frames = orjson.dumps(await widget.drain())

@@ -23,6 +23,20 @@ async def open_leg(conn: AsyncConnection, contact_id: int) -> Any:
     ).first()
 
 
+async def passed_on_by(conn: AsyncConnection, contact_id: int, agent_id: int) -> bool:
+    """Whether this agent held the contact and transferred it (so they still read it)."""
+    found = await conn.scalar(
+        select(transfers.c.id)
+        .where(
+            transfers.c.contact_id == contact_id,
+            transfers.c.from_agent_id == agent_id,
+            transfers.c.outcome == "accepted",
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def _card(conn: AsyncConnection, agent_id: int | None) -> dict[str, Any] | None:
     if agent_id is None:
         return None
