@@ -12,18 +12,24 @@ from pathlib import Path
 from typing import Any
 
 from bench.report import compared, table
-from bench.scenarios import chat, connections, intake, resume
+from bench.scenarios import chat, connections, intake, resume, upload
 from bench.scenarios.common import RELAY, SPORTELLO, Bench
 from bench.system import machine, raise_nofile
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SCENARIOS = ("connections", "chat", "intake", "resume")
+ON_REQUEST = ("upload",)
+"""Scenarios run only when named (upload writes gigabytes of files)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument(
-        "scenarios", nargs="*", choices=[*SCENARIOS, []], default=[], help="default: all four"
+        "scenarios",
+        nargs="*",
+        choices=[*SCENARIOS, *ON_REQUEST, []],
+        default=[],
+        help="default: the first four (upload only when named)",
     )
     p.add_argument(
         "--database-url",
@@ -58,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     g = p.add_argument_group("resume")
     g.add_argument("--events", type=int, default=1000, help="missed events to replay")
     g.add_argument("--repeats", type=int, default=5)
+    g = p.add_argument_group("upload (chat at 1,000 msg/s over 100 contacts meanwhile)")
+    g.add_argument("--uploads", type=int, default=50, help="concurrent uploads per round")
+    g.add_argument("--upload-mb", type=int, default=5)
     return p
 
 
@@ -68,6 +77,7 @@ def plans(args: argparse.Namespace) -> dict[str, Callable[[Bench, str], dict[str
             "chat": lambda b, k: chat.run(b, k, SMOKE_CHAT),
             "intake": lambda b, k: intake.run(b, k, SMOKE_INTAKE),
             "resume": lambda b, k: resume.run(b, k, resume.Params(20, 2)),
+            "upload": lambda b, k: upload.run(b, k, upload.Params(4, 1, SMOKE_CHAT)),
         }
     return {
         "connections": lambda b, k: connections.run(
@@ -78,6 +88,11 @@ def plans(args: argparse.Namespace) -> dict[str, Callable[[Bench, str], dict[str
             b, k, intake.Params(args.intake_rate, args.seconds, agents=args.intake_agents)
         ),
         "resume": lambda b, k: resume.run(b, k, resume.Params(args.events, args.repeats)),
+        "upload": lambda b, k: upload.run(
+            b,
+            k,
+            upload.Params(args.uploads, args.upload_mb, chat.Params(100, 1000.0, args.seconds)),
+        ),
     }
 
 

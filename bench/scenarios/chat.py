@@ -11,9 +11,12 @@ from __future__ import annotations
 import asyncio
 import math
 import random
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bench.launch import Target
 from bench.pool import Link, Pool
 from bench.scenarios.common import Bench, split
 from bench.scenarios.pairs import Pair, make_pairs, sign_in_all
@@ -37,7 +40,11 @@ class Params:
     """Contacts held per agent (chat limit is 20)."""
 
 
-def run(bench: Bench, kind: str, p: Params) -> dict[str, Any]:
+During = Callable[[Target, int, int], dict[str, Any]]
+"""Extra load run in a thread of the coordinator during the measured window (from, to ns)."""
+
+
+def run(bench: Bench, kind: str, p: Params, during: During | None = None) -> dict[str, Any]:
     agents = max(bench.workers, math.ceil(p.contacts / p.per_agent))
     target = bench.start(kind, SeedSpec(agents=agents))
     try:
@@ -61,7 +68,19 @@ def run(bench: Bench, kind: str, p: Params) -> dict[str, Any]:
                 "go",
                 {"start": start, "from": measure_from, "to": measure_to, "interval": interval},
             )
+            extra: dict[str, Any] = {}
+            side = (
+                threading.Thread(
+                    target=lambda: extra.update(during(target, measure_from, measure_to))
+                )
+                if during is not None
+                else None
+            )
+            if side is not None:
+                side.start()
             server_cpu = bench.measure(target.pid, measure_from, measure_to, f"chat-{kind}")
+            if side is not None:
+                side.join()
             rss = rss_bytes(target.pid)
             results = pool.gather("result", 120)
         finally:
@@ -81,6 +100,7 @@ def run(bench: Bench, kind: str, p: Params) -> dict[str, Any]:
         "msgs_per_s": received / p.seconds,
         "server_cpu": server_cpu,
         "server_rss_mb": rss / 2**20,
+        **extra,
     }
     for direction in ("visitor_to_agent", "agent_to_visitor"):
         summary = summarise_ns([x for r in results for x in r[direction]])

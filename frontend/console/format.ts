@@ -67,6 +67,19 @@ export function initials(name: string): string {
   return letters.toUpperCase();
 }
 
+/**
+ * The agent's own message: each link is a button that sends the visitor's browser there
+ * ("send immediately", or an offer in prompt mode), with a small link to open it yourself.
+ */
+export function pushableLinks(text: string, push: (url: string) => void, prompt: boolean): Array<string | TemplateResult> {
+  const title = prompt ? "Click to offer this page to the visitor" : "Click to send immediately";
+  return splitLinks(text).map((piece) =>
+    piece.href
+      ? html`<button class="push" data-testid="push-link" data-url=${piece.href} title=${title} @click=${() => push(piece.href!)}>${piece.text}</button><a class="open" href=${piece.href} target="_blank" rel="noopener noreferrer" title="Open it yourself (new tab)" aria-label="Open ${piece.text} in a new tab">↗</a>`
+      : piece.text,
+  );
+}
+
 /** Message text as Lit templates: plain text stays text, http(s) URLs become safe links. */
 export function linkify(text: string): Array<string | TemplateResult> {
   return splitLinks(text).map((piece) =>

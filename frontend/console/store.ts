@@ -116,6 +116,18 @@ export interface Capacity {
 
 export type SignOutChoice = "end" | "requeue";
 
+/**
+ * Seconds after which a visitor whose connection closed without a word from their page
+ * (no beacon: a dropped network, or a page change whose beacon is late) shows as gone.
+ */
+const SILENT_DEPARTURE_SECONDS = 5;
+
+/** Whether a departure should show as "visitor left" now (a page change never does). */
+export function showsAsLeft(departure: Departure | null | undefined, now: number): boolean {
+  if (!departure || departure.navigating === true) return false;
+  return departure.navigating === false || now - departure.left_at >= SILENT_DEPARTURE_SECONDS;
+}
+
 export class ConsoleStore extends EventTarget {
   agent: AgentState | null = null;
   media: SessionMedia | null = null;
@@ -652,17 +664,25 @@ export class ConsoleStore extends EventTarget {
         const departure = ev.kind === "visitor.departed" ? (data as unknown as Departure) : null;
         this.waiting = this.waiting.map((e) => (e.contact_id === ev.contact_id ? { ...e, departure } : e));
         if (!panel) break;
-        const wasLeaving = panel.contact.visitor_departure?.navigating === false || panel.contact.visitor_departure?.navigating === null;
+        const wasLeaving = panel.contact.visitor_departure?.navigating === false;
         panel.contact = { ...panel.contact, visitor_departure: departure };
         const name = panel.contact.visitor.name;
         if (departure === null) {
-          // a page change is not news; coming back after "left the page" is
+          // a page change or a dropped connection is not news; coming back after leaving is
           if (wasLeaving) this.addSystem(panel, `returned-${ev.position}`, ev.at, `${name} is back`);
-        } else if (departure.navigating !== true) {
+        } else if (departure.navigating === false) {
           const until = new Date((departure.gone_at - this.clockOffset) * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
           this.addSystem(panel, `departed-${ev.position}`, ev.at, `${name} left the page — the contact ends at ${until} unless they come back`, "warn");
         }
         this.touch(panel);
+        break;
+      }
+      case "link.pushed": {
+        if (!panel) break;
+        const url = String(data["url"]);
+        const name = panel.contact.visitor.name;
+        const text = data["mode"] === "prompt" ? `Offered ${url} to ${name}` : `Sent ${name} to ${url}`;
+        this.addSystem(panel, `pushed-${ev.position}`, ev.at, text);
         break;
       }
       case "contact.dismissed":
@@ -1027,6 +1047,15 @@ export class ConsoleStore extends EventTarget {
       this.changed();
     } catch (err) {
       this.notify(err instanceof Error ? err.message : "Could not switch " + medium + ".");
+    }
+  }
+
+  /** Send the visitor's browser to a page (or offer it, per the service's setting). */
+  async pushLink(contactId: number, url: string): Promise<void> {
+    try {
+      await api("POST", `/api/contacts/${contactId}/push-link`, { url });
+    } catch (err) {
+      this.notify(err instanceof Error ? err.message : "Could not send the visitor there.");
     }
   }
 

@@ -123,6 +123,11 @@ export interface Departure {
   navigating: boolean | null;
 }
 
+export interface SavedLink {
+  title: string;
+  url: string;
+}
+
 export interface PageVisit {
   url: string;
   title: string;
@@ -135,7 +140,14 @@ export interface Contact {
   medium: string;
   outcome: string | null;
   colour: string | null;
-  service: { id: number; name: string; language: string };
+  service: {
+    id: number;
+    name: string;
+    language: string;
+    sites?: string[];
+    immediate_redirect?: boolean;
+    saved_links?: SavedLink[];
+  };
   visitor: {
     id: string;
     name: string;

@@ -14,7 +14,8 @@ function sameSite(target: string): boolean {
   }
 }
 
-export function watchDeparture(onDeparture: (navigating: boolean) => void): void {
+/** Returns a function to call before the widget itself moves the page (a pushed link). */
+export function watchDeparture(onDeparture: (navigating: boolean) => void): () => void {
   let followingAt = 0;
   document.addEventListener(
     "click",
@@ -34,4 +35,7 @@ export function watchDeparture(onDeparture: (navigating: boolean) => void): void
     true,
   );
   window.addEventListener("pagehide", () => onDeparture(Date.now() - followingAt < FOLLOW_WINDOW_MS));
+  return () => {
+    followingAt = Date.now();
+  };
 }

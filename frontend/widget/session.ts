@@ -58,6 +58,10 @@ export class WidgetSession {
   readonly files: Attachments;
 
   private ws: WebSocket | null = null;
+  /** A page the agent sends this browser to, once the event's position is saved. */
+  private navigateTo: string | null = null;
+  /** Marks the coming page change as one within the site (see departure.ts). */
+  private following: () => void = () => undefined;
   private attempts = 0;
   private reconnectTimer = 0;
   private pingTimer = 0;
@@ -118,7 +122,7 @@ export class WidgetSession {
     document.addEventListener("visibilitychange", () => this.seen());
     window.addEventListener("online", () => this.reconnectNow());
     watchNavigation(() => void this.reportPage());
-    watchDeparture((navigating) => this.departing(navigating));
+    this.following = watchDeparture((navigating) => this.departing(navigating));
     if (this.conv && this.active) {
       void this.reportPage();
       this.connect();
@@ -331,6 +335,12 @@ export class WidgetSession {
     return true;
   }
 
+  dismissOfferedLink(): void {
+    if (!this.conv) return;
+    this.conv.offeredLink = null;
+    this.changed();
+  }
+
   retry(clientMsgId: string): void {
     const item = this.conv?.outbox.find((o) => o.client_msg_id === clientMsgId);
     if (!item || !this.conv) return;
@@ -539,6 +549,15 @@ export class WidgetSession {
         return;
     }
     this.changed();
+    if (this.navigateTo) {
+      // The position is saved (changed()) before leaving: the next page resumes after this
+      // event, so a pushed page is followed once, never again on its reload.
+      const url = this.navigateTo;
+      this.navigateTo = null;
+      this.following();
+      location.assign(url);
+      return;
+    }
     if (frame.type === "event" && !this.active) this.disconnect();
   }
 
@@ -616,6 +635,16 @@ export class WidgetSession {
       case "contact.agent_back":
         conv.agentAway = false;
         break;
+      case "link.pushed": {
+        const url = String(data.url ?? "");
+        if (!/^https?:\/\//i.test(url)) break;
+        if (data.mode === "navigate") {
+          if (url !== location.href) this.navigateTo = url;
+        } else {
+          conv.offeredLink = url;
+        }
+        break;
+      }
       case "contact.requeued": {
         const previous = data.previous_agent as AgentCard | null;
         conv.state = "pending";

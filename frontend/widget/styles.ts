@@ -753,4 +753,17 @@ export const styles = css`
     color: #fff;
     font-size: 18px;
   }
+  .banner.offer {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    flex-wrap: wrap;
+    background: var(--soft);
+    color: var(--ink);
+  }
+  .banner.offer a {
+    color: var(--accent);
+    font-weight: 600;
+    overflow-wrap: anywhere;
+  }
 `;

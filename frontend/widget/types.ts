@@ -89,6 +89,8 @@ export interface Conversation {
   requeuedFrom?: string | null;
   /** When the current wait began (the request, or the hand-back), server seconds. */
   queuedAt?: number;
+  /** A page the agent offered (the service asks the visitor instead of navigating). */
+  offeredLink?: string | null;
   /** This page's connection number, sent with the departure beacon. */
   link?: number;
   endMessage: string | null;

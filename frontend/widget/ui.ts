@@ -37,6 +37,14 @@ function duration(seconds: number): string {
   return `${m}:${String(s % 60).padStart(2, "0")}`;
 }
 
+function sameOrigin(url: string): boolean {
+  try {
+    return new URL(url).origin === location.origin;
+  } catch {
+    return false;
+  }
+}
+
 export class SportelloWidget extends LitElement {
   static override styles = styles;
 
@@ -378,7 +386,7 @@ export class SportelloWidget extends LitElement {
   private renderChat(conv: Conversation): TemplateResult {
     const s = this.session;
     const ended = conv.state === "closed";
-    return html`${this.renderLink()}
+    return html`${this.renderLink()}${this.renderOfferedLink(conv)}
       <div class="body chat" data-test="chat" @scroll=${(e: Event) => this.onScroll(e)}>
         <div class="transcript" data-test="transcript">
           ${this.renderMessages(conv)}
@@ -495,12 +503,27 @@ export class SportelloWidget extends LitElement {
     return html`<div class="event" data-test="joined">${agentName(first)} joined the chat</div>`;
   }
 
+  /** Links to this site open here (the chat follows the visitor); others in a new tab. */
   private renderText(text: string): TemplateResult[] {
     return linkify(text).map((p) =>
       p.href
-        ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>`
+        ? sameOrigin(p.href)
+          ? html`<a href=${p.href}>${p.text}</a>`
+          : html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>`
         : html`${p.text}`,
     );
+  }
+
+  private renderOfferedLink(conv: Conversation): TemplateResult | typeof nothing {
+    const url = conv.offeredLink;
+    if (!url || conv.state === "closed") return nothing;
+    return html`<div class="banner offer" data-test="offered-link">
+      <span>${agentName(conv.agent)} suggests this page:</span>
+      ${sameOrigin(url)
+        ? html`<a href=${url} data-test="offered-open">${url}</a>`
+        : html`<a href=${url} target="_blank" rel="noopener noreferrer" data-test="offered-open">${url}</a>`}
+      <button class="icon-btn dark" aria-label="Dismiss" @click=${() => this.session.dismissOfferedLink()}>✕</button>
+    </div>`;
   }
 
   private renderMessage(m: Message): TemplateResult {

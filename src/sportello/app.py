@@ -30,6 +30,7 @@ from sportello.web import (
     routes_console,
     routes_contacts,
     routes_files,
+    routes_reports,
     routes_visitor,
     ws,
 )
@@ -101,6 +102,7 @@ def build_app(
         routes_contacts,
         routes_visitor,
         routes_files,
+        routes_reports,
         routes_admin,
         ws,
     ):

@@ -106,6 +106,11 @@ class OriginRejectedError(SportelloError):
     code = "origin_rejected"
 
 
+class RedirectRefusedError(SportelloError):
+    status = 422
+    code = "redirect_refused"
+
+
 class CsrfRejectedError(SportelloError):
     status = 403
     code = "csrf_rejected"

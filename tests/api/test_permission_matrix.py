@@ -91,6 +91,10 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("POST", "/api/contacts/{contact_id}/transfer/cancel"): (ONLY_HOLDER, None),
     ("POST", "/api/contacts/{contact_id}/transfer/accept"): (AGENTS, None),
     ("POST", "/api/contacts/{contact_id}/transfer/reject"): (AGENTS, None),
+    ("POST", "/api/contacts/{contact_id}/push-link"): (
+        ONLY_HOLDER,
+        lambda: {"url": f"{SITE}/cart"},
+    ),
     ("GET", "/api/visitor/services"): (PUBLIC, None),
     ("POST", "/api/visitor/contacts"): (PUBLIC, "new-contact"),
     ("GET", "/api/visitor/contact"): (VISITORS, None),
@@ -120,6 +124,7 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ),
     ("GET", "/api/admin/services"): (ADMIN, None),
     ("POST", "/api/admin/services"): (ADMIN, lambda: {"name": f"Service {unique()}"}),
+    ("PATCH", "/api/admin/services/{service_id}"): (ADMIN, lambda: {"immediate_redirect": True}),
     ("GET", "/api/admin/agents"): (ADMIN, None),
     ("POST", "/api/admin/agents"): (
         ADMIN,
@@ -133,6 +138,12 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
         lambda: {"name": f"Group {unique()}", "tags": ["sales"]},
     ),
     ("DELETE", "/api/admin/transfer-groups/{group_id}"): (ADMIN, None),
+    # reports: every agent, each within their scope (out of scope: not_found)
+    ("GET", "/api/reports/contacts"): (AGENTS, None),
+    ("GET", "/api/reports/contacts.csv"): (AGENTS, None),
+    ("GET", "/api/reports/contacts/{contact_id}"): (READERS, None),
+    ("GET", "/api/reports/overview"): (AGENTS, None),
+    ("GET", "/api/reports/overview.csv"): (AGENTS, None),
     ("GET", "/healthz"): (PUBLIC, None),
     ("GET", "/openapi.json"): (PUBLIC, None),
     ("GET", "/docs"): (PUBLIC, None),
@@ -253,6 +264,7 @@ async def test_http_matrix(sqlite_world: World, tmp_path: Path) -> None:
                 session_id=cast.holder_session,
                 public_id=cast.file_id,
                 group_id=cast.group_id,
+                service_id=sqlite_world.services["Sales"]["id"],
             )
             # Denied roles first: they must change nothing the allowed ones then rely on.
             for role in sorted(ROLES, key=lambda r: r in allowed):

@@ -92,3 +92,35 @@ def test_latencies_have_relay_ratios(report: dict[str, Any]) -> None:
 def test_machine_is_described(report: dict[str, Any]) -> None:
     assert report["machine"]["nproc"] > 0
     assert report["machine"]["python"]
+
+
+def test_upload_scenario_reports_its_figures(tmp_path: Path) -> None:
+    out = tmp_path / "upload.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "upload",
+            "--smoke",
+            "--only",
+            "sportello",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    figures = json.loads(out.read_text())["results"]["upload"]["sportello"]
+    assert figures["upload_files"] > 0 and figures["upload_errors"] == 0
+    assert figures["chat_lost_with_uploads"] == 0
+    for key in (
+        "upload_mb_per_s",
+        "rss_peak_mb",
+        "with_uploads_visitor_to_agent_p99_ms",
+        "without_uploads_visitor_to_agent_p99_ms",
+    ):
+        assert isinstance(figures[key], float) and math.isfinite(figures[key]), key

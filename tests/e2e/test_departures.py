@@ -11,13 +11,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.conftest import SCREENSHOTS, E2EServer
-from tests.e2e.console_helpers import panel, sign_in
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.console_helpers import panel
 from tests.e2e.widget_helpers import (
     TIMEOUT_MS,
     WidgetWorld,
+    console_sign_in,
     make_world,
     request_chat,
+    shop_chat,
     shop_services,
     visitor_page,
     w,
@@ -34,38 +36,18 @@ def world(tmp_path: Path) -> Iterator[WidgetWorld]:
     )
 
 
-def console_of(world: WidgetWorld) -> E2EServer:
-    return E2EServer(server=world.server, seeded=world.seeded)
-
-
 def _shot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"console-{name}.png"), animations="disabled")
 
 
-def _chat_from_the_shop(
-    world: WidgetWorld, browser: Browser, console: Page, name: str
-) -> tuple[BrowserContext, Page, int]:
-    """A visitor on the demo shop asks Sales; the console takes it."""
-    context, page = visitor_page(browser)
-    page.goto(world.demo_url + "/")
-    request_chat(page, name, "Hello there", service="Sales")
-    expect(w(page, "queue")).to_be_visible(timeout=TIMEOUT_MS)
-    top = console.get_by_test_id("waiting-top")
-    expect(top).to_be_visible(timeout=TIMEOUT_MS)
-    contact_id = int(top.get_attribute("data-contact-id") or 0)
-    top.click()
-    expect(w(page, "joined")).to_be_visible(timeout=TIMEOUT_MS)
-    return context, page, contact_id
-
-
 def test_closing_the_visitors_tab_shows_visitor_left_then_frees_the_slot(
     world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
 ) -> None:
-    console = sign_in(context_factory(), console_of(world), "bob")
+    console = console_sign_in(world, context_factory(), "bob")
     capacity = console.get_by_test_id("capacity")
     expect(capacity).to_have_text("0 of 4 chats")
-    visitor, _page, contact_id = _chat_from_the_shop(world, browser, console, "Vera")
+    visitor, _page, contact_id = shop_chat(world, browser, console, "Vera")
     expect(capacity).to_have_text("1 of 4 chats")
     chat = panel(console, contact_id)
 
@@ -83,8 +65,8 @@ def test_closing_the_visitors_tab_shows_visitor_left_then_frees_the_slot(
 def test_a_page_change_on_the_shop_keeps_the_chat_without_a_departure(
     world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
 ) -> None:
-    console = sign_in(context_factory(), console_of(world), "bob")
-    _visitor, page, contact_id = _chat_from_the_shop(world, browser, console, "Pia")
+    console = console_sign_in(world, context_factory(), "bob")
+    _visitor, page, contact_id = shop_chat(world, browser, console, "Pia")
     chat = panel(console, contact_id)
     page.locator("a[href*='product']").first.click()  # a link to another page of the shop
     page.wait_for_url("**/product*")
@@ -102,8 +84,8 @@ def test_a_page_change_on_the_shop_keeps_the_chat_without_a_departure(
 def test_signing_out_with_a_chat_asks_and_hands_it_back(
     world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
 ) -> None:
-    console = sign_in(context_factory(), console_of(world), "bob")
-    _visitor, page, _contact_id = _chat_from_the_shop(world, browser, console, "Ugo")
+    console = console_sign_in(world, context_factory(), "bob")
+    _visitor, page, _contact_id = shop_chat(world, browser, console, "Ugo")
     console.get_by_test_id("agent-menu").click()
     console.get_by_test_id("logout").click()
     dialog = console.get_by_test_id("signout-dialog")
@@ -121,7 +103,7 @@ def test_the_console_says_when_contacts_wait_beyond_its_limit(
 ) -> None:
     # cyd (support, limit 1) holds one chat; ann (support too) keeps the next one routable
     ann = world.agent("ann")
-    console = sign_in(context_factory(), console_of(world), "cyd")
+    console = console_sign_in(world, context_factory(), "cyd")
     _first_ctx, first = visitor_page(browser)
     first.goto(world.demo_url + "/")
     request_chat(first, "Ada", "First", service="Support")

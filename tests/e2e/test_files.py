@@ -11,12 +11,14 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
-from tests.e2e.conftest import SCREENSHOTS, E2EServer
-from tests.e2e.console_helpers import panel, sign_in
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.console_helpers import panel
 from tests.e2e.widget_helpers import (
     TIMEOUT_MS,
     WidgetWorld,
+    console_sign_in,
     request_chat,
+    shop_chat,
     visitor_page,
     w,
     world,
@@ -32,16 +34,11 @@ ELEVEN_MB = os.urandom(11 * 1024 * 1024)
 def test_files_both_ways_with_viewer_download_and_the_limit(
     world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
 ) -> None:
-    console = sign_in(context_factory(), E2EServer(server=world.server, seeded=world.seeded), "bob")
-    _ctx, page = visitor_page(browser, accept_downloads=True)
-    page.goto(world.demo_url + "/")
-    request_chat(page, "Vera", "Can you send me the manual?", service="Sales")
-    top = console.get_by_test_id("waiting-top")
-    expect(top).to_be_visible(timeout=TIMEOUT_MS)
-    contact_id = int(top.get_attribute("data-contact-id") or 0)
-    top.click()
+    console = console_sign_in(world, context_factory(), "bob")
+    _ctx, page, contact_id = shop_chat(
+        world, browser, console, "Vera", "Can you send me the manual?", accept_downloads=True
+    )
     chat = panel(console, contact_id)
-    expect(w(page, "joined")).to_be_visible(timeout=TIMEOUT_MS)
 
     # the agent sends an image with a description
     chat.get_by_test_id("upload-tool").click()
@@ -121,3 +118,26 @@ def test_files_both_ways_with_viewer_download_and_the_limit(
     page.screenshot(path=str(SCREENSHOTS / "widget-files.png"))
     listed = world.admin_get(f"/api/contacts/{contact_id}/files").json()
     assert [f["name"] for f in listed] == ["moka.png", "manual.pdf", "broken-handle.png"]
+
+
+def test_a_visitor_on_a_phone_sends_a_photo(world: WidgetWorld, browser: Browser) -> None:
+    agent = world.agent("bob")
+    _ctx, page = visitor_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True)
+    page.goto(world.demo_url + "/")
+    request_chat(page, "Pia", "My pot arrived broken", service="Sales")
+    offered = agent.wait_event("contact.offered")
+    agent.accept(offered["data"]["entry"]["contact_id"])
+    expect(w(page, "joined")).to_be_visible(timeout=TIMEOUT_MS)
+    attach = w(page, "attach")
+    box = attach.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    page.locator("sportello-widget [data-test='file-input']").set_input_files(
+        {"name": "photo.png", "mimeType": "image/png", "buffer": png(1200, 1600, "olive")}
+    )
+    w(page, "input").fill("The lid")
+    w(page, "send").click()
+    expect(w(page, "thumbnail")).to_be_visible(timeout=TIMEOUT_MS)
+    message = agent.wait_event("message.created")["data"]["message"]
+    assert message["text"] == "The lid" and message["file"]["width"] == 1200
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-phone-file.png"))

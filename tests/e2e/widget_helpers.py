@@ -17,10 +17,11 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Dialog, Locator, Page
+from playwright.sync_api import Browser, BrowserContext, Dialog, Locator, Page, expect
 
 from sportello.demo_site import serve_demo_site
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, E2EServer
+from tests.e2e.console_helpers import sign_in
 from tests.support.clients import AgentClient, Stream
 from tests.support.postgres import free_port
 from tests.support.seed import DEFAULT_AGENTS, AgentSpec, Seeded, ServiceSpec, seed
@@ -193,7 +194,8 @@ def world(tmp_path: Path) -> Iterator[WidgetWorld]:
 
 
 def visitor_page(browser: Browser, **options: Any) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(viewport={"width": 1100, "height": 760}, **options)
+    options.setdefault("viewport", {"width": 1100, "height": 760})
+    context = browser.new_context(**options)
     page = context.new_page()
     dialogs: list[str] = []
 
@@ -224,8 +226,6 @@ def open_widget(page: Page) -> None:
 
 
 def expect_visible(locator: Locator, timeout: int = TIMEOUT_MS) -> None:
-    from playwright.sync_api import expect
-
     expect(locator).to_be_visible(timeout=timeout)
 
 
@@ -244,3 +244,31 @@ def shot(page: Page, name: str) -> None:
     """Save a screenshot of the page with the widget under docs/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"widget-{name}.png"), animations="disabled")
+
+
+# -- a console and a visitor of the demo shop, together ---------------------------------
+
+
+def console_sign_in(world: WidgetWorld, context: BrowserContext, login: str) -> Page:
+    """The agent console of this world's server, signed in."""
+    return sign_in(context, E2EServer(server=world.server, seeded=world.seeded), login)
+
+
+def shop_chat(
+    world: WidgetWorld,
+    browser: Browser,
+    console: Page,
+    name: str,
+    message: str = "Hello there",
+    **options: Any,
+) -> tuple[BrowserContext, Page, int]:
+    """A visitor on the demo shop asks Sales; the console takes it from the waiting area."""
+    context, page = visitor_page(browser, **options)
+    page.goto(world.demo_url + "/")
+    request_chat(page, name, message, service="Sales")
+    top = console.get_by_test_id("waiting-top")
+    expect(top).to_be_visible(timeout=TIMEOUT_MS)
+    contact_id = int(top.get_attribute("data-contact-id") or 0)
+    top.click()
+    expect(w(page, "joined")).to_be_visible(timeout=TIMEOUT_MS)
+    return context, page, contact_id

@@ -67,6 +67,10 @@ export class SpDetails extends LitElement {
         color: var(--muted);
         font-variant-numeric: tabular-nums;
       }
+      li .spent {
+        display: block;
+        font-size: 11px;
+      }
       li .t {
         display: block;
         font-weight: 550;
@@ -97,7 +101,7 @@ export class SpDetails extends LitElement {
     `,
   ];
 
-  protected readonly storeCtl = new StoreController(this);
+  protected readonly storeCtl = new StoreController(this, true);
 
   override render() {
     const p = store.expandedId !== null ? store.panel(store.expandedId) : undefined;
@@ -135,9 +139,12 @@ export class SpDetails extends LitElement {
         ${c.pages.length === 0 && !v.page_url
           ? html`<ol><li><span></span><span class="none">No page reported yet</span></li></ol>`
           : html`<ol data-testid="pages">
-              ${(c.pages.length ? [...c.pages].reverse() : [{ url: v.page_url ?? "", title: v.page_title ?? "", at: c.created_at }]).map(
-                (pg) => html`<li>
-                  <time>${clock(pg.at)}</time>
+              ${(c.pages.length ? c.pages : [{ url: v.page_url ?? "", title: v.page_title ?? "", at: c.created_at }])
+                .map((pg, i, all) => ({ ...pg, spent: (all[i + 1]?.at ?? (p.terminated && c.closed_at ? c.closed_at : store.serverNow())) - pg.at, current: i === all.length - 1 && !p.terminated }))
+                .reverse()
+                .map(
+                (pg) => html`<li data-testid="page" ?data-current=${pg.current}>
+                  <time>${clock(pg.at)}<small class="spent" title="Time spent on this page">${pg.current ? "now · " : ""}${duration(pg.spent)}</small></time>
                   <span><span class="t">${pg.title || host(pg.url)}</span>
                     ${/^https?:/i.test(pg.url) ? html`<a class="u" href=${pg.url} target="_blank" rel="noopener noreferrer">${pg.url}</a>` : html`<span class="u">${pg.url}</span>`}</span>
                 </li>`,

@@ -1,9 +1,9 @@
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
 import { StoreController } from "../controller";
-import { clock, countryBadge, duration, initials, linkify } from "../format";
+import { clock, countryBadge, duration, initials, linkify, pushableLinks } from "../format";
 import { icons, zzz } from "../icons";
-import { store, type Outgoing, type Panel, type SystemLine } from "../store";
+import { showsAsLeft, store, type Outgoing, type Panel, type SystemLine } from "../store";
 import { shared } from "../styles";
 import type { FileCard, Message } from "../types";
 import { fileLine, fileStyles } from "./files";
@@ -302,6 +302,37 @@ export class SpPanel extends LitElement {
         color: inherit;
         text-decoration: underline;
       }
+      .bubble .push {
+        color: inherit;
+        text-decoration: underline dotted;
+        text-underline-offset: 3px;
+        cursor: pointer;
+        padding: 0;
+        font: inherit;
+        text-align: left;
+        overflow-wrap: anywhere;
+      }
+      .bubble .push:hover,
+      .bubble .push:focus-visible {
+        text-decoration: underline solid;
+      }
+      .bubble .open {
+        margin-left: 4px;
+        text-decoration: none;
+        opacity: 0.8;
+      }
+      .swatches.links {
+        grid-template-columns: 1fr;
+        min-width: 200px;
+      }
+      .swatches.links button {
+        text-align: left;
+        padding: 6px 8px;
+        border-radius: 6px;
+      }
+      .swatches.links button:hover {
+        background: var(--hover);
+      }
       .visitor .bubble a {
         color: var(--primary);
       }
@@ -445,6 +476,7 @@ export class SpPanel extends LitElement {
   /** The upload dialog: closed (undefined), open with no file yet (null), or with one. */
   @state() private uploading: File | null | undefined = undefined;
   @state() private viewing: FileCard | null = null;
+  @state() private linksOpen = false;
   @property({ type: Boolean, reflect: true }) dragging = false;
   @query(".transcript") private transcriptEl?: HTMLElement;
   @query("textarea") private textarea?: HTMLTextAreaElement;
@@ -536,7 +568,9 @@ export class SpPanel extends LitElement {
     return html`<div class="row ${m.sender}" data-testid="message" data-sender=${m.sender} data-message-id=${m.id} data-state=${st?.state ?? ""}>
       <div class="bubble ${m.file ? "with-file" : ""}" aria-label="${who} at ${clock(m.created_at)}">${m.file
         ? fileLine(m.file, (card) => (this.viewing = card))
-        : linkify(m.text)}</div>
+        : isAgent && !p.terminated
+          ? pushableLinks(m.text, (url) => void store.pushLink(p.contact.id, url), p.contact.service.immediate_redirect === false)
+          : linkify(m.text)}</div>
       <div class="meta">
         <span>${isAgent ? "" : `${who} · `}${clock(m.created_at)}</span>
         ${st ? html`<span class="st-${st.state}" data-testid="delivery" title=${st.text}>${st.icon} ${st.text}</span>` : nothing}
@@ -559,6 +593,41 @@ export class SpPanel extends LitElement {
           : nothing}
       </div>
     </div>`;
+  }
+
+  /** Green while the visitor's page is connected, the globe while they change page, grey
+   * when their page is gone or offline. */
+  private dataSharing(p: Panel) {
+    const c = p.contact;
+    if (p.terminated) return this.mediaIcon("Data sharing", "unavailable", icons.share);
+    const departure = c.visitor_departure;
+    const changing =
+      departure?.navigating === true || (p.pageChangedAt !== null && Date.now() - p.pageChangedAt < 3_000);
+    if (changing) return this.mediaIcon("Data sharing", "connecting", icons.globe, " (changing page)");
+    const online = !departure && p.visitorOnline !== false;
+    return online
+      ? this.mediaIcon("Data sharing", "active", icons.share, ` (${c.visitor.page_title || c.visitor.page_url || "page connected"})`)
+      : this.mediaIcon("Data sharing", "unavailable", icons.share, " (the visitor's page is not connected)");
+  }
+
+  private savedLinks(p: Panel) {
+    const links = p.contact.service.saved_links ?? [];
+    if (links.length === 0 || p.terminated) return nothing;
+    return html`<span class="tool-wrap">
+      <button class="icon-btn" data-testid="saved-links" aria-label="Saved links" title="Saved links" aria-haspopup="true"
+        aria-expanded=${this.linksOpen ? "true" : "false"} @click=${() => (this.linksOpen = !this.linksOpen)}>${icons.share()}</button>
+      ${this.linksOpen
+        ? html`<div class="swatches links" role="menu" aria-label="Saved links" @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.linksOpen = false)}>
+            ${links.map(
+              (l) => html`<button role="menuitem" data-testid="saved-link" title=${l.url} @click=${() => {
+                this.linksOpen = false;
+                this.draft = (this.draft ? this.draft.trimEnd() + " " : "") + l.url;
+                this.textarea?.focus();
+              }}>${l.title}</button>`,
+            )}
+          </div>`
+        : nothing}
+    </span>`;
   }
 
   private mediaIcon(label: string, state: MediaState, icon: (l?: string) => unknown, note = "") {
@@ -606,7 +675,7 @@ export class SpPanel extends LitElement {
     const departure = p.terminated ? null : c.visitor_departure;
     const changingPage =
       departure?.navigating === true || (p.pageChangedAt !== null && Date.now() - p.pageChangedAt < 10_000);
-    const left = departure !== null && departure.navigating !== true;
+    const left = showsAsLeft(departure, now);
     const name = c.visitor.name || "Visitor";
     const twin = store.panels.some((o) => o !== p && (o.contact.visitor.name || "Visitor") === name);
     const detail = c.visitor.email || (twin ? `#${c.id} · since ${clock(c.assigned_at ?? c.created_at)}` : "");
@@ -625,7 +694,7 @@ export class SpPanel extends LitElement {
         </span>
         <span class="activity" data-testid="activity">
           ${changingPage ? html`<span class="act page" data-testid="act-page" title="Changing page: ${c.visitor.page_title || c.visitor.page_url || ""}">${icons.globe("Changing page")}</span>` : nothing}
-          ${left
+          ${left && departure
             ? html`<span class="act left" data-testid="act-left" title="${name} left the page; the contact ends in ${duration(Math.max(0, departure.gone_at - now))} unless they come back">${icons.logout("Visitor left")} Visitor left</span>`
             : nothing}
           ${p.visitorTyping ? html`<span class="act typing" data-testid="act-typing" title="${name} is typing">${icons.pencil("Typing")}</span>` : nothing}
@@ -667,7 +736,7 @@ export class SpPanel extends LitElement {
     const offline = store.conn !== "online";
     return html`
       <div class="bar" id=${regionId}>
-        ${this.mediaIcon("Data sharing", "unavailable", icons.share, " yet")}
+        ${this.dataSharing(p)}
         ${this.mediaIcon("Chat", chatState, icons.chat)}
         ${this.mediaIcon("Voice", "unavailable", icons.voice, " yet")}
         ${this.mediaIcon("Video", "unavailable", icons.video, " yet")}
@@ -675,6 +744,7 @@ export class SpPanel extends LitElement {
         <button class="icon-btn" data-testid="upload-tool" aria-label="Send a file" title="Send a file (or drop one here, or paste an image)"
           ?disabled=${p.terminated} @click=${() => (this.uploading = null)}>${icons.upload()}</button>
         <button class="icon-btn" disabled aria-label="Translation (not available yet)" title="Automatic translation — not available yet">${icons.translate()}</button>
+        ${this.savedLinks(p)}
         <span class="tool-wrap">
           <button class="icon-btn" data-testid="colour-tool" aria-label="Colour tag" title="Colour tag" aria-haspopup="true"
             aria-expanded=${this.tagOpen ? "true" : "false"} ?disabled=${p.terminated} @click=${() => (this.tagOpen = !this.tagOpen)}

@@ -3,7 +3,7 @@ import { customElement, state } from "lit/decorators.js";
 import { StoreController } from "../controller";
 import { countryBadge, duration, host } from "../format";
 import { icons } from "../icons";
-import { store } from "../store";
+import { showsAsLeft, store } from "../store";
 import { shared } from "../styles";
 import type { WaitingEntry } from "../types";
 
@@ -50,7 +50,7 @@ function entryBody(entry: WaitingEntry, now: number) {
         ${entry.starred ? html`<span class="star" title="Offered only to you" data-testid="star">${icons.star("Offered only to you")}</span>` : nothing}
         ${entry.new_visitor ? html`<span class="chip new">New visitor</span>` : nothing}
         ${entry.requeued ? html`<span class="chip back" data-testid="entry-requeued" title="Their agent left; they are waiting again">Handed back</span>` : nothing}
-        ${entry.departure && entry.departure.navigating !== true
+        ${showsAsLeft(entry.departure, now)
           ? html`<span class="chip left" data-testid="entry-left" title="The visitor's page closed; they may come back">Left the page</span>`
           : nothing}
       </span>

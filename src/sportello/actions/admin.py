@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from sportello.actions.context import Ctx
 from sportello.domain.model import Medium, Role
-from sportello.errors import DuplicateError, ValidationFailedError
+from sportello.domain.redirects import origin_of
+from sportello.errors import DuplicateError, NotFoundError, ValidationFailedError
+from sportello.queries.services import service_view
 from sportello.security.passwords import hash_password
 from sportello.storage.tables import agents, services, tags
 
@@ -108,3 +110,18 @@ async def do_create_agent(
         raise DuplicateError(f"an agent with login {login!r} exists already") from exc
     ctx.reroute_soon()
     return values
+
+
+async def do_update_service(ctx: Ctx, service_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    """Change some of a service's settings (the data-sharing channel's, for now)."""
+    async with ctx.transaction() as (conn, _writer):
+        row = (await conn.execute(select(services).where(services.c.id == service_id))).first()
+        if row is None:
+            raise NotFoundError(f"service {service_id} does not exist", service_id=service_id)
+        for link in changes.get("saved_links") or []:
+            if origin_of(link["url"]) is None:
+                raise ValidationFailedError(f"saved link {link['title']!r}: not an http(s) address")
+        if changes:
+            await conn.execute(update(services).where(services.c.id == service_id).values(changes))
+        row = (await conn.execute(select(services).where(services.c.id == service_id))).one()
+        return service_view(row)

@@ -126,7 +126,14 @@ async def contact_for_agent(conn: AsyncConnection, row: Any) -> dict[str, Any]:
         "medium": row.medium,
         "outcome": row.outcome,
         "colour": row.colour,
-        "service": {"id": service.id, "name": service.name, "language": service.language},
+        "service": {
+            "id": service.id,
+            "name": service.name,
+            "language": service.language,
+            "sites": list(service.sites),
+            "immediate_redirect": bool(service.immediate_redirect),
+            "saved_links": list(service.saved_links or []),
+        },
         "visitor": {
             "id": row.visitor_id,
             "name": row.visitor_name,

@@ -27,6 +27,8 @@ def service_view(row: Any) -> dict[str, Any]:
         "sites": row.sites,
         "dissuasion_message": row.dissuasion_message,
         "enabled": bool(row.enabled),
+        "immediate_redirect": bool(row.immediate_redirect),
+        "saved_links": list(row.saved_links or []),
     }
 
 

@@ -16,8 +16,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
+    func,
+    literal_column,
     text,
 )
+from sqlalchemy.schema import DDL
 
 metadata = MetaData(
     naming_convention={
@@ -51,6 +55,8 @@ services = Table(
     Column("sites", JSON, nullable=False),
     Column("dissuasion_message", Text, nullable=False, server_default=""),
     Column("enabled", Boolean, nullable=False, server_default="1"),
+    Column("immediate_redirect", Boolean, nullable=False, server_default="1"),
+    Column("saved_links", JSON, nullable=False, server_default=text("'[]'")),
 )
 
 agents = Table(
@@ -151,6 +157,7 @@ contacts = Table(
     Index("ix_contacts_state_dissuade", "state", "dissuade_at"),
     Index("ix_contacts_transfer_due", "transfer_due_at"),
     Index("ix_contacts_visitor_gone", "visitor_gone_at"),
+    Index("ix_contacts_created", "created_at", "id"),
     Index("ix_contacts_agent_state", "agent_id", "state"),
     Index("ix_contacts_visitor", "visitor_id"),
 )
@@ -226,6 +233,35 @@ files = Table(
     Column("created_at", Float, nullable=False),
     Index("ix_files_contact", "contact_id", "id"),
 )
+
+# Full-text search of transcripts (reports/search.py). SQLite: an external-content FTS5
+# table kept in step by triggers; PostgreSQL: a GIN index over the text's tsvector.
+MESSAGES_FTS_SQLITE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5("
+    "text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages BEGIN "
+    "INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text); END",
+    "CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages BEGIN "
+    "INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text); END",
+)
+for _statement in MESSAGES_FTS_SQLITE:
+    event.listen(
+        messages,
+        "after_create",
+        DDL(_statement).execute_if(dialect="sqlite"),  # type: ignore[no-untyped-call]
+    )
+Index(
+    "ix_messages_fts",
+    func.to_tsvector(literal_column("'simple'"), messages.c.text),
+    postgresql_using="gin",
+).ddl_if(dialect="postgresql")
+
+
+def is_search_index(name: str | None) -> bool:
+    """The full-text search objects (SQLite's FTS5 table and its shadow tables, PostgreSQL's
+    expression index), which schema comparison cannot read: created by DDL, not compared."""
+    return bool(name and (name.startswith("messages_fts") or name == "ix_messages_fts"))
+
 
 page_visits = Table(
     "page_visits",

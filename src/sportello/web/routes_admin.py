@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from sportello.actions.admin import do_create_agent, do_create_service
+from sportello.actions.admin import do_create_agent, do_create_service, do_update_service
 from sportello.actions.transfer_groups import (
     do_create_transfer_group,
     do_delete_transfer_group,
@@ -17,8 +17,8 @@ from sportello.queries.left_messages import left_messages_for
 from sportello.queries.services import all_services
 from sportello.queries.transfer_groups import all_transfer_groups
 from sportello.web.deps import AdminDep, CtxDep, SupervisorDep
-from sportello.web.params import GroupId
-from sportello.web.schemas import AgentBody, ServiceBody, TransferGroupBody
+from sportello.web.params import GroupId, ServiceId
+from sportello.web.schemas import AgentBody, ServiceBody, ServiceChangesBody, TransferGroupBody
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 
@@ -42,6 +42,14 @@ async def create_service(body: ServiceBody, _admin: AdminDep, ctx: CtxDep) -> di
         sites=body.sites,
         dissuasion_message=body.dissuasion_message,
     )
+
+
+@router.patch("/services/{service_id}")
+async def change_service(
+    service_id: ServiceId, body: ServiceChangesBody, _admin: AdminDep, ctx: CtxDep
+) -> dict[str, Any]:
+    """Change a service's data-sharing settings (immediate redirect, saved links)."""
+    return await do_update_service(ctx, service_id, body.model_dump(exclude_none=True))
 
 
 @router.get("/agents")

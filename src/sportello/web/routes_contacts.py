@@ -12,6 +12,7 @@ from sportello.actions.contacts import (
     do_dismiss_contact,
     do_set_colour,
 )
+from sportello.actions.links import do_push_link
 from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.actions.transfers import (
     do_accept_transfer,
@@ -27,6 +28,7 @@ from sportello.web.params import ContactId
 from sportello.web.schemas import (
     ColourBody,
     MessageBody,
+    PushLinkBody,
     ReceiptBody,
     RejectTransferBody,
     TransferBody,
@@ -82,6 +84,15 @@ async def colour(
     contact_id: ContactId, body: ColourBody, agent: AgentDep, ctx: CtxDep
 ) -> dict[str, Any]:
     return await do_set_colour(ctx, agent, contact_id, body.colour)
+
+
+@router.post("/{contact_id}/push-link")
+async def push_link(
+    contact_id: ContactId, body: PushLinkBody, agent: AgentDep, ctx: CtxDep
+) -> dict[str, Any]:
+    """Send the visitor's browser to a page of the service's sites ("send immediately"), or
+    offer it to them when the service switches immediate navigation off."""
+    return await do_push_link(ctx, agent, contact_id, body.url)
 
 
 @router.get("/{contact_id}/transfer-targets")

@@ -99,6 +99,22 @@ class ServiceBody(Body):
     dissuasion_message: str = ""
 
 
+class SavedLink(Body):
+    title: str = Field(min_length=1, max_length=120)
+    url: str = Field(min_length=1, max_length=2000)
+
+
+class ServiceChangesBody(Body):
+    """Only the fields given change."""
+
+    immediate_redirect: bool | None = None
+    saved_links: list[SavedLink] | None = Field(default=None, max_length=50)
+
+
+class PushLinkBody(Body):
+    url: str = Field(min_length=1, max_length=2000)
+
+
 class AgentBody(Body):
     login: str = Field(min_length=1, max_length=120)
     password: str = Field(min_length=8, max_length=200)

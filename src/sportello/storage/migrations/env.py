@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from sportello.storage.tables import metadata
+from sportello.storage.tables import is_search_index, metadata
 
 config = context.config
 
@@ -18,6 +18,7 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_name=lambda name, type_, _parent: not is_search_index(name),
     )
     with context.begin_transaction():
         context.run_migrations()

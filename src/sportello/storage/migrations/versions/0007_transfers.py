@@ -1,7 +1,7 @@
 """transfers: transfer groups, one row per transfer leg, the contact's transfer timer
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0006"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

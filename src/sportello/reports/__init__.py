@@ -1,0 +1,1 @@
+"""Reports: what happened, from the recorded contacts and events (never live counters)."""

@@ -1,0 +1,143 @@
+"""The contacts list: filters, three sort orders, keyset paging (a page costs the same deep
+in the history as at its start)."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import orjson
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+
+from sportello.errors import ValidationFailedError
+from sportello.reports.scope import ReportScope
+from sportello.reports.search import contacts_matching
+from sportello.reports.timing import HANDLING, WAIT
+from sportello.storage.tables import agents, contacts, files, services
+
+Sort = Literal["time", "wait", "duration"]
+
+SORT_KEYS: dict[Sort, ColumnElement[Any]] = {
+    "time": contacts.c.created_at,
+    "wait": func.coalesce(WAIT, -1.0),
+    "duration": func.coalesce(HANDLING, -1.0),
+}
+"""Descending keys; contacts without a wait or duration (yet) sort last."""
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    since: float | None = None
+    until: float | None = None
+    service_id: int | None = None
+    agent_id: int | None = None
+    outcome: str | None = None
+    medium: str | None = None
+    visitor: str | None = None
+    """Part of the visitor's name or email."""
+    text: str | None = None
+    """Words that must all appear in the transcript."""
+
+
+def listed(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "created_at": row.created_at,
+        "state": row.state,
+        "outcome": row.outcome,
+        "closed_by": row.closed_by,
+        "medium": row.medium,
+        "media_used": ["chat", *(["voice/video"] if row.used_voice_video else [])],
+        "visitor": {
+            "name": row.visitor_name,
+            "email": row.visitor_email,
+            "country": row.visitor_country,
+        },
+        "service": {"id": row.service_id, "name": row.service_name},
+        "agent": None if row.agent_id is None else {"id": row.agent_id, "name": row.agent_name},
+        "wait": row.wait,
+        "duration": row.handling,
+        "files": row.files,
+        "requeued": row.requeued_at is not None,
+    }
+
+
+def contacts_query(scope: ReportScope, f: ContactFilter, dialect: str) -> Select[Any]:
+    """Every matching contact in scope, unordered: the list's and the export's base."""
+    file_count = (
+        select(func.count(files.c.id)).where(files.c.contact_id == contacts.c.id).scalar_subquery()
+    )
+    query = (
+        select(
+            contacts,
+            services.c.name.label("service_name"),
+            agents.c.display_name.label("agent_name"),
+            WAIT.label("wait"),
+            HANDLING.label("handling"),
+            file_count.label("files"),
+        )
+        .join(services, services.c.id == contacts.c.service_id)
+        .outerjoin(agents, agents.c.id == contacts.c.agent_id)
+        .where(scope.clause())
+    )
+    conditions: list[ColumnElement[bool]] = []
+    if f.since is not None:
+        conditions.append(contacts.c.created_at >= f.since)
+    if f.until is not None:
+        conditions.append(contacts.c.created_at < f.until)
+    if f.service_id is not None:
+        conditions.append(contacts.c.service_id == f.service_id)
+    if f.agent_id is not None:
+        conditions.append(contacts.c.agent_id == f.agent_id)
+    if f.outcome:
+        conditions.append(
+            contacts.c.state.in_(("pending", "assigned", "transferring"))
+            if f.outcome == "in_progress"
+            else contacts.c.outcome == f.outcome
+        )
+    if f.medium:
+        conditions.append(contacts.c.medium == f.medium)
+    if f.visitor:
+        pattern = "%" + f.visitor.lower().replace("%", r"\%").replace("_", r"\_") + "%"
+        conditions.append(
+            or_(
+                func.lower(contacts.c.visitor_name).like(pattern, escape="\\"),
+                func.lower(contacts.c.visitor_email).like(pattern, escape="\\"),
+            )
+        )
+    if f.text:
+        matching = contacts_matching(f.text, dialect)
+        if matching is not None:
+            conditions.append(matching)
+    return query.where(*conditions)
+
+
+def page_query(
+    scope: ReportScope, f: ContactFilter, sort: Sort, cursor: str | None, limit: int, dialect: str
+) -> Select[Any]:
+    key = SORT_KEYS[sort]
+    query = contacts_query(scope, f, dialect)
+    if cursor:
+        after_key, after_id = decode_cursor(cursor, sort)
+        query = query.where(or_(key < after_key, and_(key == after_key, contacts.c.id < after_id)))
+    return query.order_by(key.desc(), contacts.c.id.desc()).limit(limit)
+
+
+def next_cursor(rows: list[Any], sort: Sort, limit: int) -> str | None:
+    if len(rows) < limit:
+        return None
+    last = rows[-1]
+    value = {"time": last.created_at, "wait": last.wait, "duration": last.handling}[sort]
+    payload = {"s": sort, "k": -1.0 if value is None else float(value), "i": int(last.id)}
+    return base64.urlsafe_b64encode(orjson.dumps(payload)).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: Sort) -> tuple[float, int]:
+    try:
+        data = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if data["s"] != sort:
+            raise ValueError("another sort order")
+        return float(data["k"]), int(data["i"])
+    except (ValueError, KeyError, TypeError, orjson.JSONDecodeError) as exc:
+        raise ValidationFailedError("this cursor is not valid for this list") from exc

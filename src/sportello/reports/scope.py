@@ -1,0 +1,40 @@
+"""Which contacts a reader's reports cover: admins all, supervisors the services whose tags
+they hold (and what they handled themselves), agents what they handled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sportello.domain.model import Role
+from sportello.domain.principals import AgentPrincipal
+from sportello.domain.scope import supervises
+from sportello.storage.tables import agents, contacts, services
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    everything: bool
+    service_ids: frozenset[int]
+    agent_id: int
+
+    def clause(self) -> ColumnElement[bool]:
+        if self.everything:
+            return true()
+        handled = contacts.c.agent_id == self.agent_id
+        if not self.service_ids:
+            return handled
+        return or_(handled, contacts.c.service_id.in_(sorted(self.service_ids)))
+
+
+async def report_scope(conn: AsyncConnection, reader: AgentPrincipal) -> ReportScope:
+    if reader.role is Role.ADMIN:
+        return ReportScope(True, frozenset(), reader.id)
+    if reader.role is not Role.SUPERVISOR:
+        return ReportScope(False, frozenset(), reader.id)
+    tags = await conn.scalar(select(agents.c.tags).where(agents.c.id == reader.id)) or []
+    rows = await conn.execute(select(services.c.id, services.c.tags))
+    ids = frozenset(int(r.id) for r in rows if supervises(reader.role, tags, r.tags))
+    return ReportScope(False, ids, reader.id)

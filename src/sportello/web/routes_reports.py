@@ -1,0 +1,145 @@
+"""Reports over HTTP: the contacts list (and its CSV), a contact's details, the overview.
+
+Every reader gets their scope: admins everything, supervisors their services' contacts,
+agents the contacts they handled; a contact out of scope is ``not_found``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import StreamingResponse
+
+from sportello.errors import NotFoundError
+from sportello.inputs import INT64_MAX
+from sportello.queries.contacts import contact_for_agent, fetch_contact_row
+from sportello.queries.files import files_of_contact
+from sportello.reports.contacts_list import (
+    ContactFilter,
+    Sort,
+    contacts_query,
+    listed,
+    next_cursor,
+    page_query,
+)
+from sportello.reports.export import contacts_csv, overview_csv
+from sportello.reports.overview import GroupBy, overview
+from sportello.reports.scope import report_scope
+from sportello.storage.tables import contacts
+from sportello.web.deps import AgentDep, CtxDep
+from sportello.web.params import ContactId, StorableQuery
+
+router = APIRouter(prefix="/api/reports", tags=["reports"])
+
+Seconds = Annotated[float | None, Query(ge=0, le=1e11, description="UNIX seconds")]
+Period = Annotated[float, Query(ge=0, le=1e11, description="UNIX seconds")]
+RowIdQuery = Annotated[int | None, Query(ge=1, le=INT64_MAX)]
+Outcome = Literal[
+    "successful",
+    "no_interaction",
+    "dissuaded",
+    "abandoned",
+    "cancelled",
+    "rejected",
+    "in_progress",
+]
+CSV_HEADERS = {"Cache-Control": "no-store"}
+
+
+def contact_filter(
+    since: Seconds = None,
+    until: Seconds = None,
+    service_id: RowIdQuery = None,
+    agent_id: RowIdQuery = None,
+    outcome: Outcome | None = None,
+    medium: Literal["chat", "voice", "video"] | None = None,
+    visitor: Annotated[str | None, Query(max_length=120), StorableQuery] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="words in the transcript"), StorableQuery
+    ] = None,
+) -> ContactFilter:
+    return ContactFilter(since, until, service_id, agent_id, outcome, medium, visitor, q)
+
+
+FilterDep = Annotated[ContactFilter, Depends(contact_filter)]
+
+
+@router.get("/contacts")
+async def contacts_list(
+    agent: AgentDep,
+    ctx: CtxDep,
+    f: FilterDep,
+    sort: Sort = "time",
+    cursor: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,300}$")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
+    """Newest (or longest wait, or longest handling) first; ``next_cursor`` gets the next page."""
+    async with ctx.db.read() as conn:
+        scope = await report_scope(conn, agent)
+        query = page_query(scope, f, sort, cursor, limit, conn.dialect.name)
+        rows = list(await conn.execute(query))
+    return {"items": [listed(r) for r in rows], "next_cursor": next_cursor(rows, sort, limit)}
+
+
+@router.get("/contacts.csv", response_class=StreamingResponse)
+async def contacts_export(agent: AgentDep, ctx: CtxDep, f: FilterDep) -> StreamingResponse:
+    """The list with the same filters, as CSV, streamed page by page."""
+    async with ctx.db.read() as conn:
+        scope = await report_scope(conn, agent)
+    return StreamingResponse(
+        contacts_csv(ctx.db, scope, f),
+        media_type="text/csv; charset=utf-8",
+        headers={**CSV_HEADERS, "Content-Disposition": 'attachment; filename="contacts.csv"'},
+    )
+
+
+@router.get("/contacts/{contact_id}")
+async def contact_details(contact_id: ContactId, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
+    """Everything about one contact: visitor, pages, agent, times, transcript, attachments."""
+    async with ctx.db.read() as conn:
+        scope = await report_scope(conn, agent)
+        found = (
+            await conn.execute(
+                contacts_query(scope, ContactFilter(), conn.dialect.name).where(
+                    contacts.c.id == contact_id
+                )
+            )
+        ).first()
+        if found is None:
+            raise NotFoundError(f"contact {contact_id} does not exist", contact_id=contact_id)
+        detail = await contact_for_agent(conn, await fetch_contact_row(conn, contact_id))
+        return {
+            **detail,
+            "summary": listed(found),
+            "files": await files_of_contact(conn, contact_id),
+        }
+
+
+@router.get("/overview")
+async def overview_report(
+    agent: AgentDep,
+    ctx: CtxDep,
+    since: Period,
+    until: Period,
+    group_by: GroupBy = "service",
+    utc_offset_minutes: Annotated[int, Query(ge=-840, le=840)] = 0,
+) -> dict[str, Any]:
+    """Requests, outcomes and times per service or per agent for contacts requested in
+    [since, until), with requests by hour (in the reader's time zone) and a wait histogram."""
+    async with ctx.db.read() as conn:
+        scope = await report_scope(conn, agent)
+        return await overview(conn, scope, since, until, group_by, utc_offset_minutes)
+
+
+@router.get("/overview.csv", response_class=StreamingResponse)
+async def overview_export(
+    agent: AgentDep, ctx: CtxDep, since: Period, until: Period, group_by: GroupBy = "service"
+) -> StreamingResponse:
+    async with ctx.db.read() as conn:
+        scope = await report_scope(conn, agent)
+        report = await overview(conn, scope, since, until, group_by)
+    return StreamingResponse(
+        iter(overview_csv(report)),
+        media_type="text/csv; charset=utf-8",
+        headers={**CSV_HEADERS, "Content-Disposition": 'attachment; filename="overview.csv"'},
+    )
