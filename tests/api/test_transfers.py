@@ -110,8 +110,8 @@ async def test_transfer_to_an_agent_accepted_hands_over_the_whole_history(world:
 
     row = await stored_contact(world.app.ctx, contact_id)
     assert (row.state, row.agent_id, row.transfer_due_at) == ("assigned", bob.agent["id"], None)
-    (leg,) = await _legs(world, contact_id)
-    assert (leg.outcome, leg.accepted_by, leg.from_agent_id) == (
+    (stored,) = await _legs(world, contact_id)
+    assert (stored.outcome, stored.accepted_by, stored.from_agent_id) == (
         "accepted",
         bob.agent["id"],
         ann.agent["id"],
@@ -121,6 +121,13 @@ async def test_transfer_to_an_agent_accepted_hands_over_the_whole_history(world:
     record = await ann.http.get(f"/api/contacts/{contact_id}")
     assert record.status_code == 200
     assert record.json()["transfers"][0]["seconds_to_accept"] == 0
+    report = (await ann.http.get(f"/api/reports/contacts/{contact_id}")).json()
+    (leg,) = report["transfers"]  # the contact record for the reports: who, to whom, note
+    assert (leg["from_agent"]["id"], leg["accepted_by"]["id"], leg["note"]) == (
+        ann.agent["id"],
+        bob.agent["id"],
+        "VIP, wants a refund",
+    )
     assert (await bob.say(contact_id, "hello, I am Bob")).status_code == 201
     # the note reached agents only: nothing the visitor's stream carried mentions it
     visitor_frames = orjson.dumps(await widget.drain())
