@@ -39,6 +39,7 @@ export const icons = {
   retry: (l?: string) => icon(svg`<path d="M20 11a8 8 0 1 0-2.3 5.7"/><path d="M20 4v7h-7"/>`, l),
   inbox: (l?: string) => icon(svg`<path d="M4 13l2-8h12l2 8v6H4z"/><path d="M4 13h5l1 2h4l1-2h5"/>`, l),
   user: (l?: string) => icon(svg`<circle cx="12" cy="8" r="4"/><path d="M4 21a8 8 0 0 1 16 0"/>`, l),
+  transfer: (l?: string) => icon(svg`<path d="M3 12h14M13 7l5 5-5 5"/><path d="M21 5v14"/>`, l),
   link: (l?: string) => icon(svg`<path d="M10 14a4 4 0 0 0 5.7 0l3-3A4 4 0 0 0 13 5.3l-1 1"/><path d="M14 10a4 4 0 0 0-5.7 0l-3 3A4 4 0 0 0 11 18.7l1-1"/>`, l),
 };
 

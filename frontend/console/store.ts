@@ -16,6 +16,8 @@ import type {
   ServerFrame,
   SessionMedia,
   SignalFrame,
+  TransferLeg,
+  TransferTargets,
   WaitingEntry,
 } from "./types";
 
@@ -514,11 +516,59 @@ export class ConsoleStore extends EventTarget {
       panel = this.newPanel(contact);
       this.panels = [...this.panels, panel];
     }
+    for (const leg of contact.transfers ?? []) this.transferLine(panel, leg);
     this.waiting = this.waiting.filter((e) => e.contact_id !== contact.id);
     if (expand || this.expandedId === null || !this.panel(this.expandedId)) this.expand(contact.id);
     else this.touch(panel);
     this.deliver(panel);
     return panel;
+  }
+
+  /** A past leg in the transcript: who passed it on, to whom, with which note. */
+  private transferLine(panel: Panel, leg: TransferLeg): void {
+    if (leg.outcome !== "accepted" || !leg.accepted_by) return;
+    const from = leg.from_agent?.display_name ?? "An agent";
+    const to = leg.accepted_by.id === this.agent?.id ? "you" : leg.accepted_by.display_name;
+    const note = leg.note ? `: “${leg.note}”` : "";
+    this.addSystem(panel, `leg-${leg.id}`, leg.ended_at ?? leg.requested_at, `Transferred by ${from} to ${to}${note}`);
+  }
+
+  private transferEvent(ev: EventFrame, panel: Panel | undefined, live: boolean): void {
+    if (!panel) return;
+    const leg = ev.data["transfer"] as TransferLeg;
+    const target = leg.to_agent?.display_name ?? leg.group?.name ?? "a colleague";
+    const reason = (ev.data["reason"] as string | undefined) ?? "";
+    const name = panel.contact.visitor.name || "The visitor";
+    switch (ev.kind) {
+      case "contact.transfer_requested":
+        panel.contact = { ...panel.contact, state: "transferring" };
+        this.addSystem(panel, `tr-${ev.position}`, ev.at, `Transfer to ${target} requested — you keep the chat until someone accepts`);
+        break;
+      case "contact.transfer_rejected": {
+        const by = (ev.data["by"] as { display_name: string } | undefined)?.display_name ?? "A colleague";
+        this.addSystem(panel, `tr-${ev.position}`, ev.at, `${by} rejected the transfer${reason ? `: “${reason}”` : ""}`, "warn");
+        break;
+      }
+      case "contact.transfer_returned": {
+        panel.contact = { ...panel.contact, state: "assigned" };
+        const why =
+          ev.data["outcome"] === "timed_out" ? "nobody accepted it in time" : `it was rejected${reason ? `: “${reason}”` : ""}`;
+        this.addSystem(panel, `tr-${ev.position}`, ev.at, `The transfer to ${target} came back to you — ${why}`, "warn");
+        if (live) this.notify(`${name} is back with you: ${why}.`, "info");
+        this.touch(panel);
+        break;
+      }
+      case "contact.transfer_cancelled":
+        panel.contact = { ...panel.contact, state: "assigned" };
+        this.addSystem(panel, `tr-${ev.position}`, ev.at, `You cancelled the transfer to ${target}`);
+        break;
+      case "contact.transfer_accepted": {
+        const by = leg.accepted_by?.display_name ?? target;
+        this.dropPanel(panel.contact.id);
+        if (live) this.notify(`${by} took over ${name}.`, "info");
+        break;
+      }
+    }
   }
 
   private upsertMessage(panel: Panel, message: Message): boolean {
@@ -637,6 +687,13 @@ export class ConsoleStore extends EventTarget {
       }
       case "contact.dismissed":
         if (ev.contact_id !== null) this.dropPanel(ev.contact_id);
+        break;
+      case "contact.transfer_requested":
+      case "contact.transfer_rejected":
+      case "contact.transfer_returned":
+      case "contact.transfer_cancelled":
+      case "contact.transfer_accepted":
+        this.transferEvent(ev, panel, live);
         break;
       case "contact.colour_changed":
         if (panel) panel.contact = { ...panel.contact, colour: (data["colour"] as string) || null };
@@ -930,6 +987,46 @@ export class ConsoleStore extends EventTarget {
 
   accept(contactId: number): Promise<void> {
     return this.take(`/api/contacts/${contactId}/accept`, contactId);
+  }
+
+  /** The transfer dialog's lists (polled while it is open). */
+  transferTargets(contactId: number): Promise<TransferTargets> {
+    return api<TransferTargets>("GET", `/api/contacts/${contactId}/transfer-targets`);
+  }
+
+  /** Send the contact to an agent or a group; false (with a notice) when refused. */
+  async transfer(contactId: number, target: { agent_id: number } | { group_id: number }, note: string): Promise<boolean> {
+    try {
+      await api("POST", `/api/contacts/${contactId}/transfer`, { ...target, note });
+      return true;
+    } catch (err) {
+      const messages: Record<string, string> = {
+        not_transferable: "They cannot take this contact now. Pick someone shown in green.",
+        transfer_pending: "This contact is already being transferred.",
+        contact_closed: "The contact has ended.",
+      };
+      const code = err instanceof ApiError ? err.code : "";
+      this.notify(messages[code] ?? (err instanceof Error ? err.message : "Could not transfer the contact."));
+      return false;
+    }
+  }
+
+  async cancelTransfer(contactId: number): Promise<void> {
+    try {
+      await api("POST", `/api/contacts/${contactId}/transfer/cancel`);
+    } catch (err) {
+      this.notify(err instanceof Error ? err.message : "Could not cancel the transfer.");
+    }
+  }
+
+  async rejectTransfer(contactId: number, reason: string): Promise<void> {
+    try {
+      await api("POST", `/api/contacts/${contactId}/transfer/reject`, { reason });
+    } catch (err) {
+      this.notify(err instanceof Error ? err.message : "Could not reject the transfer.");
+    }
+    this.waiting = this.waiting.filter((e) => e.contact_id !== contactId);
+    this.changed();
   }
 
   async setStatus(status: "READY" | "PAUSED"): Promise<void> {

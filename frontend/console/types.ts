@@ -51,7 +51,68 @@ export interface WaitingEntry {
   service_id: number;
   service_name: string;
   service_language: string;
-  transfer: unknown;
+  /** Set for a contact being transferred to this agent (or their group). */
+  transfer: TransferEntry | null;
+}
+
+/** The waiting entry's transfer: the arrow, who sends it and the note. */
+export interface TransferEntry {
+  id: number;
+  from_agent: { id: number; display_name: string };
+  to_agent_id: number | null;
+  group: { id: number; name: string } | null;
+  note: string;
+  requested_at: number;
+  due_at: number;
+}
+
+export interface AgentCard {
+  id: number;
+  display_name: string;
+  nickname: string | null;
+  avatar_url: string | null;
+}
+
+/** One transfer leg (docs/protocol.md, Transfers). */
+export interface TransferLeg {
+  id: number;
+  contact_id: number;
+  from_agent: AgentCard | null;
+  to_agent: AgentCard | null;
+  group: { id: number | null; name: string } | null;
+  note: string;
+  state: "pending" | "ended";
+  outcome: string | null;
+  reason: string;
+  rejected_by: number[];
+  accepted_by: AgentCard | null;
+  requested_at: number;
+  due_at: number;
+  ended_at: number | null;
+}
+
+export interface TransferTargets {
+  contact_id: number;
+  agents: {
+    id: number;
+    display_name: string;
+    nickname: string;
+    status: AgentStatus;
+    load: number;
+    chat_limit: number;
+    can_take: boolean;
+    qualified: boolean;
+  }[];
+  groups: {
+    id: number;
+    name: string;
+    priority: number;
+    members: number;
+    available_agents: number;
+    free_chat_slots: number;
+    can_take: boolean;
+    qualified: boolean;
+  }[];
 }
 
 /** The visitor's page went away; the contact ends at gone_at unless they come back. */
@@ -110,6 +171,7 @@ export interface Contact {
   visitor_departure: Departure | null;
   messages: Message[];
   pages: PageVisit[];
+  transfers?: TransferLeg[];
 }
 
 export interface HelloFrame {

@@ -357,7 +357,7 @@ export class WidgetSession {
   /** Called on every keystroke (active) and when the input empties or is sent (inactive). */
   typing(active: boolean): void {
     const conv = this.conv;
-    if (!conv || conv.state !== "assigned") return;
+    if (!conv || (conv.state !== "assigned" && conv.state !== "transferring")) return;
     const now = Date.now();
     if (active && this.typingActive && now - this.lastTypingSent < TYPING_SEND_EVERY_MS) return;
     if (!active && !this.typingActive) return;
@@ -602,12 +602,21 @@ export class WidgetSession {
       case "contact.created":
         conv.state = "pending";
         break;
-      case "contact.joined":
+      case "contact.transferring":
+        conv.state = "transferring";
+        break;
+      case "contact.transfer_ended":
+        conv.state = "assigned";
+        break;
+      case "contact.joined": {
+        const previous = conv.agent;
         conv.state = "assigned";
         conv.agent = data.agent as AgentCard;
+        if (data.transferred === true) conv.takeovers = [...(conv.takeovers ?? []), { at, agent: conv.agent, previous }];
         conv.agentAway = false;
         conv.requeuedFrom = null;
         break;
+      }
       case "contact.rejected":
       case "contact.dissuaded":
       case "contact.cancelled":

@@ -83,6 +83,8 @@ export interface Conversation {
   dissuadeAt: number | null;
   agent: AgentCard | null;
   agentAway: boolean;
+  /** Colleagues who took the chat over by a transfer, and when (server seconds). */
+  takeovers?: { at: number; agent: AgentCard; previous: AgentCard | null }[];
   /** Set when the contact went back to the queue because its agent left: their name. */
   requeuedFrom?: string | null;
   /** When the current wait began (the request, or the hand-back), server seconds. */

@@ -375,6 +375,11 @@ export class SportelloWidget extends LitElement {
     if (s.link !== "online") {
       return html`<div class="banner offline" data-test="offline">Reconnecting to the chat…</div>`;
     }
+    if (s.conv?.state === "transferring") {
+      return html`<div class="banner" data-test="transferring">
+        You are being transferred to a colleague… you can keep writing meanwhile.
+      </div>`;
+    }
     return nothing;
   }
 
@@ -476,7 +481,11 @@ export class SportelloWidget extends LitElement {
   private renderMessages(conv: Conversation): TemplateResult[] {
     const out: TemplateResult[] = [];
     let joinedShown = false;
+    const takeovers = [...(conv.takeovers ?? [])];
+    const takeover = (t: { agent: AgentCard }) =>
+      html`<div class="event" data-test="transfer-joined">${agentName(t.agent)} joined the chat</div>`;
     for (const m of conv.messages) {
+      while (takeovers.length && takeovers[0]!.at <= m.created_at) out.push(takeover(takeovers.shift()!));
       if (!joinedShown && m.sender === "agent") {
         joinedShown = true;
         out.push(this.renderJoined(conv));
@@ -484,12 +493,14 @@ export class SportelloWidget extends LitElement {
       out.push(this.renderMessage(m));
     }
     if (!joinedShown && conv.agent && conv.state !== "pending") out.push(this.renderJoined(conv));
+    out.push(...takeovers.map(takeover));
     for (const o of conv.outbox) out.push(this.renderOutgoing(o));
     return out;
   }
 
   private renderJoined(conv: Conversation): TemplateResult {
-    return html`<div class="event" data-test="joined">${agentName(conv.agent)} joined the chat</div>`;
+    const first = conv.takeovers?.[0]?.previous ?? conv.agent;
+    return html`<div class="event" data-test="joined">${agentName(first)} joined the chat</div>`;
   }
 
   /** Links to this site open here (the chat follows the visitor); others in a new tab. */

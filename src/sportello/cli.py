@@ -12,6 +12,7 @@ from typing import Any
 
 from sportello.actions.admin import do_create_agent, do_create_service
 from sportello.actions.context import Ctx
+from sportello.actions.transfer_groups import do_create_transfer_group
 from sportello.config import ConfigError, Settings, load_settings
 from sportello.domain.model import Role
 from sportello.errors import SportelloError
@@ -134,6 +135,19 @@ def cmd_create_service(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_create_transfer_group(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    upgrade(settings.database_url)
+    group = _with_ctx(
+        settings,
+        lambda ctx: do_create_transfer_group(
+            ctx, name=args.name, tags_=args.tag, match_all=args.all, priority=args.priority
+        ),
+    )
+    print(f"transfer group {group['name']!r} created (id {group['id']})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sportello", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -185,6 +199,14 @@ def build_parser() -> argparse.ArgumentParser:
     service.add_argument("--priority", type=int, default=15, help="1 (highest) to 30")
     service.add_argument("--site", action="append", default=[], help="allowed origin, repeatable")
     service.set_defaults(func=cmd_create_service)
+
+    group = sub.add_parser("create-transfer-group", help="add a transfer group")
+    common(group)
+    group.add_argument("name")
+    group.add_argument("--tag", action="append", default=[], help="member tag, repeatable")
+    group.add_argument("--all", action="store_true", help="members hold every tag (default: any)")
+    group.add_argument("--priority", type=int, default=15, help="1 (highest) to 30")
+    group.set_defaults(func=cmd_create_transfer_group)
     return parser
 
 

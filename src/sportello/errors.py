@@ -158,6 +158,18 @@ class NothingWaitingError(ConflictError):
     code = "nothing_waiting"
 
 
+class TransferPendingError(ConflictError):
+    code = "transfer_pending"
+
+
+class NotTransferableError(ConflictError):
+    code = "not_transferable"
+
+
+class NoTransferPendingError(ConflictError):
+    code = "no_transfer_pending"
+
+
 class DuplicateError(ConflictError):
     code = "duplicate"
 

@@ -1,6 +1,7 @@
 """Background duties of every process: fire due timers, refresh live sessions, re-route.
 
-Timers live in the database (a contact's ``dissuade_at`` and ``visitor_gone_at``, an agent's
+Timers live in the database (a contact's ``dissuade_at``, ``visitor_gone_at`` and
+``transfer_due_at``, an agent's
 ``away_since`` plus the grace) and are claimed with guarded updates, so any number of
 processes may run this loop: each due timer fires exactly once, and a restart picks up
 whatever came due while the server was down.
@@ -17,6 +18,7 @@ from sportello.actions.agents import do_refresh_node_sessions
 from sportello.actions.contacts import do_dissuade_due
 from sportello.actions.context import Ctx
 from sportello.actions.requeue import agents_gone_query, do_requeue_due
+from sportello.actions.transfers import do_transfer_timeout_due
 from sportello.actions.visitor_presence import do_visitor_gone_due
 from sportello.background import BackgroundLoop
 from sportello.storage.tables import contacts
@@ -43,6 +45,8 @@ class Scheduler(BackgroundLoop):
                     await do_visitor_gone_due(self.ctx)
                 if "agent_gone" in due:
                     await do_requeue_due(self.ctx)
+                if "transfer" in due:
+                    await do_transfer_timeout_due(self.ctx)
                 loop_now = asyncio.get_running_loop().time()
                 if loop_now - last_heartbeat >= HEARTBEAT_SECONDS:
                     await do_refresh_node_sessions(self.ctx)
@@ -65,6 +69,9 @@ class Scheduler(BackgroundLoop):
             ),
             "visitor_gone": select(contacts.c.id).where(contacts.c.visitor_gone_at <= now),
             "agent_gone": agents_gone_query(now - self.ctx.settings.agent_grace_seconds),
+            "transfer": select(contacts.c.id).where(
+                contacts.c.state == "transferring", contacts.c.transfer_due_at <= now
+            ),
         }
         async with self.ctx.db.read() as conn:
             return {

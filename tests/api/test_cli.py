@@ -55,6 +55,11 @@ def test_admin_commands_create_what_the_server_then_uses(tmp_path: Path) -> None
     assert again.returncode == 1 and "duplicate" in again.stderr
     bad = sportello("create-service", "Slow", "--dissuasion", "2", db=db, tmp_path=tmp_path)
     assert bad.returncode == 1 and "invalid_input" in bad.stderr
+    group = ("create-transfer-group", "Billing desk", "--tag", "billing", "--all")
+    made = sportello(*group, "--priority", "3", db=db, tmp_path=tmp_path)
+    assert made.returncode == 0 and "transfer group 'Billing desk' created" in made.stdout
+    again = sportello(*group, db=db, tmp_path=tmp_path)  # it was stored
+    assert again.returncode == 1 and "duplicate" in again.stderr
 
     server = ServerProcess(db, data_dir=tmp_path)
     server.start()
@@ -68,6 +73,8 @@ def test_admin_commands_create_what_the_server_then_uses(tmp_path: Path) -> None
             "/api/visitor/contacts",
             "/api/contacts/{contact_id}/accept",
             "/api/me/status",
+            "/api/admin/transfer-groups",
+            "/api/contacts/{contact_id}/transfer",
         ):
             assert path in spec["paths"], path
     finally:

@@ -85,6 +85,12 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("POST", "/api/contacts/{contact_id}/close"): (ONLY_HOLDER, None),
     ("POST", "/api/contacts/{contact_id}/dismiss"): (ONLY_HOLDER, None),
     ("PUT", "/api/contacts/{contact_id}/colour"): (ONLY_HOLDER, lambda: {"colour": "green"}),
+    ("GET", "/api/contacts/{contact_id}/transfer-targets"): (ONLY_HOLDER, None),
+    # to the admin, who has no console open: refused as not_transferable (409), not denied
+    ("POST", "/api/contacts/{contact_id}/transfer"): (ONLY_HOLDER, lambda: {"agent_id": 1}),
+    ("POST", "/api/contacts/{contact_id}/transfer/cancel"): (ONLY_HOLDER, None),
+    ("POST", "/api/contacts/{contact_id}/transfer/accept"): (AGENTS, None),
+    ("POST", "/api/contacts/{contact_id}/transfer/reject"): (AGENTS, None),
     ("POST", "/api/contacts/{contact_id}/push-link"): (
         ONLY_HOLDER,
         lambda: {"url": f"{SITE}/cart"},
@@ -125,6 +131,13 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
         lambda: {"login": f"new{unique()}", "password": "a-long-password", "display_name": "N"},
     ),
     ("GET", "/api/admin/left-messages"): (SUPERVISORS, None),
+    ("GET", "/api/admin/transfer-groups"): (ADMIN, None),
+    ("POST", "/api/admin/transfer-groups"): (ADMIN, lambda: {"name": f"Group {unique()}"}),
+    ("PUT", "/api/admin/transfer-groups/{group_id}"): (
+        ADMIN,
+        lambda: {"name": f"Group {unique()}", "tags": ["sales"]},
+    ),
+    ("DELETE", "/api/admin/transfer-groups/{group_id}"): (ADMIN, None),
     # reports: every agent, each within their scope (out of scope: not_found)
     ("GET", "/api/reports/contacts"): (AGENTS, None),
     ("GET", "/api/reports/contacts.csv"): (AGENTS, None),
@@ -188,6 +201,8 @@ class Cast:
     """An image the contact's visitor sent in it."""
     tokens: dict[str, str] = field(default_factory=dict)
     holder_session: str = ""
+    group_id: int = 0
+    """A transfer group made for this round (a round may delete it)."""
 
     async def fresh_contact(self) -> None:
         """End the last round's contacts (the holder's capacity), then open new ones."""
@@ -205,6 +220,10 @@ class Cast:
                 self.contact_id = visitor.contact_id
         holder = self.agents[HOLDER]
         assert (await holder.accept(self.contact_id)).status_code == 200
+        group = await self.agents["admin"].post(
+            "/api/admin/transfer-groups", {"name": f"Desk {unique()}"}
+        )
+        self.group_id = group.json()["id"]
         async with httpx.AsyncClient(base_url=self.world.app.url) as http:
             sent = await http.post(
                 "/api/visitor/contact/files",
@@ -245,6 +264,7 @@ async def test_http_matrix(sqlite_world: World, tmp_path: Path) -> None:
                 contact_id=cast.contact_id,
                 session_id=cast.holder_session,
                 public_id=cast.file_id,
+                group_id=cast.group_id,
                 service_id=sqlite_world.services["Sales"]["id"],
             )
             # Denied roles first: they must change nothing the allowed ones then rely on.

@@ -17,6 +17,7 @@ from sportello.routing.rules import (
     agent_load,
     available_media,
     contact_weight,
+    group_member,
     is_eligible,
     plan_offers,
     queue_order,
@@ -186,6 +187,34 @@ def test_transfer_target_is_offered_alone_even_when_busy() -> None:
     offers = plan_offers([contact(1, starred_agent_id=2)], [agent(1), busy], NOW, 60)
     assert offers[1].agent_ids == {2}
     assert offers[1].starred
+
+
+def test_a_group_transfer_is_offered_to_its_candidates_only() -> None:
+    members = [agent(1), agent(2), agent(3)]
+    offers = plan_offers([contact(1, candidates=frozenset({2, 3}))], members, NOW, 60)
+    assert offers[1].agent_ids == {2, 3}
+    assert not offers[1].starred
+    offers = plan_offers([contact(1, candidates=frozenset({3}))], members, NOW, 60)
+    assert (offers[1].agent_ids, offers[1].starred) == ({3}, True)
+    full = agent(3, active_contacts=chats(4))
+    offers = plan_offers([contact(1, candidates=frozenset({3}))], [agent(1), full], NOW, 60)
+    assert (offers[1].agent_ids, offers[1].blocked_ids) == (frozenset(), {3})
+
+
+@pytest.mark.parametrize(
+    ("agent_tags", "group_tags", "match_all", "member"),
+    [
+        (["sales"], ["sales", "support"], False, True),
+        (["sales"], ["sales", "support"], True, False),
+        (["sales", "support"], ["sales", "support"], True, True),
+        (["legal"], ["sales"], False, False),
+        ([], [], False, True),
+    ],
+)
+def test_group_membership_by_tags(
+    agent_tags: list[str], group_tags: list[str], match_all: bool, member: bool
+) -> None:
+    assert group_member(agent_tags, group_tags, match_all) is member
 
 
 def test_available_media_lists_what_someone_can_take() -> None:

@@ -7,6 +7,7 @@ import { showsAsLeft, store, type Outgoing, type Panel, type SystemLine } from "
 import { shared } from "../styles";
 import type { FileCard, Message } from "../types";
 import { fileLine, fileStyles } from "./files";
+import "./transfer";
 
 const COLOURS: Array<[string, string, string]> = [
   ["", "No colour", "transparent"],
@@ -470,6 +471,7 @@ export class SpPanel extends LitElement {
   @property({ type: Boolean, reflect: true }) terminated = false;
   @state() private confirming = false;
   @state() private tagOpen = false;
+  @state() private transferOpen = false;
   @state() private draft = "";
   /** The upload dialog: closed (undefined), open with no file yet (null), or with one. */
   @state() private uploading: File | null | undefined = undefined;
@@ -706,6 +708,9 @@ export class SpPanel extends LitElement {
       ${this.uploading !== undefined
         ? html`<sp-upload .contactId=${c.id} .file=${this.uploading} @close=${() => (this.uploading = undefined)}></sp-upload>`
         : nothing}
+      ${this.transferOpen
+        ? html`<sp-transfer .contactId=${c.id} .visitorName=${name} @close=${() => (this.transferOpen = false)}></sp-transfer>`
+        : nothing}
       ${this.viewing ? html`<sp-viewer .card=${this.viewing} @close=${() => (this.viewing = null)}></sp-viewer>` : nothing}
       ${this.confirming
         ? html`<div class="confirm" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title-${c.id}"
@@ -757,6 +762,11 @@ export class SpPanel extends LitElement {
               </div>`
             : nothing}
         </span>
+        ${c.state === "transferring" && !p.terminated
+          ? html`<button class="btn" data-testid="transfer-cancel-pending" title="Call the pending transfer off"
+              @click=${() => void store.cancelTransfer(c.id)}>${icons.transfer()} Cancel transfer</button>`
+          : html`<button class="icon-btn" data-testid="transfer-tool" aria-label="Transfer to a colleague" title="Transfer to a colleague or a group"
+              ?disabled=${p.terminated} @click=${() => (this.transferOpen = true)}>${icons.transfer()}</button>`}
         <button class="icon-btn stop" data-testid="stop" aria-label="Stop the contact" title="Stop the contact" ?disabled=${p.terminated}
           @click=${() => (this.confirming = true)}>${icons.stop()}</button>
       </div>

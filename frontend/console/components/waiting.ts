@@ -308,6 +308,46 @@ export class SpWaiting extends LitElement {
         background: var(--amber-soft);
         color: #a86400;
       }
+      .transfers {
+        display: grid;
+        gap: 6px;
+        padding: 8px 8px 0;
+      }
+      .transfer {
+        border: 1px solid var(--primary);
+        background: var(--primary-soft);
+        border-radius: 10px;
+        padding: 8px 10px;
+        display: grid;
+        gap: 6px;
+      }
+      .transfer .from {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        font-size: 13px;
+        color: var(--primary);
+        font-weight: 600;
+      }
+      .transfer .note {
+        font-size: 13px;
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
+      .transfer .row {
+        display: flex;
+        gap: 8px;
+        align-items: center;
+      }
+      .transfer input {
+        flex: 1;
+        min-width: 0;
+        font: inherit;
+        font-size: 12px;
+        padding: 5px 8px;
+        border: 1px solid var(--border-strong);
+        border-radius: 8px;
+      }
       .paused-note {
         margin: 0 14px 12px;
         font-size: 12px;
@@ -334,13 +374,34 @@ export class SpWaiting extends LitElement {
     this.closeTimer = window.setTimeout(() => (this.open = false), delay);
   }
 
+  @state() private reasons: Record<number, string> = {};
+
+  private renderTransfer(e: WaitingEntry, now: number) {
+    const t = e.transfer!;
+    const to = t.group ? ` to ${t.group.name}` : " to you";
+    return html`<div class="transfer" data-testid="transfer-entry" data-contact-id=${e.contact_id}>
+      <span class="from" data-testid="transfer-from">${icons.transfer("Transferred")} ${t.from_agent.display_name}${to}</span>
+      <span class="entry">${ring(e, now)} ${entryBody(e, now)}</span>
+      ${t.note ? html`<span class="note" data-testid="transfer-note-text">“${t.note}”</span>` : nothing}
+      <span class="row">
+        <input type="text" maxlength="500" placeholder="Reason (optional)" aria-label="Reason for rejecting" data-testid="transfer-reason"
+          .value=${this.reasons[e.contact_id] ?? ""}
+          @input=${(ev: Event) => (this.reasons = { ...this.reasons, [e.contact_id]: (ev.target as HTMLInputElement).value })} />
+        <button class="btn" data-testid="transfer-reject" @click=${() => void store.rejectTransfer(e.contact_id, (this.reasons[e.contact_id] ?? "").trim())}>Reject</button>
+        <button class="btn primary" data-testid="transfer-accept" ?disabled=${!e.can_take} title=${e.can_take ? "Take over this contact" : "You are at your chat limit"}
+          @click=${() => void store.accept(e.contact_id)}>Accept</button>
+      </span>
+    </div>`;
+  }
+
   private pick(contactId: number): void {
     this.open = false;
     void store.accept(contactId);
   }
 
   override render() {
-    const waiting = store.takeable;
+    const transfers = store.waiting.filter((e) => e.transfer);
+    const waiting = store.takeable.filter((e) => !e.transfer);
     const now = store.serverNow();
     const oldest = waiting[0];
     const paused = store.agent?.chosen_status === "PAUSED";
@@ -368,7 +429,7 @@ export class SpWaiting extends LitElement {
       >
         <div class="head">
           <h2 id="waiting-title">Waiting</h2>
-          <span class="count ${waiting.length ? "some" : ""}" data-testid="waiting-count" aria-label="${waiting.length} waiting">${waiting.length}</span>
+          <span class="count ${waiting.length + transfers.length ? "some" : ""}" data-testid="waiting-count" aria-label="${waiting.length + transfers.length} waiting">${waiting.length + transfers.length}</span>
           <span class="spacer"></span>
           <span class="capacity ${full ? "full" : ""}" data-testid="capacity" title="Chats in progress against your limit; idle chats do not count">${chats}${idleNote}</span>
           ${waiting.length > 1
@@ -377,6 +438,9 @@ export class SpWaiting extends LitElement {
               </button>`
             : nothing}
         </div>
+        ${transfers.length
+          ? html`<div class="transfers" role="region" aria-label="Transfers for you">${transfers.map((e) => this.renderTransfer(e, now))}</div>`
+          : nothing}
         ${oldest
           ? html`<div class="top">
               <button
@@ -390,7 +454,9 @@ export class SpWaiting extends LitElement {
                 ${ring(oldest, now, true)} ${entryBody(oldest, now)}
               </button>
             </div>`
-          : html`<div class="empty" data-testid="waiting-empty">${icons.inbox()} ${empty}</div>`}
+          : transfers.length
+            ? nothing
+            : html`<div class="empty" data-testid="waiting-empty">${icons.inbox()} ${empty}</div>`}
         ${open
           ? html`<div class="drawer" id="drawer" data-testid="waiting-drawer" role="region" aria-label="All waiting contacts">
               <h3>All waiting contacts — pick one</h3>

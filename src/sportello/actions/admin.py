@@ -16,7 +16,7 @@ from sportello.security.passwords import hash_password
 from sportello.storage.tables import agents, services, tags
 
 
-async def _ensure_tags(conn: Any, names: list[str]) -> None:
+async def ensure_tags(conn: Any, names: list[str]) -> None:
     existing = set((await conn.execute(select(tags.c.name))).scalars())
     for name in names:
         if name not in existing:
@@ -57,7 +57,7 @@ async def do_create_service(
     }
     try:
         async with ctx.transaction() as (conn, _writer):
-            await _ensure_tags(conn, tag_names)
+            await ensure_tags(conn, tag_names)
             result = await conn.execute(services.insert().values(**values).returning(services.c.id))
             values["id"] = int(result.scalar_one())
     except IntegrityError as exc:
@@ -99,7 +99,7 @@ async def do_create_agent(
     }
     try:
         async with ctx.db.write() as conn:
-            await _ensure_tags(conn, tag_names)
+            await ensure_tags(conn, tag_names)
             result = await conn.execute(
                 agents.insert()
                 .values(**values, password_hash=hash_password(password))

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.actions.context import Ctx
 from sportello.actions.messages import insert_message
+from sportello.actions.transfer_legs import end_open_leg
+from sportello.actions.transfers import do_accept_transfer
 from sportello.domain.model import ContactState, Medium, Outcome, Sender
 from sportello.domain.principals import AgentPrincipal, VisitorPrincipal
 from sportello.domain.rules import close_outcome, leave_outcome
@@ -191,7 +193,10 @@ async def finish_waiting(
 async def do_accept_contact(
     ctx: Ctx, agent: AgentPrincipal, contact_id: int | None
 ) -> dict[str, Any]:
-    """Take a waiting contact (or, with no id, the one that waited longest). First wins."""
+    """Take a waiting contact (or, with no id, the one that waited longest). First wins.
+    A contact being transferred to this agent is taken as the transfer's accept."""
+    if contact_id is not None and await _transferring(ctx, contact_id):
+        return await do_accept_transfer(ctx, agent, contact_id)
     now = ctx.clock.now()
     async with ctx.transaction() as (conn, writer):
         if contact_id is None:
@@ -247,6 +252,12 @@ async def do_accept_contact(
         )
         ctx.reroute_soon()
         return detail
+
+
+async def _transferring(ctx: Ctx, contact_id: int) -> bool:
+    async with ctx.db.read() as conn:
+        state = await conn.scalar(select(contacts.c.state).where(contacts.c.id == contact_id))
+    return state == ContactState.TRANSFERRING.value
 
 
 async def _oldest_offered(conn: AsyncConnection, agent_id: int) -> int:
@@ -306,10 +317,13 @@ async def close_held(
             closed_at=now,
             closed_by=closed_by,
             visitor_gone_at=None,
+            transfer_due_at=None,
         )
     )
     if result.rowcount != 1:
         raise ContactClosedError("the contact has already ended")
+    if row.state == ContactState.TRANSFERRING.value:
+        await end_open_leg(conn, writer, row.id, now, "contact_closed")
     await writer.append(
         "contact.closed",
         {"state": "closed", "outcome": outcome.value, "closed_by": closed_by},

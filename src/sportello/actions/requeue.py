@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.actions.contacts import HOLDING, close_held
 from sportello.actions.context import Ctx
+from sportello.actions.transfer_legs import end_open_leg
 from sportello.domain.model import ContactState
 from sportello.domain.principals import AgentPrincipal
 from sportello.errors import ContactsInProgressError
@@ -66,10 +67,13 @@ async def requeue(
             starred=False,
             requeued_at=now,
             dissuade_at=dissuade_at,
+            transfer_due_at=None,
         )
     )
     if result.rowcount != 1:
         return False
+    if row.state == ContactState.TRANSFERRING.value:
+        await end_open_leg(conn, writer, row.id, now, "requeued")
     await writer.append(
         "contact.requeued",
         {

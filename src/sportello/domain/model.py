@@ -86,6 +86,9 @@ class PendingContact:
     """Set when the contact is offered to one agent only by design (a transfer target)."""
     requeued: bool = False
     """Handed back to the queue after its agent left: it goes ahead of new contacts."""
+    candidates: frozenset[int] | None = None
+    """Set for a transfer to a group: only these agents may be offered it (the group's
+    members who have not rejected it, never the agent transferring it)."""
 
 
 @dataclass(frozen=True)

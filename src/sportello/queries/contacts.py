@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sportello.domain.principals import Principal, VisitorPrincipal
 from sportello.domain.scope import supervises
 from sportello.errors import ForbiddenError, NotFoundError
+from sportello.queries.transfers import legs_of, passed_on_by
 from sportello.storage.tables import agents, contacts, messages, page_visits, services
 
 HOLDING = ("assigned", "transferring")
@@ -75,6 +76,8 @@ async def check_read(conn: AsyncConnection, principal: Principal, row: Any) -> N
         _check_visitor(principal, row)
         return
     if row.agent_id == principal.id or principal.is_admin:
+        return
+    if await passed_on_by(conn, row.id, principal.id):
         return
     if principal.is_supervisor:
         agent_tags = await conn.scalar(select(agents.c.tags).where(agents.c.id == principal.id))
@@ -154,6 +157,7 @@ async def contact_for_agent(conn: AsyncConnection, row: Any) -> dict[str, Any]:
         "visitor_departure": departure_view(row),
         "messages": await transcript(conn, row.id),
         "pages": await pages(conn, row.id),
+        "transfers": await legs_of(conn, row.id),
     }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sportello.domain.model import ContactState, Offer
+from sportello.domain.model import Offer
 from sportello.routing.rules import plan_offers
 from sportello.routing.snapshot import load_agents, load_pending
 from sportello.routing.views import waiting_entries
@@ -41,7 +41,7 @@ async def reroute(
             continue
         result = await conn.execute(
             update(contacts)
-            .where(contacts.c.id == contact_id, contacts.c.state == ContactState.PENDING.value)
+            .where(contacts.c.id == contact_id, contacts.c.state == entry["state"])
             .values(changes)
         )
         if result.rowcount != 1:

@@ -109,7 +109,10 @@ def plan_offers(
             )
         else:
             qualified = [
-                a for a in agents if is_eligible(a, contact, loads[a.id], ignore_capacity=True)
+                a
+                for a in agents
+                if (contact.candidates is None or a.id in contact.candidates)
+                and is_eligible(a, contact, loads[a.id], ignore_capacity=True)
             ]
             eligible = [a for a in qualified if is_eligible(a, contact, loads[a.id])]
             audience = choose_audience(contact, eligible)
@@ -122,6 +125,16 @@ def plan_offers(
             contact_id=contact.id, agent_ids=audience, starred=starred, blocked_ids=blocked
         )
     return offers
+
+
+def group_member(agent_tags: Iterable[str], group_tags: Iterable[str], match_all: bool) -> bool:
+    """A transfer group holds the agents with any of its tags (all of them with match_all);
+    a group without tags holds every agent."""
+    wanted = set(group_tags)
+    if not wanted:
+        return True
+    held = set(agent_tags)
+    return wanted <= held if match_all else bool(wanted & held)
 
 
 def available_media(

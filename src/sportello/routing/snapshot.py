@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -16,13 +17,22 @@ from sportello.domain.model import (
     Medium,
     PendingContact,
 )
-from sportello.storage.tables import agents, console_sessions, contacts, services
+from sportello.routing.rules import group_member
+from sportello.storage.tables import (
+    agents,
+    console_sessions,
+    contacts,
+    services,
+    transfer_groups,
+    transfers,
+)
 
 SESSION_STALE_SECONDS = 45.0
 """A console session whose node has not refreshed it for this long is not live."""
 
 HOLDING_STATES = (ContactState.ASSIGNED.value, ContactState.TRANSFERRING.value)
-WAITING_STATES = (ContactState.PENDING.value,)
+WAITING_STATES = (ContactState.PENDING.value, ContactState.TRANSFERRING.value)
+"""Contacts waiting for an agent: new or handed back, and those being transferred."""
 
 
 async def load_agents(conn: AsyncConnection, now: float) -> list[AgentSnapshot]:
@@ -83,6 +93,7 @@ async def load_pending(conn: AsyncConnection) -> list[PendingContact]:
     rows = await conn.execute(
         select(
             contacts.c.id,
+            contacts.c.state,
             contacts.c.medium,
             contacts.c.priority,
             contacts.c.created_at,
@@ -93,8 +104,11 @@ async def load_pending(conn: AsyncConnection) -> list[PendingContact]:
         .join(services, services.c.id == contacts.c.service_id)
         .where(contacts.c.state.in_(WAITING_STATES))
     )
-    return [
-        PendingContact(
+    result = []
+    legs: dict[int, Any] | None = None
+    tags_by_agent: dict[int, list[str]] | None = None
+    for row in rows.all():
+        contact = PendingContact(
             id=row.id,
             service_tags=frozenset(row.tags),
             medium=Medium(row.medium),
@@ -103,5 +117,57 @@ async def load_pending(conn: AsyncConnection) -> list[PendingContact]:
             starred_agent_id=row.starred_agent_id,
             requeued=row.requeued_at is not None,
         )
-        for row in rows
-    ]
+        if row.state == ContactState.TRANSFERRING.value:
+            legs = legs if legs is not None else await open_legs(conn)
+            tags_by_agent = tags_by_agent if tags_by_agent is not None else await agent_tags(conn)
+            leg = legs.get(row.id)
+            if leg is None:
+                continue
+            contact = _transfer_target(contact, leg, tags_by_agent)
+        result.append(contact)
+    return result
+
+
+def _transfer_target(
+    contact: PendingContact, leg: Any, tags_by_agent: dict[int, list[str]]
+) -> PendingContact:
+    """A contact being transferred waits for its target: the agent (starred), or the
+    group's members who have not rejected it, at the group's priority, from when it was
+    sent."""
+    if leg.to_agent_id is not None:
+        return replace(contact, starred_agent_id=leg.to_agent_id, created_at=leg.requested_at)
+    excluded = {leg.from_agent_id, *leg.rejected_by}
+    members = frozenset(
+        agent_id
+        for agent_id, tags in tags_by_agent.items()
+        if agent_id not in excluded
+        and leg.group_tags is not None
+        and group_member(tags, leg.group_tags, leg.match_all)
+    )
+    return replace(
+        contact,
+        starred_agent_id=None,
+        candidates=members,
+        priority=leg.group_priority or contact.priority,
+        created_at=leg.requested_at,
+    )
+
+
+async def open_legs(conn: AsyncConnection) -> dict[int, Any]:
+    """The pending transfer leg of every contact being transferred, with its group."""
+    rows = await conn.execute(
+        select(
+            transfers,
+            transfer_groups.c.tags.label("group_tags"),
+            transfer_groups.c.match_all,
+            transfer_groups.c.priority.label("group_priority"),
+        )
+        .outerjoin(transfer_groups, transfer_groups.c.id == transfers.c.group_id)
+        .where(transfers.c.state == "pending")
+    )
+    return {row.contact_id: row for row in rows}
+
+
+async def agent_tags(conn: AsyncConnection) -> dict[int, list[str]]:
+    rows = await conn.execute(select(agents.c.id, agents.c.tags))
+    return {row.id: list(row.tags) for row in rows}

@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sportello.storage.tables import contacts, services
+from sportello.routing.snapshot import WAITING_STATES
+from sportello.storage.tables import agents, contacts, services, transfers
 
 WAITING_COLUMNS = (
     contacts.c.id,
@@ -59,7 +60,44 @@ async def waiting_entries(conn: AsyncConnection, ids: list[int]) -> dict[int, di
         .join(services, services.c.id == contacts.c.service_id)
         .where(contacts.c.id.in_(ids))
     )
-    return {row.id: entry_from_row(row) for row in rows}
+    entries = {row.id: entry_from_row(row) for row in rows}
+    await _add_transfers(conn, entries)
+    return entries
+
+
+async def _add_transfers(conn: AsyncConnection, entries: dict[int, dict[str, Any]]) -> None:
+    """A contact being transferred shows the arrow: who sends it, to whom, and the note (only
+    agents ever see waiting entries)."""
+    ids = [cid for cid, entry in entries.items() if entry["state"] == "transferring"]
+    if not ids:
+        return
+    rows = await conn.execute(
+        select(
+            transfers.c.id,
+            transfers.c.contact_id,
+            transfers.c.from_agent_id,
+            transfers.c.to_agent_id,
+            transfers.c.group_id,
+            transfers.c.group_name,
+            transfers.c.note,
+            transfers.c.requested_at,
+            transfers.c.due_at,
+            agents.c.display_name,
+        )
+        .join(agents, agents.c.id == transfers.c.from_agent_id)
+        .where(transfers.c.contact_id.in_(ids), transfers.c.state == "pending")
+    )
+    for row in rows:
+        entries[row.contact_id]["dissuade_at"] = row.due_at  # it waits until the timeout
+        entries[row.contact_id]["transfer"] = {
+            "id": row.id,
+            "from_agent": {"id": row.from_agent_id, "display_name": row.display_name},
+            "to_agent_id": row.to_agent_id,
+            "group": None if row.group_id is None else {"id": row.group_id, "name": row.group_name},
+            "note": row.note,
+            "requested_at": row.requested_at,
+            "due_at": row.due_at,
+        }
 
 
 QUEUE_ORDER = (
@@ -89,8 +127,10 @@ async def waiting_for_agent(conn: AsyncConnection, agent_id: int) -> list[dict[s
     rows = await conn.execute(
         select(*WAITING_COLUMNS)
         .join(services, services.c.id == contacts.c.service_id)
-        .where(contacts.c.state == "pending")
+        .where(contacts.c.state.in_(WAITING_STATES))
         .order_by(*QUEUE_ORDER)
     )
-    entries = (entry_from_row(row) for row in rows)
-    return [entry for entry in entries if sees_entry(agent_id, entry)]
+    entries = {row.id: entry_from_row(row) for row in rows}
+    mine = {cid: entry for cid, entry in entries.items() if sees_entry(agent_id, entry)}
+    await _add_transfers(conn, mine)
+    return list(mine.values())

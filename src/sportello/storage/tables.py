@@ -153,11 +153,47 @@ contacts = Table(
     Column("visitor_navigating", Boolean, nullable=True),
     Column("requeued_at", Float, nullable=True),
     Column("blocked_for", JSON, nullable=False, server_default=text("'[]'")),
+    Column("transfer_due_at", Float, nullable=True),
     Index("ix_contacts_state_dissuade", "state", "dissuade_at"),
+    Index("ix_contacts_transfer_due", "transfer_due_at"),
     Index("ix_contacts_visitor_gone", "visitor_gone_at"),
     Index("ix_contacts_created", "created_at", "id"),
     Index("ix_contacts_agent_state", "agent_id", "state"),
     Index("ix_contacts_visitor", "visitor_id"),
+)
+
+transfer_groups = Table(
+    "transfer_groups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False, unique=True),
+    Column("tags", JSON, nullable=False),
+    # An agent belongs when they hold any of the tags (all of them with match_all).
+    Column("match_all", Boolean, nullable=False, server_default="0"),
+    Column("priority", Integer, nullable=False, server_default="15"),
+)
+
+transfers = Table(
+    "transfers",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("contact_id", BigId, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("from_agent_id", Integer, ForeignKey("agents.id"), nullable=False),
+    Column("to_agent_id", Integer, ForeignKey("agents.id"), nullable=True),
+    Column(
+        "group_id", Integer, ForeignKey("transfer_groups.id", ondelete="SET NULL"), nullable=True
+    ),
+    Column("group_name", String(120), nullable=False, server_default=""),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("state", String(16), nullable=False),  # pending, ended
+    Column("outcome", String(16), nullable=True),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("rejected_by", JSON, nullable=False, server_default=text("'[]'")),
+    Column("accepted_by", Integer, ForeignKey("agents.id"), nullable=True),
+    Column("requested_at", Float, nullable=False),
+    Column("due_at", Float, nullable=False),
+    Column("ended_at", Float, nullable=True),
+    Index("ix_transfers_contact", "contact_id", "id"),
 )
 
 messages = Table(

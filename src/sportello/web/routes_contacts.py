@@ -14,10 +14,25 @@ from sportello.actions.contacts import (
 )
 from sportello.actions.links import do_push_link
 from sportello.actions.messages import do_mark_messages, do_send_message
-from sportello.queries.contacts import access_contact, contact_for_agent
+from sportello.actions.transfers import (
+    do_accept_transfer,
+    do_cancel_transfer,
+    do_reject_transfer,
+    do_request_transfer,
+)
+from sportello.errors import ForbiddenError
+from sportello.queries.contacts import access_contact, contact_for_agent, fetch_contact_row
+from sportello.queries.transfer_targets import transfer_targets
 from sportello.web.deps import AgentDep, CtxDep
 from sportello.web.params import ContactId
-from sportello.web.schemas import ColourBody, MessageBody, PushLinkBody, ReceiptBody
+from sportello.web.schemas import (
+    ColourBody,
+    MessageBody,
+    PushLinkBody,
+    ReceiptBody,
+    RejectTransferBody,
+    TransferBody,
+)
 
 router = APIRouter(prefix="/api/contacts", tags=["contacts"])
 
@@ -78,3 +93,48 @@ async def push_link(
     """Send the visitor's browser to a page of the service's sites ("send immediately"), or
     offer it to them when the service switches immediate navigation off."""
     return await do_push_link(ctx, agent, contact_id, body.url)
+
+
+@router.get("/{contact_id}/transfer-targets")
+async def get_transfer_targets(
+    contact_id: ContactId, agent: AgentDep, ctx: CtxDep
+) -> dict[str, Any]:
+    """The transfer dialog's lists, for the agent holding the contact (polled while open)."""
+    async with ctx.db.read() as conn:
+        row = await fetch_contact_row(conn, contact_id)
+        if row.agent_id != agent.id:
+            raise ForbiddenError("only the agent holding this contact may transfer it")
+        return await transfer_targets(
+            conn,
+            agent.id,
+            row,
+            ctx.clock.now(),
+            ctx.settings.agent_grace_seconds,
+            ctx.settings.idle_seconds,
+        )
+
+
+@router.post("/{contact_id}/transfer", status_code=201)
+async def transfer(
+    contact_id: ContactId, body: TransferBody, agent: AgentDep, ctx: CtxDep
+) -> dict[str, Any]:
+    return await do_request_transfer(
+        ctx, agent, contact_id, to_agent_id=body.agent_id, group_id=body.group_id, note=body.note
+    )
+
+
+@router.post("/{contact_id}/transfer/cancel")
+async def cancel_transfer(contact_id: ContactId, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
+    return await do_cancel_transfer(ctx, agent, contact_id)
+
+
+@router.post("/{contact_id}/transfer/accept")
+async def accept_transfer(contact_id: ContactId, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
+    return await do_accept_transfer(ctx, agent, contact_id)
+
+
+@router.post("/{contact_id}/transfer/reject")
+async def reject_transfer(
+    contact_id: ContactId, body: RejectTransferBody, agent: AgentDep, ctx: CtxDep
+) -> dict[str, Any]:
+    return await do_reject_transfer(ctx, agent, contact_id, body.reason)

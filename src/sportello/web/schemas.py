@@ -127,3 +127,22 @@ class AgentBody(Body):
     voice_allowed: bool = True
     video_allowed: bool = True
     role: RoleValue = Role.AGENT
+
+
+class TransferBody(Body):
+    """Exactly one target: an agent or a transfer group."""
+
+    agent_id: RowId | None = None
+    group_id: RowId | None = None
+    note: str = Field(default="", max_length=2000)
+
+
+class RejectTransferBody(Body):
+    reason: str = Field(default="", max_length=500)
+
+
+class TransferGroupBody(Body):
+    name: str = Field(min_length=1, max_length=120)
+    tags: list[str] = []
+    match_all: bool = False
+    priority: int = Field(default=15, ge=1, le=30)
