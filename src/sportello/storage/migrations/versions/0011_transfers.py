@@ -1,6 +1,6 @@
 """transfers: transfer groups, one row per transfer leg, the contact's transfer timer
 
-Revision ID: 0007
+Revision ID: 0011
 Revises: 0010
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
