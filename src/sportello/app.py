@@ -24,12 +24,14 @@ from sportello.routing.rerouter import Rerouter
 from sportello.scheduler import Scheduler
 from sportello.storage.database import Database
 from sportello.stream.bus import Bus, LocalBus, RedisBus
+from sportello.translation.jobs import TranslationJobs
 from sportello.web import (
     routes_admin,
     routes_auth,
     routes_console,
     routes_contacts,
     routes_files,
+    routes_translation,
     routes_visitor,
     ws,
 )
@@ -57,6 +59,8 @@ def build_app(
     scheduler = Scheduler(ctx)
     rerouter = Rerouter(ctx)
     ctx.reroute_soon = rerouter.kick
+    translations = TranslationJobs(ctx)
+    ctx.translate_soon = translations.submit
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -75,6 +79,7 @@ def build_app(
             yield
         finally:
             await scheduler.stop()
+            await translations.stop()
             await rerouter.stop()
             await hub.stop()
             await bus.stop()
@@ -101,6 +106,7 @@ def build_app(
         routes_contacts,
         routes_visitor,
         routes_files,
+        routes_translation,
         routes_admin,
         ws,
     ):

@@ -16,6 +16,7 @@ from sportello.security.rate_limits import RateLimits
 from sportello.storage.database import Database
 from sportello.stream.bus import Bus, LocalBus
 from sportello.stream.events import EventWriter
+from sportello.translation.translator import Translator, build_translator
 
 
 @dataclass
@@ -30,8 +31,12 @@ class Ctx:
     """The visitor side's rate limits (per process)."""
     reroute_soon: Callable[[], None] = field(default=lambda: None)
     """Ask for a routing pass after this change (wired to the app's Rerouter)."""
+    translate_soon: Callable[[int], None] = field(default=lambda message_id: None)
+    """Translate this message off the chat path (wired to the app's TranslationJobs)."""
+    translator: Translator = field(init=False)
 
     def __post_init__(self) -> None:
+        self.translator = build_translator(self.settings)
         self.group_commit = GroupCommitter(self.transaction)
         self.limits = RateLimits(
             contacts_per_minute=self.settings.rate_contacts_per_minute,

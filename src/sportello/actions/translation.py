@@ -1,0 +1,159 @@
+"""Translation of a contact's chat: turning it on and off, and recording each translation.
+
+Messages are stored and delivered at once; the translation follows as its own event. The
+exception is an agent message to a translated contact, which the visitor must never see
+untranslated first: it is held from the visitor (``visitor_hold_until``) and delivered with
+its translation, or untranslated once the translation failed or the hold ran out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+
+from sportello.actions.context import Ctx
+from sportello.domain.principals import AgentPrincipal
+from sportello.errors import ContactClosedError, TranslationUnavailableError
+from sportello.queries.contacts import HOLDING, check_holder, fetch_contact_row, message_view
+from sportello.storage.tables import contacts, messages
+from sportello.stream.events import EventWriter
+
+
+async def do_set_translation(
+    ctx: Ctx, agent: AgentPrincipal, contact_id: int, visitor: str, own: str
+) -> dict[str, Any]:
+    """Translate this contact's chat both ways from now on (the holder only)."""
+    translator = ctx.translator
+    inbound = await translator.route(visitor, own)
+    outbound = await translator.route(own, visitor)
+    if visitor == own or inbound is None or outbound is None:
+        raise TranslationUnavailableError(
+            f"{translator.engine.name} cannot translate between {visitor} and {own}",
+            engine=translator.engine.name,
+        )
+    setting = {
+        "visitor": visitor,
+        "agent": own,
+        "engine": translator.engine.name,
+        "via": inbound.via or outbound.via,
+    }
+    await _store_setting(ctx, agent, contact_id, setting)
+    return setting
+
+
+async def do_clear_translation(ctx: Ctx, agent: AgentPrincipal, contact_id: int) -> None:
+    await _store_setting(ctx, agent, contact_id, None)
+
+
+async def _store_setting(
+    ctx: Ctx, agent: AgentPrincipal, contact_id: int, setting: dict[str, Any] | None
+) -> None:
+    async with ctx.transaction() as (conn, writer):
+        contact = await fetch_contact_row(conn, contact_id, lock=True)
+        check_holder(agent, contact)
+        changed = await conn.execute(
+            update(contacts)
+            .where(
+                contacts.c.id == contact_id,
+                contacts.c.agent_id == agent.id,
+                contacts.c.state.in_(HOLDING),
+            )
+            .values(translation=setting)
+        )
+        if changed.rowcount != 1:
+            raise ContactClosedError("the contact has ended", state=contact.state)
+        await writer.append(
+            "contact.translation",
+            {"translation": setting},
+            contact_id=contact_id,
+            agent_id=agent.id,
+        )
+
+
+async def do_translate_earlier(ctx: Ctx, agent: AgentPrincipal, contact_id: int) -> list[int]:
+    """Queue the translation of the visitor's earlier untranslated messages; their ids."""
+    async with ctx.transaction() as (conn, _writer):
+        contact = await fetch_contact_row(conn, contact_id, lock=True)
+        check_holder(agent, contact)
+        if contact.translation is None:
+            raise TranslationUnavailableError("turn translation on for this contact first")
+        ids = list(
+            await conn.scalars(
+                select(messages.c.id).where(
+                    messages.c.contact_id == contact_id,
+                    messages.c.sender == "visitor",
+                    messages.c.file.is_(None),
+                    messages.c.translation_state.is_(None),
+                )
+            )
+        )
+        if ids:
+            await conn.execute(
+                update(messages)
+                .where(messages.c.id.in_(ids), messages.c.translation_state.is_(None))
+                .values(
+                    translation_state="pending",
+                    translation={
+                        "source": contact.translation["visitor"],
+                        "target": contact.translation["agent"],
+                    },
+                )
+            )
+    for message_id in ids:
+        ctx.translate_soon(message_id)
+    return ids
+
+
+async def do_record_translation(
+    ctx: Ctx, message_id: int, result: dict[str, Any], *, failed: bool
+) -> bool:
+    """Store a pending message's translation (or why it failed) and tell the agent; release
+    the message to the visitor if it was held. False when it was recorded already."""
+    async with ctx.transaction() as (conn, writer):
+        row = (await conn.execute(select(messages).where(messages.c.id == message_id))).first()
+        if row is None or row.translation_state != "pending":
+            return False
+        await conn.execute(
+            update(messages)
+            .where(messages.c.id == message_id, messages.c.translation_state == "pending")
+            .values(
+                translation_state="failed" if failed else "done",
+                translation={**(row.translation or {}), **result},
+                visitor_hold_until=None,
+            )
+        )
+        await _announce(conn, writer, message_id, released=row.visitor_hold_until is not None)
+        return True
+
+
+async def _announce(conn: Any, writer: EventWriter, message_id: int, *, released: bool) -> None:
+    row = (await conn.execute(select(messages).where(messages.c.id == message_id))).one()
+    contact = await fetch_contact_row(conn, row.contact_id)
+    message = message_view(row)
+    kind = "message.translated" if row.translation_state == "done" else "message.untranslated"
+    await writer.append(
+        kind, {"message": message}, contact_id=contact.id, agent_id=contact.agent_id
+    )
+    if released:
+        await writer.append(
+            "message.created", {"message": message}, contact_id=contact.id, for_visitor=True
+        )
+
+
+async def do_release_held_due(ctx: Ctx) -> int:
+    """Agent messages whose translation never came (a worker lost with its process): the
+    visitor gets the original and the agent the reason. Fired by the scheduler."""
+    now = ctx.clock.now()
+    async with ctx.db.read() as conn:
+        due = list(
+            await conn.scalars(
+                select(messages.c.id).where(messages.c.visitor_hold_until <= now).limit(100)
+            )
+        )
+    released = 0
+    for message_id in due:
+        reason = {"code": "interrupted", "reason": "the translation did not finish in time"}
+        if await do_record_translation(ctx, message_id, reason, failed=True):
+            released += 1
+    return released

@@ -1,0 +1,199 @@
+"""The engine interface and its three implementations (Apertium, LibreTranslate, DeepL).
+
+Languages are ISO 639-1 codes ("en", "es") everywhere outside this module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from typing import Any, Protocol
+
+import httpx
+
+
+class EngineError(Exception):
+    """The engine could not translate; the message is the reason the agent sees."""
+
+
+class Engine(Protocol):
+    name: str
+
+    async def pairs(self) -> set[tuple[str, str]]:
+        """The (source, target) pairs this engine translates directly."""
+        ...
+
+    async def translate(self, text: str, source: str, target: str) -> str: ...
+
+
+APERTIUM_CODES = {
+    "eng": "en",
+    "spa": "es",
+    "ita": "it",
+    "fra": "fr",
+    "por": "pt",
+    "cat": "ca",
+    "deu": "de",
+    "glg": "gl",
+    "oci": "oc",
+    "ron": "ro",
+    "eus": "eu",
+    "nld": "nl",
+}
+_MODE = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")
+
+
+def _iso(code: str) -> str:
+    return APERTIUM_CODES.get(code, code)
+
+
+class ApertiumEngine:
+    """One ``apertium`` process per call (Debian's pairs, offline). The caller bounds how many
+    run at once; a call that outlives the caller's timeout is killed."""
+
+    name = "apertium"
+
+    def __init__(self, command: str = "apertium") -> None:
+        self.command = command
+        self._modes: dict[tuple[str, str], str] | None = None
+
+    async def _run(self, args: list[str], stdin: bytes) -> bytes:
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                self.command,
+                *args,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+        except OSError as exc:
+            raise EngineError(f"apertium cannot run: {exc.strerror or exc}") from exc
+        try:
+            out, err = await proc.communicate(stdin)
+        except asyncio.CancelledError:
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            await proc.wait()
+            raise
+        if proc.returncode != 0:
+            detail = err.decode(errors="replace").strip().splitlines()
+            raise EngineError(f"apertium failed: {detail[-1] if detail else proc.returncode}")
+        return out
+
+    async def modes(self) -> dict[tuple[str, str], str]:
+        if self._modes is None:
+            try:
+                listing = (await self._run(["-l"], b"")).decode()
+            except EngineError:
+                listing = ""
+            modes: dict[tuple[str, str], str] = {}
+            for word in listing.split():
+                match = _MODE.match(word)
+                if match:
+                    modes.setdefault((_iso(match[1]), _iso(match[2])), word)
+            self._modes = modes
+        return self._modes
+
+    async def pairs(self) -> set[tuple[str, str]]:
+        return set(await self.modes())
+
+    async def translate(self, text: str, source: str, target: str) -> str:
+        mode = (await self.modes()).get((source, target))
+        if mode is None:
+            raise EngineError(f"apertium has no {source}→{target} pair installed")
+        out = await self._run(["-u", "-f", "txt", mode], text.encode())
+        return out.decode().strip()
+
+
+class LibreTranslateEngine:
+    """A LibreTranslate server (self-hostable): ``POST /translate``, ``GET /languages``."""
+
+    name = "libretranslate"
+
+    def __init__(self, url: str, api_key: str | None, client: httpx.AsyncClient) -> None:
+        self.url = url.rstrip("/")
+        self.api_key = api_key
+        self.client = client
+
+    async def pairs(self) -> set[tuple[str, str]]:
+        try:
+            response = await self.client.get(f"{self.url}/languages")
+            response.raise_for_status()
+            listing: list[dict[str, Any]] = response.json()
+        except (httpx.HTTPError, ValueError):
+            return set()
+        return {(lang["code"], t) for lang in listing for t in lang.get("targets", [])}
+
+    async def translate(self, text: str, source: str, target: str) -> str:
+        body: dict[str, Any] = {"q": text, "source": source, "target": target, "format": "text"}
+        if self.api_key:
+            body["api_key"] = self.api_key
+        data = await _post_json(self.client, f"{self.url}/translate", body, {}, self.name)
+        return str(data["translatedText"])
+
+
+DEEPL_TARGETS = {"en": "EN-US", "pt": "PT-PT"}
+"""DeepL wants a variant for these targets."""
+
+
+class DeepLEngine:
+    """DeepL's API (a key; ``https://api-free.deepl.com`` or ``https://api.deepl.com``)."""
+
+    name = "deepl"
+
+    def __init__(self, url: str, api_key: str, client: httpx.AsyncClient) -> None:
+        self.url = url.rstrip("/")
+        self.headers = {"Authorization": f"DeepL-Auth-Key {api_key}"}
+        self.client = client
+
+    async def _languages(self, kind: str) -> set[str]:
+        response = await self.client.get(
+            f"{self.url}/v2/languages", params={"type": kind}, headers=self.headers
+        )
+        response.raise_for_status()
+        return {str(lang["language"]).split("-")[0].lower() for lang in response.json()}
+
+    async def pairs(self) -> set[tuple[str, str]]:
+        try:
+            sources, targets = await self._languages("source"), await self._languages("target")
+        except (httpx.HTTPError, ValueError):
+            return set()
+        return {(s, t) for s in sources for t in targets if s != t}
+
+    async def translate(self, text: str, source: str, target: str) -> str:
+        body = {
+            "text": [text],
+            "source_lang": source.upper(),
+            "target_lang": DEEPL_TARGETS.get(target, target.upper()),
+        }
+        url = f"{self.url}/v2/translate"
+        data = await _post_json(self.client, url, body, self.headers, self.name)
+        return str(data["translations"][0]["text"])
+
+
+async def _post_json(
+    client: httpx.AsyncClient, url: str, body: dict[str, Any], headers: dict[str, str], name: str
+) -> Any:
+    try:
+        response = await client.post(url, json=body, headers=headers)
+    except httpx.HTTPError as exc:
+        raise EngineError(f"{name} is unreachable: {exc.__class__.__name__}") from exc
+    if response.status_code != 200:
+        raise EngineError(f"{name} answered {response.status_code}")
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise EngineError(f"{name} answered something that is not JSON") from exc
+
+
+class NoEngine:
+    """``SPORTELLO_TRANSLATION_ENGINE=off``: no pairs, so the console offers nothing."""
+
+    name = "off"
+
+    async def pairs(self) -> set[tuple[str, str]]:
+        return set()
+
+    async def translate(self, text: str, source: str, target: str) -> str:
+        raise EngineError("translation is turned off")

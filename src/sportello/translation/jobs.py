@@ -1,0 +1,57 @@
+"""Runs translations off the chat path: one task per message, bounded by the translator."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy import select
+
+from sportello.actions.context import Ctx
+from sportello.actions.translation import do_record_translation
+from sportello.storage.tables import messages
+from sportello.translation.translator import TranslationFailed
+
+log = logging.getLogger(__name__)
+
+
+class TranslationJobs:
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def submit(self, message_id: int) -> None:
+        task = asyncio.get_running_loop().create_task(self._translate(message_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _translate(self, message_id: int) -> None:
+        try:
+            async with self.ctx.db.read() as conn:
+                row = (
+                    await conn.execute(select(messages).where(messages.c.id == message_id))
+                ).first()
+            if row is None or row.translation_state != "pending":
+                return
+            pair = row.translation or {}
+            try:
+                done = await self.ctx.translator.translate(row.text, pair["source"], pair["target"])
+            except TranslationFailed as exc:
+                reason = {"code": exc.code, "reason": exc.reason}
+                await do_record_translation(self.ctx, message_id, reason, failed=True)
+                return
+            result: dict[str, str | None] = {
+                "text": done.text,
+                "engine": done.engine,
+                "via": done.via,
+            }
+            await do_record_translation(self.ctx, message_id, result, failed=False)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("translating message %s failed", message_id)
