@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
 from typing import Any, Protocol
 
@@ -59,23 +60,33 @@ class ApertiumEngine:
         self._modes: dict[tuple[str, str], str] | None = None
 
     async def _run(self, args: list[str], stdin: bytes) -> bytes:
+        # The text goes through a real pipe fed by a thread: uvloop (which `sportello serve`
+        # runs on) hands a child a socket, and the apertium script reads /dev/stdin, which
+        # cannot be opened on a socket (the output came back empty).
+        read_end, write_end = os.pipe()
         try:
             proc = await asyncio.create_subprocess_exec(
                 self.command,
                 *args,
-                stdin=asyncio.subprocess.PIPE,
+                stdin=read_end,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
             )
         except OSError as exc:
+            os.close(write_end)
             raise EngineError(f"apertium cannot run: {exc.strerror or exc}") from exc
+        finally:
+            os.close(read_end)
+        feeding = asyncio.ensure_future(asyncio.to_thread(_feed, write_end, stdin))
         try:
-            out, err = await proc.communicate(stdin)
+            out, err = await proc.communicate()
         except asyncio.CancelledError:
             with contextlib.suppress(ProcessLookupError):
                 proc.kill()
             await proc.wait()
             raise
+        finally:
+            await asyncio.gather(feeding, return_exceptions=True)
         if proc.returncode != 0:
             detail = err.decode(errors="replace").strip().splitlines()
             raise EngineError(f"apertium failed: {detail[-1] if detail else proc.returncode}")
@@ -102,8 +113,16 @@ class ApertiumEngine:
         mode = (await self.modes()).get((source, target))
         if mode is None:
             raise EngineError(f"apertium has no {source}→{target} pair installed")
-        out = await self._run(["-u", "-f", "txt", mode], text.encode())
-        return out.decode().strip()
+        out = (await self._run(["-u", "-f", "txt", mode], text.encode())).decode().strip()
+        if text.strip() and not out:
+            raise EngineError("apertium returned nothing")
+        return out
+
+
+def _feed(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to a pipe and close it (a dead reader ends it early)."""
+    with contextlib.suppress(BrokenPipeError), os.fdopen(fd, "wb") as pipe:
+        pipe.write(data)
 
 
 class LibreTranslateEngine:

@@ -69,8 +69,10 @@ class Translator:
         self.engine_calls = 0
 
     async def pairs(self) -> set[tuple[str, str]]:
-        if self._pairs is None:
-            self._pairs = await self.engine.pairs()
+        """Read once; an empty answer (a service that was down) is asked again next time."""
+        if self._pairs:
+            return self._pairs
+        self._pairs = await self.engine.pairs()
         return self._pairs
 
     async def route(self, source: str, target: str) -> Route | None:
