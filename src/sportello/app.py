@@ -80,6 +80,7 @@ def build_app(
         finally:
             await scheduler.stop()
             await translations.stop()
+            await ctx.translator.close()
             await rerouter.stop()
             await hub.stop()
             await bus.stop()

@@ -146,6 +146,7 @@ def cmd_translation_pairs(args: argparse.Namespace) -> int:
         for route in await translator.routes():
             via = f" (through {route.via}, lower quality)" if route.via else ""
             lines.append(f"{route.source} -> {route.target}{via}")
+        await translator.close()
         return lines
 
     lines = asyncio.run(main())

@@ -161,6 +161,9 @@ class Counting:
         self.calls.append((text, source, target))
         return f"{text}>{target}"
 
+    async def close(self) -> None:
+        pass
+
 
 async def test_a_missing_pair_goes_through_spanish_and_the_cache_answers_repeats() -> None:
     engine = Counting({("en", "es"), ("es", "it")})

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -31,8 +32,8 @@ class Ctx:
     """The visitor side's rate limits (per process)."""
     reroute_soon: Callable[[], None] = field(default=lambda: None)
     """Ask for a routing pass after this change (wired to the app's Rerouter)."""
-    translate_soon: Callable[[int], None] = field(default=lambda message_id: None)
-    """Translate this message off the chat path (wired to the app's TranslationJobs)."""
+    translate_soon: Callable[[dict[str, Any]], None] = field(default=lambda message: None)
+    """Translate this message (its view) off the chat path (the app's TranslationJobs)."""
     translator: Translator = field(init=False)
 
     def __post_init__(self) -> None:

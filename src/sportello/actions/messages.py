@@ -145,7 +145,7 @@ async def do_send_message(
     message, created = result
     translation = message["translation"]
     if created and translation is not None and translation["state"] == "pending":
-        ctx.translate_soon(message["id"])
+        ctx.translate_soon(message)
     return result
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from sportello.actions.context import Ctx
 from sportello.domain.principals import AgentPrincipal
@@ -78,67 +78,85 @@ async def do_translate_earlier(ctx: Ctx, agent: AgentPrincipal, contact_id: int)
         check_holder(agent, contact)
         if contact.translation is None:
             raise TranslationUnavailableError("turn translation on for this contact first")
-        ids = list(
-            await conn.scalars(
-                select(messages.c.id).where(
+        rows = (
+            await conn.execute(
+                select(messages).where(
                     messages.c.contact_id == contact_id,
                     messages.c.sender == "visitor",
                     messages.c.file.is_(None),
                     messages.c.translation_state.is_(None),
                 )
             )
-        )
+        ).all()
+        pair = {"source": contact.translation["visitor"], "target": contact.translation["agent"]}
+        ids = [row.id for row in rows]
         if ids:
             await conn.execute(
                 update(messages)
                 .where(messages.c.id.in_(ids), messages.c.translation_state.is_(None))
-                .values(
-                    translation_state="pending",
-                    translation={
-                        "source": contact.translation["visitor"],
-                        "target": contact.translation["agent"],
-                    },
-                )
+                .values(translation_state="pending", translation=pair)
             )
-    for message_id in ids:
-        ctx.translate_soon(message_id)
+    for row in rows:
+        ctx.translate_soon({**message_view(row), "translation": {"state": "pending", **pair}})
     return ids
 
 
+_RECORD = (
+    update(messages)
+    .where(messages.c.id == bindparam("message"), messages.c.translation_state == "pending")
+    .values(
+        translation_state=bindparam("state"),
+        translation=bindparam("translation"),
+        visitor_hold_until=None,
+    )
+    .returning(*messages.c)
+)
+
+
 async def do_record_translation(
-    ctx: Ctx, message_id: int, result: dict[str, Any], *, failed: bool
+    ctx: Ctx, message: dict[str, Any], result: dict[str, Any], *, failed: bool
 ) -> bool:
     """Store a pending message's translation (or why it failed) and tell the agent; release
-    the message to the visitor if it was held. False when it was recorded already."""
-    async with ctx.transaction() as (conn, writer):
-        row = (await conn.execute(select(messages).where(messages.c.id == message_id))).first()
-        if row is None or row.translation_state != "pending":
-            return False
-        await conn.execute(
-            update(messages)
-            .where(messages.c.id == message_id, messages.c.translation_state == "pending")
-            .values(
-                translation_state="failed" if failed else "done",
-                translation={**(row.translation or {}), **result},
-                visitor_hold_until=None,
-            )
+    the message to the visitor if it was held. False when it was recorded already.
+
+    Rides the chat's group commit: at chat rates a transaction per translation would
+    compete with the messages themselves."""
+
+    async def record(conn: Any, writer: EventWriter) -> bool:
+        held = await conn.scalar(
+            select(messages.c.visitor_hold_until).where(messages.c.id == message["id"])
         )
-        await _announce(conn, writer, message_id, released=row.visitor_hold_until is not None)
+        row = (
+            await conn.execute(
+                _RECORD,
+                {
+                    "message": message["id"],
+                    "state": "failed" if failed else "done",
+                    "translation": {**_pair(message), **result},
+                },
+            )
+        ).first()
+        if row is None:
+            return False
+        contact = await fetch_contact_row(conn, row.contact_id)
+        view = message_view(row)
+        kind = "message.translated" if not failed else "message.untranslated"
+        await writer.append(
+            kind, {"message": view}, contact_id=contact.id, agent_id=contact.agent_id
+        )
+        if held is not None:
+            await writer.append(
+                "message.created", {"message": view}, contact_id=contact.id, for_visitor=True
+            )
         return True
 
+    recorded: bool = await ctx.group_commit.run(record)
+    return recorded
 
-async def _announce(conn: Any, writer: EventWriter, message_id: int, *, released: bool) -> None:
-    row = (await conn.execute(select(messages).where(messages.c.id == message_id))).one()
-    contact = await fetch_contact_row(conn, row.contact_id)
-    message = message_view(row)
-    kind = "message.translated" if row.translation_state == "done" else "message.untranslated"
-    await writer.append(
-        kind, {"message": message}, contact_id=contact.id, agent_id=contact.agent_id
-    )
-    if released:
-        await writer.append(
-            "message.created", {"message": message}, contact_id=contact.id, for_visitor=True
-        )
+
+def _pair(message: dict[str, Any]) -> dict[str, Any]:
+    pending = message["translation"] or {}
+    return {"source": pending["source"], "target": pending["target"]}
 
 
 async def do_release_held_due(ctx: Ctx) -> int:
@@ -146,14 +164,14 @@ async def do_release_held_due(ctx: Ctx) -> int:
     visitor gets the original and the agent the reason. Fired by the scheduler."""
     now = ctx.clock.now()
     async with ctx.db.read() as conn:
-        due = list(
-            await conn.scalars(
-                select(messages.c.id).where(messages.c.visitor_hold_until <= now).limit(100)
+        due = (
+            await conn.execute(
+                select(messages).where(messages.c.visitor_hold_until <= now).limit(100)
             )
-        )
+        ).all()
     released = 0
-    for message_id in due:
+    for row in due:
         reason = {"code": "interrupted", "reason": "the translation did not finish in time"}
-        if await do_record_translation(ctx, message_id, reason, failed=True):
+        if await do_record_translation(ctx, message_view(row), reason, failed=True):
             released += 1
     return released

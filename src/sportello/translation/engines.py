@@ -9,6 +9,12 @@ import asyncio
 import contextlib
 import os
 import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from typing import Any, Protocol
 
 import httpx
@@ -27,6 +33,8 @@ class Engine(Protocol):
 
     async def translate(self, text: str, source: str, target: str) -> str: ...
 
+    async def close(self) -> None: ...
+
 
 APERTIUM_CODES = {
     "eng": "en",
@@ -42,6 +50,9 @@ APERTIUM_CODES = {
     "eus": "eu",
     "nld": "nl",
 }
+YIELDING = ["nice", "-n", "19"]
+"""Apertium runs at the lowest priority: it is CPU-heavy — several processes per call — and
+a translation may wait, chat may not. (SCHED_IDLE starved it outright on a busy machine.)"""
 _MODE = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")
 
 
@@ -50,47 +61,26 @@ def _iso(code: str) -> str:
 
 
 class ApertiumEngine:
-    """One ``apertium`` process per call (Debian's pairs, offline). The caller bounds how many
-    run at once; a call that outlives the caller's timeout is killed."""
+    """One ``apertium`` pipeline per call (Debian's pairs, offline), started from a small
+    pool of helper processes: forking the server itself for every message held the
+    interpreter long enough to delay chat (measured: docs/benchmarks.md)."""
 
     name = "apertium"
 
-    def __init__(self, command: str = "apertium") -> None:
+    def __init__(self, command: str = "apertium", *, workers: int = 4, kill_after: float = 60.0):
         self.command = command
+        self.kill_after = kill_after
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
         self._modes: dict[tuple[str, str], str] | None = None
 
     async def _run(self, args: list[str], stdin: bytes) -> bytes:
-        # The text goes through a real pipe fed by a thread: uvloop (which `sportello serve`
-        # runs on) hands a child a socket, and the apertium script reads /dev/stdin, which
-        # cannot be opened on a socket (the output came back empty).
-        read_end, write_end = os.pipe()
-        try:
-            proc = await asyncio.create_subprocess_exec(
-                self.command,
-                *args,
-                stdin=read_end,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-            )
-        except OSError as exc:
-            os.close(write_end)
-            raise EngineError(f"apertium cannot run: {exc.strerror or exc}") from exc
-        finally:
-            os.close(read_end)
-        feeding = asyncio.ensure_future(asyncio.to_thread(_feed, write_end, stdin))
-        try:
-            out, err = await proc.communicate()
-        except asyncio.CancelledError:
-            with contextlib.suppress(ProcessLookupError):
-                proc.kill()
-            await proc.wait()
-            raise
-        finally:
-            await asyncio.gather(feeding, return_exceptions=True)
-        if proc.returncode != 0:
-            detail = err.decode(errors="replace").strip().splitlines()
-            raise EngineError(f"apertium failed: {detail[-1] if detail else proc.returncode}")
-        return out
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._pool, run_apertium, self.command, args, stdin, self.kill_after
+        )
+
+    async def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     async def modes(self) -> dict[tuple[str, str], str]:
         if self._modes is None:
@@ -119,10 +109,36 @@ class ApertiumEngine:
         return out
 
 
-def _feed(fd: int, data: bytes) -> None:
-    """Write all of ``data`` to a pipe and close it (a dead reader ends it early)."""
-    with contextlib.suppress(BrokenPipeError), os.fdopen(fd, "wb") as pipe:
-        pipe.write(data)
+def run_apertium(command: str, args: list[str], stdin: bytes, kill_after: float) -> bytes:
+    """In a helper process: one apertium call. It yields the CPU to the server
+    (``YIELDING``) and runs in its own process group and scratch folder, so a call that
+    overruns ``kill_after`` is killed whole, leaving nothing behind."""
+    scratch = tempfile.mkdtemp(prefix="sportello-apertium-")
+    try:
+        try:
+            proc = subprocess.Popen(
+                [*YIELDING, command, *args],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={**os.environ, "TMPDIR": scratch},
+                start_new_session=True,
+            )
+        except OSError as exc:
+            raise EngineError(f"apertium cannot run: {exc.strerror or exc}") from exc
+        try:
+            out, err = proc.communicate(stdin, timeout=kill_after)
+        except subprocess.TimeoutExpired as exc:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise EngineError(f"apertium ran over {kill_after:g} s") from exc
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if proc.returncode != 0:
+        detail = err.decode(errors="replace").strip().splitlines()
+        raise EngineError(f"apertium failed: {detail[-1] if detail else proc.returncode}")
+    return out
 
 
 class LibreTranslateEngine:
@@ -134,6 +150,9 @@ class LibreTranslateEngine:
         self.url = url.rstrip("/")
         self.api_key = api_key
         self.client = client
+
+    async def close(self) -> None:
+        await self.client.aclose()
 
     async def pairs(self) -> set[tuple[str, str]]:
         try:
@@ -165,6 +184,9 @@ class DeepLEngine:
         self.url = url.rstrip("/")
         self.headers = {"Authorization": f"DeepL-Auth-Key {api_key}"}
         self.client = client
+
+    async def close(self) -> None:
+        await self.client.aclose()
 
     async def _languages(self, kind: str) -> set[str]:
         response = await self.client.get(
@@ -216,3 +238,6 @@ class NoEngine:
 
     async def translate(self, text: str, source: str, target: str) -> str:
         raise EngineError("translation is turned off")
+
+    async def close(self) -> None:
+        pass

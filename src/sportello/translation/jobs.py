@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-
-from sqlalchemy import select
+from typing import Any
 
 from sportello.actions.context import Ctx
 from sportello.actions.translation import do_record_translation
-from sportello.storage.tables import messages
 from sportello.translation.translator import TranslationFailed
 
 log = logging.getLogger(__name__)
@@ -20,8 +18,9 @@ class TranslationJobs:
         self.ctx = ctx
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def submit(self, message_id: int) -> None:
-        task = asyncio.get_running_loop().create_task(self._translate(message_id))
+    def submit(self, message: dict[str, Any]) -> None:
+        """Translate a stored message whose translation is pending (its view)."""
+        task = asyncio.get_running_loop().create_task(self._translate(message))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -30,28 +29,20 @@ class TranslationJobs:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def _translate(self, message_id: int) -> None:
+    async def _translate(self, message: dict[str, Any]) -> None:
+        pair = message["translation"]
         try:
-            async with self.ctx.db.read() as conn:
-                row = (
-                    await conn.execute(select(messages).where(messages.c.id == message_id))
-                ).first()
-            if row is None or row.translation_state != "pending":
-                return
-            pair = row.translation or {}
             try:
-                done = await self.ctx.translator.translate(row.text, pair["source"], pair["target"])
+                done = await self.ctx.translator.translate(
+                    message["text"], pair["source"], pair["target"]
+                )
             except TranslationFailed as exc:
                 reason = {"code": exc.code, "reason": exc.reason}
-                await do_record_translation(self.ctx, message_id, reason, failed=True)
+                await do_record_translation(self.ctx, message, reason, failed=True)
                 return
-            result: dict[str, str | None] = {
-                "text": done.text,
-                "engine": done.engine,
-                "via": done.via,
-            }
-            await do_record_translation(self.ctx, message_id, result, failed=False)
+            result = {"text": done.text, "engine": done.engine, "via": done.via}
+            await do_record_translation(self.ctx, message, result, failed=False)
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.exception("translating message %s failed", message_id)
+            log.exception("translating message %s failed", message["id"])

@@ -68,6 +68,9 @@ class Translator:
         self._pairs: set[tuple[str, str]] | None = None
         self.engine_calls = 0
 
+    async def close(self) -> None:
+        await self.engine.close()
+
     async def pairs(self) -> set[tuple[str, str]]:
         """Read once; an empty answer (a service that was down) is asked again next time."""
         if self._pairs:
@@ -144,7 +147,12 @@ def build_translator(settings: Settings, client: httpx.AsyncClient | None = None
     elif settings.translation_engine == "off":
         engine = NoEngine()
     else:
-        engine = ApertiumEngine(settings.apertium_command)
+        engine = ApertiumEngine(
+            settings.apertium_command,
+            workers=settings.translation_concurrency,
+            # the translator gives up at the timeout; the process is killed a little later
+            kill_after=settings.translation_timeout_seconds + 1.0,
+        )
     return Translator(
         engine,
         settings.translation_languages,
