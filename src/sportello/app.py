@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -73,12 +74,17 @@ def build_app(
             await do_presume_visitors_away(ctx)
         await hub.start()
         rerouter.start()
+        # Ask the engine for its pairs now, not at the first agent's click (Apertium's
+        # helper processes take a moment to start).
+        warming = asyncio.create_task(ctx.translator.pairs())
         if run_scheduler:
             scheduler.start()
         try:
             yield
         finally:
             await scheduler.stop()
+            warming.cancel()
+            await asyncio.gather(warming, return_exceptions=True)
             await translations.stop()
             await ctx.translator.close()
             await rerouter.stop()

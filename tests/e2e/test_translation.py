@@ -34,7 +34,9 @@ def test_spanish_visitor_and_english_agent_through_the_flag_tool(
 
     chat.get_by_test_id("translate-tool").click()
     chooser = chat.get_by_test_id("translate-chooser")
-    expect(chooser.get_by_test_id("translate-engine")).to_contain_text("apertium")
+    expect(chooser.get_by_test_id("translate-engine")).to_contain_text(
+        "apertium", timeout=TIMEOUT_MS
+    )
     expect(chooser.get_by_test_id("translate-visitor")).to_have_value("es")
     chooser.get_by_test_id("translate-agent").select_option("en")
     chooser.get_by_test_id("translate-ok").click()

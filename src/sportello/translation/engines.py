@@ -84,10 +84,7 @@ class ApertiumEngine:
 
     async def modes(self) -> dict[tuple[str, str], str]:
         if self._modes is None:
-            try:
-                listing = (await self._run(["-l"], b"")).decode()
-            except EngineError:
-                listing = ""
+            listing = await self._listing()
             modes: dict[tuple[str, str], str] = {}
             for word in listing.split():
                 match = _MODE.match(word)
@@ -95,6 +92,21 @@ class ApertiumEngine:
                     modes.setdefault((_iso(match[1]), _iso(match[2])), word)
             self._modes = modes
         return self._modes
+
+    async def _listing(self) -> str:
+        """``apertium -l``, started directly: once per process, so no helper is needed."""
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                self.command,
+                "-l",
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+            out, _ = await proc.communicate()
+        except OSError:
+            return ""
+        return out.decode() if proc.returncode == 0 else ""
 
     async def pairs(self) -> set[tuple[str, str]]:
         return set(await self.modes())
