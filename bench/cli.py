@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--contacts", type=int, default=200)
     g.add_argument("--rate", type=float, default=2000.0, help="messages/s, both directions")
     g.add_argument("--seconds", type=float, default=20.0, help="measured seconds (chat, intake)")
+    g.add_argument(
+        "--translate",
+        action="store_true",
+        help="translation on for every chat contact (with --only sportello)",
+    )
     g = p.add_argument_group("intake")
     g.add_argument("--intake-rate", type=float, default=100.0, help="new contacts/s")
     g.add_argument("--intake-agents", type=int, default=10)
@@ -83,7 +88,11 @@ def plans(args: argparse.Namespace) -> dict[str, Callable[[Bench, str], dict[str
         "connections": lambda b, k: connections.run(
             b, k, connections.Params(args.visitors, args.consoles)
         ),
-        "chat": lambda b, k: chat.run(b, k, chat.Params(args.contacts, args.rate, args.seconds)),
+        "chat": lambda b, k: chat.run(
+            b,
+            k,
+            chat.Params(args.contacts, args.rate, args.seconds, translate=args.translate),
+        ),
         "intake": lambda b, k: intake.run(
             b, k, intake.Params(args.intake_rate, args.seconds, agents=args.intake_agents)
         ),
@@ -174,7 +183,10 @@ def _clean(value: Any) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.translate and args.only != SPORTELLO:
+        parser.error("--translate needs --only sportello (the relay does not translate)")
     report = run(args)
     print(table(report["results"]))
     out = args.out or RESULTS / time.strftime("%Y%m%d-%H%M%S.json")

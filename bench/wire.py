@@ -176,6 +176,14 @@ class Api:
         )
         return response.status_code
 
+    async def translate(self, agent: Agent, contact_id: int, visitor: str, own: str) -> int:
+        response = await self.http.put(
+            f"/api/contacts/{contact_id}/translation",
+            json={"visitor": visitor, "agent": own},
+            headers=_bearer(agent.token),
+        )
+        return response.status_code
+
     async def close(self, agent: Agent, contact_id: int) -> int:
         response = await self.http.post(
             f"/api/contacts/{contact_id}/close", headers=_bearer(agent.token)

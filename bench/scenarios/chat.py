@@ -38,6 +38,8 @@ class Params:
     warmup: float = 3.0
     per_agent: int = 10
     """Contacts held per agent (chat limit is 20)."""
+    translate: bool = False
+    """Turn translation (Spanish visitor, English agent) on for every contact (Sportello)."""
 
 
 During = Callable[[Target, int, int], dict[str, Any]]
@@ -53,7 +55,13 @@ def run(bench: Bench, kind: str, p: Params, during: During | None = None) -> dic
         pool = Pool(
             worker,
             [
-                {"target": target.client_view(), "agents": a, "contacts": n, "index": i}
+                {
+                    "target": target.client_view(),
+                    "agents": a,
+                    "contacts": n,
+                    "index": i,
+                    "translate": p.translate,
+                }
                 for i, (a, n) in enumerate(zip(agent_parts, contact_parts, strict=True))
             ],
             bench.client_cpus,
@@ -91,6 +99,7 @@ def run(bench: Bench, kind: str, p: Params, during: During | None = None) -> dic
     received = sum(r["received"] for r in results)
     out: dict[str, Any] = {
         "contacts": p.contacts,
+        "translate": p.translate,
         "offered_msgs_per_s": p.rate,
         "seconds": p.seconds,
         "sent": sent,
@@ -146,12 +155,18 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
         f"c{params['index']}",
         lambda _pair: receiver("agent", "agent_to_visitor"),
     )
+    if params["translate"]:
+        for pair in pairs:
+            status = await api.translate(pair.agent, pair.contact_id, "es", "en")
+            if status != 200:
+                raise RuntimeError(f"translation on {pair.contact_id}: HTTP {status}")
     link.send("ready")
     go = await link.wait_for("go")
     window[0], window[1] = go["from"], go["to"]
     sent = await asyncio.gather(*(_talk(pair, go) for pair in pairs))
     total = sum(sent)
-    await wait_until(lambda: counts["received"] >= total, 5.0)
+    # held agent messages reach the widget once translated or timed out (10 s + 5 s hold)
+    await wait_until(lambda: counts["received"] >= total, 20.0 if params["translate"] else 5.0)
     link.send("result", {"sent": total, **counts, **samples})
     for pair in pairs:
         if pair.widget is not None:

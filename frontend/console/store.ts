@@ -18,6 +18,8 @@ import type {
   SignalFrame,
   TransferLeg,
   TransferTargets,
+  TranslationChoices,
+  TranslationSetting,
   WaitingEntry,
 } from "./types";
 
@@ -719,6 +721,13 @@ export class ConsoleStore extends EventTarget {
         }
         break;
       }
+      case "message.translated":
+      case "message.untranslated":
+        if (panel) this.upsertMessage(panel, data["message"] as Message);
+        break;
+      case "contact.translation":
+        if (panel) panel.contact = { ...panel.contact, translation: (data["translation"] as TranslationSetting | null) ?? null };
+        break;
       case "message.status": {
         if (!panel) break;
         const upTo = data["up_to"] as number;
@@ -1056,6 +1065,36 @@ export class ConsoleStore extends EventTarget {
       await api("POST", `/api/contacts/${contactId}/push-link`, { url });
     } catch (err) {
       this.notify(err instanceof Error ? err.message : "Could not send the visitor there.");
+    }
+  }
+
+  async translationChoices(contactId: number): Promise<TranslationChoices | null> {
+    try {
+      return await api<TranslationChoices>("GET", `/api/contacts/${contactId}/translation`);
+    } catch (err) {
+      this.notify(err instanceof Error ? err.message : "Could not load the languages.");
+      return null;
+    }
+  }
+
+  /** Turn translation on (both languages given) or off (null). */
+  async setTranslation(contactId: number, langs: { visitor: string; agent: string } | null): Promise<void> {
+    try {
+      const path = `/api/contacts/${contactId}/translation`;
+      const setting = langs ? await api<TranslationSetting>("PUT", path, langs) : (await api<void>("DELETE", path), null);
+      const panel = this.panel(contactId);
+      if (panel) panel.contact = { ...panel.contact, translation: setting };
+      this.changed();
+    } catch (err) {
+      this.notify(err instanceof Error ? err.message : "Could not change the translation.");
+    }
+  }
+
+  async translateEarlier(contactId: number): Promise<void> {
+    try {
+      await api("POST", `/api/contacts/${contactId}/translation/earlier`);
+    } catch (err) {
+      this.notify(err instanceof Error ? err.message : "Could not translate the earlier messages.");
     }
   }
 

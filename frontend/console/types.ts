@@ -1,8 +1,8 @@
 // Shapes of what the server sends (see docs/protocol.md).
 
-import type { FileCard, Limits, Message } from "../shared/protocol";
+import type { FileCard, Limits, Message, TranslationSetting } from "../shared/protocol";
 
-export type { FileCard, Limits, Message };
+export type { FileCard, Limits, Message, TranslationSetting };
 
 export type AgentStatus = "READY" | "PAUSED" | "DISCONNECTED";
 
@@ -169,6 +169,7 @@ export interface Contact {
   last_message_at: number | null;
   requeued_at: number | null;
   visitor_departure: Departure | null;
+  translation: TranslationSetting | null;
   messages: Message[];
   pages: PageVisit[];
   transfers?: TransferLeg[];
@@ -230,3 +231,12 @@ export type ServerFrame =
   | AckFrame
   | ErrorFrame
   | { type: "pong"; ref?: string };
+
+/** What the translation chooser offers (GET /api/contacts/{id}/translation). */
+export interface TranslationChoices {
+  engine: string;
+  languages: string[];
+  routes: { source: string; target: string; via: string | null; engine: string }[];
+  visitor_language: string | null;
+  current: TranslationSetting | null;
+}

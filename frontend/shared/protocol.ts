@@ -12,6 +12,27 @@ export interface Message {
   read_at: number | null;
   /** Set when the message carries a file (its text is then the description). */
   file?: FileCard | null;
+  /** Set on a translated contact (docs/protocol.md, Translation). */
+  translation?: MessageTranslation | null;
+}
+
+export interface MessageTranslation {
+  state: "pending" | "done" | "failed";
+  source: string;
+  target: string;
+  text?: string;
+  engine?: string;
+  via?: string | null;
+  code?: string;
+  reason?: string;
+}
+
+/** A contact's translation setting. */
+export interface TranslationSetting {
+  visitor: string;
+  agent: string;
+  engine: string;
+  via: string | null;
 }
 
 /** A file sent in a contact, as the server describes it (docs/protocol.md). */

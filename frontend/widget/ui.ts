@@ -526,6 +526,12 @@ export class SportelloWidget extends LitElement {
     </div>`;
   }
 
+  /** An agent message on a translated contact arrives with its translation: show that. */
+  private shown(m: Message): string {
+    const t = m.translation;
+    return m.sender === "agent" && t?.state === "done" && t.text ? t.text : m.text;
+  }
+
   private renderMessage(m: Message): TemplateResult {
     let mark: TemplateResult | typeof nothing = nothing;
     if (m.sender === "visitor") {
@@ -538,7 +544,7 @@ export class SportelloWidget extends LitElement {
           this.viewing = card;
           this.requestUpdate();
         })
-      : this.renderText(m.text);
+      : this.renderText(this.shown(m));
     return html`<div class="msg ${m.sender}" data-test="msg" data-id=${m.id} data-sender=${m.sender}>
       <div class="bubble ${m.file ? "with-file" : ""}" data-test="text">${body}</div>
       <div class="meta">${mark}<time>${clock(m.created_at)}</time></div>

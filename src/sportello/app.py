@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +25,7 @@ from sportello.routing.rerouter import Rerouter
 from sportello.scheduler import Scheduler
 from sportello.storage.database import Database
 from sportello.stream.bus import Bus, LocalBus, RedisBus
+from sportello.translation.jobs import TranslationJobs
 from sportello.web import (
     routes_admin,
     routes_auth,
@@ -31,6 +33,7 @@ from sportello.web import (
     routes_contacts,
     routes_files,
     routes_reports,
+    routes_translation,
     routes_visitor,
     ws,
 )
@@ -58,6 +61,8 @@ def build_app(
     scheduler = Scheduler(ctx)
     rerouter = Rerouter(ctx)
     ctx.reroute_soon = rerouter.kick
+    translations = TranslationJobs(ctx)
+    ctx.translate_soon = translations.submit
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -70,12 +75,19 @@ def build_app(
             await do_presume_visitors_away(ctx)
         await hub.start()
         rerouter.start()
+        # Ask the engine for its pairs now, not at the first agent's click (Apertium's
+        # helper processes take a moment to start).
+        warming = asyncio.create_task(ctx.translator.pairs())
         if run_scheduler:
             scheduler.start()
         try:
             yield
         finally:
             await scheduler.stop()
+            warming.cancel()
+            await asyncio.gather(warming, return_exceptions=True)
+            await translations.stop()
+            await ctx.translator.close()
             await rerouter.stop()
             await hub.stop()
             await bus.stop()
@@ -103,6 +115,7 @@ def build_app(
         routes_visitor,
         routes_files,
         routes_reports,
+        routes_translation,
         routes_admin,
         ws,
     ):

@@ -148,6 +148,27 @@ def cmd_create_transfer_group(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_translation_pairs(args: argparse.Namespace) -> int:
+    """What the configured engine can translate between the configured languages."""
+    from sportello.translation.translator import build_translator
+
+    settings = load_settings()
+
+    async def main() -> list[str]:
+        translator = build_translator(settings)
+        lines = []
+        for route in await translator.routes():
+            via = f" (through {route.via}, lower quality)" if route.via else ""
+            lines.append(f"{route.source} -> {route.target}{via}")
+        await translator.close()
+        return lines
+
+    lines = asyncio.run(main())
+    print(f"engine: {settings.translation_engine}")
+    print("\n".join(lines) if lines else "no pairs available")
+    return 0 if lines else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sportello", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -207,6 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--all", action="store_true", help="members hold every tag (default: any)")
     group.add_argument("--priority", type=int, default=15, help="1 (highest) to 30")
     group.set_defaults(func=cmd_create_transfer_group)
+    pairs = sub.add_parser(
+        "translation-pairs", help="list the language pairs the translation engine offers"
+    )
+    pairs.set_defaults(func=cmd_translation_pairs)
     return parser
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,6 +61,18 @@ class Settings(BaseSettings):
     rate_messages_per_minute: int = Field(default=60, ge=0)
     rate_ip_messages_per_minute: int = Field(default=600, ge=0)
     log_level: str = "info"
+    translation_engine: Literal["apertium", "libretranslate", "deepl", "off"] = "apertium"
+    translation_languages: list[str] = Field(
+        default_factory=lambda: ["en", "es", "it", "fr", "pt", "ca"]
+    )
+    translation_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    translation_concurrency: int = Field(default=4, ge=1, le=64)
+    translation_cache_size: int = Field(default=10_000, ge=0)
+    apertium_command: str = "apertium"
+    libretranslate_url: str = "http://127.0.0.1:5000"
+    libretranslate_api_key: str | None = None
+    deepl_url: str = "https://api-free.deepl.com"
+    deepl_api_key: str | None = None
 
     @field_validator("idle_seconds")
     @classmethod
@@ -69,12 +81,26 @@ class Settings(BaseSettings):
             raise ValueError("must be 0 (off) or between 60 and 600")
         return value
 
+    @field_validator("translation_languages")
+    @classmethod
+    def _iso_codes(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if not (len(code) == 2 and code.isascii() and code.isalpha() and code.islower()):
+                raise ValueError(f"{code!r} is not a two-letter ISO 639-1 code")
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _known_driver(cls, value: str) -> str:
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db")
         return value
+
+    @property
+    def translation_hold_seconds(self) -> float:
+        """How long an agent message may wait for its translation before the visitor gets the
+        original anyway (the engine's timeout plus a margin for a lost worker)."""
+        return self.translation_timeout_seconds + 5.0
 
     @property
     def files_root(self) -> Path:

@@ -182,3 +182,7 @@ class ResyncRequiredError(SportelloError):
 class ServiceUnavailableError(SportelloError):
     status = 403
     code = "service_unavailable"
+
+
+class TranslationUnavailableError(ConflictError):
+    code = "translation_unavailable"

@@ -19,9 +19,10 @@ from sportello.actions.contacts import do_dissuade_due
 from sportello.actions.context import Ctx
 from sportello.actions.requeue import agents_gone_query, do_requeue_due
 from sportello.actions.transfers import do_transfer_timeout_due
+from sportello.actions.translation import do_release_held_due
 from sportello.actions.visitor_presence import do_visitor_gone_due
 from sportello.background import BackgroundLoop
-from sportello.storage.tables import contacts
+from sportello.storage.tables import contacts, messages
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ class Scheduler(BackgroundLoop):
                     await do_requeue_due(self.ctx)
                 if "transfer" in due:
                     await do_transfer_timeout_due(self.ctx)
+                if "translation_hold" in due:
+                    await do_release_held_due(self.ctx)
                 loop_now = asyncio.get_running_loop().time()
                 if loop_now - last_heartbeat >= HEARTBEAT_SECONDS:
                     await do_refresh_node_sessions(self.ctx)
@@ -72,6 +75,7 @@ class Scheduler(BackgroundLoop):
             "transfer": select(contacts.c.id).where(
                 contacts.c.state == "transferring", contacts.c.transfer_due_at <= now
             ),
+            "translation_hold": select(messages.c.id).where(messages.c.visitor_hold_until <= now),
         }
         async with self.ctx.db.read() as conn:
             return {

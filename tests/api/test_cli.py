@@ -85,3 +85,32 @@ def test_bad_settings_stop_the_command_with_a_message(tmp_path: Path) -> None:
     result = sportello("migrate", db="mysql://nope", tmp_path=tmp_path)
     assert result.returncode == 2
     assert "database_url" in result.stderr
+
+
+def test_translation_pairs_lists_what_apertium_can_do(tmp_path: Path) -> None:
+    listed = subprocess.run(
+        [sys.executable, "-m", "sportello.cli", "translation-pairs"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"SPORTELLO_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0] == "engine: apertium"
+    assert "es -> en" in lines and "en -> es" in lines
+    assert "en -> it (through es, lower quality)" in lines
+    off = subprocess.run(
+        [sys.executable, "-m", "sportello.cli", "translation-pairs"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            "SPORTELLO_DATA_DIR": str(tmp_path),
+            "SPORTELLO_TRANSLATION_ENGINE": "off",
+            "PATH": "/usr/bin:/bin",
+        },
+        check=False,
+    )
+    assert off.returncode == 1 and "no pairs available" in off.stdout

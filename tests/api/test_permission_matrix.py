@@ -95,6 +95,13 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
         ONLY_HOLDER,
         lambda: {"url": f"{SITE}/cart"},
     ),
+    ("GET", "/api/contacts/{contact_id}/translation"): (ONLY_HOLDER, None),
+    ("PUT", "/api/contacts/{contact_id}/translation"): (
+        ONLY_HOLDER,
+        lambda: {"visitor": "es", "agent": "en"},
+    ),
+    ("POST", "/api/contacts/{contact_id}/translation/earlier"): (ONLY_HOLDER, None),
+    ("DELETE", "/api/contacts/{contact_id}/translation"): (ONLY_HOLDER, None),
     ("GET", "/api/visitor/services"): (PUBLIC, None),
     ("POST", "/api/visitor/contacts"): (PUBLIC, "new-contact"),
     ("GET", "/api/visitor/contact"): (VISITORS, None),

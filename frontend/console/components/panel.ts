@@ -8,6 +8,7 @@ import { shared } from "../styles";
 import type { FileCard, Message } from "../types";
 import { fileLine, fileStyles } from "./files";
 import "./transfer";
+import { languageName } from "./translate";
 
 const COLOURS: Array<[string, string, string]> = [
   ["", "No colour", "transparent"],
@@ -215,6 +216,35 @@ export class SpPanel extends LitElement {
       }
       .tool-wrap {
         position: relative;
+      }
+      .tr-note,
+      .tr-sent {
+        margin-top: 4px;
+        font-size: 12px;
+        opacity: 0.8;
+      }
+      .tr-sent {
+        border-top: 1px solid currentColor;
+        padding-top: 4px;
+      }
+      .tr-note.warn {
+        font-style: italic;
+      }
+      .tr-toggle {
+        display: block;
+        margin-top: 4px;
+        padding: 0;
+        border: none;
+        background: none;
+        color: inherit;
+        font: inherit;
+        font-size: 12px;
+        text-decoration: underline;
+        cursor: pointer;
+        opacity: 0.8;
+      }
+      .icon-btn.on {
+        color: var(--primary);
       }
       .swatches {
         position: absolute;
@@ -472,6 +502,8 @@ export class SpPanel extends LitElement {
   @state() private confirming = false;
   @state() private tagOpen = false;
   @state() private transferOpen = false;
+  @state() private translateOpen = false;
+  @state() private originals = new Set<number>();
   @state() private draft = "";
   /** The upload dialog: closed (undefined), open with no file yet (null), or with one. */
   @state() private uploading: File | null | undefined = undefined;
@@ -568,14 +600,40 @@ export class SpPanel extends LitElement {
     return html`<div class="row ${m.sender}" data-testid="message" data-sender=${m.sender} data-message-id=${m.id} data-state=${st?.state ?? ""}>
       <div class="bubble ${m.file ? "with-file" : ""}" aria-label="${who} at ${clock(m.created_at)}">${m.file
         ? fileLine(m.file, (card) => (this.viewing = card))
-        : isAgent && !p.terminated
-          ? pushableLinks(m.text, (url) => void store.pushLink(p.contact.id, url), p.contact.service.immediate_redirect === false)
-          : linkify(m.text)}</div>
+        : this.renderText(m, (text) =>
+            isAgent && !p.terminated
+              ? pushableLinks(text, (url) => void store.pushLink(p.contact.id, url), p.contact.service.immediate_redirect === false)
+              : linkify(text),
+          )}</div>
       <div class="meta">
         <span>${isAgent ? "" : `${who} · `}${clock(m.created_at)}</span>
         ${st ? html`<span class="st-${st.state}" data-testid="delivery" title=${st.text}>${st.icon} ${st.text}</span>` : nothing}
       </div>
     </div>`;
+  }
+
+  /** A visitor message shows its translation, the original one click away; an agent message
+   * shows what the agent wrote and, below, what the visitor receives. */
+  /** The message's text (``show`` renders it: links, or send-immediately buttons) and, on
+   * a translated contact, its translation. */
+  private renderText(m: Message, show: (text: string) => unknown) {
+    const t = m.translation;
+    if (!t || t.state === "pending") {
+      return html`${show(m.text)}${t ? html`<div class="tr-note" data-testid="translation-pending">Translating…</div>` : nothing}`;
+    }
+    if (t.state === "failed") {
+      return html`${show(m.text)}<div class="tr-note warn" data-testid="translation-failed">Not translated: ${t.reason}</div>`;
+    }
+    if (m.sender === "agent") {
+      return html`${show(m.text)}<div class="tr-sent" data-testid="translation">${languageName(t.target)}: ${t.text}</div>`;
+    }
+    const original = this.originals.has(m.id);
+    return html`<span data-testid="translation">${linkify(original ? m.text : (t.text ?? ""))}</span><button class="tr-toggle" data-testid="show-original" @click=${() => {
+        const next = new Set(this.originals);
+        if (original) next.delete(m.id);
+        else next.add(m.id);
+        this.originals = next;
+      }}>${original ? `Show ${languageName(t.target)}` : `Original (${languageName(t.source)})`}</button>`;
   }
 
   private renderOutgoing(p: Panel, o: Outgoing) {
@@ -743,7 +801,15 @@ export class SpPanel extends LitElement {
         <span class="spacer"></span>
         <button class="icon-btn" data-testid="upload-tool" aria-label="Send a file" title="Send a file (or drop one here, or paste an image)"
           ?disabled=${p.terminated} @click=${() => (this.uploading = null)}>${icons.upload()}</button>
-        <button class="icon-btn" disabled aria-label="Translation (not available yet)" title="Automatic translation — not available yet">${icons.translate()}</button>
+        <span class="tool-wrap">
+          <button class="icon-btn ${c.translation ? "on" : ""}" data-testid="translate-tool" aria-haspopup="dialog"
+            aria-expanded=${this.translateOpen ? "true" : "false"} ?disabled=${p.terminated}
+            aria-label="Automatic translation" title=${c.translation ? `Translating ${c.translation.visitor} ↔ ${c.translation.agent}` : "Automatic translation"}
+            @click=${() => (this.translateOpen = !this.translateOpen)}>${icons.translate()}</button>
+          ${this.translateOpen
+            ? html`<sp-translate .contact=${c} @done=${() => (this.translateOpen = false)}></sp-translate>`
+            : nothing}
+        </span>
         ${this.savedLinks(p)}
         <span class="tool-wrap">
           <button class="icon-btn" data-testid="colour-tool" aria-label="Colour tag" title="Colour tag" aria-haspopup="true"

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -16,6 +17,7 @@ from sportello.security.rate_limits import RateLimits
 from sportello.storage.database import Database
 from sportello.stream.bus import Bus, LocalBus
 from sportello.stream.events import EventWriter
+from sportello.translation.translator import Translator, build_translator
 
 
 @dataclass
@@ -30,8 +32,12 @@ class Ctx:
     """The visitor side's rate limits (per process)."""
     reroute_soon: Callable[[], None] = field(default=lambda: None)
     """Ask for a routing pass after this change (wired to the app's Rerouter)."""
+    translate_soon: Callable[[dict[str, Any]], None] = field(default=lambda message: None)
+    """Translate this message (its view) off the chat path (the app's TranslationJobs)."""
+    translator: Translator = field(init=False)
 
     def __post_init__(self) -> None:
+        self.translator = build_translator(self.settings)
         self.group_commit = GroupCommitter(self.transaction)
         self.limits = RateLimits(
             contacts_per_minute=self.settings.rate_contacts_per_minute,

@@ -89,10 +89,15 @@ async def insert_message(
     client_msg_id: str | None,
     now: float,
     attachment: dict[str, Any] | None = None,
+    hold_for: float = 0.0,
 ) -> dict[str, Any] | None:
     """Store a message and its event; None when this sender's client id was seen already.
-    A message carrying a file has its card as ``attachment`` and its description as text."""
-    row = {
+    A message carrying a file has its card as ``attachment`` and its description as text.
+
+    On a translated contact a text message is stored with a pending translation; an agent's
+    is then held from the visitor (its event is the agent's only) until the translation
+    is recorded, or for at most ``hold_for`` seconds (see actions/translation.py)."""
+    row: dict[str, Any] = {
         "contact_id": contact.id,
         "sender": sender.value,
         "agent_id": agent_id,
@@ -102,6 +107,15 @@ async def insert_message(
     }
     if attachment is not None:
         row["file"] = attachment
+    held = False
+    if contact.translation is not None and attachment is None:
+        langs = contact.translation["visitor"], contact.translation["agent"]
+        source, target = langs if sender is Sender.VISITOR else langs[::-1]
+        row["translation_state"] = "pending"
+        row["translation"] = {"source": source, "target": target}
+        if sender is Sender.AGENT:
+            row["visitor_hold_until"] = now + hold_for
+            held = True
     inserted = (await conn.execute(_INSERT_MESSAGE[conn.dialect.name], row)).first()
     if inserted is None:
         return None
@@ -113,7 +127,7 @@ async def insert_message(
         {"message": message},
         contact_id=contact.id,
         agent_id=contact.agent_id,
-        for_visitor=True,
+        for_visitor=not held,
     )
     return message
 
@@ -128,6 +142,10 @@ async def do_send_message(
         return await _send_in(ctx, conn, writer, principal, contact_id, text, client_msg_id)
 
     result: tuple[dict[str, Any], bool] = await ctx.group_commit.run(send)
+    message, created = result
+    translation = message["translation"]
+    if created and translation is not None and translation["state"] == "pending":
+        ctx.translate_soon(message)
     return result
 
 
@@ -154,7 +172,15 @@ async def _send_in(
             )
         return earlier, False
     message = await insert_message(
-        conn, writer, contact, sender, agent_id, text, client_msg_id, ctx.clock.now()
+        conn,
+        writer,
+        contact,
+        sender,
+        agent_id,
+        text,
+        client_msg_id,
+        ctx.clock.now(),
+        hold_for=ctx.settings.translation_hold_seconds,
     )
     if message is None:
         earlier = await earlier_send(conn, contact_id, sender, client_msg_id)

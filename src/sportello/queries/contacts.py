@@ -28,7 +28,15 @@ def message_view(row: Any) -> dict[str, Any]:
         "delivered_at": row.delivered_at,
         "read_at": row.read_at,
         "file": row.file,
+        "translation": translation_view(row),
     }
+
+
+def translation_view(row: Any) -> dict[str, Any] | None:
+    """None when the message is not translated; else its state and (once done) the text."""
+    if row.translation_state is None:
+        return None
+    return {"state": row.translation_state, **(row.translation or {})}
 
 
 def agent_public(row: Any) -> dict[str, Any]:
@@ -96,10 +104,14 @@ async def access_contact(conn: AsyncConnection, principal: Principal, contact_id
     return row
 
 
-async def transcript(conn: AsyncConnection, contact_id: int) -> list[dict[str, Any]]:
-    rows = await conn.execute(
-        select(messages).where(messages.c.contact_id == contact_id).order_by(messages.c.id)
-    )
+async def transcript(
+    conn: AsyncConnection, contact_id: int, *, for_visitor: bool = False
+) -> list[dict[str, Any]]:
+    """The messages in order; the visitor's omits agent messages held for translation."""
+    query = select(messages).where(messages.c.contact_id == contact_id)
+    if for_visitor:
+        query = query.where(messages.c.visitor_hold_until.is_(None))
+    rows = await conn.execute(query.order_by(messages.c.id))
     return [message_view(r) for r in rows]
 
 
@@ -155,6 +167,7 @@ async def contact_for_agent(conn: AsyncConnection, row: Any) -> dict[str, Any]:
         "last_message_at": row.last_message_at,
         "requeued_at": row.requeued_at,
         "visitor_departure": departure_view(row),
+        "translation": row.translation,
         "messages": await transcript(conn, row.id),
         "pages": await pages(conn, row.id),
         "transfers": await legs_of(conn, row.id),
@@ -186,5 +199,5 @@ async def contact_for_visitor(conn: AsyncConnection, row: Any) -> dict[str, Any]
         "dissuade_at": row.dissuade_at,
         "closed_at": row.closed_at,
         "dissuasion_message": service.dissuasion_message if row.state == "dissuaded" else None,
-        "messages": await transcript(conn, row.id),
+        "messages": await transcript(conn, row.id, for_visitor=True),
     }

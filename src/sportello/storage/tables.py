@@ -154,6 +154,8 @@ contacts = Table(
     Column("requeued_at", Float, nullable=True),
     Column("blocked_for", JSON, nullable=False, server_default=text("'[]'")),
     Column("transfer_due_at", Float, nullable=True),
+    # {"visitor": "es", "agent": "en", "engine": "apertium", "via": ...} while translated
+    Column("translation", JSON, nullable=True),
     Index("ix_contacts_state_dissuade", "state", "dissuade_at"),
     Index("ix_contacts_transfer_due", "transfer_due_at"),
     Index("ix_contacts_visitor_gone", "visitor_gone_at"),
@@ -209,8 +211,14 @@ messages = Table(
     Column("delivered_at", Float, nullable=True),
     Column("read_at", Float, nullable=True),
     Column("file", JSON, nullable=True),  # the attachment's card (see files), if any
+    # pending / done / failed, and the result: {source, target, text?, engine, via, reason?}
+    Column("translation_state", String(8), nullable=True),
+    Column("translation", JSON, nullable=True),
+    # an agent message held back from the visitor until its translation, at most until then
+    Column("visitor_hold_until", Float, nullable=True),
     UniqueConstraint("contact_id", "sender", "client_msg_id", name="uq_messages_client_id"),
     Index("ix_messages_contact", "contact_id", "id"),
+    Index("ix_messages_visitor_hold", "visitor_hold_until"),
 )
 
 files = Table(

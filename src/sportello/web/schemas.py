@@ -52,6 +52,16 @@ class ColourBody(Body):
     colour: Literal["", "red", "orange", "yellow", "green", "blue", "purple", "grey"]
 
 
+LanguageCode = Annotated[str, Field(pattern="^[a-z]{2}$")]
+
+
+class TranslationBody(Body):
+    visitor: LanguageCode
+    """The visitor's language (ISO 639-1)."""
+    agent: LanguageCode
+    """The agent's own language."""
+
+
 class ContactRequestBody(Body):
     service_id: RowId
     visitor_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")

@@ -1,0 +1,1 @@
+"""Automatic translation: engines behind one interface, a cache, a bounded pool, detection."""
