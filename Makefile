@@ -37,8 +37,9 @@ lint: $(BIN)/sportello
 	$(BIN)/mypy
 	cd frontend && npm run typecheck
 
+# Two workers (one per core), a test file each at a time: 10 minutes instead of 15.
 test: system-deps setup lint
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
 bench: setup
 	$(BIN)/python -m bench
