@@ -1,4 +1,5 @@
-"""Background duties of every process: fire due timers, refresh live sessions, re-route.
+"""Background duties of every process: fire due timers, refresh live sessions, re-route,
+index new messages for search.
 
 Timers live in the database (a contact's ``dissuade_at``, ``visitor_gone_at`` and
 ``transfer_due_at``, an agent's
@@ -18,6 +19,7 @@ from sportello.actions.agents import do_refresh_node_sessions
 from sportello.actions.contacts import do_dissuade_due
 from sportello.actions.context import Ctx
 from sportello.actions.requeue import agents_gone_query, do_requeue_due
+from sportello.actions.search_index import do_index_new_messages
 from sportello.actions.transfers import do_transfer_timeout_due
 from sportello.actions.translation import do_release_held_due
 from sportello.actions.visitor_presence import do_visitor_gone_due
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 0.25
 HEARTBEAT_SECONDS = 15.0
 REROUTE_SECONDS = 5.0
+SEARCH_INDEX_SECONDS = 1.0
 
 
 class Scheduler(BackgroundLoop):
@@ -36,7 +39,7 @@ class Scheduler(BackgroundLoop):
         self.ctx = ctx
 
     async def _run(self) -> None:
-        last_heartbeat = last_reroute = 0.0
+        last_heartbeat = last_reroute = last_index = 0.0
         while True:
             try:
                 due = await self._due()
@@ -57,6 +60,9 @@ class Scheduler(BackgroundLoop):
                 if loop_now - last_reroute >= REROUTE_SECONDS:
                     self.ctx.reroute_soon()
                     last_reroute = loop_now
+                if loop_now - last_index >= SEARCH_INDEX_SECONDS:
+                    await do_index_new_messages(self.ctx)
+                    last_index = loop_now
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -243,13 +243,18 @@ files = Table(
 )
 
 # Full-text search of transcripts (reports/search.py). SQLite: an external-content FTS5
-# table kept in step by triggers; PostgreSQL: a GIN index over the text's tsvector.
+# table filled off the chat's transactions by actions/search_index.py, in batches, up to the
+# message id in messages_fts_position (a message's text never changes; a deleted message
+# leaves the index by trigger); PostgreSQL: a GIN index over the text's tsvector.
 MESSAGES_FTS_SQLITE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5("
     "text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-    "CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages BEGIN "
-    "INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text); END",
-    "CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages BEGIN "
+    "CREATE TABLE IF NOT EXISTS messages_fts_position ("
+    "id INTEGER PRIMARY KEY CHECK (id = 1), message_id INTEGER NOT NULL)",
+    "INSERT OR IGNORE INTO messages_fts_position (id, message_id) "
+    "SELECT 1, coalesce(max(rowid), 0) FROM messages_fts_docsize",
+    "CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages "
+    "WHEN old.id <= (SELECT message_id FROM messages_fts_position) BEGIN "
     "INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text); END",
 )
 for _statement in MESSAGES_FTS_SQLITE:

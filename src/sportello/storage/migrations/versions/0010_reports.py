@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from alembic import op
 
-from sportello.storage.tables import MESSAGES_FTS_SQLITE
+# The search objects as this revision made them (tables.py has today's; 0016 changed them).
+MESSAGES_FTS_SQLITE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5("
+    "text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages BEGIN "
+    "INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text); END",
+    "CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages BEGIN "
+    "INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text); END",
+)
 
 revision = "0010"
 down_revision = "0009"
