@@ -210,3 +210,61 @@ async def test_a_contact_across_midnight_counts_on_the_day_it_was_requested(
     day2 = {"since": midnight, "until": midnight + DAY}
     second = (await ann.http.get("/api/reports/overview", params=day2)).json()["total"]
     assert second["requests"] == 0
+
+
+async def test_a_transferred_contact_in_the_list_the_details_and_the_overview(
+    sqlite_world: World,
+) -> None:
+    """Bob passes a chat to Cyd's colleague Ann: both read it afterwards, the row names both,
+    the details list the leg with its note, and the overview counts the transfer."""
+    world = sqlite_world
+    bob, ann = await world.agent("bob"), await world.agent("ann")
+    ann_console = await ann.open_console()
+    await bob.open_console()
+    t0 = world.app.clock.now()
+    visitor = world.visitor()
+    await visitor.request(world.services["Sales"]["id"], name="Tia Transferred")
+    assert (await bob.accept(visitor.contact_id)).status_code == 200
+    await visitor.say("I need an invoice in my company's name")
+    sent = await bob.post(
+        f"/api/contacts/{visitor.contact_id}/transfer",
+        {"agent_id": ann.agent["id"], "note": "invoices are Ann's"},
+    )
+    assert sent.status_code == 201, sent.text
+    await ann_console.wait_for(
+        lambda f: (
+            f.get("kind") == "contact.offered" and f["data"]["entry"]["state"] == "transferring"
+        )
+    )
+    accepted = await ann.post(f"/api/contacts/{visitor.contact_id}/transfer/accept")
+    assert accepted.status_code == 200, accepted.text
+    await ann.say(visitor.contact_id, "I can do that")
+    await ann.post(f"/api/contacts/{visitor.contact_id}/close")
+
+    mine = (await bob.http.get("/api/reports/contacts")).json()["items"]
+    assert [i["id"] for i in mine] == [visitor.contact_id], "Bob handled it before passing it on"
+    row = mine[0]
+    assert [a["name"] for a in row["agents"]] == ["Bob", "Ann"]
+    assert (row["agent"]["name"], row["transfers"]) == ("Ann", 1)
+    by_bob = await ann.http.get("/api/reports/contacts", params={"agent_id": bob.agent["id"]})
+    assert [i["id"] for i in by_bob.json()["items"]] == [visitor.contact_id]
+
+    detail = (await bob.http.get(f"/api/reports/contacts/{visitor.contact_id}")).json()
+    (leg,) = detail["transfers"]
+    assert (leg["from_agent"]["display_name"], leg["to_agent"]["display_name"]) == ("Bob", "Ann")
+    assert (leg["note"], leg["outcome"]) == ("invoices are Ann's", "accepted")
+    senders = [(m["sender"], m["agent_id"]) for m in detail["messages"] if m["sender"] != "system"]
+    assert ("agent", ann.agent["id"]) in senders
+
+    period = {"since": t0 - 1, "until": t0 + DAY}
+    per_service = (await ann.http.get("/api/reports/overview", params=period)).json()
+    assert by_name(per_service["groups"])["Sales"]["transferred"] == 1
+    assert per_service["total"]["transferred"] == 1
+    per_agent = (
+        await ann.http.get("/api/reports/overview", params={**period, "group_by": "agent"})
+    ).json()
+    assert by_name(per_agent["groups"])["Bob"]["transferred"] == 1
+    assert by_name(per_agent["groups"])["Ann"]["transferred"] == 0
+    exported = await ann.http.get("/api/reports/contacts.csv")
+    (line,) = list(csv.DictReader(io.StringIO(exported.text)))
+    assert (line["agent"], line["earlier_agents"]) == ("Ann", "Bob")

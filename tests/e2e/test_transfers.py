@@ -112,3 +112,17 @@ def test_transfer_to_a_group_accepted_then_a_rejected_one_comes_back(
     expect(transcript).to_contain_text("came back to you — it was rejected: “not my area”")
     expect(taken.get_by_test_id("transfer-tool")).to_be_enabled()
     expect(w(visitor, "transferring")).to_be_hidden(timeout=TIMEOUT_MS)
+
+    # Ann, who passed it on, still finds it in the reports, with both legs and the note
+    ann.goto(world.server.url + f"/reports#contact/{contact_id}")
+    legs = ann.get_by_test_id("report-transfers")
+    expect(legs.locator("li")).to_have_count(2)
+    expect(legs.locator("li").first).to_contain_text("Ann Agent → group Sales desk")
+    expect(legs.locator("li").first).to_contain_text("accepted by Bob")
+    expect(legs.locator("li").first).to_contain_text(NOTE)
+    expect(legs.locator("li").nth(1)).to_contain_text("rejected (not my area)")
+    ann.screenshot(path=str(SCREENSHOTS / "reports-transferred.png"), full_page=True)
+    ann.goto(world.server.url + "/reports")
+    row = ann.locator(f'[data-testid="report-row"][data-contact-id="{contact_id}"]')
+    expect(row).to_contain_text("Ann Agent → Bob")
+    expect(row.get_by_test_id("report-transferred")).to_have_text("⇄ 1")

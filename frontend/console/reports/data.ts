@@ -14,6 +14,9 @@ export interface ReportRow {
   visitor: { name: string; email: string; country: string };
   service: { id: number; name: string };
   agent: { id: number; name: string } | null;
+  /** Everyone who held it, in order (earlier holders passed it on by a transfer). */
+  agents: { id: number; name: string }[];
+  transfers: number;
   wait: number | null;
   duration: number | null;
   files: number;
@@ -42,6 +45,7 @@ export interface Figures {
   rejected: number;
   in_progress: number;
   handed_back: number;
+  transferred: number;
   answered: number;
   wait_avg: number | null;
   wait_p50: number | null;

@@ -7,7 +7,7 @@ import { formatBytes } from "../../shared/files";
 import { api, ApiError } from "../api";
 import { clock, countryBadge, duration, host, linkify } from "../format";
 import { shared } from "../styles";
-import type { AgentState } from "../types";
+import type { AgentState, TransferLeg } from "../types";
 import { type Filters, type ReportDetail, type ReportRow, OUTCOMES, fetchDetail, fetchPage, isoDay, query } from "./data";
 import "./overview";
 
@@ -26,6 +26,10 @@ function day(seconds: number): string {
 
 const secs = (v: number | null) => (v === null ? "—" : duration(v));
 const outcomeText = (row: ReportRow) => (row.outcome ?? "in progress").replace("_", " ");
+const legOutcome = (t: TransferLeg) =>
+  t.outcome === "accepted"
+    ? `accepted by ${t.accepted_by?.display_name ?? "?"} after ${duration((t.ended_at ?? t.requested_at) - t.requested_at)}`
+    : (t.outcome ?? "waiting").replace("_", " ") + (t.reason ? ` (${t.reason})` : "");
 
 @customElement("sp-reports")
 export class SpReports extends LitElement {
@@ -211,8 +215,20 @@ export class SpReports extends LitElement {
         border-radius: 8px;
         border: 1px solid var(--border);
       }
-      ol.pages {
+      ol.pages,
+      ol.legs {
         padding-left: 18px;
+      }
+      ol.legs blockquote {
+        margin: 4px 0 8px;
+        padding-left: 10px;
+        border-left: 3px solid var(--border);
+        color: var(--muted);
+      }
+      .translated {
+        display: block;
+        color: var(--muted);
+        font-size: 13px;
       }
       @media print {
         header nav,
@@ -356,12 +372,13 @@ export class SpReports extends LitElement {
                   <td class="num">${day(r.created_at)} ${clock(r.created_at)}</td>
                   <td>${countryBadge(r.visitor.country)} ${r.visitor.name}<div class="marks">${r.visitor.email}</div></td>
                   <td>${r.service.name}</td>
-                  <td>${r.agent?.name ?? "—"}</td>
+                  <td>${r.agents.length ? r.agents.map((a) => a.name).join(" → ") : "—"}</td>
                   <td class="num">${secs(r.wait)}</td>
                   <td class="num">${secs(r.duration)}</td>
                   <td class="outcome ${r.outcome ?? ""}">${outcomeText(r)}</td>
                   <td class="marks">${r.files ? html`<span title="Files sent">📎 ${r.files}</span>` : nothing}
                     ${r.requeued ? html`<span title="Handed back to the queue once">↩</span>` : nothing}
+                    ${r.transfers ? html`<span title="Transferred ${r.transfers === 1 ? "once" : `${r.transfers} times`}" data-testid="report-transferred">⇄ ${r.transfers}</span>` : nothing}
                     ${r.media_used.length > 1 ? html`<span>${r.media_used.join(" + ")}</span>` : nothing}</td>
                 </tr>`,
               )}
@@ -377,6 +394,7 @@ export class SpReports extends LitElement {
     if (!d) return this.error ? nothing : html`<p class="empty">Loading…</p>`;
     const s = d.summary;
     const end = d.closed_at ?? Date.now() / 1000;
+    const names = new Map(s.agents.map((a) => [a.id, a.name]));
     return html`<article data-testid="report-contact">
       <div class="noprint"><a href="#list">← All contacts</a> · <button class="btn" @click=${() => window.print()}>Print</button></div>
       <h2>${d.visitor.name} ${countryBadge(d.visitor.country)}</h2>
@@ -385,13 +403,20 @@ export class SpReports extends LitElement {
         <div><b>Email</b>${d.visitor.email || "—"}</div>
         <div><b>Language</b>${d.visitor.language || "—"}</div>
         <div><b>Visitor</b>${d.visitor.new_visitor ? "new" : "returning"}</div>
-        <div><b>Agent</b>${d.agent?.display_name ?? "—"}</div>
+        <div><b>Agent${s.agents.length > 1 ? "s" : ""}</b>${s.agents.length ? s.agents.map((a) => a.name).join(" → ") : "—"}</div>
         <div><b>Wait</b>${secs(s.wait)}</div>
         <div><b>Handling</b>${secs(s.duration)}</div>
         <div><b>Outcome</b><span class="outcome ${s.outcome ?? ""}" data-testid="report-outcome">${outcomeText(s)}</span></div>
         <div><b>Ended by</b>${d.closed_by?.replace("_", " ") ?? "—"}</div>
         <div><b>Browser</b><span class="marks">${d.visitor.user_agent || "—"}</span></div>
       </div>
+      ${d.transfers?.length
+        ? html`<h3>Transfers</h3><ol class="legs" data-testid="report-transfers">
+            ${d.transfers.map((t) => html`<li>${clock(t.requested_at)} · ${t.from_agent?.display_name ?? "?"} → ${t.group ? `group ${t.group.name}` : t.to_agent?.display_name ?? "?"}
+              <span class="outcome ${t.outcome === "accepted" ? "successful" : ""}">${legOutcome(t)}</span>
+              ${t.note ? html`<blockquote>${t.note}</blockquote>` : nothing}</li>`)}
+          </ol>`
+        : nothing}
       <h3>Pages visited</h3>
       <ol class="pages">
         ${d.pages.map((p, i, all) => html`<li>${clock(p.at)} · ${p.title || host(p.url)} <span class="marks">${p.url} · ${duration((all[i + 1]?.at ?? end) - p.at)}</span></li>`)}
@@ -409,8 +434,11 @@ export class SpReports extends LitElement {
       <div class="transcript" data-testid="report-transcript">
         ${d.messages.map((m) => html`<div class="line">
           <time>${clock(m.created_at)}</time>
-          <span class="who">${m.sender === "visitor" ? d.visitor.name : m.sender === "agent" ? "Agent" : "System"}</span>
-          <span class="text">${m.file ? html`📎 ${m.file.description || m.file.name}` : linkify(m.text)}</span>
+          <span class="who">${m.sender === "visitor" ? d.visitor.name : m.sender === "agent" ? (names.get(m.agent_id ?? 0) ?? "Agent") : "System"}</span>
+          <span class="text">${m.file ? html`📎 ${m.file.description || m.file.name}` : linkify(m.text)}
+            ${m.translation?.state === "done" && m.translation.text
+              ? html`<span class="translated" data-testid="report-translation" lang=${m.translation.target}>${m.translation.source} → ${m.translation.target}: ${m.translation.text}</span>`
+              : nothing}</span>
         </div>`)}
       </div>
     </article>`;

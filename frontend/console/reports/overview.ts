@@ -178,7 +178,7 @@ export class SpOverview extends LitElement {
     return html`<tr class=${total ? "total" : ""} data-testid=${total ? "overview-total" : "overview-row"}>
       <td>${g.name}</td><td>${g.requests}</td><td>${g.successful}</td><td>${g.no_interaction}</td>
       <td>${g.dissuaded}</td><td>${g.abandoned}</td><td>${g.cancelled}</td><td>${g.rejected}</td>
-      <td>${g.handed_back}</td><td>${secs(g.wait_avg)}</td><td>${secs(g.wait_p90)}</td>
+      <td>${g.handed_back}</td><td>${g.transferred}</td><td>${secs(g.wait_avg)}</td><td>${secs(g.wait_p90)}</td>
       <td>${secs(g.answer_avg)}</td><td>${secs(g.handling_avg)}</td>
     </tr>`;
   }
@@ -209,7 +209,7 @@ export class SpOverview extends LitElement {
       ${d
         ? html`<table data-testid="overview-table">
             <thead><tr><th>${this.groupBy === "agent" ? "Agent" : "Service"}</th><th>Requests</th><th>Successful</th><th>No interaction</th>
-              <th>Dissuaded</th><th>Abandoned</th><th>Cancelled</th><th>Rejected</th><th>Handed back</th>
+              <th>Dissuaded</th><th>Abandoned</th><th>Cancelled</th><th>Rejected</th><th>Handed back</th><th>Transferred</th>
               <th>Avg wait</th><th>90% wait</th><th>Avg answer</th><th>Avg handling</th></tr></thead>
             <tbody>${d.groups.map((g) => this.row(g))}${this.row(d.total, true)}</tbody>
           </table>`

@@ -9,12 +9,13 @@ from typing import Any, Literal
 
 import orjson
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.errors import ValidationFailedError
-from sportello.reports.scope import ReportScope
+from sportello.reports.scope import ReportScope, passed_on_by
 from sportello.reports.search import contacts_matching
 from sportello.reports.timing import HANDLING, WAIT
-from sportello.storage.tables import agents, contacts, files, services
+from sportello.storage.tables import agents, contacts, files, services, transfers
 
 Sort = Literal["time", "wait", "duration"]
 
@@ -40,7 +41,9 @@ class ContactFilter:
     """Words that must all appear in the transcript."""
 
 
-def listed(row: Any) -> dict[str, Any]:
+def listed(row: Any, earlier_agents: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A list row; ``earlier_agents`` are those who held it before a transfer, in order."""
+    current = None if row.agent_id is None else {"id": row.agent_id, "name": row.agent_name}
     return {
         "id": row.id,
         "created_at": row.created_at,
@@ -55,7 +58,9 @@ def listed(row: Any) -> dict[str, Any]:
             "country": row.visitor_country,
         },
         "service": {"id": row.service_id, "name": row.service_name},
-        "agent": None if row.agent_id is None else {"id": row.agent_id, "name": row.agent_name},
+        "agent": current,
+        "agents": [*(earlier_agents or []), *([current] if current else [])],
+        "transfers": len(earlier_agents or []),
         "wait": row.wait,
         "duration": row.handling,
         "files": row.files,
@@ -89,7 +94,9 @@ def contacts_query(scope: ReportScope, f: ContactFilter, dialect: str) -> Select
     if f.service_id is not None:
         conditions.append(contacts.c.service_id == f.service_id)
     if f.agent_id is not None:
-        conditions.append(contacts.c.agent_id == f.agent_id)
+        conditions.append(
+            or_(contacts.c.agent_id == f.agent_id, contacts.c.id.in_(passed_on_by(f.agent_id)))
+        )
     if f.outcome:
         conditions.append(
             contacts.c.state.in_(("pending", "assigned", "transferring"))
@@ -111,6 +118,22 @@ def contacts_query(scope: ReportScope, f: ContactFilter, dialect: str) -> Select
         if matching is not None:
             conditions.append(matching)
     return query.where(*conditions)
+
+
+async def listed_page(conn: AsyncConnection, rows: list[Any]) -> list[dict[str, Any]]:
+    """A page's rows with, for the transferred ones, who held them before (one query)."""
+    earlier: dict[int, list[dict[str, Any]]] = {}
+    ids = [row.id for row in rows]
+    if ids:
+        legs = await conn.execute(
+            select(transfers.c.contact_id, agents.c.id, agents.c.display_name)
+            .join(agents, agents.c.id == transfers.c.from_agent_id)
+            .where(transfers.c.contact_id.in_(ids), transfers.c.outcome == "accepted")
+            .order_by(transfers.c.id)
+        )
+        for leg in legs:
+            earlier.setdefault(leg.contact_id, []).append({"id": leg.id, "name": leg.display_name})
+    return [listed(row, earlier.get(row.id)) for row in rows]
 
 
 def page_query(

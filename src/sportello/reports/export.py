@@ -8,7 +8,7 @@ import io
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
-from sportello.reports.contacts_list import ContactFilter, listed, next_cursor, page_query
+from sportello.reports.contacts_list import ContactFilter, listed_page, next_cursor, page_query
 from sportello.reports.scope import ReportScope
 from sportello.storage.database import Database
 
@@ -24,6 +24,7 @@ CONTACT_COLUMNS = (
     "visitor_country",
     "service",
     "agent",
+    "earlier_agents",
     "wait_seconds",
     "duration_seconds",
     "files",
@@ -50,6 +51,7 @@ def contact_cells(item: dict[str, Any]) -> list[Any]:
         item["visitor"]["country"],
         item["service"]["name"],
         item["agent"]["name"] if item["agent"] else "",
+        " > ".join(a["name"] for a in item["agents"][: item["transfers"]]),
         None if item["wait"] is None else round(item["wait"], 3),
         None if item["duration"] is None else round(item["duration"], 3),
         item["files"],
@@ -63,8 +65,9 @@ async def contacts_csv(db: Database, scope: ReportScope, f: ContactFilter) -> As
         async with db.read() as conn:
             query = page_query(scope, f, "time", cursor, CHUNK, conn.dialect.name)
             rows = list(await conn.execute(query))
-        for row in rows:
-            yield csv_line(contact_cells(listed(row)))
+            items = await listed_page(conn, rows)
+        for item in items:
+            yield csv_line(contact_cells(item))
         cursor = next_cursor(rows, "time", CHUNK)
         if cursor is None:
             return
@@ -82,6 +85,7 @@ OVERVIEW_COLUMNS = (
     "rejected",
     "in_progress",
     "handed_back",
+    "transferred",
     "answered",
     "wait_avg",
     "wait_p50",

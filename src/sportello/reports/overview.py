@@ -1,5 +1,8 @@
 """The overview: per service or per agent over a period, from the stored contacts.
 
+``transferred`` counts, per service, its contacts passed on at least once (accepted
+transfers); per agent, the transfers that agent made.
+
 Every figure is counted from the contacts' recorded states, outcomes and timestamps (never
 from counters kept on the side), so it can always be recomputed and checked."""
 
@@ -15,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.reports.scope import ReportScope
 from sportello.reports.timing import HANDLING, WAIT
-from sportello.storage.tables import agents, contacts, services
+from sportello.storage.tables import agents, contacts, services, transfers
 
 GroupBy = Literal["service", "agent"]
 OUTCOMES = (
@@ -50,6 +53,7 @@ class Tally:
     outcomes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
     in_progress: int = 0
     requeued: int = 0
+    transferred: int = 0
     waits: list[float] = field(default_factory=list)
     answers: list[float] = field(default_factory=list)
     handlings: list[float] = field(default_factory=list)
@@ -77,6 +81,7 @@ class Tally:
             **self.outcomes,
             "in_progress": self.in_progress,
             "handed_back": self.requeued,
+            "transferred": self.transferred,
             "answered": len(self.answers),
             "wait_avg": mean(self.waits),
             "wait_p50": percentile(self.waits, 50),
@@ -129,6 +134,31 @@ async def overview(
         total.add(row)
         hour = int((row.created_at + utc_offset_minutes * 60) // 3600 % 24)
         by_hour[hour][row.outcome or "in_progress"] += 1
+    in_period = (scope.clause(), contacts.c.created_at >= since, contacts.c.created_at < until)
+    legs = await conn.execute(
+        select(
+            transfers.c.contact_id,
+            transfers.c.from_agent_id,
+            agents.c.display_name,
+            contacts.c.service_id,
+            services.c.name,
+        )
+        .join(contacts, contacts.c.id == transfers.c.contact_id)
+        .join(services, services.c.id == contacts.c.service_id)
+        .join(agents, agents.c.id == transfers.c.from_agent_id)
+        .where(transfers.c.outcome == "accepted", *in_period)
+    )
+    transferred: set[int] = set()
+    for leg in legs:
+        if group_by == "agent":
+            key, name = leg.from_agent_id, leg.display_name
+        elif leg.contact_id in transferred:
+            continue
+        else:
+            key, name = leg.service_id, leg.name
+        groups.setdefault(key, Tally(key, name)).transferred += 1
+        transferred.add(leg.contact_id)
+    total.transferred = len(transferred)
     return {
         "since": since,
         "until": until,

@@ -1,17 +1,19 @@
 """Which contacts a reader's reports cover: admins all, supervisors the services whose tags
-they hold (and what they handled themselves), agents what they handled."""
+they hold (and what they handled themselves), agents what they handled — including the
+contacts they transferred to someone else."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, Select, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.domain.model import Role
 from sportello.domain.principals import AgentPrincipal
 from sportello.domain.scope import supervises
-from sportello.storage.tables import agents, contacts, services
+from sportello.storage.tables import agents, contacts, services, transfers
 
 
 @dataclass(frozen=True)
@@ -23,10 +25,20 @@ class ReportScope:
     def clause(self) -> ColumnElement[bool]:
         if self.everything:
             return true()
-        handled = contacts.c.agent_id == self.agent_id
+        handled = or_(
+            contacts.c.agent_id == self.agent_id,
+            contacts.c.id.in_(passed_on_by(self.agent_id)),
+        )
         if not self.service_ids:
             return handled
         return or_(handled, contacts.c.service_id.in_(sorted(self.service_ids)))
+
+
+def passed_on_by(agent_id: int) -> Select[Any]:
+    """The contacts this agent held and transferred (the transfer was accepted)."""
+    return select(transfers.c.contact_id).where(
+        transfers.c.from_agent_id == agent_id, transfers.c.outcome == "accepted"
+    )
 
 
 async def report_scope(conn: AsyncConnection, reader: AgentPrincipal) -> ReportScope:

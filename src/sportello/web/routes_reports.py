@@ -18,7 +18,7 @@ from sportello.reports.contacts_list import (
     ContactFilter,
     Sort,
     contacts_query,
-    listed,
+    listed_page,
     next_cursor,
     page_query,
 )
@@ -78,7 +78,8 @@ async def contacts_list(
         scope = await report_scope(conn, agent)
         query = page_query(scope, f, sort, cursor, limit, conn.dialect.name)
         rows = list(await conn.execute(query))
-    return {"items": [listed(r) for r in rows], "next_cursor": next_cursor(rows, sort, limit)}
+        items = await listed_page(conn, rows)
+    return {"items": items, "next_cursor": next_cursor(rows, sort, limit)}
 
 
 @router.get("/contacts.csv", response_class=StreamingResponse)
@@ -110,7 +111,7 @@ async def contact_details(contact_id: ContactId, agent: AgentDep, ctx: CtxDep) -
         detail = await contact_for_agent(conn, await fetch_contact_row(conn, contact_id))
         return {
             **detail,
-            "summary": listed(found),
+            "summary": (await listed_page(conn, [found]))[0],
             "files": await files_of_contact(conn, contact_id),
         }
 
