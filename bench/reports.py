@@ -23,12 +23,23 @@ from bench.launch import start_sportello
 from bench.seed import SeedSpec
 from sportello.actions.admin import do_create_agent
 from sportello.actions.context import Ctx
+from sportello.actions.search_index import do_index_new_messages
 from sportello.config import Settings
 from sportello.domain.model import Role
 from sportello.storage.database import Database
 
 DAY = 86_400.0
 ADMIN = ("reports-admin", "reports-admin-password")
+
+
+async def _index(url: str) -> int:
+    """Index the bulk-written transcripts now (the server's scheduler would, batch by batch)."""
+    db = Database(url)
+    try:
+        ctx = Ctx(settings=Settings(database_url=url, secret_key="x"), db=db)
+        return await do_index_new_messages(ctx)
+    finally:
+        await db.dispose()
 
 
 async def _admin(url: str) -> None:
@@ -101,6 +112,11 @@ def main() -> int:
             f"wrote {args.contacts:,} contacts and {written:,} messages "
             f"in {time.monotonic() - started:.0f} s",
             file=sys.stderr,
+        )
+        started = time.monotonic()
+        indexed = asyncio.run(_index(target.database_url))
+        print(
+            f"indexed {indexed:,} messages in {time.monotonic() - started:.0f} s", file=sys.stderr
         )
         with httpx.Client(base_url=target.http, timeout=600) as http:
             token = http.post(
