@@ -21,11 +21,11 @@ async def _export_peak(db: Database) -> tuple[int, int]:
     """(rows exported, peak bytes allocated while exporting them)."""
     tracemalloc.start()
     rows = 0
-    async for _line in contacts_csv(db, ReportScope(True, frozenset(), 0), ContactFilter()):
-        rows += 1
+    async for chunk in contacts_csv(db, ReportScope(True, frozenset(), 0), ContactFilter()):
+        rows += chunk.count("\n")
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return rows - 1, peak
+    return rows - 1, peak  # less the header
 
 
 async def test_exporting_four_times_the_rows_needs_no_more_memory(tmp_path: Path) -> None:

@@ -41,6 +41,27 @@ class ContactFilter:
     """Words that must all appear in the transcript."""
 
 
+LISTED_COLUMNS = tuple(
+    contacts.c[name]
+    for name in (
+        "id",
+        "created_at",
+        "state",
+        "outcome",
+        "closed_by",
+        "medium",
+        "used_voice_video",
+        "visitor_name",
+        "visitor_email",
+        "visitor_country",
+        "service_id",
+        "agent_id",
+        "requeued_at",
+    )
+)
+"""What a row shows (a contact has JSON columns a list of thousands would parse for nothing)."""
+
+
 def listed(row: Any, earlier_agents: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """A list row; ``earlier_agents`` are those who held it before a transfer, in order."""
     current = None if row.agent_id is None else {"id": row.agent_id, "name": row.agent_name}
@@ -75,7 +96,7 @@ def contacts_query(scope: ReportScope, f: ContactFilter, dialect: str) -> Select
     )
     query = (
         select(
-            contacts,
+            *LISTED_COLUMNS,
             services.c.name.label("service_name"),
             agents.c.display_name.label("agent_name"),
             WAIT.label("wait"),

@@ -33,8 +33,14 @@ CHUNK = 500
 
 
 def csv_line(values: Iterable[Any]) -> str:
+    return csv_lines([values])
+
+
+def csv_lines(rows: Iterable[Iterable[Any]]) -> str:
     out = io.StringIO()
-    csv.writer(out).writerow(["" if v is None else v for v in values])
+    writer = csv.writer(out)
+    for values in rows:
+        writer.writerow(["" if v is None else v for v in values])
     return out.getvalue()
 
 
@@ -66,8 +72,7 @@ async def contacts_csv(db: Database, scope: ReportScope, f: ContactFilter) -> As
             query = page_query(scope, f, "time", cursor, CHUNK, conn.dialect.name)
             rows = list(await conn.execute(query))
             items = await listed_page(conn, rows)
-        for item in items:
-            yield csv_line(contact_cells(item))
+        yield csv_lines(contact_cells(item) for item in items)  # a page per chunk sent
         cursor = next_cursor(rows, "time", CHUNK)
         if cursor is None:
             return
