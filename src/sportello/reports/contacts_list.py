@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.errors import ValidationFailedError
@@ -164,7 +164,12 @@ def page_query(
     query = contacts_query(scope, f, dialect)
     if cursor:
         after_key, after_id = decode_cursor(cursor, sort)
-        query = query.where(or_(key < after_key, and_(key == after_key, contacts.c.id < after_id)))
+        # A row comparison, not (key < k OR key = k AND id < i), and the key's own bound:
+        # both engines seek the (created_at, id) index to the cursor instead of filtering
+        # every earlier page's rows again.
+        query = query.where(
+            key <= after_key, tuple_(key, contacts.c.id) < tuple_(after_key, after_id)
+        )
     return query.order_by(key.desc(), contacts.c.id.desc()).limit(limit)
 
 
