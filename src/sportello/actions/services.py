@@ -104,14 +104,14 @@ async def do_create_service(
         async with ctx.transaction() as (conn, _writer):
             await ensure_tags(conn, values["tags"])
             result = await conn.execute(services.insert().values(**values).returning(services.c.id))
-            values["id"] = int(result.scalar_one())
+            service_id = int(result.scalar_one())
             await record_change(
                 conn,
                 actor=actor,
                 at=ctx.clock.now(),
                 action="service.created",
                 target_kind="service",
-                target_id=values["id"],
+                target_id=service_id,
                 target_name=name,
                 before=None,
                 after=values,
@@ -119,7 +119,7 @@ async def do_create_service(
     except IntegrityError as exc:
         raise _duplicate(name) from exc
     ctx.reroute_soon()
-    return values
+    return {"id": service_id, **values}
 
 
 def _duplicate(name: str) -> DuplicateError:
