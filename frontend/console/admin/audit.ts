@@ -3,7 +3,7 @@
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { api } from "../api";
-import { shared } from "../styles";
+import { filters, shared, tables } from "../styles";
 import { adminStyles } from "./styles";
 
 interface AuditRow {
@@ -41,6 +41,8 @@ function changes(row: AuditRow) {
 export class SpAdminAudit extends LitElement {
   static override styles = [
     shared,
+    tables,
+    filters,
     adminStyles,
     css`
       form {
@@ -49,21 +51,6 @@ export class SpAdminAudit extends LitElement {
         gap: 10px;
         align-items: end;
         margin-bottom: 12px;
-      }
-      label {
-        display: grid;
-        gap: 3px;
-        font-size: 12px;
-        color: var(--muted);
-        font-weight: 600;
-      }
-      input,
-      select {
-        font: inherit;
-        padding: 6px 8px;
-        border: 1px solid var(--border-strong);
-        border-radius: 8px;
-        background: #fff;
       }
       del {
         color: var(--red);

@@ -3,7 +3,7 @@
 import { LitElement, html, nothing, type TemplateResult } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { api } from "../api";
-import { shared } from "../styles";
+import { shared, tables } from "../styles";
 import "./form";
 import type { Field, Values } from "./form";
 import { adminStyles } from "./styles";
@@ -38,7 +38,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 @customElement("sp-admin-crud")
 export class SpAdminCrud extends LitElement {
-  static override styles = [shared, adminStyles];
+  static override styles = [shared, tables, adminStyles];
 
   @property({ attribute: false }) resource!: Resource;
   @state() rows: Row[] | null = null;

@@ -3,27 +3,6 @@
 import { css } from "lit";
 
 export const adminStyles = css`
-  table {
-    width: 100%;
-    border-collapse: collapse;
-    background: var(--surface);
-    border: 1px solid var(--border);
-    border-radius: var(--radius);
-    overflow: hidden;
-  }
-  th,
-  td {
-    text-align: left;
-    padding: 8px 10px;
-    border-bottom: 1px solid var(--border);
-    font-size: 13px;
-    vertical-align: top;
-  }
-  th {
-    background: var(--surface-2);
-    color: var(--muted);
-    font-size: 12px;
-  }
   td.actions {
     white-space: nowrap;
     text-align: right;
