@@ -31,6 +31,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WidgetWorld]:
 
 def admin_page(world: WidgetWorld, context: BrowserContext, page_name: str) -> Page:
     page = console_sign_in(world, context, "ann")
+    page.get_by_test_id("agent-menu").click()
+    expect(page.get_by_test_id("admin-link")).to_have_attribute("href", "/admin")
     page.goto(f"{world.server.url}/admin#{page_name}")
     expect(page.get_by_test_id(f"nav-{page_name}")).to_have_attribute("aria-current", "page")
     return page
@@ -143,6 +145,9 @@ def test_a_plain_agent_is_not_allowed(
     world: WidgetWorld, context_factory: Callable[..., BrowserContext]
 ) -> None:
     page = console_sign_in(world, context_factory(), "bob")
+    page.get_by_test_id("agent-menu").click()
+    expect(page.get_by_test_id("reports-link")).to_be_visible()
+    expect(page.get_by_test_id("admin-link")).to_have_count(0)
     page.goto(f"{world.server.url}/admin")
     expect(page.get_by_test_id("not-allowed")).to_contain_text("Not allowed")
     shot(page, "not-allowed")

@@ -80,6 +80,10 @@ export class SpAdmin extends LitElement {
         text-align: center;
         box-shadow: var(--shadow);
       }
+      .notice a {
+        color: var(--primary);
+        font-weight: 600;
+      }
     `,
   ];
 
