@@ -78,6 +78,7 @@ export class SpAdminAudit extends LitElement {
   ];
 
   @state() private rows: AuditRow[] = [];
+  @state() private people: { id: number; login: string }[] = [];
   @state() private next: number | null = null;
   @state() private loading = true;
   @state() private error = "";
@@ -86,6 +87,10 @@ export class SpAdminAudit extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void this.fetch(false);
+    void api<{ id: number; login: string }[]>("GET", "/api/admin/agents").then(
+      (agents) => (this.people = agents),
+      () => undefined,
+    );
   }
 
   private async fetch(more: boolean): Promise<void> {
@@ -110,7 +115,9 @@ export class SpAdminAudit extends LitElement {
     const kind = String(form.get("target_kind") ?? "");
     const day = String(form.get("day") ?? "");
     const who = String(form.get("action") ?? "").trim();
+    const actor = String(form.get("actor_id") ?? "");
     if (kind) query.set("target_kind", kind);
+    if (actor) query.set("actor_id", actor);
     if (who) query.set("action", who);
     if (day) {
       const since = new Date(day + "T00:00:00").getTime() / 1000;
@@ -127,6 +134,12 @@ export class SpAdminAudit extends LitElement {
         <label for="kind">What
           <select id="kind" name="target_kind" data-testid="audit-kind">${KINDS.map(([v, t]) => html`<option value=${v}>${t}</option>`)}</select>
         </label>
+        <label for="actor">Who
+          <select id="actor" name="actor_id" data-testid="audit-actor">
+            <option value="">anyone</option>
+            ${this.people.map((p) => html`<option value=${p.id}>${p.login}</option>`)}
+          </select>
+        </label>
         <label for="action">Action
           <input id="action" name="action" placeholder="e.g. agent.changed" data-testid="audit-action" />
         </label>
@@ -137,7 +150,7 @@ export class SpAdminAudit extends LitElement {
       <div class="scroll"><table aria-label="Admin changes">
         <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Change</th></tr></thead>
         <tbody>${this.rows.map(
-          (r) => html`<tr data-testid="audit-row" data-action=${r.action}>
+          (r) => html`<tr data-testid="audit-row" data-action=${r.action} data-actor=${r.actor.login}>
             <td>${new Date(r.at * 1000).toLocaleString()}</td>
             <td>${r.actor.login}</td>
             <td><b>${r.action}</b><div class="muted">${r.target.kind.replace("_", " ")} ${r.target.name}</div></td>

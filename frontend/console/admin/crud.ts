@@ -26,7 +26,9 @@ export interface Resource {
   update: "PATCH" | "PUT";
   key: (row: Row) => string;
   label: (row: Row) => string;
-  /** More buttons on a row (enable/disable, delete…). */
+  /** Rows can be deleted (after a confirming second click) at this path. */
+  deletePath?: (row: Row) => string;
+  /** More buttons on a row (enable/disable…). */
   actions?: (row: Row, page: SpAdminCrud) => TemplateResult;
   /** Does part of an update another way (a new password) and returns the rest. */
   beforeUpdate?: (row: Row, body: Values) => Promise<Values>;
@@ -44,6 +46,7 @@ export class SpAdminCrud extends LitElement {
   @state() rows: Row[] | null = null;
   @state() private editing: Row | "new" | null = null;
   @state() message = "";
+  @state() private confirming = "";
   @state() error = "";
 
   override connectedCallback(): void {
@@ -70,6 +73,23 @@ export class SpAdminCrud extends LitElement {
       this.error = err instanceof Error ? err.message : String(err);
     }
     await this.load();
+  }
+
+  private renderDelete(row: Row): TemplateResult | typeof nothing {
+    const r = this.resource;
+    const path = r.deletePath?.(row);
+    if (!path) return nothing;
+    const key = r.key(row);
+    if (this.confirming !== key) {
+      return html`<button class="btn" data-testid="delete" aria-label="Delete ${r.label(row)}"
+        @click=${() => (this.confirming = key)}>Delete</button>`;
+    }
+    return html`<button class="btn danger" data-testid="confirm-delete" aria-label="Really delete ${r.label(row)}"
+        @click=${() => {
+          this.confirming = "";
+          void this.act(() => api("DELETE", path), `${r.singular} “${r.label(row)}” deleted.`);
+        }}>Really delete?</button>
+      <button class="btn" @click=${() => (this.confirming = "")}>Keep</button>`;
   }
 
   private open(row: Row | "new"): void {
@@ -141,7 +161,7 @@ export class SpAdminCrud extends LitElement {
                     <td class="actions">
                       <button class="btn" data-edit=${r.key(row)} data-testid="edit" aria-label="Edit ${r.label(row)}"
                         @click=${() => this.open(row)}>Edit</button>
-                      ${r.actions ? r.actions(row, this) : nothing}
+                      ${r.actions ? r.actions(row, this) : nothing} ${this.renderDelete(row)}
                     </td>
                   </tr>`,
                 )}

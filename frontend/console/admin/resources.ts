@@ -92,13 +92,12 @@ export const tags: Resource = {
       label: "Used by",
       cell: (r) => {
         const used = r.used_by as Record<string, number>;
-        return `${used.services} services, ${used.agents} agents, ${used.transfer_groups} groups`;
+        const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+        return `${count(used.services, "service")}, ${count(used.agents, "agent")}, ${count(used.transfer_groups, "group")}`;
       },
     },
   ],
-  actions: (row, page) =>
-    html`<button class="btn danger" data-testid="delete" aria-label="Delete tag ${row.name}"
-      @click=${() => void page.act(() => api("DELETE", `/api/admin/tags/${encodeURIComponent(String(row.name))}`), `Tag “${String(row.name)}” deleted.`)}>Delete</button>`,
+  deletePath: (row) => `/api/admin/tags/${encodeURIComponent(String(row.name))}`,
 };
 
 export const agents: Resource = {
@@ -167,7 +166,5 @@ export const groups: Resource = {
     { label: "Tags", cell: (r) => html`${chips(r.tags)} <span class="muted">${r.match_all ? "(all)" : "(any)"}</span>` },
     { label: "Priority", cell: (r) => String(r.priority) },
   ],
-  actions: (row, page) =>
-    html`<button class="btn danger" data-testid="delete" aria-label="Delete group ${row.name}"
-      @click=${() => void page.act(() => api("DELETE", `/api/admin/transfer-groups/${String(row.id)}`), `Group “${String(row.name)}” deleted.`)}>Delete</button>`,
+  deletePath: (row) => `/api/admin/transfer-groups/${String(row.id)}`,
 };
