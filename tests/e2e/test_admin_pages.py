@@ -133,7 +133,7 @@ def test_a_disabled_agent_is_signed_out_at_once(
     desk.get_by_test_id("edit").click()
     page.get_by_label("Members must hold every tag").check()
     page.get_by_label("Priority").press("Enter")  # keyboard: Enter submits the form
-    expect(desk).to_contain_text("(all)")
+    expect(desk).to_contain_text("all of")
     shot(page, "groups")
     page.get_by_test_id("nav-tags").click()
     expect(page.get_by_test_id("row").filter(has_text="support")).to_contain_text("1 group")

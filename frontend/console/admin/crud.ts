@@ -37,6 +37,7 @@ export interface Resource {
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 @customElement("sp-admin-crud")
 export class SpAdminCrud extends LitElement {
@@ -87,7 +88,7 @@ export class SpAdminCrud extends LitElement {
     return html`<button class="btn danger" data-testid="confirm-delete" aria-label="Really delete ${r.label(row)}"
         @click=${() => {
           this.confirming = "";
-          void this.act(() => api("DELETE", path), `${r.singular} “${r.label(row)}” deleted.`);
+          void this.act(() => api("DELETE", path), `${capital(r.singular)} “${r.label(row)}” deleted.`);
         }}>Really delete?</button>
       <button class="btn" @click=${() => (this.confirming = "")}>Keep</button>`;
   }
@@ -111,13 +112,13 @@ export class SpAdminCrud extends LitElement {
     const editing = this.editing;
     if (editing === "new" || editing === null) {
       const created = await api<Row>("POST", r.path, values);
-      this.message = `${r.singular} “${r.label(created)}” created.`;
+      this.message = `${capital(r.singular)} “${r.label(created)}” created.`;
     } else {
       let body =
         r.update === "PUT" ? values : Object.fromEntries(Object.entries(values).filter(([k, v]) => !same(editing[k], v)));
       if (r.beforeUpdate) body = await r.beforeUpdate(editing, body);
       await api<Row>(r.update, `${r.path}/${encodeURIComponent(r.key(editing))}`, body);
-      this.message = `${r.singular} “${r.label(editing)}” saved.`;
+      this.message = `${capital(r.singular)} “${r.label(editing)}” saved.`;
     }
     this.editing = null;
     await this.load();

@@ -163,7 +163,7 @@ export const groups: Resource = {
   ],
   columns: [
     { label: "Name", cell: (r) => html`<b>${r.name}</b>` },
-    { label: "Tags", cell: (r) => html`${chips(r.tags)} <span class="muted">${r.match_all ? "(all)" : "(any)"}</span>` },
+    { label: "Members hold", cell: (r) => html`<span class="muted">${r.match_all ? "all of" : "any of"}</span> ${chips(r.tags)}` },
     { label: "Priority", cell: (r) => String(r.priority) },
   ],
   deletePath: (row) => `/api/admin/transfer-groups/${String(row.id)}`,
