@@ -185,7 +185,7 @@ export const shared = css`
   }
 `;
 
-/** The tables of the reports and admin pages. */
+/** The admin pages' tables (the same as the reports'). */
 export const tables = css`
   table {
     width: 100%;
@@ -210,7 +210,7 @@ export const tables = css`
   }
 `;
 
-/** Labelled inputs and selects of the filter forms (reports, audit). */
+/** Labelled inputs and selects of a filter form (the audit's). */
 export const filters = css`
   label {
     display: grid;
