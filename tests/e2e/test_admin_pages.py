@@ -177,3 +177,31 @@ def test_a_plain_agent_is_not_allowed(
     page.goto(f"{world.server.url}/admin")
     expect(page.get_by_test_id("not-allowed")).to_contain_text("Not allowed")
     shot(page, "not-allowed")
+
+
+def test_the_leave_a_message_switch_applies_on_the_next_page_load(
+    world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
+) -> None:
+    night_site = world.other_site()
+    page = admin_page(world, context_factory(), "services")
+    page.get_by_test_id("new").click()
+    page.get_by_label("Name", exact=True).fill("Night desk")
+    page.get_by_label("Tags").fill("night")  # nobody holds it: never available
+    page.get_by_label("Allowed sites").fill(night_site)
+    page.get_by_test_id("save").click()
+    row = page.get_by_test_id("row").filter(has_text="Night desk")
+    expect(row).to_contain_text("yes")
+
+    context, shop = visitor_page(browser)
+    shop.goto(night_site + "/")
+    open_widget(shop)
+    expect(w(shop, "leave-form")).to_be_visible(timeout=TIMEOUT_MS)
+
+    row.get_by_test_id("edit").click()
+    page.get_by_label("Leave-a-message form when nobody is available").uncheck()
+    page.get_by_test_id("save").click()
+    expect(row).to_contain_text("no")
+    shop.reload()  # the widget comes back open, as the visitor left it
+    expect(w(shop, "nobody")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(w(shop, "leave-form")).to_have_count(0)
+    context.close()
