@@ -21,7 +21,7 @@ import httpx
 from bench.history import RARE, write_history
 from bench.launch import start_sportello
 from bench.seed import SeedSpec
-from sportello.actions.admin import do_create_agent
+from sportello.actions.agent_accounts import do_create_agent
 from sportello.actions.context import Ctx
 from sportello.actions.search_index import do_index_new_messages
 from sportello.config import Settings

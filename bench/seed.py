@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import insert
 
-from sportello.actions.admin import do_create_agent, do_create_service
+from sportello.actions.agent_accounts import do_create_agent
 from sportello.actions.context import Ctx
+from sportello.actions.services import do_create_service
 from sportello.config import Settings
 from sportello.security.tokens import sign_visitor_token
 from sportello.storage.database import Database

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from sportello.actions.admin import do_create_agent, do_create_service
+from sportello.actions.agent_accounts import do_create_agent
+from sportello.actions.services import do_create_service
 from sportello.domain.model import Role
 from tests.support.clients import AgentClient, Stream, VisitorClient
 from tests.support.inproc import RunningApp, serve_app

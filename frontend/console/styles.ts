@@ -184,3 +184,47 @@ export const shared = css`
     width: min(460px, 92%);
   }
 `;
+
+/** The admin pages' tables (the same as the reports'). */
+export const tables = css`
+  table {
+    width: 100%;
+    border-collapse: collapse;
+    background: var(--surface);
+    border: 1px solid var(--border);
+    border-radius: var(--radius);
+    overflow: hidden;
+  }
+  th,
+  td {
+    text-align: left;
+    padding: 8px 10px;
+    border-bottom: 1px solid var(--border);
+    font-size: 13px;
+    vertical-align: top;
+  }
+  th {
+    background: var(--surface-2);
+    color: var(--muted);
+    font-size: 12px;
+  }
+`;
+
+/** Labelled inputs and selects of a filter form (the audit's). */
+export const filters = css`
+  label {
+    display: grid;
+    gap: 3px;
+    font-size: 12px;
+    color: var(--muted);
+    font-weight: 600;
+  }
+  input,
+  select {
+    font: inherit;
+    padding: 6px 8px;
+    border: 1px solid var(--border-strong);
+    border-radius: 8px;
+    background: #fff;
+  }
+`;

@@ -158,6 +158,13 @@ export class WidgetSession {
     return this.siteServices.filter((s) => s.available && s.available_media.includes("chat"));
   }
 
+  /** Whether the leave-a-message form is offered: the contact's service's (or the page's
+   * first service's) setting. */
+  get takesMessages(): boolean {
+    const id = this.conv?.serviceId ?? this.siteServices[0]?.id;
+    return this.siteServices.find((s) => s.id === id)?.leave_message !== false;
+  }
+
   /** True when this site may not use the chat at all (or not the service it names). */
   get refused(): boolean {
     return this.services !== null && !this.servicesError && this.siteServices.length === 0;

@@ -11,6 +11,8 @@ export interface Service {
   media: string[];
   available_media: string[];
   available: boolean;
+  /** Whether the service takes a message when nobody is available. */
+  leave_message: boolean;
 }
 
 export interface AgentCard {

@@ -217,6 +217,12 @@ export class SportelloWidget extends LitElement {
         <p class="muted">This website is not set up for live chat with us.</p>
       </div></div>`;
     }
+    if (s.availableServices.length === 0 && !s.takesMessages) {
+      return html`<div class="body"><div class="center" data-test="nobody">
+        <h2>Nobody is available</h2>
+        <p class="muted">Nobody can chat right now. Please try again later.</p>
+      </div></div>`;
+    }
     if (s.availableServices.length === 0) {
       return this.renderLeaveForm(
         s.servicesError
@@ -355,9 +361,11 @@ export class SportelloWidget extends LitElement {
     return html`<div class="body"><div class="center" data-test="failed">
       <h2>Nobody is available</h2>
       <p data-test="dissuasion">${conv.endMessage || fallback}</p>
-      <button class="primary" data-test="leave-instead" @click=${() => s.showLeaveForm()}>
-        Leave a message
-      </button>
+      ${s.takesMessages
+        ? html`<button class="primary" data-test="leave-instead" @click=${() => s.showLeaveForm()}>
+            Leave a message
+          </button>`
+        : nothing}
       <button class="secondary" data-test="again" @click=${() => s.dismiss()}>Try again</button>
     </div></div>`;
   }

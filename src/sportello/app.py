@@ -28,6 +28,8 @@ from sportello.stream.bus import Bus, LocalBus, RedisBus
 from sportello.translation.jobs import TranslationJobs
 from sportello.web import (
     routes_admin,
+    routes_admin_agents,
+    routes_audit,
     routes_auth,
     routes_console,
     routes_contacts,
@@ -117,6 +119,8 @@ def build_app(
         routes_reports,
         routes_translation,
         routes_admin,
+        routes_admin_agents,
+        routes_audit,
         ws,
     ):
         app.include_router(module.router)
@@ -147,6 +151,10 @@ def _mount_static(app: FastAPI) -> None:
     @app.get("/reports", include_in_schema=False)
     async def reports() -> Response:
         return FileResponse(STATIC_DIR / "reports.html")
+
+    @app.get("/admin", include_in_schema=False)
+    async def admin() -> Response:
+        return FileResponse(STATIC_DIR / "admin.html")
 
     @app.get("/widget.js", include_in_schema=False)
     async def widget() -> Response:

@@ -10,8 +10,9 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sportello.actions.admin import do_create_agent, do_create_service
+from sportello.actions.agent_accounts import do_create_agent
 from sportello.actions.context import Ctx
+from sportello.actions.services import do_create_service
 from sportello.actions.transfer_groups import do_create_transfer_group
 from sportello.config import ConfigError, Settings, load_settings
 from sportello.domain.model import Role

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from sportello.actions.admin import do_create_agent, do_create_service
+from sportello.actions.agent_accounts import do_create_agent
 from sportello.actions.context import Ctx
+from sportello.actions.services import do_create_service
 from sportello.domain.model import Role
 from sportello.storage.tables import agents
 

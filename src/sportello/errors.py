@@ -26,6 +26,13 @@ class ValidationFailedError(SportelloError):
     code = "invalid_input"
 
 
+def field_error(field: str, message: str) -> ValidationFailedError:
+    """``invalid_input`` naming the field, shaped like the request validator's ``problems``."""
+    return ValidationFailedError(
+        f"{field}: {message}", problems=[{"field": field, "message": message}]
+    )
+
+
 class FileTooLargeError(SportelloError):
     status = 413
     code = "file_too_large"
@@ -101,6 +108,10 @@ class ForbiddenError(SportelloError):
     code = "forbidden"
 
 
+class AccountDisabledError(ForbiddenError):
+    code = "account_disabled"
+
+
 class OriginRejectedError(SportelloError):
     status = 403
     code = "origin_rejected"
@@ -172,6 +183,14 @@ class NoTransferPendingError(ConflictError):
 
 class DuplicateError(ConflictError):
     code = "duplicate"
+
+
+class TagInUseError(ConflictError):
+    code = "tag_in_use"
+
+
+class OwnAccountError(ConflictError):
+    code = "own_account"
 
 
 class ResyncRequiredError(SportelloError):

@@ -137,6 +137,15 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
         ADMIN,
         lambda: {"login": f"new{unique()}", "password": "a-long-password", "display_name": "N"},
     ),
+    # on eve, who is in no role of the cast (a reset ends her sign-ins, not theirs)
+    ("PATCH", "/api/admin/agents/{agent_id}"): (ADMIN, lambda: {"chat_limit": 3}),
+    ("PUT", "/api/admin/agents/{agent_id}/password"): (ADMIN, lambda: {"password": "eve-password"}),
+    ("GET", "/api/admin/tags"): (ADMIN, None),
+    ("POST", "/api/admin/tags"): (ADMIN, lambda: {"name": f"tag{unique()}"}),
+    ("PATCH", "/api/admin/tags/{name}"): (ADMIN, lambda: {"description": "Sales desk"}),
+    # "sales" is in use: the admin is refused as tag_in_use (409), the others denied
+    ("DELETE", "/api/admin/tags/{name}"): (ADMIN, None),
+    ("GET", "/api/admin/audit"): (ADMIN, None),
     ("GET", "/api/admin/left-messages"): (SUPERVISORS, None),
     ("GET", "/api/admin/transfer-groups"): (ADMIN, None),
     ("POST", "/api/admin/transfer-groups"): (ADMIN, lambda: {"name": f"Group {unique()}"}),
@@ -159,6 +168,7 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("GET", "/"): (PUBLIC, None),
     ("GET", "/console"): (PUBLIC, None),
     ("GET", "/reports"): (PUBLIC, None),
+    ("GET", "/admin"): (PUBLIC, None),
     ("GET", "/widget.js"): (PUBLIC, None),
 }
 SOCKETS = {"/ws/console": AGENTS, "/ws/visitor": VISITORS}
@@ -210,6 +220,8 @@ class Cast:
     holder_session: str = ""
     group_id: int = 0
     """A transfer group made for this round (a round may delete it)."""
+    eve_id: int = 0
+    """An agent in no role of the cast, for the admin's changes to accounts."""
 
     async def fresh_contact(self) -> None:
         """End the last round's contacts (the holder's capacity), then open new ones."""
@@ -256,7 +268,9 @@ async def cast_of(world: World) -> Cast:
     await world.add_agent("sue", ["support"], role=Role.SUPERVISOR)
     agents = {role: await world.agent(login) for role, login in LOGINS.items()}
     await agents[HOLDER].open_console()  # so new contacts wait instead of being rejected
-    return Cast(world, agents, holder_session=agents[HOLDER].session_id)
+    listed = (await agents["admin"].http.get("/api/admin/agents")).json()
+    eve_id = next(a["id"] for a in listed if a["login"] == "eve")
+    return Cast(world, agents, holder_session=agents[HOLDER].session_id, eve_id=eve_id)
 
 
 async def test_http_matrix(sqlite_world: World, tmp_path: Path) -> None:
@@ -273,6 +287,8 @@ async def test_http_matrix(sqlite_world: World, tmp_path: Path) -> None:
                 public_id=cast.file_id,
                 group_id=cast.group_id,
                 service_id=sqlite_world.services["Sales"]["id"],
+                agent_id=cast.eve_id,
+                name="sales",
             )
             # Denied roles first: they must change nothing the allowed ones then rely on.
             for role in sorted(ROLES, key=lambda r: r in allowed):

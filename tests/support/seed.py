@@ -7,8 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from sportello.actions.admin import do_create_agent, do_create_service
+from sportello.actions.agent_accounts import do_create_agent
 from sportello.actions.context import Ctx
+from sportello.actions.services import do_create_service
 from sportello.config import Settings
 from sportello.domain.model import Role
 from sportello.storage.database import Database

@@ -15,6 +15,7 @@ from sportello.actions.context import Ctx
 from sportello.domain.model import AgentStatus, Role
 from sportello.domain.principals import AgentPrincipal
 from sportello.errors import (
+    AccountDisabledError,
     AccountLockedError,
     InvalidCredentialsError,
     NotAuthenticatedError,
@@ -64,6 +65,8 @@ async def do_login(ctx: Ctx, login: str, password: str) -> tuple[str, AgentPrinc
     if not verify_password(None if row is None else row.password_hash, password):
         await _count_failure(ctx, login, now)
     assert row is not None, "verify_password fails for an unknown login"
+    if not row.enabled:  # told only to whoever knows the password
+        raise AccountDisabledError("this account is disabled; ask an administrator")
     token = new_session_token()
     async with ctx.db.write() as conn:
         await conn.execute(delete(login_failures).where(login_failures.c.login == login))
@@ -148,7 +151,9 @@ async def authenticate(conn: AsyncConnection, token: str | None, now: float) -> 
             select(agents)
             .join(auth_sessions, auth_sessions.c.agent_id == agents.c.id)
             .where(
-                auth_sessions.c.token_hash == hash_token(token), auth_sessions.c.expires_at > now
+                auth_sessions.c.token_hash == hash_token(token),
+                auth_sessions.c.expires_at > now,
+                agents.c.enabled.is_(True),
             )
         )
     ).first()

@@ -29,6 +29,7 @@ def service_view(row: Any) -> dict[str, Any]:
         "enabled": bool(row.enabled),
         "immediate_redirect": bool(row.immediate_redirect),
         "saved_links": list(row.saved_links or []),
+        "leave_message": bool(row.leave_message),
     }
 
 
@@ -79,6 +80,7 @@ async def services_for_site(
                 "media": row.media,
                 "available_media": [m.value for m in media],
                 "available": bool(media),
+                "leave_message": bool(row.leave_message),
             }
         )
     return result

@@ -57,6 +57,8 @@ services = Table(
     Column("enabled", Boolean, nullable=False, server_default="1"),
     Column("immediate_redirect", Boolean, nullable=False, server_default="1"),
     Column("saved_links", JSON, nullable=False, server_default=text("'[]'")),
+    # Offer the leave-a-message form when nobody can take a request.
+    Column("leave_message", Boolean, nullable=False, server_default="1"),
 )
 
 agents = Table(
@@ -76,6 +78,8 @@ agents = Table(
     Column("password_hash", Text, nullable=False),
     Column("status", String(16), nullable=False, server_default="READY"),
     Column("away_since", Float, nullable=True),
+    # A disabled account cannot sign in; its sign-ins end when it is disabled.
+    Column("enabled", Boolean, nullable=False, server_default="1"),
 )
 
 login_failures = Table(
@@ -323,4 +327,22 @@ visitor_messages_left = Table(
     Column("text", Text, nullable=False),
     Column("site", Text, nullable=False, server_default=""),
     Column("created_at", Float, nullable=False),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    # One admin change: who, what (action on a target), before -> after (changed fields only).
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("actor_id", Integer, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    Column("actor_login", String(120), nullable=False),
+    Column("action", String(48), nullable=False),
+    Column("target_kind", String(24), nullable=False),
+    Column("target_id", String(64), nullable=False),
+    Column("target_name", String(120), nullable=False, server_default=""),
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=True),
+    Index("ix_audit_target", "target_kind", "target_id"),
+    Index("ix_audit_at", "at"),
 )

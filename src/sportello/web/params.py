@@ -19,6 +19,8 @@ def _storable(text: str) -> str:
 
 ContactId = Annotated[int, Path(ge=1, le=INT64_MAX)]
 GroupId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+AgentId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+TagName = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
 ServiceId = Annotated[int, Path(ge=1, le=INT64_MAX)]
 FileId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 StorableQuery = AfterValidator(_storable)

@@ -1,4 +1,4 @@
-"""Admin: services, agents, transfer groups, and the messages visitors left."""
+"""Admin: services, tags, transfer groups, and the messages visitors left."""
 
 from __future__ import annotations
 
@@ -6,19 +6,26 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from sportello.actions.admin import do_create_agent, do_create_service, do_update_service
+from sportello.actions.services import do_create_service, do_update_service
+from sportello.actions.tags import do_create_tag, do_delete_tag, do_update_tag
 from sportello.actions.transfer_groups import (
     do_create_transfer_group,
     do_delete_transfer_group,
     do_update_transfer_group,
 )
-from sportello.queries.agents import all_agents
 from sportello.queries.left_messages import left_messages_for
 from sportello.queries.services import all_services
+from sportello.queries.tags import all_tags
 from sportello.queries.transfer_groups import all_transfer_groups
 from sportello.web.deps import AdminDep, CtxDep, SupervisorDep
-from sportello.web.params import GroupId, ServiceId
-from sportello.web.schemas import AgentBody, ServiceBody, ServiceChangesBody, TransferGroupBody
+from sportello.web.params import GroupId, ServiceId, TagName
+from sportello.web.schemas import (
+    ServiceBody,
+    ServiceChangesBody,
+    TagBody,
+    TagChangesBody,
+    TransferGroupBody,
+)
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 
@@ -30,39 +37,44 @@ async def list_services(_admin: AdminDep, ctx: CtxDep) -> list[dict[str, Any]]:
 
 
 @router.post("/services", status_code=201)
-async def create_service(body: ServiceBody, _admin: AdminDep, ctx: CtxDep) -> dict[str, Any]:
-    return await do_create_service(
-        ctx,
-        name=body.name,
-        language=body.language,
-        tags_=body.tags,
-        dissuasion_seconds=body.dissuasion_seconds,
-        media=[m.value for m in body.media],
-        priority=body.priority,
-        sites=body.sites,
-        dissuasion_message=body.dissuasion_message,
-    )
+async def create_service(body: ServiceBody, admin: AdminDep, ctx: CtxDep) -> dict[str, Any]:
+    data = body.model_dump(mode="json")
+    data["tags_"] = data.pop("tags")
+    return await do_create_service(ctx, **data, actor=admin)
 
 
 @router.patch("/services/{service_id}")
 async def change_service(
-    service_id: ServiceId, body: ServiceChangesBody, _admin: AdminDep, ctx: CtxDep
+    service_id: ServiceId, body: ServiceChangesBody, admin: AdminDep, ctx: CtxDep
 ) -> dict[str, Any]:
-    """Change a service's data-sharing settings (immediate redirect, saved links)."""
-    return await do_update_service(ctx, service_id, body.model_dump(exclude_none=True))
+    """Only the fields given change."""
+    changes = body.model_dump(mode="json", exclude_none=True)
+    return await do_update_service(ctx, service_id, changes, actor=admin)
 
 
-@router.get("/agents")
-async def list_agents(_admin: AdminDep, ctx: CtxDep) -> list[dict[str, Any]]:
+@router.get("/tags")
+async def list_tags(_admin: AdminDep, ctx: CtxDep) -> list[dict[str, Any]]:
     async with ctx.db.read() as conn:
-        return await all_agents(conn, ctx.clock.now(), ctx.settings.agent_grace_seconds)
+        return await all_tags(conn)
 
 
-@router.post("/agents", status_code=201)
-async def create_agent(body: AgentBody, _admin: AdminDep, ctx: CtxDep) -> dict[str, Any]:
-    data = body.model_dump()
-    data["tags_"] = data.pop("tags")
-    return await do_create_agent(ctx, **data)
+@router.post("/tags", status_code=201)
+async def create_tag(body: TagBody, admin: AdminDep, ctx: CtxDep) -> dict[str, Any]:
+    return await do_create_tag(ctx, name=body.name, description=body.description, actor=admin)
+
+
+@router.patch("/tags/{name}")
+async def change_tag(
+    name: TagName, body: TagChangesBody, admin: AdminDep, ctx: CtxDep
+) -> dict[str, Any]:
+    return await do_update_tag(ctx, name, description=body.description, actor=admin)
+
+
+@router.delete("/tags/{name}", status_code=204)
+async def delete_tag(name: TagName, admin: AdminDep, ctx: CtxDep) -> Response:
+    """Only an unused tag (``tag_in_use`` lists what holds it)."""
+    await do_delete_tag(ctx, name, actor=admin)
+    return Response(status_code=204)
 
 
 @router.get("/left-messages", tags=["reports"])
@@ -80,16 +92,21 @@ async def list_transfer_groups(_admin: AdminDep, ctx: CtxDep) -> list[dict[str, 
 
 @router.post("/transfer-groups", status_code=201)
 async def create_transfer_group(
-    body: TransferGroupBody, _admin: AdminDep, ctx: CtxDep
+    body: TransferGroupBody, admin: AdminDep, ctx: CtxDep
 ) -> dict[str, Any]:
     return await do_create_transfer_group(
-        ctx, name=body.name, tags_=body.tags, match_all=body.match_all, priority=body.priority
+        ctx,
+        name=body.name,
+        tags_=body.tags,
+        match_all=body.match_all,
+        priority=body.priority,
+        actor=admin,
     )
 
 
 @router.put("/transfer-groups/{group_id}")
 async def update_transfer_group(
-    group_id: GroupId, body: TransferGroupBody, _admin: AdminDep, ctx: CtxDep
+    group_id: GroupId, body: TransferGroupBody, admin: AdminDep, ctx: CtxDep
 ) -> dict[str, Any]:
     return await do_update_transfer_group(
         ctx,
@@ -98,10 +115,11 @@ async def update_transfer_group(
         tags_=body.tags,
         match_all=body.match_all,
         priority=body.priority,
+        actor=admin,
     )
 
 
 @router.delete("/transfer-groups/{group_id}", status_code=204)
-async def delete_transfer_group(group_id: GroupId, _admin: AdminDep, ctx: CtxDep) -> Response:
-    await do_delete_transfer_group(ctx, group_id)
+async def delete_transfer_group(group_id: GroupId, admin: AdminDep, ctx: CtxDep) -> Response:
+    await do_delete_transfer_group(ctx, group_id, actor=admin)
     return Response(status_code=204)

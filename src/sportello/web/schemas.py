@@ -98,15 +98,10 @@ class LeftMessageBody(Body):
     text: str = Field(min_length=1, max_length=10_000)
 
 
-class ServiceBody(Body):
-    name: str = Field(min_length=1, max_length=120)
-    language: str = "en"
-    tags: list[str] = []
-    dissuasion_seconds: int = Field(default=30, ge=5, le=3600)
-    media: list[MediumValue] = [Medium.CHAT]
-    priority: int = Field(default=15, ge=1, le=30)
-    sites: list[str] = []
-    dissuasion_message: str = ""
+TagName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
+Tags = Annotated[list[TagName], Field(max_length=50)]
+Languages = Annotated[list[LanguageCode], Field(min_length=1, max_length=20)]
+Sites = Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=50)]
 
 
 class SavedLink(Body):
@@ -114,11 +109,48 @@ class SavedLink(Body):
     url: str = Field(min_length=1, max_length=2000)
 
 
+SavedLinks = Annotated[list[SavedLink], Field(max_length=50)]
+
+
+class ServiceBody(Body):
+    name: str = Field(min_length=1, max_length=120)
+    language: LanguageCode = "en"
+    tags: Tags = []
+    dissuasion_seconds: int = Field(default=30, ge=5, le=3600)
+    media: list[MediumValue] = Field(default=[Medium.CHAT], min_length=1, max_length=3)
+    priority: int = Field(default=15, ge=1, le=30)
+    sites: Sites = []
+    dissuasion_message: str = Field(default="", max_length=1000)
+    enabled: bool = True
+    immediate_redirect: bool = True
+    saved_links: SavedLinks = []
+    leave_message: bool = True
+
+
 class ServiceChangesBody(Body):
     """Only the fields given change."""
 
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    language: LanguageCode | None = None
+    tags: Tags | None = None
+    dissuasion_seconds: int | None = Field(default=None, ge=5, le=3600)
+    media: list[MediumValue] | None = Field(default=None, min_length=1, max_length=3)
+    priority: int | None = Field(default=None, ge=1, le=30)
+    sites: Sites | None = None
+    dissuasion_message: str | None = Field(default=None, max_length=1000)
+    enabled: bool | None = None
     immediate_redirect: bool | None = None
-    saved_links: list[SavedLink] | None = Field(default=None, max_length=50)
+    saved_links: SavedLinks | None = None
+    leave_message: bool | None = None
+
+
+class TagBody(Body):
+    name: TagName
+    description: str = Field(default="", max_length=500)
+
+
+class TagChangesBody(Body):
+    description: str = Field(max_length=500)
 
 
 class PushLinkBody(Body):
@@ -126,17 +158,36 @@ class PushLinkBody(Body):
 
 
 class AgentBody(Body):
-    login: str = Field(min_length=1, max_length=120)
+    login: str = Field(min_length=1, max_length=120, pattern=r"^\S+$")
     password: str = Field(min_length=8, max_length=200)
     display_name: str = Field(min_length=1, max_length=120)
-    nickname: str = ""
-    avatar_url: str = ""
-    languages: list[str] = ["en"]
-    tags: list[str] = []
+    nickname: str = Field(default="", max_length=60)
+    avatar_url: str = Field(default="", max_length=2000)
+    languages: Languages = ["en"]
+    tags: Tags = []
     chat_limit: int = Field(default=4, ge=1, le=20)
     voice_allowed: bool = True
     video_allowed: bool = True
     role: RoleValue = Role.AGENT
+
+
+class AgentChangesBody(Body):
+    """Only the fields given change; ``enabled: false`` signs the agent out everywhere."""
+
+    display_name: str | None = Field(default=None, min_length=1, max_length=120)
+    nickname: str | None = Field(default=None, max_length=60)
+    avatar_url: str | None = Field(default=None, max_length=2000)
+    languages: Languages | None = None
+    tags: Tags | None = None
+    chat_limit: int | None = Field(default=None, ge=1, le=20)
+    voice_allowed: bool | None = None
+    video_allowed: bool | None = None
+    role: RoleValue | None = None
+    enabled: bool | None = None
+
+
+class PasswordBody(Body):
+    password: str = Field(min_length=8, max_length=200)
 
 
 class TransferBody(Body):
@@ -153,6 +204,6 @@ class RejectTransferBody(Body):
 
 class TransferGroupBody(Body):
     name: str = Field(min_length=1, max_length=120)
-    tags: list[str] = []
+    tags: Tags = []
     match_all: bool = False
     priority: int = Field(default=15, ge=1, le=30)

@@ -1,0 +1,166 @@
+// The audit page: every admin change, newest first, with filters; "More" pages on.
+
+import { LitElement, css, html, nothing } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { api } from "../api";
+import { filters, shared, tables } from "../styles";
+import { adminStyles } from "./styles";
+
+interface AuditRow {
+  id: number;
+  at: number;
+  actor: { id: number | null; login: string };
+  action: string;
+  target: { kind: string; id: string; name: string };
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+const KINDS = [
+  ["", "everything"],
+  ["service", "services"],
+  ["tag", "tags"],
+  ["agent", "agents"],
+  ["transfer_group", "transfer groups"],
+] as const;
+
+const show = (v: unknown) => (v === "" ? "—" : typeof v === "string" ? v : JSON.stringify(v));
+
+function changes(row: AuditRow) {
+  const keys = [...new Set([...Object.keys(row.before ?? {}), ...Object.keys(row.after ?? {})])];
+  const whole = (label: string, side: Record<string, unknown>) =>
+    html`<span class="muted">${label}:</span> <span class="whole">${keys.map((k) => html`<span><b>${k}</b> ${show(side[k])}</span>`)}</span>`;
+  if (row.before === null) return whole("created", row.after ?? {});
+  if (row.after === null) return whole("deleted", row.before);
+  return keys.map(
+    (k) => html`<div data-testid="change"><b>${k}</b> <del>${show(row.before?.[k])}</del> → <ins>${show(row.after?.[k])}</ins></div>`,
+  );
+}
+
+@customElement("sp-admin-audit")
+export class SpAdminAudit extends LitElement {
+  static override styles = [
+    shared,
+    tables,
+    filters,
+    adminStyles,
+    css`
+      form {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 10px;
+        align-items: end;
+        margin-bottom: 12px;
+      }
+      del {
+        color: var(--red);
+        background: var(--red-soft);
+        text-decoration: line-through;
+      }
+      ins {
+        color: var(--green);
+        background: var(--green-soft);
+        text-decoration: none;
+      }
+      td div,
+      .whole span {
+        overflow-wrap: anywhere;
+      }
+      .whole {
+        display: inline-flex;
+        flex-wrap: wrap;
+        gap: 2px 14px;
+      }
+      .more {
+        margin-top: 12px;
+      }
+    `,
+  ];
+
+  @state() private rows: AuditRow[] = [];
+  @state() private people: { id: number; login: string }[] = [];
+  @state() private next: number | null = null;
+  @state() private loading = true;
+  @state() private error = "";
+  private query = new URLSearchParams();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.fetch(false);
+    void api<{ id: number; login: string }[]>("GET", "/api/admin/agents").then(
+      (agents) => (this.people = agents),
+      () => undefined,
+    );
+  }
+
+  private async fetch(more: boolean): Promise<void> {
+    this.loading = true;
+    const params = new URLSearchParams(this.query);
+    if (more && this.next !== null) params.set("before", String(this.next));
+    try {
+      const page = await api<{ items: AuditRow[]; next: number | null }>("GET", `/api/admin/audit?${params}`);
+      this.rows = more ? [...this.rows, ...page.items] : page.items;
+      this.next = page.next;
+      this.error = "";
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+    }
+    this.loading = false;
+  }
+
+  private filter(ev: SubmitEvent): void {
+    ev.preventDefault();
+    const form = new FormData(ev.target as HTMLFormElement);
+    const query = new URLSearchParams();
+    const kind = String(form.get("target_kind") ?? "");
+    const day = String(form.get("day") ?? "");
+    const who = String(form.get("action") ?? "").trim();
+    const actor = String(form.get("actor_id") ?? "");
+    if (kind) query.set("target_kind", kind);
+    if (actor) query.set("actor_id", actor);
+    if (who) query.set("action", who);
+    if (day) {
+      const since = new Date(day + "T00:00:00").getTime() / 1000;
+      query.set("since", String(since));
+      query.set("until", String(since + 86400));
+    }
+    this.query = query;
+    void this.fetch(false);
+  }
+
+  override render() {
+    return html`<div class="toolbar"><h2>Audit</h2></div>
+      <form @submit=${(e: SubmitEvent) => this.filter(e)} aria-label="Filter the audit">
+        <label for="kind">What
+          <select id="kind" name="target_kind" data-testid="audit-kind">${KINDS.map(([v, t]) => html`<option value=${v}>${t}</option>`)}</select>
+        </label>
+        <label for="actor">Who
+          <select id="actor" name="actor_id" data-testid="audit-actor">
+            <option value="">anyone</option>
+            ${this.people.map((p) => html`<option value=${p.id}>${p.login}</option>`)}
+          </select>
+        </label>
+        <label for="action">Action
+          <input id="action" name="action" placeholder="e.g. agent.changed" data-testid="audit-action" />
+        </label>
+        <label for="day">Day <input id="day" name="day" type="date" data-testid="audit-day" /></label>
+        <button class="btn primary" type="submit" data-testid="audit-apply">Apply</button>
+      </form>
+      ${this.error ? html`<div class="off" role="alert">${this.error}</div>` : nothing}
+      <div class="scroll"><table aria-label="Admin changes">
+        <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Change</th></tr></thead>
+        <tbody>${this.rows.map(
+          (r) => html`<tr data-testid="audit-row" data-action=${r.action} data-actor=${r.actor.login}>
+            <td>${new Date(r.at * 1000).toLocaleString()}</td>
+            <td>${r.actor.login}</td>
+            <td><b>${r.action}</b><div class="muted">${r.target.kind.replace("_", " ")} ${r.target.name}</div></td>
+            <td>${changes(r)}</td>
+          </tr>`,
+        )}</tbody>
+      </table></div>
+      ${!this.loading && this.rows.length === 0 ? html`<p class="empty">No changes match.</p>` : nothing}
+      ${this.next !== null
+        ? html`<button class="btn more" data-testid="audit-more" @click=${() => void this.fetch(true)}>More</button>`
+        : nothing}`;
+  }
+}

@@ -1,0 +1,175 @@
+// One admin resource: its table, and a form to create or edit a row.
+
+import { LitElement, html, nothing, type TemplateResult } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import { api } from "../api";
+import { shared, tables } from "../styles";
+import "./form";
+import type { Field, Values } from "./form";
+import { adminStyles } from "./styles";
+
+export type Row = Values & { id?: number; name?: string };
+
+export interface Column {
+  label: string;
+  cell: (row: Row) => TemplateResult | string;
+}
+
+export interface Resource {
+  title: string;
+  singular: string;
+  path: string;
+  fields: Field[];
+  columns: Column[];
+  defaults: Values;
+  /** PATCH sends the changed fields only; PUT sends them all. */
+  update: "PATCH" | "PUT";
+  key: (row: Row) => string;
+  label: (row: Row) => string;
+  /** Rows can be deleted (after a confirming second click) at this path. */
+  deletePath?: (row: Row) => string;
+  /** More buttons on a row (enable/disable…). */
+  actions?: (row: Row, page: SpAdminCrud) => TemplateResult;
+  /** Does part of an update another way (a new password) and returns the rest. */
+  beforeUpdate?: (row: Row, body: Values) => Promise<Values>;
+  /** More in the edit form (the widget snippet…). */
+  extra?: (row: Row | null) => TemplateResult | typeof nothing;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+@customElement("sp-admin-crud")
+export class SpAdminCrud extends LitElement {
+  static override styles = [shared, tables, adminStyles];
+
+  @property({ attribute: false }) resource!: Resource;
+  @state() rows: Row[] | null = null;
+  @state() private editing: Row | "new" | null = null;
+  @state() message = "";
+  @state() private confirming = "";
+  @state() error = "";
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.load();
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.rows = await api<Row[]>("GET", this.resource.path);
+    } catch (err) {
+      this.error = String(err instanceof Error ? err.message : err);
+    }
+  }
+
+  /** Run a row action; say how it went in the status line. */
+  async act(work: () => Promise<unknown>, done: string): Promise<void> {
+    this.message = "";
+    this.error = "";
+    try {
+      await work();
+      this.message = done;
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+    }
+    await this.load();
+  }
+
+  private renderDelete(row: Row): TemplateResult | typeof nothing {
+    const r = this.resource;
+    const path = r.deletePath?.(row);
+    if (!path) return nothing;
+    const key = r.key(row);
+    if (this.confirming !== key) {
+      return html`<button class="btn" data-testid="delete" aria-label="Delete ${r.label(row)}"
+        @click=${() => (this.confirming = key)}>Delete</button>`;
+    }
+    return html`<button class="btn danger" data-testid="confirm-delete" aria-label="Really delete ${r.label(row)}"
+        @click=${() => {
+          this.confirming = "";
+          void this.act(() => api("DELETE", path), `${capital(r.singular)} “${r.label(row)}” deleted.`);
+        }}>Really delete?</button>
+      <button class="btn" @click=${() => (this.confirming = "")}>Keep</button>`;
+  }
+
+  private open(row: Row | "new"): void {
+    this.editing = row;
+    this.message = "";
+  }
+
+  private close(): void {
+    const key = this.editing !== null && this.editing !== "new" ? this.resource.key(this.editing) : null;
+    this.editing = null;
+    void this.updateComplete.then(() => {
+      const target = key ? this.renderRoot.querySelector<HTMLElement>(`[data-edit="${key}"]`) : null;
+      (target ?? this.renderRoot.querySelector<HTMLElement>('[data-testid="new"]'))?.focus();
+    });
+  }
+
+  private async save(values: Values): Promise<void> {
+    const r = this.resource;
+    const editing = this.editing;
+    if (editing === "new" || editing === null) {
+      const created = await api<Row>("POST", r.path, values);
+      this.message = `${capital(r.singular)} “${r.label(created)}” created.`;
+    } else {
+      let body =
+        r.update === "PUT" ? values : Object.fromEntries(Object.entries(values).filter(([k, v]) => !same(editing[k], v)));
+      if (r.beforeUpdate) body = await r.beforeUpdate(editing, body);
+      await api<Row>(r.update, `${r.path}/${encodeURIComponent(r.key(editing))}`, body);
+      this.message = `${capital(r.singular)} “${r.label(editing)}” saved.`;
+    }
+    this.editing = null;
+    await this.load();
+  }
+
+  private renderForm(): TemplateResult | typeof nothing {
+    const r = this.resource;
+    if (this.editing === null) return nothing;
+    const row = this.editing === "new" ? null : this.editing;
+    return html`<sp-admin-form
+      data-testid="edit-form"
+      .fields=${r.fields}
+      .value=${row ?? r.defaults}
+      .heading=${row ? `Edit ${r.singular} “${r.label(row)}”` : `New ${r.singular}`}
+      ?creating=${row === null}
+      .save=${(values: Values) => this.save(values)}
+      .extra=${r.extra ? r.extra(row) : nothing}
+      @cancel=${() => this.close()}
+    ></sp-admin-form>`;
+  }
+
+  override render() {
+    const r = this.resource;
+    return html`<div class="toolbar">
+        <h2>${r.title}</h2>
+        <button class="btn primary" data-testid="new" @click=${() => this.open("new")}>New ${r.singular}</button>
+      </div>
+      <div class="status-line" role="status" aria-live="polite" data-testid="status">${this.message}</div>
+      ${this.error ? html`<div class="off" role="alert" data-testid="page-error">${this.error}</div>` : nothing}
+      ${this.renderForm()}
+      ${this.rows === null
+        ? html`<p class="empty">Loading…</p>`
+        : this.rows.length === 0
+          ? html`<p class="empty">Nothing yet.</p>`
+          : html`<div class="scroll"><table aria-label=${r.title}>
+              <thead><tr>${r.columns.map((c) => html`<th scope="col">${c.label}</th>`)}<th><span class="sr-only">Actions</span></th></tr></thead>
+              <tbody>
+                ${this.rows.map(
+                  (row) => html`<tr data-testid="row" data-key=${r.key(row)}>
+                    ${r.columns.map((c) => html`<td>${c.cell(row)}</td>`)}
+                    <td class="actions">
+                      <button class="btn" data-edit=${r.key(row)} data-testid="edit" aria-label="Edit ${r.label(row)}"
+                        @click=${() => this.open(row)}>Edit</button>
+                      ${r.actions ? r.actions(row, this) : nothing} ${this.renderDelete(row)}
+                    </td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table></div>`}`;
+  }
+}
+
+export const chips = (names: unknown) =>
+  html`${((names as string[] | undefined) ?? []).map((n) => html`<span class="chip">${n}</span>`)}`;

@@ -1,0 +1,141 @@
+// Administration: services, tags, agents, transfer groups and the audit. A page of its own
+// (/admin), signed in with the console's session, for admins only.
+
+import { LitElement, css, html } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { keyed } from "lit/directives/keyed.js";
+import { api, ApiError } from "../api";
+import { shared } from "../styles";
+import type { AgentState } from "../types";
+import "./audit";
+import "./crud";
+import { agents, groups, services, tags } from "./resources";
+
+const PAGES = {
+  services: { label: "Services", resource: services },
+  tags: { label: "Tags", resource: tags },
+  agents: { label: "Agents", resource: agents },
+  groups: { label: "Transfer groups", resource: groups },
+  audit: { label: "Audit", resource: null },
+} as const;
+type Page = keyof typeof PAGES;
+
+const pageOf = (hash: string): Page => {
+  const name = hash.replace(/^#/, "");
+  return name in PAGES ? (name as Page) : "services";
+};
+
+@customElement("sp-admin")
+export class SpAdmin extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      :host {
+        display: block;
+        max-width: 1200px;
+        margin: 0 auto;
+        padding: 16px 20px 40px;
+      }
+      header {
+        display: flex;
+        align-items: center;
+        flex-wrap: wrap;
+        gap: 8px 16px;
+        margin-bottom: 16px;
+      }
+      header h1 {
+        font-size: 18px;
+        margin: 0;
+      }
+      nav {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px;
+      }
+      nav a,
+      .back {
+        padding: 6px 10px;
+        border-radius: 8px;
+        color: var(--muted);
+        text-decoration: none;
+        font-weight: 600;
+      }
+      nav a[aria-current="page"] {
+        background: var(--primary-soft);
+        color: var(--primary);
+      }
+      a:focus-visible {
+        outline: 2px solid var(--focus);
+      }
+      .spacer {
+        flex: 1;
+      }
+      .notice {
+        max-width: 480px;
+        margin: 80px auto;
+        background: var(--surface);
+        border: 1px solid var(--border);
+        border-radius: var(--radius);
+        padding: 24px;
+        text-align: center;
+        box-shadow: var(--shadow);
+      }
+      .notice a {
+        color: var(--primary);
+        font-weight: 600;
+      }
+    `,
+  ];
+
+  @state() private me: AgentState | null = null;
+  @state() private problem: "" | "signed-out" | "not-allowed" | "error" = "";
+  @state() private page: Page = pageOf(location.hash);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener("hashchange", () => (this.page = pageOf(location.hash)));
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    try {
+      this.me = await api<AgentState>("GET", "/api/me");
+      this.problem = this.me.role === "admin" ? "" : "not-allowed";
+    } catch (err) {
+      this.problem = err instanceof ApiError && err.status === 401 ? "signed-out" : "error";
+    }
+  }
+
+  override render() {
+    if (this.problem === "signed-out") {
+      return html`<div class="notice" role="alert" data-testid="admin-signed-out">
+        <h1>Sign in first</h1><p>Sign in to the <a href="/console">console</a>, then come back.</p></div>`;
+    }
+    if (this.problem === "not-allowed") {
+      return html`<div class="notice" role="alert" data-testid="not-allowed">
+        <h1>Not allowed</h1>
+        <p>Administration is for admins. You are signed in as ${this.me?.login} (${this.me?.role}).</p>
+        <p><a href="/console">Back to the console</a></p></div>`;
+    }
+    if (this.problem === "error") {
+      return html`<div class="notice" role="alert"><h1>The server cannot be reached</h1><p>Reload the page to try again.</p></div>`;
+    }
+    if (this.me === null) return html`<p class="muted">Loading…</p>`;
+    const current = PAGES[this.page];
+    return html`<header>
+        <h1>Administration</h1>
+        <nav aria-label="Administration">
+          ${Object.entries(PAGES).map(
+            ([key, p]) => html`<a href="#${key}" data-testid="nav-${key}" aria-current=${key === this.page ? "page" : "false"}>${p.label}</a>`,
+          )}
+        </nav>
+        <span class="spacer"></span>
+        <a class="back" href="/console">Console</a>
+      </header>
+      <main>
+        ${current.resource
+          ? keyed(this.page, html`<sp-admin-crud data-page=${this.page} .resource=${current.resource}></sp-admin-crud>`)
+          : html`<sp-admin-audit></sp-admin-audit>`}
+      </main>`;
+  }
+}

@@ -1,0 +1,53 @@
+// The admin pages' styles, on top of the console's shared ones.
+
+import { css } from "lit";
+
+export const adminStyles = css`
+  td.actions {
+    white-space: nowrap;
+    text-align: right;
+  }
+  td.actions .btn + .btn {
+    margin-left: 6px;
+  }
+  @media (max-width: 900px) {
+    td.actions .btn {
+      display: block;
+      margin: 0 0 6px auto;
+    }
+    td.actions .btn + .btn {
+      margin-left: auto;
+    }
+  }
+  .chip {
+    margin: 0 4px 2px 0;
+  }
+  .off {
+    color: var(--red);
+    font-weight: 600;
+  }
+  .toolbar {
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    margin-bottom: 12px;
+  }
+  .toolbar h2 {
+    margin: 0;
+    font-size: 16px;
+    flex: 1;
+  }
+  .status-line {
+    color: var(--green);
+    font-weight: 600;
+    min-height: 1.4em;
+  }
+  .scroll {
+    overflow-x: auto;
+  }
+  .empty {
+    color: var(--muted);
+    padding: 24px;
+    text-align: center;
+  }
+`;

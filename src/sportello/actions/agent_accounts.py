@@ -1,0 +1,196 @@
+"""Admin actions on agent accounts: create, change, disable/enable, reset the password."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from sportello.actions.agents import do_end_agent_sign_ins
+from sportello.actions.audit import record_change
+from sportello.actions.context import Ctx
+from sportello.actions.tags import check_tag_names, ensure_tags
+from sportello.domain.model import Role
+from sportello.domain.principals import AgentPrincipal
+from sportello.errors import DuplicateError, NotFoundError, OwnAccountError, field_error
+from sportello.security.passwords import hash_password
+from sportello.storage.tables import agents
+
+LANGUAGE = re.compile(r"^[a-z]{2}$")
+EDITABLE = (
+    "display_name",
+    "nickname",
+    "avatar_url",
+    "languages",
+    "tags",
+    "chat_limit",
+    "voice_allowed",
+    "video_allowed",
+    "role",
+    "enabled",
+)
+MIN_PASSWORD = 8
+
+
+def account_view(row: Any) -> dict[str, Any]:
+    """The editable settings of an account (what the audit compares)."""
+    return {
+        "display_name": row.display_name,
+        "nickname": row.nickname,
+        "avatar_url": row.avatar_url,
+        "languages": list(row.languages),
+        "tags": list(row.tags),
+        "chat_limit": row.chat_limit,
+        "voice_allowed": bool(row.voice_allowed),
+        "video_allowed": bool(row.video_allowed),
+        "role": row.role,
+        "enabled": bool(row.enabled),
+    }
+
+
+def checked_account(values: dict[str, Any]) -> dict[str, Any]:
+    """The settings as stored, or ``invalid_input`` naming the first wrong field."""
+    values = dict(values)
+    if not str(values["display_name"]).strip():
+        raise field_error("display_name", "an agent needs a name")
+    values["nickname"] = values["nickname"] or values["display_name"].split(" ")[0]
+    languages = list(dict.fromkeys(values["languages"]))
+    if not languages or not all(LANGUAGE.match(code) for code in languages):
+        raise field_error("languages", "one or more two-letter language codes, e.g. 'en'")
+    values["languages"] = languages
+    values["tags"] = check_tag_names(list(values["tags"]))
+    if not 1 <= values["chat_limit"] <= 20:
+        raise field_error("chat_limit", "between 1 and 20 chats at once")
+    values["role"] = Role(values["role"]).value
+    return values
+
+
+def _check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise field_error("password", f"at least {MIN_PASSWORD} characters")
+    return hash_password(password)
+
+
+async def do_create_agent(
+    ctx: Ctx,
+    *,
+    login: str,
+    password: str,
+    display_name: str,
+    nickname: str = "",
+    avatar_url: str = "",
+    languages: list[str] | None = None,
+    tags_: list[str] | None = None,
+    chat_limit: int = 4,
+    voice_allowed: bool = True,
+    video_allowed: bool = True,
+    role: Role = Role.AGENT,
+    actor: AgentPrincipal | None = None,
+) -> dict[str, Any]:
+    if not login.strip():
+        raise field_error("login", "an agent needs a login")
+    values = checked_account(
+        {
+            "display_name": display_name,
+            "nickname": nickname,
+            "avatar_url": avatar_url,
+            "languages": languages or ["en"],
+            "tags": tags_ or [],
+            "chat_limit": chat_limit,
+            "voice_allowed": voice_allowed,
+            "video_allowed": video_allowed,
+            "role": role,
+            "enabled": True,
+        }
+    )
+    password_hash = _check_password(password)
+    try:
+        async with ctx.transaction() as (conn, _writer):
+            await ensure_tags(conn, values["tags"])
+            result = await conn.execute(
+                agents.insert()
+                .values(login=login, **values, password_hash=password_hash)
+                .returning(agents.c.id)
+            )
+            agent_id = int(result.scalar_one())
+            await record_change(
+                conn,
+                actor=actor,
+                at=ctx.clock.now(),
+                action="agent.created",
+                target_kind="agent",
+                target_id=agent_id,
+                target_name=login,
+                before=None,
+                after={"login": login, **values},
+            )
+    except IntegrityError as exc:
+        raise DuplicateError(
+            f"an agent with login {login!r} exists already",
+            problems=[{"field": "login", "message": "another agent has this login"}],
+        ) from exc
+    ctx.reroute_soon()
+    return {"id": agent_id, "login": login, **values}
+
+
+async def do_update_agent(
+    ctx: Ctx, agent_id: int, changes: dict[str, Any], *, actor: AgentPrincipal | None = None
+) -> dict[str, Any]:
+    """Change an account. Disabling it ends its sign-ins at once (its consoles close); tags,
+    limits and media rights apply to the next routing pass."""
+    if actor is not None and actor.id == agent_id:
+        if changes.get("enabled") is False:
+            raise OwnAccountError("you cannot disable your own account")
+        if "role" in changes and Role(changes["role"]) is not actor.role:
+            raise OwnAccountError("you cannot change your own role")
+    async with ctx.transaction() as (conn, _writer):
+        row = (await conn.execute(select(agents).where(agents.c.id == agent_id))).first()
+        if row is None:
+            raise NotFoundError(f"agent {agent_id} does not exist", agent_id=agent_id)
+        before = account_view(row)
+        after = checked_account({**before, **changes})
+        await ensure_tags(conn, after["tags"])
+        await conn.execute(update(agents).where(agents.c.id == agent_id).values(after))
+        await record_change(
+            conn,
+            actor=actor,
+            at=ctx.clock.now(),
+            action="agent.changed",
+            target_kind="agent",
+            target_id=agent_id,
+            target_name=row.login,
+            before=before,
+            after=after,
+        )
+    if before["enabled"] and not after["enabled"]:
+        await do_end_agent_sign_ins(ctx, agent_id)
+    ctx.reroute_soon()
+    return {"id": agent_id, "login": row.login, **after}
+
+
+async def do_reset_password(
+    ctx: Ctx, agent_id: int, password: str, *, actor: AgentPrincipal | None = None
+) -> None:
+    """A new password; every sign-in of the account ends (the hash is never audited)."""
+    password_hash = _check_password(password)
+    async with ctx.transaction() as (conn, _writer):
+        login = await conn.scalar(select(agents.c.login).where(agents.c.id == agent_id))
+        if login is None:
+            raise NotFoundError(f"agent {agent_id} does not exist", agent_id=agent_id)
+        await conn.execute(
+            update(agents).where(agents.c.id == agent_id).values(password_hash=password_hash)
+        )
+        await record_change(
+            conn,
+            actor=actor,
+            at=ctx.clock.now(),
+            action="agent.password_reset",
+            target_kind="agent",
+            target_id=agent_id,
+            target_name=login,
+            before=None,
+            after={"password": "reset"},
+        )
+    await do_end_agent_sign_ins(ctx, agent_id)

@@ -1,0 +1,159 @@
+"""Admin actions on services: create and change, each change audited and re-routed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from sportello.actions.audit import record_change
+from sportello.actions.context import Ctx
+from sportello.actions.tags import check_tag_names, ensure_tags
+from sportello.domain.model import Medium
+from sportello.domain.principals import AgentPrincipal
+from sportello.domain.redirects import origin_of
+from sportello.errors import DuplicateError, NotFoundError, field_error
+from sportello.queries.services import service_view
+from sportello.storage.tables import services
+
+DEFAULT_DISSUASION = "Sorry, all our agents are busy right now. Please leave us a message."
+LANGUAGE = re.compile(r"^[a-z]{2}$")
+EDITABLE = (
+    "name",
+    "language",
+    "tags",
+    "dissuasion_seconds",
+    "media",
+    "priority",
+    "sites",
+    "dissuasion_message",
+    "enabled",
+    "immediate_redirect",
+    "saved_links",
+    "leave_message",
+)
+
+
+def checked_service(values: dict[str, Any]) -> dict[str, Any]:
+    """The settings as stored, or ``invalid_input`` naming the first wrong field."""
+    values = dict(values)
+    if not str(values["name"]).strip():
+        raise field_error("name", "a service needs a name")
+    if not LANGUAGE.match(values["language"]):
+        raise field_error("language", "a two-letter language code (ISO 639-1), e.g. 'en'")
+    values["tags"] = check_tag_names(list(values["tags"]))
+    if not 5 <= values["dissuasion_seconds"] <= 3600:
+        raise field_error("dissuasion_seconds", "between 5 and 3600 seconds")
+    if not 1 <= values["priority"] <= 30:
+        raise field_error("priority", "between 1 (highest) and 30")
+    media = list(dict.fromkeys(values["media"]))
+    if not media:
+        raise field_error("media", "offer at least one medium")
+    for medium in media:
+        if medium not in Medium.__members__.values():
+            raise field_error("media", f"{medium!r} is not chat, voice or video")
+    values["media"] = media
+    sites = list(dict.fromkeys(values["sites"]))
+    for site in sites:
+        if origin_of(site) != site.rstrip("/"):
+            raise field_error("sites", f"{site!r} is not a site origin like https://shop.example")
+    values["sites"] = [site.rstrip("/") for site in sites]
+    for link in values["saved_links"]:
+        if origin_of(link["url"]) is None:
+            raise field_error("saved_links", f"{link['title']!r}: not an http(s) address")
+    return values
+
+
+async def do_create_service(
+    ctx: Ctx,
+    *,
+    name: str,
+    language: str = "en",
+    tags_: list[str] | None = None,
+    dissuasion_seconds: int = 30,
+    media: list[str] | None = None,
+    priority: int = 15,
+    sites: list[str] | None = None,
+    dissuasion_message: str = "",
+    enabled: bool = True,
+    immediate_redirect: bool = True,
+    saved_links: list[dict[str, str]] | None = None,
+    leave_message: bool = True,
+    actor: AgentPrincipal | None = None,
+) -> dict[str, Any]:
+    """Offered in the widget from the next page load on (the widget asks for the list)."""
+    values = checked_service(
+        {
+            "name": name,
+            "language": language,
+            "tags": tags_ or [],
+            "dissuasion_seconds": dissuasion_seconds,
+            "media": media or [Medium.CHAT.value],
+            "priority": priority,
+            "sites": sites or [],
+            "dissuasion_message": dissuasion_message or DEFAULT_DISSUASION,
+            "enabled": enabled,
+            "immediate_redirect": immediate_redirect,
+            "saved_links": saved_links or [],
+            "leave_message": leave_message,
+        }
+    )
+    try:
+        async with ctx.transaction() as (conn, _writer):
+            await ensure_tags(conn, values["tags"])
+            result = await conn.execute(services.insert().values(**values).returning(services.c.id))
+            service_id = int(result.scalar_one())
+            await record_change(
+                conn,
+                actor=actor,
+                at=ctx.clock.now(),
+                action="service.created",
+                target_kind="service",
+                target_id=service_id,
+                target_name=name,
+                before=None,
+                after=values,
+            )
+    except IntegrityError as exc:
+        raise _duplicate(name) from exc
+    ctx.reroute_soon()
+    return {"id": service_id, **values}
+
+
+def _duplicate(name: str) -> DuplicateError:
+    return DuplicateError(
+        f"a service named {name!r} exists already",
+        problems=[{"field": "name", "message": "another service has this name"}],
+    )
+
+
+async def do_update_service(
+    ctx: Ctx, service_id: int, changes: dict[str, Any], *, actor: AgentPrincipal | None = None
+) -> dict[str, Any]:
+    """Change some settings; pending requests are re-planned against the new tags and media."""
+    try:
+        async with ctx.transaction() as (conn, _writer):
+            row = (await conn.execute(select(services).where(services.c.id == service_id))).first()
+            if row is None:
+                raise NotFoundError(f"service {service_id} does not exist", service_id=service_id)
+            before = {k: v for k, v in service_view(row).items() if k in EDITABLE}
+            after = checked_service({**before, **changes})
+            await ensure_tags(conn, after["tags"])
+            await conn.execute(update(services).where(services.c.id == service_id).values(after))
+            await record_change(
+                conn,
+                actor=actor,
+                at=ctx.clock.now(),
+                action="service.changed",
+                target_kind="service",
+                target_id=service_id,
+                target_name=after["name"],
+                before=before,
+                after=after,
+            )
+    except IntegrityError as exc:
+        raise _duplicate(str(changes.get("name"))) from exc
+    ctx.reroute_soon()
+    return {"id": service_id, **after}

@@ -1,0 +1,38 @@
+"""Admin: the audit of admin changes (who, what, before → after, when)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from sportello.inputs import INT64_MAX
+from sportello.queries.audit import AuditFilter, audit_page
+from sportello.web.deps import AdminDep, CtxDep
+from sportello.web.params import StorableQuery
+
+router = APIRouter(prefix="/api/admin", tags=["admin"])
+
+Seconds = Annotated[float | None, Query(ge=0, le=1e11, description="UNIX seconds")]
+TargetKind = Literal["service", "tag", "agent", "transfer_group"]
+
+
+@router.get("/audit")
+async def list_audit(
+    _admin: AdminDep,
+    ctx: CtxDep,
+    before: Annotated[
+        int | None, Query(ge=1, le=INT64_MAX, description="the previous page's `next`")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    actor_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    target_kind: TargetKind | None = None,
+    target_id: Annotated[str | None, Query(max_length=64), StorableQuery] = None,
+    action: Annotated[str | None, Query(max_length=48), StorableQuery] = None,
+    since: Seconds = None,
+    until: Seconds = None,
+) -> dict[str, Any]:
+    """Newest first; ``next`` is the ``before`` of the following page (null on the last)."""
+    where = AuditFilter(actor_id, target_kind, target_id, action, since, until)
+    async with ctx.db.read() as conn:
+        return await audit_page(conn, where, before, limit)
