@@ -8,8 +8,9 @@ from pathlib import Path
 
 from bench.history import write_history
 
-from sportello.actions.admin import do_create_agent, do_create_service
+from sportello.actions.agent_accounts import do_create_agent
 from sportello.actions.context import Ctx
+from sportello.actions.services import do_create_service
 from sportello.config import Settings
 from sportello.reports.contacts_list import ContactFilter
 from sportello.reports.export import CHUNK, contacts_csv
