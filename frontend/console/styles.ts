@@ -185,7 +185,7 @@ export const shared = css`
   }
 `;
 
-/** The admin pages' tables (the same as the reports'). */
+/** The tables of the reports and admin pages. */
 export const tables = css`
   table {
     width: 100%;
@@ -210,7 +210,7 @@ export const tables = css`
   }
 `;
 
-/** Labelled inputs and selects of a filter form (the audit's). */
+/** Labelled inputs and selects of a filter form (reports, audit). */
 export const filters = css`
   label {
     display: grid;

@@ -6,7 +6,7 @@ import { customElement, state } from "lit/decorators.js";
 import { formatBytes } from "../../shared/files";
 import { api, ApiError } from "../api";
 import { clock, countryBadge, duration, host, linkify } from "../format";
-import { shared } from "../styles";
+import { filters, shared, tables } from "../styles";
 import type { AgentState, TransferLeg } from "../types";
 import { type Filters, type ReportDetail, type ReportRow, OUTCOMES, fetchDetail, fetchPage, isoDay, query } from "./data";
 import "./overview";
@@ -35,6 +35,8 @@ const legOutcome = (t: TransferLeg) =>
 export class SpReports extends LitElement {
   static override styles = [
     shared,
+    tables,
+    filters,
     css`
       a.btn {
         text-decoration: none;
@@ -80,42 +82,6 @@ export class SpReports extends LitElement {
         border-radius: var(--radius);
         padding: 12px;
         margin-bottom: 12px;
-      }
-      label {
-        display: grid;
-        gap: 3px;
-        font-size: 12px;
-        color: var(--muted);
-        font-weight: 600;
-      }
-      input,
-      select {
-        font: inherit;
-        padding: 6px 8px;
-        border: 1px solid var(--border-strong);
-        border-radius: 8px;
-        background: #fff;
-      }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-        background: var(--surface);
-        border: 1px solid var(--border);
-        border-radius: var(--radius);
-        overflow: hidden;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 8px 10px;
-        border-bottom: 1px solid var(--border);
-        font-size: 13px;
-        vertical-align: top;
-      }
-      th {
-        background: var(--surface-2);
-        color: var(--muted);
-        font-size: 12px;
       }
       tbody tr {
         cursor: pointer;

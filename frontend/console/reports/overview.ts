@@ -5,7 +5,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
 import type { Chart as ChartType } from "chart.js";
 import { duration } from "../format";
-import { shared } from "../styles";
+import { filters, shared, tables } from "../styles";
 import { type Figures, type Filters, type Overview, OUTCOMES, fetchOverview, query as toQuery } from "./data";
 
 const COLOURS: Record<string, string> = {
@@ -24,6 +24,8 @@ const secs = (v: number | null) => (v === null ? "—" : duration(v));
 export class SpOverview extends LitElement {
   static override styles = [
     shared,
+    tables,
+    filters,
     css`
       a.btn {
         text-decoration: none;
@@ -35,20 +37,6 @@ export class SpOverview extends LitElement {
         align-items: end;
         flex-wrap: wrap;
         margin-bottom: 12px;
-      }
-      label {
-        display: grid;
-        gap: 3px;
-        font-size: 12px;
-        color: var(--muted);
-        font-weight: 600;
-      }
-      input,
-      select {
-        font: inherit;
-        padding: 6px 8px;
-        border: 1px solid var(--border-strong);
-        border-radius: 8px;
       }
       .charts {
         display: grid;
@@ -70,28 +58,14 @@ export class SpOverview extends LitElement {
         font-weight: 650;
         margin-bottom: 6px;
       }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-        background: var(--surface);
-        border: 1px solid var(--border);
-      }
       th,
       td {
-        padding: 7px 9px;
-        border-bottom: 1px solid var(--border);
-        font-size: 13px;
         text-align: right;
         font-variant-numeric: tabular-nums;
       }
       th:first-child,
       td:first-child {
         text-align: left;
-      }
-      th {
-        background: var(--surface-2);
-        color: var(--muted);
-        font-size: 11px;
       }
       tr.total td {
         font-weight: 700;
