@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.actions.calls import end_live_call
 from sportello.actions.context import Ctx
 from sportello.actions.transfer_legs import end_leg
 from sportello.domain.model import ContactState, Medium, PendingContact
@@ -150,6 +151,7 @@ async def do_accept_transfer(ctx: Ctx, agent: AgentPrincipal, contact_id: int) -
             conn, leg.id, "accepted", now, accepted_by=agent.id
         ):
             raise AlreadyTakenError("another agent has already taken this contact")
+        await end_live_call(conn, writer, row, now, "transferred", "system")
         view = await leg_view(conn, leg.id)
         await _dequeue(writer, row.id, "transferred")
         await writer.append(
