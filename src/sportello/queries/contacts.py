@@ -146,6 +146,7 @@ async def contact_for_agent(conn: AsyncConnection, row: Any) -> dict[str, Any]:
             "sites": list(service.sites),
             "immediate_redirect": bool(service.immediate_redirect),
             "saved_links": list(service.saved_links or []),
+            "media": list(service.media),
         },
         "visitor": {
             "id": row.visitor_id,

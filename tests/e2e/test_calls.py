@@ -1,0 +1,185 @@
+"""Voice and video calls in real browsers (issue 14): an agent's console and a visitor's
+widget in two Chromium contexts with fake camera and microphone call each other over
+loopback. Frames flowing is read from the <video> elements (decoded frames keep growing)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.console_helpers import panel
+from tests.e2e.widget_helpers import (
+    TIMEOUT_MS,
+    WidgetWorld,
+    console_sign_in,
+    make_world,
+    request_chat,
+    shot,
+    visitor_page,
+    w,
+)
+from tests.support.seed import ServiceSpec
+
+pytestmark = pytest.mark.e2e
+CALL_MS = 20_000
+
+
+def call_services(site: str) -> tuple[ServiceSpec, ...]:
+    return (ServiceSpec("Sales", ("sales",), media=("chat", "voice", "video"), sites=(site,)),)
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[WidgetWorld]:
+    yield from make_world(tmp_path, call_services)
+
+
+def frames_grow(video: Locator) -> None:
+    """The element shows a live picture: it has a size and its decoded frames keep counting."""
+    expect(video).to_have_js_property("readyState", 4, timeout=CALL_MS)
+    first = video.evaluate("v => v.getVideoPlaybackQuality().totalVideoFrames")
+    video.page.wait_for_function(
+        "([v, n]) => v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > n + 5",
+        arg=[video.element_handle(), first],
+        timeout=CALL_MS,
+    )
+
+
+def tracks(media: Locator, kind: str) -> int:
+    count: int = media.evaluate(f"m => m.srcObject.get{kind}Tracks().length")
+    return count
+
+
+def icon(console: Page, contact_id: int, medium: str) -> Locator:
+    return panel(console, contact_id).get_by_test_id(f"medium-{medium}")
+
+
+def chat(
+    world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
+) -> tuple[Page, Page, int]:
+    console = console_sign_in(world, context_factory(), "bob")
+    _ctx, page = visitor_page(browser, permissions=["camera", "microphone"])
+    page.goto(world.demo_url + "/")
+    request_chat(page, "Vera", "Can you show me?")  # the only service: no choice to make
+    top = console.get_by_test_id("waiting-top")
+    expect(top).to_be_visible(timeout=TIMEOUT_MS)
+    contact_id = int(top.get_attribute("data-contact-id") or 0)
+    top.click()
+    expect(w(page, "joined")).to_be_visible(timeout=TIMEOUT_MS)
+    # the widget reported its devices: the console's icons are dark grey (available)
+    expect(icon(console, contact_id, "video")).to_have_attribute("data-state", "available")
+    expect(icon(console, contact_id, "voice")).to_have_attribute("data-state", "available")
+    return console, page, contact_id
+
+
+def test_agent_started_video_then_voice_only(
+    world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
+) -> None:
+    console, page, contact_id = chat(world, browser, context_factory)
+    mine = panel(console, contact_id)
+
+    icon(console, contact_id, "video").click()
+    expect(icon(console, contact_id, "video")).to_have_attribute("data-state", "connecting")
+    expect(w(page, "call-prompt")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(w(page, "call-prompt")).to_contain_text("video call")
+    shot(page, "incoming-call")
+    w(page, "call-accept-video").click()
+
+    expect(w(page, "call-stage")).to_have_attribute("data-call-state", "connected", timeout=CALL_MS)
+    expect(icon(console, contact_id, "video")).to_have_attribute(
+        "data-state", "active", timeout=CALL_MS
+    )
+    frames_grow(mine.get_by_test_id("remote-video"))  # the visitor's camera, in the console
+    frames_grow(w(page, "remote-video"))  # the agent's camera, in the widget
+    expect(w(page, "local-video")).to_be_visible()
+    expect(mine.get_by_test_id("local-video")).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    console.screenshot(path=str(SCREENSHOTS / "console-video-call.png"))
+    shot(page, "video-call")
+
+    # mute and camera off act on our own tracks only
+    mine.get_by_test_id("call-mute").click()
+    expect(mine.get_by_test_id("call-mute")).to_have_attribute("aria-pressed", "true")
+    w(page, "call-camera").click()
+    expect(w(page, "call-camera")).to_have_attribute("aria-pressed", "true")
+
+    # the visitor hangs up: both back to chat
+    w(page, "call-hang-up").click()
+    expect(w(page, "call-stage")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(w(page, "call-notice")).to_contain_text("You ended the video call")
+    expect(mine.get_by_test_id("call-stage")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(icon(console, contact_id, "video")).to_have_attribute("data-state", "available")
+    expect(mine.get_by_test_id("transcript")).to_contain_text("Vera hung up")
+
+    # a video offer answered "voice only": the visitor sees the agent, sends audio only
+    icon(console, contact_id, "video").click()
+    w(page, "call-accept-voice").click()
+    expect(w(page, "call-stage")).to_have_attribute("data-call-state", "connected", timeout=CALL_MS)
+    frames_grow(w(page, "remote-video"))
+    expect(w(page, "local-video")).to_have_count(0)
+    remote_audio = mine.get_by_test_id("remote-audio")
+    expect(remote_audio).to_have_count(1, timeout=CALL_MS)
+    assert tracks(remote_audio, "Video") == 0
+    console.wait_for_function(
+        "a => a.srcObject.getAudioTracks().length === 1",
+        arg=remote_audio.element_handle(),
+        timeout=CALL_MS,
+    )
+    expect(mine.get_by_test_id("call-status")).to_contain_text("voice only")
+
+    # the agent hangs up from the green icon
+    expect(icon(console, contact_id, "video")).to_have_attribute("data-state", "active")
+    icon(console, contact_id, "video").click()
+    expect(w(page, "call-stage")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(w(page, "call-notice")).to_contain_text("ended the video call")
+    expect(mine.get_by_test_id("call-stage")).to_have_count(0)
+    expect(w(page, "input")).to_be_enabled()  # the chat goes on
+
+
+def test_decline_not_now_and_engage(
+    world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
+) -> None:
+    console, page, contact_id = chat(world, browser, context_factory)
+    mine = panel(console, contact_id)
+
+    # the agent offers voice; the visitor declines; icons back to dark grey, chat goes on
+    icon(console, contact_id, "voice").click()
+    expect(w(page, "call-prompt")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(w(page, "call-accept-video")).to_have_count(0)  # a voice call offers no video
+    w(page, "call-decline").click()
+    expect(mine.get_by_test_id("transcript")).to_contain_text("Vera declined the voice call")
+    expect(icon(console, contact_id, "voice")).to_have_attribute("data-state", "available")
+    expect(w(page, "call-prompt")).to_have_count(0)
+
+    # the visitor asks for video: ENGAGE / NOT NOW on the agent's panel; NOT NOW is polite
+    w(page, "call-ask-video").click()
+    expect(mine.get_by_test_id("call-request")).to_contain_text("Vera asks for a video call")
+    expect(icon(console, contact_id, "video")).to_have_attribute("data-state", "connecting")
+    expect(w(page, "call-waiting")).to_be_visible()
+    mine.get_by_test_id("call-not-now").click()
+    expect(w(page, "call-notice")).to_contain_text("cannot take a video call right now")
+    expect(mine.get_by_test_id("call-request")).to_have_count(0)
+
+    w(page, "call-ask-video").click()
+    mine.get_by_test_id("call-engage").click()
+    expect(mine.get_by_test_id("call-stage")).to_have_attribute(
+        "data-call-state", "connected", timeout=CALL_MS
+    )
+    frames_grow(mine.get_by_test_id("remote-video"))
+    frames_grow(w(page, "remote-video"))
+    mine.get_by_test_id("call-hang-up").click()
+    expect(w(page, "call-stage")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(w(page, "call-notice")).to_contain_text("ended the video call")
+    expect(mine.get_by_test_id("transcript")).to_contain_text("you hung up")
+
+    # a page change ends the call cleanly and both sides say so
+    w(page, "call-ask-voice").click()
+    mine.get_by_test_id("call-engage").click()
+    expect(w(page, "call-stage")).to_have_attribute("data-call-state", "connected", timeout=CALL_MS)
+    page.goto(world.demo_url + "/product.html")
+    expect(w(page, "call-notice")).to_contain_text("ended when you changed page", timeout=CALL_MS)
+    expect(mine.get_by_test_id("transcript")).to_contain_text("page changed or closed")
+    expect(icon(console, contact_id, "voice")).to_have_attribute("data-state", "available")
