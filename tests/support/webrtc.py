@@ -15,6 +15,7 @@ from unittest import mock
 from aiortc import (
     RTCConfiguration,
     RTCIceServer,
+    RTCIceTransportPolicy,
     RTCPeerConnection,
     RTCSessionDescription,
 )
@@ -30,17 +31,19 @@ def loopback_ice() -> Iterator[None]:
 
 
 def configuration(ice: dict[str, Any]) -> RTCConfiguration:
+    """The ``ice`` of a hello frame as aiortc's configuration."""
     servers = [
         RTCIceServer(urls=s["urls"], username=s.get("username"), credential=s.get("credential"))
         for s in ice["servers"]
     ]
-    return RTCConfiguration(iceServers=servers)
+    policy = RTCIceTransportPolicy(ice["transport_policy"])
+    return RTCConfiguration(iceServers=servers, iceTransportPolicy=policy)
 
 
 class Peer:
     """One side's RTCPeerConnection, sending its tracks and counting what it receives."""
 
-    def __init__(self, stream: Stream, contact_id: int, call_id: int, ice: dict[str, Any]):
+    def __init__(self, stream: Stream, contact_id: int, call_id: int, ice: dict[str, Any]) -> None:
         self.stream = stream
         self.contact_id = contact_id
         self.call_id = call_id
