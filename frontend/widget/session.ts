@@ -193,7 +193,13 @@ export class WidgetSession {
 
   // -- the request ---------------------------------------------------------------------
 
-  async request(serviceId: number, name: string, message: string): Promise<void> {
+  /** Ask for help by chat, or (``medium``) start the contact as a voice or video call. */
+  async request(
+    serviceId: number,
+    name: string,
+    message: string,
+    medium: "chat" | "voice" | "video" = "chat",
+  ): Promise<void> {
     this.prefs.name = name;
     this.notice = "";
     const clientMsgId = message ? randomId() : undefined;
@@ -213,7 +219,7 @@ export class WidgetSession {
             page_url: location.href.slice(0, 2000),
             page_title: document.title.slice(0, 300),
             referrer: document.referrer.slice(0, 2000),
-            medium: "chat",
+            medium,
           },
         },
       );

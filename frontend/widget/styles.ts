@@ -861,4 +861,13 @@ export const styles = css`
     background: #d92d20;
     color: #fff;
   }
+  .start-call {
+    display: flex;
+    gap: 8px;
+    margin-top: 8px;
+  }
+  .start-call .secondary {
+    font-size: 13px;
+    padding: 8px 10px;
+  }
 `;

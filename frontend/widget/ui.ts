@@ -240,8 +240,12 @@ export class SportelloWidget extends LitElement {
       const name = (form.elements.namedItem("name") as HTMLInputElement).value.trim();
       const message = (form.elements.namedItem("message") as HTMLTextAreaElement).value.trim();
       if (chosen === null || !name) return;
-      void s.request(chosen, name, message);
+      const medium = (ev.submitter as HTMLButtonElement | null)?.dataset.medium;
+      void s.request(chosen, name, message, medium === "voice" || medium === "video" ? medium : "chat");
     };
+    const callMedia = (["voice", "video"] as const).filter((m) =>
+      available.find((x) => x.id === chosen)?.available_media.includes(m),
+    );
     return html`<div class="body">
         <div class="greeting">${s.cfg.greeting}</div>
         ${s.notice ? html`<div class="notice error" data-test="notice">${s.notice}</div>` : nothing}
@@ -271,6 +275,14 @@ export class SportelloWidget extends LitElement {
           <button class="primary" type="submit" data-test="start" ?disabled=${chosen === null}>
             Start chat
           </button>
+          ${callMedia.length > 0
+            ? html`<div class="start-call">
+                ${callMedia.map(
+                  (m) => html`<button class="secondary" type="submit" data-medium=${m} data-test="start-${m}">
+                    ${m === "video" ? "Start a video call" : "Start a voice call"}</button>`,
+                )}
+              </div>`
+            : nothing}
         </form>
       </div>
       <div class="footer">Powered by Sportello</div>`;

@@ -183,3 +183,28 @@ def test_decline_not_now_and_engage(
     expect(w(page, "call-notice")).to_contain_text("ended when you changed page", timeout=CALL_MS)
     expect(mine.get_by_test_id("transcript")).to_contain_text("page changed or closed")
     expect(icon(console, contact_id, "voice")).to_have_attribute("data-state", "available")
+
+
+def test_a_contact_that_starts_as_video(
+    world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
+) -> None:
+    """The visitor picks video in the widget: routed as video, the call starts on accept."""
+    console = console_sign_in(world, context_factory(), "bob")
+    _ctx, page = visitor_page(browser, permissions=["camera", "microphone"])
+    page.goto(world.demo_url + "/")
+    w(page, "launcher").click()
+    w(page, "name").fill("Vera")
+    shot(page, "start-with-video")
+    w(page, "start-video").click()
+    top = console.get_by_test_id("waiting-top")
+    expect(top).to_be_visible(timeout=TIMEOUT_MS)
+    contact_id = int(top.get_attribute("data-contact-id") or 0)
+    top.click()
+    mine = panel(console, contact_id)
+    expect(mine.get_by_test_id("call-stage")).to_have_attribute(
+        "data-call-state", "connected", timeout=CALL_MS
+    )
+    expect(w(page, "call-stage")).to_have_attribute("data-call-state", "connected")
+    frames_grow(mine.get_by_test_id("remote-video"))
+    frames_grow(w(page, "remote-video"))
+    expect(mine.get_by_test_id("transcript")).to_contain_text("You engaged the video call")
