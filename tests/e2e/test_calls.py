@@ -25,7 +25,7 @@ from tests.e2e.widget_helpers import (
 from tests.support.seed import ServiceSpec
 
 pytestmark = pytest.mark.e2e
-CALL_MS = 20_000
+CALL_MS = 30_000
 
 
 def call_services(site: str) -> tuple[ServiceSpec, ...]:
@@ -38,12 +38,11 @@ def world(tmp_path: Path) -> Iterator[WidgetWorld]:
 
 
 def frames_grow(video: Locator) -> None:
-    """The element shows a live picture: it has a size and its decoded frames keep counting."""
-    expect(video).to_have_js_property("readyState", 4, timeout=CALL_MS)
-    first = video.evaluate("v => v.getVideoPlaybackQuality().totalVideoFrames")
+    """The element shows a live picture: it has a size and has decoded frame after frame
+    (counted by the element, from zero whenever playback restarts)."""
     video.page.wait_for_function(
-        "([v, n]) => v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > n + 5",
-        arg=[video.element_handle(), first],
+        "v => v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames >= 10",
+        arg=video.element_handle(timeout=CALL_MS),
         timeout=CALL_MS,
     )
 
