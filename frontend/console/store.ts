@@ -498,7 +498,7 @@ export class ConsoleStore extends EventTarget {
   }
 
   private newPanel(contact: Contact): Panel {
-    return {
+    const panel: Panel = {
       contact,
       messages: [...contact.messages].sort((a, b) => a.id - b.id),
       system: [],
@@ -515,6 +515,13 @@ export class ConsoleStore extends EventTarget {
       readSent: 0,
       lastTypingSent: 0,
     };
+    // The transcript's call lines for calls before this snapshot (their last state).
+    for (const call of contact.calls ?? []) {
+      const line = callLine(call, contact.visitor.name || "The visitor");
+      const at = call.ended_at ?? call.connected_at ?? call.answered_at ?? call.offered_at;
+      if (line) this.addSystem(panel, `call-${call.id}-${call.state}`, at, line.text, line.tone);
+    }
+    return panel;
   }
 
   /** A call event: the contact's live call, its record and its transcript line. */
@@ -526,7 +533,7 @@ export class ConsoleStore extends EventTarget {
     panel.contact = { ...panel.contact, call: ended ? null : call, calls };
     const name = panel.contact.visitor.name || "The visitor";
     const line = callLine(call, name);
-    if (line) this.addSystem(panel, `call-${ev.position}`, ev.at, line.text, line.tone);
+    if (line) this.addSystem(panel, `call-${call.id}-${call.state}`, ev.at, line.text, line.tone);
     if (live && call.state === "offered" && call.started_by === "visitor") {
       this.alert(`${name} asks for a ${call.requested} call`, "ENGAGE or NOT NOW");
     }

@@ -16,7 +16,7 @@ from tests.api.test_calls import call_chat, call_event, call_frame
 from tests.conftest import World, make_world
 from tests.support.coturn import CoturnNotInstalledError, ThrowawayCoturn
 from tests.support.inproc import serve_app
-from tests.support.webrtc import Peer, loopback_ice
+from tests.support.webrtc import Peer, loopback_ice, set_up
 
 SECRET = "a-shared-turn-secret"
 
@@ -93,11 +93,7 @@ async def test_a_relay_only_call_connects_through_coturn(
         callee = Peer(widget, cid, call_id, widget.frames[0]["ice"])
         caller.send(video=True)
         callee.send(video=True)
-        await caller.offer()
-        await callee.answer_when_offered()
-        await caller.take_answer()
-        await caller.connected.wait()
-        await callee.connected.wait()
+        await set_up(caller, callee)
         # only relayed candidates were offered: the media went through coturn
         offered = caller.pc.localDescription.sdp
         assert "typ relay" in offered and "typ host" not in offered

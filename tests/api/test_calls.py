@@ -10,7 +10,7 @@ from typing import Any
 from sportello.domain.calls import CallMove, CallState, Side, may_move, next_state, sends_video
 from tests.conftest import World
 from tests.support.clients import Stream
-from tests.support.webrtc import Peer, loopback_ice
+from tests.support.webrtc import Peer, loopback_ice, set_up
 
 
 async def call_frame(stream: Stream, kind: str, contact_id: int, **fields: Any) -> dict[str, Any]:
@@ -168,11 +168,7 @@ async def test_video_call_between_two_peers_relayed_to_the_parties_only(
         callee = Peer(widget, cid, call_id, widget.frames[0]["ice"])
         caller.send(video=True)  # an agent's video offer answered "voice only"
         callee.send(video=False)
-        await caller.offer()
-        await callee.answer_when_offered()
-        await caller.take_answer()
-        await caller.connected.wait()
-        await callee.connected.wait()
+        await set_up(caller, callee)
         await callee.frames_arrive("video", 10)
         await callee.frames_arrive("audio", 10)
         await caller.frames_arrive("audio", 10)

@@ -56,17 +56,31 @@ def icon(console: Page, contact_id: int, medium: str) -> Locator:
     return panel(console, contact_id).get_by_test_id(f"medium-{medium}")
 
 
-def chat(
+def agent_and_visitor(
     world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
-) -> tuple[Page, Page, int]:
+) -> tuple[Page, Page]:
+    """Bob's console, and a visitor on the shop whose browser may use camera and microphone."""
     console = console_sign_in(world, context_factory(), "bob")
     _ctx, page = visitor_page(browser, permissions=["camera", "microphone"])
     page.goto(world.demo_url + "/")
-    request_chat(page, "Vera", "Can you show me?")  # the only service: no choice to make
+    return console, page
+
+
+def take_top(console: Page) -> int:
+    """The agent takes the contact at the top of the waiting area; its id."""
     top = console.get_by_test_id("waiting-top")
     expect(top).to_be_visible(timeout=TIMEOUT_MS)
     contact_id = int(top.get_attribute("data-contact-id") or 0)
     top.click()
+    return contact_id
+
+
+def chat(
+    world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
+) -> tuple[Page, Page, int]:
+    console, page = agent_and_visitor(world, browser, context_factory)
+    request_chat(page, "Vera", "Can you show me?")  # the only service: no choice to make
+    contact_id = take_top(console)
     expect(w(page, "joined")).to_be_visible(timeout=TIMEOUT_MS)
     # the widget reported its devices: the console's icons are dark grey (available)
     expect(icon(console, contact_id, "video")).to_have_attribute("data-state", "available")
@@ -183,22 +197,23 @@ def test_decline_not_now_and_engage(
     expect(mine.get_by_test_id("transcript")).to_contain_text("page changed or closed")
     expect(icon(console, contact_id, "voice")).to_have_attribute("data-state", "available")
 
+    # the call lines are part of the transcript: a reloaded console shows them again
+    console.reload()
+    transcript = panel(console, contact_id).get_by_test_id("transcript")
+    expect(transcript).to_contain_text("Vera declined the voice call", timeout=TIMEOUT_MS)
+    expect(transcript).to_contain_text("page changed or closed")
+
 
 def test_a_contact_that_starts_as_video(
     world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
 ) -> None:
     """The visitor picks video in the widget: routed as video, the call starts on accept."""
-    console = console_sign_in(world, context_factory(), "bob")
-    _ctx, page = visitor_page(browser, permissions=["camera", "microphone"])
-    page.goto(world.demo_url + "/")
+    console, page = agent_and_visitor(world, browser, context_factory)
     w(page, "launcher").click()
     w(page, "name").fill("Vera")
     shot(page, "start-with-video")
     w(page, "start-video").click()
-    top = console.get_by_test_id("waiting-top")
-    expect(top).to_be_visible(timeout=TIMEOUT_MS)
-    contact_id = int(top.get_attribute("data-contact-id") or 0)
-    top.click()
+    contact_id = take_top(console)
     mine = panel(console, contact_id)
     expect(mine.get_by_test_id("call-stage")).to_have_attribute(
         "data-call-state", "connected", timeout=CALL_MS

@@ -113,3 +113,12 @@ class Peer:
         await self.pc.close()
         for reader in self._readers:
             reader.cancel()
+
+
+async def set_up(caller: Peer, callee: Peer) -> None:
+    """The console's peer offers, the widget's answers, through the server; both connect."""
+    await caller.offer()
+    await callee.answer_when_offered()
+    await caller.take_answer()
+    await caller.connected.wait()
+    await callee.connected.wait()
