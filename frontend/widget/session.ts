@@ -635,6 +635,7 @@ export class WidgetSession {
         if (data.transferred === true) conv.takeovers = [...(conv.takeovers ?? []), { at, agent: conv.agent, previous }];
         conv.agentAway = false;
         conv.requeuedFrom = null;
+        this.calls.media = (data.call_media as string[] | undefined) ?? [];
         break;
       }
       case "contact.rejected":

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sportello.actions.calls import end_live_call, place_call, tell_call_media
+from sportello.actions.calls import end_live_call, place_call
 from sportello.actions.context import Ctx
 from sportello.actions.messages import insert_message
 from sportello.actions.transfer_legs import end_open_leg
@@ -30,6 +30,7 @@ from sportello.errors import (
     ServiceUnavailableError,
     TextTooLongError,
 )
+from sportello.queries.calls import call_media
 from sportello.queries.contacts import (
     agent_card,
     check_holder,
@@ -241,13 +242,13 @@ async def do_accept_contact(
             contact_id=contact_id,
             for_queue=True,
         )
+        row = await fetch_contact_row(conn, contact_id)
         await writer.append(
             "contact.joined",
-            {"agent": await agent_card(conn, agent.id)},
+            {"agent": await agent_card(conn, agent.id), "call_media": await call_media(conn, row)},
             contact_id=contact_id,
             for_visitor=True,
         )
-        row = await fetch_contact_row(conn, contact_id)
         if row.medium != Medium.CHAT.value:
             # The visitor asked for voice/video: their call waits for the agent's ENGAGE,
             # which the console that accepted sends at once.
@@ -255,7 +256,6 @@ async def do_accept_contact(
                 conn, writer, row, Side.VISITOR, row.medium, now, link=row.visitor_link
             )
             row = await fetch_contact_row(conn, contact_id)
-        await tell_call_media(conn, writer, contact_id)
         detail = await contact_for_agent(conn, row)
         await writer.append(
             "contact.assigned", {"contact": detail}, contact_id=contact_id, agent_id=agent.id

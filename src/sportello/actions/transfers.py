@@ -31,6 +31,7 @@ from sportello.errors import (
     TransferPendingError,
     ValidationFailedError,
 )
+from sportello.queries.calls import call_media
 from sportello.queries.contacts import agent_card, contact_for_agent, fetch_contact_row
 from sportello.queries.transfers import leg_view, open_leg
 from sportello.routing.engine import reroute
@@ -160,9 +161,14 @@ async def do_accept_transfer(ctx: Ctx, agent: AgentPrincipal, contact_id: int) -
             contact_id=row.id,
             agent_id=leg.from_agent_id,
         )
+        joined = await fetch_contact_row(conn, row.id)
         await writer.append(
             "contact.joined",
-            {"agent": await agent_card(conn, agent.id), "transferred": True},
+            {
+                "agent": await agent_card(conn, agent.id),
+                "transferred": True,
+                "call_media": await call_media(conn, joined),
+            },
             contact_id=row.id,
             for_visitor=True,
         )
