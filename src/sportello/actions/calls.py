@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.actions.context import Ctx
@@ -240,19 +240,25 @@ async def end_live_call(
         await _append(writer, contact, await fetch_call(conn, row.id))
 
 
+_SESSION_CALLS = (
+    select(contacts)
+    .join(calls, calls.c.id == contacts.c.live_call_id)
+    .where(calls.c.agent_session == bindparam("session"))
+)
+
+
 async def do_end_session_calls(ctx: Ctx, session_id: str) -> None:
     """The agent's console session has no connection left: its calls end."""
+    async with ctx.db.read() as conn:  # every console close asks; few have a call
+        if (await conn.execute(_SESSION_CALLS, {"session": session_id})).first() is None:
+            return
     async with ctx.transaction() as (conn, writer):
         open_sockets = await conn.scalar(
             select(console_sessions.c.connections).where(console_sessions.c.id == session_id)
         )
         if open_sockets:
             return
-        rows = await conn.execute(
-            select(contacts)
-            .join(calls, calls.c.id == contacts.c.live_call_id)
-            .where(calls.c.agent_session == session_id)
-        )
+        rows = await conn.execute(_SESSION_CALLS, {"session": session_id})
         for contact in rows.all():
             await end_live_call(
                 conn, writer, contact, ctx.clock.now(), "agent_disconnected", "agent"
@@ -261,6 +267,14 @@ async def do_end_session_calls(ctx: Ctx, session_id: str) -> None:
 
 async def do_end_link_calls(ctx: Ctx, contact_id: int, link: int) -> None:
     """The visitor's connection that was in the call closed (page change, tab closed)."""
+    async with ctx.db.read() as conn:  # every widget close asks; few have a call
+        live = await conn.scalar(
+            select(calls.c.id)
+            .join(contacts, contacts.c.live_call_id == calls.c.id)
+            .where(contacts.c.id == contact_id, calls.c.visitor_link == link)
+        )
+    if live is None:
+        return
     async with ctx.transaction() as (conn, writer):
         contact = await fetch_contact_row(conn, contact_id, lock=True)
         row = await fetch_call(conn, contact.live_call_id)
@@ -272,7 +286,10 @@ async def do_report_media(
     ctx: Ctx, visitor: VisitorPrincipal, contact_id: int, media: dict[str, Any]
 ) -> None:
     """What the visitor's browser can do (WebRTC, camera, microphone, permission): stored
-    for the console's icons; an event only when it changed."""
+    for the console's icons; an event only when it changed (every page reports it)."""
+    async with ctx.db.read() as conn:
+        if (await fetch_contact_row(conn, contact_id)).visitor_media == media:
+            return
     async with ctx.transaction() as (conn, writer):
         contact = await fetch_contact_row(conn, contact_id, lock=True)
         check_holder(visitor, contact)
