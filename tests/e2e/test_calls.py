@@ -158,6 +158,19 @@ def test_decline_not_now_and_engage(
     console, page, contact_id = chat(world, browser, context_factory)
     mine = panel(console, contact_id)
 
+    # video switched off in this console: light grey with the reason, and no video button
+    # for the visitor; back on: dark grey again, and the visitor may ask
+    expect(w(page, "call-ask-video")).to_be_visible(timeout=TIMEOUT_MS)
+    console.get_by_test_id("media-video").click()
+    video = icon(console, contact_id, "video")
+    expect(video).to_have_attribute("data-state", "unavailable")
+    expect(video).to_have_attribute("title", "Video: switched off in this console")
+    expect(w(page, "call-ask-video")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(w(page, "call-ask-voice")).to_be_visible()
+    console.get_by_test_id("media-video").click()
+    expect(video).to_have_attribute("data-state", "available")
+    expect(w(page, "call-ask-video")).to_be_visible(timeout=TIMEOUT_MS)
+
     # the agent offers voice; the visitor declines; icons back to dark grey, chat goes on
     icon(console, contact_id, "voice").click()
     expect(w(page, "call-prompt")).to_be_visible(timeout=TIMEOUT_MS)
