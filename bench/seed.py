@@ -34,6 +34,7 @@ class SeedSpec:
     chat_limit: int = 20
     idle_contacts: int = 0
     """Contacts inserted already assigned (round robin over agents), for idle widgets."""
+    media: tuple[str, ...] = ("chat",)
 
 
 @dataclass
@@ -62,7 +63,7 @@ async def _seed(database_url: str, secret: str, spec: SeedSpec) -> Seeded:
                 language="en",
                 tags_=[f"s{s}"],
                 dissuasion_seconds=3600,
-                media=["chat"],
+                media=list(spec.media),
                 priority=15,
                 sites=[],
             )

@@ -20,6 +20,8 @@ if [ "${1:-test}" != "run" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || need+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+  # coturn: a real TURN server for the relay-only call test
+  command -v turnserver >/dev/null 2>&1 || need+=(coturn)
 fi
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

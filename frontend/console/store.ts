@@ -2,15 +2,18 @@
 // Components subscribe to "change" (state changed) and "tick" (time passed).
 
 import { api, ApiError, httpClockSample } from "./api";
+import { callLine, ConsoleCalls } from "./calls";
 import { beep } from "./sound";
 import type {
   AckFrame,
   AgentState,
+  CallView,
   Contact,
   Departure,
   ErrorFrame,
   EventFrame,
   HelloFrame,
+  IceConfig,
   Limits,
   Message,
   ServerFrame,
@@ -145,6 +148,9 @@ export class ConsoleStore extends EventTarget {
   notices: Notice[] = [];
   /** Seconds to add to the local clock to get the server's. */
   clockOffset = 0;
+  /** ICE servers for calls, from the last `hello`. */
+  ice: IceConfig = { servers: [], transport_policy: "all", expires_at: null };
+  readonly calls = new ConsoleCalls(this);
 
   private ws: WebSocket | null = null;
   private position: number | null = null;
@@ -295,6 +301,7 @@ export class ConsoleStore extends EventTarget {
   }
 
   private shutdown(): void {
+    this.calls.drop();
     if (this.reconnectTimer !== null) window.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     if (this.pingTimer !== null) window.clearInterval(this.pingTimer);
@@ -401,7 +408,7 @@ export class ConsoleStore extends EventTarget {
     this.scheduleReconnect(0);
   }
 
-  private send(frame: Record<string, unknown>): boolean {
+  send(frame: Record<string, unknown>): boolean {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN || this.conn !== "online") return false;
     this.ws.send(JSON.stringify(frame));
     return true;
@@ -446,6 +453,7 @@ export class ConsoleStore extends EventTarget {
     if (hello.session) this.media = hello.session;
     if (hello.idle_seconds !== undefined) this.idleSeconds = hello.idle_seconds;
     if (hello.limits) this.limits = hello.limits;
+    if (hello.ice) this.ice = hello.ice;
     const before = new Set(this.waiting.map((e) => e.contact_id));
     this.waiting = [...hello.waiting].sort(entryOrder);
     const arrived = this.waiting.filter((e) => !before.has(e.contact_id));
@@ -490,7 +498,7 @@ export class ConsoleStore extends EventTarget {
   }
 
   private newPanel(contact: Contact): Panel {
-    return {
+    const panel: Panel = {
       contact,
       messages: [...contact.messages].sort((a, b) => a.id - b.id),
       system: [],
@@ -507,6 +515,29 @@ export class ConsoleStore extends EventTarget {
       readSent: 0,
       lastTypingSent: 0,
     };
+    // The transcript's call lines for calls before this snapshot (their last state).
+    for (const call of contact.calls ?? []) {
+      const line = callLine(call, contact.visitor.name || "The visitor");
+      const at = call.ended_at ?? call.connected_at ?? call.answered_at ?? call.offered_at;
+      if (line) this.addSystem(panel, `call-${call.id}-${call.state}`, at, line.text, line.tone);
+    }
+    return panel;
+  }
+
+  /** A call event: the contact's live call, its record and its transcript line. */
+  private callEvent(ev: EventFrame, panel: Panel | undefined, live: boolean): void {
+    const call = this.calls.onEvent(ev);
+    if (!panel) return;
+    const ended = call.state === "ended" || call.state === "declined";
+    const calls: CallView[] = [...(panel.contact.calls ?? []).filter((c) => c.id !== call.id), call];
+    panel.contact = { ...panel.contact, call: ended ? null : call, calls };
+    const name = panel.contact.visitor.name || "The visitor";
+    const line = callLine(call, name);
+    if (line) this.addSystem(panel, `call-${call.id}-${call.state}`, ev.at, line.text, line.tone);
+    if (live && call.state === "offered" && call.started_by === "visitor") {
+      this.alert(`${name} asks for a ${call.requested} call`, "ENGAGE or NOT NOW");
+    }
+    this.touch(panel);
   }
 
   private addPanel(contact: Contact, expand: boolean): Panel {
@@ -697,6 +728,16 @@ export class ConsoleStore extends EventTarget {
       case "contact.transfer_accepted":
         this.transferEvent(ev, panel, live);
         break;
+      case "call.offered":
+      case "call.accepted":
+      case "call.declined":
+      case "call.connected":
+      case "call.ended":
+        this.callEvent(ev, panel, live);
+        break;
+      case "visitor.media":
+        if (panel) panel.contact = { ...panel.contact, visitor_media: data["media"] as Contact["visitor_media"] };
+        break;
       case "contact.colour_changed":
         if (panel) panel.contact = { ...panel.contact, colour: (data["colour"] as string) || null };
         break;
@@ -775,6 +816,10 @@ export class ConsoleStore extends EventTarget {
   }
 
   private onSignal(sig: SignalFrame): void {
+    if (sig.kind === "call.signal") {
+      this.calls.onSignal(sig);
+      return;
+    }
     const panel = this.panel(sig.contact_id);
     if (!panel) return;
     if (sig.kind === "typing" && sig.from === "visitor") {
@@ -972,6 +1017,9 @@ export class ConsoleStore extends EventTarget {
       const contact = await api<Contact>("POST", path);
       this.accepting.add(contact.id);
       this.addPanel(contact, true);
+      // A contact that started as voice/video: its call starts on accept (ENGAGE at once).
+      const call = contact.call;
+      if (call && call.state === "offered" && call.started_by === "visitor") this.calls.engage(call);
       this.changed();
     } catch (err) {
       const messages: Record<string, string> = {

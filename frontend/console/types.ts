@@ -1,8 +1,17 @@
 // Shapes of what the server sends (see docs/protocol.md).
 
-import type { FileCard, Limits, Message, TranslationSetting } from "../shared/protocol";
+import type {
+  CallSignal,
+  CallView,
+  FileCard,
+  IceConfig,
+  Limits,
+  MediaCapabilities,
+  Message,
+  TranslationSetting,
+} from "../shared/protocol";
 
-export type { FileCard, Limits, Message, TranslationSetting };
+export type { CallSignal, CallView, FileCard, IceConfig, Limits, MediaCapabilities, Message, TranslationSetting };
 
 export type AgentStatus = "READY" | "PAUSED" | "DISCONNECTED";
 
@@ -147,6 +156,7 @@ export interface Contact {
     sites?: string[];
     immediate_redirect?: boolean;
     saved_links?: SavedLink[];
+    media?: string[];
   };
   visitor: {
     id: string;
@@ -173,6 +183,11 @@ export interface Contact {
   messages: Message[];
   pages: PageVisit[];
   transfers?: TransferLeg[];
+  /** The call being offered, set up or in progress (docs/protocol.md). */
+  call?: CallView | null;
+  calls?: CallView[];
+  /** What the visitor's browser can do (null: not reported yet). */
+  visitor_media?: MediaCapabilities | null;
 }
 
 export interface HelloFrame {
@@ -185,6 +200,7 @@ export interface HelloFrame {
   /** The server's idle timeout for chats (0: idle detection off). */
   idle_seconds?: number;
   limits?: Limits;
+  ice?: IceConfig;
   agent: AgentState;
   waiting: WaitingEntry[];
   contacts?: Contact[];
@@ -206,6 +222,9 @@ export interface SignalFrame {
   from?: string;
   active?: boolean;
   online?: boolean;
+  call_id?: number;
+  description?: RTCSessionDescriptionInit;
+  candidate?: RTCIceCandidateInit;
 }
 
 export interface AckFrame {

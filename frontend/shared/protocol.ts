@@ -54,3 +54,40 @@ export interface Limits {
   upload_bytes: number;
   upload_text: string;
 }
+
+/** A voice/video call on a contact (docs/protocol.md, Voice and video calls). */
+export interface CallView {
+  id: number;
+  contact_id: number;
+  started_by: "agent" | "visitor";
+  requested: "voice" | "video";
+  media: "voice" | "video" | null;
+  state: "offered" | "accepted" | "connected" | "declined" | "ended";
+  /** The console session in the call (console only). */
+  agent_session?: string | null;
+  offered_at: number;
+  answered_at: number | null;
+  connected_at: number | null;
+  ended_at: number | null;
+  ended_by: "agent" | "visitor" | "system" | null;
+  end_reason: string | null;
+}
+
+/** ICE servers from `hello` (STUN, TURN with short-lived credentials). */
+export interface IceConfig {
+  servers: RTCIceServer[];
+  transport_policy: RTCIceTransportPolicy;
+  expires_at: number | null;
+}
+
+/** What the visitor's browser can do, as the widget reports it. */
+export interface MediaCapabilities {
+  webrtc: boolean;
+  camera: boolean;
+  microphone: boolean;
+  permission: "granted" | "denied" | "prompt" | "unknown";
+}
+
+export type CallSignal =
+  | { description: RTCSessionDescriptionInit; candidate?: undefined }
+  | { candidate: RTCIceCandidateInit; description?: undefined };

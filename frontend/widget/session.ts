@@ -8,6 +8,7 @@ import { agentName } from "./agent";
 import { call, HttpError } from "./api";
 import type { WidgetConfig } from "./config";
 import { Attachments } from "./attachments";
+import { WidgetCalls } from "./calls";
 import { watchDeparture } from "./departure";
 import { watchNavigation } from "./navigation";
 import { load, randomId, remove, save } from "./storage";
@@ -56,6 +57,8 @@ export class WidgetSession {
 
   /** The file being attached and the files shown (see attachments.ts). */
   readonly files: Attachments;
+  /** Voice and video calls with the agent (see calls.ts). */
+  readonly calls: WidgetCalls;
 
   private ws: WebSocket | null = null;
   /** A page the agent sends this browser to, once the event's position is saved. */
@@ -75,6 +78,11 @@ export class WidgetSession {
     this.key = `sportello:${cfg.base}`;
     this.wsBase = cfg.base.replace(/^http/, "ws");
     this.files = new Attachments(cfg.base, () => this.changed());
+    this.calls = new WidgetCalls({
+      contactId: () => this.conv?.contactId ?? null,
+      send: (frame) => this.sendFrame(frame),
+      changed: () => this.changed(),
+    });
     const vid = load<string>(`${this.key}:visitor`);
     this.returning = !!vid;
     this.visitorId = vid && /^[A-Za-z0-9_-]{8,64}$/.test(vid) ? vid : randomId();
@@ -192,7 +200,13 @@ export class WidgetSession {
 
   // -- the request ---------------------------------------------------------------------
 
-  async request(serviceId: number, name: string, message: string): Promise<void> {
+  /** Ask for help by chat, or (``medium``) start the contact as a voice or video call. */
+  async request(
+    serviceId: number,
+    name: string,
+    message: string,
+    medium: "chat" | "voice" | "video" = "chat",
+  ): Promise<void> {
     this.prefs.name = name;
     this.notice = "";
     const clientMsgId = message ? randomId() : undefined;
@@ -212,7 +226,7 @@ export class WidgetSession {
             page_url: location.href.slice(0, 2000),
             page_title: document.title.slice(0, 300),
             referrer: document.referrer.slice(0, 2000),
-            medium: "chat",
+            medium,
           },
         },
       );
@@ -534,7 +548,9 @@ export class WidgetSession {
       case "hello":
         conv.link = frame.link;
         if (frame.limits) this.files.limits = frame.limits;
+        this.calls.reset(frame.contact?.call, frame.contact?.call_media, frame.ice);
         this.onHello(conv, frame.position, frame.resumed, frame.contact);
+        void this.calls.report();
         break;
       case "event":
         this.onEvent(conv, frame.kind, frame.at, frame.data);
@@ -542,6 +558,10 @@ export class WidgetSession {
         break;
       case "signal":
         if (frame.kind === "typing" && frame.from === "agent") this.setAgentTyping(!!frame.active);
+        if (frame.kind === "call.signal") {
+          const signal = frame.description ? { description: frame.description } : { candidate: frame.candidate! };
+          this.calls.onSignal(frame.call_id, signal);
+        }
         break;
       case "ack":
         this.mergeMessages([frame.message]);
@@ -622,6 +642,7 @@ export class WidgetSession {
         if (data.transferred === true) conv.takeovers = [...(conv.takeovers ?? []), { at, agent: conv.agent, previous }];
         conv.agentAway = false;
         conv.requeuedFrom = null;
+        this.calls.media = (data.call_media as string[] | undefined) ?? [];
         break;
       }
       case "contact.rejected":
@@ -630,6 +651,14 @@ export class WidgetSession {
       case "contact.abandoned":
         conv.state = String(data.state ?? kind.split(".")[1]);
         conv.endMessage = message || conv.endMessage;
+        break;
+      case "call.offered":
+      case "call.accepted":
+      case "call.declined":
+      case "call.connected":
+      case "call.ended":
+      case "call.media":
+        this.calls.onEvent(kind, data, agentName(conv.agent));
         break;
       case "contact.closed":
         conv.state = "closed";

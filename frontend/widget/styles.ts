@@ -766,4 +766,108 @@ export const styles = css`
     font-weight: 600;
     overflow-wrap: anywhere;
   }
+  .call-bar {
+    display: flex;
+    gap: 8px;
+    padding: 8px 12px;
+    border-bottom: 1px solid #eaecf0;
+    align-items: center;
+    font-size: 13px;
+  }
+  .call-bar .label {
+    flex: 1;
+    color: #475467;
+  }
+  .call-bar .secondary,
+  .call-bar .primary {
+    width: auto;
+    padding: 6px 12px;
+    font-size: 13px;
+  }
+  .call-notice {
+    margin: 8px 12px 0;
+    border-radius: 10px;
+    padding: 8px 12px;
+    background: #f2f4f7;
+    color: #344054;
+    font-size: 13px;
+  }
+  .call-prompt {
+    margin: 10px 12px;
+    padding: 12px;
+    border-radius: 12px;
+    background: var(--soft);
+    display: grid;
+    gap: 8px;
+  }
+  .call-prompt strong {
+    font-size: 15px;
+  }
+  .call-stage {
+    position: relative;
+    background: #101828;
+    min-height: 160px;
+    display: grid;
+    place-items: center;
+  }
+  .call-stage video.remote {
+    width: 100%;
+    max-height: 220px;
+    background: #101828;
+  }
+  .call-stage video.local {
+    position: absolute;
+    right: 8px;
+    top: 8px;
+    width: 84px;
+    border: 2px solid #fff;
+    border-radius: 6px;
+    background: #344054;
+  }
+  .call-stage .voice-only {
+    color: #f2f4f7;
+    padding: 36px 0 56px;
+  }
+  .call-stage .status {
+    position: absolute;
+    left: 8px;
+    top: 8px;
+    color: #fff;
+    font-size: 12px;
+    background: rgba(0, 0, 0, 0.45);
+    padding: 2px 8px;
+    border-radius: 10px;
+  }
+  .call-controls {
+    position: absolute;
+    left: 0;
+    right: 0;
+    bottom: 8px;
+    display: flex;
+    justify-content: center;
+    gap: 6px;
+  }
+  .call-controls button {
+    padding: 5px 10px;
+    border-radius: 16px;
+    background: rgba(255, 255, 255, 0.92);
+    font-size: 12px;
+    font-weight: 600;
+  }
+  .call-controls button[aria-pressed="true"] {
+    background: #fde68a;
+  }
+  .call-controls .hang-up {
+    background: #d92d20;
+    color: #fff;
+  }
+  .start-call {
+    display: flex;
+    gap: 8px;
+    margin-top: 8px;
+  }
+  .start-call .secondary {
+    font-size: 13px;
+    padding: 8px 10px;
+  }
 `;

@@ -1,6 +1,6 @@
 /** Shapes of what the Sportello server sends the widget (docs/protocol.md). */
 
-import type { Limits, Message } from "../shared/protocol";
+import type { CallView, IceConfig, Limits, Message } from "../shared/protocol";
 
 export type { Message };
 
@@ -34,6 +34,9 @@ export interface VisitorContact {
   closed_at: number | null;
   dissuasion_message: string | null;
   messages: Message[];
+  /** The call being offered, set up or in progress, and what the visitor may ask for. */
+  call?: CallView | null;
+  call_media?: string[];
 }
 
 export interface ApiError {
@@ -50,6 +53,7 @@ export type ServerFrame =
       contact?: VisitorContact;
       link?: number;
       limits?: Limits;
+      ice?: IceConfig;
     }
   | {
       type: "event";
@@ -59,7 +63,16 @@ export type ServerFrame =
       at: number;
       data: Record<string, unknown>;
     }
-  | { type: "signal"; kind: string; contact_id: number; from?: string; active?: boolean }
+  | {
+      type: "signal";
+      kind: string;
+      contact_id: number;
+      from?: string;
+      active?: boolean;
+      call_id?: number;
+      description?: RTCSessionDescriptionInit;
+      candidate?: RTCIceCandidateInit;
+    }
   | { type: "ack"; ref: string; message: Message; duplicate: boolean }
   | { type: "pong"; ref?: string }
   | ({ type: "error"; ref?: string | null } & ApiError);

@@ -246,8 +246,12 @@ export class SportelloWidget extends LitElement {
       const name = (form.elements.namedItem("name") as HTMLInputElement).value.trim();
       const message = (form.elements.namedItem("message") as HTMLTextAreaElement).value.trim();
       if (chosen === null || !name) return;
-      void s.request(chosen, name, message);
+      const medium = (ev.submitter as HTMLButtonElement | null)?.dataset.medium;
+      void s.request(chosen, name, message, medium === "voice" || medium === "video" ? medium : "chat");
     };
+    const callMedia = (["voice", "video"] as const).filter((m) =>
+      available.find((x) => x.id === chosen)?.available_media.includes(m),
+    );
     return html`<div class="body">
         <div class="greeting">${s.cfg.greeting}</div>
         ${s.notice ? html`<div class="notice error" data-test="notice">${s.notice}</div>` : nothing}
@@ -277,6 +281,14 @@ export class SportelloWidget extends LitElement {
           <button class="primary" type="submit" data-test="start" ?disabled=${chosen === null}>
             Start chat
           </button>
+          ${callMedia.length > 0
+            ? html`<div class="start-call">
+                ${callMedia.map(
+                  (m) => html`<button class="secondary" type="submit" data-medium=${m} data-test="start-${m}">
+                    ${m === "video" ? "Start a video call" : "Start a voice call"}</button>`,
+                )}
+              </div>`
+            : nothing}
         </form>
       </div>
       <div class="footer">Powered by Sportello</div>`;
@@ -394,7 +406,7 @@ export class SportelloWidget extends LitElement {
   private renderChat(conv: Conversation): TemplateResult {
     const s = this.session;
     const ended = conv.state === "closed";
-    return html`${this.renderLink()}${this.renderOfferedLink(conv)}
+    return html`${this.renderLink()}${this.renderOfferedLink(conv)}${ended ? nothing : this.renderCall(conv)}
       <div class="body chat" data-test="chat" @scroll=${(e: Event) => this.onScroll(e)}>
         <div class="transcript" data-test="transcript">
           ${this.renderMessages(conv)}
@@ -412,6 +424,67 @@ export class SportelloWidget extends LitElement {
           : nothing}
       </div>
       ${ended ? this.renderEnded() : this.renderComposer()}`;
+  }
+
+  /** Voice/video: the buttons to ask, the incoming-call prompt, the call itself. */
+  private renderCall(conv: Conversation): TemplateResult | typeof nothing {
+    const calls = this.session.calls;
+    const call = calls.call;
+    const agent = agentName(conv.agent);
+    if (!call) {
+      const media = (["voice", "video"] as const).filter((m) => calls.media.includes(m));
+      return html`${calls.notice ? html`<div class="call-notice" role="status" data-test="call-notice">${calls.notice}</div>` : nothing}
+        ${media.length > 0
+          ? html`<div class="call-bar" data-test="call-bar">
+              <span class="label">Talk with ${agent}</span>
+              ${media.map(
+                (m) => html`<button class="secondary" data-test="call-ask-${m}" @click=${() => calls.ask(m)}>
+                  ${m === "video" ? "Video call" : "Voice call"}</button>`,
+              )}
+            </div>`
+          : nothing}`;
+    }
+    const kind = call.requested === "video" ? "video call" : "voice call";
+    if (call.state === "offered" && call.started_by === "agent") {
+      return html`<div class="call-prompt" role="alertdialog" aria-label="Incoming ${kind}" data-test="call-prompt">
+        <strong>${agent} is inviting you to a ${kind}</strong>
+        ${call.requested === "video"
+          ? html`<button class="primary" data-test="call-accept-video" @click=${() => calls.accept("video")}>Accept with video</button>
+              <button class="secondary" data-test="call-accept-voice" @click=${() => calls.accept("voice")}>Voice only</button>`
+          : html`<button class="primary" data-test="call-accept-voice" @click=${() => calls.accept("voice")}>Accept</button>`}
+        <button class="secondary" data-test="call-decline" @click=${() => calls.decline()}>Decline</button>
+      </div>`;
+    }
+    if (call.state === "offered") {
+      return html`<div class="call-bar" data-test="call-waiting">
+        <span class="label">Asking ${agent} for a ${kind}…</span>
+        <button class="secondary" data-test="call-hang-up" @click=${() => calls.hangUp()}>Cancel</button>
+      </div>`;
+    }
+    const peer = calls.peer;
+    const status = call.state === "connected" ? "Connected" : "Connecting…";
+    return html`<div class="call-stage" data-test="call-stage" data-call-state=${call.state}>
+      <span class="status">${status} · ${kind}</span>
+      ${call.requested === "video"
+        ? html`<video class="remote" data-test="remote-video" autoplay playsinline .srcObject=${peer?.remote ?? null}></video>`
+        : html`<div class="voice-only">${agent}</div>
+            <audio data-test="remote-audio" autoplay .srcObject=${peer?.remote ?? null}></audio>`}
+      ${peer?.sendsVideo
+        ? html`<video class="local" data-test="local-video" autoplay playsinline muted .srcObject=${peer.local}></video>`
+        : nothing}
+      <div class="call-controls">
+        ${peer
+          ? html`<button data-test="call-mute" aria-pressed=${peer.muted ? "true" : "false"} @click=${() => peer.setMuted(!peer.muted)}>
+                ${peer.muted ? "Unmute" : "Mute"}</button>
+              ${peer.sendsVideo
+                ? html`<button data-test="call-camera" aria-pressed=${peer.cameraOff ? "true" : "false"}
+                    @click=${() => peer.setCameraOff(!peer.cameraOff)}>${peer.cameraOff ? "Camera on" : "Camera off"}</button>`
+                : nothing}
+              <button data-test="call-switch" @click=${() => void peer.switchDevice()}>Switch device</button>`
+          : nothing}
+        <button class="hang-up" data-test="call-hang-up" @click=${() => calls.hangUp()}>Hang up</button>
+      </div>
+    </div>`;
   }
 
   private renderEnded(): TemplateResult {

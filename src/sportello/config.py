@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     libretranslate_api_key: str | None = None
     deepl_url: str = "https://api-free.deepl.com"
     deepl_api_key: str | None = None
+    stun_urls: list[str] = Field(default_factory=list)
+    turn_urls: list[str] = Field(default_factory=list)
+    turn_secret: str | None = None
+    turn_ttl_seconds: int = Field(default=3600, ge=60, le=86_400)
+    ice_transport_policy: Literal["all", "relay"] = "all"
 
     @field_validator("idle_seconds")
     @classmethod

@@ -205,3 +205,19 @@ class ServiceUnavailableError(SportelloError):
 
 class TranslationUnavailableError(ConflictError):
     code = "translation_unavailable"
+
+
+class CallInProgressError(ConflictError):
+    code = "call_in_progress"
+
+
+class NoCallError(ConflictError):
+    code = "no_call"
+
+
+class CallMoveRefusedError(ConflictError):
+    code = "call_move_refused"
+
+
+class MediumUnavailableError(ConflictError):
+    code = "medium_unavailable"

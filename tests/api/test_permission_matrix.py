@@ -177,6 +177,15 @@ FRAMES: dict[str, frozenset[str]] = {
     "typing": frozenset({HOLDER, OWN}),
     "receipt": frozenset({HOLDER, OWN}),
     "ping": PUBLIC,
+    # calls: the contact's visitor and holder only (others are forbidden before any check of
+    # the call itself; a move the state machine refuses answers its own 409 code)
+    "call.start": frozenset({HOLDER, OWN}),
+    "call.accept": frozenset({HOLDER, OWN}),
+    "call.decline": frozenset({HOLDER, OWN}),
+    "call.connected": frozenset({HOLDER, OWN}),
+    "call.end": frozenset({HOLDER, OWN}),
+    "call.signal": frozenset({HOLDER, OWN}),
+    "call.capabilities": frozenset({OWN}),
 }
 LAST = ("/api/auth/logout",)  # signs the roles out: run it after everything else
 
@@ -343,6 +352,23 @@ async def test_websocket_matrix(sqlite_world: World) -> None:
         "typing": {"contact_id": cast.contact_id, "active": True},
         "receipt": {"contact_id": cast.contact_id, "up_to": message["id"], "state": "read"},
         "ping": {},
+        "call.start": {"contact_id": cast.contact_id, "media": "voice"},
+        "call.accept": {"contact_id": cast.contact_id, "call_id": 1, "media": "voice"},
+        "call.decline": {"contact_id": cast.contact_id, "call_id": 1},
+        "call.connected": {"contact_id": cast.contact_id, "call_id": 1},
+        "call.end": {"contact_id": cast.contact_id, "call_id": 1},
+        "call.signal": {
+            "contact_id": cast.contact_id,
+            "call_id": 1,
+            "candidate": {"candidate": "candidate:1 1 udp 1 127.0.0.1 9 typ host"},
+        },
+        "call.capabilities": {
+            "contact_id": cast.contact_id,
+            "webrtc": True,
+            "camera": False,
+            "microphone": True,
+            "permission": "prompt",
+        },
     }
     failures = []
     for path, allowed in SOCKETS.items():

@@ -26,6 +26,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--use-fake-ui-for-media-stream",
     "--use-fake-device-for-media-stream",
+    # WebRTC calls between two contexts of this browser: without it ICE never pairs the
+    # loopback candidates and a call stays "connecting" (shared/notes/verified-here.md)
+    "--allow-loopback-in-peer-connection",
 ]
 SCREENSHOTS = (
     Path(__file__).resolve().parents[2] / "docs" / "screenshots"

@@ -6,6 +6,7 @@ import { icons, zzz } from "../icons";
 import { showsAsLeft, store, type Outgoing, type Panel, type SystemLine } from "../store";
 import { shared } from "../styles";
 import type { FileCard, Message } from "../types";
+import { callIcons, callStage, callStyles } from "./call";
 import { fileLine, fileStyles } from "./files";
 import "./transfer";
 import { languageName } from "./translate";
@@ -42,6 +43,7 @@ export class SpPanel extends LitElement {
   static override styles = [
     shared,
     fileStyles,
+    callStyles,
     css`
       :host([dragging]) {
         outline: 2px dashed var(--primary);
@@ -796,8 +798,7 @@ export class SpPanel extends LitElement {
       <div class="bar" id=${regionId}>
         ${this.dataSharing(p)}
         ${this.mediaIcon("Chat", chatState, icons.chat)}
-        ${this.mediaIcon("Voice", "unavailable", icons.voice, " yet")}
-        ${this.mediaIcon("Video", "unavailable", icons.video, " yet")}
+        ${callIcons(p)}
         <span class="spacer"></span>
         <button class="icon-btn" data-testid="upload-tool" aria-label="Send a file" title="Send a file (or drop one here, or paste an image)"
           ?disabled=${p.terminated} @click=${() => (this.uploading = null)}>${icons.upload()}</button>
@@ -836,6 +837,7 @@ export class SpPanel extends LitElement {
         <button class="icon-btn stop" data-testid="stop" aria-label="Stop the contact" title="Stop the contact" ?disabled=${p.terminated}
           @click=${() => (this.confirming = true)}>${icons.stop()}</button>
       </div>
+      ${callStage(p, name)}
       <div class="transcript" role="log" aria-live="polite" aria-label="Conversation with ${name}" data-testid="transcript">
         ${this.items(p).map((it) =>
           it.type === "msg"

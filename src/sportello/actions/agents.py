@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.actions.calls import tell_call_media
 from sportello.actions.context import Ctx
 from sportello.domain.model import AgentStatus, Role
 from sportello.domain.principals import AgentPrincipal
@@ -219,6 +220,8 @@ async def do_set_media(
         row = await _own_session(conn, agent, session_id)
         view = session_view(row)
         await writer.append("agent.session_changed", {"session": view}, agent_id=agent.id)
+        for contact_id in await _holding_contacts(conn, agent.id):
+            await tell_call_media(conn, writer, contact_id)
         ctx.reroute_soon()
         return view
 

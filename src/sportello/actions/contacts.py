@@ -8,10 +8,12 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.actions.calls import end_live_call, place_call
 from sportello.actions.context import Ctx
 from sportello.actions.messages import insert_message
 from sportello.actions.transfer_legs import end_open_leg
 from sportello.actions.transfers import do_accept_transfer
+from sportello.domain.calls import Side
 from sportello.domain.model import ContactState, Medium, Outcome, Sender
 from sportello.domain.principals import AgentPrincipal, VisitorPrincipal
 from sportello.domain.rules import close_outcome, leave_outcome
@@ -28,6 +30,7 @@ from sportello.errors import (
     ServiceUnavailableError,
     TextTooLongError,
 )
+from sportello.queries.calls import call_media
 from sportello.queries.contacts import (
     agent_card,
     check_holder,
@@ -239,13 +242,20 @@ async def do_accept_contact(
             contact_id=contact_id,
             for_queue=True,
         )
+        row = await fetch_contact_row(conn, contact_id)
         await writer.append(
             "contact.joined",
-            {"agent": await agent_card(conn, agent.id)},
+            {"agent": await agent_card(conn, agent.id), "call_media": await call_media(conn, row)},
             contact_id=contact_id,
             for_visitor=True,
         )
-        row = await fetch_contact_row(conn, contact_id)
+        if row.medium != Medium.CHAT.value:
+            # The visitor asked for voice/video: their call waits for the agent's ENGAGE,
+            # which the console that accepted sends at once.
+            await place_call(
+                conn, writer, row, Side.VISITOR, row.medium, now, link=row.visitor_link
+            )
+            row = await fetch_contact_row(conn, contact_id)
         detail = await contact_for_agent(conn, row)
         await writer.append(
             "contact.assigned", {"contact": detail}, contact_id=contact_id, agent_id=agent.id
@@ -322,6 +332,7 @@ async def close_held(
     )
     if result.rowcount != 1:
         raise ContactClosedError("the contact has already ended")
+    await end_live_call(conn, writer, row, now, "contact_closed", closed_by)
     if row.state == ContactState.TRANSFERRING.value:
         await end_open_leg(conn, writer, row.id, now, "contact_closed")
     await writer.append(

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.actions.calls import end_live_call
 from sportello.actions.contacts import HOLDING, close_held
 from sportello.actions.context import Ctx
 from sportello.actions.transfer_legs import end_open_leg
@@ -72,6 +73,7 @@ async def requeue(
     )
     if result.rowcount != 1:
         return False
+    await end_live_call(conn, writer, row, now, "requeued", "system")
     if row.state == ContactState.TRANSFERRING.value:
         await end_open_leg(conn, writer, row.id, now, "requeued")
     await writer.append(

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.actions.calls import end_live_call
 from sportello.actions.context import Ctx
 from sportello.actions.transfer_legs import end_leg
 from sportello.domain.model import ContactState, Medium, PendingContact
@@ -30,6 +31,7 @@ from sportello.errors import (
     TransferPendingError,
     ValidationFailedError,
 )
+from sportello.queries.calls import call_media
 from sportello.queries.contacts import agent_card, contact_for_agent, fetch_contact_row
 from sportello.queries.transfers import leg_view, open_leg
 from sportello.routing.engine import reroute
@@ -150,6 +152,7 @@ async def do_accept_transfer(ctx: Ctx, agent: AgentPrincipal, contact_id: int) -
             conn, leg.id, "accepted", now, accepted_by=agent.id
         ):
             raise AlreadyTakenError("another agent has already taken this contact")
+        await end_live_call(conn, writer, row, now, "transferred", "system")
         view = await leg_view(conn, leg.id)
         await _dequeue(writer, row.id, "transferred")
         await writer.append(
@@ -158,9 +161,14 @@ async def do_accept_transfer(ctx: Ctx, agent: AgentPrincipal, contact_id: int) -
             contact_id=row.id,
             agent_id=leg.from_agent_id,
         )
+        joined = await fetch_contact_row(conn, row.id)
         await writer.append(
             "contact.joined",
-            {"agent": await agent_card(conn, agent.id), "transferred": True},
+            {
+                "agent": await agent_card(conn, agent.id),
+                "transferred": True,
+                "call_media": await call_media(conn, joined),
+            },
             contact_id=row.id,
             for_visitor=True,
         )

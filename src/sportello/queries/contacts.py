@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sportello.domain.principals import Principal, VisitorPrincipal
 from sportello.domain.scope import supervises
 from sportello.errors import ForbiddenError, NotFoundError
+from sportello.queries.calls import call_media, calls_of, for_visitor, live_call
 from sportello.queries.transfers import legs_of, passed_on_by
 from sportello.storage.tables import agents, contacts, messages, page_visits, services
 
@@ -145,6 +146,7 @@ async def contact_for_agent(conn: AsyncConnection, row: Any) -> dict[str, Any]:
             "sites": list(service.sites),
             "immediate_redirect": bool(service.immediate_redirect),
             "saved_links": list(service.saved_links or []),
+            "media": list(service.media),
         },
         "visitor": {
             "id": row.visitor_id,
@@ -171,6 +173,9 @@ async def contact_for_agent(conn: AsyncConnection, row: Any) -> dict[str, Any]:
         "messages": await transcript(conn, row.id),
         "pages": await pages(conn, row.id),
         "transfers": await legs_of(conn, row.id),
+        "call": await live_call(conn, row),
+        "calls": await calls_of(conn, row.id),
+        "visitor_media": row.visitor_media,
     }
 
 
@@ -200,4 +205,6 @@ async def contact_for_visitor(conn: AsyncConnection, row: Any) -> dict[str, Any]
         "closed_at": row.closed_at,
         "dissuasion_message": service.dissuasion_message if row.state == "dissuaded" else None,
         "messages": await transcript(conn, row.id, for_visitor=True),
+        "call": for_visitor(await live_call(conn, row)),
+        "call_media": await call_media(conn, row),
     }

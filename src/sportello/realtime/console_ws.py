@@ -8,6 +8,7 @@ from sqlalchemy import and_, or_, select
 from starlette.websockets import WebSocket
 
 from sportello.actions.agents import do_connect_session, do_disconnect_session
+from sportello.actions.calls import do_end_session_calls
 from sportello.actions.context import Ctx
 from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.domain.principals import AgentPrincipal
@@ -15,11 +16,21 @@ from sportello.errors import ForbiddenError
 from sportello.queries.agents import agent_state, session_view
 from sportello.queries.contacts import contact_for_agent
 from sportello.queries.limits import client_limits
-from sportello.realtime.frames import ClientFrame, Receipt, SendMessage, Typing
+from sportello.realtime.calls import handle_call_frame
+from sportello.realtime.frames import (
+    CallFrame,
+    ClientFrame,
+    MediaCapabilities,
+    Receipt,
+    SendMessage,
+    Typing,
+)
 from sportello.realtime.hub import StreamHub
+from sportello.realtime.ice import ice_config
 from sportello.realtime.session import StreamSession
 from sportello.routing.views import public_entry, sees_entry, waiting_for_agent
 from sportello.storage.tables import console_sessions, contacts
+from sportello.stream.bus import Signal
 from sportello.stream.events import Event
 
 HOLDING = ("assigned", "transferring")
@@ -57,6 +68,14 @@ class ConsoleSession(StreamSession):
 
     async def on_close(self) -> None:
         await do_disconnect_session(self.ctx, self.agent, self.session_id)
+        await do_end_session_calls(self.ctx, self.session_id)
+
+    def signal(self, signal: Signal) -> None:
+        """Call signalling goes to the console session in the call only."""
+        session = signal.get("session")
+        if session is not None and session != self.session_id:
+            return
+        super().signal({k: v for k, v in signal.items() if k != "session"})
 
     async def snapshot(self, conn: Any) -> dict[str, Any]:
         waiting = await waiting_for_agent(conn, self.agent.id)
@@ -87,6 +106,7 @@ class ConsoleSession(StreamSession):
             "server_time": self.ctx.clock.now(),
             "idle_seconds": self.ctx.settings.idle_seconds,
             "limits": client_limits(self.ctx.settings),
+            "ice": ice_config(self.ctx.settings, f"agent-{self.agent.id}", self.ctx.clock.now()),
             "session": None if media is None else session_view(media),
             "agent": await agent_state(
                 conn, self.agent.id, self.ctx.clock.now(), self.ctx.settings.agent_grace_seconds
@@ -145,6 +165,10 @@ class ConsoleSession(StreamSession):
             await self._typing(frame)
         elif isinstance(frame, Receipt):
             await do_mark_messages(self.ctx, self.agent, frame.contact_id, frame.up_to, frame.state)
+        elif isinstance(frame, MediaCapabilities):
+            raise ForbiddenError("only the visitor's widget reports its media capabilities")
+        elif isinstance(frame, CallFrame):
+            await handle_call_frame(self.ctx, self.agent, frame, session_id=self.session_id)
 
     async def _typing(self, frame: Typing) -> None:
         async with self.ctx.db.read() as conn:

@@ -6,7 +6,7 @@ import json
 from typing import Annotated, Any, Literal
 
 import orjson
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
 from sportello.errors import MalformedFrameError, UnknownFrameError, ValidationFailedError
 from sportello.inputs import UNSTORABLE, MessageId, RowId, StrictInput, unstorable_text
@@ -41,9 +41,99 @@ class Ping(_Frame):
     ref: str | None = None
 
 
-ClientFrame = Annotated[SendMessage | Typing | Receipt | Ping, Field(discriminator="type")]
+CallMedium = Literal["voice", "video"]
+
+
+class _CallFrame(_Frame):
+    contact_id: RowId
+    ref: str | None = Field(default=None, max_length=64)
+    """Echoed in an ``error`` frame if the server refuses this one."""
+
+
+class CallStart(_CallFrame):
+    """The agent offers a call, or the visitor asks for one."""
+
+    type: Literal["call.start"]
+    media: CallMedium
+
+
+class CallAccept(_CallFrame):
+    type: Literal["call.accept"]
+    call_id: RowId
+    media: CallMedium
+
+
+class CallDecline(_CallFrame):
+    type: Literal["call.decline"]
+    call_id: RowId
+
+
+class CallConnected(_CallFrame):
+    type: Literal["call.connected"]
+    call_id: RowId
+
+
+class CallEnd(_CallFrame):
+    type: Literal["call.end"]
+    call_id: RowId
+
+
+class SessionDescription(_Frame):
+    type: Literal["offer", "answer"]
+    sdp: str = Field(min_length=1, max_length=65_536)
+
+
+class IceCandidate(_Frame):
+    candidate: str = Field(max_length=1024)
+    sdpMid: str | None = Field(default=None, max_length=64)
+    sdpMLineIndex: int | None = Field(default=None, ge=0, le=255)
+    usernameFragment: str | None = Field(default=None, max_length=256)
+
+
+class CallSignal(_CallFrame):
+    """WebRTC signalling for the other party: relayed in order, never stored."""
+
+    type: Literal["call.signal"]
+    call_id: RowId
+    description: SessionDescription | None = None
+    candidate: IceCandidate | None = None
+
+    @model_validator(mode="after")
+    def _one_payload(self) -> CallSignal:
+        if (self.description is None) == (self.candidate is None):
+            raise ValueError("give exactly one of description and candidate")
+        return self
+
+
+class MediaCapabilities(_CallFrame):
+    """What the visitor's browser can do, for the console's icons."""
+
+    type: Literal["call.capabilities"]
+    webrtc: bool
+    camera: bool
+    microphone: bool
+    permission: Literal["granted", "denied", "prompt", "unknown"]
+
+
+CallFrame = CallStart | CallAccept | CallDecline | CallConnected | CallEnd | CallSignal
+ClientFrame = Annotated[
+    SendMessage | Typing | Receipt | Ping | CallFrame | MediaCapabilities,
+    Field(discriminator="type"),
+]
 _adapter: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
-FRAME_TYPES = ("message.send", "typing", "receipt", "ping")
+FRAME_TYPES = (
+    "message.send",
+    "typing",
+    "receipt",
+    "ping",
+    "call.start",
+    "call.accept",
+    "call.decline",
+    "call.connected",
+    "call.end",
+    "call.signal",
+    "call.capabilities",
+)
 
 
 def parse_frame(raw: str | bytes) -> ClientFrame:

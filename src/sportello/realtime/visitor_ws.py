@@ -6,16 +6,29 @@ from typing import Any
 
 from starlette.websockets import WebSocket
 
+from sportello.actions.calls import do_end_link_calls, do_report_media
 from sportello.actions.context import Ctx
 from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.actions.visitor_presence import do_visitor_connected, do_visitor_disconnected
 from sportello.domain.principals import VisitorPrincipal
 from sportello.errors import ForbiddenError
+from sportello.queries.calls import for_visitor
 from sportello.queries.contacts import contact_for_visitor, fetch_contact_row
 from sportello.queries.limits import client_limits
-from sportello.realtime.frames import ClientFrame, Ping, Receipt, SendMessage, Typing
+from sportello.realtime.calls import handle_call_frame
+from sportello.realtime.frames import (
+    CallFrame,
+    ClientFrame,
+    MediaCapabilities,
+    Ping,
+    Receipt,
+    SendMessage,
+    Typing,
+)
 from sportello.realtime.hub import StreamHub
+from sportello.realtime.ice import ice_config
 from sportello.realtime.session import StreamSession
+from sportello.stream.bus import Signal
 from sportello.stream.events import Event
 
 
@@ -51,7 +64,14 @@ class VisitorSession(StreamSession):
         self.link = await do_visitor_connected(self.ctx, self.visitor.contact_id)
 
     async def on_close(self) -> None:
+        await do_end_link_calls(self.ctx, self.visitor.contact_id, self.link)
         await do_visitor_disconnected(self.ctx, self.visitor.contact_id, self.link)
+
+    def signal(self, signal: Signal) -> None:
+        """Call signalling goes to the visitor's connection in the call only."""
+        if signal.get("kind") == "call.signal" and signal.get("link") != self.link:
+            return
+        super().signal({k: v for k, v in signal.items() if k != "link"})
 
     def replay_contact(self) -> int | None:
         return self.visitor.contact_id
@@ -64,6 +84,9 @@ class VisitorSession(StreamSession):
             "contact": await contact_for_visitor(conn, row),
             "link": self.link,
             "limits": client_limits(self.ctx.settings),
+            "ice": ice_config(
+                self.ctx.settings, f"contact-{self.visitor.contact_id}", self.ctx.clock.now()
+            ),
         }
 
     def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | None:
@@ -73,7 +96,10 @@ class VisitorSession(StreamSession):
             self.agent_id = event.payload["agent"]["id"]
         elif event.kind == "contact.requeued":
             self.agent_id = None
-        return event.frame()
+        frame = event.frame()
+        if "call" in event.payload:
+            frame["data"] = {**event.payload, "call": for_visitor(event.payload["call"])}
+        return frame
 
     async def handle(self, frame: ClientFrame) -> None:
         if isinstance(frame, Ping):
@@ -110,3 +136,8 @@ class VisitorSession(StreamSession):
             await do_mark_messages(
                 self.ctx, self.visitor, frame.contact_id, frame.up_to, frame.state
             )
+        elif isinstance(frame, MediaCapabilities):
+            media = frame.model_dump(include={"webrtc", "camera", "microphone", "permission"})
+            await do_report_media(self.ctx, self.visitor, frame.contact_id, media)
+        elif isinstance(frame, CallFrame):
+            await handle_call_frame(self.ctx, self.visitor, frame, link=self.link)

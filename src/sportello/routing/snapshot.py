@@ -20,6 +20,7 @@ from sportello.domain.model import (
 from sportello.routing.rules import group_member
 from sportello.storage.tables import (
     agents,
+    calls,
     console_sessions,
     contacts,
     services,
@@ -52,12 +53,16 @@ async def load_agents(conn: AsyncConnection, now: float) -> list[AgentSnapshot]:
             contacts.c.medium,
             contacts.c.last_message_at,
             contacts.c.assigned_at,
-        ).where(contacts.c.state.in_(HOLDING_STATES), contacts.c.agent_id.is_not(None))
+            calls.c.requested,
+        )
+        .outerjoin(calls, calls.c.id == contacts.c.live_call_id)
+        .where(contacts.c.state.in_(HOLDING_STATES), contacts.c.agent_id.is_not(None))
     )
     for row in rows:
         active[row.agent_id].append(
             ActiveContact(
-                medium=Medium(row.medium),
+                # a chat with a call in progress weighs as the call (its heaviest medium)
+                medium=Medium(row.requested or row.medium),
                 last_message_at=row.last_message_at,
                 started_at=row.assigned_at or now,
             )

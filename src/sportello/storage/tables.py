@@ -160,6 +160,10 @@ contacts = Table(
     Column("transfer_due_at", Float, nullable=True),
     # {"visitor": "es", "agent": "en", "engine": "apertium", "via": ...} while translated
     Column("translation", JSON, nullable=True),
+    # The call in progress (offered, accepted or connected), at most one: see calls.
+    Column("live_call_id", BigInteger, nullable=True),
+    # What the visitor's browser can do: {webrtc, camera, microphone, permission}
+    Column("visitor_media", JSON, nullable=True),
     Index("ix_contacts_state_dissuade", "state", "dissuade_at"),
     Index("ix_contacts_transfer_due", "transfer_due_at"),
     Index("ix_contacts_visitor_gone", "visitor_gone_at"),
@@ -177,6 +181,29 @@ contacts = Table(
     ),
     Index("ix_contacts_agent_state", "agent_id", "state"),
     Index("ix_contacts_visitor", "visitor_id"),
+)
+
+calls = Table(
+    "calls",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("contact_id", BigId, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("agent_id", Integer, ForeignKey("agents.id"), nullable=False),
+    Column("started_by", String(8), nullable=False),  # agent, visitor
+    Column("requested", String(8), nullable=False),  # voice, video
+    Column("media", String(8), nullable=True),  # what the answer accepted
+    Column("state", String(12), nullable=False),  # domain/calls.py CallState
+    # The console session that placed or engaged it, and the visitor's connection (link)
+    # that answered or asked for it: signalling goes to those only.
+    Column("agent_session", String(32), nullable=True),
+    Column("visitor_link", Integer, nullable=True),
+    Column("offered_at", Float, nullable=False),
+    Column("answered_at", Float, nullable=True),
+    Column("connected_at", Float, nullable=True),
+    Column("ended_at", Float, nullable=True),
+    Column("ended_by", String(8), nullable=True),  # agent, visitor, system
+    Column("end_reason", String(32), nullable=True),
+    Index("ix_calls_contact", "contact_id", "id"),
 )
 
 transfer_groups = Table(

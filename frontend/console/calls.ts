@@ -1,0 +1,160 @@
+// The console's side of voice/video calls: the call of each contact (from events), the one
+// WebRTC peer this console runs, and the frames that move a call (docs/protocol.md).
+
+import { CallPeer, sendsVideo } from "../shared/call";
+import type { CallSignal, CallView, EventFrame, IceConfig, SignalFrame } from "./types";
+
+export type CallIconState = "active" | "connecting" | "available" | "unavailable";
+
+export interface CallHost {
+  sessionId: string | null;
+  ice: IceConfig;
+  send(frame: Record<string, unknown>): boolean;
+  changed(): void;
+}
+
+/** A line for the transcript about a call event, or null. */
+export function callLine(call: CallView, name: string): { text: string; tone: "info" | "warn" | "end" } | null {
+  const medium = call.requested === "video" ? "video call" : "voice call";
+  switch (call.state) {
+    case "offered":
+      return call.started_by === "agent"
+        ? { text: `You offered ${name} a ${medium}`, tone: "info" }
+        : { text: `${name} asks for a ${medium}`, tone: "warn" };
+    case "accepted":
+      if (call.started_by === "visitor") return { text: `You engaged the ${medium}`, tone: "info" };
+      return {
+        text: call.media === "video" ? `${name} accepted with video` : `${name} accepted, voice only`,
+        tone: "info",
+      };
+    case "declined":
+      return call.started_by === "agent"
+        ? { text: `${name} declined the ${medium}`, tone: "warn" }
+        : { text: `You answered NOT NOW to ${name}'s ${medium}`, tone: "info" };
+    case "connected":
+      return { text: `The ${medium} is connected`, tone: "info" };
+    case "ended": {
+      const why: Record<string, string> = {
+        hung_up: call.ended_by === "agent" ? "you hung up" : `${name} hung up`,
+        visitor_left: `${name}'s page changed or closed`,
+        agent_disconnected: "your console disconnected",
+        contact_closed: "the contact ended",
+        requeued: "the contact went back to the queue",
+        transferred: "the contact was transferred",
+      };
+      return { text: `The ${medium} ended — ${why[call.end_reason ?? ""] ?? "ended"}`, tone: "end" };
+    }
+  }
+}
+
+export class ConsoleCalls {
+  /** The call this console is in (it placed or engaged it) and its peer. */
+  peer: CallPeer | null = null;
+  peerCall: CallView | null = null;
+  constructor(private readonly host: CallHost) {}
+
+  ours(call: CallView | null | undefined): boolean {
+    return !!call && !!call.agent_session && call.agent_session === this.host.sessionId;
+  }
+
+  start(contactId: number, media: "voice" | "video"): void {
+    this.host.send({ type: "call.start", contact_id: contactId, media });
+  }
+
+  engage(call: CallView): void {
+    this.host.send({ type: "call.accept", contact_id: call.contact_id, call_id: call.id, media: call.requested });
+  }
+
+  notNow(call: CallView): void {
+    this.host.send({ type: "call.decline", contact_id: call.contact_id, call_id: call.id });
+  }
+
+  hangUp(call: CallView): void {
+    this.host.send({ type: "call.end", contact_id: call.contact_id, call_id: call.id });
+  }
+
+  /** A call.* event; answers the call's new view. */
+  onEvent(ev: EventFrame): CallView {
+    const call = ev.data["call"] as CallView;
+    if (call.state === "accepted" && this.ours(call) && this.peerCall?.id !== call.id) {
+      void this.open(call);
+    } else if ((call.state === "ended" || call.state === "declined") && this.peerCall?.id === call.id) {
+      this.drop();
+    } else if (this.peerCall?.id === call.id) {
+      this.peerCall = call;
+    }
+    return call;
+  }
+
+  onSignal(sig: SignalFrame): void {
+    if (!this.peer || sig.call_id !== this.peerCall?.id) return;
+    const signal = (sig.description ? { description: sig.description } : { candidate: sig.candidate }) as CallSignal;
+    void this.peer.receive(signal);
+  }
+
+  private async open(call: CallView): Promise<void> {
+    this.drop();
+    const peer = new CallPeer({
+      ice: this.host.ice,
+      sendVideo: sendsVideo("agent", call.requested, call.media),
+      send: (signal) =>
+        this.host.send({ type: "call.signal", contact_id: call.contact_id, call_id: call.id, ...signal }),
+      onChange: () => {
+        if (peer.state === "connected" && !reported) {
+          reported = true;
+          this.host.send({ type: "call.connected", contact_id: call.contact_id, call_id: call.id });
+        }
+        this.host.changed();
+      },
+    });
+    let reported = false;
+    this.peer = peer;
+    this.peerCall = call;
+    await peer.open();
+    if (this.peer === peer) await peer.offer();
+  }
+
+  drop(): void {
+    this.peer?.close();
+    this.peer = null;
+    this.peerCall = null;
+    this.host.changed();
+  }
+}
+
+/** The state of a panel's voice or video icon, and its tooltip. */
+export function callIcon(
+  medium: "voice" | "video",
+  opts: {
+    call: CallView | null | undefined;
+    terminated: boolean;
+    serviceOffers: boolean;
+    agentAllows: boolean;
+    switchOn: boolean;
+    visitor: { webrtc: boolean; camera: boolean; microphone: boolean } | null | undefined;
+  },
+): { state: CallIconState; why: string } {
+  const label = medium === "voice" ? "Voice" : "Video";
+  const { call } = opts;
+  if (call && (call.state === "offered" || call.state === "accepted" || call.state === "connected")) {
+    const same = call.requested === medium || (medium === "voice" && call.requested === "video");
+    if (same) {
+      if (call.state === "connected") return { state: "active", why: `${label}: in use — click to hang up` };
+      if (call.state === "accepted") return { state: "connecting", why: `${label}: connecting…` };
+      return {
+        state: "connecting",
+        why: call.started_by === "agent" ? `${label}: ringing — waiting for the visitor` : `${label}: the visitor asks for a call`,
+      };
+    }
+    return { state: "unavailable", why: `${label}: another call is in progress` };
+  }
+  if (opts.terminated) return { state: "unavailable", why: `${label}: the contact has ended` };
+  if (!opts.serviceOffers) return { state: "unavailable", why: `${label}: not offered by this service` };
+  if (!opts.agentAllows) return { state: "unavailable", why: `${label}: not allowed in your profile` };
+  if (!opts.switchOn) return { state: "unavailable", why: `${label}: switched off in this console` };
+  const v = opts.visitor;
+  if (v && !v.webrtc) return { state: "unavailable", why: `${label}: the visitor's browser cannot make calls` };
+  if (v && !v.microphone) return { state: "unavailable", why: `${label}: the visitor has no microphone` };
+  const note = v && medium === "video" && !v.camera ? " (the visitor has no camera: they will send voice only)" : "";
+  return { state: "available", why: `${label}: available — click to call${note}` };
+}

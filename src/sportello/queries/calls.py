@@ -1,0 +1,83 @@
+"""Call views, the media a visitor may ask for, and who may relay a call's signalling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sportello.storage.tables import agents, calls, console_sessions, services
+
+CALL_MEDIA = ("voice", "video")
+
+
+def call_view(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "contact_id": row.contact_id,
+        "started_by": row.started_by,
+        "requested": row.requested,
+        "media": row.media,
+        "state": row.state,
+        "agent_session": row.agent_session,
+        "offered_at": row.offered_at,
+        "answered_at": row.answered_at,
+        "connected_at": row.connected_at,
+        "ended_at": row.ended_at,
+        "ended_by": row.ended_by,
+        "end_reason": row.end_reason,
+    }
+
+
+def for_visitor(view: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The widget's copy: without the agent's console session."""
+    if view is None:
+        return None
+    return {k: v for k, v in view.items() if k != "agent_session"}
+
+
+_CALL = select(calls).where(calls.c.id == bindparam("call"))
+
+
+async def fetch_call(conn: AsyncConnection, call_id: int | None) -> Any:
+    if call_id is None:
+        return None
+    return (await conn.execute(_CALL, {"call": call_id})).first()
+
+
+async def live_call(conn: AsyncConnection, contact: Any) -> dict[str, Any] | None:
+    row = await fetch_call(conn, contact.live_call_id)
+    return None if row is None else call_view(row)
+
+
+async def calls_of(conn: AsyncConnection, contact_id: int) -> list[dict[str, Any]]:
+    rows = await conn.execute(
+        select(calls).where(calls.c.contact_id == contact_id).order_by(calls.c.id)
+    )
+    return [call_view(r) for r in rows]
+
+
+async def call_media(
+    conn: AsyncConnection, contact: Any, session_id: str | None = None
+) -> list[str]:
+    """Media a call on this contact may use now: the service offers it, the holder's profile
+    allows it and their console session (``session_id``, or any live one) has it on."""
+    if contact.agent_id is None or contact.state not in ("assigned", "transferring"):
+        return []
+    offered = await conn.scalar(select(services.c.media).where(services.c.id == contact.service_id))
+    agent = (await conn.execute(select(agents).where(agents.c.id == contact.agent_id))).one()
+    query = select(console_sessions).where(console_sessions.c.agent_id == contact.agent_id)
+    if session_id is None:
+        query = query.where(console_sessions.c.connections > 0)
+    else:
+        query = query.where(console_sessions.c.id == session_id)
+    sessions = (await conn.execute(query)).all()
+    allowed = {"voice": bool(agent.voice_allowed), "video": bool(agent.video_allowed)}
+    return [
+        medium
+        for medium in CALL_MEDIA
+        if medium in (offered or [])
+        and allowed[medium]
+        and any(getattr(s, f"{medium}_on") for s in sessions)
+    ]

@@ -1,0 +1,264 @@
+"""Voice and video calls (issue 14): the state machine's moves and refusals, signalling
+relayed in order to the other party only, and a real WebRTC call between two aiortc peers
+(the console's side and the widget's side) set up through the server."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sportello.domain.calls import CallMove, CallState, Side, may_move, next_state, sends_video
+from tests.conftest import World
+from tests.support.clients import Stream
+from tests.support.webrtc import Peer, loopback_ice, set_up
+
+
+async def call_frame(stream: Stream, kind: str, contact_id: int, **fields: Any) -> dict[str, Any]:
+    """Send a call frame; the error it got, or {} once the server handled it (ping barrier)."""
+    ref = uuid.uuid4().hex
+    start = len(stream.frames)
+    await stream.send({"type": kind, "contact_id": contact_id, "ref": ref, **fields})
+    await stream.send({"type": "ping", "ref": ref + "p"})
+    await stream.wait_for(lambda f: f["type"] == "pong" and f["ref"] == ref + "p", start=start)
+    errors = [f for f in stream.frames[start:] if f["type"] == "error" and f.get("ref") == ref]
+    return errors[0] if errors else {}
+
+
+async def call_event(stream: Stream, state: str, timeout: float = 5) -> dict[str, Any]:
+    frame = await stream.wait_event(f"call.{state}", timeout)
+    call: dict[str, Any] = frame["data"]["call"]
+    return call
+
+
+async def call_chat(world: World, login: str = "ann") -> tuple[Any, Stream, Any, Stream]:
+    """An agent holding a contact of a service that offers voice and video."""
+    if "Calls" not in world.services:
+        await world.add_service("Calls", tags_=["sales"], media=["chat", "voice", "video"])
+    return await world.assigned_chat(login, "Calls")
+
+
+def test_state_machine_table() -> None:
+    assert next_state(CallState.OFFERED, CallMove.ACCEPT) is CallState.ACCEPTED
+    assert next_state(CallState.ACCEPTED, CallMove.CONNECT) is CallState.CONNECTED
+    assert next_state(CallState.CONNECTED, CallMove.END) is CallState.ENDED
+    assert next_state(CallState.OFFERED, CallMove.END) is CallState.ENDED
+    assert next_state(CallState.ACCEPTED, CallMove.ACCEPT) is None
+    assert next_state(CallState.OFFERED, CallMove.CONNECT) is None
+    assert next_state(CallState.DECLINED, CallMove.END) is None
+    assert next_state(CallState.ENDED, CallMove.ACCEPT) is None
+    assert not may_move(Side.AGENT, Side.AGENT, CallMove.ACCEPT)
+    assert may_move(Side.AGENT, Side.VISITOR, CallMove.DECLINE)
+    assert may_move(Side.AGENT, Side.AGENT, CallMove.END)
+    assert sends_video(Side.AGENT, "video", "voice")
+    assert not sends_video(Side.VISITOR, "video", "voice")
+    assert not sends_video(Side.AGENT, "voice", "voice")
+
+
+async def test_refused_moves_answer_their_codes(world: World) -> None:
+    agent, console, visitor, widget = await call_chat(world)
+    cid = visitor.contact_id
+    assert (
+        await call_frame(
+            widget,
+            "call.capabilities",
+            cid,
+            webrtc=True,
+            camera=True,
+            microphone=True,
+            permission="prompt",
+        )
+    ) == {}
+    media = await console.wait_event("visitor.media")
+    assert media["data"]["media"]["camera"] is True
+
+    assert (await call_frame(console, "call.accept", cid, call_id=999, media="video"))[
+        "code"
+    ] == "no_call"
+    assert (await call_frame(console, "call.start", cid, media="video")) == {}
+    offered = await call_event(widget, "offered")
+    assert offered["started_by"] == "agent" and offered["requested"] == "video"
+    assert "agent_session" not in offered  # the console's session stays internal
+    call_id = offered["id"]
+    assert (await call_frame(widget, "call.start", cid, media="voice"))["code"] == (
+        "call_in_progress"
+    )
+    refused = await call_frame(console, "call.accept", cid, call_id=call_id, media="video")
+    assert refused["code"] == "call_move_refused"  # the caller cannot answer their own call
+    # signalling before the call is answered has nowhere to go
+    early = await call_frame(
+        console, "call.signal", cid, call_id=call_id, description={"type": "offer", "sdp": "v=0"}
+    )
+    assert early["code"] == "no_call"
+    assert (await call_frame(widget, "call.decline", cid, call_id=call_id)) == {}
+    declined = await call_event(console, "declined")
+    assert declined["state"] == "declined" and declined["media"] is None
+    assert (await call_frame(console, "call.end", cid, call_id=call_id))["code"] == "no_call"
+
+    # video switched off in the agent's console session: not offered to the visitor
+    await agent.http.patch(f"/api/console-sessions/{agent.session_id}", json={"video": False})
+    await widget.wait_for(
+        lambda f: (
+            f["type"] == "event" and f["kind"] == "call.media" and f["data"]["media"] == ["voice"]
+        )
+    )
+    assert (await call_frame(widget, "call.start", cid, media="video"))["code"] == (
+        "medium_unavailable"
+    )
+    # visitor-started voice; NOT NOW is the agent's decline, ENGAGE its accept
+    assert (await call_frame(widget, "call.start", cid, media="voice")) == {}
+    asked = await console.wait_for(
+        lambda f: (
+            f["type"] == "event"
+            and f["kind"] == "call.offered"
+            and f["data"]["call"]["started_by"] == "visitor"
+        )
+    )
+    second = asked["data"]["call"]["id"]
+    assert (await call_frame(widget, "call.accept", cid, call_id=second, media="voice"))[
+        "code"
+    ] == "call_move_refused"
+    assert (await call_frame(console, "call.accept", cid, call_id=second, media="voice")) == {}
+    assert (await call_frame(console, "call.accept", cid, call_id=second, media="voice"))[
+        "code"
+    ] == "call_move_refused"
+    # closing the contact ends the call, and the contact used no voice/video yet
+    assert (await agent.post(f"/api/contacts/{cid}/close")).status_code == 200
+    ended = await widget.wait_for(
+        lambda f: (
+            f["type"] == "event" and f["kind"] == "call.ended" and f["data"]["call"]["id"] == second
+        )
+    )
+    assert ended["data"]["call"]["end_reason"] == "contact_closed"
+    closed = await widget.wait_event("contact.closed")
+    assert closed["data"]["outcome"] == "no_interaction"
+
+
+async def test_video_call_between_two_peers_relayed_to_the_parties_only(
+    sqlite_world: World,
+) -> None:
+    world = sqlite_world
+    agent, console, visitor, widget = await call_chat(world)
+    cid = visitor.contact_id
+    other_tab = await agent.open_console()  # the same agent's second console: not in the call
+    _bob, bob_console, _other_visitor, other_widget = await call_chat(world, "bob")
+    ice = console.frames[0]["ice"]
+    assert widget.frames[0]["ice"]["servers"] == []  # no STUN/TURN configured: host only
+
+    assert (await call_frame(console, "call.start", cid, media="video")) == {}
+    call_id = (await call_event(widget, "offered"))["id"]
+    assert (await call_frame(widget, "call.accept", cid, call_id=call_id, media="voice")) == {}
+    accepted = await call_event(console, "accepted")
+    assert accepted["media"] == "voice" and accepted["state"] == "accepted"
+
+    # candidates are relayed in the order sent, to the visitor's connection only
+    for i in range(5):
+        candidate = {"candidate": f"candidate:{i} 1 udp 1 192.0.2.{i} 9 typ host", "sdpMid": "0"}
+        assert (
+            await call_frame(console, "call.signal", cid, call_id=call_id, candidate=candidate)
+        ) == {}
+    relayed = [
+        f["candidate"]["candidate"]
+        for f in (await widget.drain() and widget.frames)
+        if f["type"] == "signal" and f.get("kind") == "call.signal" and "candidate" in f
+    ]
+    assert relayed == [f"candidate:{i} 1 udp 1 192.0.2.{i} 9 typ host" for i in range(5)]
+
+    with loopback_ice():
+        caller = Peer(console, cid, call_id, ice)
+        callee = Peer(widget, cid, call_id, widget.frames[0]["ice"])
+        caller.send(video=True)  # an agent's video offer answered "voice only"
+        callee.send(video=False)
+        await set_up(caller, callee)
+        await callee.frames_arrive("video", 10)
+        await callee.frames_arrive("audio", 10)
+        await caller.frames_arrive("audio", 10)
+        assert caller.received["video"] == 0  # the visitor sends no video
+        assert (await call_frame(widget, "call.connected", cid, call_id=call_id)) == {}
+        assert (await call_frame(console, "call.connected", cid, call_id=call_id)) == {}
+        connected = await call_event(console, "connected")
+        assert connected["connected_at"] is not None
+        await caller.close()
+        await callee.close()
+
+    assert (await call_frame(widget, "call.end", cid, call_id=call_id)) == {}
+    ended = await call_event(console, "ended")
+    assert (ended["ended_by"], ended["end_reason"]) == ("visitor", "hung_up")
+    assert len(console.events("call.connected")) == 1  # both reported it; recorded once
+
+    # no signalling reached anyone else: the agent's other tab (which does see the call's
+    # durable events, like every event of the agent's contacts), the other agent, the
+    # other visitor (who see nothing of the call at all)
+    for stream in (other_tab, bob_console, other_widget):
+        await stream.drain()
+        assert not [f for f in stream.frames if f.get("kind") == "call.signal"]
+    assert len(other_tab.events("call.ended")) == 1
+    for stream in (bob_console, other_widget):
+        assert not [f for f in stream.frames if f.get("kind", "").startswith("call.")]
+    # the agent's second tab cannot inject signalling into the call
+    refused = await call_frame(
+        other_tab, "call.signal", cid, call_id=call_id, description={"type": "offer", "sdp": "x"}
+    )
+    assert refused["code"] == "no_call"
+
+    assert (await agent.post(f"/api/contacts/{cid}/close")).status_code == 200
+    row = (await agent.http.get("/api/reports/contacts", params={"visitor": "Vera"})).json()
+    mine = next(i for i in row["items"] if i["id"] == cid)
+    assert mine["outcome"] == "successful" and "voice/video" in mine["media_used"]
+    detail = (await agent.http.get(f"/api/contacts/{cid}")).json()
+    assert [c["state"] for c in detail["calls"]] == ["ended"] and detail["call"] is None
+
+
+async def test_signalling_stops_with_the_visitors_page(sqlite_world: World) -> None:
+    """A page change closes the widget's connection: the call ends, and the console hears it."""
+    _agent, console, visitor, widget = await call_chat(sqlite_world)
+    cid = visitor.contact_id
+    assert (await call_frame(widget, "call.start", cid, media="video")) == {}
+    call_id = (await call_event(console, "offered"))["id"]
+    assert (await call_frame(console, "call.accept", cid, call_id=call_id, media="video")) == {}
+    await call_event(widget, "accepted")
+    await widget.close()
+    ended = await call_event(console, "ended")
+    assert (ended["ended_by"], ended["end_reason"]) == ("visitor", "visitor_left")
+
+
+async def test_agent_disconnecting_ends_the_call(sqlite_world: World) -> None:
+    _agent, console, visitor, widget = await call_chat(sqlite_world)
+    cid = visitor.contact_id
+    assert (await call_frame(console, "call.start", cid, media="voice")) == {}
+    call_id = (await call_event(widget, "offered"))["id"]
+    assert (await call_frame(widget, "call.accept", cid, call_id=call_id, media="voice")) == {}
+    await console.close()
+    ended = await call_event(widget, "ended")
+    assert (ended["ended_by"], ended["end_reason"]) == ("agent", "agent_disconnected")
+
+
+async def test_contact_started_as_video_weighs_a_whole_agent(sqlite_world: World) -> None:
+    world = sqlite_world
+    await world.add_service("Video desk", tags_=["sales"], media=["chat", "video"])
+    agent = await world.agent("bob")
+    console = await agent.open_console()
+    await agent.http.patch(f"/api/console-sessions/{agent.session_id}", json={"video": False})
+    refused = world.visitor()
+    created = await refused.request(world.services["Video desk"]["id"], medium="video")
+    assert created.json()["contact"]["state"] == "rejected"  # nobody has video on
+
+    await agent.http.patch(f"/api/console-sessions/{agent.session_id}", json={"video": True})
+    visitor = world.visitor()
+    created = await visitor.request(world.services["Video desk"]["id"], medium="video")
+    assert created.json()["contact"]["state"] == "pending"
+    assert (await agent.accept(visitor.contact_id)).status_code == 200
+    assigned = await console.wait_event("contact.assigned")
+    call = assigned["data"]["contact"]["call"]
+    assert (call["started_by"], call["requested"], call["state"]) == ("visitor", "video", "offered")
+    widget = await visitor.open_widget()
+    assert widget.frames[0]["contact"]["call"]["id"] == call["id"]
+    assert (
+        await call_frame(
+            console, "call.accept", visitor.contact_id, call_id=call["id"], media="video"
+        )
+    ) == {}
+    await call_event(widget, "accepted")
+    # the video contact weighs 100 %: a chat of the same service finds bob full
+    chat = world.visitor()
+    second = await chat.request(world.services["Video desk"]["id"])
+    assert second.json()["contact"]["state"] == "rejected"

@@ -1,0 +1,237 @@
+"""Voice and video calls in real browsers (issue 14): an agent's console and a visitor's
+widget in two Chromium contexts with fake camera and microphone call each other over
+loopback. Frames flowing is read from the <video> elements (decoded frames keep growing)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.console_helpers import panel
+from tests.e2e.widget_helpers import (
+    TIMEOUT_MS,
+    WidgetWorld,
+    console_sign_in,
+    make_world,
+    request_chat,
+    shot,
+    visitor_page,
+    w,
+)
+from tests.support.seed import ServiceSpec
+
+pytestmark = pytest.mark.e2e
+CALL_MS = 30_000
+
+
+def call_services(site: str) -> tuple[ServiceSpec, ...]:
+    return (ServiceSpec("Sales", ("sales",), media=("chat", "voice", "video"), sites=(site,)),)
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[WidgetWorld]:
+    yield from make_world(tmp_path, call_services)
+
+
+def frames_grow(video: Locator) -> None:
+    """The element shows a live picture: it has a size and has decoded frame after frame
+    (counted by the element, from zero whenever playback restarts)."""
+    video.page.wait_for_function(
+        "v => v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames >= 10",
+        arg=video.element_handle(timeout=CALL_MS),
+        timeout=CALL_MS,
+    )
+
+
+def tracks(media: Locator, kind: str) -> int:
+    count: int = media.evaluate(f"m => m.srcObject.get{kind}Tracks().length")
+    return count
+
+
+def icon(console: Page, contact_id: int, medium: str) -> Locator:
+    return panel(console, contact_id).get_by_test_id(f"medium-{medium}")
+
+
+def agent_and_visitor(
+    world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
+) -> tuple[Page, Page]:
+    """Bob's console, and a visitor on the shop whose browser may use camera and microphone."""
+    console = console_sign_in(world, context_factory(), "bob")
+    _ctx, page = visitor_page(browser, permissions=["camera", "microphone"])
+    page.goto(world.demo_url + "/")
+    return console, page
+
+
+def take_top(console: Page) -> int:
+    """The agent takes the contact at the top of the waiting area; its id."""
+    top = console.get_by_test_id("waiting-top")
+    expect(top).to_be_visible(timeout=TIMEOUT_MS)
+    contact_id = int(top.get_attribute("data-contact-id") or 0)
+    top.click()
+    return contact_id
+
+
+def chat(
+    world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
+) -> tuple[Page, Page, int]:
+    console, page = agent_and_visitor(world, browser, context_factory)
+    request_chat(page, "Vera", "Can you show me?")  # the only service: no choice to make
+    contact_id = take_top(console)
+    expect(w(page, "joined")).to_be_visible(timeout=TIMEOUT_MS)
+    # the widget reported its devices: the console's icons are dark grey (available)
+    expect(icon(console, contact_id, "video")).to_have_attribute("data-state", "available")
+    expect(icon(console, contact_id, "voice")).to_have_attribute("data-state", "available")
+    return console, page, contact_id
+
+
+def test_agent_started_video_then_voice_only(
+    world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
+) -> None:
+    console, page, contact_id = chat(world, browser, context_factory)
+    mine = panel(console, contact_id)
+
+    icon(console, contact_id, "video").click()
+    expect(icon(console, contact_id, "video")).to_have_attribute("data-state", "connecting")
+    expect(w(page, "call-prompt")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(w(page, "call-prompt")).to_contain_text("video call")
+    shot(page, "incoming-call")
+    w(page, "call-accept-video").click()
+
+    expect(w(page, "call-stage")).to_have_attribute("data-call-state", "connected", timeout=CALL_MS)
+    expect(icon(console, contact_id, "video")).to_have_attribute(
+        "data-state", "active", timeout=CALL_MS
+    )
+    frames_grow(mine.get_by_test_id("remote-video"))  # the visitor's camera, in the console
+    frames_grow(w(page, "remote-video"))  # the agent's camera, in the widget
+    expect(w(page, "local-video")).to_be_visible()
+    expect(mine.get_by_test_id("local-video")).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    console.screenshot(path=str(SCREENSHOTS / "console-video-call.png"))
+    shot(page, "video-call")
+
+    # mute and camera off act on our own tracks only
+    mine.get_by_test_id("call-mute").click()
+    expect(mine.get_by_test_id("call-mute")).to_have_attribute("aria-pressed", "true")
+    w(page, "call-camera").click()
+    expect(w(page, "call-camera")).to_have_attribute("aria-pressed", "true")
+
+    # the visitor hangs up: both back to chat
+    w(page, "call-hang-up").click()
+    expect(w(page, "call-stage")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(w(page, "call-notice")).to_contain_text("You ended the video call")
+    expect(mine.get_by_test_id("call-stage")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(icon(console, contact_id, "video")).to_have_attribute("data-state", "available")
+    expect(mine.get_by_test_id("transcript")).to_contain_text("Vera hung up")
+
+    # a video offer answered "voice only": the visitor sees the agent, sends audio only
+    icon(console, contact_id, "video").click()
+    w(page, "call-accept-voice").click()
+    expect(w(page, "call-stage")).to_have_attribute("data-call-state", "connected", timeout=CALL_MS)
+    frames_grow(w(page, "remote-video"))
+    expect(w(page, "local-video")).to_have_count(0)
+    remote_audio = mine.get_by_test_id("remote-audio")
+    expect(remote_audio).to_have_count(1, timeout=CALL_MS)
+    assert tracks(remote_audio, "Video") == 0
+    console.wait_for_function(
+        "a => a.srcObject.getAudioTracks().length === 1",
+        arg=remote_audio.element_handle(),
+        timeout=CALL_MS,
+    )
+    expect(mine.get_by_test_id("call-status")).to_contain_text("voice only")
+
+    # the agent hangs up from the green icon
+    expect(icon(console, contact_id, "video")).to_have_attribute("data-state", "active")
+    icon(console, contact_id, "video").click()
+    expect(w(page, "call-stage")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(w(page, "call-notice")).to_contain_text("ended the video call")
+    expect(mine.get_by_test_id("call-stage")).to_have_count(0)
+    expect(w(page, "input")).to_be_enabled()  # the chat goes on
+
+
+def test_decline_not_now_and_engage(
+    world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
+) -> None:
+    console, page, contact_id = chat(world, browser, context_factory)
+    mine = panel(console, contact_id)
+
+    # video switched off in this console: light grey with the reason, and no video button
+    # for the visitor; back on: dark grey again, and the visitor may ask
+    expect(w(page, "call-ask-video")).to_be_visible(timeout=TIMEOUT_MS)
+    console.get_by_test_id("media-video").click()
+    video = icon(console, contact_id, "video")
+    expect(video).to_have_attribute("data-state", "unavailable")
+    expect(video).to_have_attribute("title", "Video: switched off in this console")
+    expect(w(page, "call-ask-video")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(w(page, "call-ask-voice")).to_be_visible()
+    console.get_by_test_id("media-video").click()
+    expect(video).to_have_attribute("data-state", "available")
+    expect(w(page, "call-ask-video")).to_be_visible(timeout=TIMEOUT_MS)
+
+    # the agent offers voice; the visitor declines; icons back to dark grey, chat goes on
+    icon(console, contact_id, "voice").click()
+    expect(w(page, "call-prompt")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(w(page, "call-accept-video")).to_have_count(0)  # a voice call offers no video
+    w(page, "call-decline").click()
+    expect(mine.get_by_test_id("transcript")).to_contain_text("Vera declined the voice call")
+    expect(icon(console, contact_id, "voice")).to_have_attribute("data-state", "available")
+    expect(w(page, "call-prompt")).to_have_count(0)
+
+    # the visitor asks for video: ENGAGE / NOT NOW on the agent's panel; NOT NOW is polite
+    w(page, "call-ask-video").click()
+    expect(mine.get_by_test_id("call-request")).to_contain_text("Vera asks for a video call")
+    expect(icon(console, contact_id, "video")).to_have_attribute("data-state", "connecting")
+    expect(w(page, "call-waiting")).to_be_visible()
+    mine.get_by_test_id("call-not-now").click()
+    expect(w(page, "call-notice")).to_contain_text("cannot take a video call right now")
+    expect(mine.get_by_test_id("call-request")).to_have_count(0)
+
+    w(page, "call-ask-video").click()
+    mine.get_by_test_id("call-engage").click()
+    expect(mine.get_by_test_id("call-stage")).to_have_attribute(
+        "data-call-state", "connected", timeout=CALL_MS
+    )
+    frames_grow(mine.get_by_test_id("remote-video"))
+    frames_grow(w(page, "remote-video"))
+    mine.get_by_test_id("call-hang-up").click()
+    expect(w(page, "call-stage")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(w(page, "call-notice")).to_contain_text("ended the video call")
+    expect(mine.get_by_test_id("transcript")).to_contain_text("you hung up")
+
+    # a page change ends the call cleanly and both sides say so
+    w(page, "call-ask-voice").click()
+    mine.get_by_test_id("call-engage").click()
+    expect(w(page, "call-stage")).to_have_attribute("data-call-state", "connected", timeout=CALL_MS)
+    page.goto(world.demo_url + "/product.html")
+    expect(w(page, "call-notice")).to_contain_text("ended when you changed page", timeout=CALL_MS)
+    expect(mine.get_by_test_id("transcript")).to_contain_text("page changed or closed")
+    expect(icon(console, contact_id, "voice")).to_have_attribute("data-state", "available")
+
+    # the call lines are part of the transcript: a reloaded console shows them again
+    console.reload()
+    transcript = panel(console, contact_id).get_by_test_id("transcript")
+    expect(transcript).to_contain_text("Vera declined the voice call", timeout=TIMEOUT_MS)
+    expect(transcript).to_contain_text("page changed or closed")
+
+
+def test_a_contact_that_starts_as_video(
+    world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
+) -> None:
+    """The visitor picks video in the widget: routed as video, the call starts on accept."""
+    console, page = agent_and_visitor(world, browser, context_factory)
+    w(page, "launcher").click()
+    w(page, "name").fill("Vera")
+    shot(page, "start-with-video")
+    w(page, "start-video").click()
+    contact_id = take_top(console)
+    mine = panel(console, contact_id)
+    expect(mine.get_by_test_id("call-stage")).to_have_attribute(
+        "data-call-state", "connected", timeout=CALL_MS
+    )
+    expect(w(page, "call-stage")).to_have_attribute("data-call-state", "connected")
+    frames_grow(mine.get_by_test_id("remote-video"))
+    frames_grow(w(page, "remote-video"))
+    expect(mine.get_by_test_id("transcript")).to_contain_text("You engaged the video call")
