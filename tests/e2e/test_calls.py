@@ -151,6 +151,15 @@ def test_agent_started_video_then_voice_only(
     expect(mine.get_by_test_id("call-stage")).to_have_count(0)
     expect(w(page, "input")).to_be_enabled()  # the chat goes on
 
+    # the reports list both calls under the contact, with their media and who hung up
+    console.goto(console.url.split("/console")[0] + f"/reports#contact/{contact_id}")
+    calls = console.get_by_test_id("report-calls").locator("li")
+    expect(calls).to_have_count(2)
+    expect(calls.first).to_contain_text("video call started by the agent")
+    expect(calls.first).to_contain_text("hung up by the visitor")
+    expect(calls.nth(1)).to_contain_text("voice only")
+    expect(calls.nth(1)).to_contain_text("hung up by the agent")
+
 
 def test_decline_not_now_and_engage(
     world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]

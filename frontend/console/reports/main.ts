@@ -7,6 +7,7 @@ import { formatBytes } from "../../shared/files";
 import { api, ApiError } from "../api";
 import { clock, countryBadge, duration, host, linkify } from "../format";
 import { filters, shared, tables } from "../styles";
+import type { CallView } from "../../shared/protocol";
 import type { AgentState, TransferLeg } from "../types";
 import { type Filters, type ReportDetail, type ReportRow, OUTCOMES, fetchDetail, fetchPage, isoDay, query } from "./data";
 import "./overview";
@@ -26,6 +27,13 @@ function day(seconds: number): string {
 
 const secs = (v: number | null) => (v === null ? "—" : duration(v));
 const outcomeText = (row: ReportRow) => (row.outcome ?? "in progress").replace("_", " ");
+const callOutcome = (c: CallView) => {
+  if (c.state === "declined") return "declined";
+  if (!c.connected_at) return c.ended_at ? `not connected (${(c.end_reason ?? "ended").replace(/_/g, " ")})` : c.state;
+  const media = c.media === "voice" && c.requested === "video" ? "voice only" : (c.media ?? c.requested);
+  const talked = duration((c.ended_at ?? Date.now() / 1000) - c.connected_at);
+  return `${media}, ${talked}` + (c.ended_by ? `, hung up by the ${c.ended_by}` : "");
+};
 const legOutcome = (t: TransferLeg) =>
   t.outcome === "accepted"
     ? `accepted by ${t.accepted_by?.display_name ?? "?"} after ${duration((t.ended_at ?? t.requested_at) - t.requested_at)}`
@@ -381,6 +389,11 @@ export class SpReports extends LitElement {
             ${d.transfers.map((t) => html`<li>${clock(t.requested_at)} · ${t.from_agent?.display_name ?? "?"} → ${t.group ? `group ${t.group.name}` : t.to_agent?.display_name ?? "?"}
               <span class="outcome ${t.outcome === "accepted" ? "successful" : ""}">${legOutcome(t)}</span>
               ${t.note ? html`<blockquote>${t.note}</blockquote>` : nothing}</li>`)}
+          </ol>`
+        : nothing}
+      ${d.calls?.length
+        ? html`<h3>Calls</h3><ol class="legs" data-testid="report-calls">
+            ${d.calls.map((c) => html`<li>${clock(c.offered_at)} · ${c.requested} call started by the ${c.started_by} · <span class="outcome ${c.connected_at ? "successful" : ""}">${callOutcome(c)}</span></li>`)}
           </ol>`
         : nothing}
       <h3>Pages visited</h3>
