@@ -174,6 +174,10 @@ class DuplicateError(ConflictError):
     code = "duplicate"
 
 
+class AlreadyDoneError(ConflictError):
+    code = "already_done"
+
+
 class ResyncRequiredError(SportelloError):
     status = 410
     code = "resync_required"

@@ -28,7 +28,7 @@ class Stream:
         try:
             async for raw in self.ws:
                 frame = orjson.loads(raw)
-                if frame.get("type") in ("hello", "event") and "position" in frame:
+                if frame.get("type") in ("hello", "event", "view") and "position" in frame:
                     self.position = max(self.position, int(frame["position"]))
                 self.frames.append(frame)
                 self._new.set()
@@ -123,6 +123,18 @@ class AgentClient:
         query = f"session={session_id}" + (f"&since={since}" if since is not None else "")
         ws = await websockets.connect(
             f"{self.ws_url}/ws/console?{query}",
+            additional_headers={"Cookie": f"sportello_session={self.token}"},
+            compression=None,
+        )
+        stream = Stream(ws)
+        await stream.wait_for(lambda f: f["type"] in ("hello", "error"))
+        return stream
+
+    async def open_supervision(self, since: int | None = None) -> Stream:
+        """The supervision stream (roles supervisor and admin): a hello then views and events."""
+        query = f"?since={since}" if since is not None else ""
+        ws = await websockets.connect(
+            f"{self.ws_url}/ws/supervision{query}",
             additional_headers={"Cookie": f"sportello_session={self.token}"},
             compression=None,
         )
