@@ -13,6 +13,7 @@ export default defineConfig({
       input: {
         console: resolve(__dirname, "console/console.html"),
         reports: resolve(__dirname, "console/reports.html"),
+        supervision: resolve(__dirname, "console/supervision.html"),
       },
     },
   },

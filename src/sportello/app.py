@@ -150,6 +150,10 @@ def _mount_static(app: FastAPI) -> None:
     async def reports() -> Response:
         return FileResponse(STATIC_DIR / "reports.html")
 
+    @app.get("/supervision", include_in_schema=False)
+    async def supervision() -> Response:
+        return FileResponse(STATIC_DIR / "supervision.html")
+
     @app.get("/widget.js", include_in_schema=False)
     async def widget() -> Response:
         return FileResponse(STATIC_DIR / "widget.js", media_type="text/javascript")

@@ -163,6 +163,7 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("GET", "/"): (PUBLIC, None),
     ("GET", "/console"): (PUBLIC, None),
     ("GET", "/reports"): (PUBLIC, None),
+    ("GET", "/supervision"): (PUBLIC, None),
     ("GET", "/widget.js"): (PUBLIC, None),
 }
 SOCKETS = {"/ws/console": AGENTS, "/ws/visitor": VISITORS, "/ws/supervision": SUPERVISORS}

@@ -333,6 +333,11 @@ export class SpTopbar extends LitElement {
             <a class="item" role="menuitem" data-testid="reports-link" href="/reports" target="_blank" rel="noopener">
               ${icons.inbox()}<span class="label">Reports</span>
             </a>
+            ${agent.role !== "agent"
+              ? html`<a class="item" role="menuitem" data-testid="supervision-link" href="/supervision" target="_blank" rel="noopener">
+                  ${icons.user()}<span class="label">Supervision</span>
+                </a>`
+              : nothing}
             <button class="item" role="menuitem" data-testid="logout" @click=${() => void this.signOut()}>
               ${icons.logout()}<span class="label">Sign out</span>
             </button>
