@@ -316,8 +316,11 @@ async def do_refresh_node_sessions(ctx: Ctx) -> None:
                 ),
             )
         )
-        for (agent_id,) in stranded.all():
+        away = [int(agent_id) for (agent_id,) in stranded.all()]
+        for agent_id in away:
             await _mark_away(conn, writer, agent_id, now)
+    for agent_id in away:
+        ctx.bus.send_signal(presence_changed(agent_id))
 
 
 async def do_reset_sessions(ctx: Ctx) -> None:

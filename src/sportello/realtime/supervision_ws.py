@@ -26,6 +26,12 @@ log = logging.getLogger(__name__)
 
 COALESCE_SECONDS = 0.2
 """A burst of changes (an accept writes several events) costs one recomputed view."""
+UNSEEN_KINDS = frozenset({"contact.colour_changed", "contact.dismissed", "contact.translation"})
+"""Contact events that change nothing the view shows (neither do messages, pages, links)."""
+
+
+def changes_view(kind: str) -> bool:
+    return kind.startswith(("contact.", "agent.")) and kind not in UNSEEN_KINDS
 
 
 class SupervisionSession(StreamSession):
@@ -76,7 +82,8 @@ class SupervisionSession(StreamSession):
 
     def deliver(self, event: Event) -> None:
         super().deliver(event)
-        self._dirty.set()
+        if changes_view(event.kind):
+            self._dirty.set()
 
     def signal(self, signal: Signal) -> None:
         self._dirty.set()
