@@ -229,3 +229,31 @@ async def test_left_messages_are_filtered_and_marked_done_once(world: World) -> 
     marks = [e for e in await stored_events(world.app.ctx) if e.kind == "left_message.done"]
     assert [m.payload["id"] for m in marks] == [ids["Sales"]]
     assert marks[0].payload["done_by"]["id"] == sam.agent["id"]
+
+
+async def test_todays_figures_agree_with_the_reports_overview(sqlite_world: World) -> None:
+    world = sqlite_world
+    bob, _console, answered, _widget = await world.assigned_chat("bob", "Sales")
+    await answered.say("hello")
+    await bob.say(answered.contact_id, "hi")
+    await answered.say("thanks")
+    assert (await bob.post(f"/api/contacts/{answered.contact_id}/close")).status_code == 200
+    gone = world.visitor()
+    await gone.request(world.services["Sales"]["id"])
+    await gone.leave()
+    waiting = world.visitor()
+    await waiting.request(world.services["Support"]["id"])  # nobody for Support: rejected
+    ann = await world.agent("ann")
+
+    view = (await ann.http.get("/api/supervision")).json()
+    today = view["today"]
+    report = await ann.http.get(
+        "/api/reports/overview",
+        params={"since": today["since"], "until": view["server_time"] + 1},
+    )
+    total = report.json()["total"]
+    for figure in ("requests", "answered", "dissuaded", "abandoned", "in_progress", "wait_avg"):
+        assert today[figure] == pytest.approx(total[figure]), figure
+    assert (today["requests"], today["answered"]) == (3, 1)
+    sales = next(s for s in view["services"] if s["name"] == "Sales")
+    assert sales["today"]["requests"] == 2

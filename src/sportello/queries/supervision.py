@@ -1,7 +1,8 @@
 """The supervisor's live view: agents, the waiting area per service and today's figures.
 
-Read from the stored rows (presence derived as for consoles, figures from the reports'
-overview), so the view can be recomputed at any moment and always agrees with the reports.
+Read from the stored rows (presence derived as for consoles, figures counted as the reports'
+overview counts them: reports/tallies.py), so the view can be recomputed at any moment and
+always agrees with the reports.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sportello.domain.principals import AgentPrincipal
 from sportello.queries.agents import agent_view
 from sportello.queries.contacts import HOLDING
-from sportello.reports.overview import overview
 from sportello.reports.scope import ReportScope, report_scope
+from sportello.reports.tallies import tallies
 from sportello.routing.snapshot import SESSION_STALE_SECONDS
 from sportello.storage.tables import agents, console_sessions, contacts, services
 
@@ -120,8 +121,7 @@ async def supervision_view(
                 "contacts": held.get(row.id, []),
             }
         )
-    figures = await overview(conn, scope, clock.day_start(), clock.now + 1, "service")
-    by_service = {g["id"]: g for g in figures["groups"]}
+    by_service, total = await tallies(conn, scope, clock.day_start(), clock.now + 1)
     return {
         "server_time": clock.now,
         "agent_grace_seconds": clock.agent_grace_seconds,
@@ -135,7 +135,7 @@ async def supervision_view(
             }
             for s in service_rows
         ],
-        "today": {"since": clock.day_start(), **_figures(figures["total"])},
+        "today": {"since": clock.day_start(), **_figures(total)},
     }
 
 
