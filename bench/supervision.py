@@ -23,7 +23,7 @@ import websockets
 
 from bench.history import write_history
 from bench.launch import start_sportello
-from bench.reports import ADMIN, _admin, _timed
+from bench.reports import _admin, _timed, sign_in_admin
 from bench.seed import SeedSpec
 
 
@@ -69,10 +69,7 @@ def main() -> int:
             write_history(target.database_url, target.seeded.agents, args.contacts, now, days=1)
         )
         with httpx.Client(base_url=target.http, timeout=600) as http:
-            token = http.post(
-                "/api/auth/login", json={"login": ADMIN[0], "password": ADMIN[1]}
-            ).json()["token"]
-            http.headers["Authorization"] = f"Bearer {token}"
+            token = sign_in_admin(http)
             view = http.get("/api/supervision").json()
             figures: dict[str, Any] = {
                 "today_requests": view["today"]["requests"],

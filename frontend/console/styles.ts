@@ -184,3 +184,88 @@ export const shared = css`
     width: min(460px, 92%);
   }
 `;
+
+/** The header, navigation and tables of the pages beside the console (reports, supervision). */
+export const pageStyles = css`
+  a.btn {
+    text-decoration: none;
+    color: inherit;
+  }
+  header {
+    display: flex;
+    align-items: center;
+    flex-wrap: wrap;
+    gap: 12px 16px;
+    margin-bottom: 16px;
+  }
+  header h1 {
+    font-size: 18px;
+    margin: 0;
+  }
+  nav a {
+    padding: 6px 10px;
+    border-radius: 8px;
+    color: var(--muted);
+    text-decoration: none;
+    font-weight: 600;
+  }
+  nav a[aria-current="page"] {
+    background: var(--primary-soft);
+    color: var(--primary);
+  }
+  .spacer {
+    flex: 1;
+  }
+  table {
+    width: 100%;
+    border-collapse: collapse;
+    background: var(--surface);
+    border: 1px solid var(--border);
+    border-radius: var(--radius);
+    overflow: hidden;
+  }
+  th,
+  td {
+    text-align: left;
+    padding: 8px 10px;
+    border-bottom: 1px solid var(--border);
+    font-size: 13px;
+    vertical-align: top;
+  }
+  thead th {
+    white-space: nowrap;
+    background: var(--surface-2);
+    color: var(--muted);
+    font-size: 12px;
+  }
+`;
+
+/** Filter forms: labelled fields in a row. */
+export const fieldStyles = css`
+  form.filters {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 10px;
+    align-items: end;
+    background: var(--surface);
+    border: 1px solid var(--border);
+    border-radius: var(--radius);
+    padding: 12px;
+  }
+  label {
+    display: grid;
+    gap: 3px;
+    font-size: 12px;
+    color: var(--muted);
+    font-weight: 600;
+  }
+  input,
+  select {
+    font: inherit;
+    padding: 6px 8px;
+    border: 1px solid var(--border-strong);
+    border-radius: 8px;
+    background: #fff;
+    color: var(--text);
+  }
+`;

@@ -6,7 +6,7 @@ import { customElement, state } from "lit/decorators.js";
 import { formatBytes } from "../../shared/files";
 import { api, ApiError } from "../api";
 import { clock, countryBadge, duration, host, linkify } from "../format";
-import { shared } from "../styles";
+import { fieldStyles, pageStyles, shared } from "../styles";
 import type { AgentState } from "../types";
 import { type Filters, type ReportDetail, type ReportRow, OUTCOMES, fetchDetail, fetchPage, isoDay, query } from "./data";
 import "./overview";
@@ -31,87 +31,17 @@ const outcomeText = (row: ReportRow) => (row.outcome ?? "in progress").replace("
 export class SpReports extends LitElement {
   static override styles = [
     shared,
+    pageStyles,
+    fieldStyles,
     css`
-      a.btn {
-        text-decoration: none;
-        color: inherit;
-      }
       :host {
         display: block;
         max-width: 1200px;
         margin: 0 auto;
         padding: 16px 20px 40px;
       }
-      header {
-        display: flex;
-        align-items: center;
-        gap: 16px;
-        margin-bottom: 16px;
-      }
-      header h1 {
-        font-size: 18px;
-        margin: 0;
-      }
-      nav a {
-        padding: 6px 10px;
-        border-radius: 8px;
-        color: var(--muted);
-        text-decoration: none;
-        font-weight: 600;
-      }
-      nav a[aria-current="page"] {
-        background: var(--primary-soft);
-        color: var(--primary);
-      }
-      .spacer {
-        flex: 1;
-      }
       form.filters {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 10px;
-        align-items: end;
-        background: var(--surface);
-        border: 1px solid var(--border);
-        border-radius: var(--radius);
-        padding: 12px;
         margin-bottom: 12px;
-      }
-      label {
-        display: grid;
-        gap: 3px;
-        font-size: 12px;
-        color: var(--muted);
-        font-weight: 600;
-      }
-      input,
-      select {
-        font: inherit;
-        padding: 6px 8px;
-        border: 1px solid var(--border-strong);
-        border-radius: 8px;
-        background: #fff;
-      }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-        background: var(--surface);
-        border: 1px solid var(--border);
-        border-radius: var(--radius);
-        overflow: hidden;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 8px 10px;
-        border-bottom: 1px solid var(--border);
-        font-size: 13px;
-        vertical-align: top;
-      }
-      th {
-        background: var(--surface-2);
-        color: var(--muted);
-        font-size: 12px;
       }
       tbody tr {
         cursor: pointer;

@@ -5,7 +5,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
 import type { Chart as ChartType } from "chart.js";
 import { duration } from "../format";
-import { shared } from "../styles";
+import { fieldStyles, shared } from "../styles";
 import { type Figures, type Filters, type Overview, OUTCOMES, fetchOverview, query as toQuery } from "./data";
 
 const COLOURS: Record<string, string> = {
@@ -24,6 +24,7 @@ const secs = (v: number | null) => (v === null ? "—" : duration(v));
 export class SpOverview extends LitElement {
   static override styles = [
     shared,
+    fieldStyles,
     css`
       a.btn {
         text-decoration: none;
@@ -35,20 +36,6 @@ export class SpOverview extends LitElement {
         align-items: end;
         flex-wrap: wrap;
         margin-bottom: 12px;
-      }
-      label {
-        display: grid;
-        gap: 3px;
-        font-size: 12px;
-        color: var(--muted);
-        font-weight: 600;
-      }
-      input,
-      select {
-        font: inherit;
-        padding: 6px 8px;
-        border: 1px solid var(--border-strong);
-        border-radius: 8px;
       }
       .charts {
         display: grid;

@@ -4,8 +4,8 @@ import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { api, ApiError } from "../api";
 import { clock } from "../format";
-import { shared } from "../styles";
-import { tables } from "./styles";
+import { fieldStyles, pageStyles, shared } from "../styles";
+import { notices } from "./styles";
 import type { LeftMessage } from "./types";
 
 interface Filters {
@@ -35,37 +35,13 @@ function when(seconds: number): string {
 export class SpLeftMessages extends LitElement {
   static override styles = [
     shared,
-    tables,
+    pageStyles,
+    fieldStyles,
+    notices,
     css`
       :host {
         display: grid;
         gap: 12px;
-      }
-      form {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 10px;
-        align-items: end;
-        background: var(--surface);
-        border: 1px solid var(--border);
-        border-radius: var(--radius);
-        padding: 12px;
-      }
-      label {
-        display: grid;
-        gap: 3px;
-        font-size: 12px;
-        color: var(--muted);
-        font-weight: 600;
-      }
-      input,
-      select {
-        font: inherit;
-        padding: 6px 8px;
-        border: 1px solid var(--border-strong);
-        border-radius: 8px;
-        background: #fff;
-        color: var(--text);
       }
       .text {
         white-space: pre-wrap;
@@ -142,7 +118,7 @@ export class SpLeftMessages extends LitElement {
   override render() {
     const f = this.filters;
     return html`
-      <form data-testid="left-filters" aria-label="Filter the left messages" @submit=${(e: Event) => {
+      <form class="filters" data-testid="left-filters" aria-label="Filter the left messages" @submit=${(e: Event) => {
         e.preventDefault();
         void this.search();
       }}>

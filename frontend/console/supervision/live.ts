@@ -4,8 +4,8 @@
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { duration } from "../format";
-import { shared } from "../styles";
-import { tables } from "./styles";
+import { pageStyles, shared } from "../styles";
+import { notices } from "./styles";
 import type { ContactCard, LiveView, SupervisedAgent, SupervisedService } from "./types";
 
 const MEDIA = ["chat", "voice", "video"] as const;
@@ -15,7 +15,8 @@ const WORDS: Record<string, string> = { READY: "Ready", PAUSED: "Paused", DISCON
 export class SpLiveView extends LitElement {
   static override styles = [
     shared,
-    tables,
+    pageStyles,
+    notices,
     css`
       :host {
         display: grid;

@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { api, ApiError } from "../api";
-import { shared } from "../styles";
+import { pageStyles, shared } from "../styles";
 import type { AgentState, EventFrame } from "../types";
 import "./left";
 import "./live";
@@ -27,41 +27,13 @@ function parseHash(): Route {
 export class SpSupervision extends LitElement {
   static override styles = [
     shared,
+    pageStyles,
     css`
       :host {
         display: block;
         max-width: 1280px;
         margin: 0 auto;
         padding: 16px 20px 40px;
-      }
-      header {
-        display: flex;
-        align-items: center;
-        flex-wrap: wrap;
-        gap: 12px 16px;
-        margin-bottom: 16px;
-      }
-      h1 {
-        font-size: 18px;
-        margin: 0;
-      }
-      nav {
-        display: flex;
-        gap: 4px;
-      }
-      nav a {
-        padding: 6px 10px;
-        border-radius: 8px;
-        color: var(--muted);
-        text-decoration: none;
-        font-weight: 600;
-      }
-      nav a[aria-current="page"] {
-        background: var(--primary-soft);
-        color: var(--primary);
-      }
-      .spacer {
-        flex: 1;
       }
       .link {
         font-size: 12px;
@@ -82,10 +54,6 @@ export class SpSupervision extends LitElement {
       }
       .link.off::before {
         background: var(--red);
-      }
-      a.btn {
-        text-decoration: none;
-        color: inherit;
       }
       .back {
         margin-bottom: 12px;

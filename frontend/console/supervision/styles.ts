@@ -1,30 +1,8 @@
-// Tables and notices shared by the supervision pages.
+// What the supervision pages add to the pages' shared look (../styles.ts).
 
 import { css } from "lit";
 
-export const tables = css`
-  table {
-    width: 100%;
-    border-collapse: collapse;
-    background: var(--surface);
-    border: 1px solid var(--border);
-    border-radius: var(--radius);
-    overflow: hidden;
-  }
-  th,
-  td {
-    text-align: left;
-    padding: 8px 10px;
-    border-bottom: 1px solid var(--border);
-    font-size: 13px;
-    vertical-align: top;
-  }
-  thead th {
-    white-space: nowrap;
-    background: var(--surface-2);
-    color: var(--muted);
-    font-size: 12px;
-  }
+export const notices = css`
   tbody th {
     font-weight: 600;
   }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, Select, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.domain.principals import AgentPrincipal
@@ -34,6 +34,20 @@ async def scope_clause(conn: AsyncConnection, reader: AgentPrincipal) -> ColumnE
     return or_(LEFT.c.service_id.is_(None), LEFT.c.service_id.in_(sorted(scope.service_ids)))
 
 
+async def _readable(conn: AsyncConnection, reader: AgentPrincipal) -> Select[Any]:
+    """The left messages in the reader's scope, with their service's and marker's names."""
+    return (
+        select(
+            LEFT,
+            services.c.name.label("service_name"),
+            agents.c.display_name.label("done_by_name"),
+        )
+        .outerjoin(services, services.c.id == LEFT.c.service_id)
+        .outerjoin(agents, agents.c.id == LEFT.c.done_by)
+        .where(await scope_clause(conn, reader))
+    )
+
+
 def left_message_view(row: Any) -> dict[str, Any]:
     return {
         "id": row.id,
@@ -57,17 +71,7 @@ async def left_messages_for(
 ) -> list[dict[str, Any]]:
     """Newest first, within the reader's scope and the filter."""
     f = wanted or LeftMessageFilter()
-    query = (
-        select(
-            LEFT,
-            services.c.name.label("service_name"),
-            agents.c.display_name.label("done_by_name"),
-        )
-        .outerjoin(services, services.c.id == LEFT.c.service_id)
-        .outerjoin(agents, agents.c.id == LEFT.c.done_by)
-        .where(await scope_clause(conn, reader))
-        .order_by(LEFT.c.id.desc())
-    )
+    query = (await _readable(conn, reader)).order_by(LEFT.c.id.desc())
     if f.service_id is not None:
         query = query.where(LEFT.c.service_id == f.service_id)
     if f.since is not None:
@@ -82,15 +86,6 @@ async def left_messages_for(
 async def left_message_for(
     conn: AsyncConnection, reader: AgentPrincipal, message_id: int
 ) -> dict[str, Any] | None:
-    rows = await conn.execute(
-        select(
-            LEFT,
-            services.c.name.label("service_name"),
-            agents.c.display_name.label("done_by_name"),
-        )
-        .outerjoin(services, services.c.id == LEFT.c.service_id)
-        .outerjoin(agents, agents.c.id == LEFT.c.done_by)
-        .where(LEFT.c.id == message_id, await scope_clause(conn, reader))
-    )
+    rows = await conn.execute((await _readable(conn, reader)).where(LEFT.c.id == message_id))
     row = rows.first()
     return None if row is None else left_message_view(row)
