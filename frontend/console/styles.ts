@@ -191,14 +191,14 @@ export const pageStyles = css`
     text-decoration: none;
     color: inherit;
   }
-  header {
+  :host > header {
     display: flex;
     align-items: center;
     flex-wrap: wrap;
     gap: 12px 16px;
     margin-bottom: 16px;
   }
-  header h1 {
+  :host > header h1 {
     font-size: 18px;
     margin: 0;
   }

@@ -231,8 +231,7 @@ async def test_left_messages_are_filtered_and_marked_done_once(world: World) -> 
     assert marks[0].payload["done_by"]["id"] == sam.agent["id"]
 
 
-async def test_todays_figures_agree_with_the_reports_overview(sqlite_world: World) -> None:
-    world = sqlite_world
+async def test_todays_figures_agree_with_the_reports_overview(world: World) -> None:
     bob, _console, answered, _widget = await world.assigned_chat("bob", "Sales")
     await answered.say("hello")
     await bob.say(answered.contact_id, "hi")

@@ -95,6 +95,7 @@ def test_the_live_view_follows_a_visitor_and_a_live_transcript(
     expect(sales.get_by_test_id("queue-count")).to_have_text("0 waiting")
     expect(bob_row.get_by_test_id("agent-load")).to_have_text("1 / 4")
     expect(sam.get_by_test_id("today-answered")).to_have_text("1")
+    expect(sales.get_by_test_id("service-today")).to_contain_text("1 request · 1 answered")
     held = bob_row.get_by_test_id("held-contact")
     expect(held).to_contain_text("Vera Watch")
 
@@ -102,6 +103,7 @@ def test_the_live_view_follows_a_visitor_and_a_live_transcript(
     sam.keyboard.press("Enter")
     transcript = sam.get_by_test_id("live-transcript")
     expect(transcript.get_by_test_id("transcript")).to_contain_text("my order is late")
+    expect(transcript.get_by_role("heading", name="Vera Watch")).to_be_focused()
     vera.say("it was due on Monday")
     expect(transcript.get_by_test_id("transcript")).to_contain_text("it was due on Monday")
     expect(transcript.get_by_test_id("read-only")).to_be_visible()

@@ -134,6 +134,10 @@ export class SpLiveView extends LitElement {
         font-size: 14px;
         flex: 1;
       }
+      .service-today {
+        margin: 2px 0 0;
+        font-size: 12px;
+      }
       .count {
         font-weight: 650;
         font-variant-numeric: tabular-nums;
@@ -218,7 +222,7 @@ export class SpLiveView extends LitElement {
               </table>`}
         </section>
         <section aria-labelledby="waiting-h">
-          <h2 id="waiting-h">Waiting <span class="muted">(${waiting})</span></h2>
+          <h2 id="waiting-h">Waiting <span class="muted" aria-live="polite" data-testid="waiting-total">(${waiting})</span></h2>
           ${v.services.map((s) => this.serviceCard(s))}
         </section>
       </div>
@@ -272,6 +276,9 @@ export class SpLiveView extends LitElement {
         <span class="count" data-testid="queue-count" aria-label="${s.waiting.length} waiting">${s.waiting.length} waiting</span>
         ${s.waiting.length ? html`<span class="muted" data-testid="queue-longest">longest ${duration(longest)}</span>` : nothing}
       </header>
+      <p class="service-today muted" data-testid="service-today">
+        Today: ${s.today.requests} ${s.today.requests === 1 ? "request" : "requests"} · ${s.today.answered} answered · ${s.today.dissuaded} dissuaded · ${s.today.abandoned} abandoned
+      </p>
       ${s.waiting.length
         ? html`<ul class="queue" aria-label="Waiting for ${s.name}">
             ${s.waiting.map((c) => {

@@ -33,6 +33,9 @@ export class SpLiveTranscript extends LitElement {
         margin: 0;
         font-size: 17px;
       }
+      h2:focus {
+        outline: none;
+      }
       .notice {
         margin: 10px 0;
         padding: 8px 12px;
@@ -92,6 +95,8 @@ export class SpLiveTranscript extends LitElement {
     try {
       this.contact = await api<Contact>("GET", `/api/contacts/${this.contactId}`);
       this.ended = !["pending", "assigned", "transferring"].includes(this.contact.state);
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>("#transcript-h")?.focus();
     } catch (err) {
       this.error = err instanceof Error ? err.message : String(err);
     }
@@ -123,7 +128,7 @@ export class SpLiveTranscript extends LitElement {
     if (!c) return html`<p class="muted">Loading…</p>`;
     return html`<article aria-labelledby="transcript-h" data-testid="live-transcript">
       <header>
-        <h2 id="transcript-h">${c.visitor.name}</h2>
+        <h2 id="transcript-h" tabindex="-1">${c.visitor.name}</h2>
         <span class="muted">${c.service.name} · ${c.agent ? `with ${c.agent.display_name}` : "waiting"}</span>
       </header>
       <p class="notice" data-testid="read-only">Read-only: you are watching this conversation; the visitor and the agent do not see you.</p>
@@ -131,7 +136,7 @@ export class SpLiveTranscript extends LitElement {
         ${c.messages.map(
           (m) => html`<li class=${m.sender} data-testid="transcript-line">
             <time>${clock(m.created_at)}</time><span class="who">${this.who(m)}</span>
-            <span class="text">${m.file ? html`📎 ${m.file.name} ` : nothing}${linkify(m.text)}</span>
+            <span class="text">${m.file ? html`<span class="muted">File:</span> ${m.file.name} ` : nothing}${linkify(m.text)}</span>
           </li>`,
         )}
       </ol>
