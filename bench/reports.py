@@ -59,6 +59,15 @@ async def _admin(url: str) -> None:
         await db.dispose()
 
 
+def sign_in_admin(http: httpx.Client) -> str:
+    """Sign the bench's admin in on ``http`` (bearer token); the token, for WebSockets."""
+    token: str = http.post(
+        "/api/auth/login", json={"login": ADMIN[0], "password": ADMIN[1]}
+    ).json()["token"]
+    http.headers["Authorization"] = f"Bearer {token}"
+    return token
+
+
 def _timed(http: httpx.Client, path: str, params: dict[str, Any], repeats: int) -> float:
     took = []
     for _ in range(repeats):
@@ -126,10 +135,7 @@ def main() -> int:
             file=sys.stderr,
         )
         with httpx.Client(base_url=target.http, timeout=600) as http:
-            token = http.post(
-                "/api/auth/login", json={"login": ADMIN[0], "password": ADMIN[1]}
-            ).json()["token"]
-            http.headers["Authorization"] = f"Bearer {token}"
+            sign_in_admin(http)
             figures = measure(http, now, target.seeded.service_ids[0], args.repeats)
     finally:
         target.stop()

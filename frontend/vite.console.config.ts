@@ -14,6 +14,7 @@ export default defineConfig({
         console: resolve(__dirname, "console/console.html"),
         reports: resolve(__dirname, "console/reports.html"),
         admin: resolve(__dirname, "console/admin.html"),
+        supervision: resolve(__dirname, "console/supervision.html"),
       },
     },
   },

@@ -185,7 +185,7 @@ export const shared = css`
   }
 `;
 
-/** The tables of the reports and admin pages. */
+/** The tables of the pages beside the console (reports, admin, supervision). */
 export const tables = css`
   table {
     width: 100%;
@@ -203,15 +203,60 @@ export const tables = css`
     font-size: 13px;
     vertical-align: top;
   }
-  th {
+  thead th {
+    white-space: nowrap;
     background: var(--surface-2);
     color: var(--muted);
     font-size: 12px;
   }
 `;
 
-/** Labelled inputs and selects of a filter form (reports, audit). */
-export const filters = css`
+/** The header, navigation and tables of the pages beside the console (reports, supervision). */
+export const pageStyles = css`
+  ${tables}
+  a.btn {
+    text-decoration: none;
+    color: inherit;
+  }
+  :host > header {
+    display: flex;
+    align-items: center;
+    flex-wrap: wrap;
+    gap: 12px 16px;
+    margin-bottom: 16px;
+  }
+  :host > header h1 {
+    font-size: 18px;
+    margin: 0;
+  }
+  nav a {
+    padding: 6px 10px;
+    border-radius: 8px;
+    color: var(--muted);
+    text-decoration: none;
+    font-weight: 600;
+  }
+  nav a[aria-current="page"] {
+    background: var(--primary-soft);
+    color: var(--primary);
+  }
+  .spacer {
+    flex: 1;
+  }
+`;
+
+/** Filter forms: labelled fields in a row (reports, audit, left messages). */
+export const fieldStyles = css`
+  form.filters {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 10px;
+    align-items: end;
+    background: var(--surface);
+    border: 1px solid var(--border);
+    border-radius: var(--radius);
+    padding: 12px;
+  }
   label {
     display: grid;
     gap: 3px;
@@ -226,5 +271,6 @@ export const filters = css`
     border: 1px solid var(--border-strong);
     border-radius: 8px;
     background: #fff;
+    color: var(--text);
   }
 `;

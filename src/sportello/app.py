@@ -35,6 +35,7 @@ from sportello.web import (
     routes_contacts,
     routes_files,
     routes_reports,
+    routes_supervision,
     routes_translation,
     routes_visitor,
     ws,
@@ -117,6 +118,7 @@ def build_app(
         routes_visitor,
         routes_files,
         routes_reports,
+        routes_supervision,
         routes_translation,
         routes_admin,
         routes_admin_agents,
@@ -155,6 +157,10 @@ def _mount_static(app: FastAPI) -> None:
     @app.get("/admin", include_in_schema=False)
     async def admin() -> Response:
         return FileResponse(STATIC_DIR / "admin.html")
+
+    @app.get("/supervision", include_in_schema=False)
+    async def supervision() -> Response:
+        return FileResponse(STATIC_DIR / "supervision.html")
 
     @app.get("/widget.js", include_in_schema=False)
     async def widget() -> Response:

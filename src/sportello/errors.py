@@ -193,6 +193,10 @@ class OwnAccountError(ConflictError):
     code = "own_account"
 
 
+class AlreadyDoneError(ConflictError):
+    code = "already_done"
+
+
 class ResyncRequiredError(SportelloError):
     status = 410
     code = "resync_required"

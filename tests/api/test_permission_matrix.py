@@ -147,6 +147,10 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("DELETE", "/api/admin/tags/{name}"): (ADMIN, None),
     ("GET", "/api/admin/audit"): (ADMIN, None),
     ("GET", "/api/admin/left-messages"): (SUPERVISORS, None),
+    ("GET", "/api/supervision"): (SUPERVISORS, None),
+    ("GET", "/api/supervision/left-messages"): (SUPERVISORS, None),
+    # a message left without a service: every supervisor's (a second mark is already_done, 409)
+    ("POST", "/api/supervision/left-messages/{message_id}/done"): (SUPERVISORS, None),
     ("GET", "/api/admin/transfer-groups"): (ADMIN, None),
     ("POST", "/api/admin/transfer-groups"): (ADMIN, lambda: {"name": f"Group {unique()}"}),
     ("PUT", "/api/admin/transfer-groups/{group_id}"): (
@@ -169,9 +173,10 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("GET", "/console"): (PUBLIC, None),
     ("GET", "/reports"): (PUBLIC, None),
     ("GET", "/admin"): (PUBLIC, None),
+    ("GET", "/supervision"): (PUBLIC, None),
     ("GET", "/widget.js"): (PUBLIC, None),
 }
-SOCKETS = {"/ws/console": AGENTS, "/ws/visitor": VISITORS}
+SOCKETS = {"/ws/console": AGENTS, "/ws/visitor": VISITORS, "/ws/supervision": SUPERVISORS}
 FRAMES: dict[str, frozenset[str]] = {
     "message.send": frozenset({HOLDER, OWN}),
     "typing": frozenset({HOLDER, OWN}),
@@ -231,6 +236,8 @@ class Cast:
     """A transfer group made for this round (a round may delete it)."""
     eve_id: int = 0
     """An agent in no role of the cast, for the admin's changes to accounts."""
+    left_message_id: int = 0
+    """A message a visitor left without a service, for this round."""
 
     async def fresh_contact(self) -> None:
         """End the last round's contacts (the holder's capacity), then open new ones."""
@@ -261,6 +268,13 @@ class Cast:
             )
         assert sent.status_code == 201, sent.text
         self.file_id = sent.json()["file"]["id"]
+        async with httpx.AsyncClient(base_url=self.world.app.url) as http:
+            left = await http.post(
+                "/api/visitor/left-messages",
+                json={"name": "Vera", "email": "vera@example.com", "text": "call me"},
+            )
+        assert left.status_code == 201, left.text
+        self.left_message_id = left.json()["id"]
 
     def headers(self, role: str, path: str) -> dict[str, str]:
         """The role's credentials, from the widget's site or the console's own origin."""
@@ -295,6 +309,7 @@ async def test_http_matrix(sqlite_world: World, tmp_path: Path) -> None:
                 session_id=cast.holder_session,
                 public_id=cast.file_id,
                 group_id=cast.group_id,
+                message_id=cast.left_message_id,
                 service_id=sqlite_world.services["Sales"]["id"],
                 agent_id=cast.eve_id,
                 name="sales",
@@ -323,13 +338,14 @@ async def connect(world: World, cast: Cast, path: str, role: str) -> Stream:
     headers = {"Origin": SITE}
     if path == "/ws/visitor" and role in cast.tokens:
         query = f"?token={cast.tokens[role]}"
-    if path == "/ws/console":
+    if path in ("/ws/console", "/ws/supervision"):
         headers = {"Origin": world.app.url}
         if role in cast.agents:
             client = cast.agents[role]
-            session = (await client.post("/api/console-sessions")).json()["id"]
-            query = f"?session={session}"
             headers["Cookie"] = f"sportello_session={client.token}"
+            if path == "/ws/console":
+                session = (await client.post("/api/console-sessions")).json()["id"]
+                query = f"?session={session}"
     ws = await websockets.connect(f"{world.app.ws_url}{path}{query}", additional_headers=headers)
     stream = Stream(ws)
     await stream.wait_for(lambda f: f["type"] in ("hello", "error"))

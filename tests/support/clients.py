@@ -28,7 +28,7 @@ class Stream:
         try:
             async for raw in self.ws:
                 frame = orjson.loads(raw)
-                if frame.get("type") in ("hello", "event") and "position" in frame:
+                if frame.get("type") in ("hello", "event", "view") and "position" in frame:
                     self.position = max(self.position, int(frame["position"]))
                 self.frames.append(frame)
                 self._new.set()
@@ -121,8 +121,16 @@ class AgentClient:
             session_id = response.json()["id"]
         self.session_id = session_id
         query = f"session={session_id}" + (f"&since={since}" if since is not None else "")
+        return await self._stream(f"/ws/console?{query}")
+
+    async def open_supervision(self, since: int | None = None) -> Stream:
+        """The supervision stream (roles supervisor and admin): a hello then views and events."""
+        query = f"?since={since}" if since is not None else ""
+        return await self._stream(f"/ws/supervision{query}")
+
+    async def _stream(self, path: str) -> Stream:
         ws = await websockets.connect(
-            f"{self.ws_url}/ws/console?{query}",
+            f"{self.ws_url}{path}",
             additional_headers={"Cookie": f"sportello_session={self.token}"},
             compression=None,
         )

@@ -3,7 +3,7 @@
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { api } from "../api";
-import { filters, shared, tables } from "../styles";
+import { fieldStyles, shared, tables } from "../styles";
 import { adminStyles } from "./styles";
 
 interface AuditRow {
@@ -42,7 +42,7 @@ export class SpAdminAudit extends LitElement {
   static override styles = [
     shared,
     tables,
-    filters,
+    fieldStyles,
     adminStyles,
     css`
       form {

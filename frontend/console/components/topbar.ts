@@ -333,6 +333,11 @@ export class SpTopbar extends LitElement {
             <a class="item" role="menuitem" data-testid="reports-link" href="/reports" target="_blank" rel="noopener">
               ${icons.inbox()}<span class="label">Reports</span>
             </a>
+            ${agent.role !== "agent"
+              ? html`<a class="item" role="menuitem" data-testid="supervision-link" href="/supervision" target="_blank" rel="noopener">
+                  ${icons.user()}<span class="label">Supervision</span>
+                </a>`
+              : nothing}
             ${agent.role === "admin"
               ? html`<a class="item" role="menuitem" data-testid="admin-link" href="/admin" target="_blank" rel="noopener">
                   ${icons.tag()}<span class="label">Administration</span>

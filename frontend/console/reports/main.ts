@@ -6,8 +6,8 @@ import { customElement, state } from "lit/decorators.js";
 import { formatBytes } from "../../shared/files";
 import { api, ApiError } from "../api";
 import { clock, countryBadge, duration, host, linkify } from "../format";
-import { filters, shared, tables } from "../styles";
 import type { CallView } from "../../shared/protocol";
+import { fieldStyles, pageStyles, shared } from "../styles";
 import type { AgentState, TransferLeg } from "../types";
 import { type Filters, type ReportDetail, type ReportRow, OUTCOMES, fetchDetail, fetchPage, isoDay, query } from "./data";
 import "./overview";
@@ -43,52 +43,16 @@ const legOutcome = (t: TransferLeg) =>
 export class SpReports extends LitElement {
   static override styles = [
     shared,
-    tables,
-    filters,
+    pageStyles,
+    fieldStyles,
     css`
-      a.btn {
-        text-decoration: none;
-        color: inherit;
-      }
       :host {
         display: block;
         max-width: 1200px;
         margin: 0 auto;
         padding: 16px 20px 40px;
       }
-      header {
-        display: flex;
-        align-items: center;
-        gap: 16px;
-        margin-bottom: 16px;
-      }
-      header h1 {
-        font-size: 18px;
-        margin: 0;
-      }
-      nav a {
-        padding: 6px 10px;
-        border-radius: 8px;
-        color: var(--muted);
-        text-decoration: none;
-        font-weight: 600;
-      }
-      nav a[aria-current="page"] {
-        background: var(--primary-soft);
-        color: var(--primary);
-      }
-      .spacer {
-        flex: 1;
-      }
       form.filters {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 10px;
-        align-items: end;
-        background: var(--surface);
-        border: 1px solid var(--border);
-        border-radius: var(--radius);
-        padding: 12px;
         margin-bottom: 12px;
       }
       tbody tr {

@@ -5,7 +5,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
 import type { Chart as ChartType } from "chart.js";
 import { duration } from "../format";
-import { filters, shared, tables } from "../styles";
+import { fieldStyles, shared, tables } from "../styles";
 import { type Figures, type Filters, type Overview, OUTCOMES, fetchOverview, query as toQuery } from "./data";
 
 const COLOURS: Record<string, string> = {
@@ -25,7 +25,7 @@ export class SpOverview extends LitElement {
   static override styles = [
     shared,
     tables,
-    filters,
+    fieldStyles,
     css`
       a.btn {
         text-decoration: none;

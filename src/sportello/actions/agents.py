@@ -34,7 +34,7 @@ from sportello.storage.tables import (
     contacts,
     login_failures,
 )
-from sportello.stream.bus import sessions_ended
+from sportello.stream.bus import presence_changed, sessions_ended
 from sportello.stream.events import EventWriter
 
 HOLDING = ("assigned", "transferring")
@@ -242,7 +242,8 @@ async def do_connect_session(ctx: Ctx, agent: AgentPrincipal, session_id: str) -
         )
         await _mark_back(conn, writer, agent.id)
         ctx.reroute_soon()
-        return session_view(row)
+    ctx.bus.send_signal(presence_changed(agent.id))
+    return session_view(row)
 
 
 async def do_disconnect_session(ctx: Ctx, agent: AgentPrincipal, session_id: str) -> None:
@@ -262,6 +263,7 @@ async def do_disconnect_session(ctx: Ctx, agent: AgentPrincipal, session_id: str
         if live is None:
             await _mark_away(conn, writer, agent.id, now)
         ctx.reroute_soon()
+    ctx.bus.send_signal(presence_changed(agent.id))
 
 
 async def _holding_contacts(conn: AsyncConnection, agent_id: int) -> list[int]:
@@ -322,8 +324,11 @@ async def do_refresh_node_sessions(ctx: Ctx) -> None:
                 ),
             )
         )
-        for (agent_id,) in stranded.all():
+        away = [int(agent_id) for (agent_id,) in stranded.all()]
+        for agent_id in away:
             await _mark_away(conn, writer, agent_id, now)
+    for agent_id in away:
+        ctx.bus.send_signal(presence_changed(agent_id))
 
 
 async def do_reset_sessions(ctx: Ctx) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from typing import Any
+
+from sqlalchemy import insert, select, update
 
 from sportello.actions.context import Ctx
-from sportello.errors import NotFoundError, ServiceUnavailableError
+from sportello.domain.principals import AgentPrincipal
+from sportello.errors import AlreadyDoneError, NotFoundError, ServiceUnavailableError
+from sportello.queries.left_messages import left_message_for
 from sportello.storage.tables import services, visitor_messages_left
 
 
@@ -38,3 +42,39 @@ async def do_leave_message(
         message_id = int(result.scalar_one())
         await writer.append("left_message.created", {"id": message_id, "service_id": service_id})
         return message_id
+
+
+async def do_mark_left_message_done(
+    ctx: Ctx, reader: AgentPrincipal, message_id: int
+) -> dict[str, Any]:
+    """Mark a left message handled, once: the first reader to do it is recorded."""
+    now = ctx.clock.now()
+    async with ctx.transaction() as (conn, writer):
+        found = await left_message_for(conn, reader, message_id)
+        if found is None:
+            raise NotFoundError(f"left message {message_id} does not exist", id=message_id)
+        result = await conn.execute(
+            update(visitor_messages_left)
+            .where(
+                visitor_messages_left.c.id == message_id, visitor_messages_left.c.done_at.is_(None)
+            )
+            .values(done_at=now, done_by=reader.id)
+        )
+        if result.rowcount != 1:
+            raise AlreadyDoneError(
+                "this message was marked done already",
+                done_at=found["done_at"],
+                done_by=found["done_by"],
+            )
+        done = await left_message_for(conn, reader, message_id)
+        assert done is not None
+        await writer.append(
+            "left_message.done",
+            {
+                "id": message_id,
+                "service_id": done["service_id"],
+                "done_at": now,
+                "done_by": done["done_by"],
+            },
+        )
+        return done

@@ -2,26 +2,90 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.domain.principals import AgentPrincipal
-from sportello.domain.scope import supervises
+from sportello.reports.scope import report_scope
 from sportello.storage.tables import agents, services, visitor_messages_left
 
+LEFT = visitor_messages_left
 
-async def left_messages_for(conn: AsyncConnection, reader: AgentPrincipal) -> list[dict[str, Any]]:
-    """Newest first: an admin sees all; a supervisor those of the services they supervise
-    and those left without a service (no tag restricts them)."""
-    agent_tags = await conn.scalar(select(agents.c.tags).where(agents.c.id == reader.id)) or []
-    in_scope = {
-        int(row.id)
-        for row in await conn.execute(select(services.c.id, services.c.tags))
-        if supervises(reader.role, agent_tags, row.tags)
-    }
-    rows = await conn.execute(
-        select(visitor_messages_left).order_by(visitor_messages_left.c.id.desc())
+
+@dataclass(frozen=True)
+class LeftMessageFilter:
+    service_id: int | None = None
+    since: float | None = None
+    until: float | None = None
+    done: bool | None = None
+
+
+async def scope_clause(conn: AsyncConnection, reader: AgentPrincipal) -> ColumnElement[bool]:
+    """An admin reads all; a supervisor those of the services they supervise and those left
+    without a service (no tag restricts them); anyone else nothing."""
+    scope = await report_scope(conn, reader)
+    if scope.everything:
+        return true()
+    if not reader.is_supervisor:
+        return LEFT.c.id.is_(None)
+    return or_(LEFT.c.service_id.is_(None), LEFT.c.service_id.in_(sorted(scope.service_ids)))
+
+
+async def _readable(conn: AsyncConnection, reader: AgentPrincipal) -> Select[Any]:
+    """The left messages in the reader's scope, with their service's and marker's names."""
+    return (
+        select(
+            LEFT,
+            services.c.name.label("service_name"),
+            agents.c.display_name.label("done_by_name"),
+        )
+        .outerjoin(services, services.c.id == LEFT.c.service_id)
+        .outerjoin(agents, agents.c.id == LEFT.c.done_by)
+        .where(await scope_clause(conn, reader))
     )
-    return [dict(r._mapping) for r in rows if r.service_id is None or int(r.service_id) in in_scope]
+
+
+def left_message_view(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "service_id": row.service_id,
+        "service_name": row.service_name,
+        "contact_id": row.contact_id,
+        "name": row.name,
+        "email": row.email,
+        "text": row.text,
+        "site": row.site,
+        "created_at": row.created_at,
+        "done_at": row.done_at,
+        "done_by": None
+        if row.done_by is None
+        else {"id": row.done_by, "display_name": row.done_by_name},
+    }
+
+
+async def left_messages_for(
+    conn: AsyncConnection, reader: AgentPrincipal, wanted: LeftMessageFilter | None = None
+) -> list[dict[str, Any]]:
+    """Newest first, within the reader's scope and the filter."""
+    f = wanted or LeftMessageFilter()
+    query = (await _readable(conn, reader)).order_by(LEFT.c.id.desc())
+    if f.service_id is not None:
+        query = query.where(LEFT.c.service_id == f.service_id)
+    if f.since is not None:
+        query = query.where(LEFT.c.created_at >= f.since)
+    if f.until is not None:
+        query = query.where(LEFT.c.created_at < f.until)
+    if f.done is not None:
+        query = query.where(LEFT.c.done_at.is_not(None) if f.done else LEFT.c.done_at.is_(None))
+    return [left_message_view(r) for r in await conn.execute(query)]
+
+
+async def left_message_for(
+    conn: AsyncConnection, reader: AgentPrincipal, message_id: int
+) -> dict[str, Any] | None:
+    rows = await conn.execute((await _readable(conn, reader)).where(LEFT.c.id == message_id))
+    row = rows.first()
+    return None if row is None else left_message_view(row)

@@ -1,8 +1,9 @@
 """The per-process stream hub: reads each new event once and hands it to the connections.
 
 Connections subscribe by contact (widgets) or by agent (consoles); queue events go to
-every console. The hub trails the database: a wake-up from the bus (or, failing that, the
-poll timer) makes it read everything after its position, in order.
+every console; supervision views watch every event and the presence signals. The hub
+trails the database: a wake-up from the bus (or, failing that, the poll timer) makes it
+read everything after its position, in order.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class StreamHub:
         self._by_agent: dict[int, set[Subscriber]] = defaultdict(set)
         self._consoles: set[Subscriber] = set()
         self._by_sign_in: dict[str, set[Subscriber]] = defaultdict(set)
+        self._watchers: dict[Subscriber, tuple[int, str]] = {}
+        """Supervision views, with the agent and the sign-in each was opened with."""
 
     async def start(self) -> None:
         async with self.db.read() as conn:
@@ -69,6 +72,8 @@ class StreamHub:
         elif signal.get("to") == "consoles":
             self._end_consoles(signal.get("token_hash"), agent_id)
             return
+        elif signal.get("to") == "supervisors":
+            targets = set(self._watchers)
         else:
             return
         for sub in targets:
@@ -106,6 +111,7 @@ class StreamHub:
             targets |= self._by_agent.get(event.agent_id, set())
         if event.for_queue:
             targets |= self._consoles
+        targets |= self._watchers.keys()
         for sub in targets:
             sub.deliver(event)
 
@@ -125,12 +131,22 @@ class StreamHub:
     def _end_consoles(self, token_hash: str | None, agent_id: int | None) -> None:
         if token_hash is not None:
             targets = set(self._by_sign_in.get(token_hash, ()))
+            targets |= {w for w, (_, s) in self._watchers.items() if s == token_hash}
         elif agent_id is not None:
             targets = set(self._by_agent.get(int(agent_id), ()))
+            targets |= {w for w, (a, _) in self._watchers.items() if a == int(agent_id)}
         else:
             return
         for sub in targets:
             sub.end()
+
+    def add_watcher(self, agent_id: int, sign_in: str, sub: Subscriber) -> None:
+        """A supervision view: it sees every event and filters by its reader's scope; ending
+        the sign-in it was opened with closes it like a console."""
+        self._watchers[sub] = (agent_id, sign_in)
+
+    def remove_watcher(self, sub: Subscriber) -> None:
+        self._watchers.pop(sub, None)
 
     def add_console(self, agent_id: int, sign_in: str, sub: Subscriber) -> None:
         """A console of this agent, opened with the sign-in whose token hashes to ``sign_in``."""

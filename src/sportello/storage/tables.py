@@ -354,6 +354,8 @@ visitor_messages_left = Table(
     Column("text", Text, nullable=False),
     Column("site", Text, nullable=False, server_default=""),
     Column("created_at", Float, nullable=False),
+    Column("done_at", Float, nullable=True),
+    Column("done_by", Integer, ForeignKey("agents.id"), nullable=True),
 )
 
 audit = Table(

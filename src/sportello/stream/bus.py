@@ -21,6 +21,12 @@ Signal = dict[str, Any]
 """An ephemeral message: {"kind": "typing", "contact_id": …, …}."""
 
 
+def presence_changed(agent_id: int) -> Signal:
+    """An agent's consoles opened or closed: supervision views recompute (no event is
+    stored for a console that comes and goes while holding nothing)."""
+    return {"kind": "agent.presence", "to": "supervisors", "agent_id": agent_id}
+
+
 def sessions_ended(*, token_hash: str | None = None, agent_id: int | None = None) -> Signal:
     """Close the consoles of one sign-in (by its token hash) or of every sign-in of an agent.
 

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from sportello.errors import NotFoundError
-from sportello.inputs import INT64_MAX
 from sportello.queries.contacts import contact_for_agent, fetch_contact_row
 from sportello.queries.files import files_of_contact
 from sportello.reports.contacts_list import (
@@ -27,13 +26,11 @@ from sportello.reports.overview import GroupBy, overview
 from sportello.reports.scope import report_scope
 from sportello.storage.tables import contacts
 from sportello.web.deps import AgentDep, CtxDep
-from sportello.web.params import ContactId, StorableQuery
+from sportello.web.params import ContactId, RowIdQuery, Seconds, StorableQuery, UtcOffset
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 
-Seconds = Annotated[float | None, Query(ge=0, le=1e11, description="UNIX seconds")]
 Period = Annotated[float, Query(ge=0, le=1e11, description="UNIX seconds")]
-RowIdQuery = Annotated[int | None, Query(ge=1, le=INT64_MAX)]
 Outcome = Literal[
     "successful",
     "no_interaction",
@@ -123,7 +120,7 @@ async def overview_report(
     since: Period,
     until: Period,
     group_by: GroupBy = "service",
-    utc_offset_minutes: Annotated[int, Query(ge=-840, le=840)] = 0,
+    utc_offset_minutes: UtcOffset = 0,
 ) -> dict[str, Any]:
     """Requests, outcomes and times per service or per agent for contacts requested in
     [since, until), with requests by hour (in the reader's time zone) and a wait histogram."""

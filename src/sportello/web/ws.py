@@ -9,11 +9,18 @@ from fastapi import APIRouter, WebSocket
 
 from sportello.actions.agents import authenticate
 from sportello.actions.context import Ctx
-from sportello.errors import OriginRejectedError, SportelloError, ValidationFailedError
+from sportello.domain.principals import AgentPrincipal
+from sportello.errors import (
+    ForbiddenError,
+    OriginRejectedError,
+    SportelloError,
+    ValidationFailedError,
+)
 from sportello.inputs import INT64_MAX
 from sportello.queries.services import contact_sites
 from sportello.realtime.console_ws import ConsoleSession
-from sportello.realtime.session import CLIENT_GONE
+from sportello.realtime.session import CLIENT_GONE, StreamSession
+from sportello.realtime.supervision_ws import SupervisionSession
 from sportello.realtime.visitor_ws import VisitorSession
 from sportello.security.tokens import hash_token, read_visitor_token
 from sportello.web.deps import SESSION_COOKIE
@@ -23,6 +30,8 @@ router = APIRouter()
 
 REFUSED = 4403
 POSITION = re.compile(r"[0-9]{1,19}")
+OFFSET = re.compile(r"-?[0-9]{1,4}")
+MAX_UTC_OFFSET_MINUTES = 14 * 60
 
 
 async def _refuse(ws: WebSocket, error: SportelloError) -> None:
@@ -42,37 +51,75 @@ def _since(ws: WebSocket) -> int | None:
     return int(raw)
 
 
-@router.websocket("/ws/console")
-async def console_socket(ws: WebSocket) -> None:
-    ctx: Ctx = ws.app.state.ctx
-    try:
-        if not console_origin_ok(
-            ws.headers.get("origin"), ws.headers, ctx.settings.allowed_console_origins
-        ):
-            raise OriginRejectedError("the console may only connect from the app's own origin")
-        since = _since(ws)
-        session_id = ws.query_params.get("session", "")
-        token = ws.cookies.get(SESSION_COOKIE)
-        async with ctx.db.read() as conn:
-            agent = await authenticate(conn, token, ctx.clock.now())
-        if not session_id:
-            raise ValidationFailedError("open a console session first (POST /api/console-sessions)")
-    except SportelloError as exc:
-        await _refuse(ws, exc)
-        return
-    await ws.accept()
+def _utc_offset(ws: WebSocket) -> int:
+    raw = ws.query_params.get("utc_offset_minutes") or "0"
+    if not OFFSET.fullmatch(raw) or abs(int(raw)) > MAX_UTC_OFFSET_MINUTES:
+        raise ValidationFailedError("utc_offset_minutes must be an integer from -840 to 840")
+    return int(raw)
+
+
+def _check_console_origin(ws: WebSocket, ctx: Ctx) -> None:
+    if not console_origin_ok(
+        ws.headers.get("origin"), ws.headers, ctx.settings.allowed_console_origins
+    ):
+        raise OriginRejectedError("the console may only connect from the app's own origin")
+
+
+async def _signed_in(ws: WebSocket, ctx: Ctx) -> tuple[AgentPrincipal, str]:
+    """The agent of the session cookie, and the hash of their sign-in (logout closes it)."""
+    token = ws.cookies.get(SESSION_COOKIE)
+    async with ctx.db.read() as conn:
+        agent = await authenticate(conn, token, ctx.clock.now())
     assert token is not None, "authenticate refuses a missing token"
-    session = ConsoleSession(ws, ctx, ws.app.state.hub, agent, session_id, hash_token(token))
+    return agent, hash_token(token)
+
+
+async def _serve(ws: WebSocket, session: StreamSession, since: int | None) -> None:
+    await ws.accept()
     try:
         await session.run(since)
     except SportelloError as exc:
         await _refuse_after_accept(ws, exc)
 
 
+@router.websocket("/ws/console")
+async def console_socket(ws: WebSocket) -> None:
+    ctx: Ctx = ws.app.state.ctx
+    try:
+        _check_console_origin(ws, ctx)
+        since = _since(ws)
+        session_id = ws.query_params.get("session", "")
+        agent, sign_in = await _signed_in(ws, ctx)
+        if not session_id:
+            raise ValidationFailedError("open a console session first (POST /api/console-sessions)")
+    except SportelloError as exc:
+        await _refuse(ws, exc)
+        return
+    hub = ws.app.state.hub
+    await _serve(ws, ConsoleSession(ws, ctx, hub, agent, session_id, sign_in), since)
+
+
 async def _refuse_after_accept(ws: WebSocket, error: SportelloError) -> None:
     with contextlib.suppress(*CLIENT_GONE):
         await ws.send_json({"type": "error", **error.to_dict()})
         await ws.close(code=REFUSED if error.status in (401, 403) else 4400)
+
+
+@router.websocket("/ws/supervision")
+async def supervision_socket(ws: WebSocket) -> None:
+    ctx: Ctx = ws.app.state.ctx
+    try:
+        _check_console_origin(ws, ctx)
+        since = _since(ws)
+        offset = _utc_offset(ws)
+        reader, sign_in = await _signed_in(ws, ctx)
+        if not reader.is_supervisor:
+            raise ForbiddenError("this needs the supervisor role")
+    except SportelloError as exc:
+        await _refuse(ws, exc)
+        return
+    hub = ws.app.state.hub
+    await _serve(ws, SupervisionSession(ws, ctx, hub, reader, sign_in, offset), since)
 
 
 @router.websocket("/ws/visitor")

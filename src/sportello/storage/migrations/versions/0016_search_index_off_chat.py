@@ -4,7 +4,7 @@ SQLite only: drops the insert trigger, records how far the FTS5 index goes (ever
 so far: the trigger indexed them) and limits the delete trigger to indexed messages.
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 from sportello.storage.tables import MESSAGES_FTS_SQLITE
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,168 @@
+// The messages visitors left when nobody could take them: filtered, marked done with who/when.
+
+import { LitElement, css, html, nothing } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import { api, ApiError } from "../api";
+import { clock } from "../format";
+import { fieldStyles, pageStyles, shared } from "../styles";
+import { notices } from "./styles";
+import type { LeftMessage } from "./types";
+
+interface Filters {
+  service: string;
+  since: string;
+  until: string;
+  done: "" | "false" | "true";
+}
+
+/** YYYY-MM-DD of a local date. */
+function isoDay(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** UNIX seconds of a local day's start (``plusDays`` later). */
+function dayStart(day: string, plusDays = 0): number {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(y!, m! - 1, d! + plusDays).getTime() / 1000;
+}
+
+function when(seconds: number): string {
+  return `${new Date(seconds * 1000).toLocaleDateString([], { month: "short", day: "numeric" })} ${clock(seconds)}`;
+}
+
+@customElement("sp-left-messages")
+export class SpLeftMessages extends LitElement {
+  static override styles = [
+    shared,
+    pageStyles,
+    fieldStyles,
+    notices,
+    css`
+      :host {
+        display: grid;
+        gap: 12px;
+      }
+      .text {
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+        max-width: 420px;
+      }
+      .done {
+        color: var(--green);
+        font-weight: 600;
+        font-size: 12px;
+      }
+      td.status {
+        white-space: nowrap;
+      }
+      a {
+        color: var(--primary);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) services: { id: number; name: string }[] = [];
+  @state() private filters: Filters = {
+    service: "",
+    since: isoDay(new Date(Date.now() - 6 * 86_400_000)),
+    until: isoDay(new Date()),
+    done: "false",
+  };
+  @state() private rows: LeftMessage[] = [];
+  @state() private loaded = false;
+  @state() private error = "";
+  @state() private notice = "";
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.search();
+  }
+
+  private async search(): Promise<void> {
+    const f = this.filters;
+    const q = new URLSearchParams();
+    if (f.service) q.set("service_id", f.service);
+    if (f.since) q.set("since", String(dayStart(f.since)));
+    if (f.until) q.set("until", String(dayStart(f.until, 1)));
+    if (f.done) q.set("done", f.done);
+    try {
+      this.rows = await api<LeftMessage[]>("GET", `/api/supervision/left-messages?${q}`);
+      this.error = "";
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+    }
+    this.loaded = true;
+  }
+
+  private async markDone(m: LeftMessage): Promise<void> {
+    try {
+      const done = await api<LeftMessage>("POST", `/api/supervision/left-messages/${m.id}/done`);
+      this.rows = this.rows.map((r) => (r.id === m.id ? done : r));
+      this.notice = `Message from ${m.name} marked done.`;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === "already_done") {
+        const by = (err.details.done_by as { display_name?: string } | null)?.display_name ?? "someone";
+        this.notice = `${by} had already marked it done.`;
+        await this.search();
+      } else {
+        this.error = err instanceof Error ? err.message : String(err);
+      }
+    }
+  }
+
+  private set(key: keyof Filters, e: Event): void {
+    this.filters = { ...this.filters, [key]: (e.target as HTMLInputElement).value } as Filters;
+  }
+
+  override render() {
+    const f = this.filters;
+    return html`
+      <form class="filters" data-testid="left-filters" aria-label="Filter the left messages" @submit=${(e: Event) => {
+        e.preventDefault();
+        void this.search();
+      }}>
+        <label>Service
+          <select data-testid="left-service" .value=${f.service} @change=${(e: Event) => this.set("service", e)}>
+            <option value="">all my services</option>
+            ${this.services.map((s) => html`<option value=${String(s.id)} ?selected=${f.service === String(s.id)}>${s.name}</option>`)}
+          </select>
+        </label>
+        <label>From <input type="date" data-testid="left-since" .value=${f.since} @change=${(e: Event) => this.set("since", e)} /></label>
+        <label>To <input type="date" data-testid="left-until" .value=${f.until} @change=${(e: Event) => this.set("until", e)} /></label>
+        <label>Status
+          <select data-testid="left-done" .value=${f.done} @change=${(e: Event) => this.set("done", e)}>
+            <option value="false" ?selected=${f.done === "false"}>to do</option>
+            <option value="true" ?selected=${f.done === "true"}>done</option>
+            <option value="" ?selected=${f.done === ""}>all</option>
+          </select>
+        </label>
+        <button class="btn primary" type="submit" data-testid="left-apply">Show</button>
+      </form>
+      <p class="sr-only" role="status">${this.notice}</p>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.loaded && this.rows.length === 0
+        ? html`<p class="empty" data-testid="left-empty">No message matches these filters.</p>`
+        : html`<table data-testid="left-table">
+            <caption class="sr-only">Messages left by visitors</caption>
+            <thead><tr><th scope="col">Received</th><th scope="col">Service</th><th scope="col">From</th><th scope="col">Message</th><th scope="col">Status</th></tr></thead>
+            <tbody>
+              ${this.rows.map(
+                (m) => html`<tr data-testid="left-row" data-message-id=${m.id}>
+                  <td>${when(m.created_at)}</td>
+                  <td>${m.service_name ?? html`<span class="muted">none</span>`}</td>
+                  <td>${m.name}<div><a href="mailto:${m.email}">${m.email}</a></div></td>
+                  <td class="text">${m.text}</td>
+                  <td class="status">
+                    ${m.done_at === null
+                      ? html`<button class="btn" data-testid="left-mark-done" @click=${() => void this.markDone(m)}
+                          aria-label="Mark the message from ${m.name} done">Mark done</button>`
+                      : html`<span class="done" data-testid="left-done-by">Done by ${m.done_by?.display_name ?? "?"}<br /><span class="muted">${when(m.done_at)}</span></span>`}
+                  </td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>`}
+    `;
+  }
+}

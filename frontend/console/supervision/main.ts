@@ -1,0 +1,145 @@
+// Supervision: the live view of the reader's services, a contact in progress read-only, and
+// the messages visitors left. A page of its own (/supervision), signed in with the console's
+// session; roles supervisor and admin.
+
+import { LitElement, css, html, nothing } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { api, ApiError } from "../api";
+import { pageStyles, shared } from "../styles";
+import type { AgentState, EventFrame } from "../types";
+import "./left";
+import "./live";
+import { SupervisionStream } from "./stream";
+import "./transcript";
+import type { SpLiveTranscript } from "./transcript";
+import type { LiveView } from "./types";
+
+type Route = { name: "live" } | { name: "contact"; id: number } | { name: "left" };
+
+function parseHash(): Route {
+  const contact = /^#contact\/(\d+)$/.exec(location.hash);
+  if (contact) return { name: "contact", id: Number(contact[1]) };
+  if (location.hash === "#left-messages") return { name: "left" };
+  return { name: "live" };
+}
+
+@customElement("sp-supervision")
+export class SpSupervision extends LitElement {
+  static override styles = [
+    shared,
+    pageStyles,
+    css`
+      :host {
+        display: block;
+        max-width: 1280px;
+        margin: 0 auto;
+        padding: 16px 20px 40px;
+      }
+      .link {
+        font-size: 12px;
+        font-weight: 600;
+        display: inline-flex;
+        align-items: center;
+        gap: 6px;
+      }
+      .link::before {
+        content: "";
+        width: 8px;
+        height: 8px;
+        border-radius: 50%;
+        background: var(--green);
+      }
+      .link.off {
+        color: var(--red);
+      }
+      .link.off::before {
+        background: var(--red);
+      }
+      .back {
+        margin-bottom: 12px;
+        display: inline-block;
+        color: var(--primary);
+      }
+      .empty {
+        padding: 20px;
+        text-align: center;
+        color: var(--muted);
+      }
+    `,
+  ];
+
+  @state() private me: AgentState | null = null;
+  @state() private refusal = "";
+  @state() private route: Route = parseHash();
+  @state() private view: LiveView | null = null;
+  @state() private offset = 0;
+  @state() private online = false;
+  @state() private tick = 0;
+  private stream: SupervisionStream | null = null;
+  private timer = 0;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener("hashchange", () => (this.route = parseHash()));
+    this.timer = window.setInterval(() => (this.tick += 1), 1000);
+    void this.boot();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.clearInterval(this.timer);
+    this.stream?.stop();
+  }
+
+  private async boot(): Promise<void> {
+    try {
+      this.me = await api<AgentState>("GET", "/api/me");
+    } catch (err) {
+      this.refusal = err instanceof ApiError && err.status === 401 ? "signed-out" : String(err);
+      return;
+    }
+    if (this.me.role === "agent") {
+      this.refusal = "forbidden";
+      return;
+    }
+    this.stream = new SupervisionStream({
+      view: (view) => {
+        this.offset = view.server_time - Date.now() / 1000;
+        this.view = view;
+      },
+      event: (frame: EventFrame) => this.renderRoot.querySelector<SpLiveTranscript>("sp-live-transcript")?.apply(frame),
+      connected: (online) => (this.online = online),
+      refused: (code) => (this.refusal = code === "forbidden" ? "forbidden" : "signed-out"),
+    });
+    this.stream.start();
+  }
+
+  override render() {
+    if (this.refusal === "signed-out") {
+      return html`<p class="empty" role="alert">Sign in to the <a href="/console">console</a> first, then come back.</p>`;
+    }
+    if (this.refusal === "forbidden") {
+      return html`<p class="empty" role="alert" data-testid="supervision-forbidden">Supervision is for supervisors and admins. <a href="/console">Back to the console</a></p>`;
+    }
+    if (this.refusal) return html`<p class="empty" role="alert">${this.refusal}</p>`;
+    const r = this.route;
+    return html`<header>
+        <h1>Supervision</h1>
+        <nav aria-label="Supervision">
+          <a href="#live" data-testid="nav-live" aria-current=${r.name !== "left" ? "page" : "false"}>Live</a>
+          <a href="#left-messages" data-testid="nav-left" aria-current=${r.name === "left" ? "page" : "false"}>Left messages</a>
+        </nav>
+        <span class="spacer"></span>
+        <span class="link ${this.online ? "" : "off"}" role="status" data-testid="stream-status">${this.online ? "Live" : "Reconnecting…"}</span>
+        <a class="btn" href="/console">Back to the console</a>
+      </header>
+      <main>
+        ${r.name === "live" ? html`<sp-live-view .view=${this.view} .offset=${this.offset} .tick=${this.tick}></sp-live-view>` : nothing}
+        ${r.name === "contact"
+          ? html`<a class="back" href="#live" data-testid="back-to-live">← Live view</a>
+              <sp-live-transcript .contactId=${r.id}></sp-live-transcript>`
+          : nothing}
+        ${r.name === "left" ? html`<sp-left-messages .services=${this.view?.services ?? []}></sp-left-messages>` : nothing}
+      </main>`;
+  }
+}

@@ -1,0 +1,146 @@
+// A contact in progress, read-only: the transcript as the agent sees it, updated live by
+// the supervision stream's events. There is no composer: supervisors cannot write.
+
+import { LitElement, css, html, nothing } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import { api } from "../api";
+import { clock, linkify } from "../format";
+import { shared } from "../styles";
+import type { Contact, EventFrame, Message } from "../types";
+
+@customElement("sp-live-transcript")
+export class SpLiveTranscript extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      :host {
+        display: block;
+      }
+      article {
+        background: var(--surface);
+        border: 1px solid var(--border);
+        border-radius: var(--radius);
+        padding: 16px 20px;
+        max-width: 860px;
+      }
+      header {
+        display: flex;
+        align-items: baseline;
+        gap: 10px;
+        flex-wrap: wrap;
+      }
+      h2 {
+        margin: 0;
+        font-size: 17px;
+      }
+      h2:focus {
+        outline: none;
+      }
+      .notice {
+        margin: 10px 0;
+        padding: 8px 12px;
+        border-radius: 8px;
+        background: var(--primary-soft);
+        color: var(--primary-strong);
+        font-size: 13px;
+      }
+      ol {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: 8px;
+      }
+      li {
+        display: grid;
+        grid-template-columns: 76px 130px 1fr;
+        gap: 8px;
+        font-size: 13px;
+      }
+      li time,
+      li .who {
+        color: var(--muted);
+      }
+      li.agent .who {
+        color: var(--primary-strong);
+        font-weight: 600;
+      }
+      li.system {
+        font-style: italic;
+        color: var(--muted);
+      }
+      .text {
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
+      .ended {
+        margin-top: 12px;
+        font-weight: 600;
+        color: var(--muted);
+      }
+    `,
+  ];
+
+  @property({ type: Number }) contactId = 0;
+  @state() private contact: Contact | null = null;
+  @state() private error = "";
+  @state() private ended = false;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    try {
+      this.contact = await api<Contact>("GET", `/api/contacts/${this.contactId}`);
+      this.ended = !["pending", "assigned", "transferring"].includes(this.contact.state);
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>("#transcript-h")?.focus();
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  /** An event of the stream: keep what concerns this contact. */
+  apply(frame: EventFrame): void {
+    if (frame.contact_id !== this.contactId || !this.contact) return;
+    const data = frame.data as { message?: Message; state?: string };
+    if (frame.kind === "message.created" && data.message) {
+      const message = data.message;
+      if (this.contact.messages.some((m) => m.id === message.id)) return;
+      this.contact = { ...this.contact, messages: [...this.contact.messages, message] };
+      void this.updateComplete.then(() => this.renderRoot.querySelector("li:last-child")?.scrollIntoView({ block: "nearest" }));
+    } else if (["contact.closed", "contact.requeued", "contact.abandoned", "contact.cancelled", "contact.dissuaded"].includes(frame.kind)) {
+      this.ended = true;
+    }
+  }
+
+  private who(m: Message): string {
+    if (m.sender === "visitor") return this.contact?.visitor.name ?? "Visitor";
+    if (m.sender === "agent") return this.contact?.agent?.display_name ?? "Agent";
+    return "";
+  }
+
+  override render() {
+    if (this.error) return html`<p class="error" role="alert">${this.error}</p>`;
+    const c = this.contact;
+    if (!c) return html`<p class="muted">Loading…</p>`;
+    return html`<article aria-labelledby="transcript-h" data-testid="live-transcript">
+      <header>
+        <h2 id="transcript-h" tabindex="-1">${c.visitor.name}</h2>
+        <span class="muted">${c.service.name} · ${c.agent ? `with ${c.agent.display_name}` : "waiting"}</span>
+      </header>
+      <p class="notice" data-testid="read-only">Read-only: you are watching this conversation; the visitor and the agent do not see you.</p>
+      <ol aria-label="Conversation" aria-live="polite" data-testid="transcript">
+        ${c.messages.map(
+          (m) => html`<li class=${m.sender} data-testid="transcript-line">
+            <time>${clock(m.created_at)}</time><span class="who">${this.who(m)}</span>
+            <span class="text">${m.file ? html`<span class="muted">File:</span> ${m.file.name} ` : nothing}${linkify(m.text)}</span>
+          </li>`,
+        )}
+      </ol>
+      ${this.ended ? html`<p class="ended" data-testid="transcript-ended" role="status">This conversation has ended.</p>` : nothing}
+    </article>`;
+  }
+}

@@ -1,0 +1,114 @@
+"""The supervision stream: the reader's live view, recomputed whenever the stream moves or
+an agent's consoles come and go, plus the events of the contacts that view shows (so a
+supervisor's read-only transcript updates live). Resumable from a position like a console:
+the view is current state and always comes whole; the contacts' events are replayed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from starlette.websockets import WebSocket
+
+from sportello.actions.context import Ctx
+from sportello.domain.principals import AgentPrincipal
+from sportello.errors import ForbiddenError
+from sportello.queries.supervision import ViewClock, supervision_view, visible_contacts
+from sportello.realtime.frames import ClientFrame
+from sportello.realtime.hub import StreamHub
+from sportello.realtime.session import StreamSession
+from sportello.stream.bus import Signal
+from sportello.stream.events import Event
+
+log = logging.getLogger(__name__)
+
+COALESCE_SECONDS = 0.2
+"""A burst of changes (an accept writes several events) costs one recomputed view."""
+UNSEEN_KINDS = frozenset({"contact.colour_changed", "contact.dismissed", "contact.translation"})
+"""Contact events that change nothing the view shows (neither do messages, pages, links)."""
+
+
+def changes_view(kind: str) -> bool:
+    return kind.startswith(("contact.", "agent.")) and kind not in UNSEEN_KINDS
+
+
+class SupervisionSession(StreamSession):
+    def __init__(
+        self,
+        ws: WebSocket,
+        ctx: Ctx,
+        hub: StreamHub,
+        reader: AgentPrincipal,
+        sign_in: str,
+        utc_offset_minutes: int,
+    ) -> None:
+        super().__init__(ws, ctx, hub)
+        self.reader = reader
+        self.sign_in = sign_in
+        self.utc_offset_minutes = utc_offset_minutes
+        self.visible: set[int] = set()
+        """Contacts this reader's views have shown: only their events are sent."""
+        self._dirty = asyncio.Event()
+        self._refresher: asyncio.Task[None] | None = None
+
+    def subscribe(self) -> None:
+        self.hub.add_watcher(self.reader.id, self.sign_in, self)
+
+    def unsubscribe(self) -> None:
+        self.hub.remove_watcher(self)
+
+    async def on_close(self) -> None:
+        if self._refresher is not None:
+            self._refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._refresher
+
+    def _clock(self) -> ViewClock:
+        return ViewClock(
+            self.ctx.clock.now(), self.ctx.settings.agent_grace_seconds, self.utc_offset_minutes
+        )
+
+    async def snapshot(self, conn: Any) -> dict[str, Any]:
+        view = await supervision_view(conn, self.reader, self._clock())
+        self.visible |= visible_contacts(view)
+        return {"view": view}
+
+    async def _catch_up(self, since: int | None) -> None:
+        await super()._catch_up(since)
+        # Only now: a view computed before the hello's could overtake it.
+        self._refresher = asyncio.create_task(self._refresh_loop())
+
+    def deliver(self, event: Event) -> None:
+        super().deliver(event)
+        if changes_view(event.kind):
+            self._dirty.set()
+
+    def signal(self, signal: Signal) -> None:
+        self._dirty.set()
+
+    def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | None:
+        if event.for_queue or event.contact_id not in self.visible:
+            return None
+        if event.agent_id is None and not event.for_visitor:
+            return None
+        return event.frame()
+
+    async def _refresh_loop(self) -> None:
+        while True:
+            await self._dirty.wait()
+            await asyncio.sleep(COALESCE_SECONDS)
+            self._dirty.clear()
+            position = self.hub.position
+            try:
+                async with self.ctx.db.read() as conn:
+                    view = await supervision_view(conn, self.reader, self._clock())
+            except Exception:
+                log.exception("supervision view failed; retrying at the next change")
+                continue
+            self.visible |= visible_contacts(view)
+            self._enqueue({"type": "view", "position": position, "view": view})
+
+    async def handle(self, frame: ClientFrame) -> None:
+        raise ForbiddenError("the supervision view is read-only")

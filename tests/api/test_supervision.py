@@ -1,0 +1,258 @@
+"""The supervision view (snapshot + stream of changes) and the left messages, over the API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+
+from sportello.domain.model import Role
+from tests.conftest import World
+from tests.support.clients import AgentClient, Stream
+from tests.support.storage import stored_events
+
+ViewTest = Callable[[dict[str, Any]], bool]
+
+
+async def view_where(stream: Stream, test: ViewTest) -> dict[str, Any]:
+    """The first view, from the newest one received on, that passes ``test``."""
+    start = max(i for i, f in enumerate(stream.frames) if f["type"] in ("hello", "view"))
+    frame = await stream.wait_for(
+        lambda f: f["type"] in ("hello", "view") and test(f["view"]), start=start
+    )
+    view: dict[str, Any] = frame["view"]
+    return view
+
+
+def agent_in(view: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(a for a in view["agents"] if a["display_name"] == name)
+
+
+def waiting_in(view: dict[str, Any], service: str) -> list[dict[str, Any]]:
+    return next(s["waiting"] for s in view["services"] if s["name"] == service)
+
+
+async def test_the_view_follows_a_visitor_who_arrives_is_taken_and_leaves(
+    sqlite_world: World,
+) -> None:
+    world = sqlite_world
+    await world.add_agent("sam", ["sales"], role=Role.SUPERVISOR)
+    sam = await world.agent("sam")
+    live = await sam.open_supervision()
+    hello = live.frames[0]
+    assert hello["type"] == "hello" and hello["resumed"] is False
+    assert agent_in(hello["view"], "Bob")["status"] == "DISCONNECTED"
+
+    bob = await world.agent("bob")
+    console = await bob.open_console()
+    await view_where(live, lambda v: agent_in(v, "Bob")["status"] == "READY")
+    await bob.http.patch(f"/api/console-sessions/{bob.session_id}", json={"voice": False})
+    view = await view_where(live, lambda v: agent_in(v, "Bob")["media"]["voice"] is False)
+    assert agent_in(view, "Bob")["media"] == {"chat": True, "voice": False, "video": True}
+
+    visitor = world.visitor()
+    await visitor.request(world.services["Sales"]["id"], name="Vera")
+    view = await view_where(live, lambda v: len(waiting_in(v, "Sales")) == 1)
+    entry = waiting_in(view, "Sales")[0]
+    assert (entry["id"], entry["visitor_name"]) == (visitor.contact_id, "Vera")
+    assert entry["dissuade_at"] == pytest.approx(entry["created_at"] + 30)
+    assert view["today"]["requests"] == 1 and view["today"]["answered"] == 0
+
+    assert (await bob.accept(visitor.contact_id)).status_code == 200
+    view = await view_where(live, lambda v: agent_in(v, "Bob")["load"] == 1)
+    assert waiting_in(view, "Sales") == []
+    held = agent_in(view, "Bob")["contacts"][0]
+    assert (held["id"], held["state"], agent_in(view, "Bob")["chat_limit"]) == (
+        visitor.contact_id,
+        "assigned",
+        4,
+    )
+    assert view["today"]["answered"] == 1
+
+    await visitor.say("where is my parcel?")
+    message = await live.wait_event("message.created", contact_id=visitor.contact_id)
+    assert message["data"]["message"]["text"] == "where is my parcel?"
+
+    assert (await visitor.leave()).status_code == 200
+    view = await view_where(live, lambda v: agent_in(v, "Bob")["load"] == 0)
+    assert view["today"]["requests"] == 1
+    await console.close()
+    await view_where(live, lambda v: agent_in(v, "Bob")["reconnecting"] is True)
+    await live.close()
+
+
+async def test_a_supervisor_reads_a_live_contact_but_cannot_write(sqlite_world: World) -> None:
+    world = sqlite_world
+    await world.add_agent("sam", ["sales"], role=Role.SUPERVISOR)
+    _bob, _console, visitor, _widget = await world.assigned_chat("bob", "Sales")
+    sam = await world.agent("sam")
+    live = await sam.open_supervision()
+    cid = visitor.contact_id
+
+    assert (await sam.http.get(f"/api/contacts/{cid}")).status_code == 200
+    refused = await sam.say(cid, "let me help")
+    assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
+    start = len(live.frames)
+    await live.send({"type": "message.send", "contact_id": cid, "client_msg_id": "m1", "text": "x"})
+    error = await live.wait_for(lambda f: f["type"] == "error", start=start)
+    assert error["code"] == "forbidden"
+    texts = [m["text"] for m in (await sam.http.get(f"/api/contacts/{cid}")).json()["messages"]]
+    assert "let me help" not in texts and "x" not in texts
+    await live.close()
+
+
+async def test_supervisors_see_only_their_services(sqlite_world: World) -> None:
+    world = sqlite_world
+    await world.add_agent("sue", ["support"], role=Role.SUPERVISOR)
+    _bob, _console, visitor, _widget = await world.assigned_chat("bob", "Sales")
+    sue, ann = await world.agent("sue"), await world.agent("ann")
+
+    mine = (await sue.http.get("/api/supervision")).json()
+    # a service without tags is everyone's
+    assert [s["name"] for s in mine["services"]] == ["Anything", "Support"]
+    assert all(c["id"] != visitor.contact_id for a in mine["agents"] for c in a["contacts"])
+    assert mine["today"]["requests"] == 0
+    everything = (await ann.http.get("/api/supervision")).json()
+    assert {s["name"] for s in everything["services"]} == {"Sales", "Support", "Anything"}
+    assert everything["today"]["requests"] == 1
+
+    live = await sue.open_supervision()
+    await visitor.say("only for Sales supervisors")
+    await live.drain()
+    assert live.events() == []
+    await live.close()
+
+
+async def test_a_plain_agent_reaches_no_supervision_endpoint_or_frame(
+    sqlite_world: World,
+) -> None:
+    world = sqlite_world
+    bob = await world.agent("bob")
+    for method, path in (
+        ("GET", "/api/supervision"),
+        ("GET", "/api/supervision/left-messages"),
+        ("POST", "/api/supervision/left-messages/1/done"),
+    ):
+        refused = await bob.http.request(method, path)
+        assert (refused.status_code, refused.json()["code"]) == (403, "forbidden"), path
+    stream = await bob.open_supervision()
+    assert stream.frames[0]["code"] == "forbidden"
+    await stream.close()
+    assert stream.ws.close_code == 4403
+    anonymous = await websockets.connect(f"{world.app.ws_url}/ws/supervision")
+    assert "not_authenticated" in str(await anonymous.recv())
+    await anonymous.close()
+
+
+async def test_the_stream_resumes_from_a_position(sqlite_world: World) -> None:
+    world = sqlite_world
+    _bob, _console, visitor, _widget = await world.assigned_chat("bob", "Sales")
+    ann = await world.agent("ann")
+    first = await ann.open_supervision()
+    await visitor.say("one")
+    await first.wait_event("message.created", contact_id=visitor.contact_id)
+    position = first.position
+    await first.close()
+    await visitor.say("two")
+    await visitor.say("three")
+
+    again = await ann.open_supervision(since=position)
+    assert again.frames[0]["resumed"] is True and again.frames[0]["position"] == position
+    replayed = [
+        e["data"]["message"]["text"] for e in await again.drain() if e["kind"] == "message.created"
+    ]
+    assert replayed == ["two", "three"]
+    await again.close()
+
+
+async def test_signing_out_closes_the_supervision_stream(sqlite_world: World) -> None:
+    ann = await sqlite_world.agent("ann")
+    live = await ann.open_supervision()
+    assert (await ann.post("/api/auth/logout")).status_code == 204
+    await live.wait_for(lambda f: f["type"] == "error" and f["code"] == "not_authenticated")
+    await live.close()
+    assert live.ws.close_code == 4401
+
+
+async def leave_messages(world: World) -> dict[str, int]:
+    ids = {}
+    async with httpx.AsyncClient(base_url=world.app.url) as http:
+        for service in ("Sales", "Support", None):
+            left = await http.post(
+                "/api/visitor/left-messages",
+                headers={"Origin": "https://shop.example"},
+                json={
+                    **({"service_id": world.services[service]["id"]} if service else {}),
+                    "name": "Vera",
+                    "email": "vera@example.com",
+                    "text": f"call me about {service or 'anything'}",
+                },
+            )
+            assert left.status_code == 201, left.text
+            ids[service or "none"] = left.json()["id"]
+    return ids
+
+
+async def listed(agent: AgentClient, **params: Any) -> list[str]:
+    response = await agent.http.get("/api/supervision/left-messages", params=params)
+    assert response.status_code == 200, response.text
+    return [m["text"] for m in response.json()]
+
+
+async def test_left_messages_are_filtered_and_marked_done_once(world: World) -> None:
+    await world.add_agent("sam", ["sales"], role=Role.SUPERVISOR)
+    await world.add_agent("sue", ["support"], role=Role.SUPERVISOR)
+    ids = await leave_messages(world)
+    sam, sue = await world.agent("sam"), await world.agent("sue")
+
+    assert await listed(sam) == ["call me about anything", "call me about Sales"]
+    assert await listed(sam, service_id=world.services["Sales"]["id"]) == ["call me about Sales"]
+    assert await listed(sam, since=0, until=1) == []
+
+    path = f"/api/supervision/left-messages/{ids['Sales']}/done"
+    refused = await sue.post(path)  # not hers: Support only
+    assert (refused.status_code, refused.json()["code"]) == (404, "not_found")
+    answers = await asyncio.gather(sam.post(path), sam.post(path))
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    done = next(a for a in answers if a.status_code == 200).json()
+    late = next(a for a in answers if a.status_code == 409).json()
+    assert late["code"] == "already_done"
+    assert done["done_by"] == {"id": sam.agent["id"], "display_name": "Sam"}
+    assert done["done_at"] is not None
+
+    assert await listed(sam, done="true") == ["call me about Sales"]
+    assert await listed(sam, done="false") == ["call me about anything"]
+    marks = [e for e in await stored_events(world.app.ctx) if e.kind == "left_message.done"]
+    assert [m.payload["id"] for m in marks] == [ids["Sales"]]
+    assert marks[0].payload["done_by"]["id"] == sam.agent["id"]
+
+
+async def test_todays_figures_agree_with_the_reports_overview(world: World) -> None:
+    bob, _console, answered, _widget = await world.assigned_chat("bob", "Sales")
+    await answered.say("hello")
+    await bob.say(answered.contact_id, "hi")
+    await answered.say("thanks")
+    assert (await bob.post(f"/api/contacts/{answered.contact_id}/close")).status_code == 200
+    gone = world.visitor()
+    await gone.request(world.services["Sales"]["id"])
+    await gone.leave()
+    waiting = world.visitor()
+    await waiting.request(world.services["Support"]["id"])  # nobody for Support: rejected
+    ann = await world.agent("ann")
+
+    view = (await ann.http.get("/api/supervision")).json()
+    today = view["today"]
+    report = await ann.http.get(
+        "/api/reports/overview",
+        params={"since": today["since"], "until": view["server_time"] + 1},
+    )
+    total = report.json()["total"]
+    for figure in ("requests", "answered", "dissuaded", "abandoned", "in_progress", "wait_avg"):
+        assert today[figure] == pytest.approx(total[figure]), figure
+    assert (today["requests"], today["answered"]) == (3, 1)
+    sales = next(s for s in view["services"] if s["name"] == "Sales")
+    assert sales["today"]["requests"] == 2
