@@ -8,7 +8,10 @@ import csv
 import io
 from typing import Any
 
+import pytest
+
 from sportello.domain.model import Role
+from sportello.reports import search
 from tests.conftest import World
 from tests.support.clients import AgentClient, VisitorClient
 
@@ -144,6 +147,24 @@ async def test_text_search_in_transcripts(world: World) -> None:
     assert (await ann.http.get("/api/reports/contacts", params={"q": "model"})).json()["items"]
     none = (await ann.http.get("/api/reports/contacts", params={"q": 'tea "OR" *'})).json()
     assert none["items"] == []
+
+
+async def test_text_search_finds_the_same_for_rare_and_common_words(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL takes a rare word's contacts by id and a common one's by subquery
+    (reports/search.py): both ways find the same contacts."""
+    h = await history(world)
+    ann: AgentClient = h["ann"]
+
+    async def found(words: str) -> list[int]:
+        page = await ann.http.get("/api/reports/contacts", params={"q": words})
+        return [i["id"] for i in page.json()["items"]]
+
+    rare = await found("espresso leaks")
+    monkeypatch.setattr(search, "RARE", 0)  # every word is common now
+    assert await found("espresso leaks") == rare == [h["a"].contact_id]
+    assert await found("tea") == []
 
 
 async def test_each_role_sees_its_scope(world: World) -> None:

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.errors import ValidationFailedError
 from sportello.reports.scope import ReportScope, passed_on_by
-from sportello.reports.search import contacts_matching
 from sportello.reports.timing import HANDLING, WAIT
 from sportello.storage.tables import agents, contacts, files, services, transfers
 
@@ -89,8 +88,11 @@ def listed(row: Any, earlier_agents: list[dict[str, Any]] | None = None) -> dict
     }
 
 
-def contacts_query(scope: ReportScope, f: ContactFilter, dialect: str) -> Select[Any]:
-    """Every matching contact in scope, unordered: the list's and the export's base."""
+def contacts_query(
+    scope: ReportScope, f: ContactFilter, words: ColumnElement[bool] | None = None
+) -> Select[Any]:
+    """Every matching contact in scope, unordered: the list's and the export's base.
+    ``words`` is reports/search.py's condition for ``f.text`` (it may need a query first)."""
     file_count = (
         select(func.count(files.c.id)).where(files.c.contact_id == contacts.c.id).scalar_subquery()
     )
@@ -134,10 +136,8 @@ def contacts_query(scope: ReportScope, f: ContactFilter, dialect: str) -> Select
                 func.lower(contacts.c.visitor_email).like(pattern, escape="\\"),
             )
         )
-    if f.text:
-        matching = contacts_matching(f.text, dialect)
-        if matching is not None:
-            conditions.append(matching)
+    if words is not None:
+        conditions.append(words)
     return query.where(*conditions)
 
 
@@ -158,10 +158,15 @@ async def listed_page(conn: AsyncConnection, rows: list[Any]) -> list[dict[str, 
 
 
 def page_query(
-    scope: ReportScope, f: ContactFilter, sort: Sort, cursor: str | None, limit: int, dialect: str
+    scope: ReportScope,
+    f: ContactFilter,
+    sort: Sort,
+    cursor: str | None,
+    limit: int,
+    words: ColumnElement[bool] | None = None,
 ) -> Select[Any]:
     key = SORT_KEYS[sort]
-    query = contacts_query(scope, f, dialect)
+    query = contacts_query(scope, f, words)
     if cursor:
         after_key, after_id = decode_cursor(cursor, sort)
         # A row comparison, not (key < k OR key = k AND id < i), and the key's own bound:

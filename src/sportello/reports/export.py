@@ -10,6 +10,7 @@ from typing import Any
 
 from sportello.reports.contacts_list import ContactFilter, listed_page, next_cursor, page_query
 from sportello.reports.scope import ReportScope
+from sportello.reports.search import transcript_match
 from sportello.storage.database import Database
 
 CONTACT_COLUMNS = (
@@ -67,9 +68,11 @@ def contact_cells(item: dict[str, Any]) -> list[Any]:
 async def contacts_csv(db: Database, scope: ReportScope, f: ContactFilter) -> AsyncIterator[str]:
     yield csv_line(CONTACT_COLUMNS)
     cursor: str | None = None
+    async with db.read() as conn:
+        words = await transcript_match(conn, f.text)
     while True:
         async with db.read() as conn:
-            query = page_query(scope, f, "time", cursor, CHUNK, conn.dialect.name)
+            query = page_query(scope, f, "time", cursor, CHUNK, words)
             rows = list(await conn.execute(query))
             items = await listed_page(conn, rows)
         yield csv_lines(contact_cells(item) for item in items)  # a page per chunk sent

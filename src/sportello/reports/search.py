@@ -19,6 +19,7 @@ from sqlalchemy import (
     text,
     union_all,
 )
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.storage.tables import contacts, messages
 
@@ -28,30 +29,46 @@ def fts5_phrase(words: str) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words.split())
 
 
-def contacts_matching(words: str, dialect: str) -> ColumnElement[bool] | None:
-    """A condition 'contacts.id is one whose transcript has all these words'."""
-    if not words.split():
+RARE = 2000
+"""Up to this many matching messages, PostgreSQL gets the contacts' ids themselves."""
+
+
+async def transcript_match(conn: AsyncConnection, words: str | None) -> ColumnElement[bool] | None:
+    """A condition 'contacts.id is one whose transcript has all these words'.
+
+    PostgreSQL cannot estimate how rare a word is: for a rare one it would walk the contacts
+    newest first and test each (seconds on a million), for a common one that walk is the
+    fastest. So a first query takes up to RARE matching messages: fewer means a rare word,
+    and the list is given their contacts' ids; more, the subquery, which finds its first
+    page at once."""
+    if not words or not words.split():
         return None
-    if dialect == "sqlite":
-        indexed: Select[Any] = (
-            select(literal_column("rowid"))
-            .select_from(text("messages_fts"))
-            .where(text("messages_fts MATCH :fts").bindparams(fts=fts5_phrase(words)))
+    if conn.dialect.name == "sqlite":
+        return contacts.c.id.in_(_sqlite_hits(words))
+    hits = select(messages.c.contact_id).where(
+        func.to_tsvector(literal_column("'simple'"), messages.c.text).op("@@")(
+            func.plainto_tsquery(literal_column("'simple'"), words)
         )
-        position: Select[Any] = select(literal_column("message_id")).select_from(
-            text("messages_fts_position")
-        )
-        hits: Select[Any] | CompoundSelect[Any] = union_all(
-            select(messages.c.contact_id).where(messages.c.id.in_(indexed)),
-            select(messages.c.contact_id).where(
-                messages.c.id > position.scalar_subquery(),
-                *(messages.c.text.contains(word, autoescape=True) for word in words.split()),
-            ),
-        )
-    else:
-        hits = select(messages.c.contact_id).where(
-            func.to_tsvector(literal_column("'simple'"), messages.c.text).op("@@")(
-                func.plainto_tsquery(literal_column("'simple'"), words)
-            )
-        )
+    )
+    few = (await conn.execute(hits.limit(RARE + 1))).scalars().all()
+    if len(few) <= RARE:
+        return contacts.c.id.in_(sorted(set(few)))
     return contacts.c.id.in_(hits)
+
+
+def _sqlite_hits(words: str) -> CompoundSelect[Any]:
+    indexed: Select[Any] = (
+        select(literal_column("rowid"))
+        .select_from(text("messages_fts"))
+        .where(text("messages_fts MATCH :fts").bindparams(fts=fts5_phrase(words)))
+    )
+    position: Select[Any] = select(literal_column("message_id")).select_from(
+        text("messages_fts_position")
+    )
+    return union_all(
+        select(messages.c.contact_id).where(messages.c.id.in_(indexed)),
+        select(messages.c.contact_id).where(
+            messages.c.id > position.scalar_subquery(),
+            *(messages.c.text.contains(word, autoescape=True) for word in words.split()),
+        ),
+    )

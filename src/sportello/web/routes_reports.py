@@ -24,6 +24,7 @@ from sportello.reports.contacts_list import (
 from sportello.reports.export import contacts_csv, overview_csv
 from sportello.reports.overview import GroupBy, overview
 from sportello.reports.scope import report_scope
+from sportello.reports.search import transcript_match
 from sportello.storage.tables import contacts
 from sportello.web.deps import AgentDep, CtxDep
 from sportello.web.params import ContactId, RowIdQuery, Seconds, StorableQuery, UtcOffset
@@ -73,7 +74,8 @@ async def contacts_list(
     """Newest (or longest wait, or longest handling) first; ``next_cursor`` gets the next page."""
     async with ctx.db.read() as conn:
         scope = await report_scope(conn, agent)
-        query = page_query(scope, f, sort, cursor, limit, conn.dialect.name)
+        words = await transcript_match(conn, f.text)
+        query = page_query(scope, f, sort, cursor, limit, words)
         rows = list(await conn.execute(query))
         items = await listed_page(conn, rows)
     return {"items": items, "next_cursor": next_cursor(rows, sort, limit)}
@@ -98,9 +100,7 @@ async def contact_details(contact_id: ContactId, agent: AgentDep, ctx: CtxDep) -
         scope = await report_scope(conn, agent)
         found = (
             await conn.execute(
-                contacts_query(scope, ContactFilter(), conn.dialect.name).where(
-                    contacts.c.id == contact_id
-                )
+                contacts_query(scope, ContactFilter()).where(contacts.c.id == contact_id)
             )
         ).first()
         if found is None:
