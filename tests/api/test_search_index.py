@@ -8,9 +8,11 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from sportello.actions.search_index import do_index_new_messages
+from sportello.reports import search
 from sportello.storage.migrate import upgrade
 from tests.conftest import World
 
@@ -22,7 +24,7 @@ async def found(world: World, words: str) -> list[int]:
 
 
 async def test_messages_are_searchable_at_once_and_indexed_in_batches(
-    sqlite_world: World,
+    sqlite_world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     world = sqlite_world
     agent, _console, visitor, _widget = await world.assigned_chat()
@@ -35,8 +37,12 @@ async def test_messages_are_searchable_at_once_and_indexed_in_batches(
         ).scalars()
         assert list(triggers) == ["messages_fts_delete"], "nothing indexes inside a send"
 
-    # Whether or not the scheduler's batch ran yet, the words are found.
+    # Whether or not the scheduler's batch ran yet, the words are found, both ways.
     assert await found(world, "crème") == [visitor.contact_id]
+    with monkeypatch.context() as common:
+        common.setattr(search, "RARE", 0)  # tested contact by contact
+        assert await found(world, "crème") == [visitor.contact_id]
+        assert await found(world, "thé") == []
     await do_index_new_messages(ctx)
     assert await do_index_new_messages(ctx) == 0, "everything is indexed once"
     async with ctx.db.read() as conn:
@@ -49,6 +55,8 @@ async def test_messages_are_searchable_at_once_and_indexed_in_batches(
             text("INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')")
         )
     # Only the FTS index folds accents ("creme" is not a substring of "crème"): it was used.
+    assert await found(world, "creme") == [visitor.contact_id]
+    monkeypatch.setattr(search, "RARE", 0)
     assert await found(world, "creme") == [visitor.contact_id]
 
 
