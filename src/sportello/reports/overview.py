@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Integer, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.reports.scope import ReportScope
@@ -58,6 +58,18 @@ class Tally:
     waits: list[float] = field(default_factory=list)
     answers: list[float] = field(default_factory=list)
     handlings: list[float] = field(default_factory=list)
+    times: dict[str, Any] | None = None
+    """The time figures when the database computed them (PostgreSQL), not the lists."""
+
+    def count(self, outcome: str | None, requeued: bool, contacts_: int) -> None:
+        """``contacts_`` contacts with this outcome (None: in progress), handed back or not."""
+        self.requests += contacts_
+        if outcome in self.outcomes:
+            self.outcomes[outcome] += contacts_
+        elif outcome is None:
+            self.in_progress += contacts_
+        if requeued:
+            self.requeued += contacts_
 
     def add(
         self,
@@ -93,8 +105,6 @@ class Tally:
         self.handlings += other.handlings
 
     def view(self) -> dict[str, Any]:
-        for values in (self.waits, self.answers, self.handlings):
-            values.sort()
         return {
             "id": self.key,
             "name": self.name,
@@ -103,6 +113,13 @@ class Tally:
             "in_progress": self.in_progress,
             "handed_back": self.requeued,
             "transferred": self.transferred,
+            **(self.times if self.times is not None else self.measured()),
+        }
+
+    def measured(self) -> dict[str, Any]:
+        for values in (self.waits, self.answers, self.handlings):
+            values.sort()
+        return {
             "answered": len(self.answers),
             "wait_avg": mean(self.waits),
             "wait_p50": percentile(self.waits, 50),
@@ -126,32 +143,14 @@ async def overview(
     requests by hour of the day are in the reader's time zone (``utc_offset_minutes``)."""
     group = contacts.c.service_id if group_by == "service" else contacts.c.agent_id
     in_period = (scope.clause(), contacts.c.created_at >= since, contacts.c.created_at < until)
-    # Bare columns read as tuples (index-only on SQLite: ix_contacts_report): a month of a
-    # busy center is some 100,000 rows, and a row's attribute lookups would cost more than
-    # the query.
-    rows = await conn.execute(
-        select(
-            group,
-            contacts.c.created_at,
-            contacts.c.outcome,
-            contacts.c.requeued_at.is_not(None),
-            WAIT,
-            ANSWER,
-            HANDLING,
-        ).where(*in_period)
-    )
-    groups: dict[Any, Tally] = {}
-    total = Tally(None, "All")
-    by_hour: dict[int, dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys((*OUTCOMES, "in_progress"), 0)
-    )
-    offset = utc_offset_minutes * 60
-    for key, created_at, outcome, requeued, wait, answer, handling in rows:
-        tally = groups.get(key)
-        if tally is None:
-            tally = groups[key] = Tally(key, "")
-        tally.add(outcome, requeued, wait, answer, handling)
-        by_hour[int((created_at + offset) // 3600 % 24)][outcome or "in_progress"] += 1
+    if conn.dialect.name == "postgresql":
+        groups, total, by_hour, waits = await _counted_in_database(
+            conn, group, in_period, utc_offset_minutes
+        )
+    else:
+        groups, total, by_hour = await _counted_here(conn, group, in_period, utc_offset_minutes)
+        total.measured()  # sorts the waits, which the histogram counts
+        waits = histogram(total.waits)
     legs = await conn.execute(
         select(transfers.c.contact_id, transfers.c.from_agent_id, contacts.c.service_id)
         .join(contacts, contacts.c.id == transfers.c.contact_id)
@@ -167,22 +166,127 @@ async def overview(
             key = service_id
         groups.setdefault(key, Tally(key, "")).transferred += 1
         transferred.add(contact_id)
-    for tally in groups.values():
-        total.merge(tally)
     total.transferred = len(transferred)
     names = await group_names(conn, group_by, [key for key in groups if key is not None])
     for key, tally in groups.items():
         tally.name = names.get(key, "(no agent)")
-    figures = total.view()  # sorts the waits, which the histogram counts
     return {
         "since": since,
         "until": until,
         "group_by": group_by,
         "groups": sorted((t.view() for t in groups.values()), key=lambda g: -g["requests"]),
-        "total": figures,
-        "wait_histogram": histogram(total.waits),
+        "total": total.view(),
+        "wait_histogram": waits,
         "by_hour": [{"hour": h, **by_hour[h]} for h in range(24)],
     }
+
+
+ByHour = dict[int, dict[str, int]]
+
+
+def _by_hour() -> ByHour:
+    return defaultdict(lambda: dict.fromkeys((*OUTCOMES, "in_progress"), 0))
+
+
+async def _counted_here(
+    conn: AsyncConnection, group: Any, in_period: tuple[Any, ...], utc_offset_minutes: int
+) -> tuple[dict[Any, Tally], Tally, ByHour]:
+    """SQLite: one pass over bare columns read as tuples off the covering index
+    ix_contacts_report (a month of a busy center is some 100,000 rows; a row's attribute
+    lookups, or counting in SQL first, cost more than this loop)."""
+    rows = await conn.execute(
+        select(
+            group,
+            contacts.c.created_at,
+            contacts.c.outcome,
+            contacts.c.requeued_at.is_not(None),
+            WAIT,
+            ANSWER,
+            HANDLING,
+        ).where(*in_period)
+    )
+    groups: dict[Any, Tally] = {}
+    by_hour = _by_hour()
+    offset = utc_offset_minutes * 60
+    for key, created_at, outcome, requeued, wait, answer, handling in rows:
+        tally = groups.get(key)
+        if tally is None:
+            tally = groups[key] = Tally(key, "")
+        tally.add(outcome, requeued, wait, answer, handling)
+        by_hour[int((created_at + offset) // 3600 % 24)][outcome or "in_progress"] += 1
+    total = Tally(None, "All")
+    for tally in groups.values():
+        total.merge(tally)
+    return groups, total, by_hour
+
+
+async def _counted_in_database(
+    conn: AsyncConnection, group: Any, in_period: tuple[Any, ...], utc_offset_minutes: int
+) -> tuple[dict[Any, Tally], Tally, ByHour, list[dict[str, Any]]]:
+    """PostgreSQL counts, averages and takes the nearest-rank percentiles itself
+    (``percentile_disc`` is the nearest rank), per group and in total (ROLLUP)."""
+    hour = hour_of_day(utc_offset_minutes * 60, "postgresql")
+    requeued = contacts.c.requeued_at.is_not(None)
+    counts = await conn.execute(
+        select(group, contacts.c.outcome, requeued, hour, func.count())
+        .where(*in_period)
+        .group_by(group, contacts.c.outcome, requeued, hour)
+    )
+    groups: dict[Any, Tally] = {}
+    by_hour = _by_hour()
+    for key, outcome, was_requeued, at_hour, n in counts:
+        groups.setdefault(key, Tally(key, "")).count(outcome, was_requeued, n)
+        by_hour[int(at_hour)][outcome or "in_progress"] += n
+    total = Tally(None, "All")
+    for tally in groups.values():
+        total.merge(tally)
+
+    def nearest(q: float, value: Any) -> Any:
+        return func.percentile_disc(q).within_group(value)
+
+    times = await conn.execute(
+        select(
+            func.grouping(group),
+            group,
+            func.count(ANSWER),
+            func.avg(WAIT),
+            nearest(0.5, WAIT),
+            nearest(0.9, WAIT),
+            func.avg(ANSWER),
+            nearest(0.9, ANSWER),
+            func.avg(HANDLING),
+            nearest(0.9, HANDLING),
+            func.count(WAIT),
+            *(func.count().filter(bound > WAIT) for bound in WAIT_BUCKETS),
+        )
+        .where(*in_period)
+        .group_by(func.rollup(group))
+    )
+    waits: list[dict[str, Any]] = histogram([])
+    for is_total, key, answered, w_avg, w50, w90, a_avg, a90, h_avg, h90, n, *below in times:
+        tally = total if is_total else groups[key]
+        tally.times = {
+            "answered": answered,
+            "wait_avg": w_avg,
+            "wait_p50": w50,
+            "wait_p90": w90,
+            "answer_avg": a_avg,
+            "answer_p90": a90,
+            "handling_avg": h_avg,
+            "handling_p90": h90,
+        }
+        if is_total:
+            edges = [0, *below, n]
+            bars = [high - low for low, high in itertools.pairwise(edges)]
+            waits = [{**bar, "contacts": c} for bar, c in zip(waits, bars, strict=True)]
+    return groups, total, by_hour, waits
+
+
+def hour_of_day(offset_seconds: int, dialect: str) -> ColumnElement[int]:
+    """The hour (0 to 23) a contact was requested at, ``offset_seconds`` east of UTC."""
+    hours = (contacts.c.created_at + offset_seconds) / 3600
+    whole = func.floor(hours) if dialect == "postgresql" else hours  # SQLite's CAST truncates
+    return cast(whole, Integer) % 24
 
 
 async def group_names(conn: AsyncConnection, group_by: GroupBy, keys: list[int]) -> dict[int, str]:
