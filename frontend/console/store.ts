@@ -117,6 +117,9 @@ export interface Capacity {
   limit: number;
   /** Contacts this agent qualifies for but cannot take now (at the limit). */
   blocked: number;
+  /** A voice or video contact, or a call on a chat, is in progress: it weighs the whole
+   * limit (docs/protocol.md, Calls), so no new chat is offered until it ends. */
+  inCall: boolean;
 }
 
 export type SignOutChoice = "end" | "requeue";
@@ -285,14 +288,17 @@ export class ConsoleStore extends EventTarget {
     const now = this.serverNow();
     let busy = 0;
     let idle = 0;
+    let inCall = false;
     for (const p of this.panels) {
-      if (p.terminated || p.contact.medium !== "chat") continue;
+      if (p.terminated) continue;
+      if (p.contact.call || p.contact.medium !== "chat") inCall = true;
+      if (p.contact.medium !== "chat") continue;
       const last = Math.max(p.contact.last_message_at ?? 0, p.contact.assigned_at ?? p.contact.created_at);
       if (this.idleSeconds > 0 && now - last >= this.idleSeconds) idle += 1;
       else busy += 1;
     }
     const blocked = this.waiting.filter((e) => !e.can_take).length;
-    return { busy, idle, limit: this.agent?.chat_limit ?? 0, blocked };
+    return { busy, idle, limit: this.agent?.chat_limit ?? 0, blocked, inCall };
   }
 
   /** The waiting contacts this agent can take now, in queue order. */

@@ -4,6 +4,7 @@ loopback. Frames flowing is read from the <video> elements (decoded frames keep 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -119,6 +120,9 @@ def test_agent_started_video_then_voice_only(
     w(page, "call-camera").click()
     expect(w(page, "call-camera")).to_have_attribute("aria-pressed", "true")
 
+    # a call takes the agent's whole capacity, and the console says so
+    expect(console.get_by_test_id("capacity")).to_have_text("in a call: no new chats")
+
     # the visitor hangs up: both back to chat
     w(page, "call-hang-up").click()
     expect(w(page, "call-stage")).to_have_count(0, timeout=TIMEOUT_MS)
@@ -126,6 +130,7 @@ def test_agent_started_video_then_voice_only(
     expect(mine.get_by_test_id("call-stage")).to_have_count(0, timeout=TIMEOUT_MS)
     expect(icon(console, contact_id, "video")).to_have_attribute("data-state", "available")
     expect(mine.get_by_test_id("transcript")).to_contain_text("Vera hung up")
+    expect(console.get_by_test_id("capacity")).to_have_text(re.compile(r"^1 of \d+ chats?$"))
 
     # a video offer answered "voice only": the visitor sees the agent, sends audio only
     icon(console, contact_id, "video").click()

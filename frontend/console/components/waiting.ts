@@ -407,13 +407,17 @@ export class SpWaiting extends LitElement {
     const paused = store.agent?.chosen_status === "PAUSED";
     const open = this.open && waiting.length > 0;
     const cap = store.capacity();
-    const full = cap.limit > 0 && cap.busy >= cap.limit;
-    const chats = `${cap.busy} of ${cap.limit} chat${cap.limit === 1 ? "" : "s"}`;
+    const full = cap.inCall || (cap.limit > 0 && cap.busy >= cap.limit);
+    const chats = cap.inCall
+      ? "in a call: no new chats"
+      : `${cap.busy} of ${cap.limit} chat${cap.limit === 1 ? "" : "s"}`;
     const idleNote = cap.idle > 0 ? ` (+${cap.idle} idle, not counted)` : "";
     const empty = paused
       ? "You are paused: new contacts are not offered to you."
       : cap.blocked > 0
-        ? html`<span data-testid="waiting-at-limit"><strong>${cap.blocked} waiting</strong> — you are at your limit (${chats}). End a chat to take one.</span>`
+        ? html`<span data-testid="waiting-at-limit"><strong>${cap.blocked} waiting</strong> — ${cap.inCall
+            ? "you are in a call, which takes your whole capacity until it ends."
+            : `you are at your limit (${chats}). End a chat to take one.`}</span>`
         : "Nobody is waiting.";
     return html`
       <section
@@ -431,7 +435,7 @@ export class SpWaiting extends LitElement {
           <h2 id="waiting-title">Waiting</h2>
           <span class="count ${waiting.length + transfers.length ? "some" : ""}" data-testid="waiting-count" aria-label="${waiting.length + transfers.length} waiting">${waiting.length + transfers.length}</span>
           <span class="spacer"></span>
-          <span class="capacity ${full ? "full" : ""}" data-testid="capacity" title="Chats in progress against your limit; idle chats do not count">${chats}${idleNote}</span>
+          <span class="capacity ${full ? "full" : ""}" data-testid="capacity" title=${cap.inCall ? "A call takes your whole capacity until it ends" : "Chats in progress against your limit; idle chats do not count"}>${chats}${idleNote}</span>
           ${waiting.length > 1
             ? html`<button class="more" aria-expanded=${open ? "true" : "false"} aria-controls="drawer" @click=${() => (this.open ? (this.open = false) : this.show())}>
                 Choose another (${waiting.length})
