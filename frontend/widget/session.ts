@@ -35,6 +35,9 @@ const TYPING_SEND_EVERY_MS = 3000;
 const TYPING_CLEAR_MS = 30_000;
 const PING_EVERY_MS = 25_000;
 const SERVICES_REFRESH_MS = 30_000;
+/** The longest wait between reconnect attempts, and the pace while the browser says offline
+ * (navigator.onLine can be wrong, so it is never taken as final). */
+const MAX_RECONNECT_MS = 15_000;
 
 export class WidgetSession {
   readonly cfg: WidgetConfig;
@@ -129,6 +132,7 @@ export class WidgetSession {
   start(): void {
     document.addEventListener("visibilitychange", () => this.seen());
     window.addEventListener("online", () => this.reconnectNow());
+    window.addEventListener("offline", () => this.wentOffline());
     watchNavigation(() => void this.reportPage());
     this.following = watchDeparture((navigating) => this.departing(navigating));
     if (this.conv && this.active) {
@@ -514,9 +518,21 @@ export class WidgetSession {
     this.connect();
   }
 
+  /**
+   * The browser says the network is gone: stop writing into a socket that cannot deliver
+   * (messages wait in the outbox) and reconnect on "online" rather than by the clock.
+   */
+  private wentOffline(): void {
+    if (!this.active) return;
+    this.disconnect();
+    this.scheduleReconnect();
+    this.changed();
+  }
+
   private scheduleReconnect(): void {
     if (!this.active) return;
-    const delay = Math.min(15_000, 500 * 2 ** this.attempts) * (0.75 + Math.random() * 0.5);
+    const backoff = navigator.onLine ? 500 * 2 ** this.attempts : MAX_RECONNECT_MS;
+    const delay = Math.min(MAX_RECONNECT_MS, backoff) * (0.75 + Math.random() * 0.5);
     this.attempts += 1;
     window.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = window.setTimeout(() => this.connect(), delay);

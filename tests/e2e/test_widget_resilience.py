@@ -33,15 +33,14 @@ def test_offline_queue_agent_away_and_unread(world: WidgetWorld, browser: Browse
     agent.accept(contact_id)
     expect(w(page, "input")).to_be_visible(timeout=TIMEOUT_MS)
 
-    # the network drops: what the visitor types waits in the outbox, then goes exactly once
+    # the network drops (the browser says so): what the visitor types waits in the outbox,
+    # then goes exactly once
     context.set_offline(True)
-    page.evaluate("window.__sportelloWidget.ws.close()")
     expect(w(page, "offline")).to_be_visible(timeout=TIMEOUT_MS)
     w(page, "input").fill("sent while offline")
     w(page, "input").press("Enter")
     pending = page.locator("sportello-widget [data-pending='1']")
     expect(pending).to_have_count(1)
-    page.evaluate("window.__sportelloWidget.ws && window.__sportelloWidget.ws.close()")
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(pending).to_have_count(0, timeout=TIMEOUT_MS)
