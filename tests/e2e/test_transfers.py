@@ -125,4 +125,5 @@ def test_transfer_to_a_group_accepted_then_a_rejected_one_comes_back(
     ann.goto(world.server.url + "/reports")
     row = ann.locator(f'[data-testid="report-row"][data-contact-id="{contact_id}"]')
     expect(row).to_contain_text("Ann Agent → Bob")
-    expect(row.get_by_test_id("report-transferred")).to_have_text("⇄ 1")
+    expect(row.get_by_test_id("report-transferred")).to_have_text("1")
+    expect(row.get_by_test_id("report-transferred")).to_have_attribute("title", "Transferred once")

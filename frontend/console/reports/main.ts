@@ -6,6 +6,7 @@ import { customElement, state } from "lit/decorators.js";
 import { formatBytes } from "../../shared/files";
 import { api, ApiError } from "../api";
 import { clock, countryBadge, duration, host, linkify } from "../format";
+import { icons } from "../icons";
 import type { CallView } from "../../shared/protocol";
 import { fieldStyles, pageStyles, shared } from "../styles";
 import type { AgentState, TransferLeg } from "../types";
@@ -78,6 +79,11 @@ export class SpReports extends LitElement {
       .marks {
         color: var(--muted);
         font-size: 12px;
+      }
+      .marks .icon,
+      .transcript .icon {
+        width: 14px;
+        height: 14px;
       }
       .more {
         margin: 12px auto;
@@ -314,9 +320,9 @@ export class SpReports extends LitElement {
                   <td class="num">${secs(r.wait)}</td>
                   <td class="num">${secs(r.duration)}</td>
                   <td class="outcome ${r.outcome ?? ""}">${outcomeText(r)}</td>
-                  <td class="marks">${r.files ? html`<span title="Files sent">📎 ${r.files}</span>` : nothing}
-                    ${r.requeued ? html`<span title="Handed back to the queue once">↩</span>` : nothing}
-                    ${r.transfers ? html`<span title="Transferred ${r.transfers === 1 ? "once" : `${r.transfers} times`}" data-testid="report-transferred">⇄ ${r.transfers}</span>` : nothing}
+                  <td class="marks">${r.files ? html`<span title="Files sent">${icons.file("Files")} ${r.files}</span>` : nothing}
+                    ${r.requeued ? html`<span title="Handed back to the queue once">${icons.retry("Handed back")}</span>` : nothing}
+                    ${r.transfers ? html`<span title="Transferred ${r.transfers === 1 ? "once" : `${r.transfers} times`}" data-testid="report-transferred">${icons.transfer("Transfers")} ${r.transfers}</span>` : nothing}
                     ${r.media_used.length > 1 ? html`<span>${r.media_used.join(" + ")}</span>` : nothing}</td>
                 </tr>`,
               )}
@@ -361,9 +367,11 @@ export class SpReports extends LitElement {
           </ol>`
         : nothing}
       <h3>Pages visited</h3>
-      <ol class="pages">
-        ${d.pages.map((p, i, all) => html`<li>${clock(p.at)} · ${p.title || host(p.url)} <span class="marks">${p.url} · ${duration((all[i + 1]?.at ?? end) - p.at)}</span></li>`)}
-      </ol>
+      ${d.pages.length
+        ? html`<ol class="pages">
+            ${d.pages.map((p, i, all) => html`<li>${clock(p.at)} · ${p.title || host(p.url)} <span class="marks">${p.url} · ${duration((all[i + 1]?.at ?? end) - p.at)}</span></li>`)}
+          </ol>`
+        : html`<p class="marks">None reported.</p>`}
       ${d.files.length
         ? html`<h3>Attachments</h3><div class="attachments" data-testid="report-files">
             ${d.files.map((f) => html`<div class="attachment">
@@ -378,7 +386,7 @@ export class SpReports extends LitElement {
         ${d.messages.map((m) => html`<div class="line">
           <time>${clock(m.created_at)}</time>
           <span class="who">${m.sender === "visitor" ? d.visitor.name : m.sender === "agent" ? (names.get(m.agent_id ?? 0) ?? "Agent") : "System"}</span>
-          <span class="text">${m.file ? html`📎 ${m.file.description || m.file.name}` : linkify(m.text)}
+          <span class="text">${m.file ? html`${icons.file("File")} ${m.file.description || m.file.name}` : linkify(m.text)}
             ${m.translation?.state === "done" && m.translation.text
               ? html`<span class="translated" data-testid="report-translation" lang=${m.translation.target}>${m.translation.source} → ${m.translation.target}: ${m.translation.text}</span>`
               : nothing}</span>
