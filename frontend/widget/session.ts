@@ -10,6 +10,7 @@ import type { WidgetConfig } from "./config";
 import { Attachments } from "./attachments";
 import { WidgetCalls } from "./calls";
 import { watchDeparture } from "./departure";
+import { otherSite, takeHandoffCode, withHandoff } from "./handoff";
 import { watchNavigation } from "./navigation";
 import { load, randomId, remove, save } from "./storage";
 import type {
@@ -135,7 +136,10 @@ export class WidgetSession {
     window.addEventListener("offline", () => this.wentOffline());
     watchNavigation(() => void this.reportPage());
     this.following = watchDeparture((navigating) => this.departing(navigating));
-    if (this.conv && this.active) {
+    const handoff = takeHandoffCode();
+    if (handoff) {
+      void this.takeUp(handoff);
+    } else if (this.conv && this.active) {
       void this.reportPage();
       this.connect();
     }
@@ -234,32 +238,7 @@ export class WidgetSession {
           },
         },
       );
-      const c = answer.contact;
-      this.conv = {
-        token: answer.token,
-        contactId: c.id,
-        serviceId: c.service.id,
-        serviceName: c.service.name,
-        position: null,
-        state: c.state,
-        createdAt: c.created_at,
-        dissuadeAt: c.dissuade_at,
-        agent: c.agent,
-        agentAway: false,
-        endMessage: c.state === "rejected" ? "Sorry, nobody is available right now." : null,
-        closedBy: null,
-        messages: [],
-        outbox: [],
-        pageUrl: location.href,
-        seenId: 0,
-        deliveredSent: 0,
-        readSent: 0,
-        clockOffset: Date.now() / 1000 - c.created_at,
-      };
-      this.mergeMessages(c.messages);
-      this.returning = true;
-      this.changed();
-      if (this.active) this.connect();
+      this.adopt(answer.contact, answer.token, location.href);
     } catch (err) {
       if (err instanceof HttpError && err.error.code === "origin_rejected") {
         this.services = [];
@@ -267,6 +246,55 @@ export class WidgetSession {
       this.notice = err instanceof HttpError ? err.error.message : "Something went wrong.";
       this.changed();
     }
+  }
+
+  /** The chat the visitor had on another of the service's sites, carried here. */
+  private async takeUp(code: string): Promise<void> {
+    try {
+      const answer = await call<{ contact: VisitorContact; token: string; visitor_id: string }>(
+        this.cfg.base,
+        "/api/visitor/handoff",
+        { body: { code } },
+      );
+      this.visitorId = answer.visitor_id;
+      save(`${this.key}:visitor`, this.visitorId);
+      this.prefs.open = true;
+      this.adopt(answer.contact, answer.token, "");
+      void this.reportPage();
+    } catch {
+      /* used or expired (a reload of the arrival page): whatever this site had stands */
+      if (this.conv && this.active) this.connect();
+      this.changed();
+    }
+  }
+
+  /** Hold ``c`` as this widget's conversation and connect to it. */
+  private adopt(c: VisitorContact, token: string, pageUrl: string): void {
+    this.conv = {
+      token,
+      contactId: c.id,
+      serviceId: c.service.id,
+      serviceName: c.service.name,
+      position: null,
+      state: c.state,
+      createdAt: c.created_at,
+      dissuadeAt: c.dissuade_at,
+      agent: c.agent,
+      agentAway: false,
+      endMessage: c.state === "rejected" ? "Sorry, nobody is available right now." : null,
+      closedBy: null,
+      messages: [],
+      outbox: [],
+      pageUrl,
+      seenId: 0,
+      deliveredSent: 0,
+      readSent: 0,
+      clockOffset: Date.now() / 1000 - c.created_at,
+    };
+    this.mergeMessages(c.messages);
+    this.returning = true;
+    this.changed();
+    if (this.active) this.connect();
   }
 
   async leaveMessage(name: string, email: string, text: string): Promise<boolean> {
@@ -597,11 +625,29 @@ export class WidgetSession {
       // event, so a pushed page is followed once, never again on its reload.
       const url = this.navigateTo;
       this.navigateTo = null;
-      this.following();
-      location.assign(url);
+      void this.leaveFor(url);
       return;
     }
     if (frame.type === "event" && !this.active) this.disconnect();
+  }
+
+  /** Go to a page the agent sent; to another of the service's sites the chat follows. */
+  private async leaveFor(url: string): Promise<void> {
+    let target = url;
+    const conv = this.conv;
+    if (conv && otherSite(url)) {
+      try {
+        const { code } = await call<{ code: string }>(this.cfg.base, "/api/visitor/contact/handoff", {
+          body: { url },
+          token: conv.token,
+        });
+        target = withHandoff(url, code);
+      } catch {
+        /* the page still opens; the chat stays on this site, where the visitor can return */
+      }
+    }
+    this.following();
+    location.assign(target);
   }
 
   private onHello(

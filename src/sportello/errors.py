@@ -103,6 +103,13 @@ class TokenExpiredError(SportelloError):
     code = "token_expired"
 
 
+class HandoffRefusedError(SportelloError):
+    """A handoff code that is forged, past its minute, already used or for an ended contact."""
+
+    status = 410
+    code = "handoff_refused"
+
+
 class ForbiddenError(SportelloError):
     status = 403
     code = "forbidden"

@@ -115,6 +115,9 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
         lambda: {"url": f"{SITE}/cart", "title": "Cart"},
     ),
     ("POST", "/api/visitor/contact/leave"): (VISITORS, None),
+    ("POST", "/api/visitor/contact/handoff"): (VISITORS, lambda: {"url": f"{SITE}/help"}),
+    # the code in the body is the credential (a bad one is handoff_refused, 410)
+    ("POST", "/api/visitor/handoff"): (PUBLIC, lambda: {"code": "forged.code"}),
     # a beacon: the visitor token travels in the body, so no header role applies
     ("POST", "/api/visitor/contact/departure"): (PUBLIC, None),
     ("POST", "/api/contacts/{contact_id}/files"): (ONLY_HOLDER, None),

@@ -1,25 +1,31 @@
 """The data-sharing channel in real browsers (issue 11): "send immediately" moves the
 visitor's page and the chat carries on there; a refused address tells the agent and moves
-nothing; the prompt mode offers the page instead; the page trail lists the navigation."""
+nothing; the prompt mode offers the page instead; the page trail lists the navigation; the
+chat follows the visitor to another of the service's sites."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from sportello.demo_site import serve_demo_site
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.console_helpers import panel
 from tests.e2e.widget_helpers import (
     TIMEOUT_MS,
     WidgetWorld,
     console_sign_in,
+    make_world,
     shop_chat,
     w,
     world,
 )
+from tests.support.postgres import free_port
+from tests.support.seed import ServiceSpec
 
 pytestmark = pytest.mark.e2e
 __all__ = ["world"]
@@ -121,3 +127,51 @@ def test_prompt_mode_offers_the_page_instead(
     w(page, "offered-open").click()
     page.wait_for_url(target, timeout=TIMEOUT_MS)
     expect(w(page, "joined")).to_be_visible(timeout=TIMEOUT_MS)
+
+
+@pytest.fixture
+def two_sites(tmp_path: Path) -> Iterator[tuple[WidgetWorld, str]]:
+    """A world whose Sales service lists the demo shop and a help site on another origin."""
+    port = free_port()
+    help_site = f"http://127.0.0.1:{port}"
+
+    def services(shop: str) -> tuple[ServiceSpec, ...]:
+        return (ServiceSpec("Sales", ("sales",), sites=(shop, help_site)),)
+
+    for made in make_world(tmp_path, services):
+        made.sites.append(serve_demo_site(made.server.url, "127.0.0.1", port))
+        yield made, help_site
+
+
+def test_the_chat_follows_the_visitor_to_another_of_the_services_sites(
+    two_sites: tuple[WidgetWorld, str],
+    browser: Browser,
+    context_factory: Callable[..., BrowserContext],
+) -> None:
+    world, help_site = two_sites
+    console = console_sign_in(world, context_factory(), "bob")
+    _ctx, page, contact_id = shop_chat(world, browser, console, "Vera", "Where is the manual?")
+    target = f"{help_site}/help.html#talk-to-us"
+    _say(console, contact_id, f"All manuals: {target}")
+    panel(console, contact_id).get_by_test_id("push-link").click()
+
+    # the help site's widget takes the chat up: same transcript, the code gone from the URL
+    expect(page).to_have_url(target, timeout=TIMEOUT_MS)
+    expect(w(page, "joined")).to_be_visible(timeout=TIMEOUT_MS)
+    texts = page.locator("sportello-widget [data-test='msg'] [data-test='text']")
+    expect(texts).to_have_text(["Where is the manual?", f"All manuals: {target}"])
+    w(page, "input").fill("Found it, thanks!")
+    w(page, "input").press("Enter")
+    chat = panel(console, contact_id)
+    visitor_lines = chat.locator('[data-testid="message"][data-sender="visitor"]')
+    expect(visitor_lines).to_have_count(2, timeout=TIMEOUT_MS)
+    expect(visitor_lines.last).to_contain_text("Found it, thanks!")
+    expect(chat.get_by_test_id("transcript")).not_to_contain_text("left the page")
+    pages = console.get_by_test_id("page")
+    expect(pages).to_have_count(2, timeout=TIMEOUT_MS)
+    page.screenshot(path=str(SCREENSHOTS / "widget-chat-on-another-site.png"))
+
+    # a reload there keeps the chat (this site's widget holds it now)
+    page.reload()
+    expect(w(page, "joined")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(texts).to_have_count(3)

@@ -10,7 +10,7 @@ import secrets
 import orjson
 
 from sportello.domain.principals import VisitorPrincipal
-from sportello.errors import NotAuthenticatedError, TokenExpiredError
+from sportello.errors import HandoffRefusedError, NotAuthenticatedError, TokenExpiredError
 
 
 def new_session_token() -> str:
@@ -33,6 +33,34 @@ def sign_visitor_token(secret: str, contact_id: int, visitor_id: str, expires_at
     body = _b64(orjson.dumps({"c": contact_id, "v": visitor_id, "e": int(expires_at)}))
     mac = hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest()
     return f"{body}.{_b64(mac)}"
+
+
+HANDOFF_PURPOSE = b"handoff:"
+"""Signed into a handoff code's MAC, so a code is never a visitor token nor one a code."""
+
+
+def sign_handoff_code(secret: str, contact_id: int, nonce: str, expires_at: float) -> str:
+    body = _b64(orjson.dumps({"h": contact_id, "n": nonce, "e": int(expires_at)}))
+    mac = hmac.new(secret.encode(), HANDOFF_PURPOSE + body.encode(), hashlib.sha256).digest()
+    return f"{body}.{_b64(mac)}"
+
+
+def read_handoff_code(secret: str, code: str, now: float) -> tuple[int, str]:
+    """The contact and nonce a handoff code names; refused when forged or past its time."""
+    try:
+        body, mac = code.split(".", 1)
+        expected = hmac.new(
+            secret.encode(), HANDOFF_PURPOSE + body.encode(), hashlib.sha256
+        ).digest()
+        if not hmac.compare_digest(expected, _unb64(mac)):
+            raise ValueError("bad signature")
+        claims = orjson.loads(_unb64(body))
+        contact_id, nonce, expires = int(claims["h"]), str(claims["n"]), float(claims["e"])
+    except (ValueError, KeyError, TypeError, orjson.JSONDecodeError) as exc:
+        raise HandoffRefusedError("this handoff code is not valid") from exc
+    if expires < now:
+        raise HandoffRefusedError("this handoff code has expired")
+    return contact_id, nonce
 
 
 def read_visitor_token(secret: str, token: str, now: float) -> VisitorPrincipal:

@@ -155,6 +155,8 @@ contacts = Table(
     Column("visitor_left_at", Float, nullable=True),
     Column("visitor_gone_at", Float, nullable=True),
     Column("visitor_navigating", Boolean, nullable=True),
+    # the nonce of the one handoff code that may still carry the chat to another site
+    Column("handoff_nonce", String(32), nullable=True),
     Column("requeued_at", Float, nullable=True),
     Column("blocked_for", JSON, nullable=False, server_default=text("'[]'")),
     Column("transfer_due_at", Float, nullable=True),

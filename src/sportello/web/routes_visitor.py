@@ -13,18 +13,22 @@ from sportello.actions.contacts import (
     do_leave_contact,
     do_record_page,
 )
+from sportello.actions.context import Ctx
+from sportello.actions.handoffs import do_offer_handoff, do_take_handoff
 from sportello.actions.left_messages import do_leave_message
 from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.actions.visitor_presence import do_visitor_departing
 from sportello.errors import ValidationFailedError
 from sportello.queries.contacts import access_contact, contact_for_visitor
-from sportello.queries.services import service_sites, services_for_site
-from sportello.security.tokens import read_visitor_token, sign_visitor_token
+from sportello.queries.services import contact_sites, service_sites, services_for_site
+from sportello.security.tokens import read_handoff_code, read_visitor_token, sign_visitor_token
 from sportello.web.deps import CtxDep, VisitorDep
 from sportello.web.origins import check_site
 from sportello.web.schemas import (
     ContactRequestBody,
     DepartureBody,
+    HandoffBody,
+    HandoffOfferBody,
     LeftMessageBody,
     MessageBody,
     PageBody,
@@ -93,9 +97,39 @@ async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep
             medium=body.medium,
         ),
     )
+    return {"contact": contact, **_visitor_token(ctx, contact["id"], body.visitor_id)}
+
+
+def _visitor_token(ctx: Ctx, contact_id: int, visitor_id: str) -> dict[str, Any]:
     expires = ctx.clock.now() + ctx.settings.visitor_token_hours * 3600
-    token = sign_visitor_token(ctx.settings.secret_key, contact["id"], body.visitor_id, expires)
-    return {"contact": contact, "token": token, "token_expires_at": expires}
+    token = sign_visitor_token(ctx.settings.secret_key, contact_id, visitor_id, expires)
+    return {"token": token, "token_expires_at": expires}
+
+
+@router.post("/contact/handoff", status_code=201)
+async def offer_handoff(
+    body: HandoffOfferBody, request: Request, visitor: VisitorDep, ctx: CtxDep
+) -> dict[str, Any]:
+    """A one-use code for the widget on another of the service's sites to take up the chat."""
+    ctx.limits.visitor_message(visitor.contact_id, client_ip(request), ctx.clock.now())
+    return await do_offer_handoff(ctx, visitor, body.url)
+
+
+@router.post("/handoff")
+async def take_handoff(body: HandoffBody, request: Request, ctx: CtxDep) -> dict[str, Any]:
+    """Take up the chat a handoff code carries: the contact, and a token for this site's
+    widget (which adopts the conversation's visitor id)."""
+    contact_id, nonce = read_handoff_code(ctx.settings.secret_key, body.code, ctx.clock.now())
+    async with ctx.db.read() as conn:
+        check_site(request.headers.get("origin"), await contact_sites(conn, contact_id))
+    row = await do_take_handoff(ctx, contact_id, nonce)
+    async with ctx.db.read() as conn:
+        contact = await contact_for_visitor(conn, row)
+    return {
+        "contact": contact,
+        "visitor_id": row.visitor_id,
+        **_visitor_token(ctx, row.id, row.visitor_id),
+    }
 
 
 @router.get("/contact")

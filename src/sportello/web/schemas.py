@@ -77,6 +77,14 @@ class ContactRequestBody(Body):
     medium: MediumValue = Medium.CHAT
 
 
+class HandoffOfferBody(Body):
+    url: str = Field(min_length=1, max_length=2000)
+
+
+class HandoffBody(Body):
+    code: str = Field(min_length=1, max_length=400)
+
+
 class PageBody(Body):
     url: str = Field(min_length=1, max_length=2000)
     title: str = Field(default="", max_length=300)

@@ -1,0 +1,24 @@
+"""contact handoff: the one outstanding code that carries a chat to another of the service's sites
+
+Revision ID: 0021
+Revises: 0017
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0021"
+down_revision = "0017"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("contacts", sa.Column("handoff_nonce", sa.String(32), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("contacts") as batch_op:
+        batch_op.drop_column("handoff_nonce")
