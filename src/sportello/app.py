@@ -34,6 +34,7 @@ from sportello.web import (
     routes_console,
     routes_contacts,
     routes_files,
+    routes_metrics,
     routes_reports,
     routes_supervision,
     routes_translation,
@@ -123,6 +124,7 @@ def build_app(
         routes_admin,
         routes_admin_agents,
         routes_audit,
+        routes_metrics,
         ws,
     ):
         app.include_router(module.router)

@@ -78,6 +78,7 @@ class Settings(BaseSettings):
     turn_secret: str | None = None
     turn_ttl_seconds: int = Field(default=3600, ge=60, le=86_400)
     ice_transport_policy: Literal["all", "relay"] = "all"
+    metrics_token: str | None = None
 
     @field_validator("idle_seconds")
     @classmethod

@@ -102,6 +102,8 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ),
     ("POST", "/api/contacts/{contact_id}/translation/earlier"): (ONLY_HOLDER, None),
     ("DELETE", "/api/contacts/{contact_id}/translation"): (ONLY_HOLDER, None),
+    # no role: its own token (SPORTELLO_METRICS_TOKEN, tests/api/test_metrics.py); off here
+    ("GET", "/metrics"): (frozenset(), None),
     ("GET", "/api/visitor/services"): (PUBLIC, None),
     ("POST", "/api/visitor/contacts"): (PUBLIC, "new-contact"),
     ("GET", "/api/visitor/contact"): (VISITORS, None),

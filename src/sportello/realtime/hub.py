@@ -115,6 +115,14 @@ class StreamHub:
         for sub in targets:
             sub.deliver(event)
 
+    def connection_counts(self) -> dict[str, int]:
+        """Open sockets of this process by kind (for /metrics)."""
+        return {
+            "visitor": sum(len(subs) for subs in self._by_contact.values()),
+            "console": len(self._consoles),
+            "supervision": len(self._watchers),
+        }
+
     def add_visitor(self, contact_id: int, sub: Subscriber) -> None:
         self._by_contact[contact_id].add(sub)
 
