@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sportello.actions.call_resume import do_rejoin_call
 from sportello.actions.calls import (
     do_answer_call,
     do_call_connected,
     do_end_call,
     do_start_call,
+    side_of,
 )
 from sportello.actions.context import Ctx
 from sportello.domain.principals import Principal, VisitorPrincipal
@@ -21,6 +23,7 @@ from sportello.realtime.frames import (
     CallDecline,
     CallEnd,
     CallFrame,
+    CallRejoin,
     CallSignal,
     CallStart,
 )
@@ -46,7 +49,11 @@ async def handle_call_frame(
         await do_call_connected(ctx, principal, frame.contact_id, frame.call_id)
     elif isinstance(frame, CallEnd):
         await do_end_call(ctx, principal, frame.contact_id, frame.call_id)
+    elif isinstance(frame, CallRejoin):
+        await do_rejoin_call(ctx, principal, frame.contact_id, frame.call_id, frame.fresh, **where)
     elif isinstance(frame, CallSignal):
+        side = side_of(principal).value
+        ctx.limits.call_signal(frame.contact_id, side, ctx.clock.now())
         await _relay(ctx, principal, frame, session_id=session_id, link=link)
 
 
