@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sportello.actions.call_resume import do_call_gone_due
+from sportello.actions.call_resume import do_call_gone_due, do_presume_calls_interrupted
 from sportello.domain.calls import (
     CallMove,
     CallState,
@@ -355,6 +355,33 @@ async def test_nobody_comes_back_the_call_ends_once(world: World) -> None:
         "visitor",
         "visitor_left",
     )
+    await console.drain()
+    assert len(console.events("call.ended")) == 1
+
+
+async def test_a_restart_interrupts_live_calls_and_a_hang_up_still_ends_at_once(
+    sqlite_world: World,
+) -> None:
+    """A single-process start finds no connection in any call: both sides get the grace
+    (what the app's start-up runs), and a hang-up meanwhile ends the call once, at once."""
+    app = sqlite_world.app
+    _agent, console, visitor, widget, call_id = await accepted_call(sqlite_world, "voice")
+    cid = visitor.contact_id
+    await do_presume_calls_interrupted(app.ctx)
+    await do_presume_calls_interrupted(app.ctx)  # a running grace stays as it is
+    await widget.drain()
+    sides = [e["data"]["side"] for e in widget.events("call.interrupted")]
+    assert sorted(sides) == ["agent", "visitor"]
+    assert (await call_frame(console, "call.rejoin", cid, call_id=call_id, fresh=False)) == {}
+    resumed = await widget.wait_event("call.resumed")
+    assert resumed["data"]["call"]["agent_gone_at"] is None
+    assert resumed["data"]["call"]["visitor_gone_at"] is not None
+
+    assert (await call_frame(widget, "call.end", cid, call_id=call_id)) == {}
+    ended = await call_event(console, "ended")
+    assert (ended["end_reason"], ended["visitor_gone_at"]) == ("hung_up", None)
+    await app.advance(app.ctx.settings.call_reconnect_seconds + 1)
+    assert await do_call_gone_due(app.ctx) == []
     await console.drain()
     assert len(console.events("call.ended")) == 1
 
