@@ -44,19 +44,29 @@ export class WidgetCalls {
   /** The peer connection is being set up again after this page came back. */
   renewing = false;
 
-  /** The snapshot in `hello`: the live call (or none) and the media on offer. A call this
-   * page is in is taken back: with the peer connection it kept (a blip), or with a new one
-   * after a page change or reload (this tab was in it, or our side shows interrupted). */
+  /** The snapshot in `hello`: the live call (or none) and the media on offer; a call this
+   * page should be in is taken back. */
   reset(call: CallView | null | undefined, media: string[] | undefined, ice: IceConfig | undefined): void {
     if (ice) this.ice = ice;
     this.media = media ?? [];
     this.call = call ?? null;
     if (this.peer && (!this.call || this.call.id !== this.peerId)) this.drop();
-    const live = this.call;
-    if (!live || (live.state !== "accepted" && live.state !== "connected")) return;
-    if (this.peer) {
+    if (this.call) this.takeBack(this.call, !!this.call.visitor_gone_at);
+  }
+
+  /** Rejoin our side of a live call from this page: with the peer connection it kept (a
+   * blip), or with a new one when this tab was in the call before a page change or reload
+   * (or, with ``anyPage``, when our side is interrupted and this page is the one back). A
+   * call the visitor asked for and is still ringing moves to this page too. */
+  private takeBack(live: CallView, anyPage: boolean): void {
+    if (live.state === "offered") {
+      if (live.started_by === "visitor" && live.visitor_gone_at) this.frame("call.rejoin", { call_id: live.id, fresh: false });
+      return;
+    }
+    if (live.state !== "accepted" && live.state !== "connected") return;
+    if (this.peer && this.peerId === live.id) {
       this.frame("call.rejoin", { call_id: live.id, fresh: false });
-    } else if (inCall() === live.id || !!live.visitor_gone_at) {
+    } else if (!this.peer && (inCall() === live.id || anyPage)) {
       this.frame("call.rejoin", { call_id: live.id, fresh: true });
       void this.open(live, true);
     }
@@ -110,6 +120,9 @@ export class WidgetCalls {
     const call = data.call as CallView;
     this.call = LIVE.includes(call.state) ? call : null;
     if (kind === "call.accepted" && this.peerId !== call.id) void this.open(call, false);
+    // Our page's old connection closed after this one opened (a page change racing its own
+    // close): this page is the one in the call now.
+    if (kind === "call.interrupted" && data.side === "visitor") this.takeBack(call, false);
     if (call.state === "declined" || call.state === "ended") {
       if (this.peerId === call.id) this.drop();
       if (inCall() === call.id) inCall(null);
