@@ -392,6 +392,14 @@ async def test_call_signals_have_a_rate_limit(sqlite_url: str, tmp_path: Path) -
         try:
             _agent, console, visitor, _widget, call_id = await accepted_call(world)
             candidate = {"candidate": "candidate:1 1 udp 1 192.0.2.1 9 typ host", "sdpMid": "0"}
+            # another agent's refused signals do not use up the call's allowance
+            intruder = await (await world.agent("bob")).open_console()
+            cid = visitor.contact_id
+            for _ in range(4):
+                refused = await call_frame(
+                    intruder, "call.signal", cid, call_id=call_id, candidate=candidate
+                )
+                assert refused["code"] == "forbidden"
             sent = [
                 await call_frame(
                     console, "call.signal", visitor.contact_id, call_id=call_id, candidate=candidate

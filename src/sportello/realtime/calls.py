@@ -52,8 +52,6 @@ async def handle_call_frame(
     elif isinstance(frame, CallRejoin):
         await do_rejoin_call(ctx, principal, frame.contact_id, frame.call_id, frame.fresh, **where)
     elif isinstance(frame, CallSignal):
-        side = side_of(principal).value
-        ctx.limits.call_signal(frame.contact_id, side, ctx.clock.now())
         await _relay(ctx, principal, frame, session_id=session_id, link=link)
 
 
@@ -64,6 +62,8 @@ async def _relay(
         call = await relay_call(
             conn, principal, frame.contact_id, frame.call_id, session_id=session_id, link=link
         )
+    # Counted once the sender is known to be in the call: nobody else can use up its allowance.
+    ctx.limits.call_signal(frame.contact_id, side_of(principal).value, ctx.clock.now())
     signal: dict[str, Any] = {
         "kind": "call.signal",
         "contact_id": frame.contact_id,
