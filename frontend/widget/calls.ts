@@ -18,16 +18,23 @@ export interface CallHost {
 const LIVE = ["offered", "accepted", "connected"];
 const IN_CALL_KEY = "sportello:in-call";
 
-/** The call this tab had a peer connection for, kept across its page changes and reloads. */
-function inCall(callId?: number | null): number | null {
+/** The call this tab had a peer connection for, kept across its page changes and reloads
+ * (without session storage, only a page that finds our side interrupted rejoins a call). */
+function inCall(): number | null {
   try {
-    if (callId === undefined) return Number(window.sessionStorage.getItem(IN_CALL_KEY)) || null;
+    return Number(window.sessionStorage.getItem(IN_CALL_KEY)) || null;
+  } catch {
+    return null;
+  }
+}
+
+function rememberInCall(callId: number | null): void {
+  try {
     if (callId === null) window.sessionStorage.removeItem(IN_CALL_KEY);
     else window.sessionStorage.setItem(IN_CALL_KEY, String(callId));
   } catch {
-    /* no session storage: only a page that sees the call interrupted rejoins it */
+    /* no session storage: see inCall */
   }
-  return null;
 }
 
 export class WidgetCalls {
@@ -125,7 +132,7 @@ export class WidgetCalls {
     if (kind === "call.interrupted" && data.side === "visitor") this.takeBack(call, false);
     if (call.state === "declined" || call.state === "ended") {
       if (this.peerId === call.id) this.drop();
-      if (inCall() === call.id) inCall(null);
+      if (inCall() === call.id) rememberInCall(null);
       this.notice = endNotice(call, agent);
     } else {
       this.notice = "";
@@ -149,7 +156,7 @@ export class WidgetCalls {
   private async open(call: CallView, renew: boolean): Promise<void> {
     this.drop();
     this.renewing = renew;
-    inCall(call.id);
+    rememberInCall(call.id);
     let reported = false;
     const peer = new CallPeer({
       ice: this.ice,
