@@ -1,6 +1,8 @@
 """Voice and video calls (issue 14): the state machine's moves and refusals, signalling
 relayed in order to the other party only, and a real WebRTC call between two aiortc peers
-(the console's side and the widget's side) set up through the server."""
+(the console's side and the widget's side) set up through the server; a call surviving a
+party's reconnect (a blip, a reload) within the grace, and ending once when nobody comes
+back."""
 
 from __future__ import annotations
 
