@@ -1,7 +1,7 @@
 // The console's side of voice/video calls: the call of each contact (from events), the one
 // WebRTC peer this console runs, and the frames that move a call (docs/protocol.md).
 
-import { CallPeer, sendsVideo } from "../shared/call";
+import { CallPeer, interrupted, sendsVideo } from "../shared/call";
 import type { CallSignal, CallView, EventFrame, IceConfig, SignalFrame } from "./types";
 
 export type CallIconState = "active" | "connecting" | "available" | "unavailable";
@@ -36,8 +36,8 @@ export function callLine(call: CallView, name: string): { text: string; tone: "i
     case "ended": {
       const why: Record<string, string> = {
         hung_up: call.ended_by === "agent" ? "you hung up" : `${name} hung up`,
-        visitor_left: `${name}'s page changed or closed`,
-        agent_disconnected: "your console disconnected",
+        visitor_left: `${name}'s page closed and did not come back`,
+        agent_disconnected: "your console did not come back in time",
         contact_closed: "the contact ended",
         requeued: "the contact went back to the queue",
         transferred: "the contact was transferred",
@@ -47,11 +47,41 @@ export function callLine(call: CallView, name: string): { text: string; tone: "i
   }
 }
 
+/** A transcript line for a call's interruption (`call.interrupted`) or its return. */
+export function resumeLine(kind: string, side: string, call: CallView, name: string): string {
+  const medium = call.requested === "video" ? "video call" : "voice call";
+  const who = side === "agent" ? "your console" : name;
+  return kind === "call.interrupted" ? `The ${medium} is reconnecting — ${who} lost the connection` : `The ${medium} is back — ${who} rejoined`;
+}
+
+const LIVE_CALL = ["offered", "accepted", "connected"];
+
 export class ConsoleCalls {
   /** The call this console is in (it placed or engaged it) and its peer. */
   peer: CallPeer | null = null;
   peerCall: CallView | null = null;
+  /** The peer connection is being set up again (a reload on either side, ICE failed). */
+  renewing = false;
   constructor(private readonly host: CallHost) {}
+
+  /** Say "reconnecting the call…": a side is away, or the media is being set up again. */
+  reconnecting(call: CallView): boolean {
+    if (interrupted(call)) return true;
+    if (!this.ours(call) || this.peerCall?.id !== call.id) return false;
+    return this.renewing || (call.state === "connected" && this.peer?.state !== "connected");
+  }
+
+  /** After (re)connecting: take back the calls of this console session. A page that still
+   * has the call's peer connection (a blip) goes on with it; a reloaded one offers again. */
+  rejoin(calls: (CallView | null | undefined)[]): void {
+    for (const call of calls) {
+      if (!call || !this.ours(call) || !LIVE_CALL.includes(call.state)) continue;
+      const kept = this.peerCall?.id === call.id && !!this.peer;
+      const fresh = call.state !== "offered" && !kept;
+      this.host.send({ type: "call.rejoin", contact_id: call.contact_id, call_id: call.id, fresh });
+      if (fresh) void this.open(call, true);
+    }
+  }
 
   ours(call: CallView | null | undefined): boolean {
     return !!call && !!call.agent_session && call.agent_session === this.host.sessionId;
@@ -76,8 +106,11 @@ export class ConsoleCalls {
   /** A call.* event; answers the call's new view. */
   onEvent(ev: EventFrame): CallView {
     const call = ev.data["call"] as CallView;
-    if (call.state === "accepted" && this.ours(call) && this.peerCall?.id !== call.id) {
-      void this.open(call);
+    const reloaded = ev.kind === "call.resumed" && ev.data["side"] === "visitor" && ev.data["renegotiate"] === true;
+    if (reloaded && this.ours(call)) {
+      void this.open(call, true); // the visitor's page lost its peer connection: offer anew
+    } else if (ev.kind === "call.accepted" && this.ours(call) && this.peerCall?.id !== call.id) {
+      void this.open(call, false);
     } else if ((call.state === "ended" || call.state === "declined") && this.peerCall?.id === call.id) {
       this.drop();
     } else if (this.peerCall?.id === call.id) {
@@ -92,8 +125,9 @@ export class ConsoleCalls {
     void this.peer.receive(signal);
   }
 
-  private async open(call: CallView): Promise<void> {
+  private async open(call: CallView, renew: boolean): Promise<void> {
     this.drop();
+    this.renewing = renew;
     const peer = new CallPeer({
       ice: this.host.ice,
       sendVideo: sendsVideo("agent", call.requested, call.media),
@@ -102,7 +136,12 @@ export class ConsoleCalls {
       onChange: () => {
         if (peer.state === "connected" && !reported) {
           reported = true;
+          this.renewing = false;
           this.host.send({ type: "call.connected", contact_id: call.contact_id, call_id: call.id });
+        }
+        if (peer.state === "failed" && this.peer === peer) {
+          void this.open(this.peerCall ?? call, true); // ICE itself failed: a fresh connection
+          return;
         }
         this.host.changed();
       },
@@ -118,6 +157,7 @@ export class ConsoleCalls {
     this.peer?.close();
     this.peer = null;
     this.peerCall = null;
+    this.renewing = false;
     this.host.changed();
   }
 }

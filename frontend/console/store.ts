@@ -2,7 +2,7 @@
 // Components subscribe to "change" (state changed) and "tick" (time passed).
 
 import { api, ApiError, httpClockSample } from "./api";
-import { callLine, ConsoleCalls } from "./calls";
+import { callLine, ConsoleCalls, resumeLine } from "./calls";
 import { beep } from "./sound";
 import type {
   AckFrame,
@@ -470,6 +470,7 @@ export class ConsoleStore extends EventTarget {
     this.position = hello.position;
     this.conn = "online";
     this.attempt = 0;
+    this.calls.rejoin((hello.contacts ?? []).map((c) => c.call));
     if (this.pingTimer !== null) window.clearInterval(this.pingTimer);
     this.pingTimer = window.setInterval(() => this.send({ type: "ping" }), 25_000);
     // Anything typed or unacknowledged while offline goes out now; client ids make it idempotent.
@@ -538,8 +539,13 @@ export class ConsoleStore extends EventTarget {
     const calls: CallView[] = [...(panel.contact.calls ?? []).filter((c) => c.id !== call.id), call];
     panel.contact = { ...panel.contact, call: ended ? null : call, calls };
     const name = panel.contact.visitor.name || "The visitor";
-    const line = callLine(call, name);
-    if (line) this.addSystem(panel, `call-${call.id}-${call.state}`, ev.at, line.text, line.tone);
+    if (ev.kind === "call.interrupted" || ev.kind === "call.resumed") {
+      const tone = ev.kind === "call.interrupted" ? "warn" : "info";
+      this.addSystem(panel, `call-${call.id}-${ev.position}`, ev.at, resumeLine(ev.kind, String(ev.data["side"]), call, name), tone);
+    } else {
+      const line = callLine(call, name);
+      if (line) this.addSystem(panel, `call-${call.id}-${call.state}`, ev.at, line.text, line.tone);
+    }
     if (live && call.state === "offered" && call.started_by === "visitor") {
       this.alert(`${name} asks for a ${call.requested} call`, "ENGAGE or NOT NOW");
     }
@@ -739,6 +745,8 @@ export class ConsoleStore extends EventTarget {
       case "call.declined":
       case "call.connected":
       case "call.ended":
+      case "call.interrupted":
+      case "call.resumed":
         this.callEvent(ev, panel, live);
         break;
       case "visitor.media":

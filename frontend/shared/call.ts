@@ -1,11 +1,12 @@
 /**
  * One side of a call: the RTCPeerConnection, the local camera/microphone and the controls
  * (mute, camera on/off, switch device, hang up). The console makes the WebRTC offer once
- * the call is accepted; the widget answers. Signalling goes through `send` (a `call.signal`
- * frame on the contact's WebSocket).
+ * the call is accepted, and again on a fresh peer connection after either side reloaded
+ * (docs/protocol.md, "Calls across reconnects"); the widget answers. Signalling goes through
+ * `send` (a `call.signal` frame on the contact's WebSocket).
  */
 
-import type { CallSignal, IceConfig, MediaCapabilities } from "./protocol";
+import type { CallSignal, CallView, IceConfig, MediaCapabilities } from "./protocol";
 
 export type PeerState = "new" | "connecting" | "connected" | "failed" | "closed";
 
@@ -100,6 +101,11 @@ export class CallPeer {
     }
   }
 
+  /** An offer/answer exchange has completed or started here (a new offer means a restart). */
+  get negotiated(): boolean {
+    return this.pc.remoteDescription !== null;
+  }
+
   get sendsVideo(): boolean {
     return this.options.sendVideo;
   }
@@ -163,6 +169,11 @@ export async function mediaCapabilities(): Promise<MediaCapabilities> {
     /* the Permissions API does not know this name here */
   }
   return { webrtc, camera, microphone, permission };
+}
+
+/** A side of the call is away (its connection went; the call waits for it to rejoin). */
+export function interrupted(call: CallView): boolean {
+  return !!call.agent_gone_at || !!call.visitor_gone_at;
 }
 
 /** Whether our side sends video (docs/protocol.md). */

@@ -71,6 +71,9 @@ export interface CallView {
   ended_at: number | null;
   ended_by: "agent" | "visitor" | "system" | null;
   end_reason: string | null;
+  /** A side's connection in the call went away: the call ends then unless it rejoins. */
+  agent_gone_at?: number | null;
+  visitor_gone_at?: number | null;
 }
 
 /** ICE servers from `hello` (STUN, TURN with short-lived credentials). */

@@ -1,11 +1,12 @@
 /**
  * The widget's side of voice/video calls: the contact's call (from events), the media the
  * visitor may ask for, the incoming-call prompt's answers and the WebRTC peer (the widget
- * answers the console's offer). A page change closes the connection: the server ends the
- * call and the next page says so (docs/protocol.md).
+ * answers the console's offer). A page change or a dropped connection interrupts the call:
+ * the page that comes back rejoins it (a new page with a new peer connection, which the
+ * console offers again; a blip with the one it kept) — docs/protocol.md.
  */
 
-import { CallPeer, mediaCapabilities, sendsVideo } from "../shared/call";
+import { CallPeer, interrupted, mediaCapabilities, sendsVideo } from "../shared/call";
 import type { CallSignal, CallView, IceConfig } from "../shared/protocol";
 
 export interface CallHost {
@@ -15,6 +16,26 @@ export interface CallHost {
 }
 
 const LIVE = ["offered", "accepted", "connected"];
+const IN_CALL_KEY = "sportello:in-call";
+
+/** The call this tab had a peer connection for, kept across its page changes and reloads
+ * (without session storage, only a page that finds our side interrupted rejoins a call). */
+function inCall(): number | null {
+  try {
+    return Number(window.sessionStorage.getItem(IN_CALL_KEY)) || null;
+  } catch {
+    return null;
+  }
+}
+
+function rememberInCall(callId: number | null): void {
+  try {
+    if (callId === null) window.sessionStorage.removeItem(IN_CALL_KEY);
+    else window.sessionStorage.setItem(IN_CALL_KEY, String(callId));
+  } catch {
+    /* no session storage: see inCall */
+  }
+}
 
 export class WidgetCalls {
   call: CallView | null = null;
@@ -27,12 +48,41 @@ export class WidgetCalls {
 
   constructor(private readonly host: CallHost) {}
 
-  /** The snapshot in `hello`: the live call (or none) and the media on offer. */
+  /** The peer connection is being set up again after this page came back. */
+  renewing = false;
+
+  /** The snapshot in `hello`: the live call (or none) and the media on offer; a call this
+   * page should be in is taken back. */
   reset(call: CallView | null | undefined, media: string[] | undefined, ice: IceConfig | undefined): void {
     if (ice) this.ice = ice;
     this.media = media ?? [];
     this.call = call ?? null;
     if (this.peer && (!this.call || this.call.id !== this.peerId)) this.drop();
+    if (this.call) this.takeBack(this.call, !!this.call.visitor_gone_at);
+  }
+
+  /** Rejoin our side of a live call from this page: with the peer connection it kept (a
+   * blip), or with a new one when this tab was in the call before a page change or reload
+   * (or, with ``anyPage``, when our side is interrupted and this page is the one back). A
+   * call the visitor asked for and is still ringing moves to this page too. */
+  private takeBack(live: CallView, anyPage: boolean): void {
+    if (live.state === "offered") {
+      if (live.started_by === "visitor" && live.visitor_gone_at) this.frame("call.rejoin", { call_id: live.id, fresh: false });
+      return;
+    }
+    if (live.state !== "accepted" && live.state !== "connected") return;
+    if (this.peer && this.peerId === live.id) {
+      this.frame("call.rejoin", { call_id: live.id, fresh: false });
+    } else if (!this.peer && (inCall() === live.id || anyPage)) {
+      this.frame("call.rejoin", { call_id: live.id, fresh: true });
+      void this.open(live, true);
+    }
+  }
+
+  /** Say "reconnecting the call…": a side is away, or the media is being set up again. */
+  get reconnecting(): boolean {
+    if (!this.call || this.call.state === "offered") return false;
+    return interrupted(this.call) || this.renewing || (this.call.state === "connected" && this.peer?.state !== "connected");
   }
 
   /** Tell the console what this browser can do (for its icons). */
@@ -76,9 +126,13 @@ export class WidgetCalls {
     }
     const call = data.call as CallView;
     this.call = LIVE.includes(call.state) ? call : null;
-    if (call.state === "accepted" && this.peerId !== call.id) void this.open(call);
+    if (kind === "call.accepted" && this.peerId !== call.id) void this.open(call, false);
+    // Our page's old connection closed after this one opened (a page change racing its own
+    // close): this page is the one in the call now.
+    if (kind === "call.interrupted" && data.side === "visitor") this.takeBack(call, false);
     if (call.state === "declined" || call.state === "ended") {
       if (this.peerId === call.id) this.drop();
+      if (inCall() === call.id) rememberInCall(null);
       this.notice = endNotice(call, agent);
     } else {
       this.notice = "";
@@ -86,7 +140,11 @@ export class WidgetCalls {
   }
 
   onSignal(callId: number | undefined, signal: CallSignal): void {
-    if (this.peer && callId === this.peerId) void this.peer.receive(signal);
+    if (this.peer && callId === this.peerId && signal.description?.type === "offer" && this.peer.negotiated && this.call) {
+      // The console set the call up anew (it reloaded, or ICE failed): a new peer connection.
+      this.early.push({ callId, signal });
+      void this.open(this.call, true);
+    } else if (this.peer && callId === this.peerId) void this.peer.receive(signal);
     // Signalling crosses the bus, events the stream: on another process the offer can
     // come before our own call.accepted event. Keep it for the peer about to open.
     else if (callId !== undefined) this.early.push({ callId, signal });
@@ -95,8 +153,10 @@ export class WidgetCalls {
   private peerId: number | null = null;
   private early: { callId: number; signal: CallSignal }[] = [];
 
-  private async open(call: CallView): Promise<void> {
+  private async open(call: CallView, renew: boolean): Promise<void> {
     this.drop();
+    this.renewing = renew;
+    rememberInCall(call.id);
     let reported = false;
     const peer = new CallPeer({
       ice: this.ice,
@@ -105,6 +165,7 @@ export class WidgetCalls {
       onChange: () => {
         if (peer.state === "connected" && !reported) {
           reported = true;
+          this.renewing = false;
           this.frame("call.connected", { call_id: call.id });
         }
         this.host.changed();
@@ -124,6 +185,7 @@ export class WidgetCalls {
     this.peer?.close();
     this.peer = null;
     this.peerId = null;
+    this.renewing = false;
   }
 }
 
@@ -136,9 +198,9 @@ function endNotice(call: CallView, agent: string): string {
   }
   switch (call.end_reason) {
     case "visitor_left":
-      return `The ${kind} ended when you changed page. You can start a new one.`;
+      return `The ${kind} ended: this page did not come back in time. You can start a new one.`;
     case "agent_disconnected":
-      return `The ${kind} ended: ${agent}'s connection dropped.`;
+      return `The ${kind} ended: ${agent}'s connection dropped and did not come back.`;
     case "hung_up":
       return call.ended_by === "visitor" ? `You ended the ${kind}.` : `${agent} ended the ${kind}.`;
     default:

@@ -719,6 +719,8 @@ export class WidgetSession {
       case "call.declined":
       case "call.connected":
       case "call.ended":
+      case "call.interrupted":
+      case "call.resumed":
       case "call.media":
         this.calls.onEvent(kind, data, agentName(conv.agent));
         break;

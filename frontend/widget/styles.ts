@@ -838,6 +838,9 @@ export const styles = css`
     padding: 2px 8px;
     border-radius: 10px;
   }
+  .call-stage .status.reconnecting {
+    background: #b45309;
+  }
   .call-controls {
     position: absolute;
     left: 0;

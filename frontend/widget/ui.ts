@@ -462,9 +462,11 @@ export class SportelloWidget extends LitElement {
       </div>`;
     }
     const peer = calls.peer;
-    const status = call.state === "connected" ? "Connected" : "Connecting…";
-    return html`<div class="call-stage" data-test="call-stage" data-call-state=${call.state}>
-      <span class="status">${status} · ${kind}</span>
+    const reconnecting = calls.reconnecting || this.session.link !== "online";
+    const status = reconnecting ? "Reconnecting the call…" : call.state === "connected" ? "Connected" : "Connecting…";
+    return html`<div class="call-stage" data-test="call-stage" data-call-state=${call.state}
+      data-reconnecting=${reconnecting ? "true" : "false"}>
+      <span class="status ${reconnecting ? "reconnecting" : ""}" data-test="call-status">${status} · ${kind}</span>
       ${call.requested === "video"
         ? html`<video class="remote" data-test="remote-video" autoplay playsinline .srcObject=${peer?.remote ?? null}></video>`
         : html`<div class="voice-only">${agent}</div>

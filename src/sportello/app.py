@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from sportello import __version__
 from sportello.actions.agents import do_reset_sessions
+from sportello.actions.call_resume import do_presume_calls_interrupted
 from sportello.actions.context import Ctx
 from sportello.actions.visitor_presence import do_presume_visitors_away
 from sportello.clock import Clock, SystemClock
@@ -77,6 +78,7 @@ def build_app(
         if not settings.redis_url:
             await do_reset_sessions(ctx)
             await do_presume_visitors_away(ctx)
+            await do_presume_calls_interrupted(ctx)
         await hub.start()
         rerouter.start()
         # Ask the engine for its pairs now, not at the first agent's click (Apertium's

@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     visitor_token_hours: int = Field(default=24, ge=1, le=24 * 30)
     agent_grace_seconds: int = Field(default=60, ge=10, le=600)
     visitor_grace_seconds: int = Field(default=60, ge=10, le=600)
+    call_reconnect_seconds: int = Field(default=20, ge=1, le=300)
     transfer_timeout_seconds: int = Field(default=60, ge=10, le=600)
     idle_seconds: int = Field(default=60)
     max_message_chars: int = Field(default=10_000, ge=1, le=100_000)
@@ -60,6 +61,7 @@ class Settings(BaseSettings):
     rate_left_messages_per_minute: int = Field(default=5, ge=0)
     rate_messages_per_minute: int = Field(default=60, ge=0)
     rate_ip_messages_per_minute: int = Field(default=600, ge=0)
+    rate_call_signals_per_minute: int = Field(default=600, ge=0)
     log_level: str = "info"
     translation_engine: Literal["apertium", "libretranslate", "deepl", "off"] = "apertium"
     translation_languages: list[str] = Field(

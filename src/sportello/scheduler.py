@@ -2,7 +2,7 @@
 index new messages for search.
 
 Timers live in the database (a contact's ``dissuade_at``, ``visitor_gone_at`` and
-``transfer_due_at``, an agent's
+``transfer_due_at``, a call's ``agent_gone_at`` and ``visitor_gone_at``, an agent's
 ``away_since`` plus the grace) and are claimed with guarded updates, so any number of
 processes may run this loop: each due timer fires exactly once, and a restart picks up
 whatever came due while the server was down.
@@ -13,9 +13,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from sportello.actions.agents import do_refresh_node_sessions
+from sportello.actions.call_resume import do_call_gone_due
 from sportello.actions.contacts import do_dissuade_due
 from sportello.actions.context import Ctx
 from sportello.actions.requeue import agents_gone_query, do_requeue_due
@@ -24,7 +25,7 @@ from sportello.actions.transfers import do_transfer_timeout_due
 from sportello.actions.translation import do_release_held_due
 from sportello.actions.visitor_presence import do_visitor_gone_due
 from sportello.background import BackgroundLoop
-from sportello.storage.tables import contacts, messages
+from sportello.storage.tables import calls, contacts, messages
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ class Scheduler(BackgroundLoop):
                     await do_visitor_gone_due(self.ctx)
                 if "agent_gone" in due:
                     await do_requeue_due(self.ctx)
+                if "call_gone" in due:
+                    await do_call_gone_due(self.ctx)
                 if "transfer" in due:
                     await do_transfer_timeout_due(self.ctx)
                 if "translation_hold" in due:
@@ -78,6 +81,9 @@ class Scheduler(BackgroundLoop):
             ),
             "visitor_gone": select(contacts.c.id).where(contacts.c.visitor_gone_at <= now),
             "agent_gone": agents_gone_query(now - self.ctx.settings.agent_grace_seconds),
+            "call_gone": select(calls.c.id).where(
+                or_(calls.c.agent_gone_at <= now, calls.c.visitor_gone_at <= now)
+            ),
             "transfer": select(contacts.c.id).where(
                 contacts.c.state == "transferring", contacts.c.transfer_due_at <= now
             ),

@@ -1,15 +1,28 @@
 """Voice and video calls (issue 14): the state machine's moves and refusals, signalling
 relayed in order to the other party only, and a real WebRTC call between two aiortc peers
-(the console's side and the widget's side) set up through the server."""
+(the console's side and the widget's side) set up through the server; a call surviving a
+party's reconnect (a blip, a reload) within the grace, and ending once when nobody comes
+back."""
 
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
-from sportello.domain.calls import CallMove, CallState, Side, may_move, next_state, sends_video
-from tests.conftest import World
+from sportello.actions.call_resume import do_call_gone_due, do_presume_calls_interrupted
+from sportello.domain.calls import (
+    CallMove,
+    CallState,
+    Side,
+    lapsed_side,
+    may_move,
+    next_state,
+    sends_video,
+)
+from tests.conftest import World, make_world
 from tests.support.clients import Stream
+from tests.support.inproc import serve_app
 from tests.support.webrtc import Peer, loopback_ice, set_up
 
 
@@ -52,6 +65,10 @@ def test_state_machine_table() -> None:
     assert sends_video(Side.AGENT, "video", "voice")
     assert not sends_video(Side.VISITOR, "video", "voice")
     assert not sends_video(Side.AGENT, "voice", "voice")
+    assert lapsed_side(None, None, 10) is None
+    assert lapsed_side(11, None, 10) is None
+    assert lapsed_side(10, None, 10) is Side.AGENT
+    assert lapsed_side(9, 5, 10) is Side.VISITOR  # the earlier grace ran out first
 
 
 async def test_refused_moves_answer_their_codes(world: World) -> None:
@@ -208,28 +225,194 @@ async def test_video_call_between_two_peers_relayed_to_the_parties_only(
     assert [c["state"] for c in detail["calls"]] == ["ended"] and detail["call"] is None
 
 
-async def test_signalling_stops_with_the_visitors_page(sqlite_world: World) -> None:
-    """A page change closes the widget's connection: the call ends, and the console hears it."""
-    _agent, console, visitor, widget = await call_chat(sqlite_world)
+async def accepted_call(
+    world: World, medium: str = "video"
+) -> tuple[Any, Stream, Any, Stream, int]:
+    """A call the agent offered and the visitor accepted (the console now sends its offer)."""
+    agent, console, visitor, widget = await call_chat(world)
     cid = visitor.contact_id
-    assert (await call_frame(widget, "call.start", cid, media="video")) == {}
-    call_id = (await call_event(console, "offered"))["id"]
-    assert (await call_frame(console, "call.accept", cid, call_id=call_id, media="video")) == {}
-    await call_event(widget, "accepted")
-    await widget.close()
-    ended = await call_event(console, "ended")
-    assert (ended["ended_by"], ended["end_reason"]) == ("visitor", "visitor_left")
-
-
-async def test_agent_disconnecting_ends_the_call(sqlite_world: World) -> None:
-    _agent, console, visitor, widget = await call_chat(sqlite_world)
-    cid = visitor.contact_id
-    assert (await call_frame(console, "call.start", cid, media="voice")) == {}
+    assert (await call_frame(console, "call.start", cid, media=medium)) == {}
     call_id = (await call_event(widget, "offered"))["id"]
-    assert (await call_frame(widget, "call.accept", cid, call_id=call_id, media="voice")) == {}
+    assert (await call_frame(widget, "call.accept", cid, call_id=call_id, media=medium)) == {}
+    await call_event(console, "accepted")
+    return agent, console, visitor, widget, call_id
+
+
+async def test_call_survives_the_visitors_signalling_blip(world: World) -> None:
+    """The widget's socket drops and reconnects on the same page (its peer connection alive):
+    the call is re-bound to the new connection, media never stops, nothing is renegotiated."""
+    _agent, console, visitor, widget, call_id = await accepted_call(world)
+    cid = visitor.contact_id
+    with loopback_ice():
+        caller = Peer(console, cid, call_id, console.frames[0]["ice"])
+        callee = Peer(widget, cid, call_id, widget.frames[0]["ice"])
+        caller.send(video=True)
+        callee.send(video=True)
+        await set_up(caller, callee)
+        assert (await call_frame(console, "call.connected", cid, call_id=call_id)) == {}
+
+        await widget.close()
+        interrupted = await console.wait_event("call.interrupted")
+        assert interrupted["data"]["side"] == "visitor"
+        assert interrupted["data"]["call"]["state"] == "connected"
+        resume_by = interrupted["data"]["resume_by"]
+        assert interrupted["data"]["call"]["visitor_gone_at"] == resume_by
+        # media keeps flowing while the signalling is away
+        await callee.frames_arrive("video", callee.received["video"] + 10)
+        await caller.frames_arrive("audio", caller.received["audio"] + 10)
+
+        back = await visitor.open_widget(since=widget.position)
+        live = back.frames[0]["contact"]["call"]
+        assert (live["id"], live["visitor_gone_at"]) == (call_id, resume_by)
+        assert (await call_frame(back, "call.rejoin", cid, call_id=call_id, fresh=False)) == {}
+        resumed = await console.wait_event("call.resumed")
+        assert resumed["data"]["side"] == "visitor" and resumed["data"]["renegotiate"] is False
+        assert resumed["data"]["call"]["visitor_gone_at"] is None
+        # signalling now reaches the new connection, and the new connection may send it
+        candidate = {"candidate": "candidate:9 1 udp 1 192.0.2.9 9 typ host", "sdpMid": "0"}
+        assert (
+            await call_frame(console, "call.signal", cid, call_id=call_id, candidate=candidate)
+        ) == {}
+        await back.wait_for(lambda f: f.get("kind") == "call.signal" and "candidate" in f)
+        assert (await call_frame(back, "call.connected", cid, call_id=call_id)) == {}
+        # and the media still flows, both ways, on the same peer connections
+        await callee.frames_arrive("video", callee.received["video"] + 10)
+        await caller.frames_arrive("video", caller.received["video"] + 10)
+        await caller.close()
+        await callee.close()
+    await console.drain()
+    assert not console.events("call.ended")
+    assert [e["kind"] for e in console.events() if e["kind"].startswith("call.")] == [
+        "call.offered",
+        "call.accepted",
+        "call.connected",
+        "call.interrupted",
+        "call.resumed",
+    ]
+
+
+async def test_reloaded_console_rejoins_and_negotiates_again(sqlite_world: World) -> None:
+    """The console reloads (its peer connection gone): the same session rejoins ``fresh``,
+    the visitor hears it, and a new offer from the console sets up new peers."""
+    agent, console, visitor, widget, call_id = await accepted_call(sqlite_world, "voice")
+    cid = visitor.contact_id
+    session = agent.session_id
     await console.close()
+    assert (await call_event(widget, "interrupted"))["agent_gone_at"] is not None
+
+    other = await agent.open_console()  # another tab of the agent may not take the call
+    refused = await call_frame(other, "call.rejoin", cid, call_id=call_id, fresh=True)
+    assert refused["code"] == "forbidden"
+    assert (await call_frame(other, "call.rejoin", cid, call_id=999, fresh=True))["code"] == (
+        "no_call"
+    )
+
+    reloaded = await agent.open_console(session_id=session)
+    held = next(c for c in reloaded.frames[0]["contacts"] if c["id"] == cid)
+    assert held["call"]["id"] == call_id and held["call"]["agent_gone_at"] is not None
+    assert (await call_frame(reloaded, "call.rejoin", cid, call_id=call_id, fresh=True)) == {}
+    resumed = await widget.wait_event("call.resumed")
+    assert resumed["data"]["side"] == "agent" and resumed["data"]["renegotiate"] is True
+    assert resumed["data"]["call"]["agent_gone_at"] is None
+    with loopback_ice():
+        caller = Peer(reloaded, cid, call_id, reloaded.frames[0]["ice"])
+        callee = Peer(widget, cid, call_id, widget.frames[0]["ice"])
+        caller.send(video=False)
+        callee.send(video=False)
+        await set_up(caller, callee)
+        await callee.frames_arrive("audio", 10)
+        await caller.frames_arrive("audio", 10)
+        await caller.close()
+        await callee.close()
+    assert not widget.events("call.ended")
+
+
+async def test_nobody_comes_back_the_call_ends_once(world: World) -> None:
+    """Each side's grace runs out: the call ends (agent_disconnected / visitor_left), once."""
+    app = world.app
+    _agent, console, visitor, widget, call_id = await accepted_call(world)
+    await console.close()
+    await call_event(widget, "interrupted")
+    await app.advance(app.ctx.settings.call_reconnect_seconds - 1)
+    await widget.drain()
+    assert not widget.events("call.ended")  # within the grace
+    await app.advance(2)
     ended = await call_event(widget, "ended")
     assert (ended["ended_by"], ended["end_reason"]) == ("agent", "agent_disconnected")
+    assert (ended["agent_gone_at"], ended["visitor_gone_at"]) == (None, None)
+    assert await do_call_gone_due(app.ctx) == []  # nothing left to fire
+    await widget.drain()
+    assert len(widget.events("call.ended")) == 1
+    assert (
+        await call_frame(widget, "call.rejoin", visitor.contact_id, call_id=call_id, fresh=True)
+    )["code"] == "no_call"
+
+    _ann, console, _visitor, widget, call_id = await accepted_call(world, "voice")
+    await widget.close()
+    await call_event(console, "interrupted")
+    await app.advance(app.ctx.settings.call_reconnect_seconds + 1)
+    ended = await call_event(console, "ended")
+    assert (ended["id"], ended["ended_by"], ended["end_reason"]) == (
+        call_id,
+        "visitor",
+        "visitor_left",
+    )
+    await console.drain()
+    assert len(console.events("call.ended")) == 1
+
+
+async def test_a_restart_interrupts_live_calls_and_a_hang_up_still_ends_at_once(
+    sqlite_world: World,
+) -> None:
+    """A single-process start finds no connection in any call: both sides get the grace
+    (what the app's start-up runs), and a hang-up meanwhile ends the call once, at once."""
+    app = sqlite_world.app
+    _agent, console, visitor, widget, call_id = await accepted_call(sqlite_world, "voice")
+    cid = visitor.contact_id
+    await do_presume_calls_interrupted(app.ctx)
+    await do_presume_calls_interrupted(app.ctx)  # a running grace stays as it is
+    await widget.drain()
+    sides = [e["data"]["side"] for e in widget.events("call.interrupted")]
+    assert sorted(sides) == ["agent", "visitor"]
+    assert (await call_frame(console, "call.rejoin", cid, call_id=call_id, fresh=False)) == {}
+    resumed = await widget.wait_event("call.resumed")
+    assert resumed["data"]["call"]["agent_gone_at"] is None
+    assert resumed["data"]["call"]["visitor_gone_at"] is not None
+
+    assert (await call_frame(widget, "call.end", cid, call_id=call_id)) == {}
+    ended = await call_event(console, "ended")
+    assert (ended["end_reason"], ended["visitor_gone_at"]) == ("hung_up", None)
+    await app.advance(app.ctx.settings.call_reconnect_seconds + 1)
+    assert await do_call_gone_due(app.ctx) == []
+    await console.drain()
+    assert len(console.events("call.ended")) == 1
+
+
+async def test_call_signals_have_a_rate_limit(sqlite_url: str, tmp_path: Path) -> None:
+    async with serve_app(sqlite_url, tmp_path, rate_call_signals_per_minute=3) as app:
+        world = await make_world(app)
+        try:
+            _agent, console, visitor, _widget, call_id = await accepted_call(world)
+            candidate = {"candidate": "candidate:1 1 udp 1 192.0.2.1 9 typ host", "sdpMid": "0"}
+            # another agent's refused signals do not use up the call's allowance
+            intruder = await (await world.agent("bob")).open_console()
+            cid = visitor.contact_id
+            for _ in range(4):
+                refused = await call_frame(
+                    intruder, "call.signal", cid, call_id=call_id, candidate=candidate
+                )
+                assert refused["code"] == "forbidden"
+            sent = [
+                await call_frame(
+                    console, "call.signal", visitor.contact_id, call_id=call_id, candidate=candidate
+                )
+                for _ in range(4)
+            ]
+            assert sent[:3] == [{}, {}, {}]
+            assert sent[3]["code"] == "rate_limited"
+            assert sent[3]["details"]["retry_after"] == 20
+        finally:
+            await world.close()
 
 
 async def test_contact_started_as_video_weighs_a_whole_agent(sqlite_world: World) -> None:

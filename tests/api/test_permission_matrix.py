@@ -194,6 +194,7 @@ FRAMES: dict[str, frozenset[str]] = {
     "call.decline": frozenset({HOLDER, OWN}),
     "call.connected": frozenset({HOLDER, OWN}),
     "call.end": frozenset({HOLDER, OWN}),
+    "call.rejoin": frozenset({HOLDER, OWN}),
     "call.signal": frozenset({HOLDER, OWN}),
     "call.capabilities": frozenset({OWN}),
 }
@@ -378,6 +379,7 @@ async def test_websocket_matrix(sqlite_world: World) -> None:
         "call.decline": {"contact_id": cast.contact_id, "call_id": 1},
         "call.connected": {"contact_id": cast.contact_id, "call_id": 1},
         "call.end": {"contact_id": cast.contact_id, "call_id": 1},
+        "call.rejoin": {"contact_id": cast.contact_id, "call_id": 1, "fresh": False},
         "call.signal": {
             "contact_id": cast.contact_id,
             "call_id": 1,

@@ -215,20 +215,83 @@ def test_decline_not_now_and_engage(
     expect(w(page, "call-notice")).to_contain_text("ended the video call")
     expect(mine.get_by_test_id("transcript")).to_contain_text("you hung up")
 
-    # a page change ends the call cleanly and both sides say so
-    w(page, "call-ask-voice").click()
-    mine.get_by_test_id("call-engage").click()
-    expect(w(page, "call-stage")).to_have_attribute("data-call-state", "connected", timeout=CALL_MS)
-    page.goto(world.demo_url + "/product.html")
-    expect(w(page, "call-notice")).to_contain_text("ended when you changed page", timeout=CALL_MS)
-    expect(mine.get_by_test_id("transcript")).to_contain_text("page changed or closed")
-    expect(icon(console, contact_id, "voice")).to_have_attribute("data-state", "available")
-
     # the call lines are part of the transcript: a reloaded console shows them again
     console.reload()
     transcript = panel(console, contact_id).get_by_test_id("transcript")
     expect(transcript).to_contain_text("Vera declined the voice call", timeout=TIMEOUT_MS)
-    expect(transcript).to_contain_text("page changed or closed")
+    expect(transcript).to_contain_text("you hung up")
+
+
+def frames_grow_again(video: Locator) -> None:
+    """Ten more frames presented from now on, whatever the element's counters did (it may
+    have started showing a new peer connection's stream)."""
+    handle = video.element_handle(timeout=CALL_MS)
+    handle.evaluate(
+        """v => {
+            v.presented = 0;
+            const count = () => { v.presented += 1; v.requestVideoFrameCallback(count); };
+            v.requestVideoFrameCallback(count);
+        }"""
+    )
+    video.page.wait_for_function("v => v.presented >= 10", arg=handle, timeout=CALL_MS)
+
+
+def in_call(stage: Locator) -> None:
+    expect(stage).to_have_attribute("data-call-state", "connected", timeout=CALL_MS)
+    expect(stage).to_have_attribute("data-reconnecting", "false", timeout=CALL_MS)
+
+
+def test_a_call_survives_a_blip_a_page_change_and_a_console_reload(
+    world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
+) -> None:
+    console, page, contact_id = chat(world, browser, context_factory)
+    mine = panel(console, contact_id)
+    icon(console, contact_id, "video").click()
+    w(page, "call-accept-video").click()
+    in_call(w(page, "call-stage"))
+    in_call(mine.get_by_test_id("call-stage"))
+    frames_grow(mine.get_by_test_id("remote-video"))
+    frames_grow(w(page, "remote-video"))
+
+    # the visitor's network drops: both sides say the call is reconnecting, media goes on
+    page.context.set_offline(True)
+    expect(mine.get_by_test_id("call-stage")).to_have_attribute(
+        "data-reconnecting", "true", timeout=CALL_MS
+    )
+    expect(mine.get_by_test_id("call-status")).to_contain_text("Reconnecting the call")
+    expect(w(page, "call-stage")).to_have_attribute("data-reconnecting", "true")
+    expect(w(page, "call-status")).to_contain_text("Reconnecting the call")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    console.screenshot(path=str(SCREENSHOTS / "console-call-reconnecting.png"))
+    shot(page, "call-reconnecting")
+    page.context.set_offline(False)
+    in_call(mine.get_by_test_id("call-stage"))
+    expect(mine.get_by_test_id("transcript")).to_contain_text("Vera lost the connection")
+    expect(mine.get_by_test_id("transcript")).to_contain_text("Vera rejoined")
+    in_call(w(page, "call-stage"))
+    frames_grow_again(mine.get_by_test_id("remote-video"))
+    frames_grow_again(w(page, "remote-video"))
+
+    # a page change on the shop: the new page rejoins, the console offers again
+    page.goto(world.demo_url + "/product.html")
+    in_call(w(page, "call-stage"))
+    frames_grow(w(page, "remote-video"))
+    in_call(mine.get_by_test_id("call-stage"))
+    frames_grow_again(mine.get_by_test_id("remote-video"))
+
+    # the console reloads: it rejoins with the same session and offers again
+    console.reload()
+    mine = panel(console, contact_id)
+    in_call(mine.get_by_test_id("call-stage"))
+    frames_grow(mine.get_by_test_id("remote-video"))
+    in_call(w(page, "call-stage"))
+    frames_grow_again(w(page, "remote-video"))
+
+    transcript = mine.get_by_test_id("transcript")
+    expect(transcript).to_contain_text("The video call is connected")
+    expect(w(page, "call-notice")).to_have_count(0)  # it never ended
+    mine.get_by_test_id("call-hang-up").click()
+    expect(w(page, "call-notice")).to_contain_text("ended the video call", timeout=TIMEOUT_MS)
 
 
 def test_a_contact_that_starts_as_video(

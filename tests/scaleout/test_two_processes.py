@@ -128,17 +128,21 @@ async def test_a_call_set_up_across_two_processes(
     postgres: ThrowawayPostgres, redis: ThrowawayRedis, tmp_path: Path
 ) -> None:
     """A console on one process, a widget on the other: the signalling crosses through
-    Redis (never stored), the call's events through the database; the peers connect."""
+    Redis (never stored), the call's events through the database; the peers connect. The
+    widget's socket is replaced (a blip the server has not noticed yet): the call follows
+    the new one; when the widget goes for good, both processes' schedulers race to end the
+    call after the grace, and it ends once."""
     name = f"calls{os.getpid()}"
     postgres.psql(f"DROP DATABASE IF EXISTS {name}")
     postgres.psql(f"CREATE DATABASE {name}")
     url = postgres.url(name)
     services = (ServiceSpec("Calls", ("sales",), media=("chat", "voice", "video")),)
     seeded = await seed_async(url, DEFAULT_AGENTS, services)
-    secret = {"SPORTELLO_SECRET_KEY": "shared-secret-for-both-nodes"}
-    nodes = [
-        ServerProcess(url, data_dir=tmp_path, redis_url=redis.url, env=secret) for _ in range(2)
-    ]
+    env = {
+        "SPORTELLO_SECRET_KEY": "shared-secret-for-both-nodes",
+        "SPORTELLO_CALL_RECONNECT_SECONDS": "1",
+    }
+    nodes = [ServerProcess(url, data_dir=tmp_path, redis_url=redis.url, env=env) for _ in range(2)]
     for node in nodes:
         node.start()
     a, b = nodes
@@ -163,11 +167,28 @@ async def test_a_call_set_up_across_two_processes(
             await set_up(caller, callee)
             await callee.frames_arrive("video", 5)
             await caller.frames_arrive("video", 5)
+
+            back = await visitor.open_widget(since=widget.position)
+            assert (await call_frame(back, "call.rejoin", cid, call_id=call_id, fresh=False)) == {}
+            resumed = await call_event(console, "resumed", timeout=15)
+            assert resumed["visitor_gone_at"] is None
+            await widget.close()  # the old socket's close no longer concerns the call
+            candidate = {"candidate": "candidate:9 1 udp 1 192.0.2.9 9 typ host", "sdpMid": "0"}
+            assert (
+                await call_frame(console, "call.signal", cid, call_id=call_id, candidate=candidate)
+            ) == {}
+            await back.wait_for(lambda f: f.get("kind") == "call.signal", timeout=15)
+            await callee.frames_arrive("video", callee.received["video"] + 5)
+            await caller.frames_arrive("video", caller.received["video"] + 5)
             await caller.close()
             await callee.close()
-        assert (await call_frame(console, "call.end", cid, call_id=call_id)) == {}
-        ended = await call_event(widget, "ended", timeout=15)
-        assert ended["ended_by"] == "agent"
+        await back.close()
+        ended = await call_event(console, "ended", timeout=15)
+        assert (ended["ended_by"], ended["end_reason"]) == ("visitor", "visitor_left")
+        await asyncio.sleep(1)  # both schedulers have had their turn at the deadline
+        await console.drain()
+        assert len(console.events("call.ended")) == 1
+        assert len(console.events("call.interrupted")) == 1
         for client in (agent, visitor):
             await client.aclose()
     finally:

@@ -65,6 +65,9 @@ export const callStyles = css`
     padding: 2px 8px;
     border-radius: 10px;
   }
+  .call-stage .status.reconnecting {
+    background: #b45309;
+  }
   .call-controls {
     position: absolute;
     bottom: 10px;
@@ -137,10 +140,12 @@ export function callStage(p: Panel, name: string) {
       <button class="btn danger" data-testid="call-hang-up" @click=${() => store.calls.hangUp(call)}>Hang up</button>
     </div>`;
   }
-  const status = call.state === "connected" ? (peer.state === "connected" ? "Connected" : "Reconnecting…") : "Connecting…";
+  const reconnecting = store.calls.reconnecting(call) || store.conn !== "online";
+  const status = reconnecting ? "Reconnecting the call…" : call.state === "connected" ? "Connected" : "Connecting…";
   const theirVideo = call.requested === "video" && call.media === "video";
-  return html`<div class="call-stage" data-testid="call-stage" data-call-state=${call.state}>
-    <span class="status" data-testid="call-status">${status} · ${kind}${call.media === "voice" && call.requested === "video" ? ` (${name}: voice only)` : ""}</span>
+  return html`<div class="call-stage" data-testid="call-stage" data-call-state=${call.state}
+    data-reconnecting=${reconnecting ? "true" : "false"}>
+    <span class="status ${reconnecting ? "reconnecting" : ""}" data-testid="call-status">${status} · ${kind}${call.media === "voice" && call.requested === "video" ? ` (${name}: voice only)` : ""}</span>
     ${theirVideo
       ? html`<video class="remote" data-testid="remote-video" autoplay playsinline .srcObject=${peer.remote}></video>`
       : html`<div class="voice-only">${icons.voice()} ${name}</div>

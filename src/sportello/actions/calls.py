@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.actions.context import Ctx
@@ -24,8 +24,11 @@ from sportello.errors import (
 )
 from sportello.queries.calls import call_media, call_view, fetch_call
 from sportello.queries.contacts import HOLDING, check_holder, fetch_contact_row
-from sportello.storage.tables import calls, console_sessions, contacts
+from sportello.storage.tables import calls, contacts
 from sportello.stream.events import EventWriter
+
+NOT_GONE = {"agent_gone_at": None, "visitor_gone_at": None}
+"""An ended call waits for nobody (see actions/call_resume.py)."""
 
 
 def side_of(principal: Principal) -> Side:
@@ -149,6 +152,8 @@ async def _move(
             CallState.CONNECTED: "connected_at",
             CallState.ENDED: "ended_at",
         }[target]
+        if target in (CallState.DECLINED, CallState.ENDED):
+            values = {**values, **NOT_GONE}
         await _transition(conn, row, state, target, {stamp: now, **values})
         if target is CallState.CONNECTED:
             await conn.execute(
@@ -224,62 +229,28 @@ async def do_end_call(
 
 async def end_live_call(
     conn: AsyncConnection, writer: EventWriter, contact: Any, now: float, reason: str, by: str
-) -> None:
+) -> bool:
     """End the contact's call, if any, as part of another change (close, requeue, transfer,
-    a party's connection gone)."""
+    a party who did not come back within the reconnect grace); whether this ended it."""
     row = await fetch_call(conn, contact.live_call_id)
     if row is None or CallState(row.state) not in LIVE:
-        return
+        return False
     changed = await conn.execute(
         update(calls)
         .where(calls.c.id == row.id, calls.c.state == row.state)
-        .values(state=CallState.ENDED.value, ended_at=now, ended_by=by, end_reason=reason)
+        .values(
+            state=CallState.ENDED.value,
+            ended_at=now,
+            ended_by=by,
+            end_reason=reason,
+            **NOT_GONE,
+        )
     )
     await _release(conn, contact.id, row.id)
     if changed.rowcount == 1:
         await _append(writer, contact, await fetch_call(conn, row.id))
-
-
-_SESSION_CALLS = (
-    select(contacts)
-    .join(calls, calls.c.id == contacts.c.live_call_id)
-    .where(calls.c.agent_session == bindparam("session"))
-)
-
-
-async def do_end_session_calls(ctx: Ctx, session_id: str) -> None:
-    """The agent's console session has no connection left: its calls end."""
-    async with ctx.db.read() as conn:  # every console close asks; few have a call
-        if (await conn.execute(_SESSION_CALLS, {"session": session_id})).first() is None:
-            return
-    async with ctx.transaction() as (conn, writer):
-        open_sockets = await conn.scalar(
-            select(console_sessions.c.connections).where(console_sessions.c.id == session_id)
-        )
-        if open_sockets:
-            return
-        rows = await conn.execute(_SESSION_CALLS, {"session": session_id})
-        for contact in rows.all():
-            await end_live_call(
-                conn, writer, contact, ctx.clock.now(), "agent_disconnected", "agent"
-            )
-
-
-async def do_end_link_calls(ctx: Ctx, contact_id: int, link: int) -> None:
-    """The visitor's connection that was in the call closed (page change, tab closed)."""
-    async with ctx.db.read() as conn:  # every widget close asks; few have a call
-        live = await conn.scalar(
-            select(calls.c.id)
-            .join(contacts, contacts.c.live_call_id == calls.c.id)
-            .where(contacts.c.id == contact_id, calls.c.visitor_link == link)
-        )
-    if live is None:
-        return
-    async with ctx.transaction() as (conn, writer):
-        contact = await fetch_contact_row(conn, contact_id, lock=True)
-        row = await fetch_call(conn, contact.live_call_id)
-        if row is not None and row.visitor_link == link:
-            await end_live_call(conn, writer, contact, ctx.clock.now(), "visitor_left", "visitor")
+        return True
+    return False
 
 
 async def do_report_media(

@@ -44,6 +44,7 @@ class Ctx:
             left_messages_per_minute=self.settings.rate_left_messages_per_minute,
             messages_per_minute=self.settings.rate_messages_per_minute,
             ip_messages_per_minute=self.settings.rate_ip_messages_per_minute,
+            call_signals_per_minute=self.settings.rate_call_signals_per_minute,
         )
 
     @asynccontextmanager

@@ -6,6 +6,12 @@ offered ──accept──▶ accepted ──connect──▶ connected
    └─end (the caller withdraws it)─▶ ended
 
 The side that did not start the call answers it (accept or decline); either side ends it.
+
+A live call may also be *interrupted* on either side, whatever its state: that party's
+connection in the call went away and a deadline runs. The party rejoining (the same console
+session, or any page of the visitor) clears it and the call goes on in its state; the
+deadline passing ends it (``gone_reason``). Interruption is a mark beside the state, not a
+state: both sides may be interrupted at once, and a call being set up may be as well.
 """
 
 from __future__ import annotations
@@ -64,3 +70,18 @@ def sends_video(side: Side, requested: str, accepted: str | None) -> bool:
     if requested != "video":
         return False
     return side == Side.AGENT or accepted == "video"
+
+
+GONE_REASONS = {Side.AGENT: "agent_disconnected", Side.VISITOR: "visitor_left"}
+
+
+def lapsed_side(
+    agent_gone_at: float | None, visitor_gone_at: float | None, now: float
+) -> Side | None:
+    """The side whose reconnect grace ran out (the earlier one when both did), or None."""
+    due = [
+        (at, side)
+        for at, side in ((agent_gone_at, Side.AGENT), (visitor_gone_at, Side.VISITOR))
+        if at is not None and at <= now
+    ]
+    return min(due)[1] if due else None

@@ -27,6 +27,8 @@ def call_view(row: Any) -> dict[str, Any]:
         "ended_at": row.ended_at,
         "ended_by": row.ended_by,
         "end_reason": row.end_reason,
+        "agent_gone_at": row.agent_gone_at,
+        "visitor_gone_at": row.visitor_gone_at,
     }
 
 

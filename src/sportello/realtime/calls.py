@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sportello.actions.call_resume import do_rejoin_call
 from sportello.actions.calls import (
     do_answer_call,
     do_call_connected,
     do_end_call,
     do_start_call,
+    side_of,
 )
 from sportello.actions.context import Ctx
 from sportello.domain.principals import Principal, VisitorPrincipal
@@ -21,6 +23,7 @@ from sportello.realtime.frames import (
     CallDecline,
     CallEnd,
     CallFrame,
+    CallRejoin,
     CallSignal,
     CallStart,
 )
@@ -46,6 +49,8 @@ async def handle_call_frame(
         await do_call_connected(ctx, principal, frame.contact_id, frame.call_id)
     elif isinstance(frame, CallEnd):
         await do_end_call(ctx, principal, frame.contact_id, frame.call_id)
+    elif isinstance(frame, CallRejoin):
+        await do_rejoin_call(ctx, principal, frame.contact_id, frame.call_id, frame.fresh, **where)
     elif isinstance(frame, CallSignal):
         await _relay(ctx, principal, frame, session_id=session_id, link=link)
 
@@ -57,6 +62,8 @@ async def _relay(
         call = await relay_call(
             conn, principal, frame.contact_id, frame.call_id, session_id=session_id, link=link
         )
+    # Counted once the sender is known to be in the call: nobody else can use up its allowance.
+    ctx.limits.call_signal(frame.contact_id, side_of(principal).value, ctx.clock.now())
     signal: dict[str, Any] = {
         "kind": "call.signal",
         "contact_id": frame.contact_id,

@@ -8,7 +8,7 @@ from sqlalchemy import and_, or_, select
 from starlette.websockets import WebSocket
 
 from sportello.actions.agents import do_connect_session, do_disconnect_session
-from sportello.actions.calls import do_end_session_calls
+from sportello.actions.call_resume import do_interrupt_session_calls
 from sportello.actions.context import Ctx
 from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.domain.principals import AgentPrincipal
@@ -68,7 +68,7 @@ class ConsoleSession(StreamSession):
 
     async def on_close(self) -> None:
         await do_disconnect_session(self.ctx, self.agent, self.session_id)
-        await do_end_session_calls(self.ctx, self.session_id)
+        await do_interrupt_session_calls(self.ctx, self.session_id)
 
     def signal(self, signal: Signal) -> None:
         """Call signalling goes to the console session in the call only."""

@@ -78,6 +78,15 @@ class CallEnd(_CallFrame):
     call_id: RowId
 
 
+class CallRejoin(_CallFrame):
+    """This connection takes its side of the call back after a reconnect; ``fresh``: the
+    page has no peer connection for it any more (a reload), so negotiate again."""
+
+    type: Literal["call.rejoin"]
+    call_id: RowId
+    fresh: bool
+
+
 class SessionDescription(_Frame):
     type: Literal["offer", "answer"]
     sdp: str = Field(min_length=1, max_length=65_536)
@@ -115,7 +124,7 @@ class MediaCapabilities(_CallFrame):
     permission: Literal["granted", "denied", "prompt", "unknown"]
 
 
-CallFrame = CallStart | CallAccept | CallDecline | CallConnected | CallEnd | CallSignal
+CallFrame = CallStart | CallAccept | CallDecline | CallConnected | CallEnd | CallRejoin | CallSignal
 ClientFrame = Annotated[
     SendMessage | Typing | Receipt | Ping | CallFrame | MediaCapabilities,
     Field(discriminator="type"),
@@ -131,6 +140,7 @@ FRAME_TYPES = (
     "call.decline",
     "call.connected",
     "call.end",
+    "call.rejoin",
     "call.signal",
     "call.capabilities",
 )

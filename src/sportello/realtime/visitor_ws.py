@@ -6,7 +6,8 @@ from typing import Any
 
 from starlette.websockets import WebSocket
 
-from sportello.actions.calls import do_end_link_calls, do_report_media
+from sportello.actions.call_resume import do_interrupt_link_calls
+from sportello.actions.calls import do_report_media
 from sportello.actions.context import Ctx
 from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.actions.visitor_presence import do_visitor_connected, do_visitor_disconnected
@@ -64,7 +65,7 @@ class VisitorSession(StreamSession):
         self.link = await do_visitor_connected(self.ctx, self.visitor.contact_id)
 
     async def on_close(self) -> None:
-        await do_end_link_calls(self.ctx, self.visitor.contact_id, self.link)
+        await do_interrupt_link_calls(self.ctx, self.visitor.contact_id, self.link)
         await do_visitor_disconnected(self.ctx, self.visitor.contact_id, self.link)
 
     def signal(self, signal: Signal) -> None:

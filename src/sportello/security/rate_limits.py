@@ -75,7 +75,8 @@ def take_all(checks: list[tuple[TokenBuckets, str]], now: float) -> None:
 
 
 class RateLimits:
-    """The limits of the visitor side (docs/operations.md, Security)."""
+    """The limits of the visitor side, and call signalling on both sides (docs/operations.md,
+    Security)."""
 
     def __init__(
         self,
@@ -84,11 +85,13 @@ class RateLimits:
         left_messages_per_minute: int,
         messages_per_minute: int,
         ip_messages_per_minute: int,
+        call_signals_per_minute: int,
     ) -> None:
         self.contacts = TokenBuckets("new contacts per IP", contacts_per_minute)
         self.left_messages = TokenBuckets("left messages per IP", left_messages_per_minute)
         self.messages = TokenBuckets("messages per visitor", messages_per_minute)
         self.ip_messages = TokenBuckets("messages per IP", ip_messages_per_minute)
+        self.call_signals = TokenBuckets("call signals per party", call_signals_per_minute)
 
     def new_contact(self, ip: str, now: float) -> None:
         take_all([(self.contacts, ip)], now)
@@ -98,3 +101,8 @@ class RateLimits:
 
     def visitor_message(self, contact_id: int, ip: str, now: float) -> None:
         take_all([(self.messages, str(contact_id)), (self.ip_messages, ip)], now)
+
+    def call_signal(self, contact_id: int, side: str, now: float) -> None:
+        """WebRTC signalling, per contact and side: generous for ICE trickle and a few
+        renegotiations, a wall against a flood relayed to the other party."""
+        take_all([(self.call_signals, f"{contact_id}:{side}")], now)

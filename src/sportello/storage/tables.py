@@ -205,7 +205,13 @@ calls = Table(
     Column("ended_at", Float, nullable=True),
     Column("ended_by", String(8), nullable=True),  # agent, visitor, system
     Column("end_reason", String(32), nullable=True),
+    # A party's connection in the call went away: the call ends at this deadline unless
+    # that party rejoins (actions/call_resume.py).
+    Column("agent_gone_at", Float, nullable=True),
+    Column("visitor_gone_at", Float, nullable=True),
     Index("ix_calls_contact", "contact_id", "id"),
+    Index("ix_calls_agent_gone", "agent_gone_at"),
+    Index("ix_calls_visitor_gone", "visitor_gone_at"),
 )
 
 transfer_groups = Table(
