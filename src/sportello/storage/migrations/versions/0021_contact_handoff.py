@@ -1,7 +1,7 @@
 """contact handoff: the one outstanding code that carries a chat to another of the service's sites
 
 Revision ID: 0021
-Revises: 0017
+Revises: 0018
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
