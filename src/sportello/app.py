@@ -94,6 +94,7 @@ def build_app(
             await rerouter.stop()
             await hub.stop()
             await bus.stop()
+            await ctx.limits.close()
             await db.dispose()
 
     app = FastAPI(

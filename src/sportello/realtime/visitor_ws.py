@@ -108,7 +108,7 @@ class VisitorSession(StreamSession):
             raise ForbiddenError("this connection is for another contact")
         if isinstance(frame, SendMessage):
             peer = self.ws.client.host if self.ws.client else "unknown"
-            self.ctx.limits.visitor_message(frame.contact_id, peer, self.ctx.clock.now())
+            await self.ctx.limits.visitor_message(frame.contact_id, peer, self.ctx.clock.now())
             message, created = await do_send_message(
                 self.ctx, self.visitor, frame.contact_id, frame.text, frame.client_msg_id
             )

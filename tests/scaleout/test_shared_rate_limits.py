@@ -1,0 +1,90 @@
+"""Rate limits shared through Redis: requests spread over two processes are cut at one
+limit; with Redis gone, requests still pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from tests.scaleout.conftest import fresh_database, start_nodes
+from tests.support.clients import AgentClient, VisitorClient
+from tests.support.postgres import ThrowawayPostgres
+from tests.support.redis import ThrowawayRedis
+from tests.support.seed import seed_async
+from tests.support.server import ServerProcess
+
+LIMITS = {"SPORTELLO_RATE_CONTACTS_PER_MINUTE": "4", "SPORTELLO_RATE_MESSAGES_PER_MINUTE": "3"}
+
+
+def on(node: ServerProcess, visitor: VisitorClient) -> VisitorClient:
+    """The same visitor (token and all) talking to another process."""
+    other = VisitorClient(node.url, node.ws_url)
+    other.token, other.contact = visitor.token, visitor.contact
+    other.http.headers["Authorization"] = f"Bearer {visitor.token}"
+    return other
+
+
+def assert_limited(response: httpx.Response, per_token_seconds: int) -> None:
+    assert (response.status_code, response.json()["code"]) == (429, "rate_limited")
+    assert 1 <= int(response.headers["Retry-After"]) <= per_token_seconds
+
+
+async def test_two_processes_share_one_limit_and_pass_when_redis_is_down(
+    postgres: ThrowawayPostgres, redis: ThrowawayRedis, tmp_path: Path
+) -> None:
+    url = fresh_database(postgres, "limits")
+    seeded = await seed_async(url)
+    a, b = start_nodes(url, redis, tmp_path, 2, LIMITS)
+    sales = seeded.services["Sales"]["id"]
+    clients: list[VisitorClient | AgentClient] = []
+    try:
+        agent = await AgentClient(a.url, a.ws_url, "ann", seeded.passwords["ann"]).sign_in()
+        await agent.open_console()  # contacts wait, so visitors can chat
+        clients.append(agent)
+
+        # New contacts per IP: 4 a minute, taken alternately on A and B.
+        for n in range(4):
+            node = (a, b)[n % 2]
+            visitor = VisitorClient(node.url, node.ws_url)
+            clients.append(visitor)
+            assert (await visitor.request(sales)).status_code == 201
+        for node in (a, b):
+            refused = VisitorClient(node.url, node.ws_url)
+            clients.append(refused)
+            assert_limited(await refused.request(sales), 15)
+            assert refused.token == ""
+
+        # Messages per visitor: 3 a minute, over HTTP on both and the widget's socket.
+        chatty = clients[1]
+        assert isinstance(chatty, VisitorClient)
+        via_b = on(b, chatty)
+        clients.append(via_b)
+        for sender in (chatty, via_b, chatty):
+            assert (await sender.say("hello")).status_code == 201
+        assert_limited(await via_b.say("one too many"), 20)
+        widget = await chatty.open_widget()
+        cid = chatty.contact_id
+        await widget.send(
+            {"type": "message.send", "contact_id": cid, "client_msg_id": "w1", "text": "hi"}
+        )
+        error = await widget.wait_for(lambda f: f["type"] == "error")
+        assert error["code"] == "rate_limited"
+        assert 1 <= error["details"]["retry_after"] <= 20
+        await widget.close()
+
+        # Redis gone: the limiter fails open to each process's own buckets, and says so.
+        redis.stop()
+        for node in (a, b):
+            late = VisitorClient(node.url, node.ws_url)
+            clients.append(late)
+            assert (await late.request(sales)).status_code == 201
+        clients.append(again := on(a, chatty))
+        assert (await again.say("still here")).status_code == 201
+        for node in (a, b):
+            assert "rate limits: Redis unreachable" in node.log_path.read_text()
+    finally:
+        for client in clients:
+            await client.aclose()
+        for node in (a, b):
+            node.stop()
