@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from sportello import __version__
 from sportello.actions.agents import do_reset_sessions
 from sportello.actions.context import Ctx
+from sportello.actions.nodes import do_beat_node
 from sportello.actions.visitor_presence import do_presume_visitors_away
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
@@ -73,6 +74,7 @@ def build_app(
         if create_tables:
             await db.create_all()
         await bus.start()
+        await do_beat_node(ctx)  # registered before any widget connects here
         if not settings.redis_url:
             await do_reset_sessions(ctx)
             await do_presume_visitors_away(ctx)

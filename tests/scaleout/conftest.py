@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.clients import VisitorClient
 from tests.support.postgres import ThrowawayPostgres
 from tests.support.redis import ThrowawayRedis
 from tests.support.server import ServerProcess
@@ -40,3 +41,11 @@ def start_nodes(
     for node in nodes:
         node.start()
     return nodes
+
+
+def visitor_on(node: ServerProcess, visitor: VisitorClient) -> VisitorClient:
+    """The same visitor (token and all) talking to another process."""
+    other = VisitorClient(node.url, node.ws_url)
+    other.token, other.contact = visitor.token, visitor.contact
+    other.http.headers["Authorization"] = f"Bearer {visitor.token}"
+    return other

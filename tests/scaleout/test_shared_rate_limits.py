@@ -7,22 +7,13 @@ from pathlib import Path
 
 import httpx
 
-from tests.scaleout.conftest import fresh_database, start_nodes
+from tests.scaleout.conftest import fresh_database, start_nodes, visitor_on
 from tests.support.clients import AgentClient, VisitorClient
 from tests.support.postgres import ThrowawayPostgres
 from tests.support.redis import ThrowawayRedis
 from tests.support.seed import seed_async
-from tests.support.server import ServerProcess
 
 LIMITS = {"SPORTELLO_RATE_CONTACTS_PER_MINUTE": "4", "SPORTELLO_RATE_MESSAGES_PER_MINUTE": "3"}
-
-
-def on(node: ServerProcess, visitor: VisitorClient) -> VisitorClient:
-    """The same visitor (token and all) talking to another process."""
-    other = VisitorClient(node.url, node.ws_url)
-    other.token, other.contact = visitor.token, visitor.contact
-    other.http.headers["Authorization"] = f"Bearer {visitor.token}"
-    return other
 
 
 def assert_limited(response: httpx.Response, per_token_seconds: int) -> None:
@@ -58,7 +49,7 @@ async def test_two_processes_share_one_limit_and_pass_when_redis_is_down(
         # Messages per visitor: 3 a minute, over HTTP on both and the widget's socket.
         chatty = clients[1]
         assert isinstance(chatty, VisitorClient)
-        via_b = on(b, chatty)
+        via_b = visitor_on(b, chatty)
         clients.append(via_b)
         for sender in (chatty, via_b, chatty):
             assert (await sender.say("hello")).status_code == 201
@@ -79,7 +70,7 @@ async def test_two_processes_share_one_limit_and_pass_when_redis_is_down(
             late = VisitorClient(node.url, node.ws_url)
             clients.append(late)
             assert (await late.request(sales)).status_code == 201
-        clients.append(again := on(a, chatty))
+        clients.append(again := visitor_on(a, chatty))
         assert (await again.say("still here")).status_code == 201
         for node in (a, b):
             assert "rate limits: Redis unreachable" in node.log_path.read_text()
