@@ -36,6 +36,8 @@ class Ctx:
     translate_soon: Callable[[dict[str, Any]], None] = field(default=lambda message: None)
     """Translate this message (its view) off the chat path (the app's TranslationJobs)."""
     translator: Translator = field(init=False)
+    open_links: set[tuple[int, int]] = field(default_factory=set)
+    """The widget connections open on this node, as (contact id, link)."""
 
     def __post_init__(self) -> None:
         self.translator = build_translator(self.settings)

@@ -16,11 +16,13 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.actions.calls import end_live_call
 from sportello.actions.contacts import HOLDING, VISITOR_GONE, close_held, finish_waiting
 from sportello.actions.context import Ctx
 from sportello.domain.model import ContactState
 from sportello.domain.principals import VisitorPrincipal
 from sportello.domain.rules import leave_outcome
+from sportello.queries.calls import fetch_call
 from sportello.queries.contacts import check_holder, fetch_contact_row
 from sportello.storage.tables import contacts
 from sportello.stream.events import EventWriter
@@ -146,8 +148,36 @@ async def depart_from_dead_node(
             "visitor.departed",
             {"left_at": left_at, "gone_at": gone_at, "navigating": None},
         )
+        call = await fetch_call(conn, row.live_call_id)
+        if call is not None and call.visitor_link == row.visitor_link:
+            await end_live_call(conn, writer, row, now, "visitor_left", "visitor")
         started.append(row.id)
     return started
+
+
+async def call_off_for_open_links(
+    ctx: Ctx, conn: AsyncConnection, writer: EventWriter, links: set[tuple[int, int]]
+) -> list[int]:
+    """This node was taken for dead (it stalled) while these widget connections (contact,
+    link) stayed open on it: the departures other nodes started for them are called off."""
+    returned: list[int] = []
+    for contact_id, link in sorted(links):
+        row = await fetch_contact_row(conn, contact_id, lock=True)
+        result = await conn.execute(
+            update(contacts)
+            .where(
+                contacts.c.id == contact_id,
+                contacts.c.visitor_node == ctx.node_id,
+                contacts.c.visitor_link == link,
+                contacts.c.visitor_gone_at.is_not(None),
+                contacts.c.state.in_(ACTIVE),
+            )
+            .values(visitor_left_at=None, visitor_gone_at=None, visitor_navigating=None)
+        )
+        if result.rowcount == 1:
+            await _tell_agents(writer, row, "visitor.returned", {})
+            returned.append(contact_id)
+    return returned
 
 
 async def _tell_agents(writer: EventWriter, row: Any, kind: str, data: dict[str, Any]) -> None:

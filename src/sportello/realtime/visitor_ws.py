@@ -62,8 +62,10 @@ class VisitorSession(StreamSession):
 
     async def on_open(self) -> None:
         self.link = await do_visitor_connected(self.ctx, self.visitor.contact_id)
+        self.ctx.open_links.add((self.visitor.contact_id, self.link))
 
     async def on_close(self) -> None:
+        self.ctx.open_links.discard((self.visitor.contact_id, self.link))
         await do_end_link_calls(self.ctx, self.visitor.contact_id, self.link)
         await do_visitor_disconnected(self.ctx, self.visitor.contact_id, self.link)
 
