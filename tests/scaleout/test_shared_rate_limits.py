@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+from redis.asyncio import Redis
 
 from tests.scaleout.conftest import fresh_database, start_nodes, visitor_on
 from tests.support.clients import AgentClient, VisitorClient
@@ -45,6 +46,11 @@ async def test_two_processes_share_one_limit_and_pass_when_redis_is_down(
             clients.append(refused)
             assert_limited(await refused.request(sales), 15)
             assert refused.token == ""
+        # One bucket for the IP, in Redis, gone once it would be full again (a minute).
+        shared = Redis.from_url(redis.url)
+        assert await shared.keys("sportello:rl:*") == [b"sportello:rl:contacts:127.0.0.1"]
+        assert 0 < await shared.pttl("sportello:rl:contacts:127.0.0.1") <= 61_000
+        await shared.aclose()
 
         # Messages per visitor: 3 a minute, over HTTP on both and the widget's socket.
         chatty = clients[1]
