@@ -3,11 +3,15 @@ limit; with Redis gone, requests still pass."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import httpx
 from redis.asyncio import Redis
 
+from sportello.errors import RateLimitedError
+from sportello.security.rate_limits import Limit
+from sportello.security.shared_buckets import SharedBuckets
 from tests.scaleout.conftest import fresh_database, start_nodes, visitor_on
 from tests.support.clients import AgentClient, VisitorClient
 from tests.support.postgres import ThrowawayPostgres
@@ -85,3 +89,24 @@ async def test_two_processes_share_one_limit_and_pass_when_redis_is_down(
             await client.aclose()
         for node in (a, b):
             node.stop()
+
+
+async def test_takes_in_one_batch_are_cut_in_order_and_a_caller_may_give_up(
+    redis: ThrowawayRedis,
+) -> None:
+    buckets = SharedBuckets(redis.url)
+    limit = Limit("messages per visitor", "msg", 3)
+    try:
+        gives_up = asyncio.create_task(buckets.take([(limit, "other")], 0.0))
+        takes = [asyncio.create_task(buckets.take([(limit, "7")], 0.0)) for _ in range(5)]
+        await asyncio.sleep(0)
+        gives_up.cancel()
+        # A batch stalled by the caller that gave up would never answer the others.
+        outcomes = await asyncio.wait_for(asyncio.gather(*takes, return_exceptions=True), 10)
+        assert outcomes[:3] == [None, None, None]
+        for refused in outcomes[3:]:
+            assert isinstance(refused, RateLimitedError)
+            assert refused.to_dict()["details"]["retry_after"] == 20
+        await buckets.take([(limit, "7")], 20.0)  # a token came back after 20 s
+    finally:
+        await buckets.close()

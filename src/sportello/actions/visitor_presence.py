@@ -160,8 +160,19 @@ async def call_off_for_open_links(
 ) -> list[int]:
     """This node was taken for dead (it stalled) while these widget connections (contact,
     link) stayed open on it: the departures other nodes started for them are called off."""
+    departing = await conn.execute(
+        select(contacts.c.id, contacts.c.visitor_link)
+        .where(
+            contacts.c.visitor_node == ctx.node_id,
+            contacts.c.visitor_gone_at.is_not(None),
+            contacts.c.state.in_(ACTIVE),
+        )
+        .order_by(contacts.c.id)
+    )
     returned: list[int] = []
-    for contact_id, link in sorted(links):
+    for contact_id, link in departing.all():
+        if (contact_id, link) not in links:
+            continue
         row = await fetch_contact_row(conn, contact_id, lock=True)
         result = await conn.execute(
             update(contacts)

@@ -120,14 +120,16 @@ class SharedBuckets:
         except (RedisError, OSError) as exc:
             self._fail(exc)
             for checks, now, answer in batch:
-                answer.set_result(self._take_locally(checks, now))
+                if not answer.done():  # a caller that gave up (request cancelled) is skipped
+                    answer.set_result(self._take_locally(checks, now))
             return
         if self._down_until:
             self._down_until = 0.0
             log.warning("rate limits: Redis answers again; the limits are shared again")
         for n, (checks, _, answer) in enumerate(batch):
             worst, wait = int(answers[2 * n]), float(answers[2 * n + 1])
-            answer.set_result(refused(checks[worst - 1][0], wait) if worst else None)
+            if not answer.done():
+                answer.set_result(refused(checks[worst - 1][0], wait) if worst else None)
 
     def _take_locally(self, checks: list[Check], now: float) -> RateLimitedError | None:
         try:
