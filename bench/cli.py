@@ -36,6 +36,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="PostgreSQL server (postgresql+asyncpg://…); a fresh "
         "database is created on it per run. Default: SQLite in a temp dir",
     )
+    p.add_argument(
+        "--redis-url",
+        help="run the server in scale-out mode with this Redis (bus and shared rate limits)",
+    )
+    p.add_argument(
+        "--no-rate-limits",
+        action="store_true",
+        help="turn the server's rate limits off (to weigh what they cost)",
+    )
     p.add_argument("--smoke", action="store_true", help="tiny sizes, a few seconds each")
     p.add_argument("--only", choices=[SPORTELLO, RELAY], help="run one system (no ratios)")
     p.add_argument("--workers", type=int, default=2, help="client processes (default 2)")
@@ -136,6 +145,14 @@ def rate_limits(args: argparse.Namespace) -> dict[str, str]:
     }
 
 
+def server_settings(args: argparse.Namespace) -> dict[str, str]:
+    limits = rate_limits(args)
+    if args.no_rate_limits:
+        limits = dict.fromkeys(limits, "0")
+    redis = {"SPORTELLO_REDIS_URL": args.redis_url} if args.redis_url else {}
+    return {**limits, **redis}
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     raise_nofile()
     bench = Bench(
@@ -144,7 +161,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         workers=args.workers,
         database_url=args.database_url,
         profile_dir=args.profile,
-        limits=rate_limits(args),
+        settings=server_settings(args),
     )
     chosen = args.scenarios or list(SCENARIOS)
     kinds = [args.only] if args.only else [RELAY, SPORTELLO]

@@ -110,11 +110,11 @@ def start_relay(cpus: list[int] | None) -> Target:
 
 
 def start_sportello(
-    spec: SeedSpec, cpus: list[int] | None, database_url: str | None, limits: dict[str, str]
+    spec: SeedSpec, cpus: list[int] | None, database_url: str | None, settings: dict[str, str]
 ) -> Target:
     """Seed a fresh database (SQLite in a temp dir, or a new database on the given
     PostgreSQL server), then run ``python -m sportello.cli serve`` against it with the
-    run's rate limits."""
+    run's settings (``SPORTELLO_*``: rate limits, Redis)."""
     workdir = Path(tempfile.mkdtemp(prefix="sportello-bench-"))
     cleanup: list[Any] = []
     if database_url:
@@ -132,7 +132,7 @@ def start_sportello(
         "SPORTELLO_PORT": str(port),
         "SPORTELLO_SECRET_KEY": secret,
         "SPORTELLO_LOG_LEVEL": "warning",
-        **limits,
+        **settings,
     }
     log = workdir / "server.log"
     with log.open("ab") as out:

@@ -31,8 +31,9 @@ class Bench:
     database_url: str | None = None
     profile_dir: Path | None = None
     """When set, py-spy samples the server during each measured window (raw stacks)."""
-    limits: dict[str, str] = field(default_factory=dict)
-    """The server's rate-limit settings for this run (SPORTELLO_RATE_*), sized to its load."""
+    settings: dict[str, str] = field(default_factory=dict)
+    """The server's settings for this run: its rate limits (SPORTELLO_RATE_*), sized to its
+    load, and the Redis URL when one is given."""
 
     def profile(self, pid: int, seconds: float, name: str) -> subprocess.Popen[bytes] | None:
         """Start py-spy on the server for the measured window; None when not asked for."""
@@ -74,7 +75,7 @@ class Bench:
 
     def start(self, kind: str, spec: SeedSpec) -> Target:
         if kind == SPORTELLO:
-            return start_sportello(spec, self.server_cpus, self.database_url, self.limits)
+            return start_sportello(spec, self.server_cpus, self.database_url, self.settings)
         target = start_relay(self.server_cpus)
         target.seeded = relay_seed(spec)
         return target

@@ -16,6 +16,7 @@ from sportello import __version__
 from sportello.actions.agents import do_reset_sessions
 from sportello.actions.call_resume import do_presume_calls_interrupted
 from sportello.actions.context import Ctx
+from sportello.actions.nodes import do_beat_node
 from sportello.actions.visitor_presence import do_presume_visitors_away
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
@@ -75,6 +76,7 @@ def build_app(
         if create_tables:
             await db.create_all()
         await bus.start()
+        await do_beat_node(ctx)  # registered before any widget connects here
         if not settings.redis_url:
             await do_reset_sessions(ctx)
             await do_presume_visitors_away(ctx)
@@ -97,6 +99,7 @@ def build_app(
             await rerouter.stop()
             await hub.stop()
             await bus.stop()
+            await ctx.limits.close()
             await db.dispose()
 
     app = FastAPI(

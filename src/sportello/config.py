@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     agent_grace_seconds: int = Field(default=60, ge=10, le=600)
     visitor_grace_seconds: int = Field(default=60, ge=10, le=600)
     call_reconnect_seconds: int = Field(default=20, ge=1, le=300)
+    node_dead_seconds: int = Field(default=45, ge=3, le=600)
     transfer_timeout_seconds: int = Field(default=60, ge=10, le=600)
     idle_seconds: int = Field(default=60)
     max_message_chars: int = Field(default=10_000, ge=1, le=100_000)

@@ -5,7 +5,8 @@ Timers live in the database (a contact's ``dissuade_at``, ``visitor_gone_at`` an
 ``transfer_due_at``, a call's ``agent_gone_at`` and ``visitor_gone_at``, an agent's
 ``away_since`` plus the grace) and are claimed with guarded updates, so any number of
 processes may run this loop: each due timer fires exactly once, and a restart picks up
-whatever came due while the server was down.
+whatever came due while the server was down. The heartbeat keeps this process's console
+sessions and node row fresh and notices dead nodes (``actions/nodes.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sportello.actions.agents import do_refresh_node_sessions
 from sportello.actions.call_resume import do_call_gone_due
 from sportello.actions.contacts import do_dissuade_due
 from sportello.actions.context import Ctx
+from sportello.actions.nodes import do_beat_node
 from sportello.actions.requeue import agents_gone_query, do_requeue_due
 from sportello.actions.search_index import do_index_new_messages
 from sportello.actions.transfers import do_transfer_timeout_due
@@ -41,6 +43,8 @@ class Scheduler(BackgroundLoop):
 
     async def _run(self) -> None:
         last_heartbeat = last_reroute = last_index = 0.0
+        # Three beats fit in the time after which other nodes take this one for dead.
+        heartbeat = min(HEARTBEAT_SECONDS, self.ctx.settings.node_dead_seconds / 3)
         while True:
             try:
                 due = await self._due()
@@ -57,8 +61,9 @@ class Scheduler(BackgroundLoop):
                 if "translation_hold" in due:
                     await do_release_held_due(self.ctx)
                 loop_now = asyncio.get_running_loop().time()
-                if loop_now - last_heartbeat >= HEARTBEAT_SECONDS:
+                if loop_now - last_heartbeat >= heartbeat:
                     await do_refresh_node_sessions(self.ctx)
+                    await do_beat_node(self.ctx)
                     last_heartbeat = loop_now
                 if loop_now - last_reroute >= REROUTE_SECONDS:
                     self.ctx.reroute_soon()

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.api.test_calls import call_event, call_frame
 from tests.support.clients import AgentClient, VisitorClient
@@ -16,14 +13,6 @@ from tests.support.redis import ThrowawayRedis
 from tests.support.seed import DEFAULT_AGENTS, ServiceSpec, seed_async
 from tests.support.server import ServerProcess
 from tests.support.webrtc import Peer, loopback_ice, set_up
-
-
-@pytest.fixture
-def redis() -> Iterator[ThrowawayRedis]:
-    server = ThrowawayRedis()
-    server.start()
-    yield server
-    server.stop()
 
 
 async def test_contact_flows_across_two_processes(

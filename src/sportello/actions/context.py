@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sportello.actions.group_commit import GroupCommitter
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
-from sportello.security.rate_limits import RateLimits
+from sportello.security.rate_limits import Buckets, LocalBuckets, RateLimits
+from sportello.security.shared_buckets import SharedBuckets
 from sportello.storage.database import Database
 from sportello.stream.bus import Bus, LocalBus
 from sportello.stream.events import EventWriter
@@ -29,17 +30,22 @@ class Ctx:
     node_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     group_commit: GroupCommitter = field(init=False)
     limits: RateLimits = field(init=False)
-    """The visitor side's rate limits (per process)."""
+    """The visitor side's rate limits (shared through Redis when it is configured)."""
     reroute_soon: Callable[[], None] = field(default=lambda: None)
     """Ask for a routing pass after this change (wired to the app's Rerouter)."""
     translate_soon: Callable[[dict[str, Any]], None] = field(default=lambda message: None)
     """Translate this message (its view) off the chat path (the app's TranslationJobs)."""
     translator: Translator = field(init=False)
+    open_links: set[tuple[int, int]] = field(default_factory=set)
+    """The widget connections open on this node, as (contact id, link)."""
 
     def __post_init__(self) -> None:
         self.translator = build_translator(self.settings)
         self.group_commit = GroupCommitter(self.transaction)
+        url = self.settings.redis_url
+        buckets: Buckets = SharedBuckets(url) if url else LocalBuckets()
         self.limits = RateLimits(
+            buckets,
             contacts_per_minute=self.settings.rate_contacts_per_minute,
             left_messages_per_minute=self.settings.rate_left_messages_per_minute,
             messages_per_minute=self.settings.rate_messages_per_minute,

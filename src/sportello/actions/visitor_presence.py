@@ -5,6 +5,8 @@ Each widget connection takes the next ``visitor_link`` number; a close (or the p
 a page change whose new socket connects before the old one's close is handled is not a
 departure. The deadline is a column (``visitor_gone_at``), fired by the scheduler with a
 guarded update like dissuasion: exactly once, with any number of processes, after restarts.
+A connection also records its node (``visitor_node``): when that process dies its sockets
+never close, so another node starts the grace for it (``depart_from_dead_node``).
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.actions.call_resume import interrupt_call
 from sportello.actions.contacts import HOLDING, VISITOR_GONE, close_held, finish_waiting
 from sportello.actions.context import Ctx
+from sportello.domain.calls import Side
 from sportello.domain.model import ContactState
 from sportello.domain.principals import VisitorPrincipal
 from sportello.domain.rules import leave_outcome
+from sportello.queries.calls import fetch_call
 from sportello.queries.contacts import check_holder, fetch_contact_row
 from sportello.storage.tables import contacts
 from sportello.stream.events import EventWriter
@@ -41,6 +46,7 @@ async def do_visitor_connected(ctx: Ctx, contact_id: int) -> int:
                 visitor_left_at=None,
                 visitor_gone_at=None,
                 visitor_navigating=None,
+                visitor_node=ctx.node_id,
             )
         )
         if row.visitor_gone_at is not None:
@@ -101,6 +107,91 @@ async def _depart(
         {"left_at": left_at, "gone_at": gone_at, "navigating": known},
     )
     return True
+
+
+async def depart_from_dead_node(
+    ctx: Ctx, conn: AsyncConnection, writer: EventWriter, node_id: str, last_seen: float
+) -> list[int]:
+    """The contacts whose newest widget connection was on a dead node: the grace starts now,
+    as if each connection had closed when the node was last seen. Each start is a guarded
+    update, so with any number of surviving nodes it happens once."""
+    now = ctx.clock.now()
+    left_at = min(last_seen, now)
+    gone_at = now + ctx.settings.visitor_grace_seconds
+    stranded = await conn.execute(
+        select(contacts.c.id)
+        .where(
+            contacts.c.visitor_node == node_id,
+            contacts.c.visitor_gone_at.is_(None),
+            contacts.c.state.in_(ACTIVE),
+        )
+        .order_by(contacts.c.id)
+    )
+    started: list[int] = []
+    for (contact_id,) in stranded.all():
+        row = await fetch_contact_row(conn, contact_id, lock=True)
+        result = await conn.execute(
+            update(contacts)
+            .where(
+                contacts.c.id == row.id,
+                contacts.c.visitor_node == node_id,
+                contacts.c.visitor_link == row.visitor_link,
+                contacts.c.visitor_gone_at.is_(None),
+                contacts.c.state.in_(ACTIVE),
+            )
+            .values(visitor_left_at=left_at, visitor_gone_at=gone_at)
+        )
+        if result.rowcount != 1:
+            continue
+        await _tell_agents(
+            writer,
+            row,
+            "visitor.departed",
+            {"left_at": left_at, "gone_at": gone_at, "navigating": None},
+        )
+        call = await fetch_call(conn, row.live_call_id)
+        if call is not None and call.visitor_link == row.visitor_link:
+            # the media may well go on: the widget reconnecting elsewhere rejoins the call
+            deadline = now + ctx.settings.call_reconnect_seconds
+            await interrupt_call(conn, writer, row, call, Side.VISITOR, deadline)
+        started.append(row.id)
+    return started
+
+
+async def call_off_for_open_links(
+    ctx: Ctx, conn: AsyncConnection, writer: EventWriter, links: set[tuple[int, int]]
+) -> list[int]:
+    """This node was taken for dead (it stalled) while these widget connections (contact,
+    link) stayed open on it: the departures other nodes started for them are called off."""
+    departing = await conn.execute(
+        select(contacts.c.id, contacts.c.visitor_link)
+        .where(
+            contacts.c.visitor_node == ctx.node_id,
+            contacts.c.visitor_gone_at.is_not(None),
+            contacts.c.state.in_(ACTIVE),
+        )
+        .order_by(contacts.c.id)
+    )
+    returned: list[int] = []
+    for contact_id, link in departing.all():
+        if (contact_id, link) not in links:
+            continue
+        row = await fetch_contact_row(conn, contact_id, lock=True)
+        result = await conn.execute(
+            update(contacts)
+            .where(
+                contacts.c.id == contact_id,
+                contacts.c.visitor_node == ctx.node_id,
+                contacts.c.visitor_link == link,
+                contacts.c.visitor_gone_at.is_not(None),
+                contacts.c.state.in_(ACTIVE),
+            )
+            .values(visitor_left_at=None, visitor_gone_at=None, visitor_navigating=None)
+        )
+        if result.rowcount == 1:
+            await _tell_agents(writer, row, "visitor.returned", {})
+            returned.append(contact_id)
+    return returned
 
 
 async def _tell_agents(writer: EventWriter, row: Any, kind: str, data: dict[str, Any]) -> None:

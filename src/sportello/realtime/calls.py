@@ -63,7 +63,7 @@ async def _relay(
             conn, principal, frame.contact_id, frame.call_id, session_id=session_id, link=link
         )
     # Counted once the sender is known to be in the call: nobody else can use up its allowance.
-    ctx.limits.call_signal(frame.contact_id, side_of(principal).value, ctx.clock.now())
+    await ctx.limits.call_signal(frame.contact_id, side_of(principal).value, ctx.clock.now())
     signal: dict[str, Any] = {
         "kind": "call.signal",
         "contact_id": frame.contact_id,

@@ -63,8 +63,10 @@ class VisitorSession(StreamSession):
 
     async def on_open(self) -> None:
         self.link = await do_visitor_connected(self.ctx, self.visitor.contact_id)
+        self.ctx.open_links.add((self.visitor.contact_id, self.link))
 
     async def on_close(self) -> None:
+        self.ctx.open_links.discard((self.visitor.contact_id, self.link))
         await do_interrupt_link_calls(self.ctx, self.visitor.contact_id, self.link)
         await do_visitor_disconnected(self.ctx, self.visitor.contact_id, self.link)
 
@@ -109,7 +111,7 @@ class VisitorSession(StreamSession):
             raise ForbiddenError("this connection is for another contact")
         if isinstance(frame, SendMessage):
             peer = self.ws.client.host if self.ws.client else "unknown"
-            self.ctx.limits.visitor_message(frame.contact_id, peer, self.ctx.clock.now())
+            await self.ctx.limits.visitor_message(frame.contact_id, peer, self.ctx.clock.now())
             message, created = await do_send_message(
                 self.ctx, self.visitor, frame.contact_id, frame.text, frame.client_msg_id
             )

@@ -1,19 +1,53 @@
-"""Token buckets per visitor token and per IP, in this process's memory.
+"""Token buckets per visitor token and per IP: the visitor side's rate limits.
 
-Each process keeps its own buckets (no shared state on the hot path): with N processes
-behind a load balancer a client may get up to N times a limit. A bucket holds a minute's
-allowance, so short bursts pass and a steady flood is cut to the per-minute rate.
+A bucket holds a minute's allowance, so short bursts pass and a steady flood is cut to the
+per-minute rate. One process keeps its buckets in memory (``LocalBuckets``); with Redis
+configured every process takes from the same buckets there (``security/shared_buckets.py``),
+so requests spread over N processes are cut at the one limit.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Protocol
 
 from sportello.errors import RateLimitedError
 
 SWEEP_EVERY = 1000
 """Takes between sweeps that forget full (idle) buckets, so memory follows active clients."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    """``per_minute`` requests a minute for each key, in bursts of up to that many; 0 is off."""
+
+    name: str
+    slug: str
+    """Short and stable: part of the shared buckets' Redis keys."""
+    per_minute: int
+
+    @property
+    def per_second(self) -> float:
+        return self.per_minute / 60.0
+
+
+Check = tuple[Limit, str]
+"""A limit and the key (IP, contact id) one request takes a token from."""
+
+
+def refused(limit: Limit, wait: float) -> RateLimitedError:
+    return RateLimitedError(
+        f"too many requests ({limit.name}); slow down", retry_after=max(1, math.ceil(wait))
+    )
+
+
+class Buckets(Protocol):
+    async def take(self, checks: list[Check], now: float) -> None:
+        """Take one token from every check's bucket, or none when any is empty
+        (``rate_limited``, with the longest wait)."""
+
+    async def close(self) -> None: ...
 
 
 @dataclass
@@ -23,12 +57,11 @@ class _Bucket:
 
 
 class TokenBuckets:
-    """``per_minute`` requests a minute for each key, in bursts of up to that many; 0 is off."""
+    """One limit's buckets in this process's memory."""
 
-    def __init__(self, name: str, per_minute: int) -> None:
-        self.name = name
-        self.capacity = float(per_minute)
-        self.per_second = per_minute / 60.0
+    def __init__(self, limit: Limit) -> None:
+        self.capacity = float(limit.per_minute)
+        self.per_second = limit.per_second
         self._buckets: dict[str, _Bucket] = {}
         self._takes = 0
 
@@ -43,14 +76,10 @@ class TokenBuckets:
 
     def wait(self, key: str, now: float) -> float:
         """Seconds until ``key`` may go again; 0 when it may go now."""
-        if not self.capacity:
-            return 0.0
         bucket = self._refilled(key, now)
         return 0.0 if bucket.tokens >= 1 else (1 - bucket.tokens) / self.per_second
 
     def take(self, key: str, now: float) -> None:
-        if not self.capacity:
-            return
         self._refilled(key, now).tokens -= 1
         self._takes += 1
         if self._takes % SWEEP_EVERY == 0:
@@ -62,16 +91,35 @@ class TokenBuckets:
                 del self._buckets[key]
 
 
-def take_all(checks: list[tuple[TokenBuckets, str]], now: float) -> None:
-    """Take one token from every bucket, or none when any is empty (``rate_limited``)."""
-    waits = [(buckets.wait(key, now), buckets.name) for buckets, key in checks]
-    longest, name = max(waits)
-    if longest > 0:
-        raise RateLimitedError(
-            f"too many requests ({name}); slow down", retry_after=max(1, math.ceil(longest))
-        )
-    for buckets, key in checks:
-        buckets.take(key, now)
+class LocalBuckets:
+    """Every limit's buckets in this process's memory (one process, or Redis unreachable)."""
+
+    def __init__(self) -> None:
+        self._limits: dict[Limit, TokenBuckets] = {}
+
+    async def take(self, checks: list[Check], now: float) -> None:
+        self.take_now(checks, now)
+
+    async def close(self) -> None:
+        return None
+
+    def take_now(self, checks: list[Check], now: float) -> None:
+        buckets = [(self._for(limit), limit, key) for limit, key in checks]
+        wait, limit = max(((b.wait(key, now), limit) for b, limit, key in buckets), key=_first)
+        if wait > 0:
+            raise refused(limit, wait)
+        for b, _, key in buckets:
+            b.take(key, now)
+
+    def _for(self, limit: Limit) -> TokenBuckets:
+        found = self._limits.get(limit)
+        if found is None:
+            found = self._limits[limit] = TokenBuckets(limit)
+        return found
+
+
+def _first(pair: tuple[float, Limit]) -> float:
+    return pair[0]
 
 
 class RateLimits:
@@ -80,6 +128,7 @@ class RateLimits:
 
     def __init__(
         self,
+        buckets: Buckets,
         *,
         contacts_per_minute: int,
         left_messages_per_minute: int,
@@ -87,22 +136,31 @@ class RateLimits:
         ip_messages_per_minute: int,
         call_signals_per_minute: int,
     ) -> None:
-        self.contacts = TokenBuckets("new contacts per IP", contacts_per_minute)
-        self.left_messages = TokenBuckets("left messages per IP", left_messages_per_minute)
-        self.messages = TokenBuckets("messages per visitor", messages_per_minute)
-        self.ip_messages = TokenBuckets("messages per IP", ip_messages_per_minute)
-        self.call_signals = TokenBuckets("call signals per party", call_signals_per_minute)
+        self.buckets = buckets
+        self.contacts = Limit("new contacts per IP", "contacts", contacts_per_minute)
+        self.left_messages = Limit("left messages per IP", "left", left_messages_per_minute)
+        self.messages = Limit("messages per visitor", "msg", messages_per_minute)
+        self.ip_messages = Limit("messages per IP", "ipmsg", ip_messages_per_minute)
+        self.call_signals = Limit("call signals per party", "callsig", call_signals_per_minute)
 
-    def new_contact(self, ip: str, now: float) -> None:
-        take_all([(self.contacts, ip)], now)
+    async def new_contact(self, ip: str, now: float) -> None:
+        await self._take([(self.contacts, ip)], now)
 
-    def left_message(self, ip: str, now: float) -> None:
-        take_all([(self.left_messages, ip)], now)
+    async def left_message(self, ip: str, now: float) -> None:
+        await self._take([(self.left_messages, ip)], now)
 
-    def visitor_message(self, contact_id: int, ip: str, now: float) -> None:
-        take_all([(self.messages, str(contact_id)), (self.ip_messages, ip)], now)
+    async def visitor_message(self, contact_id: int, ip: str, now: float) -> None:
+        await self._take([(self.messages, str(contact_id)), (self.ip_messages, ip)], now)
 
-    def call_signal(self, contact_id: int, side: str, now: float) -> None:
+    async def call_signal(self, contact_id: int, side: str, now: float) -> None:
         """WebRTC signalling, per contact and side: generous for ICE trickle and a few
         renegotiations, a wall against a flood relayed to the other party."""
-        take_all([(self.call_signals, f"{contact_id}:{side}")], now)
+        await self._take([(self.call_signals, f"{contact_id}:{side}")], now)
+
+    async def close(self) -> None:
+        await self.buckets.close()
+
+    async def _take(self, checks: list[Check], now: float) -> None:
+        on = [(limit, key) for limit, key in checks if limit.per_minute]
+        if on:
+            await self.buckets.take(on, now)

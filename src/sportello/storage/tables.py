@@ -157,6 +157,8 @@ contacts = Table(
     Column("visitor_navigating", Boolean, nullable=True),
     # the nonce of the one handoff code that may still carry the chat to another site
     Column("handoff_nonce", String(32), nullable=True),
+    # The node (process) holding the visitor's newest connection: see nodes.
+    Column("visitor_node", String(64), nullable=True),
     Column("requeued_at", Float, nullable=True),
     Column("blocked_for", JSON, nullable=False, server_default=text("'[]'")),
     Column("transfer_due_at", Float, nullable=True),
@@ -183,6 +185,16 @@ contacts = Table(
     ),
     Index("ix_contacts_agent_state", "agent_id", "state"),
     Index("ix_contacts_visitor", "visitor_id"),
+    Index("ix_contacts_visitor_node", "visitor_node"),
+)
+
+nodes = Table(
+    "nodes",
+    metadata,
+    # One row per server process, refreshed by its heartbeat (actions/nodes.py).
+    Column("id", String(64), primary_key=True),
+    Column("started_at", Float, nullable=False),
+    Column("heartbeat_at", Float, nullable=False),
 )
 
 calls = Table(

@@ -74,7 +74,7 @@ async def available_services(request: Request, ctx: CtxDep) -> list[dict[str, An
 @router.post("/contacts", status_code=201)
 async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep) -> dict[str, Any]:
     """Ask for help. The answer holds the contact and the token for everything after."""
-    ctx.limits.new_contact(client_ip(request), ctx.clock.now())
+    await ctx.limits.new_contact(client_ip(request), ctx.clock.now())
     origin = request.headers.get("origin")
     async with ctx.db.read() as conn:
         check_site(origin, await service_sites(conn, body.service_id))
@@ -111,7 +111,7 @@ async def offer_handoff(
     body: HandoffOfferBody, request: Request, visitor: VisitorDep, ctx: CtxDep
 ) -> dict[str, Any]:
     """A one-use code for the widget on another of the service's sites to take up the chat."""
-    ctx.limits.visitor_message(visitor.contact_id, client_ip(request), ctx.clock.now())
+    await ctx.limits.visitor_message(visitor.contact_id, client_ip(request), ctx.clock.now())
     return await do_offer_handoff(ctx, visitor, body.url)
 
 
@@ -143,7 +143,7 @@ async def get_contact(visitor: VisitorDep, ctx: CtxDep) -> dict[str, Any]:
 async def send_message(
     body: MessageBody, request: Request, response: Response, visitor: VisitorDep, ctx: CtxDep
 ) -> dict[str, Any]:
-    ctx.limits.visitor_message(visitor.contact_id, client_ip(request), ctx.clock.now())
+    await ctx.limits.visitor_message(visitor.contact_id, client_ip(request), ctx.clock.now())
     message, created = await do_send_message(
         ctx, visitor, visitor.contact_id, body.text, body.client_msg_id
     )
@@ -188,7 +188,7 @@ async def leave(visitor: VisitorDep, ctx: CtxDep) -> dict[str, Any]:
 @router.post("/left-messages", status_code=201)
 async def leave_message(body: LeftMessageBody, request: Request, ctx: CtxDep) -> dict[str, Any]:
     """'Leave a message' when nobody is available; supervisors read these later."""
-    ctx.limits.left_message(client_ip(request), ctx.clock.now())
+    await ctx.limits.left_message(client_ip(request), ctx.clock.now())
     if body.service_id is not None:
         async with ctx.db.read() as conn:
             check_site(request.headers.get("origin"), await service_sites(conn, body.service_id))
