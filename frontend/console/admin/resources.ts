@@ -2,7 +2,7 @@
 
 import { html, nothing } from "lit";
 import { api } from "../api";
-import { chips, type Resource, type Row } from "./crud";
+import { chips, type Resource, type Row, type SpAdminCrud } from "./crud";
 
 const yes = (v: unknown) => (v ? "yes" : "no");
 
@@ -140,11 +140,30 @@ export const agents: Resource = {
   actions: (row, page) =>
     html`<button class="btn ${row.enabled ? "danger" : ""}" data-testid="toggle-enabled"
       aria-label="${row.enabled ? "Disable" : "Enable"} ${row.login}"
-      @click=${() =>
-        void page.act(
-          () => api("PATCH", `/api/admin/agents/${String(row.id)}`, { enabled: !row.enabled }),
-          row.enabled ? `${String(row.login)} disabled and signed out.` : `${String(row.login)} enabled.`,
-        )}>${row.enabled ? "Disable" : "Enable"}</button>`,
+      @click=${() => void (row.enabled ? askToDisable(row, page) : setEnabled(row, page, true))}>${row.enabled ? "Disable" : "Enable"}</button>`,
+};
+
+const setEnabled = (row: Row, page: SpAdminCrud, enabled: boolean) =>
+  page.act(
+    () => api("PATCH", `/api/admin/agents/${String(row.id)}`, { enabled }),
+    enabled ? `${String(row.login)} enabled.` : `${String(row.login)} disabled and signed out.`,
+  );
+
+/** Disabling means now: say first how many contacts go back to the queue (counted afresh). */
+const askToDisable = async (row: Row, page: SpAdminCrud): Promise<void> => {
+  await page.load();
+  const fresh = page.rows?.find((r) => r.id === row.id) ?? row;
+  const holding = Number(fresh.holding ?? 0);
+  const contacts = holding === 1 ? "1 contact" : `${String(holding)} contacts`;
+  page.ask({
+    key: String(row.id),
+    text:
+      holding > 0
+        ? `Disable ${String(row.login)}? ${contacts} will be handed back to the queue now, and their consoles close.`
+        : `Disable ${String(row.login)}? They hold no contacts; their consoles close.`,
+    yes: "Disable now",
+    run: () => void setEnabled(row, page, false),
+  });
 };
 
 export const groups: Resource = {
