@@ -179,11 +179,12 @@ async def do_update_agent(
             before=before,
             after=after,
         )
+        handed_back = []
         if before["enabled"] and not after["enabled"]:
-            await hand_back(conn, writer, agent_id, now, "agent_disabled")
+            handed_back = await hand_back(conn, writer, agent_id, now, "agent_disabled")
             await end_sign_ins(conn, writer, agent_id, "account_disabled")
     ctx.reroute_soon()
-    return {"id": agent_id, "login": row.login, **after}
+    return {"id": agent_id, "login": row.login, **after, "handed_back": handed_back}
 
 
 async def do_reset_password(

@@ -99,9 +99,9 @@ async def hand_back(
     moved = []
     for contact_id in await held_contact_ids(conn, agent_id):
         row = await fetch_contact_row(conn, contact_id, lock=True)
-        if row.agent_id == agent_id and row.state in HOLDING:
-            if await requeue(conn, writer, row, now, reason):
-                moved.append(row.id)
+        held = row.agent_id == agent_id and row.state in HOLDING
+        if held and await requeue(conn, writer, row, now, reason):
+            moved.append(row.id)
     return moved
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.domain.model import AgentStatus
-from sportello.routing.snapshot import SESSION_STALE_SECONDS
 from sportello.queries.contacts import HOLDING
+from sportello.routing.snapshot import SESSION_STALE_SECONDS
 from sportello.storage.tables import agents, console_sessions, contacts
 
 
@@ -91,3 +91,8 @@ async def holding_counts(conn: AsyncConnection) -> dict[int, int]:
         .group_by(contacts.c.agent_id)
     )
     return {int(agent_id): int(count) for agent_id, count in rows}
+
+
+async def agent_id_by_login(conn: AsyncConnection, login: str) -> int | None:
+    found = await conn.scalar(select(agents.c.id).where(agents.c.login == login))
+    return None if found is None else int(found)
