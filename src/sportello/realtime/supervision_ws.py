@@ -50,6 +50,8 @@ class SupervisionSession(StreamSession):
         self.utc_offset_minutes = utc_offset_minutes
         self.visible: set[int] = set()
         """Contacts this reader's views have shown: only their events are sent."""
+        self.services: set[int] = set()
+        """The services of the last view: left messages of those (or of none) are sent."""
         self._dirty = asyncio.Event()
         self._refresher: asyncio.Task[None] | None = None
 
@@ -72,8 +74,12 @@ class SupervisionSession(StreamSession):
 
     async def snapshot(self, conn: Any) -> dict[str, Any]:
         view = await supervision_view(conn, self.reader, self._clock())
-        self.visible |= visible_contacts(view)
+        self._shown(view)
         return {"view": view}
+
+    def _shown(self, view: dict[str, Any]) -> None:
+        self.visible |= visible_contacts(view)
+        self.services = {s["id"] for s in view["services"]}
 
     async def _catch_up(self, since: int | None) -> None:
         await super()._catch_up(since)
@@ -89,6 +95,9 @@ class SupervisionSession(StreamSession):
         self._dirty.set()
 
     def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | None:
+        if event.kind.startswith("left_message."):
+            service_id = event.payload.get("service_id")
+            return event.frame() if service_id is None or service_id in self.services else None
         if event.for_queue or event.contact_id not in self.visible:
             return None
         if event.agent_id is None and not event.for_visitor:
@@ -107,7 +116,7 @@ class SupervisionSession(StreamSession):
             except Exception:
                 log.exception("supervision view failed; retrying at the next change")
                 continue
-            self.visible |= visible_contacts(view)
+            self._shown(view)
             self._enqueue({"type": "view", "position": position, "view": view})
 
     async def handle(self, frame: ClientFrame) -> None:
