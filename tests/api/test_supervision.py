@@ -298,3 +298,47 @@ async def test_left_messages_reach_the_views_live_and_can_be_reopened(world: Wor
     await on_sam.wait_event("left_message.done", id=ids["Sales"])
     await on_sue.drain()
     assert left(on_sue, "done") == [] and left(on_sue, "reopened") == []
+
+
+async def test_today_rolls_over_at_the_readers_midnight_by_itself(world: World) -> None:
+    clock = world.app.clock
+    midnight = (clock.now() // 86_400 + 1) * 86_400  # UTC
+    await world.app.advance(midnight - 0.2 - clock.now())
+    visitor = world.visitor()
+    await visitor.request(world.services["Anything"]["id"])
+    ann = await world.agent("ann")
+    live = await ann.open_supervision()
+    today = live.frames[0]["view"]["today"]
+    assert (today["since"], today["requests"]) == (midnight - 86_400, 1)
+
+    clock.advance(1)  # nothing else happens: no event, no console
+    view = await view_where(live, lambda v: v["today"]["since"] == midnight)
+    assert view["today"]["requests"] == 0
+    assert view["server_time"] >= midnight
+
+
+async def test_one_computation_per_change_serves_every_supervisor(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sportello.realtime import supervision_views
+
+    await world.add_agent("sam", ["sales"], role=Role.SUPERVISOR)
+    readers = [await world.agent(login) for login in ("ann", "ann", "ann", "sam", "sam")]
+    streams = [await r.open_supervision() for r in readers]
+    reads: list[float] = []
+    load_floor = supervision_views.load_floor
+
+    async def counted(*args: Any) -> Any:
+        reads.append(args[1])
+        return await load_floor(*args)
+
+    monkeypatch.setattr(supervision_views, "load_floor", counted)
+    visitor = world.visitor()
+    await visitor.request(world.services["Anything"]["id"], name="Vera")  # everyone's service
+    for stream, reader in zip(streams, readers, strict=True):
+        view = await view_where(stream, lambda v: v["today"]["requests"] == 1)
+        assert [s["name"] for s in view["services"]] == (
+            ["Anything", "Sales", "Support"] if reader.login == "ann" else ["Anything", "Sales"]
+        )
+    sent = [sum(f["type"] == "view" for f in s.frames) for s in streams]
+    assert len(set(sent)) == 1 and len(reads) in (sent[0], sent[0] + 1)  # not one per socket
