@@ -107,7 +107,7 @@ def test_a_disabled_agent_is_signed_out_at_once(
     with httpx.Client(base_url=world.server.url, headers={"Origin": world.demo_url}) as visitor:
         created = visitor.post(
             "/api/visitor/contacts",
-            json={"service_id": world.seeded.services["Sales"]["id"], "visitor_id": "v-zoe",
+            json={"service_id": world.seeded.services["Sales"]["id"], "visitor_id": "visitor-of-zoe",
                   "name": "Vito Held"},
         )  # fmt: skip
         assert created.status_code == 201, created.text

@@ -100,6 +100,11 @@ export const tags: Resource = {
   deletePath: (row) => `/api/admin/tags/${encodeURIComponent(String(row.name))}`,
 };
 
+const held = (row: Row) => {
+  const n = Number(row.holding ?? 0);
+  return n === 0 ? "" : ` · ${String(n)} contact${n === 1 ? "" : "s"}`;
+};
+
 export const agents: Resource = {
   title: "Agents",
   singular: "agent",
@@ -128,7 +133,7 @@ export const agents: Resource = {
     { label: "Languages", cell: (r) => ((r.languages as string[]) ?? []).join(", ") },
     { label: "Chats", cell: (r) => String(r.chat_limit) },
     { label: "Calls", cell: (r) => [r.voice_allowed ? "voice" : "", r.video_allowed ? "video" : ""].filter(Boolean).join(", ") || "none" },
-    { label: "Now", cell: (r) => (r.enabled ? String(r.status) : "—") },
+    { label: "Now", cell: (r) => (r.enabled ? `${String(r.status)}${held(r)}` : "—") },
   ],
   beforeUpdate: async (row, body) => {
     const { password, ...rest } = body;

@@ -28,6 +28,8 @@ export const adminStyles = css`
     margin-top: 8px;
     white-space: normal;
     font-weight: 600;
+  }
+  .question > span {
     color: var(--red);
   }
   .chip {
