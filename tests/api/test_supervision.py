@@ -136,6 +136,7 @@ async def test_a_plain_agent_reaches_no_supervision_endpoint_or_frame(
         ("GET", "/api/supervision"),
         ("GET", "/api/supervision/left-messages"),
         ("POST", "/api/supervision/left-messages/1/done"),
+        ("DELETE", "/api/supervision/left-messages/1/done"),
     ):
         refused = await bob.http.request(method, path)
         assert (refused.status_code, refused.json()["code"]) == (403, "forbidden"), path
