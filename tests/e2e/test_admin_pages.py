@@ -105,11 +105,11 @@ def test_a_disabled_agent_is_signed_out_at_once(
     theirs.get_by_role("button", name="Sign in").click()
     expect(theirs.get_by_test_id("agent-status")).to_have_attribute("data-status", "READY")
     with httpx.Client(base_url=world.server.url, headers={"Origin": world.demo_url}) as visitor:
+        sales = world.seeded.services["Sales"]["id"]
         created = visitor.post(
             "/api/visitor/contacts",
-            json={"service_id": world.seeded.services["Sales"]["id"], "visitor_id": "visitor-of-zoe",
-                  "name": "Vito Held"},
-        )  # fmt: skip
+            json={"service_id": sales, "visitor_id": "visitor-of-zoe", "name": "Vito Held"},
+        )
         assert created.status_code == 201, created.text
         token = created.json()["token"]
         theirs.get_by_test_id("waiting-top").click()  # Zoe takes it

@@ -27,6 +27,8 @@ COALESCE_SECONDS = 0.2
 """A burst of changes (an accept writes several events) costs one recomputed view."""
 MIDNIGHT_SLACK = 0.05
 """Wake this long after a midnight, so the clock surely reads the new day."""
+RETRY_SECONDS = 1.0
+"""After a failed round (the database away), before the next."""
 REARM_SECONDS = 60.0
 """Look again at least this often when the readers' next midnight is when to wake (a new
 reader in another time zone may have an earlier one)."""
@@ -83,7 +85,8 @@ class SupervisionViews:
             try:
                 await self._recompute()
             except Exception:
-                log.exception("supervision views failed; retrying at the next change")
+                log.exception("supervision views failed; retrying")
+                await asyncio.sleep(RETRY_SECONDS)
 
     async def _wait(self) -> None:
         """Until a change (and the burst after it) or the next midnight of a reader."""
@@ -111,13 +114,14 @@ class SupervisionViews:
         now = self.ctx.clock.now()
         clocks = {r: self._clock(r, now) for r in readers}
         grace = self.ctx.settings.agent_grace_seconds
-        views: dict[tuple[Any, ...], dict[str, Any]] = {}
+        views: dict[tuple[frozenset[int], int | None, float], dict[str, Any]] = {}
         async with self.ctx.db.read() as conn:
             floor = await load_floor(conn, now, grace, {c.day_start() for c in clocks.values()})
             for r in readers:
                 scope = scope_in(floor, r.reader)
                 day = clocks[r].day_start()
-                key = (scope.everything, scope.service_ids, scope.everything or r.reader.id, day)
+                owner = None if scope.everything else r.reader.id  # what they handled counts
+                key = (scope.service_ids, owner, day)
                 if key not in views:
                     elsewhere = await handled_elsewhere(conn, scope, day, now + 1)
                     views[key] = cut_view(floor, scope, day, elsewhere)
