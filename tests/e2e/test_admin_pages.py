@@ -125,6 +125,9 @@ def test_a_disabled_agent_is_signed_out_at_once(
         row.get_by_test_id("toggle-enabled").click()
         row.get_by_test_id("confirm-action").click()
         expect(row.get_by_test_id("disabled")).to_be_visible()
+        expect(page.get_by_test_id("status")).to_have_text(
+            "zoe disabled and signed out. 1 contact handed back to the queue."
+        )
         expect(theirs.get_by_label("Login")).to_be_visible(timeout=TIMEOUT_MS)  # back to sign-in
         expect(theirs.get_by_test_id("agent-status")).to_have_count(0)
         contact = visitor.get(

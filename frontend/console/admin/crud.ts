@@ -72,13 +72,13 @@ export class SpAdminCrud extends LitElement {
     }
   }
 
-  /** Run a row action; say how it went in the status line. */
-  async act(work: () => Promise<unknown>, done: string): Promise<void> {
+  /** Run a row action; say how it went in the status line (from its answer if need be). */
+  async act<T>(work: () => Promise<T>, done: string | ((answer: T) => string)): Promise<void> {
     this.message = "";
     this.error = "";
     try {
-      await work();
-      this.message = done;
+      const answer = await work();
+      this.message = typeof done === "string" ? done : done(answer);
     } catch (err) {
       this.error = err instanceof Error ? err.message : String(err);
     }

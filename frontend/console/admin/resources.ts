@@ -150,8 +150,13 @@ export const agents: Resource = {
 
 const setEnabled = (row: Row, page: SpAdminCrud, enabled: boolean) =>
   page.act(
-    () => api("PATCH", `/api/admin/agents/${String(row.id)}`, { enabled }),
-    enabled ? `${String(row.login)} enabled.` : `${String(row.login)} disabled and signed out.`,
+    () => api<{ handed_back: number[] }>("PATCH", `/api/admin/agents/${String(row.id)}`, { enabled }),
+    (answer) => {
+      if (enabled) return `${String(row.login)} enabled.`;
+      const n = answer.handed_back.length;
+      const back = n === 0 ? "" : ` ${n === 1 ? "1 contact" : `${String(n)} contacts`} handed back to the queue.`;
+      return `${String(row.login)} disabled and signed out.${back}`;
+    },
   );
 
 /** Disabling means now: say first how many contacts go back to the queue (counted afresh). */
