@@ -23,6 +23,7 @@ from sportello.config import Settings
 from sportello.files.storage import LocalFileStore
 from sportello.logs import quiet_client_faults
 from sportello.realtime.hub import StreamHub
+from sportello.realtime.supervision_views import SupervisionViews
 from sportello.routing.rerouter import Rerouter
 from sportello.scheduler import Scheduler
 from sportello.storage.database import Database
@@ -64,6 +65,7 @@ def build_app(
     bus: Bus = RedisBus(settings.redis_url) if settings.redis_url else LocalBus()
     ctx = Ctx(settings=settings, db=db, bus=bus, clock=clock or SystemClock())
     hub = StreamHub(db, bus)
+    supervision = SupervisionViews(ctx, hub)
     scheduler = Scheduler(ctx)
     rerouter = Rerouter(ctx)
     ctx.reroute_soon = rerouter.kick
@@ -97,6 +99,7 @@ def build_app(
             await translations.stop()
             await ctx.translator.close()
             await rerouter.stop()
+            await supervision.stop()
             await hub.stop()
             await bus.stop()
             await ctx.limits.close()
@@ -110,6 +113,7 @@ def build_app(
     )
     app.state.ctx = ctx
     app.state.hub = hub
+    app.state.supervision = supervision
     app.state.scheduler = scheduler
     app.state.files = LocalFileStore(settings.files_root)
     app.add_middleware(CsrfMiddleware, allowed_origins=settings.allowed_console_origins)

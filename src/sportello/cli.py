@@ -6,17 +6,19 @@ import argparse
 import asyncio
 import getpass
 import logging
+import secrets
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sportello.actions.agent_accounts import do_create_agent
+from sportello.actions.agent_accounts import do_create_agent, do_reset_password, do_update_agent
 from sportello.actions.context import Ctx
 from sportello.actions.services import do_create_service
 from sportello.actions.transfer_groups import do_create_transfer_group
 from sportello.config import ConfigError, Settings, load_settings
 from sportello.domain.model import Role
-from sportello.errors import SportelloError
+from sportello.errors import NotFoundError, SportelloError
+from sportello.queries.agents import agent_id_by_login
 from sportello.storage.database import Database
 from sportello.storage.migrate import upgrade
 
@@ -116,6 +118,53 @@ def cmd_create_agent(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _agent_id(ctx: Ctx, login: str) -> int:
+    async with ctx.db.read() as conn:
+        agent_id = await agent_id_by_login(conn, login)
+    if agent_id is None:
+        raise NotFoundError(f"no agent has the login {login!r}", login=login)
+    return agent_id
+
+
+def cmd_set_enabled(args: argparse.Namespace) -> int:
+    """Disable an account now (its contacts go back to the queue, its consoles close) or
+    enable it again; audited with the command as the actor."""
+    settings = _settings(args)
+    upgrade(settings.database_url)
+    enabled = args.command == "enable-agent"
+
+    async def work(ctx: Ctx) -> dict[str, Any]:
+        return await do_update_agent(ctx, await _agent_id(ctx, args.login), {"enabled": enabled})
+
+    agent = _with_ctx(settings, work)
+    if enabled:
+        print(f"agent {agent['login']} enabled")
+    else:
+        handed = len(agent["handed_back"])
+        print(f"agent {agent['login']} disabled; {handed} contact(s) handed back to the queue")
+    return 0
+
+
+def cmd_reset_password(args: argparse.Namespace) -> int:
+    """A new password: generated and printed once, or read from stdin (``--stdin``)."""
+    settings = _settings(args)
+    upgrade(settings.database_url)
+    password = sys.stdin.readline().rstrip("\r\n") if args.stdin else secrets.token_urlsafe(12)
+
+    async def work(ctx: Ctx) -> None:
+        await do_reset_password(ctx, await _agent_id(ctx, args.login), password)
+
+    _with_ctx(settings, work)
+    if args.stdin:
+        print(f"password of {args.login} reset; their sign-ins ended")
+    else:
+        print(
+            f"password of {args.login} reset; their sign-ins ended. The new password, shown once:"
+        )
+        print(password)
+    return 0
+
+
 def cmd_create_service(args: argparse.Namespace) -> int:
     settings = _settings(args)
     upgrade(settings.database_url)
@@ -210,6 +259,25 @@ def build_parser() -> argparse.ArgumentParser:
     agent.add_argument("--chat-limit", type=int, default=4)
     agent.add_argument("--role", choices=[r.value for r in Role], default="agent")
     agent.set_defaults(func=cmd_create_agent)
+
+    for name, what in (
+        ("disable-agent", "disable an account now: hand its contacts back, close its consoles"),
+        ("enable-agent", "enable a disabled account again"),
+    ):
+        toggle = sub.add_parser(name, help=what)
+        common(toggle)
+        toggle.add_argument("login")
+        toggle.set_defaults(func=cmd_set_enabled)
+
+    reset = sub.add_parser(
+        "reset-password", help="set a new password (printed once) and end every sign-in"
+    )
+    common(reset)
+    reset.add_argument("login")
+    reset.add_argument(
+        "--stdin", action="store_true", help="read the new password from stdin instead"
+    )
+    reset.set_defaults(func=cmd_reset_password)
 
     service = sub.add_parser("create-service", help="add a service")
     common(service)

@@ -204,6 +204,10 @@ class AlreadyDoneError(ConflictError):
     code = "already_done"
 
 
+class NotDoneError(ConflictError):
+    code = "not_done"
+
+
 class ResyncRequiredError(SportelloError):
     status = 410
     code = "resync_required"

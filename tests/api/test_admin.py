@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sportello.actions.requeue import do_requeue_due
+from tests.api.test_calls import call_chat, call_frame
 from tests.api.test_sign_out import ended
 from tests.conftest import World
 from tests.support.clients import AgentClient
@@ -121,6 +123,48 @@ async def test_disabling_an_agent_signs_them_out_everywhere(sqlite_world: World)
         ({"enabled": False}, {"enabled": True}),
         ({"enabled": True}, {"enabled": False}),
     ]
+
+
+async def test_disabling_an_agent_hands_their_contacts_back_at_once(world: World) -> None:
+    ann = await world.agent("ann")
+    bob, console, first, widget = await call_chat(world, "bob")
+    second = world.visitor()
+    await second.request(world.services["Sales"]["id"])
+    assert (await bob.accept(second.contact_id)).status_code == 200
+    assert await call_frame(console, "call.start", first.contact_id, media="voice") == {}
+    listed = {a["login"]: a for a in (await ann.http.get("/api/admin/agents")).json()}
+    assert listed["bob"]["holding"] == 2 and listed["ann"]["holding"] == 0
+
+    disabled = await ann.http.patch(f"/api/admin/agents/{bob.agent['id']}", json={"enabled": False})
+    assert disabled.status_code == 200, disabled.text
+    requeued = await widget.wait_event("contact.requeued")  # no agent-disconnect grace
+    assert requeued["data"]["reason"] == "agent_disabled"
+    ended_call = await widget.wait_event("call.ended")
+    assert ended_call["data"]["call"]["end_reason"] == "requeued"
+    assert await ended(console) == 4401
+    kinds = [f["kind"] for f in console.frames if f["type"] == "event"]
+    assert kinds.count("contact.requeued") == 2 and kinds[-1] == "agent.signed_out"
+    for visitor in (first, second):
+        contact = (await visitor.http.get("/api/visitor/contact")).json()
+        assert contact["state"] == "pending" and contact["agent"] is None
+
+    # handed back ahead of new contacts, to whoever can take them; exactly once
+    on_ann = await ann.open_console()
+    newcomer = world.visitor()
+    await newcomer.request(world.services["Sales"]["id"])
+    waiting = (await ann.http.get("/api/waiting")).json()
+    assert [e["contact_id"] for e in waiting][:2] == sorted([first.contact_id, second.contact_id])
+    assert all(e["requeued"] for e in waiting[:2])
+    again = await ann.http.patch(f"/api/admin/agents/{bob.agent['id']}", json={"enabled": False})
+    assert again.status_code == 200
+    await on_ann.drain()
+    assert (await ann.accept(first.contact_id)).status_code == 200
+    await widget.wait_event("contact.joined")
+    await world.app.advance(world.app.ctx.settings.agent_grace_seconds + 1)
+    assert await do_requeue_due(world.app.ctx) == []
+    assert len(widget.events("contact.requeued")) == 1
+    listed = {a["login"]: a for a in (await ann.http.get("/api/admin/agents")).json()}
+    assert listed["bob"]["holding"] == 0 and listed["ann"]["holding"] == 1
 
 
 async def test_a_password_reset_ends_the_old_sign_ins(sqlite_world: World) -> None:

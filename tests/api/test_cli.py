@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
 
+from tests.api.test_sign_out import ended
+from tests.support.clients import AgentClient, VisitorClient
 from tests.support.server import ServerProcess
 
 
-def sportello(*args: str, db: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def sportello(
+    *args: str, db: str, tmp_path: Path, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "sportello.cli", *args, "--database-url", db],
         capture_output=True,
@@ -19,6 +24,7 @@ def sportello(*args: str, db: str, tmp_path: Path) -> subprocess.CompletedProces
         timeout=60,
         env={"SPORTELLO_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
         check=False,
+        input=stdin,
     )
 
 
@@ -114,3 +120,70 @@ def test_translation_pairs_lists_what_apertium_can_do(tmp_path: Path) -> None:
         check=False,
     )
     assert off.returncode == 1 and "no pairs available" in off.stdout
+
+
+async def test_account_emergencies_from_the_command_reach_the_running_server(
+    tmp_path: Path,
+) -> None:
+    db = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+
+    async def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return await asyncio.to_thread(sportello, *args, db=db, tmp_path=tmp_path, stdin=stdin)
+
+    made = await run("create-agent", "ann", "--password", "ann-password", "--role", "admin")
+    assert made.returncode == 0, made.stderr
+    server = ServerProcess(db, data_dir=tmp_path)
+    server.start()
+    bob = AgentClient(server.url, server.ws_url, "bob", "bob-password")
+    ann = AgentClient(server.url, server.ws_url, "ann", "ann-password")
+    visitor = VisitorClient(server.url, server.ws_url)
+    try:
+        await ann.sign_in()
+        service = await ann.post("/api/admin/services", {"name": "Sales"})
+        agent = {"login": "bob", "password": "bob-password", "display_name": "Bob"}
+        assert (await ann.post("/api/admin/agents", agent)).status_code == 201
+        await bob.sign_in()
+        console = await bob.open_console()
+        await visitor.request(service.json()["id"])
+        assert (await bob.accept(visitor.contact_id)).status_code == 200
+        widget = await visitor.open_widget()
+
+        disabled = await run("disable-agent", "bob")
+        assert disabled.returncode == 0, disabled.stderr
+        assert "agent bob disabled; 1 contact(s) handed back" in disabled.stdout
+        requeued = await widget.wait_event("contact.requeued")  # another process wrote it
+        assert requeued["data"]["reason"] == "agent_disabled"
+        assert await ended(console) == 4401
+        login = {"login": "bob", "password": "bob-password"}
+        refused = await bob.http.post("/api/auth/login", json=login)
+        assert refused.json()["code"] == "account_disabled"
+
+        reset = await run("reset-password", "bob")
+        assert reset.returncode == 0, reset.stderr
+        one_time = reset.stdout.splitlines()[-1]
+        assert len(one_time) >= 12 and "bob-password" not in reset.stdout
+        assert (await run("enable-agent", "bob")).returncode == 0
+        old = await bob.http.post("/api/auth/login", json=login)
+        assert old.status_code == 401
+        bob.password = one_time
+        await bob.sign_in()
+        typed = await run("reset-password", "bob", "--stdin", stdin="typed-password-9\n")
+        assert typed.returncode == 0 and "typed-password-9" not in typed.stdout
+        bob.password = "typed-password-9"
+        await bob.sign_in()
+        unknown = await run("disable-agent", "nobody")
+        assert unknown.returncode == 1 and "not_found" in unknown.stderr
+
+        audit = (await ann.http.get("/api/admin/audit", params={"target_kind": "agent"})).json()
+        rows = [(r["action"], r["actor"], r["after"]) for r in audit["items"]]
+        command = {"id": None, "login": "sportello command"}
+        assert rows[:4] == [
+            ("agent.password_reset", command, {"password": "reset"}),
+            ("agent.changed", command, {"enabled": True}),
+            ("agent.password_reset", command, {"password": "reset"}),
+            ("agent.changed", command, {"enabled": False}),
+        ]
+    finally:
+        for client in (bob, ann, visitor):
+            await client.aclose()
+        server.stop()

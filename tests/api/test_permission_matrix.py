@@ -156,6 +156,8 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("GET", "/api/supervision/left-messages"): (SUPERVISORS, None),
     # a message left without a service: every supervisor's (a second mark is already_done, 409)
     ("POST", "/api/supervision/left-messages/{message_id}/done"): (SUPERVISORS, None),
+    # marking it not done: not_done (409) while it is not done, else reopened
+    ("DELETE", "/api/supervision/left-messages/{message_id}/done"): (SUPERVISORS, None),
     ("GET", "/api/admin/transfer-groups"): (ADMIN, None),
     ("POST", "/api/admin/transfer-groups"): (ADMIN, lambda: {"name": f"Group {unique()}"}),
     ("PUT", "/api/admin/transfer-groups/{group_id}"): (

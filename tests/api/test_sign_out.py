@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sportello.actions.agents import do_end_agent_sign_ins
+from sportello.actions.agent_accounts import do_reset_password
 from tests.conftest import World
 from tests.support.clients import Stream
 
@@ -47,7 +47,7 @@ async def test_ending_every_sign_in_of_an_agent(sqlite_world: World) -> None:
     others = await ann.open_console()
     bob_id = int(laptop.agent["id"])
 
-    await do_end_agent_sign_ins(world.app.ctx, bob_id)
+    await do_reset_password(world.app.ctx, bob_id, "a-new-password")
     for console in consoles:
         assert await ended(console) == 4401
     for client in (laptop, phone):

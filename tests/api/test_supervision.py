@@ -136,6 +136,7 @@ async def test_a_plain_agent_reaches_no_supervision_endpoint_or_frame(
         ("GET", "/api/supervision"),
         ("GET", "/api/supervision/left-messages"),
         ("POST", "/api/supervision/left-messages/1/done"),
+        ("DELETE", "/api/supervision/left-messages/1/done"),
     ):
         refused = await bob.http.request(method, path)
         assert (refused.status_code, refused.json()["code"]) == (403, "forbidden"), path
@@ -256,3 +257,89 @@ async def test_todays_figures_agree_with_the_reports_overview(world: World) -> N
     assert (today["requests"], today["answered"]) == (3, 1)
     sales = next(s for s in view["services"] if s["name"] == "Sales")
     assert sales["today"]["requests"] == 2
+
+
+async def test_left_messages_reach_the_views_live_and_can_be_reopened(world: World) -> None:
+    await world.add_agent("sam", ["sales"], role=Role.SUPERVISOR)
+    await world.add_agent("sue", ["support"], role=Role.SUPERVISOR)
+    sam, sue, ann = [await world.agent(login) for login in ("sam", "sue", "ann")]
+    on_sam, on_sue, on_ann = [await a.open_supervision() for a in (sam, sue, ann)]
+    ids = await leave_messages(world)
+
+    def left(stream: Stream, kind: str) -> list[int]:
+        return [f["data"]["id"] for f in stream.events(f"left_message.{kind}")]
+
+    created = await on_sam.wait_event("left_message.created", id=ids["none"])
+    assert created["data"]["message"]["text"] == "call me about anything"
+    assert left(on_sam, "created") == [ids["Sales"], ids["none"]]  # in order, in scope only
+    await on_sue.wait_event("left_message.created", id=ids["none"])
+    assert left(on_sue, "created") == [ids["Support"], ids["none"]]
+
+    path = f"/api/supervision/left-messages/{ids['Sales']}/done"
+    assert (await ann.post(path)).status_code == 200
+    done = await on_sam.wait_event("left_message.done", id=ids["Sales"])
+    assert done["data"]["message"]["done_by"]["display_name"] == "Ann"
+
+    reopened = await sam.http.delete(path)
+    assert reopened.status_code == 200, reopened.text
+    assert reopened.json()["done_at"] is None and reopened.json()["done_by"] is None
+    event = await on_ann.wait_event("left_message.reopened", id=ids["Sales"])
+    assert event["data"]["message"]["done_at"] is None
+    again = await sam.http.delete(path)
+    assert (again.status_code, again.json()["code"]) == (409, "not_done")
+    refused = await sue.http.delete(path)
+    assert (refused.status_code, refused.json()["code"]) == (404, "not_found")
+    assert await listed(sam, done="false") == ["call me about anything", "call me about Sales"]
+
+    rows = (await ann.http.get("/api/admin/audit", params={"target_kind": "left_message"})).json()
+    [row] = rows["items"]
+    assert (row["action"], row["actor"]["login"]) == ("left_message.reopened", "sam")
+    assert row["before"]["done_by"]["display_name"] == "Ann" and row["after"]["done_by"] is None
+    assert (await ann.post(path)).status_code == 200  # and done again
+    await on_sam.wait_event("left_message.done", id=ids["Sales"])
+    await on_sue.drain()
+    assert left(on_sue, "done") == [] and left(on_sue, "reopened") == []
+
+
+async def test_today_rolls_over_at_the_readers_midnight_by_itself(world: World) -> None:
+    clock = world.app.clock
+    midnight = (clock.now() // 86_400 + 1) * 86_400  # UTC
+    await world.app.advance(midnight - 0.2 - clock.now())
+    visitor = world.visitor()
+    await visitor.request(world.services["Anything"]["id"])
+    ann = await world.agent("ann")
+    live = await ann.open_supervision()
+    today = live.frames[0]["view"]["today"]
+    assert (today["since"], today["requests"]) == (midnight - 86_400, 1)
+
+    clock.advance(1)  # nothing else happens: no event, no console
+    view = await view_where(live, lambda v: v["today"]["since"] == midnight)
+    assert view["today"]["requests"] == 0
+    assert view["server_time"] >= midnight
+
+
+async def test_one_computation_per_change_serves_every_supervisor(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sportello.realtime import supervision_views
+
+    await world.add_agent("sam", ["sales"], role=Role.SUPERVISOR)
+    readers = [await world.agent(login) for login in ("ann", "ann", "ann", "sam", "sam")]
+    streams = [await r.open_supervision() for r in readers]
+    reads: list[float] = []
+    load_floor = supervision_views.load_floor
+
+    async def counted(*args: Any) -> Any:
+        reads.append(args[1])
+        return await load_floor(*args)
+
+    monkeypatch.setattr(supervision_views, "load_floor", counted)
+    visitor = world.visitor()
+    await visitor.request(world.services["Anything"]["id"], name="Vera")  # everyone's service
+    for stream, reader in zip(streams, readers, strict=True):
+        view = await view_where(stream, lambda v: v["today"]["requests"] == 1)
+        assert [s["name"] for s in view["services"]] == (
+            ["Anything", "Sales", "Support"] if reader.login == "ann" else ["Anything", "Sales"]
+        )
+    sent = [sum(f["type"] == "view" for f in s.frames) for s in streams]
+    assert len(set(sent)) == 1 and len(reads) in (sent[0], sent[0] + 1)  # not one per socket

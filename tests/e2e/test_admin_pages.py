@@ -1,11 +1,13 @@
 """The admin pages in a real browser (issue 16): a new service is offered in the demo shop's
-widget, a disabled agent's console is signed out at once, errors show next to their field,
+widget, disabling an agent who holds a contact says so first, then hands it back and signs
+them out at once, errors show next to their field,
 and a plain agent gets a clear "not allowed". One server and browser for the module."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -102,11 +104,36 @@ def test_a_disabled_agent_is_signed_out_at_once(
     theirs.get_by_label("Password").fill("zoe-password-1")
     theirs.get_by_role("button", name="Sign in").click()
     expect(theirs.get_by_test_id("agent-status")).to_have_attribute("data-status", "READY")
+    with httpx.Client(base_url=world.server.url, headers={"Origin": world.demo_url}) as visitor:
+        sales = world.seeded.services["Sales"]["id"]
+        created = visitor.post(
+            "/api/visitor/contacts",
+            json={"service_id": sales, "visitor_id": "visitor-of-zoe", "name": "Vito Held"},
+        )
+        assert created.status_code == 201, created.text
+        token = created.json()["token"]
+        theirs.get_by_test_id("waiting-top").click()  # Zoe takes it
+        expect(theirs.get_by_test_id("panel-header")).to_contain_text("Vito Held")
 
-    row.get_by_test_id("toggle-enabled").click()
-    expect(row.get_by_test_id("disabled")).to_be_visible()
-    expect(theirs.get_by_label("Login")).to_be_visible(timeout=TIMEOUT_MS)  # back to sign-in
-    expect(theirs.get_by_test_id("agent-status")).to_have_count(0)
+        row.get_by_test_id("toggle-enabled").click()
+        question = row.get_by_test_id("question-text")
+        expect(question).to_contain_text("1 contact will be handed back to the queue now")
+        shot(page, "agents-disable")
+        row.get_by_test_id("cancel-action").click()  # keep: nothing changes
+        expect(row.get_by_test_id("question")).to_have_count(0)
+        expect(row.get_by_test_id("disabled")).to_have_count(0)
+        row.get_by_test_id("toggle-enabled").click()
+        row.get_by_test_id("confirm-action").click()
+        expect(row.get_by_test_id("disabled")).to_be_visible()
+        expect(page.get_by_test_id("status")).to_have_text(
+            "zoe disabled and signed out. 1 contact handed back to the queue."
+        )
+        expect(theirs.get_by_label("Login")).to_be_visible(timeout=TIMEOUT_MS)  # back to sign-in
+        expect(theirs.get_by_test_id("agent-status")).to_have_count(0)
+        contact = visitor.get(
+            "/api/visitor/contact", headers={"Authorization": f"Bearer {token}"}
+        ).json()
+        assert (contact["state"], contact["agent"]) == ("pending", None)  # handed back at once
     shot(page, "agents")
 
     page.get_by_test_id("nav-audit").click()

@@ -1,6 +1,6 @@
 """Supervision in a real browser (issue 16): the live view follows a visitor who arrives, is
 taken and leaves; a supervisor watches a live transcript and has no way to write; left
-messages are listed and marked done; a plain agent is kept out."""
+messages arrive live and are marked done or not done again; a plain agent is kept out."""
 
 from __future__ import annotations
 
@@ -133,9 +133,13 @@ def test_the_live_view_follows_a_visitor_and_a_live_transcript(
     sam.screenshot(path=str(SCREENSHOTS / "supervision-tablet.png"), full_page=True)
 
 
-def test_left_messages_are_listed_and_marked_done(
+def test_left_messages_arrive_live_and_are_marked_done_or_not(
     server: E2EServer, context_factory: Callable[..., BrowserContext]
 ) -> None:
+    sam = sign_in(context_factory(), server, "sam")
+    open_supervision(sam, server)
+    sam.get_by_test_id("nav-left").click()
+    expect(sam.get_by_test_id("left-empty")).to_be_visible()
     with httpx.Client(base_url=server.url, headers={"Origin": SITE}) as http:
         for service, text in (("Sales", "please call me back"), ("Support", "not for Sam")):
             left = http.post(
@@ -148,15 +152,27 @@ def test_left_messages_are_listed_and_marked_done(
                 },
             )
             assert left.status_code == 201, left.text
-    sam = sign_in(context_factory(), server, "sam")
-    open_supervision(sam, server)
-    sam.get_by_test_id("nav-left").click()
     rows = sam.get_by_test_id("left-row")
-    expect(rows).to_have_count(1)  # Support is not Sam's
-    expect(rows.first).to_contain_text("please call me back")
-    rows.first.get_by_test_id("left-mark-done").click()
-    expect(rows.first.get_by_test_id("left-done-by")).to_contain_text("Done by Sam")
+    expect(rows).to_have_count(1)  # arrived without a reload; Support is not Sam's
+    row = rows.first
+    expect(row).to_contain_text("please call me back")
+
+    with httpx.Client(base_url=server.url) as ann:  # another supervisor marks it done
+        login = {"login": "ann", "password": server.seeded.passwords["ann"]}
+        token = ann.post("/api/auth/login", json=login).json()["token"]
+        message_id = row.get_attribute("data-message-id")
+        done = ann.post(
+            f"/api/supervision/left-messages/{message_id}/done",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert done.status_code == 200, done.text
+    expect(row.get_by_test_id("left-done-by")).to_contain_text("Done by Ann")
     sam.screenshot(path=str(SCREENSHOTS / "supervision-left-messages.png"), full_page=True)
+
+    row.get_by_test_id("left-mark-not-done").click()
+    expect(row.get_by_test_id("left-done-by")).to_have_count(0)
+    row.get_by_test_id("left-mark-done").click()
+    expect(row.get_by_test_id("left-done-by")).to_contain_text("Done by Sam")
 
     sam.get_by_test_id("left-done").select_option("false")
     sam.get_by_test_id("left-apply").click()

@@ -1,7 +1,8 @@
-"""A frame fuzzer for both stream endpoints (/ws/console and /ws/visitor): binary frames,
-non-objects, wrong types, out-of-range integers, huge and deep JSON, unstorable text and
-floods. Every bad frame is answered by an error whose code docs/protocol.md documents; the
-connection and the server stay up, and a normal chat message works afterwards."""
+"""A frame fuzzer for the stream endpoints (/ws/console, /ws/visitor and /ws/supervision):
+binary frames, non-objects, wrong types, out-of-range integers, huge and deep JSON,
+unstorable text and floods. Every bad frame is answered by an error whose code
+docs/protocol.md documents; the connection and the server stay up, and afterwards a normal
+chat message works (supervision: a frame is answered, read-only, and pings are)."""
 
 from __future__ import annotations
 
@@ -108,7 +109,14 @@ def endpoints(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, En
             contact_id,
         )
         widget.connect()
-        yield {"console": console, "visitor": widget}
+        supervision = Endpoint(
+            "supervision",
+            f"{server.ws_url}/ws/supervision",
+            {"Cookie": f"sportello_session={token}"},
+            contact_id,
+        )
+        supervision.connect()
+        yield {"console": console, "visitor": widget, "supervision": supervision}
         assert http.get("/healthz").status_code == 200
         log = server.log_path.read_text()
         assert "Traceback" not in log and " ERROR" not in log, log[-3000:]
@@ -181,7 +189,7 @@ def check_answers(endpoint: Endpoint, raw: str | bytes, certainly_bad: bool) -> 
         assert errors, raw[:200]
 
 
-@pytest.mark.parametrize("name", ["console", "visitor"])
+@pytest.mark.parametrize("name", ["console", "visitor", "supervision"])
 def test_random_frames_get_documented_errors(endpoints: dict[str, Endpoint], name: str) -> None:
     endpoint = endpoints[name]
 
@@ -193,10 +201,10 @@ def test_random_frames_get_documented_errors(endpoints: dict[str, Endpoint], nam
         check_answers(endpoint, *case)
 
     fuzz()
-    chat_works(endpoint)
+    still_works(endpoint)
 
 
-@pytest.mark.parametrize("name", ["console", "visitor"])
+@pytest.mark.parametrize("name", ["console", "visitor", "supervision"])
 def test_huge_deep_and_flooded_frames(endpoints: dict[str, Endpoint], name: str) -> None:
     endpoint = endpoints[name]
     cid = endpoint.contact_id
@@ -216,10 +224,10 @@ def test_huge_deep_and_flooded_frames(endpoints: dict[str, Endpoint], name: str)
     errors = [f for f in endpoint.answers_until_pong() if f["type"] == "error"]
     assert len(errors) == flood
     assert {e["code"] for e in errors} == {"malformed_frame", "invalid_input"}
-    chat_works(endpoint)
+    still_works(endpoint)
 
 
-@pytest.mark.parametrize("name", ["console", "visitor"])
+@pytest.mark.parametrize("name", ["console", "visitor", "supervision"])
 def test_invalid_utf8_text_frame_closes_1007(endpoints: dict[str, Endpoint], name: str) -> None:
     """The WebSocket protocol itself fails a text frame that is not UTF-8 (close 1007)."""
     endpoint = endpoints[name]
@@ -230,12 +238,22 @@ def test_invalid_utf8_text_frame_closes_1007(endpoints: dict[str, Endpoint], nam
             endpoint.ws.recv(timeout=10)
     assert endpoint.ws.close_code == 1007
     endpoint.connect()
-    chat_works(endpoint)
+    still_works(endpoint)
 
 
-def chat_works(endpoint: Endpoint) -> None:
+def still_works(endpoint: Endpoint) -> None:
+    """A chat message is acknowledged; on the read-only supervision stream it is refused
+    (``forbidden``, naming it) and a ping is still answered."""
     assert endpoint.ws is not None
     ref = uuid.uuid4().hex
+    if endpoint.name == "supervision":
+        endpoint.ws.send(
+            _frame("message.send", contact_id=endpoint.contact_id, client_msg_id=ref, text="no")
+        )
+        answers = endpoint.answers_until_pong()
+        refused = [f for f in answers if f["type"] == "error" and f.get("ref") == ref]
+        assert [f["code"] for f in refused] == ["forbidden"], answers[-5:]
+        return
     endpoint.ws.send(
         _frame("message.send", contact_id=endpoint.contact_id, client_msg_id=ref, text="still ok")
     )

@@ -77,7 +77,7 @@ async def test_contact_flows_across_two_processes(
             node.stop()
 
 
-async def test_logout_on_one_process_closes_consoles_on_the_other(
+async def test_logout_or_disabling_on_one_process_closes_consoles_on_the_other(
     postgres: ThrowawayPostgres, redis: ThrowawayRedis, tmp_path: Path
 ) -> None:
     name = f"signout{os.getpid()}"
@@ -106,7 +106,26 @@ async def test_logout_on_one_process_closes_consoles_on_the_other(
         visitor = VisitorClient(b.url, b.ws_url)
         created = await visitor.request(seeded.services["Sales"]["id"])
         assert created.json()["contact"]["state"] == "rejected"  # nobody live for routing
-        for client in (agent, on_b, visitor):
+
+        # Disabling Bob through B: his console on A closes, his contact goes back at once.
+        bob = await AgentClient(a.url, a.ws_url, "bob", seeded.passwords["bob"]).sign_in()
+        bobs = await bob.open_console()
+        held = VisitorClient(b.url, b.ws_url)
+        await held.request(seeded.services["Sales"]["id"])
+        assert (await bob.accept(held.contact_id)).status_code == 200
+        widget = await held.open_widget()
+        admin = await AgentClient(b.url, b.ws_url, "ann", seeded.passwords["ann"]).sign_in()
+        disabled = await admin.http.patch(
+            f"/api/admin/agents/{bob.agent['id']}", json={"enabled": False}
+        )
+        assert disabled.json()["handed_back"] == [held.contact_id]
+        requeued = await widget.wait_event("contact.requeued")
+        assert requeued["data"]["reason"] == "agent_disabled"
+        error = await bobs.wait_for(lambda f: f["type"] == "error")
+        assert error["code"] == "not_authenticated"
+        await bobs.close()
+        assert bobs.ws.close_code == 4401
+        for client in (agent, on_b, visitor, bob, held, admin):
             await client.aclose()
     finally:
         for node in nodes:

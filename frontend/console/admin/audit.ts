@@ -22,6 +22,7 @@ const KINDS = [
   ["tag", "tags"],
   ["agent", "agents"],
   ["transfer_group", "transfer groups"],
+  ["left_message", "left messages"],
 ] as const;
 
 const show = (v: unknown) => (v === "" ? "—" : typeof v === "string" ? v : JSON.stringify(v));

@@ -36,6 +36,14 @@ export interface Resource {
   extra?: (row: Row | null) => TemplateResult | typeof nothing;
 }
 
+/** A row action waiting for a yes: what to ask, and what "yes" does. */
+export interface Question {
+  key: string;
+  text: string;
+  yes: string;
+  run: () => void;
+}
+
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
@@ -48,6 +56,7 @@ export class SpAdminCrud extends LitElement {
   @state() private editing: Row | "new" | null = null;
   @state() message = "";
   @state() private confirming = "";
+  @state() private question: Question | null = null;
   @state() error = "";
 
   override connectedCallback(): void {
@@ -63,17 +72,35 @@ export class SpAdminCrud extends LitElement {
     }
   }
 
-  /** Run a row action; say how it went in the status line. */
-  async act(work: () => Promise<unknown>, done: string): Promise<void> {
+  /** Run a row action; say how it went in the status line (from its answer if need be). */
+  async act<T>(work: () => Promise<T>, done: string | ((answer: T) => string)): Promise<void> {
     this.message = "";
     this.error = "";
     try {
-      await work();
-      this.message = done;
+      const answer = await work();
+      this.message = typeof done === "string" ? done : done(answer);
     } catch (err) {
       this.error = err instanceof Error ? err.message : String(err);
     }
     await this.load();
+  }
+
+  /** Ask before a row action (in the row); the answer runs it or drops it. */
+  ask(question: Question): void {
+    this.question = question;
+  }
+
+  private renderQuestion(row: Row): TemplateResult | typeof nothing {
+    const q = this.question;
+    if (!q || q.key !== this.resource.key(row)) return nothing;
+    return html`<div class="question" role="alertdialog" aria-label="Confirm" data-testid="question">
+      <span data-testid="question-text">${q.text}</span>
+      <button class="btn danger" data-testid="confirm-action" @click=${() => {
+        this.question = null;
+        q.run();
+      }}>${q.yes}</button>
+      <button class="btn" data-testid="cancel-action" @click=${() => (this.question = null)}>Keep</button>
+    </div>`;
   }
 
   private renderDelete(row: Row): TemplateResult | typeof nothing {
@@ -163,6 +190,7 @@ export class SpAdminCrud extends LitElement {
                       <button class="btn" data-edit=${r.key(row)} data-testid="edit" aria-label="Edit ${r.label(row)}"
                         @click=${() => this.open(row)}>Edit</button>
                       ${r.actions ? r.actions(row, this) : nothing} ${this.renderDelete(row)}
+                      ${this.renderQuestion(row)}
                     </td>
                   </tr>`,
                 )}

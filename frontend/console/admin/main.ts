@@ -5,7 +5,7 @@ import { LitElement, css, html } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { keyed } from "lit/directives/keyed.js";
 import { api, ApiError } from "../api";
-import { shared } from "../styles";
+import { pageStyles, shared } from "../styles";
 import type { AgentState } from "../types";
 import "./audit";
 import "./crud";
@@ -29,46 +29,13 @@ const pageOf = (hash: string): Page => {
 export class SpAdmin extends LitElement {
   static override styles = [
     shared,
+    pageStyles,
     css`
       :host {
         display: block;
         max-width: 1200px;
         margin: 0 auto;
         padding: 16px 20px 40px;
-      }
-      header {
-        display: flex;
-        align-items: center;
-        flex-wrap: wrap;
-        gap: 8px 16px;
-        margin-bottom: 16px;
-      }
-      header h1 {
-        font-size: 18px;
-        margin: 0;
-      }
-      nav {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 4px;
-      }
-      nav a,
-      .back {
-        padding: 6px 10px;
-        border-radius: 8px;
-        color: var(--muted);
-        text-decoration: none;
-        font-weight: 600;
-      }
-      nav a[aria-current="page"] {
-        background: var(--primary-soft);
-        color: var(--primary);
-      }
-      a:focus-visible {
-        outline: 2px solid var(--focus);
-      }
-      .spacer {
-        flex: 1;
       }
       .notice {
         max-width: 480px;
@@ -130,7 +97,7 @@ export class SpAdmin extends LitElement {
           )}
         </nav>
         <span class="spacer"></span>
-        <a class="back" href="/console">Console</a>
+        <a class="btn" href="/console">Back to the console</a>
       </header>
       <main>
         ${current.resource

@@ -2,7 +2,7 @@
 
 import { html, nothing } from "lit";
 import { api } from "../api";
-import { chips, type Resource, type Row } from "./crud";
+import { chips, type Resource, type Row, type SpAdminCrud } from "./crud";
 
 const yes = (v: unknown) => (v ? "yes" : "no");
 
@@ -100,6 +100,11 @@ export const tags: Resource = {
   deletePath: (row) => `/api/admin/tags/${encodeURIComponent(String(row.name))}`,
 };
 
+const held = (row: Row) => {
+  const n = Number(row.holding ?? 0);
+  return n === 0 ? "" : ` · ${String(n)} contact${n === 1 ? "" : "s"}`;
+};
+
 export const agents: Resource = {
   title: "Agents",
   singular: "agent",
@@ -128,7 +133,7 @@ export const agents: Resource = {
     { label: "Languages", cell: (r) => ((r.languages as string[]) ?? []).join(", ") },
     { label: "Chats", cell: (r) => String(r.chat_limit) },
     { label: "Calls", cell: (r) => [r.voice_allowed ? "voice" : "", r.video_allowed ? "video" : ""].filter(Boolean).join(", ") || "none" },
-    { label: "Now", cell: (r) => (r.enabled ? String(r.status) : "—") },
+    { label: "Now", cell: (r) => (r.enabled ? `${String(r.status)}${held(r)}` : "—") },
   ],
   beforeUpdate: async (row, body) => {
     const { password, ...rest } = body;
@@ -140,11 +145,35 @@ export const agents: Resource = {
   actions: (row, page) =>
     html`<button class="btn ${row.enabled ? "danger" : ""}" data-testid="toggle-enabled"
       aria-label="${row.enabled ? "Disable" : "Enable"} ${row.login}"
-      @click=${() =>
-        void page.act(
-          () => api("PATCH", `/api/admin/agents/${String(row.id)}`, { enabled: !row.enabled }),
-          row.enabled ? `${String(row.login)} disabled and signed out.` : `${String(row.login)} enabled.`,
-        )}>${row.enabled ? "Disable" : "Enable"}</button>`,
+      @click=${() => void (row.enabled ? askToDisable(row, page) : setEnabled(row, page, true))}>${row.enabled ? "Disable" : "Enable"}</button>`,
+};
+
+const setEnabled = (row: Row, page: SpAdminCrud, enabled: boolean) =>
+  page.act(
+    () => api<{ handed_back: number[] }>("PATCH", `/api/admin/agents/${String(row.id)}`, { enabled }),
+    (answer) => {
+      if (enabled) return `${String(row.login)} enabled.`;
+      const n = answer.handed_back.length;
+      const back = n === 0 ? "" : ` ${n === 1 ? "1 contact" : `${String(n)} contacts`} handed back to the queue.`;
+      return `${String(row.login)} disabled and signed out.${back}`;
+    },
+  );
+
+/** Disabling means now: say first how many contacts go back to the queue (counted afresh). */
+const askToDisable = async (row: Row, page: SpAdminCrud): Promise<void> => {
+  await page.load();
+  const fresh = page.rows?.find((r) => r.id === row.id) ?? row;
+  const holding = Number(fresh.holding ?? 0);
+  const contacts = holding === 1 ? "1 contact" : `${String(holding)} contacts`;
+  page.ask({
+    key: String(row.id),
+    text:
+      holding > 0
+        ? `Disable ${String(row.login)}? ${contacts} will be handed back to the queue now, and their consoles close.`
+        : `Disable ${String(row.login)}? They hold no contacts; their consoles close.`,
+    yes: "Disable now",
+    run: () => void setEnabled(row, page, false),
+  });
 };
 
 export const groups: Resource = {

@@ -19,6 +19,19 @@ export const adminStyles = css`
       margin-left: auto;
     }
   }
+  .question {
+    display: flex;
+    align-items: center;
+    justify-content: flex-end;
+    flex-wrap: wrap;
+    gap: 6px;
+    margin-top: 8px;
+    white-space: normal;
+    font-weight: 600;
+  }
+  .question > span {
+    color: var(--red);
+  }
   .chip {
     margin: 0 4px 2px 0;
   }

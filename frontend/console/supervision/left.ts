@@ -1,4 +1,5 @@
-// The messages visitors left when nobody could take them: filtered, marked done with who/when.
+// The messages visitors left when nobody could take them: filtered, marked done with who/when
+// (or not done again), kept live by the supervision stream's left_message events.
 
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
@@ -6,6 +7,7 @@ import { api, ApiError } from "../api";
 import { clock } from "../format";
 import { fieldStyles, pageStyles, shared } from "../styles";
 import { notices } from "./styles";
+import type { EventFrame } from "../types";
 import type { LeftMessage } from "./types";
 
 interface Filters {
@@ -56,6 +58,17 @@ export class SpLeftMessages extends LitElement {
       td.status {
         white-space: nowrap;
       }
+      td.status .btn {
+        margin-top: 4px;
+      }
+      tr.fresh {
+        animation: fresh 2s ease-out;
+      }
+      @keyframes fresh {
+        from {
+          background: var(--primary-soft);
+        }
+      }
       a {
         color: var(--primary);
       }
@@ -73,6 +86,7 @@ export class SpLeftMessages extends LitElement {
   @state() private loaded = false;
   @state() private error = "";
   @state() private notice = "";
+  @state() private fresh = new Set<number>();
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -93,6 +107,45 @@ export class SpLeftMessages extends LitElement {
       this.error = err instanceof Error ? err.message : String(err);
     }
     this.loaded = true;
+  }
+
+  /** Does a message belong in the list as filtered now? */
+  private shows(m: LeftMessage): boolean {
+    const f = this.filters;
+    if (f.service && String(m.service_id) !== f.service) return false;
+    if (f.since && m.created_at < dayStart(f.since)) return false;
+    if (f.until && m.created_at >= dayStart(f.until, 1)) return false;
+    return f.done === "" || (f.done === "true") === (m.done_at !== null);
+  }
+
+  /** A left_message event from the stream: the message as it is now. A listed one changes in
+   * place (marked done, it stays until the next search); a new one joins if it matches. */
+  apply(frame: EventFrame): void {
+    const m = frame.data.message as LeftMessage;
+    if (this.rows.some((r) => r.id === m.id)) {
+      this.rows = this.rows.map((r) => (r.id === m.id ? m : r));
+    } else if (this.shows(m)) {
+      this.rows = [...this.rows, m].sort((a, b) => b.id - a.id);
+    }
+    if (frame.kind === "left_message.created") {
+      this.fresh = new Set([...this.fresh, m.id]);
+      this.notice = `New message from ${m.name}.`;
+    }
+  }
+
+  private async markNotDone(m: LeftMessage): Promise<void> {
+    try {
+      const row = await api<LeftMessage>("DELETE", `/api/supervision/left-messages/${m.id}/done`);
+      this.rows = this.rows.map((r) => (r.id === m.id ? row : r));
+      this.notice = `Message from ${m.name} marked not done.`;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === "not_done") {
+        this.notice = "Someone had already marked it not done.";
+        await this.search();
+      } else {
+        this.error = err instanceof Error ? err.message : String(err);
+      }
+    }
   }
 
   private async markDone(m: LeftMessage): Promise<void> {
@@ -148,7 +201,7 @@ export class SpLeftMessages extends LitElement {
             <thead><tr><th scope="col">Received</th><th scope="col">Service</th><th scope="col">From</th><th scope="col">Message</th><th scope="col">Status</th></tr></thead>
             <tbody>
               ${this.rows.map(
-                (m) => html`<tr data-testid="left-row" data-message-id=${m.id}>
+                (m) => html`<tr data-testid="left-row" data-message-id=${m.id} class=${this.fresh.has(m.id) ? "fresh" : ""}>
                   <td>${when(m.created_at)}</td>
                   <td>${m.service_name ?? html`<span class="muted">none</span>`}</td>
                   <td>${m.name}<div><a href="mailto:${m.email}">${m.email}</a></div></td>
@@ -157,7 +210,9 @@ export class SpLeftMessages extends LitElement {
                     ${m.done_at === null
                       ? html`<button class="btn" data-testid="left-mark-done" @click=${() => void this.markDone(m)}
                           aria-label="Mark the message from ${m.name} done">Mark done</button>`
-                      : html`<span class="done" data-testid="left-done-by">Done by ${m.done_by?.display_name ?? "?"}<br /><span class="muted">${when(m.done_at)}</span></span>`}
+                      : html`<span class="done" data-testid="left-done-by">Done by ${m.done_by?.display_name ?? "?"}<br /><span class="muted">${when(m.done_at)}</span></span>
+                          <div><button class="btn" data-testid="left-mark-not-done" @click=${() => void this.markNotDone(m)}
+                            aria-label="Mark the message from ${m.name} not done">Mark not done</button></div>`}
                   </td>
                 </tr>`,
               )}

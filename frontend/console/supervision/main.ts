@@ -8,6 +8,7 @@ import { api, ApiError } from "../api";
 import { pageStyles, shared } from "../styles";
 import type { AgentState, EventFrame } from "../types";
 import "./left";
+import type { SpLeftMessages } from "./left";
 import "./live";
 import { SupervisionStream } from "./stream";
 import "./transcript";
@@ -107,7 +108,13 @@ export class SpSupervision extends LitElement {
         this.offset = view.server_time - Date.now() / 1000;
         this.view = view;
       },
-      event: (frame: EventFrame) => this.renderRoot.querySelector<SpLiveTranscript>("sp-live-transcript")?.apply(frame),
+      event: (frame: EventFrame) => {
+        if (frame.kind.startsWith("left_message.")) {
+          this.renderRoot.querySelector<SpLeftMessages>("sp-left-messages")?.apply(frame);
+        } else {
+          this.renderRoot.querySelector<SpLiveTranscript>("sp-live-transcript")?.apply(frame);
+        }
+      },
       connected: (online) => (this.online = online),
       refused: (code) => (this.refusal = code === "forbidden" ? "forbidden" : "signed-out"),
     });

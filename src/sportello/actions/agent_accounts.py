@@ -8,13 +8,20 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from sportello.actions.agents import do_end_agent_sign_ins
+from sportello.actions.agents import end_sign_ins
 from sportello.actions.audit import record_change
 from sportello.actions.context import Ctx
+from sportello.actions.requeue import hand_back
 from sportello.actions.tags import check_tag_names, ensure_tags
 from sportello.domain.model import Role
 from sportello.domain.principals import AgentPrincipal
-from sportello.errors import DuplicateError, NotFoundError, OwnAccountError, field_error
+from sportello.errors import (
+    ConflictError,
+    DuplicateError,
+    NotFoundError,
+    OwnAccountError,
+    field_error,
+)
 from sportello.security.passwords import hash_password
 from sportello.storage.tables import agents
 
@@ -138,25 +145,33 @@ async def do_create_agent(
 async def do_update_agent(
     ctx: Ctx, agent_id: int, changes: dict[str, Any], *, actor: AgentPrincipal | None = None
 ) -> dict[str, Any]:
-    """Change an account. Disabling it ends its sign-ins at once (its consoles close); tags,
-    limits and media rights apply to the next routing pass."""
+    """Change an account. Disabling it means now: the contacts it holds go back to the queue
+    (``agent_disabled``, live calls ended) and its sign-ins end (its consoles close), in the
+    change's transaction; tags, limits and media rights apply to the next routing pass."""
     if actor is not None and actor.id == agent_id:
         if changes.get("enabled") is False:
             raise OwnAccountError("you cannot disable your own account")
         if "role" in changes and Role(changes["role"]) is not actor.role:
             raise OwnAccountError("you cannot change your own role")
-    async with ctx.transaction() as (conn, _writer):
+    now = ctx.clock.now()
+    async with ctx.transaction() as (conn, writer):
         row = (await conn.execute(select(agents).where(agents.c.id == agent_id))).first()
         if row is None:
             raise NotFoundError(f"agent {agent_id} does not exist", agent_id=agent_id)
         before = account_view(row)
         after = checked_account({**before, **changes})
         await ensure_tags(conn, after["tags"])
-        await conn.execute(update(agents).where(agents.c.id == agent_id).values(after))
+        result = await conn.execute(
+            update(agents)
+            .where(agents.c.id == agent_id, agents.c.enabled.is_(before["enabled"]))
+            .values(after)
+        )
+        if result.rowcount != 1:
+            raise ConflictError("the account changed meanwhile; try again", agent_id=agent_id)
         await record_change(
             conn,
             actor=actor,
-            at=ctx.clock.now(),
+            at=now,
             action="agent.changed",
             target_kind="agent",
             target_id=agent_id,
@@ -164,10 +179,12 @@ async def do_update_agent(
             before=before,
             after=after,
         )
-    if before["enabled"] and not after["enabled"]:
-        await do_end_agent_sign_ins(ctx, agent_id)
+        handed_back = []
+        if before["enabled"] and not after["enabled"]:
+            handed_back = await hand_back(conn, writer, agent_id, now, "agent_disabled")
+            await end_sign_ins(conn, writer, agent_id, "account_disabled")
     ctx.reroute_soon()
-    return {"id": agent_id, "login": row.login, **after}
+    return {"id": agent_id, "login": row.login, **after, "handed_back": handed_back}
 
 
 async def do_reset_password(
@@ -175,7 +192,7 @@ async def do_reset_password(
 ) -> None:
     """A new password; every sign-in of the account ends (the hash is never audited)."""
     password_hash = _check_password(password)
-    async with ctx.transaction() as (conn, _writer):
+    async with ctx.transaction() as (conn, writer):
         login = await conn.scalar(select(agents.c.login).where(agents.c.id == agent_id))
         if login is None:
             raise NotFoundError(f"agent {agent_id} does not exist", agent_id=agent_id)
@@ -193,4 +210,4 @@ async def do_reset_password(
             before=None,
             after={"password": "reset"},
         )
-    await do_end_agent_sign_ins(ctx, agent_id)
+        await end_sign_ins(conn, writer, agent_id, "password_reset")

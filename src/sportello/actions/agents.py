@@ -133,15 +133,17 @@ async def do_logout(ctx: Ctx, token: str) -> None:
     token_hash = hash_token(token)
     async with ctx.db.write() as conn:
         await conn.execute(delete(auth_sessions).where(auth_sessions.c.token_hash == token_hash))
-    ctx.bus.send_signal(sessions_ended(token_hash=token_hash))
+    ctx.bus.send_signal(sessions_ended(token_hash))
 
 
-async def do_end_agent_sign_ins(ctx: Ctx, agent_id: int) -> None:
-    """End every sign-in of an agent (password reset, account disabled) and close their
-    consoles on every process."""
-    async with ctx.db.write() as conn:
-        await conn.execute(delete(auth_sessions).where(auth_sessions.c.agent_id == agent_id))
-    ctx.bus.send_signal(sessions_ended(agent_id=agent_id))
+async def end_sign_ins(
+    conn: AsyncConnection, writer: EventWriter, agent_id: int, reason: str
+) -> None:
+    """End every sign-in of an agent (password reset, account disabled), in the caller's
+    transaction: the ``agent.signed_out`` event makes every process's hub close their
+    consoles and supervision views, whichever process (or ``sportello`` command) wrote it."""
+    await conn.execute(delete(auth_sessions).where(auth_sessions.c.agent_id == agent_id))
+    await writer.append("agent.signed_out", {"reason": reason}, agent_id=agent_id)
 
 
 async def authenticate(conn: AsyncConnection, token: str | None, now: float) -> AgentPrincipal:

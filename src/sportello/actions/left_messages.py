@@ -1,16 +1,26 @@
-"""'Leave a message': what a visitor writes when nobody can take the contact."""
+"""'Leave a message': what a visitor writes when nobody can take the contact; supervisors
+mark it done (once) or not done again (audited). Each change is an event carrying the
+message, so supervision views update live."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.actions.audit import record_change
 from sportello.actions.context import Ctx
 from sportello.domain.principals import AgentPrincipal
-from sportello.errors import AlreadyDoneError, NotFoundError, ServiceUnavailableError
-from sportello.queries.left_messages import left_message_for
+from sportello.errors import (
+    AlreadyDoneError,
+    NotDoneError,
+    NotFoundError,
+    ServiceUnavailableError,
+)
+from sportello.queries.left_messages import left_message, left_message_for
 from sportello.storage.tables import services, visitor_messages_left
+from sportello.stream.events import EventWriter
 
 
 async def do_leave_message(
@@ -40,8 +50,20 @@ async def do_leave_message(
             .returning(visitor_messages_left.c.id)
         )
         message_id = int(result.scalar_one())
-        await writer.append("left_message.created", {"id": message_id, "service_id": service_id})
+        await _tell(conn, writer, "left_message.created", message_id)
         return message_id
+
+
+async def _tell(
+    conn: AsyncConnection, writer: EventWriter, kind: str, message_id: int
+) -> dict[str, Any]:
+    """The event of a change, carrying the message as it is now."""
+    message = await left_message(conn, message_id)
+    data = {"id": message_id, "service_id": message["service_id"], "message": message}
+    if kind == "left_message.done":
+        data |= {"done_at": message["done_at"], "done_by": message["done_by"]}
+    await writer.append(kind, data)
+    return message
 
 
 async def do_mark_left_message_done(
@@ -66,15 +88,37 @@ async def do_mark_left_message_done(
                 done_at=found["done_at"],
                 done_by=found["done_by"],
             )
-        done = await left_message_for(conn, reader, message_id)
-        assert done is not None
-        await writer.append(
-            "left_message.done",
-            {
-                "id": message_id,
-                "service_id": done["service_id"],
-                "done_at": now,
-                "done_by": done["done_by"],
-            },
+        return await _tell(conn, writer, "left_message.done", message_id)
+
+
+async def do_reopen_left_message(
+    ctx: Ctx, reader: AgentPrincipal, message_id: int
+) -> dict[str, Any]:
+    """Mark a done message not done again (``not_done`` if it is not done); audited, since
+    it erases who handled it."""
+    async with ctx.transaction() as (conn, writer):
+        found = await left_message_for(conn, reader, message_id)
+        if found is None:
+            raise NotFoundError(f"left message {message_id} does not exist", id=message_id)
+        result = await conn.execute(
+            update(visitor_messages_left)
+            .where(
+                visitor_messages_left.c.id == message_id,
+                visitor_messages_left.c.done_at.is_not(None),
+            )
+            .values(done_at=None, done_by=None)
         )
-        return done
+        if result.rowcount != 1:
+            raise NotDoneError("this message is not marked done", id=message_id)
+        await record_change(
+            conn,
+            actor=reader,
+            at=ctx.clock.now(),
+            action="left_message.reopened",
+            target_kind="left_message",
+            target_id=message_id,
+            target_name=f"{found['name']} <{found['email']}>",
+            before={"done_at": found["done_at"], "done_by": found["done_by"]},
+            after={"done_at": None, "done_by": None},
+        )
+        return await _tell(conn, writer, "left_message.reopened", message_id)

@@ -1,5 +1,6 @@
 """Contacts outlive their agent: handed back to the queue when the agent signs out choosing
-so, or after the agent-disconnect grace with no live console (product.md §2, §3).
+so, after the agent-disconnect grace with no live console (product.md §2, §3), or at once
+when an admin disables the account.
 
 A handed-back contact is pending again with its whole history, goes ahead of new contacts
 (``requeued_at``), gets a fresh dissuasion time, and its visitor is told.
@@ -89,6 +90,19 @@ async def requeue(
         for_visitor=True,
     )
     return True
+
+
+async def hand_back(
+    conn: AsyncConnection, writer: EventWriter, agent_id: int, now: float, reason: str
+) -> list[int]:
+    """Hand back every contact the agent holds, each with its guarded update."""
+    moved = []
+    for contact_id in await held_contact_ids(conn, agent_id):
+        row = await fetch_contact_row(conn, contact_id, lock=True)
+        held = row.agent_id == agent_id and row.state in HOLDING
+        if held and await requeue(conn, writer, row, now, reason):
+            moved.append(row.id)
+    return moved
 
 
 async def do_requeue_due(ctx: Ctx) -> list[int]:

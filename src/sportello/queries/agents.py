@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.domain.model import AgentStatus
+from sportello.queries.contacts import HOLDING
 from sportello.routing.snapshot import SESSION_STALE_SECONDS
-from sportello.storage.tables import agents, console_sessions
+from sportello.storage.tables import agents, console_sessions, contacts
 
 
 def presence(
@@ -80,3 +81,18 @@ async def all_agents(conn: AsyncConnection, now: float, grace: float) -> list[di
     counts = await live_session_counts(conn, now)
     rows = await conn.execute(select(agents).order_by(agents.c.display_name))
     return [agent_view(row, counts.get(row.id, 0), now, grace) for row in rows]
+
+
+async def holding_counts(conn: AsyncConnection) -> dict[int, int]:
+    """How many contacts each agent holds now (what disabling them would hand back)."""
+    rows = await conn.execute(
+        select(contacts.c.agent_id, func.count())
+        .where(contacts.c.state.in_(HOLDING), contacts.c.agent_id.is_not(None))
+        .group_by(contacts.c.agent_id)
+    )
+    return {int(agent_id): int(count) for agent_id, count in rows}
+
+
+async def agent_id_by_login(conn: AsyncConnection, login: str) -> int | None:
+    found = await conn.scalar(select(agents.c.id).where(agents.c.login == login))
+    return None if found is None else int(found)

@@ -34,8 +34,8 @@ async def scope_clause(conn: AsyncConnection, reader: AgentPrincipal) -> ColumnE
     return or_(LEFT.c.service_id.is_(None), LEFT.c.service_id.in_(sorted(scope.service_ids)))
 
 
-async def _readable(conn: AsyncConnection, reader: AgentPrincipal) -> Select[Any]:
-    """The left messages in the reader's scope, with their service's and marker's names."""
+def _named() -> Select[Any]:
+    """Left messages with their service's and marker's names."""
     return (
         select(
             LEFT,
@@ -44,8 +44,12 @@ async def _readable(conn: AsyncConnection, reader: AgentPrincipal) -> Select[Any
         )
         .outerjoin(services, services.c.id == LEFT.c.service_id)
         .outerjoin(agents, agents.c.id == LEFT.c.done_by)
-        .where(await scope_clause(conn, reader))
     )
+
+
+async def _readable(conn: AsyncConnection, reader: AgentPrincipal) -> Select[Any]:
+    """The left messages in the reader's scope."""
+    return _named().where(await scope_clause(conn, reader))
 
 
 def left_message_view(row: Any) -> dict[str, Any]:
@@ -81,6 +85,12 @@ async def left_messages_for(
     if f.done is not None:
         query = query.where(LEFT.c.done_at.is_not(None) if f.done else LEFT.c.done_at.is_(None))
     return [left_message_view(r) for r in await conn.execute(query)]
+
+
+async def left_message(conn: AsyncConnection, message_id: int) -> dict[str, Any]:
+    """One left message as the events carry it (each reader's stream filters by scope)."""
+    row = (await conn.execute(_named().where(LEFT.c.id == message_id))).one()
+    return left_message_view(row)
 
 
 async def left_message_for(

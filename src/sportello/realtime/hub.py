@@ -70,7 +70,7 @@ class StreamHub:
         elif signal.get("to") == "agent" and agent_id is not None:
             targets = set(self._by_agent.get(int(agent_id), ()))
         elif signal.get("to") == "consoles":
-            self._end_consoles(signal.get("token_hash"), agent_id)
+            self._end_sign_in(str(signal.get("token_hash")))
             return
         elif signal.get("to") == "supervisors":
             targets = set(self._watchers)
@@ -114,6 +114,8 @@ class StreamHub:
         targets |= self._watchers.keys()
         for sub in targets:
             sub.deliver(event)
+        if event.kind == "agent.signed_out" and event.agent_id is not None:
+            self._end_agent(event.agent_id)
 
     def connection_counts(self) -> dict[str, int]:
         """Open sockets of this process by kind (for /metrics)."""
@@ -136,15 +138,16 @@ class StreamHub:
     def visitors_online(self, contact_id: int) -> int:
         return len(self._by_contact.get(contact_id, ()))
 
-    def _end_consoles(self, token_hash: str | None, agent_id: int | None) -> None:
-        if token_hash is not None:
-            targets = set(self._by_sign_in.get(token_hash, ()))
-            targets |= {w for w, (_, s) in self._watchers.items() if s == token_hash}
-        elif agent_id is not None:
-            targets = set(self._by_agent.get(int(agent_id), ()))
-            targets |= {w for w, (a, _) in self._watchers.items() if a == int(agent_id)}
-        else:
-            return
+    def _end_sign_in(self, token_hash: str) -> None:
+        targets = set(self._by_sign_in.get(token_hash, ()))
+        targets |= {w for w, (_, s) in self._watchers.items() if s == token_hash}
+        for sub in targets:
+            sub.end()
+
+    def _end_agent(self, agent_id: int) -> None:
+        """Every sign-in of the agent ended: close their consoles and supervision views."""
+        targets = set(self._by_agent.get(agent_id, ()))
+        targets |= {w for w, (a, _) in self._watchers.items() if a == agent_id}
         for sub in targets:
             sub.end()
 

@@ -25,13 +25,16 @@ class ReportScope:
     def clause(self) -> ColumnElement[bool]:
         if self.everything:
             return true()
-        handled = or_(
+        if not self.service_ids:
+            return self.handled()
+        return or_(self.handled(), contacts.c.service_id.in_(sorted(self.service_ids)))
+
+    def handled(self) -> ColumnElement[bool]:
+        """The contacts the reader held, or passed on by an accepted transfer."""
+        return or_(
             contacts.c.agent_id == self.agent_id,
             contacts.c.id.in_(passed_on_by(self.agent_id)),
         )
-        if not self.service_ids:
-            return handled
-        return or_(handled, contacts.c.service_id.in_(sorted(self.service_ids)))
 
 
 def passed_on_by(agent_id: int) -> Select[Any]:

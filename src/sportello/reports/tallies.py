@@ -7,17 +7,17 @@ agree."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.reports.overview import OUTCOMES
-from sportello.reports.scope import ReportScope
 from sportello.reports.timing import WAIT
 from sportello.storage.tables import contacts
 
-FIGURES = (*OUTCOMES, "requests", "answered", "in_progress", "wait_avg")
+COUNTED = (*OUTCOMES, "requests", "answered", "in_progress")
 
 
 def _count_where(condition: Any) -> Any:
@@ -25,9 +25,9 @@ def _count_where(condition: Any) -> Any:
 
 
 async def tallies(
-    conn: AsyncConnection, scope: ReportScope, since: float, until: float
-) -> tuple[dict[int, dict[str, Any]], dict[str, Any]]:
-    """Per service and in total, for contacts requested in [since, until)."""
+    conn: AsyncConnection, clause: ColumnElement[bool], since: float, until: float
+) -> dict[int, dict[str, Any]]:
+    """Per service, for the contacts requested in [since, until) that ``clause`` admits."""
     columns = [
         func.count().label("requests"),
         _count_where(contacts.c.assigned_at.is_not(None)).label("answered"),
@@ -38,21 +38,23 @@ async def tallies(
     ]
     rows = await conn.execute(
         select(contacts.c.service_id, *columns)
-        .where(scope.clause(), contacts.c.created_at >= since, contacts.c.created_at < until)
+        .where(clause, contacts.c.created_at >= since, contacts.c.created_at < until)
         .group_by(contacts.c.service_id)
     )
-    by_service = {int(r.service_id): _figures(r._mapping) for r in rows}
-    total = dict.fromkeys(
-        (*OUTCOMES, "requests", "answered", "in_progress", "wait_sum", "wait_n"), 0
-    )
-    for row in by_service.values():
+    return {int(r.service_id): _figures(r._mapping) for r in rows}
+
+
+def total_of(groups: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The figures of several services together."""
+    total = dict.fromkeys((*COUNTED, "wait_sum", "wait_n"), 0)
+    for group in groups:
         for key in total:
-            total[key] += row[key]
-    return by_service, _figures(total)
+            total[key] += group[key]
+    return _figures(total)
 
 
 def _figures(row: Any) -> dict[str, Any]:
-    figures = {k: int(row[k] or 0) for k in (*OUTCOMES, "requests", "answered", "in_progress")}
+    figures = {k: int(row[k] or 0) for k in COUNTED}
     wait_n = int(row["wait_n"] or 0)
     wait_sum = float(row["wait_sum"] or 0.0)
     return {

@@ -68,7 +68,7 @@ async def load_agents(conn: AsyncConnection, now: float) -> list[AgentSnapshot]:
             )
         )
     result = []
-    for row in await conn.execute(select(agents)):
+    for row in await conn.execute(select(agents).where(agents.c.enabled.is_(True))):
         live = sessions.get(row.id, [])
         media: set[Medium] = set()
         for s in live:

@@ -27,17 +27,11 @@ def presence_changed(agent_id: int) -> Signal:
     return {"kind": "agent.presence", "to": "supervisors", "agent_id": agent_id}
 
 
-def sessions_ended(*, token_hash: str | None = None, agent_id: int | None = None) -> Signal:
-    """Close the consoles of one sign-in (by its token hash) or of every sign-in of an agent.
-
-    Sent after the sign-in rows are gone; every process closes its matching sockets.
-    """
-    return {
-        "kind": "sessions.ended",
-        "to": "consoles",
-        "token_hash": token_hash,
-        "agent_id": agent_id,
-    }
+def sessions_ended(token_hash: str) -> Signal:
+    """Close the consoles of one sign-in (by its token hash), after its row is gone; every
+    process closes its matching sockets. (Ending all of an agent's sign-ins is the durable
+    ``agent.signed_out`` event instead, so a ``sportello`` command reaches the servers.)"""
+    return {"kind": "sessions.ended", "to": "consoles", "token_hash": token_hash}
 
 
 class Bus(Protocol):

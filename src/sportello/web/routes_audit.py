@@ -14,7 +14,7 @@ from sportello.web.params import StorableQuery
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 
 Seconds = Annotated[float | None, Query(ge=0, le=1e11, description="UNIX seconds")]
-TargetKind = Literal["service", "tag", "agent", "transfer_group"]
+TargetKind = Literal["service", "tag", "agent", "transfer_group", "left_message"]
 
 
 @router.get("/audit")

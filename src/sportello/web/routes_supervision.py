@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from sportello.actions.left_messages import do_mark_left_message_done
+from sportello.actions.left_messages import do_mark_left_message_done, do_reopen_left_message
 from sportello.queries.left_messages import LeftMessageFilter, left_messages_for
 from sportello.queries.supervision import ViewClock, supervision_view
 from sportello.web.deps import CtxDep, SupervisorDep
@@ -49,3 +49,11 @@ async def mark_done(
 ) -> dict[str, Any]:
     """Mark a message handled (``already_done`` when someone did it first)."""
     return await do_mark_left_message_done(ctx, supervisor, message_id)
+
+
+@router.delete("/left-messages/{message_id}/done")
+async def mark_not_done(
+    message_id: LeftMessageId, supervisor: SupervisorDep, ctx: CtxDep
+) -> dict[str, Any]:
+    """Mark a done message not done again (``not_done`` when it is not done); audited."""
+    return await do_reopen_left_message(ctx, supervisor, message_id)

@@ -118,8 +118,8 @@ async def supervision_socket(ws: WebSocket) -> None:
     except SportelloError as exc:
         await _refuse(ws, exc)
         return
-    hub = ws.app.state.hub
-    await _serve(ws, SupervisionSession(ws, ctx, hub, reader, sign_in, offset), since)
+    hub, views = ws.app.state.hub, ws.app.state.supervision
+    await _serve(ws, SupervisionSession(ws, ctx, hub, views, reader, sign_in, offset), since)
 
 
 @router.websocket("/ws/visitor")
