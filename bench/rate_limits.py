@@ -34,6 +34,7 @@ def limits(buckets: Buckets) -> RateLimits:
         left_messages_per_minute=ROOMY,
         messages_per_minute=ROOMY,
         ip_messages_per_minute=ROOMY,
+        call_signals_per_minute=ROOMY,
     )
 
 
