@@ -147,6 +147,8 @@ async def test_disabling_an_agent_hands_their_contacts_back_at_once(world: World
     for visitor in (first, second):
         contact = (await visitor.http.get("/api/visitor/contact")).json()
         assert contact["state"] == "pending" and contact["agent"] is None
+    floor = (await ann.http.get("/api/supervision")).json()
+    assert bob.agent["id"] not in [a["id"] for a in floor["agents"]]  # nobody's colleague now
 
     # handed back ahead of new contacts, to whoever can take them; exactly once
     on_ann = await ann.open_console()
