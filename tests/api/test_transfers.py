@@ -168,6 +168,28 @@ async def test_a_rejection_returns_the_contact_with_the_reason(world: World) -> 
     assert [leg.outcome for leg in await _legs(world, contact_id)] == ["rejected", "accepted"]
 
 
+async def test_disabling_the_target_returns_the_transfer_at_once(world: World) -> None:
+    bob = await world.agent("bob")
+    bob_console = await bob.open_console()
+    ann, ann_console, visitor, widget = await _held_by_ann(world)
+    contact_id = visitor.contact_id
+    assert (await _transfer(ann, contact_id, agent_id=bob.agent["id"])).status_code == 201
+    await _transfer_offer(bob_console, contact_id)
+
+    off = await ann.http.patch(f"/api/admin/agents/{bob.agent['id']}", json={"enabled": False})
+    assert off.status_code == 200, off.text
+    back = await ann_console.wait_event("contact.transfer_returned")  # not at the timeout
+    assert (back["data"]["outcome"], back["data"]["reason"]) == (
+        "rejected",
+        "the account was disabled",
+    )
+    assert (await widget.wait_event("contact.transfer_ended"))["data"] == {"state": "assigned"}
+    row = await stored_contact(world.app.ctx, contact_id)
+    assert (row.state, row.agent_id, row.transfer_due_at) == ("assigned", ann.agent["id"], None)
+    (leg,) = await _legs(world, contact_id)
+    assert (leg.state, leg.outcome) == ("ended", "rejected")
+
+
 async def test_two_group_members_race_to_accept_and_exactly_one_wins(world: World) -> None:
     await world.add_agent("dan", ["sales"])
     group = await _group(world)

@@ -13,6 +13,7 @@ from sportello.actions.audit import record_change
 from sportello.actions.context import Ctx
 from sportello.actions.requeue import hand_back
 from sportello.actions.tags import check_tag_names, ensure_tags
+from sportello.actions.transfers import return_transfers_to
 from sportello.domain.model import Role
 from sportello.domain.principals import AgentPrincipal
 from sportello.errors import (
@@ -146,8 +147,9 @@ async def do_update_agent(
     ctx: Ctx, agent_id: int, changes: dict[str, Any], *, actor: AgentPrincipal | None = None
 ) -> dict[str, Any]:
     """Change an account. Disabling it means now: the contacts it holds go back to the queue
-    (``agent_disabled``, live calls ended) and its sign-ins end (its consoles close), in the
-    change's transaction; tags, limits and media rights apply to the next routing pass."""
+    (``agent_disabled``, live calls ended), transfers addressed to it go back to their
+    senders, and its sign-ins end (its consoles close), in the change's transaction; tags,
+    limits and media rights apply to the next routing pass."""
     if actor is not None and actor.id == agent_id:
         if changes.get("enabled") is False:
             raise OwnAccountError("you cannot disable your own account")
@@ -182,6 +184,7 @@ async def do_update_agent(
         handed_back = []
         if before["enabled"] and not after["enabled"]:
             handed_back = await hand_back(conn, writer, agent_id, now, "agent_disabled")
+            await return_transfers_to(conn, writer, agent_id, now, "the account was disabled")
             await end_sign_ins(conn, writer, agent_id, "account_disabled")
     ctx.reroute_soon()
     return {"id": agent_id, "login": row.login, **after, "handed_back": handed_back}

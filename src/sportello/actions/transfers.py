@@ -260,6 +260,24 @@ async def do_transfer_timeout_due(ctx: Ctx) -> list[int]:
     return returned
 
 
+async def return_transfers_to(
+    conn: AsyncConnection, writer: EventWriter, agent_id: int, now: float, reason: str
+) -> list[int]:
+    """Every pending transfer addressed to this agent (not to a group) goes back to its
+    sender now, as rejected with ``reason``: the agent can no longer take it."""
+    legs = await conn.execute(
+        select(transfers.c.id, transfers.c.contact_id)
+        .where(transfers.c.to_agent_id == agent_id, transfers.c.state == "pending")
+        .order_by(transfers.c.contact_id)
+    )
+    returned: list[int] = []
+    for leg_id, contact_id in legs.all():
+        row = await fetch_contact_row(conn, contact_id, lock=True)
+        if await _return(conn, writer, row, leg_id, "rejected", now, reason):
+            returned.append(contact_id)
+    return returned
+
+
 async def _return(
     conn: AsyncConnection,
     writer: EventWriter,
