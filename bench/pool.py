@@ -9,13 +9,13 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from multiprocessing.connection import Connection
 from typing import Any
 
 from bench.system import pin, raise_nofile
 
-WorkerFn = Callable[["Link", dict[str, Any]], Awaitable[None]]
+WorkerFn = Callable[["Link", dict[str, Any]], Coroutine[Any, Any, None]]
 
 
 class WorkerError(RuntimeError):

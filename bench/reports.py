@@ -83,7 +83,7 @@ def measure(http: httpx.Client, now: float, service_id: int, repeats: int) -> di
     out: dict[str, Any] = {
         "first_page_ms": _timed(http, "/api/reports/contacts", {"limit": 50}, repeats),
     }
-    deep = {**month, "service_id": service_id, "outcome": "successful", "limit": 50}
+    deep: dict[str, Any] = {**month, "service_id": service_id, "outcome": "successful", "limit": 50}
     cursor = None
     for _ in range(20):  # walk 20 pages into the filtered month
         page = http.get(

@@ -38,11 +38,11 @@ async def measure(count: int, pools: list[int]) -> None:
             Settings(translation_concurrency=size, translation_timeout_seconds=120)
         )
         await pooled.pairs()
-        started = time.monotonic()
+        began = time.monotonic()
         await asyncio.gather(
             *(pooled.translate(f"{LINES[i % 5]} [{size}-{i}]", "es", "en") for i in range(count))
         )
-        elapsed = time.monotonic() - started
+        elapsed = time.monotonic() - began
         print(f"pool of {size}: {count / elapsed:.1f} translations/s")
 
 
