@@ -6,7 +6,7 @@
  */
 
 const KEY = "sportello-handoff";
-const FOUND = new RegExp(`(^#|&)${KEY}=([A-Za-z0-9_.-]+)`);
+const FOUND = new RegExp(`(?:^|&)${KEY}=([A-Za-z0-9_.-]+)`);
 
 /** ``url`` carrying ``code`` in its fragment (after any fragment of its own). */
 export function withHandoff(url: string, code: string): string {
@@ -19,12 +19,13 @@ export function withHandoff(url: string, code: string): string {
 /** The code this page arrived with, if any; the address bar keeps only the page's own
  * fragment, and the page scrolls to it as it would have. */
 export function takeHandoffCode(): string | null {
-  const found = FOUND.exec(location.hash);
+  const hash = location.hash.slice(1);
+  const found = FOUND.exec(hash);
   if (!found) return null;
-  const own = location.hash.slice(1).replace(FOUND, "").replace(/^&/, "");
+  const own = (hash.slice(0, found.index) + hash.slice(found.index + found[0].length)).replace(/^&/, "");
   history.replaceState(history.state, "", location.pathname + location.search + (own ? `#${own}` : ""));
   if (own) document.getElementById(decodeURIComponent(own))?.scrollIntoView();
-  return found[2];
+  return found[1] ?? null;
 }
 
 export function otherSite(url: string): boolean {

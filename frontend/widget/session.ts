@@ -134,9 +134,9 @@ export class WidgetSession {
     document.addEventListener("visibilitychange", () => this.seen());
     window.addEventListener("online", () => this.reconnectNow());
     window.addEventListener("offline", () => this.wentOffline());
+    const handoff = takeHandoffCode(); // before the watch: cleaning the address is no page change
     watchNavigation(() => void this.reportPage());
     this.following = watchDeparture((navigating) => this.departing(navigating));
-    const handoff = takeHandoffCode();
     if (handoff) {
       void this.takeUp(handoff);
     } else if (this.conv && this.active) {
