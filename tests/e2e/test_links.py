@@ -179,7 +179,9 @@ def test_the_chat_follows_the_visitor_to_another_of_the_services_sites(
     # and back to the shop, to an address with no fragment of its own: it ends clean
     back = f"{world.demo_url}/product.html"
     _say(console, contact_id, f"And the pot itself: {back}")
-    panel(console, contact_id).get_by_test_id("push-link").last.click()
+    links = panel(console, contact_id).get_by_test_id("push-link")
+    expect(links).to_have_count(2, timeout=TIMEOUT_MS)  # the new message's link is there
+    links.last.click()
     expect(page).to_have_url(back, timeout=TIMEOUT_MS)
     expect(texts).to_have_count(4, timeout=TIMEOUT_MS)
     expect(texts.last).to_contain_text("And the pot itself")
