@@ -135,13 +135,21 @@ async def test_transfer_to_an_agent_accepted_hands_over_the_whole_history(world:
     assert b"VIP" not in orjson.dumps((await visitor.http.get("/api/visitor/contact")).json())
 
 
-async def test_a_rejection_returns_the_contact_with_the_reason(world: World) -> None:
+async def _offered_to_bob(
+    world: World,
+) -> tuple[AgentClient, Stream, AgentClient, Stream, Stream, int]:
+    """Ann holds a contact and has offered it to Bob, whose console shows the offer."""
     bob = await world.agent("bob")
     bob_console = await bob.open_console()
     ann, ann_console, visitor, widget = await _held_by_ann(world)
     contact_id = visitor.contact_id
     assert (await _transfer(ann, contact_id, agent_id=bob.agent["id"])).status_code == 201
     await _transfer_offer(bob_console, contact_id)
+    return ann, ann_console, bob, bob_console, widget, contact_id
+
+
+async def test_a_rejection_returns_the_contact_with_the_reason(world: World) -> None:
+    ann, ann_console, bob, bob_console, widget, contact_id = await _offered_to_bob(world)
 
     rejected = await bob.post(f"/api/contacts/{contact_id}/transfer/reject", {"reason": "busy"})
     assert rejected.status_code == 200, rejected.text
@@ -169,12 +177,7 @@ async def test_a_rejection_returns_the_contact_with_the_reason(world: World) -> 
 
 
 async def test_disabling_the_target_returns_the_transfer_at_once(world: World) -> None:
-    bob = await world.agent("bob")
-    bob_console = await bob.open_console()
-    ann, ann_console, visitor, widget = await _held_by_ann(world)
-    contact_id = visitor.contact_id
-    assert (await _transfer(ann, contact_id, agent_id=bob.agent["id"])).status_code == 201
-    await _transfer_offer(bob_console, contact_id)
+    ann, ann_console, bob, _bob_console, widget, contact_id = await _offered_to_bob(world)
 
     off = await ann.http.patch(f"/api/admin/agents/{bob.agent['id']}", json={"enabled": False})
     assert off.status_code == 200, off.text

@@ -66,15 +66,21 @@ async def _tell(
     return message
 
 
+async def _readable(conn: AsyncConnection, reader: AgentPrincipal, message_id: int) -> Any:
+    """The message, if it exists and this reader may see it (``not_found`` otherwise)."""
+    found = await left_message_for(conn, reader, message_id)
+    if found is None:
+        raise NotFoundError(f"left message {message_id} does not exist", id=message_id)
+    return found
+
+
 async def do_mark_left_message_done(
     ctx: Ctx, reader: AgentPrincipal, message_id: int
 ) -> dict[str, Any]:
     """Mark a left message handled, once: the first reader to do it is recorded."""
     now = ctx.clock.now()
     async with ctx.transaction() as (conn, writer):
-        found = await left_message_for(conn, reader, message_id)
-        if found is None:
-            raise NotFoundError(f"left message {message_id} does not exist", id=message_id)
+        found = await _readable(conn, reader, message_id)
         result = await conn.execute(
             update(visitor_messages_left)
             .where(
@@ -97,9 +103,7 @@ async def do_reopen_left_message(
     """Mark a done message not done again (``not_done`` if it is not done); audited, since
     it erases who handled it."""
     async with ctx.transaction() as (conn, writer):
-        found = await left_message_for(conn, reader, message_id)
-        if found is None:
-            raise NotFoundError(f"left message {message_id} does not exist", id=message_id)
+        found = await _readable(conn, reader, message_id)
         result = await conn.execute(
             update(visitor_messages_left)
             .where(
