@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any
 
 from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -49,22 +50,21 @@ def principal_from_row(row: Any) -> AgentPrincipal:
 async def do_login(ctx: Ctx, login: str, password: str) -> tuple[str, AgentPrincipal]:
     """Check the password; lock the login for a while after too many failures.
 
-    Unknown logins go the same way as real ones — a full argon2 check, failures counted
-    and locked in ``login_failures`` — so neither the answer, the lock nor the time tells
-    whether a login exists. The hash is checked outside any write transaction.
+    The attempt is counted before the (slow) hash check, in one write transaction, so at
+    most ``login_max_failures`` passwords are evaluated per lockout window however many
+    arrive at once. Unknown logins go the same way as real ones — a full argon2 check,
+    attempts counted and locked in ``login_failures`` — so neither the answer, the lock nor
+    the time tells whether a login exists. The hash is checked outside any transaction.
     """
     now = ctx.clock.now()
+    locks = await _count_attempt(ctx, login, now)
     async with ctx.db.read() as conn:
         row = (await conn.execute(select(agents).where(agents.c.login == login))).first()
-        locked_until = await conn.scalar(
-            select(login_failures.c.locked_until).where(login_failures.c.login == login)
-        )
-    if locked_until is not None and locked_until > now:
-        raise AccountLockedError(
-            "too many failed sign-ins; try again later", retry_after=int(locked_until - now) + 1
-        )
-    if not verify_password(None if row is None else row.password_hash, password):
-        await _count_failure(ctx, login, now)
+    password_hash = None if row is None else row.password_hash
+    if not await asyncio.to_thread(verify_password, password_hash, password):
+        if locks:
+            raise _locked(ctx.settings.login_lockout_seconds)
+        raise InvalidCredentialsError("wrong login or password")
     assert row is not None, "verify_password fails for an unknown login"
     if not row.enabled:  # told only to whoever knows the password
         raise AccountDisabledError("this account is disabled; ask an administrator")
@@ -82,10 +82,18 @@ async def do_login(ctx: Ctx, login: str, password: str) -> tuple[str, AgentPrinc
     return token, principal_from_row(row)
 
 
-async def _count_failure(ctx: Ctx, login: str, now: float) -> NoReturn:
-    """Count a failure within the lockout window; lock the login at the limit. Raises."""
-    settings = ctx.settings
-    window = settings.login_lockout_seconds
+def _locked(retry_after: int) -> AccountLockedError:
+    return AccountLockedError("too many failed sign-ins; try again later", retry_after=retry_after)
+
+
+async def _count_attempt(ctx: Ctx, login: str, now: float) -> bool:
+    """Count a sign-in attempt before its password is checked; refuse it (``account_locked``)
+    while the login is locked. True when this attempt is the last one allowed: it locks the
+    login now, so a wrong password answers ``account_locked`` (a right one clears the lock).
+
+    Failures count while each comes within the window of the last; a lock lasts the window
+    and then the count starts again. A success deletes the row."""
+    window = ctx.settings.login_lockout_seconds
     async with ctx.db.write() as conn:
         # Forget logins whose failures are stale, so guessing names cannot grow the table.
         await conn.execute(
@@ -94,38 +102,41 @@ async def _count_failure(ctx: Ctx, login: str, now: float) -> NoReturn:
                 or_(login_failures.c.locked_until.is_(None), login_failures.c.locked_until < now),
             )
         )
-        upsert = _UPSERT[conn.dialect.name]({"login": login, "failures": 1, "last_failed_at": now})
+        insert = _INSERT[conn.dialect.name]
         await conn.execute(
-            upsert.on_conflict_do_update(
-                index_elements=[login_failures.c.login],
-                set_={
-                    "failures": login_failures.c.failures + 1,
-                    "last_failed_at": now,
-                },
-            )
+            insert({"login": login, "failures": 0, "last_failed_at": now}).on_conflict_do_nothing()
         )
-        failures = await conn.scalar(
-            select(login_failures.c.failures).where(login_failures.c.login == login)
-        )
-        locked = (failures or 0) >= settings.login_max_failures
-        if locked:
+        # FOR UPDATE: attempts on PostgreSQL queue here (SQLite's BEGIN IMMEDIATE already does).
+        failures, locked_until = (
             await conn.execute(
-                update(login_failures)
+                select(login_failures.c.failures, login_failures.c.locked_until)
                 .where(login_failures.c.login == login)
-                .values(failures=0, locked_until=now + window)
+                .with_for_update()
             )
-    if locked:
-        raise AccountLockedError(
-            "too many failed sign-ins; the account is locked for a while", retry_after=window
+        ).one()
+        if locked_until is not None and locked_until > now:
+            raise _locked(int(locked_until - now) + 1)
+        if locked_until is not None:  # a lock that has passed: the count starts again
+            failures = 0
+        failures += 1
+        locks = bool(failures >= ctx.settings.login_max_failures)
+        await conn.execute(
+            update(login_failures)
+            .where(login_failures.c.login == login)
+            .values(
+                failures=failures,
+                last_failed_at=now,
+                locked_until=now + window if locks else None,
+            )
         )
-    raise InvalidCredentialsError("wrong login or password")
+    return locks
 
 
-def _upsert(dialect_insert: Any) -> Callable[[dict[str, Any]], Any]:
+def _insert(dialect_insert: Any) -> Callable[[dict[str, Any]], Any]:
     return lambda values: dialect_insert(login_failures).values(values)
 
 
-_UPSERT = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(pg_insert)}
+_INSERT = {"sqlite": _insert(sqlite_insert), "postgresql": _insert(pg_insert)}
 
 
 async def do_logout(ctx: Ctx, token: str) -> None:
