@@ -3,7 +3,9 @@
 Models are strict (``true`` is not 1, ``"2"`` is not 2, ``"yes"`` is not true), refuse
 unknown fields, and refuse text that no database can store: lone UTF-16 surrogates (JSON
 allows ``"\\ud800"``, UTF-8 does not) and NUL characters (PostgreSQL text cannot hold
-them). Integers that name rows fit a signed 64-bit column.
+them). Integers that name rows fit their column: signed 64-bit for what grows with the
+traffic (contacts, messages, calls…), 32-bit for configuration (services, agents, transfer
+groups), so an id no row can have is ``invalid_input`` rather than a database error.
 """
 
 from __future__ import annotations
@@ -13,9 +15,13 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 INT64_MAX = 2**63 - 1
+INT32_MAX = 2**31 - 1
 
 RowId = Annotated[int, Field(ge=1, le=INT64_MAX)]
-"""The id of a stored row (contact, message, service)."""
+"""The id of a stored row (contact, message, call)."""
+
+ConfigId = Annotated[int, Field(ge=1, le=INT32_MAX)]
+"""The id of a service, an agent or a transfer group (32-bit columns)."""
 
 MessageId = Annotated[int, Field(ge=0, le=INT64_MAX)]
 """A message id bound, as receipts' ``up_to`` (0: none yet)."""

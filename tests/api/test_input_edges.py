@@ -180,13 +180,50 @@ async def test_binary_and_odd_frames_answer_and_keep_the_connection(sqlite_world
     await still_chatting(widget, visitor.contact_id, "after-binary-widget")
 
 
+NOT_IDS = (" 2", "2 ", "+2", "02", "2.0", "2_0", "2e0", "0x2", "\u0662", "-2", "0", str(BIG))
+"""Spellings that lax integer parsing would read as 2 (or 20, or 0x2): none names a row."""
+
+
+async def test_path_and_query_ids_are_plain_digits(sqlite_world: World) -> None:
+    world = sqlite_world
+    ann = await world.agent("ann")
+    agents = (await ann.http.get("/api/admin/agents")).json()
+    assert next(a["id"] for a in agents if a["login"] == "bob") == 2, "NOT_IDS spell 2"
+    for raw in NOT_IDS:
+        spelled = quote(raw, safe="")
+        response = await ann.http.patch(f"/api/admin/agents/{spelled}", json={"chat_limit": 3})
+        assert_error(response, 422, "invalid_input")
+        for path in (
+            f"/api/reports/contacts?service_id={spelled}",
+            f"/api/reports/contacts?agent_id={spelled}",
+            f"/api/supervision/left-messages?service_id={spelled}",
+            f"/api/admin/audit?actor_id={spelled}",
+            f"/api/contacts/{spelled}",
+        ):
+            assert_error(await ann.http.get(path), 422, "invalid_input")
+    agents = (await ann.http.get("/api/admin/agents")).json()
+    assert next(a for a in agents if a["id"] == 2)["chat_limit"] != 3
+
+
+async def test_plain_ids_still_name_their_rows(sqlite_world: World) -> None:
+    world = sqlite_world
+    ann = await world.agent("ann")
+    response = await ann.http.patch("/api/admin/agents/2", json={"chat_limit": 3})
+    assert response.status_code == 200, response.text
+    assert (await ann.http.get("/api/reports/contacts?service_id=1")).status_code == 200
+    biggest = 2**63 - 1
+    assert_error(await ann.http.get(f"/api/contacts/{biggest}"), 404, "not_found")
+    for path in ("/api/admin/agents/2147483648", "/api/admin/services/2147483648"):
+        assert_error(await ann.http.patch(path, json={}), 422, "invalid_input")
+
+
 async def test_since_must_be_a_position(sqlite_world: World) -> None:
     world = sqlite_world
     ann = await world.agent("ann")
     visitor = world.visitor()
     await visitor.request(world.services["Sales"]["id"])
     session = (await ann.post("/api/console-sessions")).json()["id"]
-    for raw in ("\u0661", "\u00b2", "1e5", "-1", " 1", "0x10", str(2**63), str(2**64)):
+    for raw in ("", "\u0661", "\u00b2", "1e5", "-1", " 1", "0x10", str(2**63), str(2**64)):
         since = quote(raw)
         for url, headers in (
             (

@@ -6,14 +6,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from sportello.inputs import INT64_MAX
 from sportello.queries.audit import AuditFilter, audit_page
 from sportello.web.deps import AdminDep, CtxDep
-from sportello.web.params import StorableQuery
+from sportello.web.params import ConfigIdQuery, PageLimit, RowIdQuery, Seconds, StorableQuery
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 
-Seconds = Annotated[float | None, Query(ge=0, le=1e11, description="UNIX seconds")]
 TargetKind = Literal["service", "tag", "agent", "transfer_group", "left_message"]
 
 
@@ -21,11 +19,9 @@ TargetKind = Literal["service", "tag", "agent", "transfer_group", "left_message"
 async def list_audit(
     _admin: AdminDep,
     ctx: CtxDep,
-    before: Annotated[
-        int | None, Query(ge=1, le=INT64_MAX, description="the previous page's `next`")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    actor_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    before: RowIdQuery = None,
+    limit: PageLimit = 50,
+    actor_id: ConfigIdQuery = None,
     target_kind: TargetKind | None = None,
     target_id: Annotated[str | None, Query(max_length=64), StorableQuery] = None,
     action: Annotated[str | None, Query(max_length=48), StorableQuery] = None,

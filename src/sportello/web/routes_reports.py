@@ -27,7 +27,14 @@ from sportello.reports.scope import report_scope
 from sportello.reports.search import transcript_match
 from sportello.storage.tables import contacts
 from sportello.web.deps import AgentDep, CtxDep
-from sportello.web.params import ContactId, RowIdQuery, Seconds, StorableQuery, UtcOffset
+from sportello.web.params import (
+    ConfigIdQuery,
+    ContactId,
+    PageLimit,
+    Seconds,
+    StorableQuery,
+    UtcOffset,
+)
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 
@@ -47,8 +54,8 @@ CSV_HEADERS = {"Cache-Control": "no-store"}
 def contact_filter(
     since: Seconds = None,
     until: Seconds = None,
-    service_id: RowIdQuery = None,
-    agent_id: RowIdQuery = None,
+    service_id: ConfigIdQuery = None,
+    agent_id: ConfigIdQuery = None,
     outcome: Outcome | None = None,
     medium: Literal["chat", "voice", "video"] | None = None,
     visitor: Annotated[str | None, Query(max_length=120), StorableQuery] = None,
@@ -69,7 +76,7 @@ async def contacts_list(
     f: FilterDep,
     sort: Sort = "time",
     cursor: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,300}$")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    limit: PageLimit = 50,
 ) -> dict[str, Any]:
     """Newest (or longest wait, or longest handling) first; ``next_cursor`` gets the next page."""
     async with ctx.db.read() as conn:

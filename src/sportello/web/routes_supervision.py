@@ -13,7 +13,7 @@ from sportello.actions.left_messages import do_mark_left_message_done, do_reopen
 from sportello.queries.left_messages import LeftMessageFilter, left_messages_for
 from sportello.queries.supervision import ViewClock, supervision_view
 from sportello.web.deps import CtxDep, SupervisorDep
-from sportello.web.params import LeftMessageId, RowIdQuery, Seconds, UtcOffset
+from sportello.web.params import ConfigIdQuery, LeftMessageId, Seconds, UtcOffset
 
 router = APIRouter(prefix="/api/supervision", tags=["supervision"])
 
@@ -32,7 +32,7 @@ async def live_view(
 async def left_messages(
     supervisor: SupervisorDep,
     ctx: CtxDep,
-    service_id: RowIdQuery = None,
+    service_id: ConfigIdQuery = None,
     since: Seconds = None,
     until: Seconds = None,
     done: bool | None = None,

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, Strict
 
 from sportello.domain.model import Medium, Role
-from sportello.inputs import MessageId, RowId, StrictInput
+from sportello.inputs import ConfigId, MessageId, StrictInput
 
 # Strict models take enum members only; these accept the values as JSON spells them.
 MediumValue = Annotated[Medium, Strict(False)]
@@ -63,7 +63,7 @@ class TranslationBody(Body):
 
 
 class ContactRequestBody(Body):
-    service_id: RowId
+    service_id: ConfigId
     visitor_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     name: str = Field(min_length=1, max_length=120)
     email: str = Field(default="", max_length=200)
@@ -100,7 +100,7 @@ class DepartureBody(Body):
 
 
 class LeftMessageBody(Body):
-    service_id: RowId | None = None
+    service_id: ConfigId | None = None
     name: str = Field(min_length=1, max_length=120)
     email: str = Field(min_length=3, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
     text: str = Field(min_length=1, max_length=10_000)
@@ -201,8 +201,8 @@ class PasswordBody(Body):
 class TransferBody(Body):
     """Exactly one target: an agent or a transfer group."""
 
-    agent_id: RowId | None = None
-    group_id: RowId | None = None
+    agent_id: ConfigId | None = None
+    group_id: ConfigId | None = None
     note: str = Field(default="", max_length=2000)
 
 

@@ -44,7 +44,7 @@ async def _refuse(ws: WebSocket, error: SportelloError) -> None:
 
 def _since(ws: WebSocket) -> int | None:
     raw = ws.query_params.get("since")
-    if raw is None or raw == "":
+    if raw is None:
         return None
     if not POSITION.fullmatch(raw) or int(raw) > INT64_MAX:
         raise ValidationFailedError("since must be a position: ASCII digits, below 2^63")
