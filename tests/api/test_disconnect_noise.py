@@ -130,3 +130,37 @@ async def test_a_real_failure_still_logs(
     assert (response.status_code, response.json()["code"]) == (500, "internal")
     assert response.json()["message"]
     assert "deliberate failure" in errors.text()
+
+
+async def test_an_uploader_hanging_up_mid_body_logs_no_error(
+    sqlite_world: World, errors: Errors, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A client going away mid-upload is ordinary: a debug line, no ERROR, nothing kept."""
+    caplog.set_level(logging.DEBUG, logger="sportello.web.errors")
+    world = sqlite_world
+    _ann, _console, visitor, _widget = await world.assigned_chat()
+    port = int(world.app.url.rsplit(":", 1)[1])
+    _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(
+        b"POST /api/visitor/contact/files?name=big.bin HTTP/1.1\r\n"
+        b"Host: 127.0.0.1\r\n"
+        b"Origin: https://shop.example\r\n"
+        + f"Authorization: Bearer {visitor.token}\r\n".encode()
+        + b"Content-Length: 100000\r\n\r\n"
+        + b"x" * 1000
+    )
+    await writer.drain()
+    writer.transport.abort()
+
+    def went_away() -> bool:
+        return any("went away" in r.getMessage() for r in caplog.records)
+
+    for _ in range(200):  # until the server has handled it, one way or the other
+        if errors.records or went_away():
+            break
+        await asyncio.sleep(0.02)
+    assert errors.records == [], errors.text()
+
+    assert went_away()
+    assert [p for p in world.app.ctx.settings.files_root.rglob("*") if p.is_file()] == []
+    assert (await visitor.say("still here")).status_code == 201

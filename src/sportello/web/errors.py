@@ -2,11 +2,13 @@
 
 Besides SportelloError this covers what the framework raises itself: unknown paths, wrong
 methods, bodies it cannot parse or validate, and unexpected failures (which still log).
+A client that goes away mid-request (an upload cut off) is ordinary: a debug line, no ERROR.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +16,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
+from starlette.responses import Response
 
 from sportello.errors import (
     InternalError,
@@ -23,6 +27,8 @@ from sportello.errors import (
     ValidationFailedError,
 )
 from sportello.inputs import safe_text
+
+log = logging.getLogger(__name__)
 
 
 class ErrorResponse(JSONResponse):
@@ -76,6 +82,11 @@ def install_error_handlers(app: FastAPI) -> None:
             f"{p['field'] or 'body'}: {p['message']}" for p in problems
         )
         return error_response(ValidationFailedError(message, problems=problems))
+
+    @app.exception_handler(ClientDisconnect)
+    async def _client_gone(request: Request, _exc: ClientDisconnect) -> Response:
+        log.debug("%s %s: the client went away mid-request", request.method, request.url.path)
+        return Response(status_code=400)  # nobody is left to read it
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, _exc: Exception) -> ErrorResponse:
