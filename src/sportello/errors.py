@@ -53,6 +53,11 @@ class FileInvalidError(SportelloError):
     code = "file_invalid"
 
 
+class RangeNotSatisfiableError(SportelloError):
+    status = 416
+    code = "range_not_satisfiable"
+
+
 class MethodNotAllowedError(SportelloError):
     status = 405
     code = "method_not_allowed"

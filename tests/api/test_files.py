@@ -214,3 +214,30 @@ async def test_a_reconnecting_widget_gets_the_file_once(world: World) -> None:
     assert [e["data"]["message"]["file"]["id"] for e in carried] == [card["id"]]
     hello = back.frames[0]
     assert hello["limits"]["upload_bytes"] == MB10
+
+
+async def test_download_range_errors_have_the_error_shape(sqlite_world: World) -> None:
+    """A byte range is served; a malformed one is `invalid_input`, one outside the file
+    `range_not_satisfiable` (416 with `Content-Range`), each as {code, message}."""
+    ann, _console, visitor, _widget = await sqlite_world.assigned_chat()
+    card = (await visitor_upload(visitor, PDF, "invoice.pdf")).json()["file"]
+    for client, url in (
+        (ann.http, f"/api/files/{card['id']}"),
+        (visitor.http, f"/api/visitor/files/{card['id']}"),
+    ):
+        part = await client.get(url, headers={"Range": "bytes=0-3"})
+        assert (part.status_code, part.content) == (206, PDF[:4])
+        for header, status, code in (
+            ("bytes=abc", 422, "invalid_input"),
+            ("bytes=5-2", 422, "invalid_input"),
+            ("pages=1-2", 422, "invalid_input"),
+            ("bytes=1000000000-", 416, "range_not_satisfiable"),
+        ):
+            response = await client.get(url, headers={"Range": header})
+            assert response.status_code == status, (header, response.text)
+            assert response.headers["content-type"] == "application/json"
+            body = response.json()
+            assert body["code"] == code and body["message"], (header, body)
+            if status == 416:
+                assert response.headers["content-range"] == f"bytes */{len(PDF)}"
+                assert body["details"]["size"] == len(PDF)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import FileResponse
 from starlette.datastructures import Headers
 
 from sportello.actions.context import Ctx
@@ -21,6 +20,7 @@ from sportello.files.storage import FileStore
 from sportello.queries.contacts import access_contact
 from sportello.queries.files import files_of_contact, readable_file
 from sportello.web.deps import AgentDep, CtxDep, VisitorDep
+from sportello.web.downloads import FileDownload
 from sportello.web.params import ContactId, FileId, StorableQuery
 
 router = APIRouter(tags=["files"])
@@ -128,17 +128,17 @@ async def visitor_files(visitor: VisitorDep, ctx: CtxDep) -> list[dict[str, Any]
 
 async def _serve(
     request: Request, ctx: Ctx, principal: Principal, public_id: str, *, thumbnail: bool
-) -> FileResponse:
+) -> FileDownload:
     async with ctx.db.read() as conn:
         row = await readable_file(conn, principal, public_id)
     store = file_store(request)
     if thumbnail:
         if row.thumb_key is None:
             raise NotFoundError("this file has no thumbnail")
-        return FileResponse(
+        return FileDownload(
             store.path(row.thumb_key), media_type="image/png", headers=SERVED_HEADERS
         )
-    return FileResponse(
+    return FileDownload(
         store.path(row.storage_key),
         media_type=row.content_type,
         filename=row.name,
@@ -150,7 +150,7 @@ async def _serve(
 @router.get("/api/files/{public_id}")
 async def agent_download(
     public_id: FileId, request: Request, agent: AgentDep, ctx: CtxDep
-) -> FileResponse:
+) -> FileDownload:
     """The file, always as an attachment with its sniffed type."""
     return await _serve(request, ctx, agent, public_id, thumbnail=False)
 
@@ -158,7 +158,7 @@ async def agent_download(
 @router.get("/api/files/{public_id}/thumbnail")
 async def agent_thumbnail(
     public_id: FileId, request: Request, agent: AgentDep, ctx: CtxDep
-) -> FileResponse:
+) -> FileDownload:
     """A PNG re-encoded by the server (images only)."""
     return await _serve(request, ctx, agent, public_id, thumbnail=True)
 
@@ -166,12 +166,12 @@ async def agent_thumbnail(
 @router.get("/api/visitor/files/{public_id}")
 async def visitor_download(
     public_id: FileId, request: Request, visitor: VisitorDep, ctx: CtxDep
-) -> FileResponse:
+) -> FileDownload:
     return await _serve(request, ctx, visitor, public_id, thumbnail=False)
 
 
 @router.get("/api/visitor/files/{public_id}/thumbnail")
 async def visitor_thumbnail(
     public_id: FileId, request: Request, visitor: VisitorDep, ctx: CtxDep
-) -> FileResponse:
+) -> FileDownload:
     return await _serve(request, ctx, visitor, public_id, thumbnail=True)
