@@ -241,3 +241,29 @@ async def test_download_range_errors_have_the_error_shape(sqlite_world: World) -
             if status == 416:
                 assert response.headers["content-range"] == f"bytes */{len(PDF)}"
                 assert body["details"]["size"] == len(PDF)
+
+
+async def test_file_names_are_cleaned_on_the_way_in(sqlite_world: World) -> None:
+    ann, console, visitor, _widget = await sqlite_world.assigned_chat()
+    for sent, shown in (
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\vera\\scan.pdf", "scan.pdf"),
+        ("invoice\u202egnp.exe", "invoicegnp.exe"),
+        ("a\u2066b\u2069\r\n.pdf", "ab.pdf"),
+    ):
+        response = await visitor_upload(visitor, PDF, sent)
+        assert response.status_code == 201, response.text
+        card = response.json()["file"]
+        assert card["name"] == shown
+        event = await console.wait_for(
+            lambda f, i=card["id"]: (
+                f.get("kind") == "message.created"
+                and (f["data"]["message"]["file"] or {}).get("id") == i
+            )
+        )
+        assert event["data"]["message"]["file"]["name"] == shown
+        got = await ann.http.get(f"/api/files/{card['id']}")
+        assert "/" not in got.headers["content-disposition"]
+        assert "%E2%80%AE" not in got.headers["content-disposition"]
+    listed = (await ann.http.get(f"/api/contacts/{visitor.contact_id}/files")).json()
+    assert [f["name"] for f in listed] == ["passwd", "scan.pdf", "invoicegnp.exe", "ab.pdf"]

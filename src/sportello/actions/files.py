@@ -12,6 +12,7 @@ from sqlalchemy import insert
 
 from sportello.actions.context import Ctx
 from sportello.actions.messages import check_may_write, earlier_send, insert_message, sender_of
+from sportello.domain.file_names import clean_file_name
 from sportello.domain.principals import AgentPrincipal, Principal
 from sportello.errors import FileTypeRefusedError
 from sportello.files.receive import Received
@@ -79,7 +80,7 @@ async def do_attach_file(
             "contact_id": contact_id,
             "sender": sender_of(principal).value,
             "agent_id": principal.id if isinstance(principal, AgentPrincipal) else None,
-            "name": info.name,
+            "name": clean_file_name(info.name),
             "description": info.description,
             "content_type": content_type,
             "size": received.size,
