@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(default=10_000, ge=1, le=100_000)
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
     upload_denied_types: list[str] = Field(default_factory=lambda: list(DENIED_TYPES))
+    upload_visitor_bytes: int = Field(default=50 * 1024 * 1024, ge=0)
+    """What a visitor may upload in one contact, all files together (0: no budget)."""
     files_dir: Path | None = None
     replay_limit: int = Field(default=10_000, ge=100)
     login_max_failures: int = Field(default=5, ge=1)

@@ -38,6 +38,11 @@ class FileTooLargeError(SportelloError):
     code = "file_too_large"
 
 
+class UploadBudgetError(SportelloError):
+    status = 413
+    code = "upload_budget_exceeded"
+
+
 class FileEmptyError(SportelloError):
     status = 422
     code = "file_empty"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import os
@@ -9,13 +10,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
+import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
 from sportello.storage.tables import files, messages
-from tests.conftest import World
+from tests.conftest import World, make_world
 from tests.support.clients import AgentClient, VisitorClient
 from tests.support.files import EXE, HTML, PDF, png, png_claiming
+from tests.support.inproc import serve_app
 
 MB10 = 10 * 1024 * 1024
 
@@ -267,3 +270,52 @@ async def test_file_names_are_cleaned_on_the_way_in(sqlite_world: World) -> None
         assert "%E2%80%AE" not in got.headers["content-disposition"]
     listed = (await ann.http.get(f"/api/contacts/{visitor.contact_id}/files")).json()
     assert [f["name"] for f in listed] == ["passwd", "scan.pdf", "invoicegnp.exe", "ab.pdf"]
+
+
+@pytest.fixture
+async def budgeted(sqlite_url: str, tmp_path: Path) -> AsyncIterator[World]:
+    async with serve_app(
+        sqlite_url, tmp_path, upload_max_bytes=4096, upload_visitor_bytes=5000
+    ) as app:
+        world = await make_world(app)
+        try:
+            yield world
+        finally:
+            await world.close()
+
+
+async def test_a_visitor_byte_budget_stops_one_visitor_filling_the_disk(budgeted: World) -> None:
+    world = budgeted
+    ann, _console, visitor, _widget = await world.assigned_chat()
+
+    async def streamed(size: int) -> AsyncIterator[bytes]:  # no Content-Length
+        yield b"y" * size
+
+    assert (await visitor_upload(visitor, b"a" * 3000, "a.bin")).status_code == 201
+    paths = stored_paths(world)
+    for body in (b"b" * 3000, streamed(3000)):
+        refused = await visitor.http.post(
+            "/api/visitor/contact/files", params={"name": "b.bin"}, content=body
+        )
+        assert (refused.status_code, refused.json()["code"]) == (413, "upload_budget_exceeded")
+        assert refused.json()["details"] == {
+            "limit": 5000,
+            "limit_text": "4 KB",
+            "used": 3000,
+        }
+    too_big = await visitor_upload(visitor, b"c" * 4097, "c.bin")  # the per-file limit first
+    assert too_big.json()["code"] == "file_too_large"
+    assert stored_paths(world) == paths
+    assert (await visitor_upload(visitor, b"d" * 2000, "d.bin")).status_code == 201  # exactly full
+    full = await visitor_upload(visitor, b"e", "e.bin")
+    assert (full.status_code, full.json()["code"]) == (413, "upload_budget_exceeded")
+    # concurrent uploads that each fit alone cannot pass the budget together
+    other = world.visitor()
+    await other.request(world.services["Sales"]["id"])
+    assert (await ann.accept(other.contact_id)).status_code == 200
+    answers = await asyncio.gather(
+        *(visitor_upload(other, bytes([65 + n]) * 2000, f"{n}.bin") for n in range(4))
+    )
+    assert sorted(a.status_code for a in answers) == [201, 201, 413, 413]
+    agent_side = await agent_upload(ann, visitor.contact_id, b"f" * 3000, "from-ann.bin")
+    assert agent_side.status_code == 201  # agents have no budget

@@ -79,3 +79,26 @@ async def test_messages_per_visitor_token_and_per_ip(limited: World) -> None:
     assert (await first.say("after a pause")).status_code == 201
     texts = [m["text"] for m in (await first.http.get("/api/visitor/contact")).json()["messages"]]
     assert "one too many" not in texts and texts[-1] == "after a pause"
+
+
+async def test_files_count_as_visitor_messages(limited: World) -> None:
+    """70 one-byte files in seconds are not 70 messages: a file is a message."""
+    world = limited
+    ann = await world.agent("ann")
+    visitor = world.visitor()
+    await visitor.request(world.services["Sales"]["id"])
+    assert (await ann.accept(visitor.contact_id)).status_code == 200
+    answers = []
+    for n in range(5):
+        response = await visitor.http.post(
+            "/api/visitor/contact/files",
+            params={"name": f"{n}.txt", "description": f"file {n}"},
+            content=b"x",
+        )
+        answers.append((response.status_code, response.json().get("code")))
+    assert answers[:3] == [(201, None)] * 3
+    assert answers[3:] == [(429, "rate_limited")] * 2
+    refused = await visitor.say("and a message")
+    assert (refused.status_code, refused.json()["code"]) == (429, "rate_limited")
+    sent = (await visitor.http.get("/api/visitor/contact/files")).json()
+    assert [f["name"] for f in sent] == ["0.txt", "1.txt", "2.txt"]

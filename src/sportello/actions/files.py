@@ -14,12 +14,13 @@ from sportello.actions.context import Ctx
 from sportello.actions.messages import check_may_write, earlier_send, insert_message, sender_of
 from sportello.domain.file_names import clean_file_name
 from sportello.domain.principals import AgentPrincipal, Principal
-from sportello.errors import FileTypeRefusedError
-from sportello.files.receive import Received
+from sportello.errors import FileTypeRefusedError, UploadBudgetError
+from sportello.files.receive import Received, size_in_words
 from sportello.files.sniffing import IMAGE_TYPES, is_refused, sniff_type
 from sportello.files.storage import FileStore
 from sportello.files.thumbnails import make_thumbnail
 from sportello.queries.contacts import check_read, fetch_contact_row
+from sportello.queries.files import visitor_bytes
 from sportello.storage.tables import files
 
 
@@ -46,6 +47,28 @@ def file_card(row: dict[str, Any]) -> dict[str, Any]:
         "height": row["height"],
         "thumbnail": row["thumb_key"] is not None,
     }
+
+
+def over_budget(budget: int, used: int) -> UploadBudgetError:
+    return UploadBudgetError(
+        f"you can send at most {size_in_words(budget)} of files in one conversation",
+        limit=budget,
+        limit_text=size_in_words(budget),
+        used=used,
+    )
+
+
+async def visitor_room(ctx: Ctx, principal: Principal, contact_id: int) -> int | None:
+    """Bytes the visitor may still upload in this contact (``upload_visitor_bytes``, so one
+    visitor cannot fill the disk); None for agents, or with no budget. Refuses when full."""
+    budget = ctx.settings.upload_visitor_bytes
+    if not budget or isinstance(principal, AgentPrincipal):
+        return None
+    async with ctx.db.read() as conn:
+        used = await visitor_bytes(conn, contact_id)
+    if used >= budget:
+        raise over_budget(budget, used)
+    return budget - used
 
 
 async def do_attach_file(
@@ -112,6 +135,12 @@ async def _post(
     async with ctx.transaction() as (conn, writer):
         contact = await fetch_contact_row(conn, row["contact_id"], lock=True)
         check_may_write(principal, contact)
+        budget = ctx.settings.upload_visitor_bytes
+        if budget and not isinstance(principal, AgentPrincipal):
+            # again under the contact's lock: concurrent uploads each saw room for themselves
+            used = await visitor_bytes(conn, row["contact_id"])
+            if used + row["size"] > budget:
+                raise over_budget(budget, used)
         await conn.execute(insert(files).values(row))
         message = await insert_message(
             conn,

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.domain.model import Sender
 from sportello.domain.principals import Principal
 from sportello.errors import NotFoundError, SportelloError
 from sportello.queries.contacts import check_read, fetch_contact_row
@@ -31,6 +32,16 @@ def listed_file(row: Any) -> dict[str, Any]:
         "agent_id": row.agent_id,
         "created_at": row.created_at,
     }
+
+
+async def visitor_bytes(conn: AsyncConnection, contact_id: int) -> int:
+    """What the visitor of a contact has uploaded in it, in bytes."""
+    total = await conn.scalar(
+        select(func.coalesce(func.sum(files.c.size), 0)).where(
+            files.c.contact_id == contact_id, files.c.sender == Sender.VISITOR.value
+        )
+    )
+    return int(total or 0)
 
 
 async def files_of_contact(conn: AsyncConnection, contact_id: int) -> list[dict[str, Any]]:

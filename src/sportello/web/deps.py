@@ -27,6 +27,11 @@ async def get_ctx(request: Request) -> Ctx:
 CtxDep = Annotated[Ctx, Depends(get_ctx)]
 
 
+def client_ip(request: Request) -> str:
+    """The peer address (uvicorn puts the client's there when a trusted proxy forwards it)."""
+    return request.client.host if request.client else "unknown"
+
+
 def bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):

@@ -11,15 +11,21 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.datastructures import Headers
 
 from sportello.actions.context import Ctx
-from sportello.actions.files import UploadInfo, do_attach_file, find_earlier_upload
+from sportello.actions.files import (
+    UploadInfo,
+    do_attach_file,
+    find_earlier_upload,
+    over_budget,
+    visitor_room,
+)
 from sportello.actions.messages import check_may_write
 from sportello.domain.principals import Principal
-from sportello.errors import NotFoundError
+from sportello.errors import FileTooLargeError, NotFoundError
 from sportello.files.receive import receive_to_file
 from sportello.files.storage import FileStore
 from sportello.queries.contacts import access_contact
 from sportello.queries.files import files_of_contact, readable_file
-from sportello.web.deps import AgentDep, CtxDep, VisitorDep
+from sportello.web.deps import AgentDep, CtxDep, VisitorDep, client_ip
 from sportello.web.downloads import FileDownload
 from sportello.web.params import ContactId, FileId, StorableQuery
 
@@ -66,12 +72,21 @@ async def _upload(
         response.status_code = 200
         return earlier
     store = file_store(request)
-    received = await receive_to_file(
-        request.stream(),
-        store.staging_path(),
-        ctx.settings.upload_max_bytes,
-        _declared_length(request.headers),
-    )
+    most = ctx.settings.upload_max_bytes
+    room = await visitor_room(ctx, principal, contact_id)
+    declared = _declared_length(request.headers)
+    try:
+        received = await receive_to_file(
+            request.stream(),
+            store.staging_path(),
+            most if room is None else min(most, room),
+            declared,
+        )
+    except FileTooLargeError:
+        if room is None or room >= most or (declared or 0) > most:
+            raise  # over the per-file limit, whatever the budget
+        budget = ctx.settings.upload_visitor_bytes
+        raise over_budget(budget, budget - room) from None
     message, created = await do_attach_file(ctx, store, principal, contact_id, received, info)
     if not created:
         response.status_code = 200
@@ -104,7 +119,9 @@ async def visitor_upload(
     description: Description = "",
     client_id: ClientId = None,
 ) -> dict[str, Any]:
-    """The visitor sends a file in their contact."""
+    """The visitor sends a file in their contact: a message, under the message rate limits
+    and the visitor's byte budget."""
+    await ctx.limits.visitor_message(visitor.contact_id, client_ip(request), ctx.clock.now())
     info = UploadInfo(name=name, description=description, client_id=client_id)
     return await _upload(request, response, ctx, visitor, visitor.contact_id, info)
 

@@ -22,7 +22,7 @@ from sportello.errors import ValidationFailedError
 from sportello.queries.contacts import access_contact, contact_for_visitor
 from sportello.queries.services import contact_sites, service_sites, services_for_site
 from sportello.security.tokens import read_handoff_code, read_visitor_token, sign_visitor_token
-from sportello.web.deps import CtxDep, VisitorDep
+from sportello.web.deps import CtxDep, VisitorDep, client_ip
 from sportello.web.origins import check_site
 from sportello.web.schemas import (
     ContactRequestBody,
@@ -46,11 +46,6 @@ DEPARTURE_OPENAPI: dict[str, Any] = {
         },
     }
 }
-
-
-def client_ip(request: Request) -> str:
-    """The peer address (uvicorn puts the client's there when a trusted proxy forwards it)."""
-    return request.client.host if request.client else "unknown"
 
 
 def country_from_locale(locale: str) -> str:
