@@ -18,6 +18,7 @@ from sportello.actions.handoffs import do_offer_handoff, do_take_handoff
 from sportello.actions.left_messages import do_leave_message
 from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.actions.visitor_presence import do_visitor_departing
+from sportello.domain.locales import country_from_locale
 from sportello.errors import ValidationFailedError
 from sportello.queries.contacts import access_contact, contact_for_visitor
 from sportello.queries.services import contact_sites, service_sites, services_for_site
@@ -46,15 +47,6 @@ DEPARTURE_OPENAPI: dict[str, Any] = {
         },
     }
 }
-
-
-def country_from_locale(locale: str) -> str:
-    """'en-GB' → 'GB'; a bare language gives no country."""
-    parts = locale.replace("_", "-").split("-")
-    for part in parts[1:]:
-        if len(part) == 2 and part.isalpha():
-            return part.upper()
-    return ""
 
 
 @router.get("/services")
