@@ -103,3 +103,36 @@ async def test_a_visitor_between_pages_gets_the_link_once(world: World) -> None:
     after = await visitor.open_widget(since=pushed[0]["position"])  # the target page loads
     await after.drain()
     assert after.events("link.pushed") == []
+
+
+async def test_an_ipv6_literal_site_is_its_own_origin(sqlite_world: World) -> None:
+    """A page on http://[::1]:9196 keeps its brackets: the agent can send it back there,
+    an admin can list it as a site, and a look-alike with a backslash is refused."""
+    world = sqlite_world
+    page = "http://[::1]:9196"
+    ann = await world.agent("ann")
+    await ann.open_console()
+    anything = world.services["Anything"]["id"]
+    answer = await ann.http.patch(f"/api/admin/services/{anything}", json={"sites": []})
+    assert answer.status_code == 200, answer.text
+    visitor = world.visitor(origin=page)
+    assert (await visitor.request(anything)).status_code == 201
+    assert (await ann.accept(visitor.contact_id)).status_code == 200
+    pushed = await push(ann, visitor.contact_id, f"{page}/cart")
+    assert pushed.status_code == 200, pushed.text
+    refused = await push(ann, visitor.contact_id, "http://evil.example\\[::1]:9196/")
+    assert refused.json()["code"] == "redirect_refused"
+    assert refused.json()["details"]["sites"] == [page]
+
+    answer = await ann.http.patch(
+        f"/api/admin/services/{anything}", json={"sites": ["http://[0:0::1]:9196/"]}
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["sites"] == [page]
+    listed = await world.visitor(origin=page).http.get("/api/visitor/services")
+    assert anything in [s["id"] for s in listed.json()]
+    other = await world.visitor(origin="http://[::1]:9197").http.get("/api/visitor/services")
+    assert anything not in [s["id"] for s in other.json()]
+    widget = await visitor.open_widget()
+    assert widget.frames[0]["type"] == "hello"
+    assert (await push(ann, visitor.contact_id, f"{page}/help")).status_code == 200

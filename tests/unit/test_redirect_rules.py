@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sportello.domain.redirects import origin_of, redirect_refusal
+from sportello.domain.origins import origin_of
+from sportello.domain.redirects import redirect_refusal
 
 SITES = ["https://shop.example", "http://127.0.0.1:8301"]
 

@@ -17,8 +17,9 @@ from sqlalchemy import update
 
 from sportello.actions.context import Ctx
 from sportello.actions.visitor_presence import ACTIVE
+from sportello.domain.origins import origin_of
 from sportello.domain.principals import VisitorPrincipal
-from sportello.domain.redirects import origin_of, redirect_refusal
+from sportello.domain.redirects import redirect_refusal
 from sportello.errors import ContactClosedError, HandoffRefusedError, RedirectRefusedError
 from sportello.queries.contacts import access_contact, fetch_contact_row
 from sportello.queries.services import service_sites

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from sportello.actions.context import Ctx
 from sportello.actions.messages import AGENT_MAY_WRITE
+from sportello.domain.origins import origin_of
 from sportello.domain.principals import AgentPrincipal
-from sportello.domain.redirects import origin_of, redirect_refusal
+from sportello.domain.redirects import redirect_refusal
 from sportello.errors import ContactClosedError, RedirectRefusedError
 from sportello.queries.contacts import check_holder, fetch_contact_row
 from sportello.storage.tables import services

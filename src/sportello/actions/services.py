@@ -12,8 +12,8 @@ from sportello.actions.audit import record_change
 from sportello.actions.context import Ctx
 from sportello.actions.tags import check_tag_names, ensure_tags
 from sportello.domain.model import Medium
+from sportello.domain.origins import origin_of, site_of
 from sportello.domain.principals import AgentPrincipal
-from sportello.domain.redirects import origin_of
 from sportello.errors import DuplicateError, NotFoundError, field_error
 from sportello.queries.services import service_view
 from sportello.storage.tables import services
@@ -55,11 +55,13 @@ def checked_service(values: dict[str, Any]) -> dict[str, Any]:
         if medium not in Medium.__members__.values():
             raise field_error("media", f"{medium!r} is not chat, voice or video")
     values["media"] = media
-    sites = list(dict.fromkeys(values["sites"]))
-    for site in sites:
-        if origin_of(site) != site.rstrip("/"):
+    sites = []
+    for site in values["sites"]:
+        origin = site_of(site)
+        if origin is None:
             raise field_error("sites", f"{site!r} is not a site origin like https://shop.example")
-    values["sites"] = [site.rstrip("/") for site in sites]
+        sites.append(origin)
+    values["sites"] = list(dict.fromkeys(sites))
     for link in values["saved_links"]:
         if origin_of(link["url"]) is None:
             raise field_error("saved_links", f"{link['title']!r}: not an http(s) address")

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.domain.model import Medium
+from sportello.domain.origins import site_origin_ok
 from sportello.errors import NotFoundError
 from sportello.routing.rules import available_media
 from sportello.routing.snapshot import load_agents
 from sportello.storage.tables import contacts, services
-from sportello.web.origins import site_origin_ok
 
 
 def service_view(row: Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from sportello.errors import CsrfRejectedError
 from sportello.web.cors import VISITOR_PREFIX
 from sportello.web.deps import SESSION_COOKIE
-from sportello.web.origins import normalise, own_origins
+from sportello.web.origins import console_origin_ok
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SAME_ORIGIN_FETCH = frozenset({"same-origin", "none"})
@@ -35,7 +35,7 @@ def forgery_suspected(method: str, path: str, headers: Headers, allowed: Iterabl
         return False
     origin = headers.get("origin")
     if origin is not None:
-        return normalise(origin) not in own_origins(headers, allowed)
+        return not console_origin_ok(origin, headers, allowed)
     fetch_site = headers.get("sec-fetch-site")
     if fetch_site is not None:
         return fetch_site.lower() not in SAME_ORIGIN_FETCH
