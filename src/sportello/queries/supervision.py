@@ -153,8 +153,8 @@ def cut_view(
         serves = any(set(s.tags) <= set(row.tags) for s in service_rows)
         if not (scope.everything or serves or row.id in held):
             continue
-        if not row.enabled and row.id not in held:
-            continue  # a disabled account is nobody's colleague on the floor
+        if not row.enabled:
+            continue  # disabled: nobody's colleague (disabling handed its contacts back)
         live = 1 if row.id in floor.media else 0
         view = agent_view(row, live, floor.now, floor.agent_grace_seconds)
         people.append(

@@ -52,7 +52,7 @@ async def transfer_targets(
             "can_take": view["id"] in can_take,
             "qualified": view["id"] in qualified,
         }
-        for view in await all_agents(conn, now, grace)
+        for view in await all_agents(conn, now, grace, colleagues_only=True)
         if view["id"] != holder_id
     ]
     groups_out = []
