@@ -168,8 +168,9 @@ async def test_a_rejection_returns_the_contact_with_the_reason(world: World) -> 
         "busy",
         [bob.agent["id"]],
     )
+    # his own rejection, from another tab: nobody took it, there is just nothing to accept
     again = await bob.post(f"/api/contacts/{contact_id}/transfer/accept")
-    assert again.json()["code"] == "already_taken"
+    assert (again.status_code, again.json()["code"]) == (409, "no_transfer_pending")
     # a contact can be transferred again: every leg is recorded
     assert (await _transfer(ann, contact_id, agent_id=bob.agent["id"])).status_code == 201
     assert (await bob.accept(contact_id)).status_code == 200  # the waiting area's accept
@@ -238,7 +239,8 @@ async def test_a_group_returns_the_contact_only_when_every_member_rejected(world
     )
     assert starred["data"]["entry"]["transfer"] is not None  # dan is now the only one left
     assert (await stored_contact(world.app.ctx, contact_id)).state == "transferring"
-    assert (await bob.post(f"/api/contacts/{contact_id}/transfer/accept")).status_code == 409
+    refused = await bob.post(f"/api/contacts/{contact_id}/transfer/accept")
+    assert (refused.status_code, refused.json()["code"]) == (409, "not_eligible")
 
     reject = await dan.post(f"/api/contacts/{contact_id}/transfer/reject", {"reason": "no"})
     assert reject.status_code == 200
@@ -265,7 +267,7 @@ async def test_the_first_agent_can_cancel_a_pending_transfer(world: World) -> No
     again = await ann.post(f"/api/contacts/{contact_id}/transfer/cancel")
     assert again.json()["code"] == "no_transfer_pending"
     late = await bob.post(f"/api/contacts/{contact_id}/transfer/accept")
-    assert late.status_code == 409
+    assert (late.status_code, late.json()["code"]) == (409, "no_transfer_pending")
 
 
 async def test_the_timeout_returns_the_contact_once(world: World) -> None:
@@ -280,6 +282,8 @@ async def test_the_timeout_returns_the_contact_once(world: World) -> None:
     await world.app.advance(1)
     back = await ann_console.wait_event("contact.transfer_returned")
     assert back["data"]["outcome"] == "timed_out"
+    late = await bob.post(f"/api/contacts/{contact_id}/transfer/accept")
+    assert (late.status_code, late.json()["code"]) == (409, "no_transfer_pending")
     await world.app.advance(TIMEOUT)
     await ann_console.drain()
     assert (await _kinds(world, contact_id)).count("contact.transfer_returned") == 1
