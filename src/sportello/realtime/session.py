@@ -34,6 +34,9 @@ OUTBOX_LIMIT = 5000
 SESSION_ENDED = 4401
 """Close code: the sign-in behind this connection ended (logout, reset, disabled)."""
 
+SERVICE_RESTART = 1012
+"""Close code the server (uvicorn) gives its own sockets when it shuts down."""
+
 _END = object()
 """Outbox marker: say the session ended, then close."""
 
@@ -58,6 +61,8 @@ class StreamSession:
         self._ended = False
         self._opened = False
         self._released: asyncio.Future[None] | None = None
+        self.closed_by_shutdown = False
+        """The server closed this socket because it is stopping: not the client leaving."""
 
     # -- what subclasses provide -------------------------------------------------------
     def subscribe(self) -> None:
@@ -235,6 +240,7 @@ class StreamSession:
         """The next frame, text or binary (parse_frame refuses binary ones with an error)."""
         message = await self.ws.receive()
         if message["type"] == "websocket.disconnect":
+            self.closed_by_shutdown = message.get("code") == SERVICE_RESTART
             raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
         text: str | None = message.get("text")
         return text if text is not None else bytes(message.get("bytes") or b"")
