@@ -127,6 +127,38 @@ async def test_supervisors_see_only_their_services(sqlite_world: World) -> None:
     await live.close()
 
 
+async def test_every_agent_shown_carries_their_real_load_and_the_view_says_its_scope(
+    sqlite_world: World,
+) -> None:
+    world = sqlite_world
+    await world.add_agent("sue", ["support"], role=Role.SUPERVISOR)
+    _bob, _console, visitor, _widget = await world.assigned_chat("bob", "Sales")
+    sue, ann = await world.agent("sue"), await world.agent("ann")
+
+    mine = (await sue.http.get("/api/supervision")).json()
+    bob = agent_in(mine, "Bob")  # he serves "Anything", a service without tags: hers too
+    # chatting in Sales: counted, without the contact itself
+    assert (bob["status"], bob["load"], bob["elsewhere"], bob["contacts"]) == ("READY", 1, 1, [])
+    assert mine["scope"] == {
+        "everything": False,
+        "services": ["Anything", "Support"],
+        "handled_elsewhere": False,
+    }
+    everything = (await ann.http.get("/api/supervision")).json()
+    bob = agent_in(everything, "Bob")
+    assert (bob["load"], bob["elsewhere"]) == (1, 0)
+    assert [c["id"] for c in bob["contacts"]] == [visitor.contact_id]
+    assert everything["scope"] == {
+        "everything": True,
+        "services": ["Anything", "Sales", "Support"],
+        "handled_elsewhere": False,
+    }
+    live = await sue.open_supervision()
+    assert live.frames[0]["view"]["scope"]["services"] == ["Anything", "Support"]
+    assert agent_in(live.frames[0]["view"], "Bob")["load"] == 1
+    await live.close()
+
+
 async def test_a_plain_agent_reaches_no_supervision_endpoint_or_frame(
     sqlite_world: World,
 ) -> None:
