@@ -370,7 +370,7 @@ async def test_transfer_targets_list_agents_and_groups_with_who_can_take_it(worl
     group = await _group(world)
     await _group(world, "Support desk", tags=["support"])
     bob, dan = await world.agent("bob"), await world.agent("dan")
-    await bob.open_console()
+    bob_console = await bob.open_console()
     ann, _console, visitor, _widget = await _held_by_ann(world)
     listed = await ann.http.get(f"/api/contacts/{visitor.contact_id}/transfer-targets")
     assert listed.status_code == 200, listed.text
@@ -378,6 +378,7 @@ async def test_transfer_targets_list_agents_and_groups_with_who_can_take_it(worl
     agents = {a["display_name"]: a for a in body["agents"]}
     assert "Ann" not in agents
     assert (agents["Bob"]["status"], agents["Bob"]["can_take"]) == ("READY", True)
+    assert agents["Bob"]["reconnecting"] is False
     assert (agents["Dan"]["status"], agents["Dan"]["can_take"]) == ("DISCONNECTED", False)
     assert agents["Cyd"]["can_take"] is False  # no console, and support only
     groups = {g["name"]: g for g in body["groups"]}
@@ -394,6 +395,20 @@ async def test_transfer_targets_list_agents_and_groups_with_who_can_take_it(worl
     assert (sales["available_agents"], sales["free_chat_slots"]) == (2, 6)
     refused = await bob.http.get(f"/api/contacts/{visitor.contact_id}/transfer-targets")
     assert refused.status_code == 403
+    await bob_console.close()  # Bob's only console goes: reconnecting, as supervision says
+    for _ in range(100):
+        body = (await ann.http.get(f"/api/contacts/{visitor.contact_id}/transfer-targets")).json()
+        bob_target = next(a for a in body["agents"] if a["display_name"] == "Bob")
+        if bob_target["reconnecting"]:
+            break
+        await asyncio.sleep(0.02)
+    assert (bob_target["reconnecting"], bob_target["can_take"]) == (True, False)
+    view = (await ann.http.get("/api/supervision")).json()
+    bob_seen = next(a for a in view["agents"] if a["display_name"] == "Bob")
+    assert (bob_seen["status"], bob_seen["reconnecting"]) == (
+        bob_target["status"],
+        bob_target["reconnecting"],
+    )
 
 
 async def test_admins_manage_transfer_groups(world: World) -> None:

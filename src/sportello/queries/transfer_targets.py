@@ -47,6 +47,7 @@ async def transfer_targets(
             "display_name": view["display_name"],
             "nickname": view["nickname"],
             "status": view["status"],
+            "reconnecting": view["reconnecting"],
             "load": round(loads[view["id"]], 4),
             "chat_limit": view["chat_limit"],
             "can_take": view["id"] in can_take,
