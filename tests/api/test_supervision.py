@@ -264,6 +264,33 @@ async def test_left_messages_are_filtered_and_marked_done_once(world: World) -> 
     assert marks[0].payload["done_by"]["id"] == sam.agent["id"]
 
 
+async def test_a_message_left_after_a_contact_belongs_to_its_service(world: World) -> None:
+    await world.add_agent("sam", ["sales"], role=Role.SUPERVISOR)
+    await world.add_agent("sue", ["support"], role=Role.SUPERVISOR)
+    sam, sue = await world.agent("sam"), await world.agent("sue")
+    visitor = world.visitor()
+    await visitor.request(world.services["Support"]["id"])  # nobody online: rejected
+    assert visitor.contact["state"] == "rejected"
+    body = {"name": "Vera", "email": "vera@example.com", "text": "Do you sell gift cards?"}
+    path = "/api/visitor/left-messages"
+
+    elsewhere = await visitor.http.post(
+        path, json={**body, "service_id": world.services["Sales"]["id"]}
+    )
+    assert (elsewhere.status_code, elsewhere.json()["code"]) == (422, "invalid_input")
+    assert elsewhere.json()["details"]["problems"][0]["field"] == "service_id"
+    left = await visitor.http.post(path, json=body)  # the token says which contact
+    assert left.status_code == 201, left.text
+
+    (mine,) = (await sue.http.get("/api/supervision/left-messages")).json()
+    assert (mine["id"], mine["service_name"], mine["contact_id"]) == (
+        left.json()["id"],
+        "Support",
+        visitor.contact_id,
+    )
+    assert await listed(sam) == []  # the Sales supervisor does not see Support's messages
+
+
 async def test_todays_figures_agree_with_the_reports_overview(world: World) -> None:
     bob, _console, answered, _widget = await world.assigned_chat("bob", "Sales")
     await answered.say("hello")

@@ -22,7 +22,7 @@ from sportello.errors import ValidationFailedError
 from sportello.queries.contacts import access_contact, contact_for_visitor
 from sportello.queries.services import contact_sites, service_sites, services_for_site
 from sportello.security.tokens import read_handoff_code, read_visitor_token, sign_visitor_token
-from sportello.web.deps import CtxDep, VisitorDep
+from sportello.web.deps import CtxDep, VisitorDep, bearer, current_visitor
 from sportello.web.origins import check_site
 from sportello.web.schemas import (
     ContactRequestBody,
@@ -189,12 +189,15 @@ async def leave(visitor: VisitorDep, ctx: CtxDep) -> dict[str, Any]:
 async def leave_message(body: LeftMessageBody, request: Request, ctx: CtxDep) -> dict[str, Any]:
     """'Leave a message' when nobody is available; supervisors read these later."""
     await ctx.limits.left_message(client_ip(request), ctx.clock.now())
+    # with the token of the contact nobody took, the message belongs to its service
+    visitor = await current_visitor(request, ctx) if bearer(request) else None
     if body.service_id is not None:
         async with ctx.db.read() as conn:
             check_site(request.headers.get("origin"), await service_sites(conn, body.service_id))
     message_id = await do_leave_message(
         ctx,
         service_id=body.service_id,
+        contact_id=visitor.contact_id if visitor else None,
         name=body.name,
         email=body.email,
         text=body.text,
