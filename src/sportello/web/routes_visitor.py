@@ -18,7 +18,8 @@ from sportello.actions.handoffs import do_offer_handoff, do_take_handoff
 from sportello.actions.left_messages import do_leave_message
 from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.actions.visitor_presence import do_visitor_departing
-from sportello.errors import ValidationFailedError
+from sportello.domain.principals import VisitorPrincipal
+from sportello.errors import NotAuthenticatedError, TokenExpiredError, ValidationFailedError
 from sportello.queries.contacts import access_contact, contact_for_visitor
 from sportello.queries.services import contact_sites, service_sites, services_for_site
 from sportello.security.tokens import read_handoff_code, read_visitor_token, sign_visitor_token
@@ -185,12 +186,22 @@ async def leave(visitor: VisitorDep, ctx: CtxDep) -> dict[str, Any]:
     return await do_leave_contact(ctx, visitor)
 
 
+async def _contact_left(request: Request, ctx: Ctx) -> VisitorPrincipal | None:
+    """The contact a left message follows (nobody took it): the visitor token's, when one
+    is sent and still valid. Anyone may leave a message, so any other bearer is ignored."""
+    if bearer(request) is None:
+        return None
+    try:
+        return await current_visitor(request, ctx)
+    except (NotAuthenticatedError, TokenExpiredError):
+        return None
+
+
 @router.post("/left-messages", status_code=201)
 async def leave_message(body: LeftMessageBody, request: Request, ctx: CtxDep) -> dict[str, Any]:
     """'Leave a message' when nobody is available; supervisors read these later."""
     await ctx.limits.left_message(client_ip(request), ctx.clock.now())
-    # with the token of the contact nobody took, the message belongs to its service
-    visitor = await current_visitor(request, ctx) if bearer(request) else None
+    visitor = await _contact_left(request, ctx)
     if body.service_id is not None:
         async with ctx.db.read() as conn:
             check_site(request.headers.get("origin"), await service_sites(conn, body.service_id))
