@@ -107,6 +107,8 @@ export interface TransferTargets {
     display_name: string;
     nickname: string;
     status: AgentStatus;
+    /** No live console, within the reconnect grace (status is still the chosen one). */
+    reconnecting: boolean;
     load: number;
     chat_limit: number;
     can_take: boolean;

@@ -174,11 +174,34 @@ export class WidgetSession {
     return this.siteServices.filter((s) => s.available && s.available_media.includes("chat"));
   }
 
-  /** Whether the leave-a-message form is offered: the contact's service's (or the page's
-   * first service's) setting. */
+  /** Whether the leave-a-message form is offered: the contact's service's setting, or
+   * (no contact) whether any of the page's services takes messages. */
   get takesMessages(): boolean {
-    const id = this.conv?.serviceId ?? this.siteServices[0]?.id;
-    return this.siteServices.find((s) => s.id === id)?.leave_message !== false;
+    const id = this.conv?.serviceId;
+    if (id !== undefined) return this.siteServices.find((s) => s.id === id)?.leave_message !== false;
+    return this.messageServices.length > 0;
+  }
+
+  /** The page's services that take a left message: the visitor picks one. */
+  get messageServices(): Service[] {
+    return this.siteServices.filter((s) => s.leave_message !== false);
+  }
+
+  /** The service a left message belongs to without asking: the one the visitor was on, or
+   * the only one that takes messages here; null when the visitor must choose. */
+  get messageService(): { id: number; name: string } | null {
+    if (this.conv) return { id: this.conv.serviceId, name: this.conv.serviceName };
+    const choices = this.messageServices;
+    return choices.length === 1 ? choices[0] : null;
+  }
+
+  /** What the visitor asked while waiting (the first message and any later ones), for the
+   * leave-a-message form: nobody answered it, so it is carried there. */
+  get unansweredQuestion(): string {
+    const conv = this.conv;
+    if (!conv) return "";
+    const said = conv.messages.filter((m) => m.sender === "visitor" && !m.file).map((m) => m.text);
+    return [...said, ...conv.outbox.map((o) => o.text)].join("\n");
   }
 
   /** True when this site may not use the chat at all (or not the service it names). */
@@ -297,13 +320,14 @@ export class WidgetSession {
     if (this.active) this.connect();
   }
 
-  async leaveMessage(name: string, email: string, text: string): Promise<boolean> {
+  async leaveMessage(serviceId: number, name: string, email: string, text: string): Promise<boolean> {
     this.prefs.name = name;
     this.prefs.email = email;
-    const serviceId = this.conv?.serviceId ?? this.siteServices[0]?.id;
     try {
+      // the token of the contact nobody took files the message with it, for its service
       await call(this.cfg.base, "/api/visitor/left-messages", {
-        body: { service_id: serviceId ?? null, name, email, text },
+        body: { service_id: serviceId, name, email, text },
+        token: this.conv?.token,
       });
       this.flow = "left";
       this.notice = "";

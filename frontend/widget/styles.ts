@@ -32,6 +32,7 @@ export const styles = css`
   }
   button,
   input,
+  select,
   textarea {
     font: inherit;
     color: inherit;
@@ -241,6 +242,7 @@ export const styles = css`
     color: #344054;
   }
   input,
+  select,
   textarea {
     display: block;
     width: 100%;
@@ -257,6 +259,7 @@ export const styles = css`
     min-height: 60px;
   }
   input:focus,
+  select:focus,
   textarea:focus {
     border-color: var(--accent);
     box-shadow: 0 0 0 3px color-mix(in srgb, var(--accent) 20%, transparent);

@@ -296,18 +296,29 @@ export class SportelloWidget extends LitElement {
 
   private renderLeaveForm(intro: string): TemplateResult {
     const s = this.session;
+    const fixed = s.messageService;
     const submit = (ev: SubmitEvent): void => {
       ev.preventDefault();
       const form = ev.target as HTMLFormElement;
       const value = (n: string): string =>
-        (form.elements.namedItem(n) as HTMLInputElement | HTMLTextAreaElement).value.trim();
-      void s.leaveMessage(value("name"), value("email"), value("text"));
+        (form.elements.namedItem(n) as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement).value.trim();
+      const serviceId = fixed ? fixed.id : Number(value("service"));
+      if (!serviceId) return;
+      void s.leaveMessage(serviceId, value("name"), value("email"), value("text"));
     };
     return html`<div class="body" data-test="leave">
       <h2>Leave us a message</h2>
       ${intro ? html`<p class="muted" data-test="leave-intro">${intro}</p>` : nothing}
       ${s.notice ? html`<div class="notice error" data-test="notice">${s.notice}</div>` : nothing}
       <form @submit=${submit} data-test="leave-form">
+        ${fixed
+          ? html`<p class="muted small" data-test="leave-service">About <strong>${fixed.name}</strong></p>`
+          : html`<label>What is it about?
+              <select name="service" data-test="leave-service-choice" required>
+                <option value="" selected disabled>Choose…</option>
+                ${s.messageServices.map((svc) => html`<option value=${svc.id}>${svc.name}</option>`)}
+              </select>
+            </label>`}
         <label>Your name
           <input name="name" data-test="leave-name" required maxlength="120" autocomplete="name"
             .value=${s.prefs.name} />
@@ -317,7 +328,8 @@ export class SportelloWidget extends LitElement {
             autocomplete="email" .value=${s.prefs.email} />
         </label>
         <label>Your message
-          <textarea name="text" data-test="leave-text" required rows="4" maxlength="10000"></textarea>
+          <textarea name="text" data-test="leave-text" required rows="4" maxlength="10000"
+            .value=${s.unansweredQuestion}></textarea>
         </label>
         <button class="primary" type="submit" data-test="leave-send">Send message</button>
         ${s.flow === "leave"

@@ -109,6 +109,9 @@ async def test_disabling_an_agent_signs_them_out_everywhere(sqlite_world: World)
 
     disabled = await ann.http.patch(f"/api/admin/agents/{bob_id}", json={"enabled": False})
     assert disabled.status_code == 200 and disabled.json()["enabled"] is False
+    error = await console.wait_for(lambda f: f["type"] == "error")
+    assert error["code"] == "not_authenticated"
+    assert error["details"] == {"reason": "account_disabled"}
     assert await ended(console) == 4401
     again = await bob.http.post("/api/auth/login", json={"login": "bob", "password": bob.password})
     assert again.status_code == 403 and again.json()["code"] == "account_disabled"
@@ -177,6 +180,8 @@ async def test_a_password_reset_ends_the_old_sign_ins(sqlite_world: World) -> No
         f"/api/admin/agents/{bob.agent['id']}/password", json={"password": "new-password-1"}
     )
     assert reset.status_code == 204
+    error = await console.wait_for(lambda f: f["type"] == "error")
+    assert error["details"] == {"reason": "password_reset"}
     assert await ended(console) == 4401
     old = await bob.http.post("/api/auth/login", json={"login": "bob", "password": bob.password})
     assert old.status_code == 401

@@ -127,6 +127,38 @@ async def test_supervisors_see_only_their_services(sqlite_world: World) -> None:
     await live.close()
 
 
+async def test_every_agent_shown_carries_their_real_load_and_the_view_says_its_scope(
+    sqlite_world: World,
+) -> None:
+    world = sqlite_world
+    await world.add_agent("sue", ["support"], role=Role.SUPERVISOR)
+    _bob, _console, visitor, _widget = await world.assigned_chat("bob", "Sales")
+    sue, ann = await world.agent("sue"), await world.agent("ann")
+
+    mine = (await sue.http.get("/api/supervision")).json()
+    bob = agent_in(mine, "Bob")  # he serves "Anything", a service without tags: hers too
+    # chatting in Sales: counted, without the contact itself
+    assert (bob["status"], bob["load"], bob["elsewhere"], bob["contacts"]) == ("READY", 1, 1, [])
+    assert mine["scope"] == {
+        "everything": False,
+        "services": ["Anything", "Support"],
+        "handled_elsewhere": False,
+    }
+    everything = (await ann.http.get("/api/supervision")).json()
+    bob = agent_in(everything, "Bob")
+    assert (bob["load"], bob["elsewhere"]) == (1, 0)
+    assert [c["id"] for c in bob["contacts"]] == [visitor.contact_id]
+    assert everything["scope"] == {
+        "everything": True,
+        "services": ["Anything", "Sales", "Support"],
+        "handled_elsewhere": False,
+    }
+    live = await sue.open_supervision()
+    assert live.frames[0]["view"]["scope"]["services"] == ["Anything", "Support"]
+    assert agent_in(live.frames[0]["view"], "Bob")["load"] == 1
+    await live.close()
+
+
 async def test_a_plain_agent_reaches_no_supervision_endpoint_or_frame(
     sqlite_world: World,
 ) -> None:
@@ -230,6 +262,33 @@ async def test_left_messages_are_filtered_and_marked_done_once(world: World) -> 
     marks = [e for e in await stored_events(world.app.ctx) if e.kind == "left_message.done"]
     assert [m.payload["id"] for m in marks] == [ids["Sales"]]
     assert marks[0].payload["done_by"]["id"] == sam.agent["id"]
+
+
+async def test_a_message_left_after_a_contact_belongs_to_its_service(world: World) -> None:
+    await world.add_agent("sam", ["sales"], role=Role.SUPERVISOR)
+    await world.add_agent("sue", ["support"], role=Role.SUPERVISOR)
+    sam, sue = await world.agent("sam"), await world.agent("sue")
+    visitor = world.visitor()
+    await visitor.request(world.services["Support"]["id"])  # nobody online: rejected
+    assert visitor.contact["state"] == "rejected"
+    body = {"name": "Vera", "email": "vera@example.com", "text": "Do you sell gift cards?"}
+    path = "/api/visitor/left-messages"
+
+    elsewhere = await visitor.http.post(
+        path, json={**body, "service_id": world.services["Sales"]["id"]}
+    )
+    assert (elsewhere.status_code, elsewhere.json()["code"]) == (422, "invalid_input")
+    assert elsewhere.json()["details"]["problems"][0]["field"] == "service_id"
+    left = await visitor.http.post(path, json=body)  # the token says which contact
+    assert left.status_code == 201, left.text
+
+    (mine,) = (await sue.http.get("/api/supervision/left-messages")).json()
+    assert (mine["id"], mine["service_name"], mine["contact_id"]) == (
+        left.json()["id"],
+        "Support",
+        visitor.contact_id,
+    )
+    assert await listed(sam) == []  # the Sales supervisor does not see Support's messages
 
 
 async def test_todays_figures_agree_with_the_reports_overview(world: World) -> None:

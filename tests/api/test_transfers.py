@@ -168,8 +168,9 @@ async def test_a_rejection_returns_the_contact_with_the_reason(world: World) -> 
         "busy",
         [bob.agent["id"]],
     )
+    # his own rejection, from another tab: nobody took it, there is just nothing to accept
     again = await bob.post(f"/api/contacts/{contact_id}/transfer/accept")
-    assert again.json()["code"] == "already_taken"
+    assert (again.status_code, again.json()["code"]) == (409, "no_transfer_pending")
     # a contact can be transferred again: every leg is recorded
     assert (await _transfer(ann, contact_id, agent_id=bob.agent["id"])).status_code == 201
     assert (await bob.accept(contact_id)).status_code == 200  # the waiting area's accept
@@ -238,7 +239,8 @@ async def test_a_group_returns_the_contact_only_when_every_member_rejected(world
     )
     assert starred["data"]["entry"]["transfer"] is not None  # dan is now the only one left
     assert (await stored_contact(world.app.ctx, contact_id)).state == "transferring"
-    assert (await bob.post(f"/api/contacts/{contact_id}/transfer/accept")).status_code == 409
+    refused = await bob.post(f"/api/contacts/{contact_id}/transfer/accept")
+    assert (refused.status_code, refused.json()["code"]) == (409, "not_eligible")
 
     reject = await dan.post(f"/api/contacts/{contact_id}/transfer/reject", {"reason": "no"})
     assert reject.status_code == 200
@@ -265,7 +267,7 @@ async def test_the_first_agent_can_cancel_a_pending_transfer(world: World) -> No
     again = await ann.post(f"/api/contacts/{contact_id}/transfer/cancel")
     assert again.json()["code"] == "no_transfer_pending"
     late = await bob.post(f"/api/contacts/{contact_id}/transfer/accept")
-    assert late.status_code == 409
+    assert (late.status_code, late.json()["code"]) == (409, "no_transfer_pending")
 
 
 async def test_the_timeout_returns_the_contact_once(world: World) -> None:
@@ -280,6 +282,8 @@ async def test_the_timeout_returns_the_contact_once(world: World) -> None:
     await world.app.advance(1)
     back = await ann_console.wait_event("contact.transfer_returned")
     assert back["data"]["outcome"] == "timed_out"
+    late = await bob.post(f"/api/contacts/{contact_id}/transfer/accept")
+    assert (late.status_code, late.json()["code"]) == (409, "no_transfer_pending")
     await world.app.advance(TIMEOUT)
     await ann_console.drain()
     assert (await _kinds(world, contact_id)).count("contact.transfer_returned") == 1
@@ -366,7 +370,7 @@ async def test_transfer_targets_list_agents_and_groups_with_who_can_take_it(worl
     group = await _group(world)
     await _group(world, "Support desk", tags=["support"])
     bob, dan = await world.agent("bob"), await world.agent("dan")
-    await bob.open_console()
+    bob_console = await bob.open_console()
     ann, _console, visitor, _widget = await _held_by_ann(world)
     listed = await ann.http.get(f"/api/contacts/{visitor.contact_id}/transfer-targets")
     assert listed.status_code == 200, listed.text
@@ -374,6 +378,7 @@ async def test_transfer_targets_list_agents_and_groups_with_who_can_take_it(worl
     agents = {a["display_name"]: a for a in body["agents"]}
     assert "Ann" not in agents
     assert (agents["Bob"]["status"], agents["Bob"]["can_take"]) == ("READY", True)
+    assert agents["Bob"]["reconnecting"] is False
     assert (agents["Dan"]["status"], agents["Dan"]["can_take"]) == ("DISCONNECTED", False)
     assert agents["Cyd"]["can_take"] is False  # no console, and support only
     groups = {g["name"]: g for g in body["groups"]}
@@ -390,6 +395,20 @@ async def test_transfer_targets_list_agents_and_groups_with_who_can_take_it(worl
     assert (sales["available_agents"], sales["free_chat_slots"]) == (2, 6)
     refused = await bob.http.get(f"/api/contacts/{visitor.contact_id}/transfer-targets")
     assert refused.status_code == 403
+    await bob_console.close()  # Bob's only console goes: reconnecting, as supervision says
+    for _ in range(100):
+        body = (await ann.http.get(f"/api/contacts/{visitor.contact_id}/transfer-targets")).json()
+        bob_target = next(a for a in body["agents"] if a["display_name"] == "Bob")
+        if bob_target["reconnecting"]:
+            break
+        await asyncio.sleep(0.02)
+    assert (bob_target["reconnecting"], bob_target["can_take"]) == (True, False)
+    view = (await ann.http.get("/api/supervision")).json()
+    bob_seen = next(a for a in view["agents"] if a["display_name"] == "Bob")
+    assert (bob_seen["status"], bob_seen["reconnecting"]) == (
+        bob_target["status"],
+        bob_target["reconnecting"],
+    )
 
 
 async def test_admins_manage_transfer_groups(world: World) -> None:

@@ -193,3 +193,31 @@ def test_a_plain_agent_is_kept_out(
     bob.goto(server.url + "/supervision")
     expect(bob.get_by_test_id("supervision-forbidden")).to_be_visible()
     expect(bob.get_by_test_id("agents")).to_have_count(0)
+
+
+def test_the_view_counts_contacts_of_other_services_and_says_what_it_covers(
+    server: E2EServer,
+    context_factory: Callable[..., BrowserContext],
+    visitors: Callable[[], Visitor],
+) -> None:
+    cyd = sign_in(context_factory(), server, "cyd")  # Support only; he serves Quick too
+    sam = sign_in(context_factory(), server, "sam")  # supervises Sales (and Quick)
+    open_supervision(sam, server)
+    expect(sam.get_by_test_id("scope-note")).to_contain_text(
+        "Only the services you supervise: Quick, Sales."
+    )
+    vic = visitors()
+    contact_id = vic.request(service_id(server, "Support"), "Vic Support")
+    origin = {"Origin": server.url}
+    taken = cyd.request.post(f"{server.url}/api/contacts/{contact_id}/accept", headers=origin)
+    assert taken.ok, taken.text()
+
+    row = agent_row(sam, "Cyd")  # chatting in Support: busy, not "0 / 1"
+    expect(row.get_by_test_id("agent-load")).to_have_text("1 / 1")
+    expect(row.get_by_test_id("held-elsewhere")).to_have_text("1 in other services")
+    expect(row.get_by_test_id("held-contact")).to_have_count(0)  # counted, not shown
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    sam.screenshot(path=str(SCREENSHOTS / "supervision-scope.png"), full_page=True)
+    closed = cyd.request.post(f"{server.url}/api/contacts/{contact_id}/close", headers=origin)
+    assert closed.ok, closed.text()
+    expect(row.get_by_test_id("agent-load")).to_have_text("0 / 1")

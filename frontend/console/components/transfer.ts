@@ -179,7 +179,7 @@ export class SpTransfer extends LitElement {
                         @change=${() => (this.pick = { agent_id: a.id })} />
                       <span class="dot" aria-hidden="true"></span>
                       <span class="name">${a.display_name}</span>
-                      <span class="meta">${a.status.toLowerCase()} · load ${Math.round(a.load * 100)} %</span>
+                      <span class="meta" data-testid="transfer-agent-status">${a.reconnecting ? "reconnecting, no console" : a.status.toLowerCase()} · load ${Math.round(a.load * 100)} %</span>
                     </label>
                   </li>`,
                 )}

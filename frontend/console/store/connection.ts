@@ -13,6 +13,12 @@ export const SESSION_KEY = "sportello.console.session";
 const BACKOFF_MS = [300, 700, 1200, 2000, 3000, 5000];
 /** Close code: the sign-in behind the socket ended (logout elsewhere, reset, disabled). */
 const SIGNED_OUT = 4401;
+/** What the agent reads when their sign-in ends, by the server's `details.reason`. */
+const ENDED: Record<string, string> = {
+  signed_out: "Your session has ended. Please sign in again.",
+  password_reset: "Your password was reset. Please sign in with the new one.",
+  account_disabled: "Your account was disabled by an administrator. Ask them to enable it again.",
+};
 
 export class Connection {
   private ws: WebSocket | null = null;
@@ -104,7 +110,7 @@ export class Connection {
     if (error?.code === "not_authenticated" || code === SIGNED_OUT) {
       s.conn = "signed-out";
       s.agent = null;
-      s.notify("Your session has ended. Please sign in again.");
+      s.notify(ENDED[String(error?.details?.reason ?? "")] ?? ENDED.signed_out);
       s.changed();
       return;
     }

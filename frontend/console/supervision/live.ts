@@ -134,6 +134,10 @@ export class SpLiveView extends LitElement {
         font-size: 14px;
         flex: 1;
       }
+      .scope {
+        margin: -4px 0 8px;
+        font-size: 13px;
+      }
       .service-today {
         margin: 2px 0 0;
         font-size: 12px;
@@ -203,6 +207,7 @@ export class SpLiveView extends LitElement {
     return html`
       <section aria-labelledby="today-h">
         <h2 id="today-h">Today</h2>
+        <p class="muted scope" data-testid="scope-note">${scopeNote(v.scope)}</p>
         <dl class="figures" data-testid="today">
           <div><dt>Requests</dt><dd data-testid="today-requests">${t.requests}</dd></div>
           <div><dt>Answered</dt><dd data-testid="today-answered">${t.answered}</dd></div>
@@ -244,8 +249,11 @@ export class SpLiveView extends LitElement {
       <td><span class="load ${a.load >= a.chat_limit ? "full" : ""}" data-testid="agent-load" aria-label="${a.load} of ${a.chat_limit} contacts">${a.load} / ${a.chat_limit}</span></td>
       <td>
         <div class="held">
+          ${a.elsewhere > 0
+            ? html`<span class="muted" data-testid="held-elsewhere">${a.elsewhere} in other services</span>`
+            : nothing}
           ${a.contacts.length === 0
-            ? html`<span class="muted">—</span>`
+            ? a.elsewhere > 0 ? nothing : html`<span class="muted">—</span>`
             : a.contacts.map(
                 (c) => html`<button data-testid="held-contact" data-contact-id=${c.id} @click=${() => this.open(c)}
                   aria-label="Open the conversation with ${c.visitor_name}${c.state === "transferring" ? ", being transferred" : ""}, read-only">
@@ -297,4 +305,12 @@ export class SpLiveView extends LitElement {
         : nothing}
     </article>`;
   }
+}
+
+/** What the figures and lists cover: a supervisor's view is cut to their services. */
+function scopeNote(scope: LiveView["scope"]): string {
+  if (scope.everything) return "All services.";
+  const names = scope.services.length ? scope.services.join(", ") : "none";
+  const mine = scope.handled_elsewhere ? ", plus the contacts you handled in other services" : "";
+  return `Only the services you supervise: ${names}${mine}. Agents' status and load count all their contacts.`;
 }

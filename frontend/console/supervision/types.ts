@@ -23,7 +23,10 @@ export interface SupervisedAgent {
   reconnecting: boolean;
   away_since: number | null;
   media: { chat: boolean; voice: boolean; video: boolean };
+  /** Every contact held, whatever its service. */
   load: number;
+  /** How many of them are in services outside this view (counted, not shown). */
+  elsewhere: number;
   chat_limit: number;
   contacts: ContactCard[];
 }
@@ -50,6 +53,7 @@ export interface LiveView {
   agents: SupervisedAgent[];
   services: SupervisedService[];
   today: Figures & { since: number };
+  scope: { everything: boolean; services: string[]; handled_elsewhere: boolean };
 }
 
 export interface LeftMessage {

@@ -345,12 +345,28 @@ async def do_refresh_node_sessions(ctx: Ctx) -> None:
 
 
 async def do_reset_sessions(ctx: Ctx) -> None:
-    """Single-process start: no session can be live yet, whatever the last run left."""
+    """Single-process start: no session can be live yet, whatever the last run left. The
+    time the server was down is nobody's absence: every agent holding contacts is away from
+    now, so the disconnect grace starts when the server is back (a shutdown closed their
+    consoles, a crash left them open; either way their consoles reconnect)."""
+    now = ctx.clock.now()
     async with ctx.transaction() as (conn, writer):
         rows = await conn.execute(
             select(console_sessions.c.agent_id).where(console_sessions.c.connections > 0).distinct()
         )
-        agent_ids = [int(r.agent_id) for r in rows]
+        agent_ids = {int(r.agent_id) for r in rows}
         await conn.execute(update(console_sessions).values(connections=0))
-        for agent_id in agent_ids:
-            await _mark_away(conn, writer, agent_id, ctx.clock.now())
+        holders = await conn.execute(
+            select(contacts.c.agent_id)
+            .where(contacts.c.state.in_(HOLDING), contacts.c.agent_id.is_not(None))
+            .distinct()
+        )
+        holding = {int(r.agent_id) for r in holders}
+        if holding:
+            await conn.execute(
+                update(agents)
+                .where(agents.c.id.in_(sorted(holding)), agents.c.away_since.is_not(None))
+                .values(away_since=now)
+            )
+        for agent_id in sorted(agent_ids | holding):
+            await _mark_away(conn, writer, agent_id, now)

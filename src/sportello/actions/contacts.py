@@ -348,17 +348,22 @@ async def do_dissuade_due(ctx: Ctx) -> list[int]:
     """Fire every due dissuasion timer. Each fires once: the update is guarded on state.
 
     A visitor whose page went away before the time ran out was not dissuaded: they left,
-    and the contact is recorded as cancelled or abandoned by the time they waited."""
+    and the contact is recorded as cancelled or abandoned by the time they waited. One who
+    was still there when it ran out was dissuaded, whenever the timer fires (a departure
+    presumed after a restart comes after the deadline)."""
     now = ctx.clock.now()
     fired: list[int] = []
     async with ctx.transaction() as (conn, writer):
         due = await conn.execute(
-            select(contacts.c.id, contacts.c.created_at, contacts.c.visitor_left_at).where(
-                contacts.c.state == ContactState.PENDING.value, contacts.c.dissuade_at <= now
-            )
+            select(
+                contacts.c.id,
+                contacts.c.created_at,
+                contacts.c.visitor_left_at,
+                contacts.c.dissuade_at,
+            ).where(contacts.c.state == ContactState.PENDING.value, contacts.c.dissuade_at <= now)
         )
-        for contact_id, created_at, left_at in due.all():
-            if left_at is not None:
+        for contact_id, created_at, left_at, dissuade_at in due.all():
+            if left_at is not None and left_at < dissuade_at:
                 outcome = leave_outcome(left_at - created_at)
                 state, closed_by = ContactState(outcome.value), VISITOR_GONE
             else:

@@ -17,16 +17,34 @@ from sportello.errors import (
     NotDoneError,
     NotFoundError,
     ServiceUnavailableError,
+    ValidationFailedError,
 )
 from sportello.queries.left_messages import left_message, left_message_for
-from sportello.storage.tables import services, visitor_messages_left
+from sportello.storage.tables import contacts, services, visitor_messages_left
 from sportello.stream.events import EventWriter
 
 
 async def do_leave_message(
-    ctx: Ctx, *, service_id: int | None, name: str, email: str, text: str, site: str
+    ctx: Ctx,
+    *,
+    service_id: int | None,
+    name: str,
+    email: str,
+    text: str,
+    site: str,
+    contact_id: int | None = None,
 ) -> int:
+    """Store a left message. One left after a contact (``contact_id``: the visitor's token)
+    belongs to that contact's service, the one the visitor was on."""
     async with ctx.transaction() as (conn, writer):
+        if contact_id is not None:
+            on = await conn.scalar(select(contacts.c.service_id).where(contacts.c.id == contact_id))
+            if service_id is not None and service_id != on:
+                raise ValidationFailedError(
+                    "the message belongs to the service of your contact",
+                    problems=[{"field": "service_id", "message": f"your contact is for {on}"}],
+                )
+            service_id = on
         if service_id is not None:
             taken = await conn.scalar(
                 select(services.c.leave_message).where(services.c.id == service_id)
@@ -41,6 +59,7 @@ async def do_leave_message(
             insert(visitor_messages_left)
             .values(
                 service_id=service_id,
+                contact_id=contact_id,
                 name=name,
                 email=email,
                 text=text,

@@ -33,7 +33,7 @@ from sportello.errors import (
 )
 from sportello.queries.calls import call_media
 from sportello.queries.contacts import agent_card, contact_for_agent, fetch_contact_row
-from sportello.queries.transfers import leg_view, open_leg
+from sportello.queries.transfers import leg_view, open_leg, taken_by_transfer
 from sportello.routing.engine import reroute
 from sportello.routing.rules import agent_load, group_member, is_eligible
 from sportello.routing.snapshot import load_agents
@@ -121,7 +121,9 @@ async def do_accept_transfer(ctx: Ctx, agent: AgentPrincipal, contact_id: int) -
         row = await fetch_contact_row(conn, contact_id, lock=True)
         leg = await open_leg(conn, row.id)
         if row.state != ContactState.TRANSFERRING.value or leg is None:
-            if row.state == ContactState.ASSIGNED.value and row.agent_id != agent.id:
+            if row.state == ContactState.ASSIGNED.value and await taken_by_transfer(
+                conn, row.id, agent.id
+            ):
                 raise AlreadyTakenError(
                     "another agent has already taken this contact", contact_id=row.id
                 )

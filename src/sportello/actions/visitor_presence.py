@@ -237,13 +237,30 @@ async def do_visitor_gone_due(ctx: Ctx) -> list[int]:
 
 async def do_presume_visitors_away(ctx: Ctx) -> None:
     """Single-process start: no widget can be connected yet, so every active contact's
-    visitor starts the grace now (widgets that reconnect call it off)."""
+    visitor starts the grace now (widgets that reconnect call it off). The time the server
+    was down is nobody's departure: a grace that started before the restart starts again
+    now, keeping when the visitor left (what the outcome and dissuasion compare)."""
+    now = ctx.clock.now()
+    gone_at = now + ctx.settings.visitor_grace_seconds
     async with ctx.transaction() as (conn, writer):
         rows = await conn.execute(
-            select(contacts.c.id).where(
-                contacts.c.state.in_(ACTIVE), contacts.c.visitor_gone_at.is_(None)
-            )
+            select(contacts.c.id).where(contacts.c.state.in_(ACTIVE)).order_by(contacts.c.id)
         )
         for (contact_id,) in rows.all():
             row = await fetch_contact_row(conn, contact_id, lock=True)
-            await _depart(ctx, conn, writer, row, row.visitor_link, None)
+            if row.visitor_gone_at is None:
+                await _depart(ctx, conn, writer, row, row.visitor_link, None)
+            elif row.visitor_gone_at < gone_at:
+                await conn.execute(
+                    update(contacts).where(contacts.c.id == row.id).values(visitor_gone_at=gone_at)
+                )
+                await _tell_agents(
+                    writer,
+                    row,
+                    "visitor.departed",
+                    {
+                        "left_at": row.visitor_left_at,
+                        "gone_at": gone_at,
+                        "navigating": row.visitor_navigating,
+                    },
+                )

@@ -77,9 +77,16 @@ async def agent_state(
     return agent_view(row, live, now, grace)
 
 
-async def all_agents(conn: AsyncConnection, now: float, grace: float) -> list[dict[str, Any]]:
+async def all_agents(
+    conn: AsyncConnection, now: float, grace: float, *, colleagues_only: bool = False
+) -> list[dict[str, Any]]:
+    """Every account (the admin's list), or with ``colleagues_only`` the enabled ones: a
+    disabled account is listed nowhere an agent is chosen or watched."""
     counts = await live_session_counts(conn, now)
-    rows = await conn.execute(select(agents).order_by(agents.c.display_name))
+    query = select(agents).order_by(agents.c.display_name)
+    if colleagues_only:
+        query = query.where(agents.c.enabled.is_(True))
+    rows = await conn.execute(query)
     return [agent_view(row, counts.get(row.id, 0), now, grace) for row in rows]
 
 

@@ -141,7 +141,10 @@ def cut_view(
     service_rows = [r for r in floor.services if _in_scope(scope, r.id)]
     waiting: dict[int, list[dict[str, Any]]] = defaultdict(list)
     held: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    load: dict[int, int] = defaultdict(int)
     for row in floor.live:
+        if row.state != "pending" and row.agent_id is not None:
+            load[row.agent_id] += 1  # every contact counts, the reader's services or not
         if not _in_scope(scope, row.service_id):
             continue
         if row.state == "pending":
@@ -153,8 +156,8 @@ def cut_view(
         serves = any(set(s.tags) <= set(row.tags) for s in service_rows)
         if not (scope.everything or serves or row.id in held):
             continue
-        if not row.enabled and row.id not in held:
-            continue  # a disabled account is nobody's colleague on the floor
+        if not row.enabled:
+            continue  # disabled: nobody's colleague (disabling handed its contacts back)
         live = 1 if row.id in floor.media else 0
         view = agent_view(row, live, floor.now, floor.agent_grace_seconds)
         people.append(
@@ -166,7 +169,8 @@ def cut_view(
                 "reconnecting": view["reconnecting"],
                 "away_since": row.away_since,
                 "media": floor.media.get(row.id, {"chat": False, "voice": False, "video": False}),
-                "load": len(held.get(row.id, [])),
+                "load": load[row.id],
+                "elsewhere": load[row.id] - len(held.get(row.id, [])),
                 "chat_limit": row.chat_limit,
                 "contacts": held.get(row.id, []),
             }
@@ -187,6 +191,11 @@ def cut_view(
             for s in service_rows
         ],
         "today": {"since": day_start, **_figures(total_of(by_service.values()))},
+        "scope": {
+            "everything": scope.everything,
+            "services": [s.name for s in service_rows],
+            "handled_elsewhere": bool(elsewhere),
+        },
     }
 
 

@@ -47,12 +47,13 @@ async def transfer_targets(
             "display_name": view["display_name"],
             "nickname": view["nickname"],
             "status": view["status"],
+            "reconnecting": view["reconnecting"],
             "load": round(loads[view["id"]], 4),
             "chat_limit": view["chat_limit"],
             "can_take": view["id"] in can_take,
             "qualified": view["id"] in qualified,
         }
-        for view in await all_agents(conn, now, grace)
+        for view in await all_agents(conn, now, grace, colleagues_only=True)
         if view["id"] != holder_id
     ]
     groups_out = []

@@ -23,6 +23,21 @@ async def open_leg(conn: AsyncConnection, contact_id: int) -> Any:
     ).first()
 
 
+async def taken_by_transfer(conn: AsyncConnection, contact_id: int, agent_id: int) -> bool:
+    """Whether the contact's latest transfer leg was accepted by another agent: only then
+    is a late accept beaten by a colleague (``already_taken``); a leg that was cancelled,
+    timed out or rejected left nothing to take (``no_transfer_pending``)."""
+    latest = (
+        await conn.execute(
+            select(transfers.c.outcome, transfers.c.accepted_by)
+            .where(transfers.c.contact_id == contact_id)
+            .order_by(transfers.c.id.desc())
+            .limit(1)
+        )
+    ).first()
+    return latest is not None and latest.outcome == "accepted" and latest.accepted_by != agent_id
+
+
 async def passed_on_by(conn: AsyncConnection, contact_id: int, agent_id: int) -> bool:
     """Whether this agent held the contact and transferred it (so they still read it)."""
     found = await conn.scalar(

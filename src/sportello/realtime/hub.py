@@ -27,7 +27,7 @@ POLL_SECONDS = 2.0
 class Subscriber(Protocol):
     def deliver(self, event: Event) -> None: ...
     def signal(self, signal: Signal) -> None: ...
-    def end(self) -> None: ...
+    def end(self, reason: str = ...) -> None: ...
 
 
 class StreamHub:
@@ -115,7 +115,7 @@ class StreamHub:
         for sub in targets:
             sub.deliver(event)
         if event.kind == "agent.signed_out" and event.agent_id is not None:
-            self._end_agent(event.agent_id)
+            self._end_agent(event.agent_id, str(event.payload.get("reason") or "signed_out"))
 
     def connection_counts(self) -> dict[str, int]:
         """Open sockets of this process by kind (for /metrics)."""
@@ -144,12 +144,13 @@ class StreamHub:
         for sub in targets:
             sub.end()
 
-    def _end_agent(self, agent_id: int) -> None:
-        """Every sign-in of the agent ended: close their consoles and supervision views."""
+    def _end_agent(self, agent_id: int, reason: str) -> None:
+        """Every sign-in of the agent ended (``reason``: password_reset, account_disabled…):
+        close their consoles and supervision views, saying why."""
         targets = set(self._by_agent.get(agent_id, ()))
         targets |= {w for w, (a, _) in self._watchers.items() if a == agent_id}
         for sub in targets:
-            sub.end()
+            sub.end(reason)
 
     def add_watcher(self, agent_id: int, sign_in: str, sub: Subscriber) -> None:
         """A supervision view: it sees every event and filters by its reader's scope; ending

@@ -34,6 +34,16 @@ OUTBOX_LIMIT = 5000
 SESSION_ENDED = 4401
 """Close code: the sign-in behind this connection ended (logout, reset, disabled)."""
 
+SERVICE_RESTART = 1012
+"""Close code the server (uvicorn) gives its own sockets when it shuts down."""
+
+ENDED_MESSAGES = {
+    "signed_out": "your session has ended; sign in again",
+    "password_reset": "your password was reset; sign in with the new one",
+    "account_disabled": "your account was disabled by an administrator",
+}
+"""Why a sign-in ended, as the ``not_authenticated`` frame before the 4401 close says it."""
+
 _END = object()
 """Outbox marker: say the session ended, then close."""
 
@@ -58,6 +68,9 @@ class StreamSession:
         self._ended = False
         self._opened = False
         self._released: asyncio.Future[None] | None = None
+        self._end_reason = "signed_out"
+        self.closed_by_shutdown = False
+        """The server closed this socket because it is stopping: not the client leaving."""
 
     # -- what subclasses provide -------------------------------------------------------
     def subscribe(self) -> None:
@@ -95,10 +108,12 @@ class StreamSession:
     def signal(self, signal: Signal) -> None:
         self._enqueue({"type": "signal", **{k: v for k, v in signal.items() if k != "to"}})
 
-    def end(self) -> None:
-        """The sign-in behind this connection ended: handle no more frames, say so, close."""
+    def end(self, reason: str = "signed_out") -> None:
+        """The sign-in behind this connection ended: handle no more frames, say so (and
+        why: ``details.reason``), close."""
         if not self._ended:
             self._ended = True
+            self._end_reason = reason
             self._outbox.put_nowait(_END)
 
     def _enqueue(self, item: dict[str, Any] | Event) -> None:
@@ -187,7 +202,10 @@ class StreamSession:
                 return
             if item is _END:
                 await asyncio.shield(self._release())
-                error = NotAuthenticatedError("your session has ended; sign in again")
+                error = NotAuthenticatedError(
+                    ENDED_MESSAGES.get(self._end_reason, ENDED_MESSAGES["signed_out"]),
+                    reason=self._end_reason,
+                )
                 await self.send({"type": "error", **error.to_dict()})
                 await self.close(SESSION_ENDED, "signed out")
                 return
@@ -235,6 +253,7 @@ class StreamSession:
         """The next frame, text or binary (parse_frame refuses binary ones with an error)."""
         message = await self.ws.receive()
         if message["type"] == "websocket.disconnect":
+            self.closed_by_shutdown = message.get("code") == SERVICE_RESTART
             raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
         text: str | None = message.get("text")
         return text if text is not None else bytes(message.get("bytes") or b"")

@@ -68,6 +68,8 @@ class VisitorSession(StreamSession):
     async def on_close(self) -> None:
         self.ctx.open_links.discard((self.visitor.contact_id, self.link))
         await do_interrupt_link_calls(self.ctx, self.visitor.contact_id, self.link)
+        if self.closed_by_shutdown:
+            return  # a shutdown is not a departure: the next start presumes one from then
         await do_visitor_disconnected(self.ctx, self.visitor.contact_id, self.link)
 
     def signal(self, signal: Signal) -> None:

@@ -59,6 +59,8 @@ async def accept_oldest(agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
 @router.get("/agents")
 async def agents(agent: AgentDep, ctx: CtxDep) -> list[dict[str, Any]]:
     async with ctx.db.read() as conn:
-        rows = await all_agents(conn, ctx.clock.now(), ctx.settings.agent_grace_seconds)
+        rows = await all_agents(
+            conn, ctx.clock.now(), ctx.settings.agent_grace_seconds, colleagues_only=True
+        )
     public = ("id", "display_name", "nickname", "avatar_url", "languages", "tags", "status")
     return [{k: r[k] for k in public} for r in rows]

@@ -19,11 +19,12 @@ from sportello.actions.left_messages import do_leave_message
 from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.actions.visitor_presence import do_visitor_departing
 from sportello.domain.locales import country_from_locale
-from sportello.errors import ValidationFailedError
+from sportello.domain.principals import VisitorPrincipal
+from sportello.errors import NotAuthenticatedError, TokenExpiredError, ValidationFailedError
 from sportello.queries.contacts import access_contact, contact_for_visitor
 from sportello.queries.services import contact_sites, service_sites, services_for_site
 from sportello.security.tokens import read_handoff_code, read_visitor_token, sign_visitor_token
-from sportello.web.deps import CtxDep, VisitorDep, client_ip
+from sportello.web.deps import CtxDep, VisitorDep, bearer, client_ip, current_visitor
 from sportello.web.origins import check_site
 from sportello.web.schemas import (
     ContactRequestBody,
@@ -172,16 +173,29 @@ async def leave(visitor: VisitorDep, ctx: CtxDep) -> dict[str, Any]:
     return await do_leave_contact(ctx, visitor)
 
 
+async def _contact_left(request: Request, ctx: Ctx) -> VisitorPrincipal | None:
+    """The contact a left message follows (nobody took it): the visitor token's, when one
+    is sent and still valid. Anyone may leave a message, so any other bearer is ignored."""
+    if bearer(request) is None:
+        return None
+    try:
+        return await current_visitor(request, ctx)
+    except (NotAuthenticatedError, TokenExpiredError):
+        return None
+
+
 @router.post("/left-messages", status_code=201)
 async def leave_message(body: LeftMessageBody, request: Request, ctx: CtxDep) -> dict[str, Any]:
     """'Leave a message' when nobody is available; supervisors read these later."""
     await ctx.limits.left_message(client_ip(request), ctx.clock.now())
+    visitor = await _contact_left(request, ctx)
     if body.service_id is not None:
         async with ctx.db.read() as conn:
             check_site(request.headers.get("origin"), await service_sites(conn, body.service_id))
     message_id = await do_leave_message(
         ctx,
         service_id=body.service_id,
+        contact_id=visitor.contact_id if visitor else None,
         name=body.name,
         email=body.email,
         text=body.text,
