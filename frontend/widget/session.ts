@@ -665,6 +665,7 @@ export class WidgetSession {
     if (contact) {
       conv.state = contact.state;
       conv.agent = contact.agent;
+      if (contact.agent && !conv.joinedAt) conv.joinedAt = contact.assigned_at ?? null;
       conv.dissuadeAt = contact.dissuade_at;
       conv.serviceName = contact.service.name;
       if (contact.dissuasion_message) conv.endMessage = contact.dissuasion_message;
@@ -702,6 +703,7 @@ export class WidgetSession {
         conv.state = "assigned";
         conv.agent = data.agent as AgentCard;
         if (data.transferred === true) conv.takeovers = [...(conv.takeovers ?? []), { at, agent: conv.agent, previous }];
+        else conv.joinedAt = at;
         conv.agentAway = false;
         conv.requeuedFrom = null;
         this.calls.media = (data.call_media as string[] | undefined) ?? [];
