@@ -187,6 +187,7 @@ export class Connection {
     s.agent = { ...hello.agent, status: hello.agent.chosen_status };
     if (hello.session) s.media = hello.session;
     if (hello.idle_seconds !== undefined) s.idleSeconds = hello.idle_seconds;
+    if (hello.ended_panel_seconds !== undefined) s.endedPanelSeconds = hello.ended_panel_seconds;
     if (hello.limits) s.limits = hello.limits;
     if (hello.ice) s.ice = hello.ice;
     const before = new Set(s.waiting.map((e) => e.contact_id));
