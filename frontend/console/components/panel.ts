@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
+import { COLOURS, colourValue } from "../colours";
 import { StoreController } from "../controller";
 import { clock, countryBadge, duration, initials, linkify, pushableLinks } from "../format";
 import { icons, zzz } from "../icons";
@@ -11,16 +12,6 @@ import { fileLine, fileStyles } from "./files";
 import "./transfer";
 import { languageName } from "./translate";
 
-const COLOURS: Array<[string, string, string]> = [
-  ["", "No colour", "transparent"],
-  ["red", "Red", "#e5484d"],
-  ["orange", "Orange", "#f76b15"],
-  ["yellow", "Yellow", "#e2b203"],
-  ["green", "Green", "#30a46c"],
-  ["blue", "Blue", "#3e63dd"],
-  ["purple", "Purple", "#8e4ec6"],
-  ["grey", "Grey", "#8b8d98"],
-];
 
 /** Where the visitor may be sent: the service's sites, or else the site they came from. */
 function pushSites(p: Panel): string[] {
@@ -28,9 +19,6 @@ function pushSites(p: Panel): string[] {
   return sites.length > 0 ? sites : p.contact.visitor.site ? [p.contact.visitor.site] : [];
 }
 
-export function colourValue(name: string | null): string {
-  return COLOURS.find(([n]) => n === (name ?? ""))?.[2] ?? "transparent";
-}
 
 type Item =
   | { type: "msg"; at: number; order: number; msg: Message }
