@@ -23,6 +23,7 @@ import type {
   VisitorContact,
 } from "./types";
 import { ACTIVE_STATES } from "./types";
+import { sayVisitorError } from "../shared/errors";
 
 export type Link = "offline" | "connecting" | "online";
 
@@ -155,7 +156,7 @@ export class WidgetSession {
       this.services = await call<Service[]>(this.cfg.base, "/api/visitor/services");
       this.servicesError = "";
     } catch (err) {
-      this.servicesError = err instanceof HttpError ? err.error.message : String(err);
+      this.servicesError = sayVisitorError(err, "The chat cannot be reached right now.");
       if (this.services === null) this.services = [];
     }
     this.changed();
@@ -243,7 +244,7 @@ export class WidgetSession {
       if (err instanceof HttpError && err.error.code === "origin_rejected") {
         this.services = [];
       }
-      this.notice = err instanceof HttpError ? err.error.message : "Something went wrong.";
+      this.notice = sayVisitorError(err);
       this.changed();
     }
   }
@@ -311,7 +312,7 @@ export class WidgetSession {
       this.changed();
       return true;
     } catch (err) {
-      this.notice = err instanceof HttpError ? err.error.message : "Something went wrong.";
+      this.notice = sayVisitorError(err);
       this.changed();
       return false;
     }
@@ -613,7 +614,7 @@ export class WidgetSession {
       case "error":
         if (frame.ref) {
           const item = conv.outbox.find((o) => o.client_msg_id === frame.ref);
-          if (item) item.failed = frame.message;
+          if (item) item.failed = sayVisitorError(frame);
         }
         break;
       default:

@@ -14,6 +14,7 @@ import { colourChip } from "../colours";
 import { type Filters, type ReportDetail, type ReportRow, fetchDetail, fetchPage, isoDay } from "./data";
 import { filterForm } from "./filters";
 import "./overview";
+import { sayError } from "../../shared/errors";
 
 type View = { name: "list" } | { name: "contact"; id: number } | { name: "overview" };
 
@@ -232,7 +233,7 @@ export class SpReports extends LitElement {
       await this.route();
     } catch (err) {
       this.signedOut = err instanceof ApiError && err.status === 401;
-      this.error = this.signedOut ? "" : String(err);
+      this.error = this.signedOut ? "" : sayError(err, "The reports could not be loaded. Please reload the page.");
     }
   }
 
@@ -245,7 +246,7 @@ export class SpReports extends LitElement {
       try {
         this.detail = await fetchDetail(this.view.id);
       } catch (err) {
-        this.error = err instanceof Error ? err.message : String(err);
+        this.error = sayError(err, "This contact could not be loaded. Please try again.");
       }
     }
   }
@@ -258,7 +259,7 @@ export class SpReports extends LitElement {
       this.cursor = page.next_cursor;
       this.error = "";
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = sayError(err, "The contacts could not be loaded. Please try again.");
     } finally {
       this.loading = false;
     }

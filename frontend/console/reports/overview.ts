@@ -7,6 +7,7 @@ import type { Chart as ChartType } from "chart.js";
 import { duration } from "../format";
 import { fieldStyles, shared, tables } from "../styles";
 import { type Figures, type Filters, type Overview, OUTCOMES, fetchOverview, query as toQuery } from "./data";
+import { sayError } from "../../shared/errors";
 
 const COLOURS: Record<string, string> = {
   successful: "#1c9b5a",
@@ -117,7 +118,7 @@ export class SpOverview extends LitElement {
       this.data = await fetchOverview(this.filters, this.groupBy);
       this.error = "";
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = sayError(err, "The overview could not be loaded. Please try again.");
     }
   }
 
