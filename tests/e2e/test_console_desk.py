@@ -52,6 +52,8 @@ def test_end_dialog_keeps_talking_by_default_and_escape_returns_focus(
     page.keyboard.press("Enter")
     expect(dialog).to_be_visible()
     expect(chat.get_by_test_id("confirm-keep")).to_be_focused()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "console-end-dialog.png"))
     page.keyboard.press("Enter")  # the default keeps the conversation going
     expect(dialog).to_have_count(0)
     expect(stop).to_be_focused()

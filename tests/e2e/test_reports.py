@@ -60,6 +60,8 @@ def test_list_filter_details_and_overview(
     # the colour tag: in the list, as a filter, in the details and the CSV
     expect(rows.filter(has_text="Vera Report").get_by_test_id("colour-chip")).to_have_text("Green")
     expect(rows.filter(has_text="Bruno Gone").get_by_test_id("colour-chip")).to_have_count(0)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "reports-list.png"), full_page=True)
     page.get_by_test_id("filter-colour").select_option("green")
     page.get_by_test_id("filter-apply").click()
     expect(rows).to_have_count(1)
