@@ -67,14 +67,45 @@ export function initials(name: string): string {
   return letters.toUpperCase();
 }
 
+/** The origin of an http(s) address without credentials (null for anything else). */
+function originOf(url: string): string | null {
+  try {
+    const u = new URL(url);
+    if (u.protocol !== "http:" && u.protocol !== "https:") return null;
+    if (u.username || u.password) return null;
+    return u.origin;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * The agent's own message: each link is a button that sends the visitor's browser there
- * ("send immediately", or an offer in prompt mode), with a small link to open it yourself.
+ * Whether the server lets the agent send the visitor to ``url``: an http(s) address with no
+ * credentials on one of the service's sites (without sites, the site the visitor came from).
+ * The server decides (docs/protocol.md, `redirect_refused`); this only spares the agent an
+ * affordance that would be refused.
  */
-export function pushableLinks(text: string, push: (url: string) => void, prompt: boolean): Array<string | TemplateResult> {
+export function canPush(url: string, sites: readonly string[]): boolean {
+  const origin = originOf(url);
+  return origin !== null && sites.some((site) => originOf(site) === origin);
+}
+
+/**
+ * The agent's own message: each link the visitor can be sent to is a button that sends the
+ * visitor's browser there ("send immediately", or an offer in prompt mode), with a small link
+ * to open it yourself; any other link is a plain link.
+ */
+export function pushableLinks(
+  text: string,
+  push: (url: string) => void,
+  prompt: boolean,
+  sites: readonly string[],
+): Array<string | TemplateResult> {
   const title = prompt ? "Click to offer this page to the visitor" : "Click to send immediately";
   return splitLinks(text).map((piece) =>
-    piece.href
+    piece.href && !canPush(piece.href, sites)
+      ? html`<a href=${piece.href} target="_blank" rel="noopener noreferrer" data-testid="plain-link">${piece.text}</a>`
+      : piece.href
       ? html`<button class="push" data-testid="push-link" data-url=${piece.href} title=${title} @click=${() => push(piece.href!)}>${piece.text}</button><a class="open" href=${piece.href} target="_blank" rel="noopener noreferrer" title="Open it yourself (new tab)" aria-label="Open ${piece.text} in a new tab">↗</a>`
       : piece.text,
   );

@@ -201,6 +201,8 @@ export interface HelloFrame {
   server_time?: number;
   /** The server's idle timeout for chats (0: idle detection off). */
   idle_seconds?: number;
+  /** An ended contact's panel goes away by itself this long after it ended (0: never). */
+  ended_panel_seconds?: number;
   limits?: Limits;
   ice?: IceConfig;
   agent: AgentState;

@@ -7,6 +7,7 @@
 import { tooLarge, uploadFile, uploadQuery, type Upload, type UploadError } from "../shared/files";
 import type { FileCard, Limits, Message } from "../shared/protocol";
 import { randomId } from "./storage";
+import { sayVisitorError } from "../shared/errors";
 
 export interface Attachment {
   file: File;
@@ -63,7 +64,7 @@ export class Attachments {
     } catch (err) {
       const e = err as UploadError;
       current.progress = null;
-      current.error = e.code === "aborted" ? "" : e.message;
+      current.error = e.code === "aborted" ? "" : sayVisitorError(e, "The file could not be sent.");
       return null;
     } finally {
       this.upload = null;

@@ -23,6 +23,7 @@ import type {
   VisitorContact,
 } from "./types";
 import { ACTIVE_STATES } from "./types";
+import { sayVisitorError } from "../shared/errors";
 
 export type Link = "offline" | "connecting" | "online";
 
@@ -155,7 +156,7 @@ export class WidgetSession {
       this.services = await call<Service[]>(this.cfg.base, "/api/visitor/services");
       this.servicesError = "";
     } catch (err) {
-      this.servicesError = err instanceof HttpError ? err.error.message : String(err);
+      this.servicesError = sayVisitorError(err, "The chat cannot be reached right now.");
       if (this.services === null) this.services = [];
     }
     this.changed();
@@ -266,7 +267,7 @@ export class WidgetSession {
       if (err instanceof HttpError && err.error.code === "origin_rejected") {
         this.services = [];
       }
-      this.notice = err instanceof HttpError ? err.error.message : "Something went wrong.";
+      this.notice = sayVisitorError(err);
       this.changed();
     }
   }
@@ -335,7 +336,7 @@ export class WidgetSession {
       this.changed();
       return true;
     } catch (err) {
-      this.notice = err instanceof HttpError ? err.error.message : "Something went wrong.";
+      this.notice = sayVisitorError(err);
       this.changed();
       return false;
     }
@@ -637,7 +638,7 @@ export class WidgetSession {
       case "error":
         if (frame.ref) {
           const item = conv.outbox.find((o) => o.client_msg_id === frame.ref);
-          if (item) item.failed = frame.message;
+          if (item) item.failed = sayVisitorError(frame);
         }
         break;
       default:
@@ -689,6 +690,7 @@ export class WidgetSession {
     if (contact) {
       conv.state = contact.state;
       conv.agent = contact.agent;
+      if (contact.agent && !conv.joinedAt) conv.joinedAt = contact.assigned_at ?? null;
       conv.dissuadeAt = contact.dissuade_at;
       conv.serviceName = contact.service.name;
       if (contact.dissuasion_message) conv.endMessage = contact.dissuasion_message;
@@ -726,6 +728,7 @@ export class WidgetSession {
         conv.state = "assigned";
         conv.agent = data.agent as AgentCard;
         if (data.transferred === true) conv.takeovers = [...(conv.takeovers ?? []), { at, agent: conv.agent, previous }];
+        else conv.joinedAt = at;
         conv.agentAway = false;
         conv.requeuedFrom = null;
         this.calls.media = (data.call_media as string[] | undefined) ?? [];

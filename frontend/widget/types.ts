@@ -30,6 +30,8 @@ export interface VisitorContact {
   visitor_name: string;
   agent: AgentCard | null;
   created_at: number;
+  /** When the agent (the latest, after a hand-back) joined; null while waiting. */
+  assigned_at?: number | null;
   dissuade_at: number | null;
   closed_at: number | null;
   dissuasion_message: string | null;
@@ -98,6 +100,8 @@ export interface Conversation {
   dissuadeAt: number | null;
   agent: AgentCard | null;
   agentAway: boolean;
+  /** When the agent joined (server seconds): where "joined the chat" sits in the transcript. */
+  joinedAt?: number | null;
   /** Colleagues who took the chat over by a transfer, and when (server seconds). */
   takeovers?: { at: number; agent: AgentCard; previous: AgentCard | null }[];
   /** Set when the contact went back to the queue because its agent left: their name. */

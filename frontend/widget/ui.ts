@@ -573,22 +573,28 @@ export class SportelloWidget extends LitElement {
     </div>`;
   }
 
+  /**
+   * The transcript in the order things happened: the messages (by id), with "joined the chat"
+   * and each takeover before the first message written after it. A conversation stored before
+   * the join time was kept puts the join before the agent's first message.
+   */
   private renderMessages(conv: Conversation): TemplateResult[] {
+    const events: { at: number; view: TemplateResult }[] = (conv.takeovers ?? []).map((t) => ({
+      at: t.at,
+      view: html`<div class="event" data-test="transfer-joined">${agentName(t.agent)} joined the chat</div>`,
+    }));
+    const firstAgent = conv.messages.find((m) => m.sender === "agent");
+    if (firstAgent || (conv.agent && conv.state !== "pending")) {
+      const at = conv.joinedAt ?? firstAgent?.created_at ?? Number.POSITIVE_INFINITY;
+      events.push({ at, view: this.renderJoined(conv) });
+    }
+    events.sort((a, b) => a.at - b.at);
     const out: TemplateResult[] = [];
-    let joinedShown = false;
-    const takeovers = [...(conv.takeovers ?? [])];
-    const takeover = (t: { agent: AgentCard }) =>
-      html`<div class="event" data-test="transfer-joined">${agentName(t.agent)} joined the chat</div>`;
     for (const m of conv.messages) {
-      while (takeovers.length && takeovers[0]!.at <= m.created_at) out.push(takeover(takeovers.shift()!));
-      if (!joinedShown && m.sender === "agent") {
-        joinedShown = true;
-        out.push(this.renderJoined(conv));
-      }
+      while (events.length && events[0]!.at <= m.created_at) out.push(events.shift()!.view);
       out.push(this.renderMessage(m));
     }
-    if (!joinedShown && conv.agent && conv.state !== "pending") out.push(this.renderJoined(conv));
-    out.push(...takeovers.map(takeover));
+    out.push(...events.map((e) => e.view));
     for (const o of conv.outbox) out.push(this.renderOutgoing(o));
     return out;
   }

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     node_dead_seconds: int = Field(default=45, ge=3, le=600)
     transfer_timeout_seconds: int = Field(default=60, ge=10, le=600)
     idle_seconds: int = Field(default=60)
+    ended_panel_seconds: int = Field(default=300, ge=0, le=12 * 3600)
     max_message_chars: int = Field(default=10_000, ge=1, le=100_000)
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
     upload_denied_types: list[str] = Field(default_factory=lambda: list(DENIED_TYPES))

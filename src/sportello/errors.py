@@ -29,7 +29,7 @@ class ValidationFailedError(SportelloError):
 def field_error(field: str, message: str) -> ValidationFailedError:
     """``invalid_input`` naming the field, shaped like the request validator's ``problems``."""
     return ValidationFailedError(
-        f"{field}: {message}", problems=[{"field": field, "message": message}]
+        f"{field}: {message}", problems=[{"field": field, "code": "invalid", "message": message}]
     )
 
 

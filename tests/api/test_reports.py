@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -201,11 +202,66 @@ async def test_csv_export_follows_the_filters(world: World) -> None:
     assert "attachment" in answer.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(answer.text)))
     assert [r["visitor_name"] for r in rows] == ["Eve Silent", "Dan Cancelled", "Cid Rejected"]
-    assert rows[0]["duration_seconds"] == "30.0" and rows[2]["outcome"] == "rejected"
+    assert rows[0]["duration_seconds"] == "30" and rows[2]["outcome"] == "rejected"
+    assert (rows[0]["duration"], rows[0]["wait_seconds"], rows[0]["wait"]) == (
+        "0:00:30",
+        "20",
+        "0:00:20",
+    )
     period = {"since": h["t0"] - 1, "until": h["t0"] + DAY}
     overview = await ann.http.get("/api/reports/overview.csv", params=period)
     lines = list(csv.DictReader(io.StringIO(overview.text)))
     assert lines[-1]["name"] == "All" and lines[-1]["requests"] == "5"
+
+
+async def test_the_colour_tag_is_reported_and_the_csv_reads_as_a_spreadsheet(
+    world: World,
+) -> None:
+    app = world.app
+    ann = await world.agent("ann")
+    await ann.open_console()
+    tagged, plain = world.visitor(), world.visitor()
+    for visitor, name in ((tagged, "Tina Tagged"), (plain, "Paul Plain")):
+        await visitor.request(world.services["Sales"]["id"], name=name)
+        await app.advance(7.4)
+        assert (await ann.accept(visitor.contact_id)).status_code == 200
+    colour = await ann.http.put(
+        f"/api/contacts/{tagged.contact_id}/colour", json={"colour": "green"}
+    )
+    assert colour.status_code == 200, colour.text
+    await app.advance(3725.6)
+    for visitor in (tagged, plain):
+        await ann.post(f"/api/contacts/{visitor.contact_id}/close")
+
+    listed = (await ann.http.get("/api/reports/contacts")).json()["items"]
+    assert {i["visitor"]["name"]: i["colour"] for i in listed} == {
+        "Tina Tagged": "green",
+        "Paul Plain": None,
+    }
+    detail = (await ann.http.get(f"/api/reports/contacts/{tagged.contact_id}")).json()
+    assert detail["colour"] == "green" and detail["summary"]["colour"] == "green"
+    green = (await ann.http.get("/api/reports/contacts", params={"colour": "green"})).json()
+    assert [i["visitor"]["name"] for i in green["items"]] == ["Tina Tagged"]
+    untagged = (await ann.http.get("/api/reports/contacts", params={"colour": "none"})).json()
+    assert [i["visitor"]["name"] for i in untagged["items"]] == ["Paul Plain"]
+    wrong = await ann.http.get("/api/reports/contacts", params={"colour": "pink"})
+    assert (wrong.status_code, wrong.json()["code"]) == (422, "invalid_input")
+
+    exported = await ann.http.get(
+        "/api/reports/contacts.csv", params={"colour": "green", "utc_offset_minutes": 60}
+    )
+    (row,) = list(csv.DictReader(io.StringIO(exported.text)))
+    created = next(i["created_at"] for i in listed if i["id"] == tagged.contact_id)
+    when = datetime.fromisoformat(row["created_at"])
+    assert row["created_at"].endswith("+01:00") and when.timestamp() == int(created)
+    assert row["colour"] == "green"
+    assert (row["wait_seconds"], row["wait"]) == ("7", "0:00:07")
+    # handled 7.4 + 3725.6 s (the other contact was taken meanwhile)
+    assert (row["duration_seconds"], row["duration"]) == ("3733", "1:02:13")
+    period = {"since": created - 1, "until": created + DAY}
+    overview = await ann.http.get("/api/reports/overview.csv", params=period)
+    total = list(csv.DictReader(io.StringIO(overview.text)))[-1]
+    assert (total["wait_avg"], total["handling_avg"]) == ("7", "3729")  # 3729.3
 
 
 async def test_a_contact_across_midnight_counts_on_the_day_it_was_requested(

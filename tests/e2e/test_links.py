@@ -57,13 +57,16 @@ def test_send_immediately_moves_the_visitor_and_the_chat_goes_on(
         f"This one: {target} — and this is elsewhere: https://elsewhere.example/",
     )
     links = chat.get_by_test_id("push-link")
-    expect(links).to_have_count(2)
+    expect(links).to_have_count(1)
     expect(links.first).to_have_attribute("title", "Click to send immediately")
+    expect(links.first).to_have_attribute("data-url", target)
     expect(chat.get_by_test_id("medium-data-sharing")).to_have_attribute("data-state", "active")
 
-    # another site: refused with a clear message; the visitor stays where they are
-    links.nth(1).click()
-    expect(console.get_by_text("is not one of this service's sites")).to_be_visible()
+    # another site cannot be pushed: a plain link (opens in a new tab), no push affordance
+    plain = chat.get_by_test_id("plain-link")
+    expect(plain).to_have_count(1)
+    expect(plain).to_have_attribute("href", "https://elsewhere.example/")
+    expect(plain).to_have_attribute("target", "_blank")
     expect(w(page, "msg").last).to_contain_text("elsewhere.example")
     assert page.url == world.demo_url + "/"
 

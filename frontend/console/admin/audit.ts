@@ -5,6 +5,7 @@ import { customElement, state } from "lit/decorators.js";
 import { api } from "../api";
 import { fieldStyles, shared, tables } from "../styles";
 import { adminStyles } from "./styles";
+import { sayError } from "../../shared/errors";
 
 interface AuditRow {
   id: number;
@@ -104,7 +105,7 @@ export class SpAdminAudit extends LitElement {
       this.next = page.next;
       this.error = "";
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = sayError(err, "The audit log could not be loaded. Please try again.");
     }
     this.loading = false;
   }

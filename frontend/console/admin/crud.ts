@@ -7,6 +7,7 @@ import { shared, tables } from "../styles";
 import "./form";
 import type { Field, Values } from "./form";
 import { adminStyles } from "./styles";
+import { sayError } from "../../shared/errors";
 
 export type Row = Values & { id?: number; name?: string };
 
@@ -68,7 +69,7 @@ export class SpAdminCrud extends LitElement {
     try {
       this.rows = await api<Row[]>("GET", this.resource.path);
     } catch (err) {
-      this.error = String(err instanceof Error ? err.message : err);
+      this.error = sayError(err, "The list could not be loaded. Please reload the page.");
     }
   }
 
@@ -80,7 +81,7 @@ export class SpAdminCrud extends LitElement {
       const answer = await work();
       this.message = typeof done === "string" ? done : done(answer);
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = sayError(err, "That did not work. Please try again.");
     }
     await this.load();
   }

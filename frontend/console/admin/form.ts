@@ -5,6 +5,7 @@ import { LitElement, css, html, nothing, type TemplateResult } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { ApiError } from "../api";
 import { shared } from "../styles";
+import { sayError, sayProblem } from "../../shared/errors";
 
 export type Values = Record<string, unknown>;
 
@@ -23,16 +24,18 @@ export interface Field {
 
 /** Field name → message, from an API error; "" holds what belongs to no field. */
 export function fieldErrors(err: unknown, fields: Field[]): Record<string, string> {
-  if (!(err instanceof ApiError)) return { "": String(err) };
+  if (!(err instanceof ApiError)) return { "": sayError(err) };
   const known = new Set(fields.map((f) => f.name));
   const errors: Record<string, string> = {};
-  const problems = (err.details["problems"] ?? []) as { field?: string; message?: string }[];
+  const problems = (err.details["problems"] ?? []) as { field?: string; code?: string; limit?: unknown }[];
   for (const problem of problems) {
     const name = (problem.field ?? "").split(".")[0];
     const key = known.has(name) ? name : "";
-    errors[key] = errors[key] ? errors[key] : problem.message ?? err.message;
+    const field = fields.find((f) => f.name === name);
+    const said = sayProblem(problem);
+    errors[key] = errors[key] ? errors[key] : key || !field ? said : `${field.label}: ${said}`;
   }
-  if (Object.keys(errors).length === 0) errors[""] = err.message;
+  if (Object.keys(errors).length === 0) errors[""] = sayError(err);
   return errors;
 }
 

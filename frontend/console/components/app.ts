@@ -80,6 +80,12 @@ export class SpConsole extends LitElement {
         gap: 8px;
         padding: 4px 4px 0;
       }
+      .clear-ended {
+        margin-left: auto;
+        padding: 2px 10px;
+        min-height: 26px;
+        font-size: 12px;
+      }
       h2 {
         margin: 0;
         font-size: 12px;
@@ -174,7 +180,12 @@ export class SpConsole extends LitElement {
         <div class="work">
           <sp-waiting></sp-waiting>
           <section class="assigned" aria-label="Assigned contacts" data-testid="assigned-area">
-            <div class="assigned-head"><h2>Assigned</h2><span class="count" data-testid="assigned-count">${active}</span></div>
+            <div class="assigned-head"><h2>Assigned</h2><span class="count" data-testid="assigned-count">${active}</span>
+              ${panels.length > active
+                ? html`<button class="btn clear-ended" data-testid="clear-ended" title="Remove every ended conversation from your console"
+                    @click=${() => store.clearEnded()}>Clear ended (${panels.length - active})</button>`
+                : nothing}
+            </div>
             ${panels.length === 0
               ? html`<div class="nothing">
                   <div>${icons.chat()}<p><b>No conversations yet</b></p><p>Click the waiting box to take the visitor who has waited longest.</p></div>

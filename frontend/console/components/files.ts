@@ -7,6 +7,7 @@ import { icons } from "../icons";
 import { store } from "../store";
 import { shared } from "../styles";
 import type { FileCard } from "../types";
+import { sayError } from "../../shared/errors";
 
 /** A file's line: the thumbnail (opens the viewer) or a typed icon with a download button. */
 export function fileLine(card: FileCard, onOpen: (card: FileCard) => void) {
@@ -276,7 +277,7 @@ export class SpUpload extends LitElement {
       const e = err as UploadError;
       this.upload = null;
       this.progress = null;
-      if (e.code !== "aborted") this.error = e.message;
+      if (e.code !== "aborted") this.error = sayError(e, "The file could not be sent.");
     }
   }
 

@@ -3,6 +3,7 @@ import { customElement, state } from "lit/decorators.js";
 import { ApiError } from "../api";
 import { store } from "../store";
 import { shared } from "../styles";
+import { sayError } from "../../shared/errors";
 
 @customElement("sp-login")
 export class SpLogin extends LitElement {
@@ -124,7 +125,7 @@ export class SpLogin extends LitElement {
       } else if (err instanceof ApiError && err.code === "invalid_credentials") {
         this.error = "Wrong login or password. Check them and try again.";
       } else {
-        this.error = err instanceof Error ? err.message : "Sign-in failed.";
+        this.error = sayError(err, "Sign-in failed. Please try again.");
       }
     } finally {
       this.busy = false;

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
+import { COLOURS, colourValue } from "../colours";
 import { StoreController } from "../controller";
 import { clock, countryBadge, duration, initials, linkify, pushableLinks } from "../format";
 import { icons, zzz } from "../icons";
@@ -11,20 +12,13 @@ import { fileLine, fileStyles } from "./files";
 import "./transfer";
 import { languageName } from "./translate";
 
-const COLOURS: Array<[string, string, string]> = [
-  ["", "No colour", "transparent"],
-  ["red", "Red", "#e5484d"],
-  ["orange", "Orange", "#f76b15"],
-  ["yellow", "Yellow", "#e2b203"],
-  ["green", "Green", "#30a46c"],
-  ["blue", "Blue", "#3e63dd"],
-  ["purple", "Purple", "#8e4ec6"],
-  ["grey", "Grey", "#8b8d98"],
-];
 
-export function colourValue(name: string | null): string {
-  return COLOURS.find(([n]) => n === (name ?? ""))?.[2] ?? "transparent";
+/** Where the visitor may be sent: the service's sites, or else the site they came from. */
+function pushSites(p: Panel): string[] {
+  const sites = p.contact.service.sites ?? [];
+  return sites.length > 0 ? sites : p.contact.visitor.site ? [p.contact.visitor.site] : [];
 }
+
 
 type Item =
   | { type: "msg"; at: number; order: number; msg: Message }
@@ -73,10 +67,27 @@ export class SpPanel extends LitElement {
         bottom: 0;
         width: 4px;
       }
+      .head {
+        display: flex;
+        align-items: center;
+      }
+      .head-remove {
+        margin-right: 12px;
+        flex: none;
+      }
+      .title .preview {
+        font-size: 12.5px;
+        color: var(--text);
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
       .header {
         display: flex;
         align-items: center;
         gap: 12px;
+        flex: 1;
+        min-width: 0;
         width: 100%;
         padding: 10px 14px 10px 16px;
         text-align: left;
@@ -85,7 +96,7 @@ export class SpPanel extends LitElement {
       .header:hover {
         background: var(--surface-2);
       }
-      :host([flash]) .header {
+      :host([flash]) .head {
         animation: flash 1.2s ease-in-out infinite;
       }
       @keyframes flash {
@@ -514,7 +525,10 @@ export class SpPanel extends LitElement {
   @property({ type: Boolean, reflect: true }) dragging = false;
   @query(".transcript") private transcriptEl?: HTMLElement;
   @query("textarea") private textarea?: HTMLTextAreaElement;
-  @query(".confirm .btn.danger") private confirmBtn?: HTMLButtonElement;
+  /** The end dialog's safe choice ("Keep talking"): focused first, so Enter does not end. */
+  @query(".confirm .btn.keep") private keepBtn?: HTMLButtonElement;
+  @query("[data-testid=stop]") private stopBtn?: HTMLButtonElement;
+  @query(".header") private headerBtn?: HTMLButtonElement;
 
   protected readonly storeCtl = new StoreController(this, true);
   private lastCount = -1;
@@ -573,7 +587,29 @@ export class SpPanel extends LitElement {
       }
     }
     if (changed.has("expanded") && this.expanded && !this.terminated) this.textarea?.focus();
-    if (changed.has("confirming") && this.confirming) this.confirmBtn?.focus();
+    if (changed.has("confirming") && this.confirming) this.keepBtn?.focus();
+  }
+
+  /** Close the end dialog and give the focus back to the button that opened it (or, once
+   * the contact is ending and that button goes, to the panel's header). */
+  private closeConfirm(target?: HTMLElement): void {
+    this.confirming = false;
+    void this.updateComplete.then(() => (target ?? this.stopBtn)?.focus());
+  }
+
+  /** The last line of the conversation, for a collapsed panel. */
+  private preview(p: Panel, name: string) {
+    const last = p.outgoing.at(-1);
+    const message = [...p.messages].reverse().find((m) => m.sender !== "system");
+    let text = "";
+    if (last && (!message || last.createdAt >= message.created_at)) text = `You: ${last.text}`;
+    else if (message) {
+      const body = message.file ? `📎 ${message.file.name}${message.text ? ` — ${message.text}` : ""}` : message.text;
+      const who = message.sender === "visitor" ? name : message.agent_id === store.agent?.id ? "You" : "Agent";
+      text = `${who}: ${body}`;
+    }
+    if (!text) return nothing;
+    return html`<span class="preview" data-testid="panel-preview" title=${text}>${text.replace(/\s+/g, " ")}</span>`;
   }
 
   private items(p: Panel): Item[] {
@@ -604,7 +640,7 @@ export class SpPanel extends LitElement {
         ? fileLine(m.file, (card) => (this.viewing = card))
         : this.renderText(m, (text) =>
             isAgent && !p.terminated
-              ? pushableLinks(text, (url) => void store.pushLink(p.contact.id, url), p.contact.service.immediate_redirect === false)
+              ? pushableLinks(text, (url) => void store.pushLink(p.contact.id, url), p.contact.service.immediate_redirect === false, pushSites(p))
               : linkify(text),
           )}</div>
       <div class="meta">
@@ -744,6 +780,7 @@ export class SpPanel extends LitElement {
     const regionId = `panel-body-${c.id}`;
     return html`
       <span class="tagbar" style="background:${colour}" data-testid="colour-bar" data-colour=${c.colour ?? ""}></span>
+      <div class="head">
       <button class="header" aria-expanded=${this.expanded ? "true" : "false"} aria-controls=${regionId}
         data-testid="panel-header" @click=${() => store.expand(this.expanded ? null : c.id)}>
         <span class="avatar" aria-hidden="true">${initials(name)}</span>
@@ -751,6 +788,7 @@ export class SpPanel extends LitElement {
           <span class="name">${name}
             ${countryBadge(c.visitor.country)}</span>
           <span class="sub" data-testid="panel-sub">${c.service.name} · ${c.service.language.toUpperCase()}${detail ? ` · ${detail}` : ""}</span>
+          ${this.expanded ? nothing : this.preview(p, name)}
         </span>
         <span class="activity" data-testid="activity">
           ${changingPage ? html`<span class="act page" data-testid="act-page" title="Changing page: ${c.visitor.page_title || c.visitor.page_url || ""}">${icons.globe("Changing page")}</span>` : nothing}
@@ -764,6 +802,11 @@ export class SpPanel extends LitElement {
         </span>
         <span class="dur" title="Contact duration">${icons.clock()}<span data-testid="duration">${duration(end - start)}</span></span>
       </button>
+      ${p.terminated && !this.expanded
+        ? html`<button class="btn head-remove" data-testid="header-remove" aria-label="Remove the ended contact with ${name}"
+            title="Remove from your console" @click=${() => store.remove(c.id)}>Remove</button>`
+        : nothing}
+      </div>
       ${this.expanded ? this.renderBody(p, regionId, chatState, name) : nothing}
       ${this.uploading !== undefined
         ? html`<sp-upload .contactId=${c.id} .file=${this.uploading} @close=${() => (this.uploading = undefined)}></sp-upload>`
@@ -774,14 +817,14 @@ export class SpPanel extends LitElement {
       ${this.viewing ? html`<sp-viewer .card=${this.viewing} @close=${() => (this.viewing = null)}></sp-viewer>` : nothing}
       ${this.confirming
         ? html`<div class="confirm" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title-${c.id}"
-            @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.confirming = false)}>
+            @keydown=${(e: KeyboardEvent) => e.key === "Escape" && this.closeConfirm()}>
             <div class="box">
               <h3 id="confirm-title-${c.id}">End the contact with ${name}?</h3>
               <p>The conversation stops for both of you. You cannot write to this visitor again in it.</p>
               <div class="actions">
-                <button class="btn" @click=${() => (this.confirming = false)}>Keep talking</button>
+                <button class="btn keep" data-testid="confirm-keep" @click=${() => this.closeConfirm()}>Keep talking</button>
                 <button class="btn danger" data-testid="confirm-stop" @click=${() => {
-                  this.confirming = false;
+                  this.closeConfirm(this.headerBtn);
                   void store.close(c.id);
                 }}>End contact</button>
               </div>

@@ -7,6 +7,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import { store } from "../store";
 import { shared } from "../styles";
 import type { TransferTargets } from "../types";
+import { sayError } from "../../shared/errors";
 
 const REFRESH_MS = 3000;
 
@@ -118,7 +119,7 @@ export class SpTransfer extends LitElement {
       this.targets = await store.transferTargets(this.contactId);
       this.error = "";
     } catch (err) {
-      this.error = err instanceof Error ? err.message : "Could not load the colleagues.";
+      this.error = sayError(err, "Could not load the colleagues.");
     }
   }
 

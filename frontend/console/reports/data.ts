@@ -21,6 +21,8 @@ export interface ReportRow {
   duration: number | null;
   files: number;
   requeued: boolean;
+  /** The agent's colour tag, or null. */
+  colour: string | null;
 }
 
 export interface ReportPage {
@@ -70,6 +72,8 @@ export interface Filters {
   visitor: string;
   q: string;
   sort: string;
+  /** A colour tag, "none" (untagged) or "" (any). */
+  colour: string;
 }
 
 export const OUTCOMES = ["successful", "no_interaction", "dissuaded", "abandoned", "cancelled", "rejected"];
@@ -93,11 +97,19 @@ export function query(f: Filters, extra: Record<string, string> = {}): string {
   if (since !== null) q.set("since", String(since));
   if (until !== null) q.set("until", String(until + 86_400)); // the whole last day
   if (f.outcome) q.set("outcome", f.outcome);
+  if (f.colour) q.set("colour", f.colour);
   if (f.visitor.trim()) q.set("visitor", f.visitor.trim());
   if (f.q.trim()) q.set("q", f.q.trim());
   if (f.sort) q.set("sort", f.sort);
   return q.toString();
 }
+
+/** The reader's offset from UTC in minutes (east positive), as the API takes it. */
+export const utcOffset = () => String(-new Date().getTimezoneOffset());
+
+/** The contacts CSV for these filters, its times in the reader's time zone. */
+export const contactsCsv = (f: Filters) =>
+  `/api/reports/contacts.csv?${query(f, { utc_offset_minutes: utcOffset() })}`;
 
 export const fetchPage = (f: Filters, cursor: string | null) =>
   api<ReportPage>("GET", `/api/reports/contacts?${query(f, cursor ? { cursor } : {})}`);
@@ -105,6 +117,5 @@ export const fetchPage = (f: Filters, cursor: string | null) =>
 export const fetchDetail = (id: number) => api<ReportDetail>("GET", `/api/reports/contacts/${id}`);
 
 export function fetchOverview(f: Filters, groupBy: string): Promise<Overview> {
-  const offset = String(-new Date().getTimezoneOffset());
-  return api<Overview>("GET", `/api/reports/overview?${query({ ...f, outcome: "", visitor: "", q: "", sort: "" }, { group_by: groupBy, utc_offset_minutes: offset })}`);
+  return api<Overview>("GET", `/api/reports/overview?${query({ ...f, outcome: "", visitor: "", q: "", sort: "", colour: "" }, { group_by: groupBy, utc_offset_minutes: utcOffset() })}`);
 }

@@ -10,8 +10,11 @@ import { icons } from "../icons";
 import type { CallView } from "../../shared/protocol";
 import { fieldStyles, pageStyles, shared } from "../styles";
 import type { AgentState, TransferLeg } from "../types";
-import { type Filters, type ReportDetail, type ReportRow, OUTCOMES, fetchDetail, fetchPage, isoDay, query } from "./data";
+import { colourChip } from "../colours";
+import { type Filters, type ReportDetail, type ReportRow, fetchDetail, fetchPage, isoDay } from "./data";
+import { filterForm } from "./filters";
 import "./overview";
+import { sayError } from "../../shared/errors";
 
 type View = { name: "list" } | { name: "contact"; id: number } | { name: "overview" };
 
@@ -79,6 +82,17 @@ export class SpReports extends LitElement {
       .marks {
         color: var(--muted);
         font-size: 12px;
+      }
+      .colour-chip {
+        display: inline-flex;
+        align-items: center;
+        gap: 5px;
+        white-space: nowrap;
+      }
+      .colour-chip .dot {
+        width: 10px;
+        height: 10px;
+        border-radius: 50%;
       }
       .marks .icon,
       .transcript .icon {
@@ -204,6 +218,7 @@ export class SpReports extends LitElement {
     visitor: "",
     q: "",
     sort: "time",
+    colour: "",
   };
 
   override connectedCallback(): void {
@@ -218,7 +233,7 @@ export class SpReports extends LitElement {
       await this.route();
     } catch (err) {
       this.signedOut = err instanceof ApiError && err.status === 401;
-      this.error = this.signedOut ? "" : String(err);
+      this.error = this.signedOut ? "" : sayError(err, "The reports could not be loaded. Please reload the page.");
     }
   }
 
@@ -231,7 +246,7 @@ export class SpReports extends LitElement {
       try {
         this.detail = await fetchDetail(this.view.id);
       } catch (err) {
-        this.error = err instanceof Error ? err.message : String(err);
+        this.error = sayError(err, "This contact could not be loaded. Please try again.");
       }
     }
   }
@@ -244,7 +259,7 @@ export class SpReports extends LitElement {
       this.cursor = page.next_cursor;
       this.error = "";
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = sayError(err, "The contacts could not be loaded. Please try again.");
     } finally {
       this.loading = false;
     }
@@ -274,40 +289,12 @@ export class SpReports extends LitElement {
       ${v.name === "overview" ? html`<sp-overview .filters=${this.filters} ?admin=${this.me?.role !== "agent"}></sp-overview>` : nothing}`;
   }
 
-  private renderFilters() {
-    const f = this.filters;
-    return html`<form class="filters" data-testid="report-filters" @submit=${(e: Event) => {
-      e.preventDefault();
-      void this.search();
-    }}>
-      <label>From <input type="date" .value=${f.since} @change=${(e: Event) => this.set("since", e)} /></label>
-      <label>To <input type="date" .value=${f.until} @change=${(e: Event) => this.set("until", e)} /></label>
-      <label>Outcome
-        <select data-testid="filter-outcome" .value=${f.outcome} @change=${(e: Event) => this.set("outcome", e)}>
-          <option value="">any</option>
-          ${[...OUTCOMES, "in_progress"].map((o) => html`<option value=${o}>${o.replace("_", " ")}</option>`)}
-        </select>
-      </label>
-      <label>Visitor <input data-testid="filter-visitor" placeholder="name or email" .value=${f.visitor} @input=${(e: Event) => this.set("visitor", e)} /></label>
-      <label>Words in the conversation <input data-testid="filter-text" .value=${f.q} @input=${(e: Event) => this.set("q", e)} /></label>
-      <label>Sort
-        <select .value=${f.sort} @change=${(e: Event) => this.set("sort", e)}>
-          <option value="time">newest first</option>
-          <option value="wait">longest wait</option>
-          <option value="duration">longest handling</option>
-        </select>
-      </label>
-      <button class="btn primary" data-testid="filter-apply" type="submit">Show</button>
-      <a class="btn" data-testid="export-csv" href="/api/reports/contacts.csv?${query(f)}">Export CSV</a>
-    </form>`;
-  }
-
   private renderList() {
-    return html`${this.renderFilters()}
+    return html`${filterForm(this.filters, (key, e) => this.set(key, e), () => void this.search())}
       ${this.rows.length === 0 && !this.loading
         ? html`<p class="empty" data-testid="report-empty">No contact matches these filters.</p>`
         : html`<table data-testid="report-table">
-            <thead><tr><th>Time</th><th>Visitor</th><th>Service</th><th>Agent</th><th>Wait</th><th>Duration</th><th>Outcome</th><th></th></tr></thead>
+            <thead><tr><th>Time</th><th>Visitor</th><th>Service</th><th>Agent</th><th>Wait</th><th>Duration</th><th>Outcome</th><th>Tag</th><th></th></tr></thead>
             <tbody>
               ${this.rows.map(
                 (r) => html`<tr data-testid="report-row" data-contact-id=${r.id} tabindex="0"
@@ -320,6 +307,7 @@ export class SpReports extends LitElement {
                   <td class="num">${secs(r.wait)}</td>
                   <td class="num">${secs(r.duration)}</td>
                   <td class="outcome ${r.outcome ?? ""}">${outcomeText(r)}</td>
+                  <td>${colourChip(r.colour)}</td>
                   <td class="marks">${r.files ? html`<span title="Files sent">${icons.file("Files")} ${r.files}</span>` : nothing}
                     ${r.requeued ? html`<span title="Handed back to the queue once">${icons.retry("Handed back")}</span>` : nothing}
                     ${r.transfers ? html`<span title="Transferred ${r.transfers === 1 ? "once" : `${r.transfers} times`}" data-testid="report-transferred">${icons.transfer("Transfers")} ${r.transfers}</span>` : nothing}
@@ -352,6 +340,7 @@ export class SpReports extends LitElement {
         <div><b>Handling</b>${secs(s.duration)}</div>
         <div><b>Outcome</b><span class="outcome ${s.outcome ?? ""}" data-testid="report-outcome">${outcomeText(s)}</span></div>
         <div><b>Ended by</b>${d.closed_by?.replace("_", " ") ?? "—"}</div>
+        <div><b>Colour tag</b><span data-testid="report-colour">${s.colour ? colourChip(s.colour) : "—"}</span></div>
         <div><b>Browser</b><span class="marks">${d.visitor.user_agent || "—"}</span></div>
       </div>
       ${d.transfers?.length

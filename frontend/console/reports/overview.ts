@@ -7,6 +7,7 @@ import type { Chart as ChartType } from "chart.js";
 import { duration } from "../format";
 import { fieldStyles, shared, tables } from "../styles";
 import { type Figures, type Filters, type Overview, OUTCOMES, fetchOverview, query as toQuery } from "./data";
+import { sayError } from "../../shared/errors";
 
 const COLOURS: Record<string, string> = {
   successful: "#1c9b5a",
@@ -58,10 +59,26 @@ export class SpOverview extends LitElement {
         font-weight: 650;
         margin-bottom: 6px;
       }
+      :host {
+        display: block;
+        min-width: 0;
+      }
+      /* Fourteen columns fit the card at 1280 px: headings wrap, cells stay compact; on a
+         narrower screen the table scrolls inside its card, never the page. */
+      .table-wrap {
+        max-width: 100%;
+        overflow-x: auto;
+      }
       th,
       td {
         text-align: right;
         font-variant-numeric: tabular-nums;
+        padding: 8px 7px;
+      }
+      thead th {
+        white-space: normal;
+        vertical-align: bottom;
+        line-height: 1.25;
       }
       th:first-child,
       td:first-child {
@@ -101,7 +118,7 @@ export class SpOverview extends LitElement {
       this.data = await fetchOverview(this.filters, this.groupBy);
       this.error = "";
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = sayError(err, "The overview could not be loaded. Please try again.");
     }
   }
 
@@ -159,7 +176,7 @@ export class SpOverview extends LitElement {
 
   override render() {
     const d = this.data;
-    const csv = `/api/reports/overview.csv?${toQuery({ ...this.filters, outcome: "", visitor: "", q: "", sort: "" }, { group_by: this.groupBy })}`;
+    const csv = `/api/reports/overview.csv?${toQuery({ ...this.filters, outcome: "", visitor: "", q: "", sort: "", colour: "" }, { group_by: this.groupBy })}`;
     return html`<form @submit=${(e: Event) => {
         e.preventDefault();
         void this.load();
@@ -181,12 +198,12 @@ export class SpOverview extends LitElement {
         <figure><figcaption>How long visitors waited</figcaption><div><canvas id="waits" data-testid="chart-waits"></canvas></div></figure>
       </div>
       ${d
-        ? html`<table data-testid="overview-table">
+        ? html`<div class="table-wrap"><table data-testid="overview-table">
             <thead><tr><th>${this.groupBy === "agent" ? "Agent" : "Service"}</th><th>Requests</th><th>Successful</th><th>No interaction</th>
               <th>Dissuaded</th><th>Abandoned</th><th>Cancelled</th><th>Rejected</th><th>Handed back</th><th>Transferred</th>
               <th>Avg wait</th><th>90% wait</th><th>Avg answer</th><th>Avg handling</th></tr></thead>
             <tbody>${d.groups.map((g) => this.row(g))}${this.row(d.total, true)}</tbody>
-          </table>`
+          </table></div>`
         : nothing}`;
   }
 }

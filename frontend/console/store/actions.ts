@@ -5,9 +5,11 @@ import { api, ApiError } from "../api";
 import type { Contact, TransferTargets, TranslationChoices, TranslationSetting } from "../types";
 import type { ConsoleStore } from "./core";
 import { addPanel } from "./panels";
+import { sayError } from "../../shared/errors";
 
+/** A refusal as a notice: the sentence for its code, else what could not be done. */
 function failed(s: ConsoleStore, err: unknown, fallback: string): void {
-  s.notify(err instanceof Error ? err.message : fallback);
+  s.notify(sayError(err, fallback));
 }
 
 export async function take(s: ConsoleStore, path: string, contactId: number | null): Promise<void> {
@@ -21,15 +23,8 @@ export async function take(s: ConsoleStore, path: string, contactId: number | nu
     if (call && call.state === "offered" && call.started_by === "visitor") s.calls.engage(call);
     s.changed();
   } catch (err) {
-    const messages: Record<string, string> = {
-      already_taken: "Another agent has already taken this contact.",
-      contact_not_pending: "This contact is no longer waiting.",
-      nothing_waiting: "Nobody is waiting right now.",
-      not_eligible: "This contact is not offered to you any more.",
-      at_limit: "You are at your chat limit: end a chat to take another.",
-    };
     const code = err instanceof ApiError ? err.code : "";
-    s.notify(messages[code] ?? (err instanceof Error ? err.message : "Could not take the contact."));
+    failed(s, err, "Could not take the contact.");
     if (contactId !== null && code !== "network") {
       s.waiting = s.waiting.filter((e) => e.contact_id !== contactId);
       s.changed();
@@ -53,13 +48,7 @@ export async function transfer(
     await api("POST", `/api/contacts/${contactId}/transfer`, { ...target, note });
     return true;
   } catch (err) {
-    const messages: Record<string, string> = {
-      not_transferable: "They cannot take this contact now. Pick someone shown in green.",
-      transfer_pending: "This contact is already being transferred.",
-      contact_closed: "The contact has ended.",
-    };
-    const code = err instanceof ApiError ? err.code : "";
-    s.notify(messages[code] ?? (err instanceof Error ? err.message : "Could not transfer the contact."));
+    failed(s, err, "Could not transfer the contact.");
     return false;
   }
 }
@@ -166,6 +155,6 @@ export async function close(s: ConsoleStore, contactId: number): Promise<void> {
 export function remove(s: ConsoleStore, contactId: number): void {
   s.dropPanel(contactId);
   api("POST", `/api/contacts/${contactId}/dismiss`).catch((err: unknown) => {
-    if (err instanceof ApiError && err.code !== "network") s.notify(err.message);
+    if (err instanceof ApiError && err.code !== "network") failed(s, err, "Could not remove the contact.");
   });
 }

@@ -8,6 +8,7 @@ import type { ConsoleStore } from "./core";
 import { onEvent } from "./events";
 import { entryOrder } from "./model";
 import { rebuild } from "./panels";
+import { sayError } from "../../shared/errors";
 
 export const SESSION_KEY = "sportello.console.session";
 const BACKOFF_MS = [300, 700, 1200, 2000, 3000, 5000];
@@ -193,6 +194,7 @@ export class Connection {
     s.agent = { ...hello.agent, status: hello.agent.chosen_status };
     if (hello.session) s.media = hello.session;
     if (hello.idle_seconds !== undefined) s.idleSeconds = hello.idle_seconds;
+    if (hello.ended_panel_seconds !== undefined) s.endedPanelSeconds = hello.ended_panel_seconds;
     if (hello.limits) s.limits = hello.limits;
     if (hello.ice) s.ice = hello.ice;
     const before = new Set(s.waiting.map((e) => e.contact_id));
@@ -217,7 +219,7 @@ export class Connection {
   }
 
   private onError(err: ErrorFrame): void {
-    if (err.ref && onRefused(this.s, err.ref, err.message)) return;
+    if (err.ref && onRefused(this.s, err.ref, sayError(err))) return;
     if (this.ws && this.s.conn !== "online") {
       // Refused at connect time; the close that follows decides what to do.
       this.closeError = err;
@@ -228,6 +230,6 @@ export class Connection {
       this.closeError = err;
       return;
     }
-    this.s.notify(err.message);
+    this.s.notify(sayError(err));
   }
 }

@@ -19,6 +19,7 @@ import * as chat from "./chat";
 import { Connection, SESSION_KEY } from "./connection";
 import type { Capacity, ConnState, Notice, Panel, Prefs, SignOutChoice } from "./model";
 import { newId } from "./model";
+import { sweepEnded } from "./panels";
 import * as session from "./session";
 import { upsertMessage } from "./transcript";
 
@@ -43,6 +44,8 @@ export class ConsoleStore extends EventTarget {
   media: SessionMedia | null = null;
   /** A chat with no message for this long shows as idle (0: never); from the server. */
   idleSeconds = DEFAULT_IDLE_SECONDS;
+  /** An ended panel goes away by itself this long after the contact ended (0: never). */
+  endedPanelSeconds = 0;
   limits: Limits = { message_chars: 10_000, upload_bytes: 10 * 1024 * 1024, upload_text: "10 MB" };
   conn: ConnState = "signed-out";
   booted = false;
@@ -64,7 +67,10 @@ export class ConsoleStore extends EventTarget {
 
   constructor() {
     super();
-    window.setInterval(() => this.dispatchEvent(new Event("tick")), 500);
+    window.setInterval(() => {
+      sweepEnded(this);
+      this.dispatchEvent(new Event("tick"));
+    }, 500);
     const refocus = () => {
       for (const panel of this.panels) this.markRead(panel);
       this.changed();
@@ -247,6 +253,11 @@ export class ConsoleStore extends EventTarget {
   // -- contact actions (./actions) -----------------------------------------------------
   remove(contactId: number): void {
     actions.remove(this, contactId);
+  }
+
+  /** Remove every ended contact from this agent's consoles. */
+  clearEnded(): void {
+    for (const p of this.panels.filter((p) => p.terminated)) actions.remove(this, p.contact.id);
   }
 
   acceptOldest(): Promise<void> {

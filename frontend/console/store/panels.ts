@@ -70,3 +70,16 @@ export function addPanel(s: ConsoleStore, contact: Contact, expand: boolean): Pa
   deliver(s, panel);
   return panel;
 }
+
+/**
+ * Ended panels go away by themselves `endedPanelSeconds` after the contact ended (the
+ * server's snapshot leaves them out too), except the one the agent has open.
+ */
+export function sweepEnded(s: ConsoleStore): void {
+  if (s.endedPanelSeconds <= 0) return;
+  const cutoff = s.serverNow() - s.endedPanelSeconds;
+  const stale = s.panels.filter(
+    (p) => p.terminated && p.contact.id !== s.expandedId && (p.contact.closed_at ?? Infinity) <= cutoff,
+  );
+  for (const p of stale) s.dropPanel(p.contact.id);
+}

@@ -5,6 +5,7 @@ import type { AgentState, SessionMedia } from "../types";
 import { SESSION_KEY } from "./connection";
 import type { ConsoleStore } from "./core";
 import type { SignOutChoice } from "./model";
+import { sayError } from "../../shared/errors";
 
 export async function boot(s: ConsoleStore): Promise<void> {
   try {
@@ -35,7 +36,7 @@ export async function logout(s: ConsoleStore, choice?: SignOutChoice): Promise<b
   } catch (err) {
     if (err instanceof ApiError && err.code === "contacts_in_progress") return false;
     if (err instanceof ApiError && err.status !== 401 && err.code !== "network") {
-      s.notify(err.message);
+      s.notify(sayError(err, "Could not sign out."));
       return false;
     }
     /* the session had ended already, or the server is unreachable: sign out locally */
@@ -59,7 +60,7 @@ export async function setStatus(s: ConsoleStore, status: "READY" | "PAUSED"): Pr
     if (s.agent) s.agent = { ...s.agent, chosen_status: status, status };
     s.changed();
   } catch (err) {
-    s.notify(err instanceof Error ? err.message : "Could not change your status.");
+    s.notify(sayError(err, "Could not change your status."));
   }
 }
 
@@ -70,6 +71,6 @@ export async function setMedia(s: ConsoleStore, medium: "chat" | "voice" | "vide
     s.media = await api<SessionMedia>("PATCH", `/api/console-sessions/${id}`, { [medium]: on });
     s.changed();
   } catch (err) {
-    s.notify(err instanceof Error ? err.message : "Could not switch " + medium + ".");
+    s.notify(sayError(err, "Could not switch " + medium + "."));
   }
 }

@@ -9,6 +9,7 @@ import { fieldStyles, pageStyles, shared } from "../styles";
 import { notices } from "./styles";
 import type { EventFrame } from "../types";
 import type { LeftMessage } from "./types";
+import { sayError } from "../../shared/errors";
 
 interface Filters {
   service: string;
@@ -104,7 +105,7 @@ export class SpLeftMessages extends LitElement {
       this.rows = await api<LeftMessage[]>("GET", `/api/supervision/left-messages?${q}`);
       this.error = "";
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = sayError(err, "The messages could not be loaded. Please try again.");
     }
     this.loaded = true;
   }
@@ -143,7 +144,7 @@ export class SpLeftMessages extends LitElement {
         this.notice = "Someone had already marked it not done.";
         await this.search();
       } else {
-        this.error = err instanceof Error ? err.message : String(err);
+        this.error = sayError(err, "That did not work. Please try again.");
       }
     }
   }
@@ -159,7 +160,7 @@ export class SpLeftMessages extends LitElement {
         this.notice = `${by} had already marked it done.`;
         await this.search();
       } else {
-        this.error = err instanceof Error ? err.message : String(err);
+        this.error = sayError(err, "That did not work. Please try again.");
       }
     }
   }

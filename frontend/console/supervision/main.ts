@@ -14,6 +14,7 @@ import { SupervisionStream } from "./stream";
 import "./transcript";
 import type { SpLiveTranscript } from "./transcript";
 import type { LiveView } from "./types";
+import { sayError } from "../../shared/errors";
 
 type Route = { name: "live" } | { name: "contact"; id: number } | { name: "left" };
 
@@ -96,7 +97,8 @@ export class SpSupervision extends LitElement {
     try {
       this.me = await api<AgentState>("GET", "/api/me");
     } catch (err) {
-      this.refusal = err instanceof ApiError && err.status === 401 ? "signed-out" : String(err);
+      this.refusal =
+        err instanceof ApiError && err.status === 401 ? "signed-out" : sayError(err, "Supervision could not be loaded. Please reload the page.");
       return;
     }
     if (this.me.role === "agent") {

@@ -7,6 +7,7 @@ import { api } from "../api";
 import { clock, linkify } from "../format";
 import { shared } from "../styles";
 import type { Contact, EventFrame, Message } from "../types";
+import { sayError } from "../../shared/errors";
 
 @customElement("sp-live-transcript")
 export class SpLiveTranscript extends LitElement {
@@ -98,7 +99,7 @@ export class SpLiveTranscript extends LitElement {
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>("#transcript-h")?.focus();
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = sayError(err, "This conversation could not be loaded. Please try again.");
     }
   }
 

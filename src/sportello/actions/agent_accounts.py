@@ -137,7 +137,9 @@ async def do_create_agent(
     except IntegrityError as exc:
         raise DuplicateError(
             f"an agent with login {login!r} exists already",
-            problems=[{"field": "login", "message": "another agent has this login"}],
+            problems=[
+                {"field": "login", "code": "duplicate", "message": "another agent has this login"}
+            ],
         ) from exc
     ctx.reroute_soon()
     return {"id": agent_id, "login": login, **values}

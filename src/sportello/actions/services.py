@@ -127,7 +127,9 @@ async def do_create_service(
 def _duplicate(name: str) -> DuplicateError:
     return DuplicateError(
         f"a service named {name!r} exists already",
-        problems=[{"field": "name", "message": "another service has this name"}],
+        problems=[
+            {"field": "name", "code": "duplicate", "message": "another service has this name"}
+        ],
     )
 
 

@@ -54,7 +54,7 @@ async def do_create_tag(
         if await conn.scalar(select(tags.c.name).where(tags.c.name == name)) is not None:
             raise DuplicateError(
                 f"the tag {name!r} exists already",
-                problems=[{"field": "name", "message": "exists already"}],
+                problems=[{"field": "name", "code": "duplicate", "message": "exists already"}],
             )
         await conn.execute(tags.insert().values(name=name, description=description))
         view = {"name": name, "description": description}

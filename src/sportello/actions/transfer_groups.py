@@ -32,7 +32,13 @@ def _values(name: str, tags_: list[str], match_all: bool, priority: int) -> dict
 def _duplicate(name: str) -> DuplicateError:
     return DuplicateError(
         f"a transfer group named {name!r} exists already",
-        problems=[{"field": "name", "message": "another transfer group has this name"}],
+        problems=[
+            {
+                "field": "name",
+                "code": "duplicate",
+                "message": "another transfer group has this name",
+            }
+        ],
     )
 
 

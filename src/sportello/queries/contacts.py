@@ -201,6 +201,7 @@ async def contact_for_visitor(conn: AsyncConnection, row: Any) -> dict[str, Any]
         "visitor_name": row.visitor_name,
         "agent": await agent_card(conn, row.agent_id),
         "created_at": row.created_at,
+        "assigned_at": row.assigned_at,
         "dissuade_at": row.dissuade_at,
         "closed_at": row.closed_at,
         "dissuasion_message": service.dissuasion_message if row.state == "dissuaded" else None,

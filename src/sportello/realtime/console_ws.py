@@ -77,6 +77,11 @@ class ConsoleSession(StreamSession):
             return
         super().signal({k: v for k, v in signal.items() if k != "session"})
 
+    @property
+    def ended_kept(self) -> int:
+        """How long an ended contact stays on the agent's desk unless removed earlier."""
+        return self.ctx.settings.ended_panel_seconds or ENDED_KEPT_SECONDS
+
     async def snapshot(self, conn: Any) -> dict[str, Any]:
         waiting = await waiting_for_agent(conn, self.agent.id)
         self.waiting = {e["contact_id"] for e in waiting}
@@ -89,7 +94,7 @@ class ConsoleSession(StreamSession):
                     and_(
                         contacts.c.state == "closed",
                         contacts.c.dismissed.is_(False),
-                        contacts.c.closed_at >= self.ctx.clock.now() - ENDED_KEPT_SECONDS,
+                        contacts.c.closed_at >= self.ctx.clock.now() - self.ended_kept,
                     ),
                 ),
             )
@@ -105,6 +110,7 @@ class ConsoleSession(StreamSession):
             "session_id": self.session_id,
             "server_time": self.ctx.clock.now(),
             "idle_seconds": self.ctx.settings.idle_seconds,
+            "ended_panel_seconds": self.ctx.settings.ended_panel_seconds,
             "limits": client_limits(self.ctx.settings),
             "ice": ice_config(self.ctx.settings, f"agent-{self.agent.id}", self.ctx.clock.now()),
             "session": None if media is None else session_view(media),

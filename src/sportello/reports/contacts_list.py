@@ -36,6 +36,8 @@ class ContactFilter:
     medium: str | None = None
     visitor: str | None = None
     """Part of the visitor's name or email."""
+    colour: str | None = None
+    """The agent's colour tag (``none``: untagged)."""
     text: str | None = None
     """Words that must all appear in the transcript."""
 
@@ -56,6 +58,7 @@ LISTED_COLUMNS = tuple(
         "service_id",
         "agent_id",
         "requeued_at",
+        "colour",
     )
 )
 """What a row shows (a contact has JSON columns a list of thousands would parse for nothing)."""
@@ -85,6 +88,7 @@ def listed(row: Any, earlier_agents: list[dict[str, Any]] | None = None) -> dict
         "duration": row.handling,
         "files": row.files,
         "requeued": row.requeued_at is not None,
+        "colour": row.colour or None,
     }
 
 
@@ -128,6 +132,10 @@ def contacts_query(
         )
     if f.medium:
         conditions.append(contacts.c.medium == f.medium)
+    if f.colour == "none":
+        conditions.append(contacts.c.colour == "")
+    elif f.colour:
+        conditions.append(contacts.c.colour == f.colour)
     if f.visitor:
         pattern = "%" + f.visitor.lower().replace("%", r"\%").replace("_", r"\_") + "%"
         conditions.append(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator, Iterable
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sportello.reports.contacts_list import ContactFilter, listed_page, next_cursor, page_query
@@ -26,10 +27,15 @@ CONTACT_COLUMNS = (
     "service",
     "agent",
     "earlier_agents",
+    "colour",
     "wait_seconds",
+    "wait",
     "duration_seconds",
+    "duration",
     "files",
 )
+"""Times are ISO 8601 with the reader's offset, durations whole seconds plus h:mm:ss, so a
+spreadsheet reads them as they are."""
 CHUNK = 500
 
 
@@ -45,10 +51,28 @@ def csv_lines(rows: Iterable[Iterable[Any]]) -> str:
     return out.getvalue()
 
 
-def contact_cells(item: dict[str, Any]) -> list[Any]:
+def iso_time(seconds: float, utc_offset_minutes: int = 0) -> str:
+    """UNIX seconds as ISO 8601 to the second, in the given offset: 2026-12-07T14:03:21+01:00."""
+    zone = timezone(timedelta(minutes=utc_offset_minutes))
+    return datetime.fromtimestamp(int(seconds), zone).isoformat(timespec="seconds")
+
+
+def whole_seconds(seconds: float | None) -> int | None:
+    return None if seconds is None else round(seconds)
+
+
+def hms(seconds: float | None) -> str:
+    """A duration people read: 0:04:05, 12:00:00."""
+    if seconds is None:
+        return ""
+    total = round(seconds)
+    return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def contact_cells(item: dict[str, Any], utc_offset_minutes: int = 0) -> list[Any]:
     return [
         item["id"],
-        item["created_at"],
+        iso_time(item["created_at"], utc_offset_minutes),
         item["state"],
         item["outcome"],
         item["closed_by"],
@@ -59,13 +83,18 @@ def contact_cells(item: dict[str, Any]) -> list[Any]:
         item["service"]["name"],
         item["agent"]["name"] if item["agent"] else "",
         " > ".join(a["name"] for a in item["agents"][: item["transfers"]]),
-        None if item["wait"] is None else round(item["wait"], 3),
-        None if item["duration"] is None else round(item["duration"], 3),
+        item["colour"],
+        whole_seconds(item["wait"]),
+        hms(item["wait"]),
+        whole_seconds(item["duration"]),
+        hms(item["duration"]),
         item["files"],
     ]
 
 
-async def contacts_csv(db: Database, scope: ReportScope, f: ContactFilter) -> AsyncIterator[str]:
+async def contacts_csv(
+    db: Database, scope: ReportScope, f: ContactFilter, utc_offset_minutes: int = 0
+) -> AsyncIterator[str]:
     yield csv_line(CONTACT_COLUMNS)
     cursor: str | None = None
     async with db.read() as conn:
@@ -75,7 +104,9 @@ async def contacts_csv(db: Database, scope: ReportScope, f: ContactFilter) -> As
             query = page_query(scope, f, "time", cursor, CHUNK, words)
             rows = list(await conn.execute(query))
             items = await listed_page(conn, rows)
-        yield csv_lines(contact_cells(item) for item in items)  # a page per chunk sent
+        yield csv_lines(  # a page per chunk sent
+            contact_cells(item, utc_offset_minutes) for item in items
+        )
         cursor = next_cursor(rows, "time", CHUNK)
         if cursor is None:
             return
@@ -105,7 +136,13 @@ OVERVIEW_COLUMNS = (
 )
 
 
+TIMED_COLUMNS = frozenset(c for c in OVERVIEW_COLUMNS if c.endswith(("_avg", "_p50", "_p90")))
+
+
 def overview_csv(report: dict[str, Any]) -> Iterable[str]:
+    """The overview table; times in whole seconds."""
     yield csv_line(OVERVIEW_COLUMNS)
     for group in [*report["groups"], report["total"]]:
-        yield csv_line(group[c] for c in OVERVIEW_COLUMNS)
+        yield csv_line(
+            whole_seconds(group[c]) if c in TIMED_COLUMNS else group[c] for c in OVERVIEW_COLUMNS
+        )

@@ -60,6 +60,20 @@ def _from_http(exc: HTTPException) -> ErrorResponse:
     return error_response(error, exc.headers)
 
 
+LIMIT_KEYS = ("min_length", "max_length", "ge", "gt", "le", "lt")
+
+
+def problem_limit(ctx: Any) -> dict[str, Any]:
+    """The bound a field broke (``{"limit": 8}`` for "at least 8 characters"), if any."""
+    if not isinstance(ctx, dict):
+        return {}
+    for key in LIMIT_KEYS:
+        value = ctx.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return {"limit": value}
+    return {}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SportelloError)
     async def _sportello_error(_request: Request, exc: SportelloError) -> ErrorResponse:
@@ -74,7 +88,9 @@ def install_error_handlers(app: FastAPI) -> None:
         problems = [
             {
                 "field": safe_text(".".join(str(p) for p in e["loc"][1:])),
+                "code": str(e["type"]),
                 "message": safe_text(str(e["msg"])),
+                **problem_limit(e.get("ctx")),
             }
             for e in exc.errors()
         ]

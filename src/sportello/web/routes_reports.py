@@ -48,6 +48,7 @@ Outcome = Literal[
     "rejected",
     "in_progress",
 ]
+Colour = Literal["red", "orange", "yellow", "green", "blue", "purple", "grey", "none"]
 CSV_HEADERS = {"Cache-Control": "no-store"}
 
 
@@ -58,12 +59,15 @@ def contact_filter(
     agent_id: ConfigIdQuery = None,
     outcome: Outcome | None = None,
     medium: Literal["chat", "voice", "video"] | None = None,
+    colour: Colour | None = None,
     visitor: Annotated[str | None, Query(max_length=120), StorableQuery] = None,
     q: Annotated[
         str | None, Query(max_length=200, description="words in the transcript"), StorableQuery
     ] = None,
 ) -> ContactFilter:
-    return ContactFilter(since, until, service_id, agent_id, outcome, medium, visitor, q)
+    return ContactFilter(
+        since, until, service_id, agent_id, outcome, medium, visitor, text=q, colour=colour
+    )
 
 
 FilterDep = Annotated[ContactFilter, Depends(contact_filter)]
@@ -89,12 +93,15 @@ async def contacts_list(
 
 
 @router.get("/contacts.csv", response_class=StreamingResponse)
-async def contacts_export(agent: AgentDep, ctx: CtxDep, f: FilterDep) -> StreamingResponse:
-    """The list with the same filters, as CSV, streamed page by page."""
+async def contacts_export(
+    agent: AgentDep, ctx: CtxDep, f: FilterDep, utc_offset_minutes: UtcOffset = 0
+) -> StreamingResponse:
+    """The list with the same filters, as CSV, streamed page by page; times in the reader's
+    time zone (ISO 8601 with its offset)."""
     async with ctx.db.read() as conn:
         scope = await report_scope(conn, agent)
     return StreamingResponse(
-        contacts_csv(ctx.db, scope, f),
+        contacts_csv(ctx.db, scope, f, utc_offset_minutes),
         media_type="text/csv; charset=utf-8",
         headers={**CSV_HEADERS, "Content-Disposition": 'attachment; filename="contacts.csv"'},
     )
