@@ -74,6 +74,8 @@ class Axe:
 
     def __call__(self, page: Page, where: str, include: str | None = None) -> None:
         """axe the page, or only the element `include` (its shadow tree included)."""
+        if not AXE_JS.exists():
+            pytest.fail("axe-core is not installed: cd frontend && npm ci")
         if not page.evaluate("() => 'axe' in window"):
             page.add_script_tag(path=str(AXE_JS))
         result = page.evaluate(
