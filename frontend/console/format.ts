@@ -15,8 +15,9 @@ export function flag(country: string | null | undefined): string {
 export function countryBadge(country: string | null | undefined): TemplateResult | string {
   if (!country || !/^[A-Za-z]{2}$/.test(country)) return "";
   const name = countryName(country);
-  return html`<span class="cc" data-testid="country" title=${name} aria-label="Country: ${name}" role="img"
-    ><span aria-hidden="true">${country.toUpperCase()}</span></span>`;
+  // The code is the visible text (labels must hold it); the name is read in brackets after it.
+  return html`<span class="cc" data-testid="country" title=${name}>${country.toUpperCase()}</span
+    ><span class="sr-only"> (${name})</span>`;
 }
 
 export function countryName(country: string | null | undefined): string {

@@ -134,7 +134,7 @@ export const styles = css`
     display: block;
     font-size: 12px;
     line-height: 16px;
-    opacity: 0.85;
+    opacity: 0.9;
     white-space: nowrap;
     overflow: hidden;
     text-overflow: ellipsis;
@@ -176,7 +176,8 @@ export const styles = css`
     height: 38px;
     border-radius: 19px;
     flex: none;
-    background: rgba(255, 255, 255, 0.22);
+    background: rgba(255, 255, 255, 0.1);
+    box-shadow: inset 0 0 0 1px rgba(255, 255, 255, 0.4);
     color: inherit;
     font-weight: 700;
     font-size: 14px;
@@ -591,7 +592,7 @@ export const styles = css`
     text-align: center;
     font-size: 11px;
     line-height: 14px;
-    color: #98a2b3;
+    color: var(--muted);
     padding: 6px 0 8px;
     background: #fff;
   }

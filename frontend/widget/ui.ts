@@ -98,7 +98,7 @@ export class SportelloWidget extends LitElement {
       <button
         class="launcher"
         data-test="launcher"
-        aria-label=${open ? "Minimise the chat" : s.cfg.title}
+        aria-label=${open ? "Minimise the chat" : unread > 0 ? `${s.cfg.title}, ${unread} unread` : s.cfg.title}
         aria-expanded=${open ? "true" : "false"}
         @click=${() => s.setOpen(!open)}
       >

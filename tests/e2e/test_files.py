@@ -114,6 +114,8 @@ def test_files_both_ways_with_viewer_download_and_the_limit(
     expect(w(page, "send")).to_be_disabled()
     w(page, "attachment-clear").click()
 
+    last = chat.locator('[data-testid="message"]').last
+    last.evaluate("m => m.scrollIntoView({block: 'end'})")  # the transcript's end in the picture
     console.screenshot(path=str(SCREENSHOTS / "console-files.png"))
     page.screenshot(path=str(SCREENSHOTS / "widget-files.png"))
     listed = world.admin_get(f"/api/contacts/{contact_id}/files").json()

@@ -168,7 +168,7 @@ export class SpConsole extends LitElement {
     const panels = store.panels;
     const active = panels.filter((p) => !p.terminated).length;
     return html`
-      <sp-topbar></sp-topbar>
+      <sp-topbar role="banner"></sp-topbar>
       ${store.conn !== "online"
         ? html`<div class="banner" role="status" data-testid="reconnecting-banner">
             <span class="spinner" aria-hidden="true"></span>

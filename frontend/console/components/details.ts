@@ -96,7 +96,7 @@ export class SpDetails extends LitElement {
         margin: 4px 0;
       }
       .none {
-        color: var(--faint);
+        color: var(--muted);
       }
     `,
   ];

@@ -135,7 +135,7 @@ export class SpLogin extends LitElement {
   override render() {
     const message = this.lockedUntil ? this.lockText() : this.error;
     return html`
-      <form @submit=${this.submit} novalidate aria-labelledby="title">
+      <main><form @submit=${this.submit} novalidate aria-labelledby="title">
         <div class="brand">
           <span class="logo"
             ><svg width="18" height="18" viewBox="0 0 24 24" fill="#fff" aria-hidden="true"><path d="M4 5h16v11H9l-5 4z" /></svg
@@ -150,7 +150,7 @@ export class SpLogin extends LitElement {
         <label>Login <input name="login" autocomplete="username" autofocus required /></label>
         <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
         <button class="btn primary" type="submit" ?disabled=${this.busy}>${this.busy ? "Signing in…" : "Sign in"}</button>
-      </form>
+      </form></main>
     `;
   }
 }

@@ -152,7 +152,7 @@ export class SpPanel extends LitElement {
         color: var(--primary);
       }
       .act.left {
-        color: #a86400;
+        color: #a05e00;
         font-weight: 600;
         font-size: 12px;
       }
@@ -395,7 +395,7 @@ export class SpPanel extends LitElement {
         color: var(--primary);
       }
       .meta .st-offline {
-        color: #a86400;
+        color: #a05e00;
       }
       .meta .st-failed {
         color: var(--red);

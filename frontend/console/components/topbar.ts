@@ -30,7 +30,7 @@ export class SpTopbar extends LitElement {
         gap: 9px;
         font-weight: 700;
         font-size: 16px;
-        margin-right: 8px;
+        margin: 0 8px 0 0;
       }
       .logo {
         width: 28px;
@@ -63,7 +63,7 @@ export class SpTopbar extends LitElement {
       }
       .status.PAUSED {
         background: var(--amber-soft);
-        color: #a86400;
+        color: #a05e00;
       }
       .status.DISCONNECTED {
         background: var(--chip-bg);
@@ -126,6 +126,10 @@ export class SpTopbar extends LitElement {
       }
       .me:hover {
         background: var(--hover);
+      }
+      .me .avatar::before {
+        /* drawn, not text: the initials repeat the name, which labels the button */
+        content: attr(data-initials);
       }
       .me .name {
         font-weight: 600;
@@ -279,10 +283,10 @@ export class SpTopbar extends LitElement {
     const statusText = { READY: "Ready", PAUSED: "Paused", DISCONNECTED: "Disconnected" }[status];
     const notifPermission = "Notification" in window ? Notification.permission : "denied";
     return html`
-      <div class="brand">
+      <h1 class="brand">
         <span class="logo"><svg width="16" height="16" viewBox="0 0 24 24" fill="#fff" aria-hidden="true"><path d="M4 5h16v11H9l-5 4z" /></svg></span>
         Sportello
-      </div>
+      </h1>
       <span class="status ${status}" data-testid="agent-status" data-status=${status} role="status" aria-label="Your status: ${statusText}">
         <span class="dot"></span>${status}
       </span>
@@ -312,7 +316,7 @@ export class SpTopbar extends LitElement {
         @click=${() => (this.menuOpen = !this.menuOpen)}
         @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.menuOpen = false)}
       >
-        <span class="avatar" aria-hidden="true">${initials(agent.display_name)}</span>
+        <span class="avatar" aria-hidden="true" data-initials=${initials(agent.display_name)}></span>
         <span class="name">${agent.display_name}</span>
         ${icons.chevron()}
       </button>

@@ -155,7 +155,7 @@ export class SpTransfer extends LitElement {
           ? html`<h4>Transfer groups</h4>
               <ul role="radiogroup" aria-label="Transfer groups">
                 ${t.groups.map(
-                  (g) => html`<li>
+                  (g) => html`<li role="none">
                     <label class="target ${g.can_take ? "can" : ""} ${g.qualified ? "" : "off"}" data-testid="transfer-group" data-group-id=${g.id}
                       data-can-take=${g.can_take ? "true" : "false"}>
                       <input type="radio" name="target" .checked=${this.picked("group", g.id)} ?disabled=${!g.qualified}
@@ -173,7 +173,7 @@ export class SpTransfer extends LitElement {
               ${t.agents.length === 0 ? html`<div class="empty">No other agent.</div>` : nothing}
               <ul role="radiogroup" aria-label="Agents">
                 ${t.agents.map(
-                  (a) => html`<li>
+                  (a) => html`<li role="none">
                     <label class="target ${a.can_take ? "can" : ""} ${a.qualified ? "" : "off"}" data-testid="transfer-agent" data-agent-id=${a.id}
                       data-can-take=${a.can_take ? "true" : "false"}>
                       <input type="radio" name="target" .checked=${this.picked("agent", a.id)} ?disabled=${!a.qualified}

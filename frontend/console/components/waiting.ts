@@ -47,7 +47,9 @@ function entryBody(entry: WaitingEntry, now: number) {
       <span class="line1">
         <span class="name">${entry.visitor_name || "Visitor"}</span>
         ${countryBadge(entry.visitor_country)}
-        ${entry.starred ? html`<span class="star" title="Offered only to you" data-testid="star">${icons.star("Offered only to you")}</span>` : nothing}
+        ${entry.starred
+          ? html`<span class="star" title="Offered only to you" data-testid="star">${icons.star()}<span class="sr-only">(offered only to you)</span></span>`
+          : nothing}
         ${entry.new_visitor ? html`<span class="chip new">New visitor</span>` : nothing}
         ${entry.requeued ? html`<span class="chip back" data-testid="entry-requeued" title="Their agent left; they are waiting again">Handed back</span>` : nothing}
         ${showsAsLeft(entry.departure, now)
@@ -297,7 +299,7 @@ export class SpWaiting extends LitElement {
         font-variant-numeric: tabular-nums;
       }
       .capacity.full {
-        color: #a86400;
+        color: #a05e00;
         font-weight: 650;
       }
       .chip.back {
@@ -306,7 +308,7 @@ export class SpWaiting extends LitElement {
       }
       .chip.left {
         background: var(--amber-soft);
-        color: #a86400;
+        color: #a05e00;
       }
       .transfers {
         display: grid;
@@ -351,7 +353,7 @@ export class SpWaiting extends LitElement {
       .paused-note {
         margin: 0 14px 12px;
         font-size: 12px;
-        color: #a86400;
+        color: #a05e00;
         background: var(--amber-soft);
         border-radius: 8px;
         padding: 6px 10px;
@@ -451,11 +453,10 @@ export class SpWaiting extends LitElement {
                 class="entry"
                 data-testid="waiting-top"
                 data-contact-id=${oldest.contact_id}
-                aria-label="Take the contact waiting longest: ${oldest.visitor_name}, ${oldest.service_name}"
                 title="Take the contact that has waited longest"
                 @click=${() => void store.acceptOldest()}
               >
-                ${ring(oldest, now, true)} ${entryBody(oldest, now)}
+                <span class="sr-only">Take the contact waiting longest:</span> ${ring(oldest, now, true)} ${entryBody(oldest, now)}
               </button>
             </div>`
           : transfers.length
@@ -468,8 +469,8 @@ export class SpWaiting extends LitElement {
                 ${waiting.map(
                   (e) => html`<li>
                     <button class="entry" data-testid="waiting-entry" data-contact-id=${e.contact_id}
-                      aria-label="Take ${e.visitor_name}, ${e.service_name}" @click=${() => this.pick(e.contact_id)}>
-                      ${ring(e, now)} ${entryBody(e, now)} <span class="take" aria-hidden="true">Take</span>
+                      @click=${() => this.pick(e.contact_id)}>
+                      ${ring(e, now)} ${entryBody(e, now)} <span class="take">Take</span>
                     </button>
                   </li>`,
                 )}

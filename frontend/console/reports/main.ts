@@ -283,10 +283,12 @@ export class SpReports extends LitElement {
         <span class="spacer"></span>
         <a class="btn" href="/console">Back to the console</a>
       </header>
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-      ${v.name === "list" ? this.renderList() : nothing}
-      ${v.name === "contact" ? this.renderContact() : nothing}
-      ${v.name === "overview" ? html`<sp-overview .filters=${this.filters} ?admin=${this.me?.role !== "agent"}></sp-overview>` : nothing}`;
+      <main>
+        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        ${v.name === "list" ? this.renderList() : nothing}
+        ${v.name === "contact" ? this.renderContact() : nothing}
+        ${v.name === "overview" ? html`<sp-overview .filters=${this.filters} ?admin=${this.me?.role !== "agent"}></sp-overview>` : nothing}
+      </main>`;
   }
 
   private renderList() {

@@ -210,10 +210,10 @@ export class SpLeftMessages extends LitElement {
                   <td class="status">
                     ${m.done_at === null
                       ? html`<button class="btn" data-testid="left-mark-done" @click=${() => void this.markDone(m)}
-                          aria-label="Mark the message from ${m.name} done">Mark done</button>`
+                          aria-label="Mark done: the message from ${m.name}">Mark done</button>`
                       : html`<span class="done" data-testid="left-done-by">Done by ${m.done_by?.display_name ?? "?"}<br /><span class="muted">${when(m.done_at)}</span></span>
                           <div><button class="btn" data-testid="left-mark-not-done" @click=${() => void this.markNotDone(m)}
-                            aria-label="Mark the message from ${m.name} not done">Mark not done</button></div>`}
+                            aria-label="Mark not done: the message from ${m.name}">Mark not done</button></div>`}
                   </td>
                 </tr>`,
               )}

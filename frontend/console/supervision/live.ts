@@ -255,10 +255,10 @@ export class SpLiveView extends LitElement {
           ${a.contacts.length === 0
             ? a.elsewhere > 0 ? nothing : html`<span class="muted">—</span>`
             : a.contacts.map(
-                (c) => html`<button data-testid="held-contact" data-contact-id=${c.id} @click=${() => this.open(c)}
-                  aria-label="Open the conversation with ${c.visitor_name}${c.state === "transferring" ? ", being transferred" : ""}, read-only">
-                  ${c.visitor_name}${c.state === "transferring" ? " →" : ""}
+                (c) => html`<button data-testid="held-contact" data-contact-id=${c.id} @click=${() => this.open(c)}>
+                  <span class="sr-only">Open the conversation with</span> ${c.visitor_name}${c.state === "transferring" ? " →" : ""}
                   <span class="muted">${c.assigned_at === null ? "" : duration(this.now() - c.assigned_at)}</span>
+                  <span class="sr-only">(${c.state === "transferring" ? "being transferred, " : ""}read-only)</span>
                 </button>`,
               )}
         </div>
