@@ -10,6 +10,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from sportello import scheduler
 from sportello.actions.call_resume import do_call_gone_due, do_presume_calls_interrupted
 from sportello.domain.calls import (
     CallMove,
@@ -415,7 +418,18 @@ async def test_call_signals_have_a_rate_limit(sqlite_url: str, tmp_path: Path) -
             await world.close()
 
 
-async def test_contact_started_as_video_weighs_a_whole_agent(sqlite_world: World) -> None:
+async def queue_news(stream: Stream, kind: str, contact_id: int, start: int = 0) -> dict[str, Any]:
+    return await stream.wait_for(
+        lambda f: f.get("kind") == kind and f["contact_id"] == contact_id, start=start
+    )
+
+
+async def test_contact_started_as_video_weighs_a_whole_agent(
+    sqlite_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A video contact weighs a whole agent while its call is live, and a chat after: the
+    call's start and end route again at once (no periodic pass in this test)."""
+    monkeypatch.setattr(scheduler, "REROUTE_SECONDS", 3600.0)
     world = sqlite_world
     await world.add_service("Video desk", tags_=["sales"], media=["chat", "video"])
     agent = await world.agent("bob")
@@ -445,3 +459,24 @@ async def test_contact_started_as_video_weighs_a_whole_agent(sqlite_world: World
     chat = world.visitor()
     second = await chat.request(world.services["Video desk"]["id"])
     assert second.json()["contact"]["state"] == "rejected"
+
+    # the visitor hangs up and goes on chatting: the contact weighs as a chat again
+    assert (await call_frame(widget, "call.end", visitor.contact_id, call_id=call["id"])) == {}
+    await call_event(console, "ended")
+    waiting = world.visitor()
+    third = await waiting.request(world.services["Video desk"]["id"])
+    assert third.json()["contact"]["state"] == "pending"
+    await queue_news(console, "contact.offered", waiting.contact_id)
+
+    # a call the agent starts on that chat takes the whole agent again: bob may no longer
+    # take the waiting chat; hanging up gives him the room back
+    start = len(console.frames)
+    assert (await call_frame(console, "call.start", visitor.contact_id, media="video")) == {}
+    full = await queue_news(console, "contact.offered", waiting.contact_id, start)
+    assert full["data"]["entry"]["can_take"] is False
+    again = (await call_event(widget, "offered"))["id"]
+    start = len(console.frames)
+    assert (await call_frame(console, "call.end", visitor.contact_id, call_id=again)) == {}
+    room = await queue_news(console, "contact.offered", waiting.contact_id, start)
+    assert room["data"]["entry"]["can_take"] is True
+    assert (await agent.accept(waiting.contact_id)).status_code == 200
