@@ -291,8 +291,9 @@ export class ConsoleStore extends EventTarget {
     let inCall = false;
     for (const p of this.panels) {
       if (p.terminated) continue;
-      if (p.contact.call || p.contact.medium !== "chat") inCall = true;
-      if (p.contact.medium !== "chat") continue;
+      // A contact with a live call takes the whole agent; without one it is a chat, even
+      // one that started as voice or video (docs/protocol.md).
+      if (p.contact.call) inCall = true;
       const last = Math.max(p.contact.last_message_at ?? 0, p.contact.assigned_at ?? p.contact.created_at);
       if (this.idleSeconds > 0 && now - last >= this.idleSeconds) idle += 1;
       else busy += 1;
@@ -470,7 +471,7 @@ export class ConsoleStore extends EventTarget {
     this.position = hello.position;
     this.conn = "online";
     this.attempt = 0;
-    this.calls.rejoin((hello.contacts ?? []).map((c) => c.call));
+    this.calls.rejoin(hello.calls ?? (hello.contacts ?? []).map((c) => c.call));
     if (this.pingTimer !== null) window.clearInterval(this.pingTimer);
     this.pingTimer = window.setInterval(() => this.send({ type: "ping" }), 25_000);
     // Anything typed or unacknowledged while offline goes out now; client ids make it idempotent.

@@ -330,6 +330,29 @@ async def test_reloaded_console_rejoins_and_negotiates_again(sqlite_world: World
     assert not widget.events("call.ended")
 
 
+async def test_a_console_blip_finds_its_calls_in_the_resumed_hello(world: World) -> None:
+    """The console's socket drops and resumes with ``since``: its hello has no contacts (the
+    replay brings the changes) but lists the session's live calls, which it rejoins."""
+    agent, console, visitor, widget, call_id = await accepted_call(world)
+    cid = visitor.contact_id
+    assert console.frames[0]["calls"] == []  # connected before the call
+    await console.close()
+    await call_event(widget, "interrupted")
+    back = await agent.open_console(since=console.position, session_id=agent.session_id)
+    hello = back.frames[0]
+    assert hello["resumed"] is True and "contacts" not in hello
+    assert [(c["id"], c["agent_gone_at"] is not None) for c in hello["calls"]] == [(call_id, True)]
+    assert (await call_frame(back, "call.rejoin", cid, call_id=call_id, fresh=False)) == {}
+    resumed = await widget.wait_event("call.resumed")
+    assert resumed["data"]["renegotiate"] is False
+    other = await agent.open_console()  # another console session of the agent: not its call
+    assert other.frames[0]["calls"] == []
+    assert (await call_frame(back, "call.end", cid, call_id=call_id)) == {}
+    await call_event(widget, "ended")
+    again = await agent.open_console(since=back.position, session_id=agent.session_id)
+    assert again.frames[0]["calls"] == []
+
+
 async def test_nobody_comes_back_the_call_ends_once(world: World) -> None:
     """Each side's grace runs out: the call ends (agent_disconnected / visitor_left), once."""
     app = world.app
