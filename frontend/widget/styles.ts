@@ -861,8 +861,8 @@ export const styles = css`
     display: flex;
     justify-content: center;
     flex-wrap: wrap;
-    gap: 6px;
-    padding: 6px 8px;
+    gap: 4px;
+    padding: 6px 4px;
     background: #1d2939;
   }
   /* A landscape phone: the panel takes the screen's height, and during a call the picture
@@ -895,6 +895,8 @@ export const styles = css`
     .panel > .call-stage {
       order: -1;
       height: 100%;
+      overflow: hidden;
+      border-radius: 16px 0 0 16px;
     }
     .call-stage .picture,
     .call-stage .picture.voice {
@@ -903,7 +905,7 @@ export const styles = css`
     }
   }
   .call-controls button {
-    padding: 5px 10px;
+    padding: 5px 9px;
     border-radius: 16px;
     background: rgba(255, 255, 255, 0.92);
     font-size: 12px;
