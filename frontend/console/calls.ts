@@ -71,11 +71,20 @@ export class ConsoleCalls {
     return this.renewing || (call.state === "connected" && this.peer?.state !== "connected");
   }
 
+  /** Calls hung up here that have not ended yet: a hang-up made while the connection was
+   * down is sent when it is back, instead of taking the call back. */
+  private readonly ending = new Set<number>();
+
   /** After (re)connecting: take back the calls of this console session. A page that still
    * has the call's peer connection (a blip) goes on with it; a reloaded one offers again. */
   rejoin(calls: (CallView | null | undefined)[]): void {
     for (const call of calls) {
-      if (!call || !this.ours(call) || !LIVE_CALL.includes(call.state)) continue;
+      if (!call || !LIVE_CALL.includes(call.state)) continue;
+      if (this.ending.has(call.id)) {
+        this.sendEnd(call);
+        continue;
+      }
+      if (!this.ours(call)) continue;
       const kept = this.peerCall?.id === call.id && !!this.peer;
       const fresh = call.state !== "offered" && !kept;
       this.host.send({ type: "call.rejoin", contact_id: call.contact_id, call_id: call.id, fresh });
@@ -99,13 +108,28 @@ export class ConsoleCalls {
     this.host.send({ type: "call.decline", contact_id: call.contact_id, call_id: call.id });
   }
 
+  /** Hang up: our camera and microphone stop at once; the call ends when the server says
+   * so (`call.ended`), and a hang-up the connection could not carry goes out on reconnect. */
   hangUp(call: CallView): void {
+    this.ending.add(call.id);
+    if (this.peerCall?.id === call.id) this.drop();
+    this.sendEnd(call);
+  }
+
+  /** The call was hung up here and is waiting for the server to end it. */
+  isEnding(call: CallView): boolean {
+    return this.ending.has(call.id);
+  }
+
+  private sendEnd(call: CallView): void {
     this.host.send({ type: "call.end", contact_id: call.contact_id, call_id: call.id });
   }
 
   /** A call.* event; answers the call's new view. */
   onEvent(ev: EventFrame): CallView {
     const call = ev.data["call"] as CallView;
+    if (!LIVE_CALL.includes(call.state)) this.ending.delete(call.id);
+    if (this.ending.has(call.id)) return call;
     const reloaded = ev.kind === "call.resumed" && ev.data["side"] === "visitor" && ev.data["renegotiate"] === true;
     if (reloaded && this.ours(call)) {
       void this.open(call, true); // the visitor's page lost its peer connection: offer anew

@@ -208,6 +208,8 @@ export interface HelloFrame {
   agent: AgentState;
   waiting: WaitingEntry[];
   contacts?: Contact[];
+  /** The live calls of this console session (in every hello, resumed or not). */
+  calls?: CallView[];
 }
 
 export interface EventFrame {

@@ -58,8 +58,13 @@ export class WidgetCalls {
     this.media = media ?? [];
     this.call = call ?? null;
     if (this.peer && (!this.call || this.call.id !== this.peerId)) this.drop();
-    if (this.call) this.takeBack(this.call, !!this.call.visitor_gone_at);
+    if (this.call && this.call.id === this.ending) this.frame("call.end", { call_id: this.call.id });
+    else if (this.call) this.takeBack(this.call, !!this.call.visitor_gone_at);
   }
+
+  /** A call hung up here that has not ended yet: a hang-up made while the connection was
+   * down is sent when it is back, instead of taking the call back. */
+  ending: number | null = null;
 
   /** Rejoin our side of a live call from this page: with the peer connection it kept (a
    * blip), or with a new one when this tab was in the call before a page change or reload
@@ -111,8 +116,12 @@ export class WidgetCalls {
     if (this.call) this.frame("call.decline", { call_id: this.call.id });
   }
 
+  /** Hang up: our camera and microphone stop at once; the call ends when the server says so. */
   hangUp(): void {
-    if (this.call) this.frame("call.end", { call_id: this.call.id });
+    if (!this.call) return;
+    this.ending = this.call.id;
+    if (this.peerId === this.call.id) this.drop();
+    this.frame("call.end", { call_id: this.call.id });
   }
 
   get live(): boolean {
@@ -126,6 +135,8 @@ export class WidgetCalls {
     }
     const call = data.call as CallView;
     this.call = LIVE.includes(call.state) ? call : null;
+    if (!this.call && this.ending === call.id) this.ending = null;
+    if (this.ending === call.id) return;
     if (kind === "call.accepted" && this.peerId !== call.id) void this.open(call, false);
     // Our page's old connection closed after this one opened (a page change racing its own
     // close): this page is the one in the call now.

@@ -808,29 +808,43 @@ export const styles = css`
     font-size: 15px;
   }
   .call-stage {
-    position: relative;
+    flex: none;
+    display: flex;
+    flex-direction: column;
     background: #101828;
-    min-height: 160px;
-    display: grid;
-    place-items: center;
+  }
+  .call-stage .picture {
+    position: relative;
+    height: 200px;
+    min-height: 0;
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    overflow: hidden;
+  }
+  .call-stage .picture.voice {
+    height: 96px;
   }
   .call-stage video.remote {
+    display: block;
     width: 100%;
-    max-height: 220px;
+    height: 100%;
+    object-fit: contain;
     background: #101828;
   }
   .call-stage video.local {
     position: absolute;
     right: 8px;
-    top: 8px;
+    bottom: 8px;
     width: 84px;
+    max-height: calc(100% - 16px);
+    object-fit: cover;
     border: 2px solid #fff;
     border-radius: 6px;
     background: #344054;
   }
   .call-stage .voice-only {
     color: #f2f4f7;
-    padding: 36px 0 56px;
   }
   .call-stage .status {
     position: absolute;
@@ -845,17 +859,57 @@ export const styles = css`
   .call-stage .status.reconnecting {
     background: #b45309;
   }
+  /* Below the picture, never over it. */
   .call-controls {
-    position: absolute;
-    left: 0;
-    right: 0;
-    bottom: 8px;
+    flex: none;
     display: flex;
     justify-content: center;
-    gap: 6px;
+    flex-wrap: wrap;
+    gap: 4px;
+    padding: 6px 4px;
+    background: #1d2939;
+  }
+  /* A landscape phone: the panel takes the screen's height, and during a call the picture
+     runs down the left half while the conversation keeps the right half, full height. */
+  @media (max-height: 500px) and (min-width: 481px) {
+    .panel {
+      top: 8px;
+      bottom: 8px;
+      height: auto;
+      max-height: none;
+    }
+    header {
+      padding-top: 8px;
+      padding-bottom: 8px;
+    }
+    .right .panel:has(> .call-stage) {
+      right: 8px;
+    }
+    .left .panel:has(> .call-stage) {
+      left: 8px;
+    }
+    .panel:has(> .call-stage) {
+      width: min(calc(100vw - 16px), 820px);
+      max-width: none;
+      flex-flow: column wrap;
+    }
+    .panel:has(> .call-stage) > :not(.overlay, .viewer) {
+      width: 50%;
+    }
+    .panel > .call-stage {
+      order: -1;
+      height: 100%;
+      overflow: hidden;
+      border-radius: 16px 0 0 16px;
+    }
+    .call-stage .picture,
+    .call-stage .picture.voice {
+      height: auto;
+      flex: 1 1 auto;
+    }
   }
   .call-controls button {
-    padding: 5px 10px;
+    padding: 5px 9px;
     border-radius: 16px;
     background: rgba(255, 255, 255, 0.92);
     font-size: 12px;

@@ -1,6 +1,7 @@
 /** The widget's Lit element. Text is only ever bound as text (Lit escapes it): no unsafeHTML. */
 
 import { html, LitElement, nothing, svg, type TemplateResult } from "lit";
+import { live } from "lit/directives/live.js";
 import { linkify, safeHref } from "../shared/linkify";
 import type { WidgetSession } from "./session";
 import { agentName } from "./agent";
@@ -457,6 +458,9 @@ export class SportelloWidget extends LitElement {
           : nothing}`;
     }
     const kind = call.requested === "video" ? "video call" : "voice call";
+    if (calls.ending === call.id) {
+      return html`<div class="call-bar" role="status" data-test="call-ending"><span class="label">Ending the ${kind}…</span></div>`;
+    }
     if (call.state === "offered" && call.started_by === "agent") {
       return html`<div class="call-prompt" role="alertdialog" aria-label="Incoming ${kind}" data-test="call-prompt">
         <strong>${agent} is inviting you to a ${kind}</strong>
@@ -478,14 +482,16 @@ export class SportelloWidget extends LitElement {
     const status = reconnecting ? "Reconnecting the call…" : call.state === "connected" ? "Connected" : "Connecting…";
     return html`<div class="call-stage" data-test="call-stage" data-call-state=${call.state}
       data-reconnecting=${reconnecting ? "true" : "false"}>
-      <span class="status ${reconnecting ? "reconnecting" : ""}" data-test="call-status">${status} · ${kind}</span>
-      ${call.requested === "video"
-        ? html`<video class="remote" data-test="remote-video" autoplay playsinline .srcObject=${peer?.remote ?? null}></video>`
-        : html`<div class="voice-only">${agent}</div>
-            <audio data-test="remote-audio" autoplay .srcObject=${peer?.remote ?? null}></audio>`}
-      ${peer?.sendsVideo
-        ? html`<video class="local" data-test="local-video" autoplay playsinline muted .srcObject=${peer.local}></video>`
-        : nothing}
+      <div class="picture ${call.requested === "video" ? "" : "voice"}" data-test="call-picture">
+        <span class="status ${reconnecting ? "reconnecting" : ""}" data-test="call-status">${status} · ${kind}</span>
+        ${call.requested === "video"
+          ? html`<video class="remote" data-test="remote-video" autoplay playsinline .srcObject=${live(peer?.remote ?? null)}></video>`
+          : html`<div class="voice-only">${agent}</div>
+              <audio data-test="remote-audio" autoplay .srcObject=${live(peer?.remote ?? null)}></audio>`}
+        ${peer?.sendsVideo
+          ? html`<video class="local" data-test="local-video" autoplay playsinline muted .srcObject=${live(peer.local)}></video>`
+          : nothing}
+      </div>
       <div class="call-controls">
         ${peer
           ? html`<button data-test="call-mute" aria-pressed=${peer.muted ? "true" : "false"} @click=${() => peer.setMuted(!peer.muted)}>

@@ -10,6 +10,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from sportello import scheduler
 from sportello.actions.call_resume import do_call_gone_due, do_presume_calls_interrupted
 from sportello.domain.calls import (
     CallMove,
@@ -327,6 +330,29 @@ async def test_reloaded_console_rejoins_and_negotiates_again(sqlite_world: World
     assert not widget.events("call.ended")
 
 
+async def test_a_console_blip_finds_its_calls_in_the_resumed_hello(world: World) -> None:
+    """The console's socket drops and resumes with ``since``: its hello has no contacts (the
+    replay brings the changes) but lists the session's live calls, which it rejoins."""
+    agent, console, visitor, widget, call_id = await accepted_call(world)
+    cid = visitor.contact_id
+    assert console.frames[0]["calls"] == []  # connected before the call
+    await console.close()
+    await call_event(widget, "interrupted")
+    back = await agent.open_console(since=console.position, session_id=agent.session_id)
+    hello = back.frames[0]
+    assert hello["resumed"] is True and "contacts" not in hello
+    assert [(c["id"], c["agent_gone_at"] is not None) for c in hello["calls"]] == [(call_id, True)]
+    assert (await call_frame(back, "call.rejoin", cid, call_id=call_id, fresh=False)) == {}
+    resumed = await widget.wait_event("call.resumed")
+    assert resumed["data"]["renegotiate"] is False
+    other = await agent.open_console()  # another console session of the agent: not its call
+    assert other.frames[0]["calls"] == []
+    assert (await call_frame(back, "call.end", cid, call_id=call_id)) == {}
+    await call_event(widget, "ended")
+    again = await agent.open_console(since=back.position, session_id=agent.session_id)
+    assert again.frames[0]["calls"] == []
+
+
 async def test_nobody_comes_back_the_call_ends_once(world: World) -> None:
     """Each side's grace runs out: the call ends (agent_disconnected / visitor_left), once."""
     app = world.app
@@ -415,7 +441,18 @@ async def test_call_signals_have_a_rate_limit(sqlite_url: str, tmp_path: Path) -
             await world.close()
 
 
-async def test_contact_started_as_video_weighs_a_whole_agent(sqlite_world: World) -> None:
+async def queue_news(stream: Stream, kind: str, contact_id: int, start: int = 0) -> dict[str, Any]:
+    return await stream.wait_for(
+        lambda f: f.get("kind") == kind and f["contact_id"] == contact_id, start=start
+    )
+
+
+async def test_contact_started_as_video_weighs_a_whole_agent(
+    sqlite_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A video contact weighs a whole agent while its call is live, and a chat after: the
+    call's start and end route again at once (no periodic pass in this test)."""
+    monkeypatch.setattr(scheduler, "REROUTE_SECONDS", 3600.0)
     world = sqlite_world
     await world.add_service("Video desk", tags_=["sales"], media=["chat", "video"])
     agent = await world.agent("bob")
@@ -445,3 +482,24 @@ async def test_contact_started_as_video_weighs_a_whole_agent(sqlite_world: World
     chat = world.visitor()
     second = await chat.request(world.services["Video desk"]["id"])
     assert second.json()["contact"]["state"] == "rejected"
+
+    # the visitor hangs up and goes on chatting: the contact weighs as a chat again
+    assert (await call_frame(widget, "call.end", visitor.contact_id, call_id=call["id"])) == {}
+    await call_event(console, "ended")
+    waiting = world.visitor()
+    third = await waiting.request(world.services["Video desk"]["id"])
+    assert third.json()["contact"]["state"] == "pending"
+    await queue_news(console, "contact.offered", waiting.contact_id)
+
+    # a call the agent starts on that chat takes the whole agent again: bob may no longer
+    # take the waiting chat; hanging up gives him the room back
+    start = len(console.frames)
+    assert (await call_frame(console, "call.start", visitor.contact_id, media="video")) == {}
+    full = await queue_news(console, "contact.offered", waiting.contact_id, start)
+    assert full["data"]["entry"]["can_take"] is False
+    again = (await call_event(widget, "offered"))["id"]
+    start = len(console.frames)
+    assert (await call_frame(console, "call.end", visitor.contact_id, call_id=again)) == {}
+    room = await queue_news(console, "contact.offered", waiting.contact_id, start)
+    assert room["data"]["entry"]["can_take"] is True
+    assert (await agent.accept(waiting.contact_id)).status_code == 200

@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, WebSocketRoute, expect
 
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.console_helpers import panel
+from tests.e2e.console_helpers import Visitor, panel
 from tests.e2e.widget_helpers import (
     TIMEOUT_MS,
     WidgetWorld,
@@ -57,6 +57,42 @@ def icon(console: Page, contact_id: int, medium: str) -> Locator:
     return panel(console, contact_id).get_by_test_id(f"medium-{medium}")
 
 
+def plays_without_restarting(media: Locator, clock: Locator) -> None:
+    """While the console renders again and again (its clocks tick every second), the element
+    keeps playing what it was given: no ``loadstart`` or ``emptied`` over three ticks."""
+    handle = media.element_handle(timeout=CALL_MS)
+    handle.evaluate(
+        """m => {
+            m.restarts = 0;
+            const count = () => { m.restarts += 1; };
+            m.addEventListener("loadstart", count);
+            m.addEventListener("emptied", count);
+        }"""
+    )
+    for _ in range(3):
+        expect(clock).not_to_have_text(clock.inner_text())
+    assert handle.evaluate("m => m.restarts") == 0
+
+
+def controls_below_picture(picture: Locator, hang_up: Locator) -> None:
+    """The call's buttons sit under the picture, not over it."""
+    pic, button = picture.bounding_box(), hang_up.bounding_box()
+    assert pic is not None and button is not None
+    assert button["y"] >= pic["y"] + pic["height"] - 1
+
+
+def composer_usable(console: Page, contact_id: int, width: int, height: int) -> None:
+    """At this window size the whole composer is on screen (not clipped by the panel) and
+    takes what the agent types."""
+    console.set_viewport_size({"width": width, "height": height})
+    composer = panel(console, contact_id).get_by_test_id("composer")
+    expect(composer).to_be_in_viewport(ratio=1)
+    composer.click()  # fails if something covers it
+    composer.press_sequentially("still typing")
+    expect(composer).to_have_value("still typing")
+    composer.fill("")
+
+
 def agent_and_visitor(
     world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
 ) -> tuple[Page, Page]:
@@ -76,10 +112,29 @@ def take_top(console: Page) -> int:
     return contact_id
 
 
+def ended_chats(world: WidgetWorld, console: Page, count: int) -> None:
+    """``count`` visitors of the shop (over the API) whom the agent takes, and who leave:
+    their ended panels stay on the agent's desk."""
+    origin = world.demo_url.split("/", 3)
+    for i in range(count):
+        visitor = Visitor(world.server.url)
+        visitor.http.headers["Origin"] = "/".join(origin[:3])
+        visitor.request(world.seeded.services["Sales"]["id"], f"Earlier visitor {i + 1}")
+        contact_id = take_top(console)
+        assert visitor.http.post("/api/visitor/contact/leave").status_code == 200
+        expect(panel(console, contact_id).get_by_test_id("ended-bar")).to_be_visible(
+            timeout=TIMEOUT_MS
+        )
+
+
 def chat(
-    world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
+    world: WidgetWorld,
+    browser: Browser,
+    context_factory: Callable[..., BrowserContext],
+    ended_before: int = 0,
 ) -> tuple[Page, Page, int]:
     console, page = agent_and_visitor(world, browser, context_factory)
+    ended_chats(world, console, ended_before)
     request_chat(page, "Vera", "Can you show me?")  # the only service: no choice to make
     contact_id = take_top(console)
     expect(w(page, "joined")).to_be_visible(timeout=TIMEOUT_MS)
@@ -114,6 +169,19 @@ def test_agent_started_video_then_voice_only(
     console.screenshot(path=str(SCREENSHOTS / "console-video-call.png"))
     shot(page, "video-call")
 
+    # the picture plays on while the console's clocks tick (its media is bound once), and the
+    # buttons sit under the picture in both UIs
+    clock = mine.get_by_test_id("duration")
+    plays_without_restarting(mine.get_by_test_id("remote-video"), clock)
+    controls_below_picture(mine.get_by_test_id("call-picture"), mine.get_by_test_id("call-hang-up"))
+    controls_below_picture(w(page, "call-picture"), w(page, "call-hang-up"))
+
+    # the agent can type during the call on a small laptop screen, down to 1280x600
+    composer_usable(console, contact_id, 1366, 650)
+    console.screenshot(path=str(SCREENSHOTS / "console-video-call-1366x650.png"))
+    composer_usable(console, contact_id, 1280, 600)
+    console.set_viewport_size({"width": 1280, "height": 800})
+
     # mute and camera off act on our own tracks only
     mine.get_by_test_id("call-mute").click()
     expect(mine.get_by_test_id("call-mute")).to_have_attribute("aria-pressed", "true")
@@ -147,6 +215,7 @@ def test_agent_started_video_then_voice_only(
         timeout=CALL_MS,
     )
     expect(mine.get_by_test_id("call-status")).to_contain_text("voice only")
+    plays_without_restarting(remote_audio, clock)
 
     # the agent hangs up from the green icon
     expect(icon(console, contact_id, "video")).to_have_attribute("data-state", "active")
@@ -169,7 +238,7 @@ def test_agent_started_video_then_voice_only(
 def test_decline_not_now_and_engage(
     world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
 ) -> None:
-    console, page, contact_id = chat(world, browser, context_factory)
+    console, page, contact_id = chat(world, browser, context_factory, ended_before=3)
     mine = panel(console, contact_id)
 
     # video switched off in this console: light grey with the reason, and no video button
@@ -210,6 +279,8 @@ def test_decline_not_now_and_engage(
     )
     frames_grow(mine.get_by_test_id("remote-video"))
     frames_grow(w(page, "remote-video"))
+    # three ended conversations sit above the live one: the agent can still type
+    composer_usable(console, contact_id, 1280, 800)
     mine.get_by_test_id("call-hang-up").click()
     expect(w(page, "call-stage")).to_have_count(0, timeout=TIMEOUT_MS)
     expect(w(page, "call-notice")).to_contain_text("ended the video call")
@@ -234,6 +305,32 @@ def frames_grow_again(video: Locator) -> None:
         }"""
     )
     video.page.wait_for_function("v => v.presented >= 10", arg=handle, timeout=CALL_MS)
+
+
+class CutLink:
+    """The console's WebSocket through a Playwright route: ``cut`` closes it on both ends and
+    refuses reconnects until ``restore``."""
+
+    def __init__(self, page: Page) -> None:
+        self.refusing = False
+        self.open: tuple[WebSocketRoute, WebSocketRoute] | None = None
+        page.route_web_socket(re.compile(r"/ws/console"), self._connect)
+
+    def _connect(self, ws: WebSocketRoute) -> None:
+        if self.refusing:
+            ws.close(code=4000, reason="the test holds the network down")
+            return
+        self.open = (ws, ws.connect_to_server())
+
+    def cut(self) -> None:
+        assert self.open is not None
+        self.refusing = True
+        page_side, server_side = self.open
+        server_side.close()
+        page_side.close(code=4000, reason="the test cut the network")
+
+    def restore(self) -> None:
+        self.refusing = False
 
 
 def in_call(stage: Locator) -> None:
@@ -279,7 +376,9 @@ def test_a_call_survives_a_blip_a_page_change_and_a_console_reload(
     in_call(mine.get_by_test_id("call-stage"))
     frames_grow_again(mine.get_by_test_id("remote-video"))
 
-    # the console reloads: it rejoins with the same session and offers again
+    # the console reloads: it rejoins with the same session and offers again (its socket
+    # now goes through a route the test can cut)
+    link = CutLink(console)
     console.reload()
     mine = panel(console, contact_id)
     in_call(mine.get_by_test_id("call-stage"))
@@ -290,8 +389,17 @@ def test_a_call_survives_a_blip_a_page_change_and_a_console_reload(
     transcript = mine.get_by_test_id("transcript")
     expect(transcript).to_contain_text("The video call is connected")
     expect(w(page, "call-notice")).to_have_count(0)  # it never ended
+
+    # the console's connection drops and the agent hangs up before it is back, before its
+    # rejoin can go out: the hang-up is not lost, the call ends for both
+    link.cut()
+    expect(console.get_by_test_id("reconnecting-banner")).to_be_visible(timeout=TIMEOUT_MS)
     mine.get_by_test_id("call-hang-up").click()
+    expect(mine.get_by_test_id("call-ending")).to_be_visible()
+    link.restore()
     expect(w(page, "call-notice")).to_contain_text("ended the video call", timeout=TIMEOUT_MS)
+    expect(transcript).to_contain_text("you hung up", timeout=TIMEOUT_MS)
+    expect(mine.get_by_test_id("call-ending")).to_have_count(0)
 
 
 def test_a_contact_that_starts_as_video(
@@ -312,3 +420,21 @@ def test_a_contact_that_starts_as_video(
     frames_grow(mine.get_by_test_id("remote-video"))
     frames_grow(w(page, "remote-video"))
     expect(mine.get_by_test_id("transcript")).to_contain_text("You engaged the video call")
+    expect(console.get_by_test_id("capacity")).to_have_text("in a call: no new chats")
+
+    # a phone held sideways: the picture on one side, the conversation keeps a usable height
+    page.set_viewport_size({"width": 844, "height": 390})
+    conversation = w(page, "chat").bounding_box()
+    assert conversation is not None and conversation["height"] >= 200
+    expect(w(page, "input")).to_be_in_viewport(ratio=1)
+    expect(w(page, "remote-video")).to_be_in_viewport()
+    shot(page, "video-call-landscape")
+    w(page, "input").fill("Can you hear me?")
+    w(page, "input").press("Enter")
+    expect(mine.get_by_test_id("transcript")).to_contain_text("Can you hear me?")
+
+    # the visitor hangs up and goes on chatting: the agent's capacity is back
+    w(page, "call-hang-up").click()
+    expect(w(page, "call-notice")).to_contain_text("You ended the video call", timeout=TIMEOUT_MS)
+    expect(console.get_by_test_id("capacity")).to_have_text(re.compile(r"^1 of \d+ chats?$"))
+    expect(w(page, "input")).to_be_enabled()

@@ -1,7 +1,10 @@
 // A contact's voice/video icons (click to call or hang up), the visitor's request
 // (ENGAGE / NOT NOW) and the call itself: the visitor's video large, ours small, controls.
+// Streams are bound with live(): Lit sets an object-valued property on every render, and
+// re-assigning srcObject restarts the element's media (the console renders every second).
 
 import { css, html, nothing } from "lit";
+import { live } from "lit/directives/live.js";
 import { callIcon } from "../calls";
 import { icons } from "../icons";
 import { store, type Panel } from "../store";
@@ -29,30 +32,49 @@ export const callStyles = css`
     font-weight: 600;
   }
   .call-stage {
-    position: relative;
+    display: flex;
+    flex-direction: column;
+    flex: 0 1 auto;
+    min-height: 104px;
     background: #111827;
     border-bottom: 1px solid var(--border);
-    min-height: 200px;
-    display: grid;
-    place-items: center;
+  }
+  /* The picture gives way first when the panel is short: the composer below stays in view. */
+  .call-stage .picture {
+    position: relative;
+    flex: 0 1 260px;
+    min-height: 56px;
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    overflow: hidden;
+  }
+  .call-stage .picture.voice {
+    flex-basis: 110px;
   }
   .call-stage video.remote {
+    display: block;
     width: 100%;
-    max-height: 260px;
+    height: 100%;
+    object-fit: contain;
     background: #111827;
   }
   .call-stage video.local {
     position: absolute;
     right: 10px;
-    bottom: 56px;
+    bottom: 10px;
     width: 120px;
+    max-height: calc(100% - 20px);
+    object-fit: cover;
     border: 2px solid #fff;
     border-radius: 6px;
     background: #374151;
   }
   .call-stage .voice-only {
+    display: flex;
+    align-items: center;
+    gap: 8px;
     color: #e5e7eb;
-    padding: 40px 0 70px;
     font-size: 15px;
   }
   .call-stage .status {
@@ -68,14 +90,15 @@ export const callStyles = css`
   .call-stage .status.reconnecting {
     background: #b45309;
   }
+  /* Below the picture, never over it. */
   .call-controls {
-    position: absolute;
-    bottom: 10px;
-    left: 0;
-    right: 0;
+    flex: none;
     display: flex;
     justify-content: center;
+    flex-wrap: wrap;
     gap: 8px;
+    padding: 8px;
+    background: #1f2937;
   }
   .call-controls .btn:not(.danger) {
     background: rgba(255, 255, 255, 0.92);
@@ -120,6 +143,11 @@ export function callStage(p: Panel, name: string) {
   const call = p.contact.call;
   if (!call || p.terminated) return nothing;
   const kind = call.requested === "video" ? "video call" : "voice call";
+  if (store.calls.isEnding(call)) {
+    return html`<div class="call-request" role="status" data-testid="call-ending">
+      <span class="text">Ending the ${kind} with ${name}…</span>
+    </div>`;
+  }
   if (call.state === "offered" && call.started_by === "visitor") {
     return html`<div class="call-request" role="alert" data-testid="call-request">
       <span class="text">${name} asks for a ${kind}</span>
@@ -145,14 +173,16 @@ export function callStage(p: Panel, name: string) {
   const theirVideo = call.requested === "video" && call.media === "video";
   return html`<div class="call-stage" data-testid="call-stage" data-call-state=${call.state}
     data-reconnecting=${reconnecting ? "true" : "false"}>
-    <span class="status ${reconnecting ? "reconnecting" : ""}" data-testid="call-status">${status} · ${kind}${call.media === "voice" && call.requested === "video" ? ` (${name}: voice only)` : ""}</span>
-    ${theirVideo
-      ? html`<video class="remote" data-testid="remote-video" autoplay playsinline .srcObject=${peer.remote}></video>`
-      : html`<div class="voice-only">${icons.voice()} ${name}</div>
-          <audio data-testid="remote-audio" autoplay .srcObject=${peer.remote}></audio>`}
-    ${peer.sendsVideo
-      ? html`<video class="local" data-testid="local-video" autoplay playsinline muted .srcObject=${peer.local}></video>`
-      : nothing}
+    <div class="picture ${theirVideo ? "" : "voice"}" data-testid="call-picture">
+      <span class="status ${reconnecting ? "reconnecting" : ""}" data-testid="call-status">${status} · ${kind}${call.media === "voice" && call.requested === "video" ? ` (${name}: voice only)` : ""}</span>
+      ${theirVideo
+        ? html`<video class="remote" data-testid="remote-video" autoplay playsinline .srcObject=${live(peer.remote)}></video>`
+        : html`<div class="voice-only">${icons.voice()} ${name}</div>
+            <audio data-testid="remote-audio" autoplay .srcObject=${live(peer.remote)}></audio>`}
+      ${peer.sendsVideo
+        ? html`<video class="local" data-testid="local-video" autoplay playsinline muted .srcObject=${live(peer.local)}></video>`
+        : nothing}
+    </div>
     <div class="call-controls">
       <button class="btn" data-testid="call-mute" aria-pressed=${peer.muted ? "true" : "false"}
         @click=${() => peer.setMuted(!peer.muted)}>${peer.muted ? "Unmute" : "Mute"}</button>

@@ -300,6 +300,19 @@ export class SpPanel extends LitElement {
         background: var(--bg);
         min-height: 120px;
       }
+      /* During a call the stage gives way first, then the transcript down to a few lines;
+         the bar, the composer and its hint never shrink, so typing stays possible. */
+      .call-stage ~ .transcript {
+        min-height: 72px;
+      }
+      .header,
+      .bar,
+      .typing-line,
+      .composer,
+      .hint,
+      .ended-bar {
+        flex: none;
+      }
       .row {
         display: flex;
         flex-direction: column;

@@ -207,7 +207,7 @@ export class Connection {
     this.position = hello.position;
     s.conn = "online";
     this.attempt = 0;
-    s.calls.rejoin((hello.contacts ?? []).map((c) => c.call));
+    s.calls.rejoin(hello.calls ?? (hello.contacts ?? []).map((c) => c.call));
     if (this.pingTimer !== null) window.clearInterval(this.pingTimer);
     this.pingTimer = window.setInterval(() => this.send({ type: "ping" }), 25_000);
     // Anything typed or unacknowledged while offline goes out now; client ids make it idempotent.

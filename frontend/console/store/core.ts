@@ -168,8 +168,9 @@ export class ConsoleStore extends EventTarget {
     let inCall = false;
     for (const p of this.panels) {
       if (p.terminated) continue;
-      if (p.contact.call || p.contact.medium !== "chat") inCall = true;
-      if (p.contact.medium !== "chat") continue;
+      // A contact with a live call takes the whole agent; without one it is a chat, even
+      // one that started as voice or video (docs/protocol.md).
+      if (p.contact.call) inCall = true;
       const last = Math.max(p.contact.last_message_at ?? 0, p.contact.assigned_at ?? p.contact.created_at);
       if (this.idleSeconds > 0 && now - last >= this.idleSeconds) idle += 1;
       else busy += 1;

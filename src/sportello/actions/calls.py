@@ -117,7 +117,8 @@ async def do_start_call(
         row = await place_call(
             conn, writer, contact, side_of(principal), medium, now, session_id=session_id, link=link
         )
-        return call_view(row)
+    ctx.reroute_soon()  # a call takes the agent's whole capacity: withdraw their offers
+    return call_view(row)
 
 
 async def _move(
@@ -163,7 +164,9 @@ async def _move(
             await _release(conn, contact_id, call_id)
         row = await fetch_call(conn, call_id)
         await _append(writer, contact, row)
-        return call_view(row)
+    if target in (CallState.DECLINED, CallState.ENDED):
+        ctx.reroute_soon()  # the agent's capacity is back: offer them the waiting contacts
+    return call_view(row)
 
 
 async def _transition(

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sportello.storage.tables import agents, calls, console_sessions, services
+from sportello.storage.tables import agents, calls, console_sessions, contacts, services
 
 CALL_MEDIA = ("voice", "video")
 
@@ -51,6 +51,18 @@ async def fetch_call(conn: AsyncConnection, call_id: int | None) -> Any:
 async def live_call(conn: AsyncConnection, contact: Any) -> dict[str, Any] | None:
     row = await fetch_call(conn, contact.live_call_id)
     return None if row is None else call_view(row)
+
+
+async def session_calls(conn: AsyncConnection, session_id: str) -> list[dict[str, Any]]:
+    """The live calls of a console session: what it takes back after any reconnect (its
+    resumed ``hello`` carries no contacts, so the calls come on their own)."""
+    rows = await conn.execute(
+        select(calls)
+        .join(contacts, contacts.c.live_call_id == calls.c.id)
+        .where(calls.c.agent_session == session_id)
+        .order_by(calls.c.id)
+    )
+    return [call_view(r) for r in rows]
 
 
 async def calls_of(conn: AsyncConnection, contact_id: int) -> list[dict[str, Any]]:

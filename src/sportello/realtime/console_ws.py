@@ -14,6 +14,7 @@ from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.domain.principals import AgentPrincipal
 from sportello.errors import ForbiddenError
 from sportello.queries.agents import agent_state, session_view
+from sportello.queries.calls import session_calls
 from sportello.queries.contacts import contact_for_agent
 from sportello.queries.limits import client_limits
 from sportello.realtime.calls import handle_call_frame
@@ -119,6 +120,7 @@ class ConsoleSession(StreamSession):
             ),
             "waiting": [public_entry(e, self.agent.id) for e in waiting],
             "contacts": held,
+            "calls": await session_calls(conn, self.session_id),
         }
 
     def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | None:

@@ -50,7 +50,6 @@ async def load_agents(conn: AsyncConnection, now: float) -> list[AgentSnapshot]:
     rows = await conn.execute(
         select(
             contacts.c.agent_id,
-            contacts.c.medium,
             contacts.c.last_message_at,
             contacts.c.assigned_at,
             calls.c.requested,
@@ -61,8 +60,9 @@ async def load_agents(conn: AsyncConnection, now: float) -> list[AgentSnapshot]:
     for row in rows:
         active[row.agent_id].append(
             ActiveContact(
-                # a chat with a call in progress weighs as the call (its heaviest medium)
-                medium=Medium(row.requested or row.medium),
+                # a held contact weighs as its live call, or as a chat once no call is
+                # live: a contact that started as voice or video included
+                medium=Medium(row.requested) if row.requested else Medium.CHAT,
                 last_message_at=row.last_message_at,
                 started_at=row.assigned_at or now,
             )
