@@ -69,6 +69,7 @@ def build_app(
     scheduler = Scheduler(ctx)
     rerouter = Rerouter(ctx)
     ctx.reroute_soon = rerouter.kick
+    ctx.load_changed = rerouter.load_changed
     translations = TranslationJobs(ctx)
     ctx.translate_soon = translations.submit
 

@@ -127,6 +127,40 @@ def plan_offers(
     return offers
 
 
+def reserving_agents(offers: Iterable[Offer]) -> frozenset[int]:
+    """Agents who are the only audience of a starred contact (its weight counts on them)."""
+    return frozenset(a for o in offers if o.starred for a in o.agent_ids)
+
+
+CapacityKey = tuple[object, ...]
+
+
+def capacity_key(
+    agent: AgentSnapshot, now: float, idle_seconds: int, reserving: bool
+) -> CapacityKey:
+    """Everything about an agent that ``plan_offers`` reads, coarsened to what can change its
+    answers: who they are (status, console, media, tags, limits) and whether they have room
+    for a chat and for a call. Two snapshots with equal keys give every contact the same
+    offer, so a load change that keeps the key (a second chat of four) needs no pass.
+
+    An agent who is the only audience of a starred contact carries that contact's weight
+    while later contacts are planned; their exact load is part of the key then."""
+    load = agent_load(agent, now, idle_seconds)
+    who = (
+        agent.status,
+        agent.live_sessions > 0,
+        agent.media_on,
+        agent.tags,
+        agent.chat_limit,
+        agent.voice_allowed,
+        agent.video_allowed,
+    )
+    if reserving:
+        return (who, round(load, 6))
+    room_for_chat = load + contact_weight(Medium.CHAT, agent.chat_limit) <= FULL_LOAD + _EPSILON
+    return (who, room_for_chat, load <= _EPSILON)
+
+
 def group_member(agent_tags: Iterable[str], group_tags: Iterable[str], match_all: bool) -> bool:
     """A transfer group holds the agents with any of its tags (all of them with match_all);
     a group without tags holds every agent."""

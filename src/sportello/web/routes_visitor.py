@@ -76,8 +76,10 @@ async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep
     """Ask for help. The answer holds the contact and the token for everything after."""
     await ctx.limits.new_contact(client_ip(request), ctx.clock.now())
     origin = request.headers.get("origin")
-    async with ctx.db.read() as conn:
-        check_site(origin, await service_sites(conn, body.service_id))
+
+    async def admit(service: Any) -> None:
+        check_site(origin, service.sites)
+
     contact = await do_create_contact(
         ctx,
         VisitorRequest(
@@ -96,6 +98,7 @@ async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep
             user_agent=request.headers.get("user-agent", ""),
             medium=body.medium,
         ),
+        admit,
     )
     return {"contact": contact, **_visitor_token(ctx, contact["id"], body.visitor_id)}
 
