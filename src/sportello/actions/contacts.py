@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sportello.actions.calls import end_live_call, place_call
 from sportello.actions.context import Ctx
 from sportello.actions.messages import insert_message
+from sportello.actions.room import check_room
 from sportello.actions.transfer_legs import end_open_leg
 from sportello.actions.transfers import accept_transfer
 from sportello.domain.calls import Side
@@ -20,7 +21,6 @@ from sportello.domain.principals import AgentPrincipal, VisitorPrincipal
 from sportello.domain.rules import close_outcome, leave_outcome
 from sportello.errors import (
     AlreadyTakenError,
-    AtLimitError,
     ContactClosedError,
     ContactNotEndedError,
     ContactNotPendingError,
@@ -239,13 +239,9 @@ async def do_accept_contact(
                 contact_id=contact_id,
                 state=row.state,
             )
-        if agent.id not in (row.offered_to or []):
-            if agent.id in (row.blocked_for or []):
-                raise AtLimitError(
-                    "you are at your chat limit; end a chat to take this one",
-                    contact_id=contact_id,
-                )
+        if agent.id not in (row.offered_to or []) and agent.id not in (row.blocked_for or []):
             raise NotEligibleError("this contact is not offered to you", contact_id=contact_id)
+        await check_room(conn, agent.id, row.id, Medium(row.medium), now, ctx.settings.idle_seconds)
         result = await conn.execute(
             update(contacts)
             .where(contacts.c.id == contact_id, contacts.c.state == ContactState.PENDING.value)

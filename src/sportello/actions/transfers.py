@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.actions.calls import end_live_call
 from sportello.actions.context import Ctx
+from sportello.actions.room import check_room
 from sportello.actions.transfer_legs import end_leg
 from sportello.domain.model import ContactState, Medium, PendingContact
 from sportello.domain.principals import AgentPrincipal
 from sportello.errors import (
     AlreadyTakenError,
-    AtLimitError,
     ContactClosedError,
     ForbiddenError,
     NotEligibleError,
@@ -138,12 +138,9 @@ async def accept_transfer(
                 "another agent has already taken this contact", contact_id=row.id
             )
         raise NoTransferPendingError("this contact is not being transferred", state=row.state)
-    if agent.id not in (row.offered_to or []):
-        if agent.id in (row.blocked_for or []):
-            raise AtLimitError(
-                "you are at your chat limit; end a chat to take this one", contact_id=row.id
-            )
+    if agent.id not in (row.offered_to or []) and agent.id not in (row.blocked_for or []):
         raise NotEligibleError("this transfer is not offered to you", contact_id=row.id)
+    await check_room(conn, agent.id, row.id, Medium(row.medium), now, ctx.settings.idle_seconds)
     moved = await conn.execute(
         update(contacts)
         .where(

@@ -46,6 +46,11 @@ def agent_load(agent: AgentSnapshot, now: float, idle_seconds: int) -> float:
     )
 
 
+def has_room(load: float, medium: Medium, chat_limit: int) -> bool:
+    """Whether a contact of this medium fits on an agent carrying ``load`` (the limit)."""
+    return load + contact_weight(medium, chat_limit) <= FULL_LOAD + _EPSILON
+
+
 def medium_allowed(agent: AgentSnapshot, medium: Medium) -> bool:
     if medium not in agent.media_on:
         return False
@@ -68,7 +73,7 @@ def is_eligible(
         return False
     if ignore_capacity:
         return True
-    return load + contact_weight(contact.medium, agent.chat_limit) <= FULL_LOAD + _EPSILON
+    return has_room(load, contact.medium, agent.chat_limit)
 
 
 def queue_order(contacts: Iterable[PendingContact]) -> list[PendingContact]:
@@ -157,8 +162,7 @@ def capacity_key(
     )
     if reserving:
         return (who, round(load, 6))
-    room_for_chat = load + contact_weight(Medium.CHAT, agent.chat_limit) <= FULL_LOAD + _EPSILON
-    return (who, room_for_chat, load <= _EPSILON)
+    return (who, has_room(load, Medium.CHAT, agent.chat_limit), has_room(load, Medium.VOICE, 1))
 
 
 def group_member(agent_tags: Iterable[str], group_tags: Iterable[str], match_all: bool) -> bool:
