@@ -61,6 +61,18 @@ export interface Panel {
   lastTypingSent: number; // local ms
 }
 
+/**
+ * Idle (zZZ, not counted against the limit): no message for the idle timeout and the last
+ * message is the agent's. A visitor waiting for an answer is never idle (docs/protocol.md).
+ */
+export function isIdle(p: Panel, now: number, idleSeconds: number): boolean {
+  if (p.terminated || idleSeconds <= 0) return false;
+  const last = [...p.messages].reverse().find((m) => m.sender !== "system");
+  if (last?.sender !== "agent") return false;
+  const lastActivity = Math.max(p.contact.last_message_at ?? 0, p.contact.assigned_at ?? p.contact.created_at);
+  return now - lastActivity >= idleSeconds;
+}
+
 export interface Prefs {
   sound: boolean;
   desktop: boolean;
@@ -293,8 +305,7 @@ export class ConsoleStore extends EventTarget {
       if (p.terminated) continue;
       if (p.contact.call || p.contact.medium !== "chat") inCall = true;
       if (p.contact.medium !== "chat") continue;
-      const last = Math.max(p.contact.last_message_at ?? 0, p.contact.assigned_at ?? p.contact.created_at);
-      if (this.idleSeconds > 0 && now - last >= this.idleSeconds) idle += 1;
+      if (isIdle(p, now, this.idleSeconds)) idle += 1;
       else busy += 1;
     }
     const blocked = this.waiting.filter((e) => !e.can_take).length;

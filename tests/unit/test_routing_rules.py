@@ -20,6 +20,7 @@ from sportello.routing.rules import (
     contact_weight,
     group_member,
     is_eligible,
+    is_idle,
     plan_offers,
     queue_order,
     reserving_agents,
@@ -113,6 +114,37 @@ def test_eligibility(case: str, a: AgentSnapshot, c: PendingContact, expected: b
 )
 def test_contact_weight(medium: Medium, limit: int, weight: float) -> None:
     assert contact_weight(medium, limit) == pytest.approx(weight)
+
+
+def chat(last_message_at: float | None, awaiting_agent: bool) -> ActiveContact:
+    return ActiveContact(Medium.CHAT, last_message_at, NOW - 100, awaiting_agent)
+
+
+@pytest.mark.parametrize(
+    ("case", "active", "idle"),
+    [
+        ("the agent answered a minute ago: idle", chat(NOW - 60, False), True),
+        ("the agent answered just now: busy", chat(NOW - 59, False), False),
+        ("the visitor asked a minute ago, unanswered: never idle", chat(NOW - 60, True), False),
+        ("the visitor asked an hour ago, unanswered: never idle", chat(NOW - 3600, True), False),
+        ("no message at all since the accept: the visitor waits", chat(None, True), False),
+        ("a call is never idle", ActiveContact(Medium.VOICE, NOW - 3600, NOW - 3600), False),
+    ],
+)
+def test_idle_means_nobody_waits_for_the_agent(
+    case: str, active: ActiveContact, idle: bool
+) -> None:
+    assert is_idle(active, NOW, 60) is idle, case
+    weighs = 0.0 if idle else contact_weight(active.medium, 4)
+    assert agent_load(agent(active_contacts=(active,)), NOW, 60) == pytest.approx(weighs), case
+
+
+def test_an_unanswered_visitor_keeps_the_agent_at_their_limit() -> None:
+    full = agent(active_contacts=tuple(chat(NOW - 600, True) for _ in range(4)))
+    assert not is_eligible(full, contact(), agent_load(full, NOW, 60))
+    assert plan_offers([contact(7)], [full], NOW, 60)[7].agent_ids == frozenset()
+    answered = agent(active_contacts=tuple(chat(NOW - 600, False) for _ in range(4)))
+    assert plan_offers([contact(7)], [answered], NOW, 60)[7].agent_ids == {1}
 
 
 def test_idle_detection_can_be_switched_off() -> None:

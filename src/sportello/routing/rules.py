@@ -31,8 +31,10 @@ def contact_weight(medium: Medium, chat_limit: int) -> float:
 
 
 def is_idle(contact: ActiveContact, now: float, idle_seconds: int) -> bool:
-    """A chat with no message for idle_seconds is idle; 0 disables idle detection."""
-    if idle_seconds <= 0 or contact.medium is not Medium.CHAT:
+    """A chat is idle when nobody waits for the agent: no message for idle_seconds, and the
+    last one is not the visitor's (an unanswered visitor is never idle capacity). 0 disables
+    idle detection."""
+    if idle_seconds <= 0 or contact.medium is not Medium.CHAT or contact.awaiting_agent:
         return False
     last = contact.last_message_at if contact.last_message_at is not None else contact.started_at
     return now - last >= idle_seconds

@@ -17,6 +17,7 @@ from sportello.domain.model import (
     ContactState,
     Medium,
     PendingContact,
+    Sender,
 )
 from sportello.routing.rules import group_member
 from sportello.storage.tables import (
@@ -24,6 +25,7 @@ from sportello.storage.tables import (
     calls,
     console_sessions,
     contacts,
+    messages,
     services,
     transfer_groups,
     transfers,
@@ -35,6 +37,18 @@ SESSION_STALE_SECONDS = 45.0
 HOLDING_STATES = (ContactState.ASSIGNED.value, ContactState.TRANSFERRING.value)
 WAITING_STATES = (ContactState.PENDING.value, ContactState.TRANSFERRING.value)
 """Contacts waiting for an agent: new or handed back, and those being transferred."""
+
+
+LAST_SENDER = (
+    select(messages.c.sender)
+    .where(messages.c.contact_id == contacts.c.id, messages.c.sender != Sender.SYSTEM.value)
+    .order_by(messages.c.id.desc())
+    .limit(1)
+    .correlate(contacts)
+    .scalar_subquery()
+    .label("last_sender")
+)
+"""Who wrote a held contact's last message (system lines aside): the idle rule's input."""
 
 
 async def load_agents(
@@ -68,6 +82,7 @@ async def load_agents(
             contacts.c.last_message_at,
             contacts.c.assigned_at,
             calls.c.requested,
+            LAST_SENDER,
         )
         .outerjoin(calls, calls.c.id == contacts.c.live_call_id)
         .where(contacts.c.state.in_(HOLDING_STATES), contacts.c.agent_id.is_not(None))
@@ -81,6 +96,7 @@ async def load_agents(
                 medium=Medium(row.requested or row.medium),
                 last_message_at=row.last_message_at,
                 started_at=row.assigned_at or now,
+                awaiting_agent=row.last_sender != Sender.AGENT.value,
             )
         )
     result = []
