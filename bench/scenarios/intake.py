@@ -13,6 +13,8 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
+
 from bench.pool import Link, Pool
 from bench.scenarios.common import Bench
 from bench.scenarios.pairs import sign_in_all
@@ -76,6 +78,7 @@ def run(bench: Bench, kind: str, p: Params) -> dict[str, Any]:
         "agents": agents,
         "requested": requested,
         "rejected": sum(r["rejected"] for r in results),
+        "overloaded": sum(r["overloaded"] for r in results),
         "assigned": done,
         "unassigned": requested - done,
         "accept_conflicts": sum(r["conflicts"] for r in results),
@@ -99,7 +102,7 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
     assigned: list[int] = []
     claimed: set[int] = set()
     tasks: set[asyncio.Task[Any]] = set()
-    counts = {"conflicts": 0, "rejected": 0}
+    counts = {"conflicts": 0, "rejected": 0, "overloaded": 0}
 
     def spawn(coro: Any) -> None:
         task = asyncio.create_task(coro)
@@ -145,9 +148,15 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
 
     async def request(n: int) -> None:
         t0 = now_ns()
-        body = await api.create_contact(
-            params["service_id"], f"{prefix}{t0}", f"bi{prefix[:-1]}x{n:07d}"
-        )
+        try:
+            body = await api.create_contact(
+                params["service_id"], f"{prefix}{t0}", f"bi{prefix[:-1]}x{n:07d}"
+            )
+        except httpx.HTTPStatusError as exc:
+            if exc.response.status_code != 503:
+                raise
+            counts["overloaded"] += 1  # refused at the door (admission control)
+            return
         if body["contact"]["state"] == "rejected":
             counts["rejected"] += 1
 

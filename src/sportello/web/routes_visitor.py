@@ -18,7 +18,7 @@ from sportello.actions.handoffs import do_offer_handoff, do_take_handoff
 from sportello.actions.left_messages import do_leave_message
 from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.actions.visitor_presence import do_visitor_departing
-from sportello.errors import ValidationFailedError
+from sportello.errors import ClientGoneError, ValidationFailedError
 from sportello.queries.contacts import access_contact, contact_for_visitor
 from sportello.queries.services import contact_sites, service_sites, services_for_site
 from sportello.security.tokens import read_handoff_code, read_visitor_token, sign_visitor_token
@@ -79,6 +79,10 @@ async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep
 
     async def admit(service: Any) -> None:
         check_site(origin, service.sites)
+        # Checked once the request's turn to write has come: a visitor who gave up while
+        # it queued (closed the page, or their fetch timed out) gets no contact.
+        if await request.is_disconnected():
+            raise ClientGoneError("the client hung up before its contact was created")
 
     contact = await do_create_contact(
         ctx,
