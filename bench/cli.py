@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     g = p.add_argument_group("intake")
     g.add_argument("--intake-rate", type=float, default=100.0, help="new contacts/s")
     g.add_argument("--intake-agents", type=int, default=10)
+    g.add_argument(
+        "--intake-recover-rate",
+        type=float,
+        default=0.0,
+        help="after the window, this rate for 8 s: when requests are served promptly again",
+    )
     g = p.add_argument_group("resume")
     g.add_argument("--events", type=int, default=1000, help="missed events to replay")
     g.add_argument("--repeats", type=int, default=5)
@@ -103,7 +109,14 @@ def plans(args: argparse.Namespace) -> dict[str, Callable[[Bench, str], dict[str
             chat.Params(args.contacts, args.rate, args.seconds, translate=args.translate),
         ),
         "intake": lambda b, k: intake.run(
-            b, k, intake.Params(args.intake_rate, args.seconds, agents=args.intake_agents)
+            b,
+            k,
+            intake.Params(
+                args.intake_rate,
+                args.seconds,
+                agents=args.intake_agents,
+                recover_rate=args.intake_recover_rate,
+            ),
         ),
         "resume": lambda b, k: resume.run(b, k, resume.Params(args.events, args.repeats)),
         "upload": lambda b, k: upload.run(

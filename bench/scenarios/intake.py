@@ -13,6 +13,8 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
+
 from bench.pool import Link, Pool
 from bench.scenarios.common import Bench
 from bench.scenarios.pairs import sign_in_all
@@ -28,6 +30,14 @@ class Params:
     seconds: float = 20.0
     warmup: float = 3.0
     agents: int = 10
+    recover_rate: float = 0.0
+    """After the measured window, this rate for ``recover_seconds`` (0: no such phase): how
+    soon after an overload ends requests are served promptly again."""
+    recover_seconds: float = 8.0
+
+
+PROMPT_NS = 1_000_000_000
+"""A request served (``contact.assigned`` on the console) within this is served promptly."""
 
 
 def run(bench: Bench, kind: str, p: Params) -> dict[str, Any]:
@@ -58,6 +68,10 @@ def run(bench: Bench, kind: str, p: Params) -> dict[str, Any]:
                     "from": measure_from,
                     "to": measure_to,
                     "interval": bench.workers / p.rate,
+                    "recover_to": measure_to + int(p.recover_seconds * 1e9)
+                    if p.recover_rate
+                    else measure_to,
+                    "recover_interval": bench.workers / p.recover_rate if p.recover_rate else 0,
                 },
             )
             server_cpu = bench.measure(target.pid, measure_from, measure_to, f"intake-{kind}")
@@ -70,12 +84,18 @@ def run(bench: Bench, kind: str, p: Params) -> dict[str, Any]:
     assigned = summarise_ns([x for r in results for x in r["assigned"]])
     requested = sum(r["requested"] for r in results)
     done = int(assigned["count"])
+    recovery = (
+        {"recover_rate": p.recover_rate, "recovered_after_s": recovered_after(results)}
+        if p.recover_rate
+        else {}
+    )
     return {
         "offered_contacts_per_s": p.rate,
         "seconds": p.seconds,
         "agents": agents,
         "requested": requested,
         "rejected": sum(r["rejected"] for r in results),
+        "overloaded": sum(r["overloaded"] for r in results),
         "assigned": done,
         "unassigned": requested - done,
         "accept_conflicts": sum(r["conflicts"] for r in results),
@@ -87,7 +107,20 @@ def run(bench: Bench, kind: str, p: Params) -> dict[str, Any]:
         "request_to_assigned_p99_ms": assigned["p99_ms"],
         "request_to_assigned_max_ms": assigned["max_ms"],
         "server_cpu": server_cpu,
+        **recovery,
     }
+
+
+def recovered_after(results: list[dict[str, Any]]) -> float | None:
+    """Seconds from the end of the overload to the first request after which every request
+    was served promptly (None: not within the recovery phase)."""
+    sent = sorted(
+        (at, late) for r in results for at, late in r["recovery"]
+    )  # (sent after the drop, ns; served late or not at all)
+    for i, (at, _late) in enumerate(sent):
+        if not any(late for _at, late in sent[i:]):
+            return round(float(at) / 1e9, 2)
+    return None
 
 
 async def worker(link: Link, params: dict[str, Any]) -> None:
@@ -98,8 +131,11 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
     offered: list[int] = []
     assigned: list[int] = []
     claimed: set[int] = set()
+    recovery: dict[int, bool] = {}
+    """Requests sent after the measured window, by send time: whether still unserved
+    promptly (True until their ``contact.assigned`` arrives within ``PROMPT_NS``)."""
     tasks: set[asyncio.Task[Any]] = set()
-    counts = {"conflicts": 0, "rejected": 0}
+    counts = {"conflicts": 0, "rejected": 0, "overloaded": 0}
 
     def spawn(coro: Any) -> None:
         task = asyncio.create_task(coro)
@@ -137,6 +173,8 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
                     return
                 if window[0] <= t0 < window[1]:
                     assigned.append(now_ns() - t0)
+                elif t0 in recovery:
+                    recovery[t0] = now_ns() - t0 > PROMPT_NS
                 spawn(api.close(agent, int(contact["id"])))
 
         return on_frame
@@ -145,9 +183,17 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
 
     async def request(n: int) -> None:
         t0 = now_ns()
-        body = await api.create_contact(
-            params["service_id"], f"{prefix}{t0}", f"bi{prefix[:-1]}x{n:07d}"
-        )
+        if t0 >= window[1]:
+            recovery[t0] = True
+        try:
+            body = await api.create_contact(
+                params["service_id"], f"{prefix}{t0}", f"bi{prefix[:-1]}x{n:07d}"
+            )
+        except httpx.HTTPStatusError as exc:
+            if exc.response.status_code != 503:
+                raise
+            counts["overloaded"] += 1  # refused at the door (admission control)
+            return
         if body["contact"]["state"] == "rejected":
             counts["rejected"] += 1
 
@@ -157,18 +203,25 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
     interval_ns = int(go["interval"] * 1e9)
     at = go["start"] + params["index"] * interval_ns // 2
     n = requested = 0
-    while at < go["to"]:
+    while at < go["recover_to"]:
         delay = (at - now_ns()) / 1e9
         if delay > 0:
             await asyncio.sleep(delay)
-        if now_ns() >= go["from"]:
+        if go["from"] <= now_ns() < go["to"]:
             requested += 1
         spawn(request(n))
         n += 1
-        at += interval_ns
+        at += interval_ns if at < go["to"] else int(go["recover_interval"] * 1e9)
     await wait_until(lambda: len(assigned) >= requested, 10.0)
     link.send(
-        "result", {"requested": requested, "offered": offered, "assigned": assigned, **counts}
+        "result",
+        {
+            "requested": requested,
+            "offered": offered,
+            "assigned": assigned,
+            "recovery": [(t0 - go["to"], late) for t0, late in recovery.items()],
+            **counts,
+        },
     )
     for task in list(tasks):
         task.cancel()

@@ -41,6 +41,9 @@ const SERVICES_REFRESH_MS = 30_000;
  * (navigator.onLine can be wrong, so it is never taken as final). */
 const MAX_RECONNECT_MS = 15_000;
 
+/** How many times a request answered ``overloaded`` is sent before the visitor is told to try later. */
+const OVERLOAD_TRIES = 6;
+
 export class WidgetSession {
   readonly cfg: WidgetConfig;
   private readonly key: string;
@@ -243,32 +246,46 @@ export class WidgetSession {
     this.notice = "";
     const clientMsgId = message ? randomId() : undefined;
     const nav = navigator as Navigator & { userLanguage?: string };
-    try {
-      const answer = await call<{ contact: VisitorContact; token: string }>(
-        this.cfg.base,
-        "/api/visitor/contacts",
-        {
-          body: {
-            service_id: serviceId,
-            visitor_id: this.visitorId,
-            name,
-            message: message || undefined,
-            client_msg_id: clientMsgId,
-            locale: (nav.language || nav.userLanguage || "").slice(0, 35),
-            page_url: location.href.slice(0, 2000),
-            page_title: document.title.slice(0, 300),
-            referrer: document.referrer.slice(0, 2000),
-            medium,
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const answer = await call<{ contact: VisitorContact; token: string }>(
+          this.cfg.base,
+          "/api/visitor/contacts",
+          {
+            body: {
+              service_id: serviceId,
+              visitor_id: this.visitorId,
+              name,
+              message: message || undefined,
+              client_msg_id: clientMsgId,
+              locale: (nav.language || nav.userLanguage || "").slice(0, 35),
+              page_url: location.href.slice(0, 2000),
+              page_title: document.title.slice(0, 300),
+              referrer: document.referrer.slice(0, 2000),
+              medium,
+            },
           },
-        },
-      );
-      this.adopt(answer.contact, answer.token, location.href);
-    } catch (err) {
-      if (err instanceof HttpError && err.error.code === "origin_rejected") {
-        this.services = [];
+        );
+        this.notice = "";
+        this.adopt(answer.contact, answer.token, location.href);
+        return;
+      } catch (err) {
+        if (err instanceof HttpError && err.error.code === "overloaded" && attempt < OVERLOAD_TRIES) {
+          // Many visitors at once: wait what the server asks plus a random share of it, so
+          // the crowd does not come back in step, and say so.
+          const wait = Number(err.error.details?.["retry_after"] ?? 2) * (1 + Math.random());
+          this.notice = "Many visitors are asking for help right now. Trying again in a moment…";
+          this.changed();
+          await new Promise((resolve) => window.setTimeout(resolve, wait * 1000));
+          continue;
+        }
+        if (err instanceof HttpError && err.error.code === "origin_rejected") {
+          this.services = [];
+        }
+        this.notice = sayVisitorError(err);
+        this.changed();
+        return;
       }
-      this.notice = sayVisitorError(err);
-      this.changed();
     }
   }
 

@@ -44,6 +44,7 @@ from sportello.web import (
     routes_visitor,
     ws,
 )
+from sportello.web.admission import AdmissionGate, AdmissionMiddleware
 from sportello.web.cors import VisitorCorsMiddleware
 from sportello.web.csrf import CsrfMiddleware
 from sportello.web.errors import install_error_handlers
@@ -69,6 +70,7 @@ def build_app(
     scheduler = Scheduler(ctx)
     rerouter = Rerouter(ctx)
     ctx.reroute_soon = rerouter.kick
+    ctx.load_changed = rerouter.load_changed
     translations = TranslationJobs(ctx)
     ctx.translate_soon = translations.submit
 
@@ -116,6 +118,10 @@ def build_app(
     app.state.supervision = supervision
     app.state.scheduler = scheduler
     app.state.files = LocalFileStore(settings.files_root)
+    app.state.admission = AdmissionGate(
+        settings.intake_max_in_flight, settings.intake_retry_after_seconds
+    )
+    app.add_middleware(AdmissionMiddleware, gate=app.state.admission)
     app.add_middleware(CsrfMiddleware, allowed_origins=settings.allowed_console_origins)
     app.add_middleware(VisitorCorsMiddleware)
 

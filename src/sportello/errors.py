@@ -246,3 +246,17 @@ class CallMoveRefusedError(ConflictError):
 
 class MediumUnavailableError(ConflictError):
     code = "medium_unavailable"
+
+
+class OverloadedError(SportelloError):
+    """More contact requests than this process admits at once (web/admission.py)."""
+
+    status = 503
+    code = "overloaded"
+
+
+class ClientGoneError(SportelloError):
+    """The client hung up before its request was carried out: nothing is done for it."""
+
+    status = 499
+    code = "client_gone"

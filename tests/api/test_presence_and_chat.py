@@ -183,3 +183,20 @@ async def test_an_idle_chat_weighs_nothing(world: World) -> None:
     assert (await late.request(world.services["Support"]["id"])).json()["contact"]["state"] == (
         "rejected"
     )  # cyd is full again: the live chat plus the contact starred to her
+
+
+async def test_an_unanswered_visitor_is_never_idle_capacity(world: World) -> None:
+    cyd = await world.agent("cyd")  # chat limit 1
+    await cyd.open_console()
+    asking = world.visitor()
+    await asking.request(world.services["Support"]["id"], message="Do you sell gift cards?")
+    assert (await cyd.accept(asking.contact_id)).status_code == 200
+    await world.app.advance(600)  # ten quiet minutes, the question still unanswered
+    other = world.visitor()
+    created = await other.request(world.services["Support"]["id"])
+    assert created.json()["contact"]["state"] == "rejected"  # cyd has no room: Vera waits
+    await cyd.say(asking.contact_id, "We do: any amount from 10 to 500.")
+    await world.app.advance(60)  # answered, then quiet: nobody waits for cyd
+    third = world.visitor()
+    created = await third.request(world.services["Support"]["id"])
+    assert created.json()["contact"]["state"] == "pending"

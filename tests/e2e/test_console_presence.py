@@ -96,7 +96,7 @@ def test_pause_hides_new_contacts_resume_shows_them_and_media_are_per_console(
     expect(ann_a.get_by_test_id("media-chat")).to_have_attribute("aria-checked", "false")
 
 
-def test_typing_clears_after_thirty_seconds_and_a_quiet_chat_shows_idle(
+def test_typing_clears_after_thirty_seconds_and_only_an_answered_chat_goes_idle(
     console_server: E2EServer,
     context_factory: Callable[..., BrowserContext],
     visitors: Callable[[], Visitor],
@@ -119,5 +119,17 @@ def test_typing_clears_after_thirty_seconds_and_a_quiet_chat_shows_idle(
     context.clock.run_for(2_000)  # 30 s without a new typing signal
     expect(chat.get_by_test_id("typing-indicator")).to_have_count(0)
 
-    context.clock.run_for(30_000)  # over a minute since the last message
+    context.clock.run_for(30_000)  # over a minute since Vera's "Hello", still unanswered
+    capacity = page.get_by_test_id("capacity")
+    expect(capacity).to_have_text("1 of 4 chats")  # a visitor waiting is never idle
+    expect(chat.get_by_test_id("act-idle")).to_have_count(0)
+
+    composer = chat.get_by_test_id("composer")
+    composer.press_sequentially("Hello Vera, how can I help?")
+    composer.press("Enter")
+    expect(chat.locator('[data-testid="message"][data-sender="agent"]')).to_have_count(1)
+    # (no "1 of 4" check here: the page's clock runs 61 s ahead of the server's, so the
+    # answer stored just now may already read as a minute old)
+    context.clock.run_for(61_000)  # answered, then quiet for a minute: nobody waits for ann
     expect(chat.get_by_test_id("act-idle")).to_be_visible()
+    expect(capacity).to_have_text("0 of 4 chats (+1 idle, not counted)")

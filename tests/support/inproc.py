@@ -16,6 +16,7 @@ from sportello.app import build_app
 from sportello.clock import ManualClock
 from sportello.config import Settings
 from sportello.realtime.hub import StreamHub
+from sportello.web.admission import AdmissionGate
 from tests.support.postgres import free_port
 
 RATE_LIMITS_OFF = {
@@ -36,6 +37,7 @@ class RunningApp:
     ctx: Ctx
     clock: ManualClock
     hub: StreamHub
+    admission: AdmissionGate
 
     async def advance(self, seconds: float) -> None:
         """Move time on; live console sessions stay live as their heartbeat would keep them."""
@@ -81,6 +83,7 @@ async def serve_app(
         ctx=app.state.ctx,
         clock=clock,
         hub=app.state.hub,
+        admission=app.state.admission,
     )
     try:
         yield running

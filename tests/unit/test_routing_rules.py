@@ -16,11 +16,14 @@ from sportello.domain.model import (
 from sportello.routing.rules import (
     agent_load,
     available_media,
+    capacity_key,
     contact_weight,
     group_member,
     is_eligible,
+    is_idle,
     plan_offers,
     queue_order,
+    reserving_agents,
 )
 
 NOW = 1_000_000.0
@@ -111,6 +114,37 @@ def test_eligibility(case: str, a: AgentSnapshot, c: PendingContact, expected: b
 )
 def test_contact_weight(medium: Medium, limit: int, weight: float) -> None:
     assert contact_weight(medium, limit) == pytest.approx(weight)
+
+
+def chat(last_message_at: float | None, awaiting_agent: bool) -> ActiveContact:
+    return ActiveContact(Medium.CHAT, last_message_at, NOW - 100, awaiting_agent)
+
+
+@pytest.mark.parametrize(
+    ("case", "active", "idle"),
+    [
+        ("the agent answered a minute ago: idle", chat(NOW - 60, False), True),
+        ("the agent answered just now: busy", chat(NOW - 59, False), False),
+        ("the visitor asked a minute ago, unanswered: never idle", chat(NOW - 60, True), False),
+        ("the visitor asked an hour ago, unanswered: never idle", chat(NOW - 3600, True), False),
+        ("no message at all since the accept: the visitor waits", chat(None, True), False),
+        ("a call is never idle", ActiveContact(Medium.VOICE, NOW - 3600, NOW - 3600), False),
+    ],
+)
+def test_idle_means_nobody_waits_for_the_agent(
+    case: str, active: ActiveContact, idle: bool
+) -> None:
+    assert is_idle(active, NOW, 60) is idle, case
+    weighs = 0.0 if idle else contact_weight(active.medium, 4)
+    assert agent_load(agent(active_contacts=(active,)), NOW, 60) == pytest.approx(weighs), case
+
+
+def test_an_unanswered_visitor_keeps_the_agent_at_their_limit() -> None:
+    full = agent(active_contacts=tuple(chat(NOW - 600, True) for _ in range(4)))
+    assert not is_eligible(full, contact(), agent_load(full, NOW, 60))
+    assert plan_offers([contact(7)], [full], NOW, 60)[7].agent_ids == frozenset()
+    answered = agent(active_contacts=tuple(chat(NOW - 600, False) for _ in range(4)))
+    assert plan_offers([contact(7)], [answered], NOW, 60)[7].agent_ids == {1}
 
 
 def test_idle_detection_can_be_switched_off() -> None:
@@ -222,3 +256,76 @@ def test_available_media_lists_what_someone_can_take() -> None:
     media = available_media(frozenset({"sales"}), list(Medium), agents, NOW, 60)
     assert media == [Medium.CHAT]
     assert available_media(frozenset({"legal"}), list(Medium), agents, NOW, 60) == []
+
+
+@pytest.mark.parametrize(
+    ("case", "before", "after", "reserving", "same"),
+    [
+        (
+            "a second chat of four: still room",
+            agent(active_contacts=chats(1)),
+            agent(active_contacts=chats(2)),
+            False,
+            True,
+        ),
+        (
+            "the fourth chat of four: full",
+            agent(active_contacts=chats(3)),
+            agent(active_contacts=chats(4)),
+            False,
+            False,
+        ),
+        (
+            "a chat ends at the limit: room again",
+            agent(active_contacts=chats(4)),
+            agent(active_contacts=chats(3)),
+            False,
+            False,
+        ),
+        (
+            "the first chat: no room for a call any more",
+            agent(),
+            agent(active_contacts=chats(1)),
+            False,
+            False,
+        ),
+        ("paused", agent(), agent(status=AgentStatus.PAUSED), False, False),
+        ("console closed", agent(), agent(live_sessions=0), False, False),
+        (
+            "reserving: every load change counts",
+            agent(active_contacts=chats(1)),
+            agent(active_contacts=chats(2)),
+            True,
+            False,
+        ),
+        (
+            "reserving, same load",
+            agent(active_contacts=chats(2)),
+            agent(active_contacts=chats(2)),
+            True,
+            True,
+        ),
+    ],
+)
+def test_capacity_key_changes_exactly_when_an_offer_can(
+    case: str, before: AgentSnapshot, after: AgentSnapshot, reserving: bool, same: bool
+) -> None:
+    keys = (capacity_key(x, NOW, 60, reserving) for x in (before, after))
+    assert (next(keys) == next(keys)) is same, case
+
+
+def test_equal_capacity_keys_give_equal_plans() -> None:
+    waiting = [contact(1), contact(2, created_at=NOW - 1), contact(3, medium=Medium.VOICE)]
+    for before, after in [(chats(1), chats(2)), (chats(0), chats(0)), (chats(3), chats(3))]:
+        a, b = agent(1, active_contacts=before), agent(1, active_contacts=after)
+        if capacity_key(a, NOW, 60, False) == capacity_key(b, NOW, 60, False):
+            assert plan_offers(waiting, [a, agent(2)], NOW, 60) == plan_offers(
+                waiting, [b, agent(2)], NOW, 60
+            )
+
+
+def test_reserving_agents_are_the_audiences_of_starred_offers() -> None:
+    offers = plan_offers(
+        [contact(1), contact(2, starred_agent_id=3)], [agent(1), agent(3)], NOW, 60
+    )
+    assert reserving_agents(offers.values()) == {3}

@@ -4,7 +4,7 @@ import { COLOURS, colourValue } from "../colours";
 import { StoreController } from "../controller";
 import { clock, countryBadge, duration, initials, linkify, pushableLinks } from "../format";
 import { icons, zzz } from "../icons";
-import { showsAsLeft, store, type Outgoing, type Panel, type SystemLine } from "../store";
+import { isIdle, showsAsLeft, store, type Outgoing, type Panel, type SystemLine } from "../store";
 import { shared } from "../styles";
 import type { FileCard, Message } from "../types";
 import { callIcons, callStage, callStyles } from "./call";
@@ -779,8 +779,7 @@ export class SpPanel extends LitElement {
     const now = store.serverNow();
     const start = c.assigned_at ?? c.created_at;
     const end = p.terminated && c.closed_at ? c.closed_at : now;
-    const lastActivity = Math.max(c.last_message_at ?? 0, start);
-    const idle = !p.terminated && store.idleSeconds > 0 && now - lastActivity >= store.idleSeconds;
+    const idle = isIdle(p, now, store.idleSeconds);
     const departure = p.terminated ? null : c.visitor_departure;
     const changingPage =
       departure?.navigating === true || (p.pageChangedAt !== null && Date.now() - p.pageChangedAt < 10_000);
@@ -810,7 +809,7 @@ export class SpPanel extends LitElement {
             : nothing}
           ${p.visitorTyping ? html`<span class="act typing" data-testid="act-typing" title="${name} is typing">${icons.pencil("Typing")}</span>` : nothing}
           ${p.unread > 0 ? html`<span class="act unread" data-testid="act-unread" title="${p.unread} unread">${icons.unread("Unread messages")}${p.unread}</span>` : nothing}
-          ${idle ? html`<span class="act" data-testid="act-idle" title="Idle: no message for a while">${zzz}<span class="sr-only">Idle</span></span>` : nothing}
+          ${idle ? html`<span class="act" data-testid="act-idle" title="Idle: answered, and no message for a while">${zzz}<span class="sr-only">Idle</span></span>` : nothing}
           ${p.terminated ? html`<span class="act ended" data-testid="act-ended" title="Terminated">${icons.close("Terminated")} Ended</span>` : nothing}
         </span>
         <span class="dur" title="Contact duration">${icons.clock()}<span data-testid="duration">${duration(end - start)}</span></span>

@@ -437,7 +437,7 @@ export class SpWaiting extends LitElement {
           <h2 id="waiting-title">Waiting</h2>
           <span class="count ${waiting.length + transfers.length ? "some" : ""}" data-testid="waiting-count" aria-label="${waiting.length + transfers.length} waiting">${waiting.length + transfers.length}</span>
           <span class="spacer"></span>
-          <span class="capacity ${full ? "full" : ""}" data-testid="capacity" title=${cap.inCall ? "A call takes your whole capacity until it ends" : "Chats in progress against your limit; idle chats do not count"}>${chats}${idleNote}</span>
+          <span class="capacity ${full ? "full" : ""}" data-testid="capacity" title=${cap.inCall ? "A call takes your whole capacity until it ends" : "Chats in progress against your limit; idle chats (answered, then quiet) do not count"}>${chats}${idleNote}</span>
           ${waiting.length > 1
             ? html`<button class="more" aria-expanded=${open ? "true" : "false"} aria-controls="drawer" @click=${() => (this.open ? (this.open = false) : this.show())}>
                 Choose another (${waiting.length})

@@ -18,7 +18,7 @@ import * as actions from "./actions";
 import * as chat from "./chat";
 import { Connection, SESSION_KEY } from "./connection";
 import type { Capacity, ConnState, Notice, Panel, Prefs, SignOutChoice } from "./model";
-import { newId } from "./model";
+import { isIdle, newId } from "./model";
 import { sweepEnded } from "./panels";
 import * as session from "./session";
 import { upsertMessage } from "./transcript";
@@ -171,8 +171,7 @@ export class ConsoleStore extends EventTarget {
       // A contact with a live call takes the whole agent; without one it is a chat, even
       // one that started as voice or video (docs/protocol.md).
       if (p.contact.call) inCall = true;
-      const last = Math.max(p.contact.last_message_at ?? 0, p.contact.assigned_at ?? p.contact.created_at);
-      if (this.idleSeconds > 0 && now - last >= this.idleSeconds) idle += 1;
+      if (isIdle(p, now, this.idleSeconds)) idle += 1;
       else busy += 1;
     }
     const blocked = this.waiting.filter((e) => !e.can_take).length;

@@ -93,3 +93,15 @@ export function showsAsLeft(departure: Departure | null | undefined, now: number
   if (!departure || departure.navigating === true) return false;
   return departure.navigating === false || now - departure.left_at >= SILENT_DEPARTURE_SECONDS;
 }
+
+/**
+ * Idle (zZZ, not counted against the limit): no message for the idle timeout and the last
+ * message is the agent's. A visitor waiting for an answer is never idle (docs/protocol.md).
+ */
+export function isIdle(p: Panel, now: number, idleSeconds: number): boolean {
+  if (p.terminated || idleSeconds <= 0) return false;
+  const last = [...p.messages].reverse().find((m) => m.sender !== "system");
+  if (last?.sender !== "agent") return false;
+  const lastActivity = Math.max(p.contact.last_message_at ?? 0, p.contact.assigned_at ?? p.contact.created_at);
+  return now - lastActivity >= idleSeconds;
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,15 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sportello.actions.calls import end_live_call, place_call
 from sportello.actions.context import Ctx
 from sportello.actions.messages import insert_message
+from sportello.actions.room import check_room
 from sportello.actions.transfer_legs import end_open_leg
-from sportello.actions.transfers import do_accept_transfer
+from sportello.actions.transfers import accept_transfer
 from sportello.domain.calls import Side
-from sportello.domain.model import ContactState, Medium, Outcome, Sender
+from sportello.domain.model import ContactState, Medium, Outcome, PendingContact, Sender
 from sportello.domain.principals import AgentPrincipal, VisitorPrincipal
 from sportello.domain.rules import close_outcome, leave_outcome
 from sportello.errors import (
     AlreadyTakenError,
-    AtLimitError,
     ContactClosedError,
     ContactNotEndedError,
     ContactNotPendingError,
@@ -38,7 +39,7 @@ from sportello.queries.contacts import (
     contact_for_visitor,
     fetch_contact_row,
 )
-from sportello.routing.engine import reroute
+from sportello.routing.engine import route_new
 from sportello.routing.views import QUEUE_ORDER
 from sportello.storage.tables import contacts, page_visits, services
 from sportello.stream.events import EventWriter
@@ -70,8 +71,18 @@ def dequeued(contact_id: int, reason: str) -> dict[str, Any]:
     return {"contact_id": contact_id, "reason": reason}
 
 
-async def do_create_contact(ctx: Ctx, request: VisitorRequest) -> dict[str, Any]:
-    """A visitor asks for help: pending if someone can take it, rejected otherwise."""
+Admit = Callable[[Any], Awaitable[None]]
+"""A check of the request against the service's row, run inside the creating transaction
+(the caller's: the site the request comes from, whether its client still waits)."""
+
+
+async def do_create_contact(
+    ctx: Ctx, request: VisitorRequest, admit: Admit | None = None
+) -> dict[str, Any]:
+    """A visitor asks for help: pending if someone can take it, rejected otherwise.
+
+    One transaction: the service, the contact, its first message, and its offer, planned
+    alone against the agents at work (``routing.engine.route_new``)."""
     now = ctx.clock.now()
     if (
         request.first_message is not None
@@ -84,7 +95,11 @@ async def do_create_contact(ctx: Ctx, request: VisitorRequest) -> dict[str, Any]
             await conn.execute(select(services).where(services.c.id == request.service_id))
         ).first()
         if service is None or not service.enabled:
-            raise NotFoundError(f"service {request.service_id} does not exist")
+            raise NotFoundError(
+                f"service {request.service_id} does not exist", service_id=request.service_id
+            )
+        if admit is not None:
+            await admit(service)
         if request.medium.value not in service.media:
             raise ServiceUnavailableError(f"{request.medium.value} is not offered by this service")
         returning = (
@@ -144,11 +159,20 @@ async def do_create_contact(ctx: Ctx, request: VisitorRequest) -> dict[str, Any]
                 request.first_message_client_id,
                 now,
             )
-        plan = await reroute(conn, writer, now, ctx.settings.idle_seconds)  # decides rejection
-        if not plan.get(contact_id) or not plan[contact_id].agent_ids:
+        probe = PendingContact(
+            id=contact_id,
+            service_tags=frozenset(service.tags),
+            medium=request.medium,
+            priority=service.priority,
+            created_at=now,
+        )
+        offer = await route_new(conn, writer, probe, now, ctx.settings.idle_seconds)
+        if not offer.agent_ids:
             await finish_waiting(
                 conn, writer, contact_id, ContactState.REJECTED, Outcome.REJECTED, now, "system"
             )
+        elif offer.starred:
+            ctx.reroute_soon()  # its weight now counts on its one agent for later contacts
         row = await fetch_contact_row(conn, contact_id)
         return await contact_for_visitor(conn, row)
 
@@ -198,13 +222,13 @@ async def do_accept_contact(
 ) -> dict[str, Any]:
     """Take a waiting contact (or, with no id, the one that waited longest). First wins.
     A contact being transferred to this agent is taken as the transfer's accept."""
-    if contact_id is not None and await _transferring(ctx, contact_id):
-        return await do_accept_transfer(ctx, agent, contact_id)
     now = ctx.clock.now()
     async with ctx.transaction() as (conn, writer):
         if contact_id is None:
             contact_id = await _oldest_offered(conn, agent.id)
         row = await fetch_contact_row(conn, contact_id, lock=True)
+        if row.state == ContactState.TRANSFERRING.value:
+            return await accept_transfer(ctx, conn, writer, agent, row, now)
         if row.state != ContactState.PENDING.value:
             if row.state in HOLDING:
                 raise AlreadyTakenError(
@@ -215,13 +239,9 @@ async def do_accept_contact(
                 contact_id=contact_id,
                 state=row.state,
             )
-        if agent.id not in (row.offered_to or []):
-            if agent.id in (row.blocked_for or []):
-                raise AtLimitError(
-                    "you are at your chat limit; end a chat to take this one",
-                    contact_id=contact_id,
-                )
+        if agent.id not in (row.offered_to or []) and agent.id not in (row.blocked_for or []):
             raise NotEligibleError("this contact is not offered to you", contact_id=contact_id)
+        await check_room(conn, agent.id, row.id, Medium(row.medium), now, ctx.settings.idle_seconds)
         result = await conn.execute(
             update(contacts)
             .where(contacts.c.id == contact_id, contacts.c.state == ContactState.PENDING.value)
@@ -260,14 +280,11 @@ async def do_accept_contact(
         await writer.append(
             "contact.assigned", {"contact": detail}, contact_id=contact_id, agent_id=agent.id
         )
-        ctx.reroute_soon()
+        if row.starred:
+            ctx.reroute_soon()  # the weight it reserved moved with it
+        else:
+            ctx.load_changed(agent.id)
         return detail
-
-
-async def _transferring(ctx: Ctx, contact_id: int) -> bool:
-    async with ctx.db.read() as conn:
-        state = await conn.scalar(select(contacts.c.state).where(contacts.c.id == contact_id))
-    return state == ContactState.TRANSFERRING.value
 
 
 async def _oldest_offered(conn: AsyncConnection, agent_id: int) -> int:
@@ -292,10 +309,14 @@ async def do_leave_contact(ctx: Ctx, visitor: VisitorPrincipal) -> dict[str, Any
             outcome = leave_outcome(now - row.created_at)
             state = ContactState(outcome.value)
             await finish_waiting(conn, writer, row.id, state, outcome, now, "visitor")
-            ctx.reroute_soon()
+            if row.starred:
+                ctx.reroute_soon()  # it no longer reserves its one agent's room
         elif row.state in HOLDING:
             await close_held(conn, writer, row, now, "visitor")
-            ctx.reroute_soon()
+            if row.state == ContactState.TRANSFERRING.value:
+                ctx.reroute_soon()
+            else:
+                ctx.load_changed(row.agent_id)
         else:
             raise ContactClosedError("the contact has already ended", state=row.state)
         return await contact_for_visitor(conn, await fetch_contact_row(conn, row.id))
@@ -310,7 +331,10 @@ async def do_close_contact(ctx: Ctx, agent: AgentPrincipal, contact_id: int) -> 
         if row.state not in HOLDING:
             raise ContactClosedError("the contact has already ended", state=row.state)
         await close_held(conn, writer, row, now, "agent")
-        ctx.reroute_soon()
+        if row.state == ContactState.TRANSFERRING.value:
+            ctx.reroute_soon()  # its offer to the transfer's targets is withdrawn
+        else:
+            ctx.load_changed(agent.id)
         return await contact_for_agent(conn, await fetch_contact_row(conn, contact_id))
 
 
@@ -360,9 +384,11 @@ async def do_dissuade_due(ctx: Ctx) -> list[int]:
                 contacts.c.created_at,
                 contacts.c.visitor_left_at,
                 contacts.c.dissuade_at,
+                contacts.c.starred,
             ).where(contacts.c.state == ContactState.PENDING.value, contacts.c.dissuade_at <= now)
         )
-        for contact_id, created_at, left_at, dissuade_at in due.all():
+        reserved = False
+        for contact_id, created_at, left_at, dissuade_at, starred in due.all():
             if left_at is not None and left_at < dissuade_at:
                 outcome = leave_outcome(left_at - created_at)
                 state, closed_by = ContactState(outcome.value), VISITOR_GONE
@@ -370,8 +396,9 @@ async def do_dissuade_due(ctx: Ctx) -> list[int]:
                 outcome, state, closed_by = Outcome.DISSUADED, ContactState.DISSUADED, "system"
             if await finish_waiting(conn, writer, contact_id, state, outcome, now, closed_by):
                 fired.append(contact_id)
-        if fired:
-            ctx.reroute_soon()
+                reserved = reserved or bool(starred)
+        if reserved:
+            ctx.reroute_soon()  # a starred contact reserved its one agent's room
     return fired
 
 

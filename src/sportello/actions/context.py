@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sportello.actions.group_commit import GroupCommitter
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
+from sportello.routing.engine import RoutingMemo
 from sportello.security.rate_limits import Buckets, LocalBuckets, RateLimits
 from sportello.security.shared_buckets import SharedBuckets
 from sportello.storage.database import Database
@@ -32,7 +33,11 @@ class Ctx:
     limits: RateLimits = field(init=False)
     """The visitor side's rate limits (shared through Redis when it is configured)."""
     reroute_soon: Callable[[], None] = field(default=lambda: None)
-    """Ask for a routing pass after this change (wired to the app's Rerouter)."""
+    """Ask for a full routing pass after this change (wired to the app's Rerouter)."""
+    load_changed: Callable[[int], None] = field(default=lambda agent_id: None)
+    """This agent's load changed: a routing pass if it changes their room (the Rerouter)."""
+    routing_memo: RoutingMemo = field(default_factory=RoutingMemo)
+    """What the last full routing pass of this process planned with (routing/engine.py)."""
     translate_soon: Callable[[dict[str, Any]], None] = field(default=lambda message: None)
     """Translate this message (its view) off the chat path (the app's TranslationJobs)."""
     translator: Translator = field(init=False)

@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.actions.calls import end_live_call
 from sportello.actions.context import Ctx
+from sportello.actions.room import check_room
 from sportello.actions.transfer_legs import end_leg
 from sportello.domain.model import ContactState, Medium, PendingContact
 from sportello.domain.principals import AgentPrincipal
 from sportello.errors import (
     AlreadyTakenError,
-    AtLimitError,
     ContactClosedError,
     ForbiddenError,
     NotEligibleError,
@@ -110,7 +110,7 @@ async def do_request_transfer(
         await writer.append(
             "contact.transferring", {"state": "transferring"}, contact_id=row.id, for_visitor=True
         )
-        await reroute(conn, writer, now, ctx.settings.idle_seconds)
+        await reroute(conn, writer, now, ctx.settings.idle_seconds, ctx.routing_memo)
         return leg
 
 
@@ -119,70 +119,79 @@ async def do_accept_transfer(ctx: Ctx, agent: AgentPrincipal, contact_id: int) -
     now = ctx.clock.now()
     async with ctx.transaction() as (conn, writer):
         row = await fetch_contact_row(conn, contact_id, lock=True)
-        leg = await open_leg(conn, row.id)
-        if row.state != ContactState.TRANSFERRING.value or leg is None:
-            if row.state == ContactState.ASSIGNED.value and await taken_by_transfer(
-                conn, row.id, agent.id
-            ):
-                raise AlreadyTakenError(
-                    "another agent has already taken this contact", contact_id=row.id
-                )
-            raise NoTransferPendingError("this contact is not being transferred", state=row.state)
-        if agent.id not in (row.offered_to or []):
-            if agent.id in (row.blocked_for or []):
-                raise AtLimitError(
-                    "you are at your chat limit; end a chat to take this one", contact_id=row.id
-                )
-            raise NotEligibleError("this transfer is not offered to you", contact_id=row.id)
-        moved = await conn.execute(
-            update(contacts)
-            .where(
-                contacts.c.id == row.id,
-                contacts.c.agent_id == leg.from_agent_id,
-                contacts.c.state == ContactState.TRANSFERRING.value,
-            )
-            .values(
-                state=ContactState.ASSIGNED.value,
-                agent_id=agent.id,
-                offered_to=[],
-                blocked_for=[],
-                starred=False,
-                transfer_due_at=None,
-            )
-        )
-        if moved.rowcount != 1 or not await end_leg(
-            conn, leg.id, "accepted", now, accepted_by=agent.id
+        return await accept_transfer(ctx, conn, writer, agent, row, now)
+
+
+async def accept_transfer(
+    ctx: Ctx,
+    conn: AsyncConnection,
+    writer: EventWriter,
+    agent: AgentPrincipal,
+    row: Any,
+    now: float,
+) -> dict[str, Any]:
+    """The transfer's accept inside the caller's transaction (``row`` read with its lock)."""
+    leg = await open_leg(conn, row.id)
+    if row.state != ContactState.TRANSFERRING.value or leg is None:
+        if row.state == ContactState.ASSIGNED.value and await taken_by_transfer(
+            conn, row.id, agent.id
         ):
-            raise AlreadyTakenError("another agent has already taken this contact")
-        await end_live_call(conn, writer, row, now, "transferred", "system")
-        view = await leg_view(conn, leg.id)
-        await _dequeue(writer, row.id, "transferred")
-        await writer.append(
-            "contact.transfer_accepted",
-            {"transfer": view},
-            contact_id=row.id,
-            agent_id=leg.from_agent_id,
+            raise AlreadyTakenError(
+                "another agent has already taken this contact", contact_id=row.id
+            )
+        raise NoTransferPendingError("this contact is not being transferred", state=row.state)
+    if agent.id not in (row.offered_to or []) and agent.id not in (row.blocked_for or []):
+        raise NotEligibleError("this transfer is not offered to you", contact_id=row.id)
+    await check_room(conn, agent.id, row.id, Medium(row.medium), now, ctx.settings.idle_seconds)
+    moved = await conn.execute(
+        update(contacts)
+        .where(
+            contacts.c.id == row.id,
+            contacts.c.agent_id == leg.from_agent_id,
+            contacts.c.state == ContactState.TRANSFERRING.value,
         )
-        joined = await fetch_contact_row(conn, row.id)
-        await writer.append(
-            "contact.joined",
-            {
-                "agent": await agent_card(conn, agent.id),
-                "transferred": True,
-                "call_media": await call_media(conn, joined),
-            },
-            contact_id=row.id,
-            for_visitor=True,
-        )
-        detail = await contact_for_agent(conn, await fetch_contact_row(conn, row.id))
-        await writer.append(
-            "contact.assigned",
-            {"contact": detail, "transfer": view},
-            contact_id=row.id,
+        .values(
+            state=ContactState.ASSIGNED.value,
             agent_id=agent.id,
+            offered_to=[],
+            blocked_for=[],
+            starred=False,
+            transfer_due_at=None,
         )
-        ctx.reroute_soon()
-        return detail
+    )
+    if moved.rowcount != 1 or not await end_leg(
+        conn, leg.id, "accepted", now, accepted_by=agent.id
+    ):
+        raise AlreadyTakenError("another agent has already taken this contact")
+    await end_live_call(conn, writer, row, now, "transferred", "system")
+    view = await leg_view(conn, leg.id)
+    await _dequeue(writer, row.id, "transferred")
+    await writer.append(
+        "contact.transfer_accepted",
+        {"transfer": view},
+        contact_id=row.id,
+        agent_id=leg.from_agent_id,
+    )
+    joined = await fetch_contact_row(conn, row.id)
+    await writer.append(
+        "contact.joined",
+        {
+            "agent": await agent_card(conn, agent.id),
+            "transferred": True,
+            "call_media": await call_media(conn, joined),
+        },
+        contact_id=row.id,
+        for_visitor=True,
+    )
+    detail = await contact_for_agent(conn, await fetch_contact_row(conn, row.id))
+    await writer.append(
+        "contact.assigned",
+        {"contact": detail, "transfer": view},
+        contact_id=row.id,
+        agent_id=agent.id,
+    )
+    ctx.reroute_soon()
+    return detail
 
 
 async def do_reject_transfer(
@@ -220,7 +229,7 @@ async def do_reject_transfer(
             await _return(conn, writer, row, leg.id, "rejected", now, reason)
             ctx.reroute_soon()
         else:
-            await reroute(conn, writer, now, ctx.settings.idle_seconds)
+            await reroute(conn, writer, now, ctx.settings.idle_seconds, ctx.routing_memo)
         return await leg_view(conn, leg.id)
 
 

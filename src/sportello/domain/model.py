@@ -73,6 +73,9 @@ class ActiveContact:
     medium: Medium
     last_message_at: float | None
     started_at: float
+    awaiting_agent: bool = False
+    """The last message is not the agent's (the visitor's, or none yet): the visitor waits
+    for the agent."""
 
 
 @dataclass(frozen=True)

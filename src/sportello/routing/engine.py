@@ -1,53 +1,140 @@
-"""The routing engine: recompute offers inside the caller's transaction and record changes.
+"""The routing engine: keep offers up to date inside the caller's transaction.
 
-Called by every action that can change who may take what (a contact created, accepted or
-closed, an agent paused or resumed, a console session opened, closed or switched) and by the
-periodic tick (idle chats, stale sessions). Each changed offer is a guarded update on the
-contact's state and a ``contact.offered`` queue event.
+Three entry points, none of which reads the whole queue on the hot path:
+
+- ``route_new``: a contact was just created; plan it alone against the agents at work and
+  the starred contacts (the only waiting contacts that weigh on an agent). A contact that
+  comes last in the queue cannot change any earlier contact's offer.
+- ``reroute_agents``: these agents' loads changed (an accept, a close); compare each one's
+  ``capacity_key`` with the one the last full pass planned with. Equal keys mean every
+  stored offer still holds, and nothing else is read; a changed key runs the full pass.
+- ``reroute``: the full pass — every waiting contact planned again and every changed
+  offer written. Transfers, status and session changes, and the periodic tick ask for it.
+
+Each changed offer is a guarded update on the contact's state and a ``contact.offered``
+queue event. The database stays the truth: the keys are a process's memory of what the
+last full pass it ran saw, and the periodic full pass heals a memory made stale by another
+process's changes (accepting re-checks the limit inside its transaction in any case).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sportello.domain.model import Offer
-from sportello.routing.rules import plan_offers
-from sportello.routing.snapshot import load_agents, load_pending
+from sportello.domain.model import AgentSnapshot, Offer, PendingContact
+from sportello.routing.rules import CapacityKey, capacity_key, plan_offers, reserving_agents
+from sportello.routing.snapshot import WAITING_STATES, load_agents, load_pending
 from sportello.routing.views import waiting_entries
 from sportello.storage.tables import contacts
 from sportello.stream.events import EventWriter
 
 
+class RoutingMemo:
+    """Each agent's ``capacity_key`` as the last full pass of this process planned it."""
+
+    def __init__(self) -> None:
+        self.keys: dict[int, CapacityKey] = {}
+
+    def remember(
+        self, agents: Iterable[AgentSnapshot], plan: dict[int, Offer], now: float, idle: int
+    ) -> None:
+        reserving = reserving_agents(plan.values())
+        self.keys = {a.id: capacity_key(a, now, idle, a.id in reserving) for a in agents}
+
+
 async def reroute(
-    conn: AsyncConnection, writer: EventWriter, now: float, idle_seconds: int
+    conn: AsyncConnection,
+    writer: EventWriter,
+    now: float,
+    idle_seconds: int,
+    memo: RoutingMemo | None = None,
 ) -> dict[int, Offer]:
-    """Bring every pending contact's offer up to date; return the full plan."""
+    """Bring every waiting contact's offer up to date; return the full plan."""
     await writer.lock()
     pending = await load_pending(conn)
     if not pending:
+        if memo is not None:
+            memo.keys = {}
         return {}
-    agents = await load_agents(conn, now)
+    agents = await load_agents(conn, now, live_only=True)
     plan = plan_offers(pending, agents, now, idle_seconds)
+    if memo is not None:
+        memo.remember(agents, plan, now, idle_seconds)
     current = await waiting_entries(conn, [p.id for p in pending])
     for contact_id, offer in plan.items():
-        entry = current[contact_id]
-        changes = {
-            "offered_to": sorted(offer.agent_ids),
-            "blocked_for": sorted(offer.blocked_ids),
-            "starred": offer.starred,
-        }
-        if all(entry[key] == value for key, value in changes.items()):
-            continue
-        result = await conn.execute(
-            update(contacts)
-            .where(contacts.c.id == contact_id, contacts.c.state == entry["state"])
-            .values(changes)
-        )
-        if result.rowcount != 1:
-            continue
-        entry.update(changes)
-        await writer.append(
-            "contact.offered", {"entry": entry}, contact_id=contact_id, for_queue=True
-        )
+        await _store_offer(conn, writer, current[contact_id], offer)
     return plan
+
+
+async def reroute_agents(
+    conn: AsyncConnection,
+    writer: EventWriter,
+    now: float,
+    idle_seconds: int,
+    agent_ids: Collection[int],
+    memo: RoutingMemo,
+) -> bool:
+    """These agents' loads changed: run the full pass only if that can change an offer.
+    Returns whether it ran."""
+    await writer.lock()
+    agents = await load_agents(conn, now, only=agent_ids)
+    reserving = await _reserving(conn)
+    unchanged = len(agents) == len(agent_ids) and all(
+        memo.keys.get(a.id) == capacity_key(a, now, idle_seconds, a.id in reserving) for a in agents
+    )
+    if unchanged:
+        return False
+    await reroute(conn, writer, now, idle_seconds, memo)
+    return True
+
+
+async def route_new(
+    conn: AsyncConnection, writer: EventWriter, contact: PendingContact, now: float, idle: int
+) -> Offer:
+    """Offer a contact just created, planned after the starred contacts ahead of it. An
+    offer to nobody is not stored: the caller rejects the contact."""
+    await writer.lock()
+    agents = await load_agents(conn, now, live_only=True)
+    ahead = await load_pending(conn, starred_only=True)
+    offer = plan_offers([*ahead, contact], agents, now, idle)[contact.id]
+    if offer.agent_ids:
+        entry = (await waiting_entries(conn, [contact.id]))[contact.id]
+        await _store_offer(conn, writer, entry, offer)
+    return offer
+
+
+async def _reserving(conn: AsyncConnection) -> set[int]:
+    """The agents the stored offers of starred waiting contacts name."""
+    rows = await conn.execute(
+        select(contacts.c.offered_to).where(
+            contacts.c.state.in_(WAITING_STATES), contacts.c.starred.is_(True)
+        )
+    )
+    return {agent_id for (offered_to,) in rows for agent_id in offered_to or []}
+
+
+async def _store_offer(
+    conn: AsyncConnection, writer: EventWriter, entry: dict[str, Any], offer: Offer
+) -> None:
+    changes = {
+        "offered_to": sorted(offer.agent_ids),
+        "blocked_for": sorted(offer.blocked_ids),
+        "starred": offer.starred,
+    }
+    if all(entry[key] == value for key, value in changes.items()):
+        return
+    result = await conn.execute(
+        update(contacts)
+        .where(contacts.c.id == entry["contact_id"], contacts.c.state == entry["state"])
+        .values(changes)
+    )
+    if result.rowcount != 1:
+        return
+    entry.update(changes)
+    await writer.append(
+        "contact.offered", {"entry": entry}, contact_id=entry["contact_id"], for_queue=True
+    )

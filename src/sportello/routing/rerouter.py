@@ -2,7 +2,10 @@
 
 Creating a contact routes it inline (it must know at once whether anyone can take it);
 every other change that may alter who can take what asks for a pass here, which runs in
-its own transaction right after. The periodic tick asks too (idle chats, stale sessions).
+its own transaction right after. An accept or a close names the agent whose load changed
+(``load_changed``), and the pass runs only if that agent's room changed
+(``engine.reroute_agents``); anything else asks for the full pass (``kick``), and so does
+the periodic tick (idle chats, stale sessions, and another process's changes).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import logging
 
 from sportello.actions.context import Ctx
 from sportello.background import BackgroundLoop
-from sportello.routing.engine import reroute
+from sportello.routing.engine import reroute, reroute_agents
 
 log = logging.getLogger(__name__)
 
@@ -21,13 +24,30 @@ class Rerouter(BackgroundLoop):
     def __init__(self, ctx: Ctx) -> None:
         self._ctx = ctx
         self._wanted = asyncio.Event()
+        self._full = False
+        self._agents: set[int] = set()
 
     def kick(self) -> None:
+        self._full = True
+        self._wanted.set()
+
+    def load_changed(self, agent_id: int) -> None:
+        self._agents.add(agent_id)
         self._wanted.set()
 
     async def run_once(self) -> None:
-        async with self._ctx.transaction() as (conn, writer):
-            await reroute(conn, writer, self._ctx.clock.now(), self._ctx.settings.idle_seconds)
+        full, agents = self._full, self._agents
+        self._full, self._agents = False, set()
+        now, idle = self._ctx.clock.now(), self._ctx.settings.idle_seconds
+        try:
+            async with self._ctx.transaction() as (conn, writer):
+                if full:
+                    await reroute(conn, writer, now, idle, self._ctx.routing_memo)
+                elif agents:
+                    await reroute_agents(conn, writer, now, idle, agents, self._ctx.routing_memo)
+        except BaseException:
+            self._full = True  # whatever was asked, the retry plans everything
+            raise
 
     async def _run(self) -> None:
         while True:

@@ -31,8 +31,10 @@ def contact_weight(medium: Medium, chat_limit: int) -> float:
 
 
 def is_idle(contact: ActiveContact, now: float, idle_seconds: int) -> bool:
-    """A chat with no message for idle_seconds is idle; 0 disables idle detection."""
-    if idle_seconds <= 0 or contact.medium is not Medium.CHAT:
+    """A chat is idle when nobody waits for the agent: no message for idle_seconds, and the
+    last one is not the visitor's (an unanswered visitor is never idle capacity). 0 disables
+    idle detection."""
+    if idle_seconds <= 0 or contact.medium is not Medium.CHAT or contact.awaiting_agent:
         return False
     last = contact.last_message_at if contact.last_message_at is not None else contact.started_at
     return now - last >= idle_seconds
@@ -44,6 +46,11 @@ def agent_load(agent: AgentSnapshot, now: float, idle_seconds: int) -> float:
         for c in agent.active_contacts
         if not is_idle(c, now, idle_seconds)
     )
+
+
+def has_room(load: float, medium: Medium, chat_limit: int) -> bool:
+    """Whether a contact of this medium fits on an agent carrying ``load`` (the limit)."""
+    return load + contact_weight(medium, chat_limit) <= FULL_LOAD + _EPSILON
 
 
 def medium_allowed(agent: AgentSnapshot, medium: Medium) -> bool:
@@ -68,7 +75,7 @@ def is_eligible(
         return False
     if ignore_capacity:
         return True
-    return load + contact_weight(contact.medium, agent.chat_limit) <= FULL_LOAD + _EPSILON
+    return has_room(load, contact.medium, agent.chat_limit)
 
 
 def queue_order(contacts: Iterable[PendingContact]) -> list[PendingContact]:
@@ -125,6 +132,39 @@ def plan_offers(
             contact_id=contact.id, agent_ids=audience, starred=starred, blocked_ids=blocked
         )
     return offers
+
+
+def reserving_agents(offers: Iterable[Offer]) -> frozenset[int]:
+    """Agents who are the only audience of a starred contact (its weight counts on them)."""
+    return frozenset(a for o in offers if o.starred for a in o.agent_ids)
+
+
+CapacityKey = tuple[object, ...]
+
+
+def capacity_key(
+    agent: AgentSnapshot, now: float, idle_seconds: int, reserving: bool
+) -> CapacityKey:
+    """Everything about an agent that ``plan_offers`` reads, coarsened to what can change its
+    answers: who they are (status, console, media, tags, limits) and whether they have room
+    for a chat and for a call. Two snapshots with equal keys give every contact the same
+    offer, so a load change that keeps the key (a second chat of four) needs no pass.
+
+    An agent who is the only audience of a starred contact carries that contact's weight
+    while later contacts are planned; their exact load is part of the key then."""
+    load = agent_load(agent, now, idle_seconds)
+    who = (
+        agent.status,
+        agent.live_sessions > 0,
+        agent.media_on,
+        agent.tags,
+        agent.chat_limit,
+        agent.voice_allowed,
+        agent.video_allowed,
+    )
+    if reserving:
+        return (who, round(load, 6))
+    return (who, has_room(load, Medium.CHAT, agent.chat_limit), has_room(load, Medium.VOICE, 1))
 
 
 def group_member(agent_tags: Iterable[str], group_tags: Iterable[str], match_all: bool) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 
@@ -16,6 +17,7 @@ from sportello.domain.model import (
     ContactState,
     Medium,
     PendingContact,
+    Sender,
 )
 from sportello.routing.rules import group_member
 from sportello.storage.tables import (
@@ -23,6 +25,7 @@ from sportello.storage.tables import (
     calls,
     console_sessions,
     contacts,
+    messages,
     services,
     transfer_groups,
     transfers,
@@ -36,28 +39,56 @@ WAITING_STATES = (ContactState.PENDING.value, ContactState.TRANSFERRING.value)
 """Contacts waiting for an agent: new or handed back, and those being transferred."""
 
 
-async def load_agents(conn: AsyncConnection, now: float) -> list[AgentSnapshot]:
+LAST_SENDER = (
+    select(messages.c.sender)
+    .where(messages.c.contact_id == contacts.c.id, messages.c.sender != Sender.SYSTEM.value)
+    .order_by(messages.c.id.desc())
+    .limit(1)
+    .correlate(contacts)
+    .scalar_subquery()
+    .label("last_sender")
+)
+"""Who wrote a held contact's last message (system lines aside): the idle rule's input."""
+
+
+async def load_agents(
+    conn: AsyncConnection,
+    now: float,
+    *,
+    only: Collection[int] | None = None,
+    live_only: bool = False,
+) -> list[AgentSnapshot]:
+    """Every enabled agent, or ``only`` these, or (``live_only``) those with a live console
+    session — the only ones routing can offer anything to, so a routing pass reads the
+    agents at work, not every account."""
     sessions: dict[int, list[Any]] = defaultdict(list)
-    rows = await conn.execute(
-        select(console_sessions).where(
-            console_sessions.c.connections > 0,
-            console_sessions.c.heartbeat_at >= now - SESSION_STALE_SECONDS,
-        )
+    query = select(console_sessions).where(
+        console_sessions.c.connections > 0,
+        console_sessions.c.heartbeat_at >= now - SESSION_STALE_SECONDS,
     )
-    for row in rows:
+    if only is not None:
+        query = query.where(console_sessions.c.agent_id.in_(list(only)))
+    for row in await conn.execute(query):
         sessions[row.agent_id].append(row)
+    if live_only:
+        only = sorted(sessions) if only is None else sorted(set(only) & set(sessions))
+    if only is not None and not only:
+        return []
     active: dict[int, list[ActiveContact]] = defaultdict(list)
-    rows = await conn.execute(
+    held = (
         select(
             contacts.c.agent_id,
             contacts.c.last_message_at,
             contacts.c.assigned_at,
             calls.c.requested,
+            LAST_SENDER,
         )
         .outerjoin(calls, calls.c.id == contacts.c.live_call_id)
         .where(contacts.c.state.in_(HOLDING_STATES), contacts.c.agent_id.is_not(None))
     )
-    for row in rows:
+    if only is not None:
+        held = held.where(contacts.c.agent_id.in_(list(only)))
+    for row in await conn.execute(held):
         active[row.agent_id].append(
             ActiveContact(
                 # a held contact weighs as its live call, or as a chat once no call is
@@ -65,10 +96,14 @@ async def load_agents(conn: AsyncConnection, now: float) -> list[AgentSnapshot]:
                 medium=Medium(row.requested) if row.requested else Medium.CHAT,
                 last_message_at=row.last_message_at,
                 started_at=row.assigned_at or now,
+                awaiting_agent=row.last_sender != Sender.AGENT.value,
             )
         )
     result = []
-    for row in await conn.execute(select(agents).where(agents.c.enabled.is_(True))):
+    enabled = select(agents).where(agents.c.enabled.is_(True))
+    if only is not None:
+        enabled = enabled.where(agents.c.id.in_(list(only)))
+    for row in await conn.execute(enabled):
         live = sessions.get(row.id, [])
         media: set[Medium] = set()
         for s in live:
@@ -94,8 +129,11 @@ async def load_agents(conn: AsyncConnection, now: float) -> list[AgentSnapshot]:
     return result
 
 
-async def load_pending(conn: AsyncConnection) -> list[PendingContact]:
-    rows = await conn.execute(
+async def load_pending(
+    conn: AsyncConnection, *, starred_only: bool = False
+) -> list[PendingContact]:
+    """Every waiting contact, or only the starred ones (those reserving an agent's room)."""
+    query = (
         select(
             contacts.c.id,
             contacts.c.state,
@@ -109,6 +147,9 @@ async def load_pending(conn: AsyncConnection) -> list[PendingContact]:
         .join(services, services.c.id == contacts.c.service_id)
         .where(contacts.c.state.in_(WAITING_STATES))
     )
+    if starred_only:
+        query = query.where(contacts.c.starred.is_(True))
+    rows = await conn.execute(query)
     result = []
     legs: dict[int, Any] | None = None
     tags_by_agent: dict[int, list[str]] | None = None

@@ -28,6 +28,8 @@ class VisitorCorsMiddleware:
         cors = [
             (b"access-control-allow-origin", origin),
             (b"vary", b"Origin"),
+            # overloaded and rate_limited answers say when to retry
+            (b"access-control-expose-headers", b"Retry-After"),
         ]
         if scope["method"] == "OPTIONS":
             await send(

@@ -20,7 +20,12 @@ from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.actions.visitor_presence import do_visitor_departing
 from sportello.domain.locales import country_from_locale
 from sportello.domain.principals import VisitorPrincipal
-from sportello.errors import NotAuthenticatedError, TokenExpiredError, ValidationFailedError
+from sportello.errors import (
+    ClientGoneError,
+    NotAuthenticatedError,
+    TokenExpiredError,
+    ValidationFailedError,
+)
 from sportello.queries.contacts import access_contact, contact_for_visitor
 from sportello.queries.services import contact_sites, service_sites, services_for_site
 from sportello.security.tokens import read_handoff_code, read_visitor_token, sign_visitor_token
@@ -64,8 +69,14 @@ async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep
     """Ask for help. The answer holds the contact and the token for everything after."""
     await ctx.limits.new_contact(client_ip(request), ctx.clock.now())
     origin = request.headers.get("origin")
-    async with ctx.db.read() as conn:
-        check_site(origin, await service_sites(conn, body.service_id))
+
+    async def admit(service: Any) -> None:
+        check_site(origin, service.sites)
+        # Checked once the request's turn to write has come: a visitor who gave up while
+        # it queued (closed the page, or their fetch timed out) gets no contact.
+        if await request.is_disconnected():
+            raise ClientGoneError("the client hung up before its contact was created")
+
     contact = await do_create_contact(
         ctx,
         VisitorRequest(
@@ -84,6 +95,7 @@ async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep
             user_agent=request.headers.get("user-agent", ""),
             medium=body.medium,
         ),
+        admit,
     )
     return {"contact": contact, **_visitor_token(ctx, contact["id"], body.visitor_id)}
 
