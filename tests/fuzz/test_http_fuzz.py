@@ -87,6 +87,44 @@ def check(response: Any, what: str) -> None:
         assert isinstance(body.get("message"), str) and body["message"], f"{what} → {body}"
 
 
+NOT_INTEGERS = (" 2", "2 ", "+2", "02", "2.0", "2_0", "2e0", "0x2", "\u0662", "")
+"""Spellings that lax parsing reads as 2 (or 20): no integer parameter takes them."""
+
+
+def integer_parameters(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                types = {s.get("type") for s in schema.get("anyOf", [schema])}
+                if "integer" in types:
+                    yield method.upper(), path, parameter
+
+
+def test_integer_parameters_are_plain_digits(api: Api) -> None:
+    """Every integer in a path or query, ids first, is plain digits or `invalid_input`.
+    Placed before the fuzzing, which may reset the admin's password (ending its sign-in)."""
+    spec = httpx.get(f"{api.url}/openapi.json").json()
+    checked = 0
+    client = httpx.Client(base_url=api.url)
+    for method, path, parameter in integer_parameters(spec):
+        role = "visitor" if path.startswith("/api/visitor/") else "admin"
+        for raw in NOT_INTEGERS:
+            if parameter["in"] == "path" and not raw:
+                continue  # an empty segment is another path
+            spelled = quote(raw, safe="")
+            url = re.sub(r"\{[^}]+\}", "1", path.replace(f"{{{parameter['name']}}}", spelled))
+            if parameter["in"] == "query":
+                url += f"?{parameter['name']}={spelled}"
+            response = client.request(method, url, headers=api.headers[role])
+            what = f"{method} {url}"
+            check(response, what)
+            assert response.json()["code"] == "invalid_input", f"{what} → {response.text}"
+            checked += 1
+    client.close()
+    assert checked > 50  # the path ids of contacts, agents, services… and the query ids
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_no_server_errors_and_every_error_is_code_and_message(api: Api, role: str) -> None:
     operations = [result.ok() for result in api.schema.get_all_operations()]
@@ -112,40 +150,3 @@ def test_no_server_errors_and_every_error_is_code_and_message(api: Api, role: st
             except Unsatisfiable:
                 # nothing to get wrong: an operation without parameters or body
                 assert mode is GenerationMode.NEGATIVE, operation.path
-
-
-NOT_INTEGERS = (" 2", "2 ", "+2", "02", "2.0", "2_0", "2e0", "0x2", "\u0662", "")
-"""Spellings that lax parsing reads as 2 (or 20): no integer parameter takes them."""
-
-
-def integer_parameters(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    for path, operations in spec["paths"].items():
-        for method, operation in operations.items():
-            for parameter in operation.get("parameters", []):
-                schema = parameter.get("schema", {})
-                types = {s.get("type") for s in schema.get("anyOf", [schema])}
-                if "integer" in types:
-                    yield method.upper(), path, parameter
-
-
-def test_integer_parameters_are_plain_digits(api: Api) -> None:
-    """Every integer in a path or query, ids first, is plain digits or `invalid_input`."""
-    spec = httpx.get(f"{api.url}/openapi.json").json()
-    checked = 0
-    client = httpx.Client(base_url=api.url)
-    for method, path, parameter in integer_parameters(spec):
-        role = "visitor" if path.startswith("/api/visitor/") else "admin"
-        for raw in NOT_INTEGERS:
-            if parameter["in"] == "path" and not raw:
-                continue  # an empty segment is another path
-            spelled = quote(raw, safe="")
-            url = re.sub(r"\{[^}]+\}", "1", path.replace(f"{{{parameter['name']}}}", spelled))
-            if parameter["in"] == "query":
-                url += f"?{parameter['name']}={spelled}"
-            response = client.request(method, url, headers=api.headers[role])
-            what = f"{method} {url}"
-            check(response, what)
-            assert response.json()["code"] == "invalid_input", f"{what} → {response.text}"
-            checked += 1
-    client.close()
-    assert checked > 50  # the path ids of contacts, agents, services… and the query ids

@@ -118,6 +118,8 @@ def test_widget_origin_checks() -> None:
     assert not site_origin_ok("http://[::1]:9197", sites)
     assert not site_origin_ok("http://::1:9196", sites)
     assert not site_origin_ok("null", sites)
+    assert not site_origin_ok("https://shop.example/path", sites)  # not an Origin header
+    assert not site_origin_ok("https://evil.example\\@shop.example", sites)
     assert not site_origin_ok(None, sites)
     assert site_origin_ok(None, []) and site_origin_ok("https://any.example", [])
 

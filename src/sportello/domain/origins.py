@@ -40,10 +40,12 @@ def origin_of(url: str) -> str | None:
     return None if parsed is None else str(parsed.origin)
 
 
+@functools.lru_cache(maxsize=4096)
 def site_of(text: str) -> str | None:
-    """A site as an admin may write it — an origin, with at most a trailing ``/`` — in its
-    serialised form ('HTTP://[::1]:9196/' → 'http://[::1]:9196'); None for anything else
-    (a path, a query, a fragment, credentials, another scheme)."""
+    """An origin as an admin writes a site or a browser an ``Origin`` header — an origin,
+    with at most a trailing ``/`` — in its serialised form ('HTTP://[::1]:9196/' →
+    'http://[::1]:9196'); None for anything else (a path, a query, a fragment, credentials,
+    another scheme, ``null``)."""
     parsed = _web_url(text)
     if parsed is None or parsed.username or parsed.password or text.endswith(("?", "#")):
         return None
@@ -64,9 +66,8 @@ def site_origin_ok(origin: str | None, sites: Iterable[str]) -> bool:
     listed = tuple(sites)
     if not listed:
         return True
-    allowed = origins_of(listed)
-    found = None if origin is None else origin_of(origin)
-    return found is not None and found in allowed
+    found = None if origin is None else site_of(origin)
+    return found is not None and found in origins_of(listed)
 
 
 def own_origins(host: str, forwarded_proto: str | None, extra: Iterable[str]) -> frozenset[str]:
@@ -82,5 +83,5 @@ def console_origin_ok(
     """Browsers always send Origin on a WebSocket handshake; other clients may omit it."""
     if origin is None:
         return True
-    found = origin_of(origin)
+    found = site_of(origin)
     return found is not None and found in own_origins(host, forwarded_proto, extra)
