@@ -40,6 +40,11 @@ export const SENTENCES: Record<string, Sentence> = {
   file_empty: "This file is empty.",
   file_type_refused: "Files of this type cannot be sent, for safety.",
   file_invalid: "This image cannot be opened, or is too large.",
+  upload_budget_exceeded: (d) =>
+    typeof d["limit_text"] === "string"
+      ? `You cannot send more files in this conversation: the limit is ${d["limit_text"]}.`
+      : "You cannot send more files in this conversation.",
+  range_not_satisfiable: "This part of the file does not exist. Download the whole file again.",
   already_taken: "Another agent has already taken this contact.",
   contact_not_pending: "This contact is no longer waiting.",
   contact_closed: "This conversation has ended.",
@@ -64,6 +69,13 @@ export const SENTENCES: Record<string, Sentence> = {
   medium_unavailable: "Calls of this kind are not available right now.",
   service_unavailable: "This is not available for this service.",
   internal: "Something went wrong on the server. Please try again.",
+  overloaded: (d) => {
+    const wait = seconds(d);
+    return wait
+      ? `Many people are asking for help right now. Please try again in ${wait} seconds.`
+      : "Many people are asking for help right now. Please try again in a moment.";
+  },
+  client_gone: "The request was given up before it finished. Please try again.",
   resync_required: "The connection is catching up. One moment, please.",
 };
 
