@@ -200,6 +200,11 @@ def _clean(value: Any) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["compare"]:
+        from bench.compare import main as compare
+
+        return compare(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.translate and args.only != SPORTELLO:
