@@ -57,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--profile",
         type=Path,
         metavar="DIR",
-        help="py-spy the server during the chat and intake windows; raw stacks go to DIR",
+        help="py-spy the server during the measured windows (connects, chat, intake, soak); "
+        "raw stacks go to DIR",
     )
     p.add_argument("--out", type=Path, help="JSON output (default bench/results/<time>.json)")
     g = p.add_argument_group("connections")

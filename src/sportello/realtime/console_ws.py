@@ -14,7 +14,7 @@ from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.domain.principals import AgentPrincipal
 from sportello.errors import ForbiddenError
 from sportello.queries.agents import agent_state, session_view
-from sportello.queries.contacts import contact_for_agent
+from sportello.queries.contacts import contacts_for_agent
 from sportello.queries.limits import client_limits
 from sportello.realtime.calls import handle_call_frame
 from sportello.realtime.frames import (
@@ -95,7 +95,7 @@ class ConsoleSession(StreamSession):
             )
             .order_by(contacts.c.assigned_at)
         )
-        held = [await contact_for_agent(conn, row) for row in rows.all()]
+        held = await contacts_for_agent(conn, rows.all())
         media = (
             await conn.execute(
                 select(console_sessions).where(console_sessions.c.id == self.session_id)

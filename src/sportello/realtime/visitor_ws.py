@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.websockets import WebSocket
@@ -34,9 +35,18 @@ from sportello.stream.events import Event
 
 
 class VisitorSession(StreamSession):
-    def __init__(self, ws: WebSocket, ctx: Ctx, hub: StreamHub, visitor: VisitorPrincipal) -> None:
+    def __init__(
+        self,
+        ws: WebSocket,
+        ctx: Ctx,
+        hub: StreamHub,
+        visitor: VisitorPrincipal,
+        admit: Callable[[list[str]], None] | None = None,
+    ) -> None:
         super().__init__(ws, ctx, hub)
         self.visitor = visitor
+        self.admit = admit
+        """Checks the sites of the contact's service (the page's origin); raises to refuse."""
         self.agent_id: int | None = None
         self.link = 0
         """This connection's number among the visitor's connections (see visitor_presence)."""
@@ -62,7 +72,7 @@ class VisitorSession(StreamSession):
         )
 
     async def on_open(self) -> None:
-        self.link = await do_visitor_connected(self.ctx, self.visitor.contact_id)
+        self.link = await do_visitor_connected(self.ctx, self.visitor.contact_id, self.admit)
         self.ctx.open_links.add((self.visitor.contact_id, self.link))
 
     async def on_close(self) -> None:
