@@ -75,7 +75,12 @@ def base_tree(base: str) -> Path:
 
 def run_one(tree: Path, scenario: str, only: str, extra: list[str]) -> dict[str, Any] | None:
     """One ``python -m bench`` run of one scenario on one system from ``tree``; its figures,
-    or None when that tree's bench does not have the scenario or the run failed."""
+    or None when that tree's bench does not have the scenario or the run failed twice (a
+    busy machine can make a server miss its start-up deadline once)."""
+    return _run_once(tree, scenario, only, extra) or _run_once(tree, scenario, only, extra)
+
+
+def _run_once(tree: Path, scenario: str, only: str, extra: list[str]) -> dict[str, Any] | None:
     with tempfile.TemporaryDirectory(prefix="sportello-compare-") as tmp:
         out = Path(tmp) / "run.json"
         env = {**os.environ, "PYTHONPATH": f"{tree / 'src'}{os.pathsep}{tree}"}
