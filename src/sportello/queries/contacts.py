@@ -247,8 +247,11 @@ def departure_view(row: Any) -> dict[str, Any] | None:
     }
 
 
-async def contact_for_visitor(conn: AsyncConnection, row: Any) -> dict[str, Any]:
-    """What the widget shows: no internal fields (colour tag, offers, other agents)."""
+async def contact_for_visitor(
+    conn: AsyncConnection, row: Any, *, with_messages: bool = True
+) -> dict[str, Any]:
+    """What the widget shows: no internal fields (colour tag, offers, other agents).
+    ``with_messages=False`` leaves the transcript out (a resumed stream replays it)."""
     service = (await conn.execute(select(services).where(services.c.id == row.service_id))).one()
     return {
         "id": row.id,
@@ -261,7 +264,7 @@ async def contact_for_visitor(conn: AsyncConnection, row: Any) -> dict[str, Any]
         "dissuade_at": row.dissuade_at,
         "closed_at": row.closed_at,
         "dissuasion_message": service.dissuasion_message if row.state == "dissuaded" else None,
-        "messages": await transcript(conn, row.id, for_visitor=True),
+        "messages": await transcript(conn, row.id, for_visitor=True) if with_messages else [],
         "call": for_visitor(await live_call(conn, row)),
         "call_media": await call_media(conn, row),
     }

@@ -115,15 +115,15 @@ class ConsoleSession(StreamSession):
             "contacts": held,
         }
 
-    def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | None:
+    def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | Event | None:
         if event.for_queue:
             # The snapshot sent at (re)connect already holds the current waiting area.
             return None if replay else self._queue_frame(event)
         if event.agent_id != self.agent.id:
             return None
-        return event.frame()
+        return event
 
-    def _queue_frame(self, event: Event) -> dict[str, Any] | None:
+    def _queue_frame(self, event: Event) -> dict[str, Any] | Event | None:
         contact_id = event.contact_id
         assert contact_id is not None
         if event.kind == "contact.offered":
@@ -145,7 +145,7 @@ class ConsoleSession(StreamSession):
             return None
         if event.kind not in ENTRY_NEWS:
             self.waiting.discard(contact_id)
-        return event.frame()
+        return event
 
     async def handle(self, frame: ClientFrame) -> None:
         if isinstance(frame, SendMessage):

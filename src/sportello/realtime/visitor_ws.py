@@ -94,7 +94,7 @@ class VisitorSession(StreamSession):
         self.agent_id = row.agent_id
         self._presence(online=True)
         return {
-            "contact": await contact_for_visitor(conn, row),
+            "contact": await contact_for_visitor(conn, row, with_messages=not self.resuming),
             "link": self.link,
             "limits": client_limits(self.ctx.settings),
             "ice": ice_config(
@@ -102,16 +102,17 @@ class VisitorSession(StreamSession):
             ),
         }
 
-    def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | None:
+    def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | Event | None:
         if not event.for_visitor or event.contact_id != self.visitor.contact_id:
             return None
         if event.kind == "contact.joined":
             self.agent_id = event.payload["agent"]["id"]
         elif event.kind == "contact.requeued":
             self.agent_id = None
+        if "call" not in event.payload:
+            return event
         frame = event.frame()
-        if "call" in event.payload:
-            frame["data"] = {**event.payload, "call": for_visitor(event.payload["call"])}
+        frame["data"] = {**event.payload, "call": for_visitor(event.payload["call"])}
         return frame
 
     async def handle(self, frame: ClientFrame) -> None:

@@ -9,8 +9,10 @@ the ``offered_to`` list in its payload).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
+import orjson
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -27,6 +29,11 @@ class Event:
     for_queue: bool
     payload: dict[str, Any]
     created_at: float
+
+    @cached_property
+    def text(self) -> str:
+        """The frame serialised, once per event: every receiver is sent the same text."""
+        return orjson.dumps(self.frame()).decode()
 
     def frame(self) -> dict[str, Any]:
         """The WebSocket frame a client receives for this event."""
