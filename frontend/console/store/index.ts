@@ -1,0 +1,9 @@
+// The console's one store (see ./core.ts) and the shapes components use.
+
+import { ConsoleStore } from "./core";
+
+export type { ConsoleStore } from "./core";
+export { showsAsLeft } from "./model";
+export type { Capacity, ConnState, Notice, Outgoing, Panel, Prefs, SignOutChoice, SystemLine } from "./model";
+
+export const store = new ConsoleStore();

@@ -1,0 +1,95 @@
+// The console store's shapes, and the pure rules it orders and shows them by.
+
+import type { Contact, Departure, Message, WaitingEntry } from "../types";
+
+export type ConnState = "signed-out" | "connecting" | "online" | "reconnecting";
+
+export interface Outgoing {
+  client_msg_id: string;
+  text: string;
+  state: "queued" | "sending" | "failed";
+  error: string | null;
+  createdAt: number; // server seconds, for ordering
+}
+
+export interface SystemLine {
+  key: string;
+  at: number;
+  text: string;
+  tone: "info" | "warn" | "end";
+}
+
+export interface Panel {
+  contact: Contact;
+  messages: Message[]; // sorted by id, unique
+  system: SystemLine[];
+  outgoing: Outgoing[];
+  offlineIds: Set<number>; // agent messages stored while the visitor was offline
+  visitorOnline: boolean | null;
+  visitorTyping: boolean;
+  typingTimer: number | null;
+  pageChangedAt: number | null; // local ms
+  unread: number;
+  flash: boolean;
+  terminated: boolean;
+  deliveredSent: number;
+  readSent: number;
+  lastTypingSent: number; // local ms
+}
+
+export interface Prefs {
+  sound: boolean;
+  desktop: boolean;
+}
+
+export interface Notice {
+  id: number;
+  text: string;
+  tone: "info" | "error";
+}
+
+export interface Capacity {
+  /** Chats in progress that count towards the limit (idle chats weigh nothing). */
+  busy: number;
+  idle: number;
+  limit: number;
+  /** Contacts this agent qualifies for but cannot take now (at the limit). */
+  blocked: number;
+  /** A voice or video contact, or a call on a chat, is in progress: it weighs the whole
+   * limit (docs/protocol.md, Calls), so no new chat is offered until it ends. */
+  inCall: boolean;
+}
+
+export type SignOutChoice = "end" | "requeue";
+
+export function newId(): string {
+  if (typeof crypto !== "undefined" && "randomUUID" in crypto) return crypto.randomUUID();
+  return Math.random().toString(36).slice(2) + Date.now().toString(36);
+}
+
+/** The server's queue order: handed-back contacts, priority, longest wait. */
+export function entryOrder(a: WaitingEntry, b: WaitingEntry): number {
+  return (
+    Number(b.requeued) - Number(a.requeued) ||
+    a.priority - b.priority ||
+    a.created_at - b.created_at ||
+    a.contact_id - b.contact_id
+  );
+}
+
+/** Assigned or being transferred: the agent still holds the contact. */
+export function isHeld(state: string): boolean {
+  return state === "assigned" || state === "transferring";
+}
+
+/**
+ * Seconds after which a visitor whose connection closed without a word from their page
+ * (no beacon: a dropped network, or a page change whose beacon is late) shows as gone.
+ */
+const SILENT_DEPARTURE_SECONDS = 5;
+
+/** Whether a departure should show as "visitor left" now (a page change never does). */
+export function showsAsLeft(departure: Departure | null | undefined, now: number): boolean {
+  if (!departure || departure.navigating === true) return false;
+  return departure.navigating === false || now - departure.left_at >= SILENT_DEPARTURE_SECONDS;
+}

@@ -1,0 +1,75 @@
+// The agent's sign-in, status and media: who is at this console and what they can take.
+
+import { api, ApiError } from "../api";
+import type { AgentState, SessionMedia } from "../types";
+import { SESSION_KEY } from "./connection";
+import type { ConsoleStore } from "./core";
+import type { SignOutChoice } from "./model";
+
+export async function boot(s: ConsoleStore): Promise<void> {
+  try {
+    s.agent = await api<AgentState>("GET", "/api/me");
+    s.booted = true;
+    await s.connection.start();
+  } catch {
+    s.booted = true;
+    s.conn = "signed-out";
+    s.changed();
+  }
+}
+
+export async function login(s: ConsoleStore, login: string, password: string): Promise<void> {
+  const result = await api<{ agent: AgentState }>("POST", "/api/auth/login", { login, password });
+  s.agent = result.agent;
+  sessionStorage.removeItem(SESSION_KEY);
+  await s.connection.start();
+}
+
+/**
+ * Sign out. With contacts in progress the server wants a choice: without one this answers
+ * false and nothing changes (the UI asks and calls again).
+ */
+export async function logout(s: ConsoleStore, choice?: SignOutChoice): Promise<boolean> {
+  try {
+    await api("POST", "/api/auth/logout", choice ? { contacts: choice } : {});
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "contacts_in_progress") return false;
+    if (err instanceof ApiError && err.status !== 401 && err.code !== "network") {
+      s.notify(err.message);
+      return false;
+    }
+    /* the session had ended already, or the server is unreachable: sign out locally */
+  }
+  s.connection.shutdown();
+  sessionStorage.removeItem(SESSION_KEY);
+  s.agent = null;
+  s.media = null;
+  s.waiting = [];
+  s.panels = [];
+  s.expandedId = null;
+  s.connection.forgetPosition();
+  s.conn = "signed-out";
+  s.changed();
+  return true;
+}
+
+export async function setStatus(s: ConsoleStore, status: "READY" | "PAUSED"): Promise<void> {
+  try {
+    await api("PUT", "/api/me/status", { status });
+    if (s.agent) s.agent = { ...s.agent, chosen_status: status, status };
+    s.changed();
+  } catch (err) {
+    s.notify(err instanceof Error ? err.message : "Could not change your status.");
+  }
+}
+
+export async function setMedia(s: ConsoleStore, medium: "chat" | "voice" | "video", on: boolean): Promise<void> {
+  const id = s.sessionId;
+  if (!id) return;
+  try {
+    s.media = await api<SessionMedia>("PATCH", `/api/console-sessions/${id}`, { [medium]: on });
+    s.changed();
+  } catch (err) {
+    s.notify(err instanceof Error ? err.message : "Could not switch " + medium + ".");
+  }
+}
