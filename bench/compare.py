@@ -2,7 +2,9 @@
 
 Each round runs a scenario on the base tree, then on this one (and the relay, with
 ``--relay``), each as its own ``python -m bench SCENARIO --only …`` process using the same
-interpreter, with ``PYTHONPATH`` pointing at that tree's ``src`` and ``bench``. The table
+interpreter, with ``PYTHONPATH`` pointing at that tree's ``src``. The bench itself (the
+clients, the seeding, the figures) is this tree's for both, so only the server differs;
+``--base-bench`` runs the base's own bench instead. The table
 shows each figure's median over the rounds side by side with its ratio; a figure more than
 10 % worse than the base's is marked ``!``. Options it does not know (``--smoke``,
 ``--seconds 8``, ``--rate 600`` …) go to every run unchanged.
@@ -42,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rounds", type=int, default=2, help="base/tree pairs per scenario")
     p.add_argument("--relay", action="store_true", help="run the relay in each round too")
     p.add_argument("--tree", type=Path, default=ROOT, help="the tree to compare (default: this)")
+    p.add_argument(
+        "--base-bench", action="store_true", help="drive the base with its own bench/ code"
+    )
     p.add_argument("--out", type=Path, help="JSON output (default bench/results/compare-<time>)")
     return p
 
@@ -73,20 +78,26 @@ def base_tree(base: str) -> Path:
     return tree
 
 
-def run_one(tree: Path, scenario: str, only: str, extra: list[str]) -> dict[str, Any] | None:
+def run_one(
+    tree: Path, scenario: str, only: str, extra: list[str], bench: Path = ROOT
+) -> dict[str, Any] | None:
     """One ``python -m bench`` run of one scenario on one system from ``tree``; its figures,
     or None when that tree's bench does not have the scenario or the run failed twice (a
     busy machine can make a server miss its start-up deadline once)."""
-    return _run_once(tree, scenario, only, extra) or _run_once(tree, scenario, only, extra)
+    return _run_once(tree, scenario, only, extra, bench) or _run_once(
+        tree, scenario, only, extra, bench
+    )
 
 
-def _run_once(tree: Path, scenario: str, only: str, extra: list[str]) -> dict[str, Any] | None:
+def _run_once(
+    tree: Path, scenario: str, only: str, extra: list[str], bench: Path
+) -> dict[str, Any] | None:
     with tempfile.TemporaryDirectory(prefix="sportello-compare-") as tmp:
         out = Path(tmp) / "run.json"
-        env = {**os.environ, "PYTHONPATH": f"{tree / 'src'}{os.pathsep}{tree}"}
+        env = {**os.environ, "PYTHONPATH": f"{tree / 'src'}{os.pathsep}{bench}"}
         done = subprocess.run(
             [sys.executable, "-m", "bench", scenario, "--only", only, "--out", str(out), *extra],
-            cwd=tree,
+            cwd=bench,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -181,12 +192,15 @@ def compare(args: argparse.Namespace, extra: list[str]) -> dict[str, Any]:
     for scenario in args.scenarios or DEFAULT_SCENARIOS:
         runs: dict[str, list[Any]] = {"base": [], "tree": [], "relay": []}
         for r in range(args.rounds):
-            plan = [("base", base, "sportello"), ("tree", tree, "sportello")]
+            plan = [
+                ("base", base, "sportello", base if args.base_bench else tree),
+                ("tree", tree, "sportello", tree),
+            ]
             if args.relay:
-                plan.append(("relay", tree, "relay"))
-            for label, where, only in plan:
+                plan.append(("relay", tree, "relay", tree))
+            for label, where, only, bench in plan:
                 print(f"-- {scenario} round {r + 1}: {label} …", file=sys.stderr, flush=True)
-                runs[label].append(run_one(where, scenario, only, extra))
+                runs[label].append(run_one(where, scenario, only, extra, bench))
         rounds[scenario] = runs
         results[scenario] = {"rounds": args.rounds}
         for label, got in runs.items():
