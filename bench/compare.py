@@ -169,7 +169,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         if relay is not None:
             head += f" {'relay':>10} {'tree/relay':>10}"
         lines.append(head)
-        for key in list(tree) or list(base):
+        for key in dict.fromkeys([*tree, *base, *(relay or {})]):
             r = _ratio(tree.get(key), base.get(key))
             mark = "!" if r is not None and worse(key, r) else " "
             line = (
