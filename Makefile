@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STATIC := src/sportello/web/static/console.html
 
-.PHONY: demo test setup system-deps run-deps frontend lint clean bench
+.PHONY: demo test setup system-deps run-deps frontend lint clean bench bench-compare
 
 demo: run-deps setup
 	$(BIN)/sportello demo $(DEMO_ARGS)
@@ -43,6 +43,11 @@ test: system-deps setup lint
 
 bench: setup
 	$(BIN)/python -m bench
+
+# make bench-compare BASE=<commit> [ARGS="chat --rounds 3 --seconds 8 --relay"]: the scenarios
+# on BASE and on this tree, interleaved, side by side (docs/benchmarks.md, "Running it").
+bench-compare: setup
+	flock /tmp/sportello-bench.lock $(BIN)/python -m bench compare $(BASE) $(ARGS)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules src/sportello/web/static

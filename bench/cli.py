@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from bench.report import compared, table
-from bench.scenarios import chat, connections, intake, resume, upload
+from bench.scenarios import chat, connections, intake, resume, soak, upload
 from bench.scenarios.common import RELAY, SPORTELLO, Bench
 from bench.system import machine, raise_nofile
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SCENARIOS = ("connections", "chat", "intake", "resume")
-ON_REQUEST = ("upload",)
-"""Scenarios run only when named (upload writes gigabytes of files)."""
+ON_REQUEST = ("upload", "soak")
+"""Scenarios run only when named (upload writes gigabytes of files, soak takes 10 minutes)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--profile",
         type=Path,
         metavar="DIR",
-        help="py-spy the server during the chat and intake windows; raw stacks go to DIR",
+        help="py-spy the server during the measured windows (connects, chat, intake, soak); "
+        "raw stacks go to DIR",
     )
     p.add_argument("--out", type=Path, help="JSON output (default bench/results/<time>.json)")
     g = p.add_argument_group("connections")
@@ -87,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     g = p.add_argument_group("upload (chat at 1,000 msg/s over 100 contacts meanwhile)")
     g.add_argument("--uploads", type=int, default=50, help="concurrent uploads per round")
     g.add_argument("--upload-mb", type=int, default=5)
+    g = p.add_argument_group("soak (chat with reconnects and contacts coming and going)")
+    g.add_argument("--soak-minutes", type=float, default=10.0)
+    g.add_argument("--soak-rate", type=float, default=300.0, help="messages/s, both directions")
     return p
 
 
@@ -98,6 +102,7 @@ def plans(args: argparse.Namespace) -> dict[str, Callable[[Bench, str], dict[str
             "intake": lambda b, k: intake.run(b, k, SMOKE_INTAKE),
             "resume": lambda b, k: resume.run(b, k, resume.Params(20, 2)),
             "upload": lambda b, k: upload.run(b, k, upload.Params(4, 1, SMOKE_CHAT)),
+            "soak": lambda b, k: soak.run(b, k, SMOKE_SOAK),
         }
     return {
         "connections": lambda b, k: connections.run(
@@ -124,11 +129,24 @@ def plans(args: argparse.Namespace) -> dict[str, Callable[[Bench, str], dict[str
             k,
             upload.Params(args.uploads, args.upload_mb, chat.Params(100, 1000.0, args.seconds)),
         ),
+        "soak": lambda b, k: soak.run(
+            b, k, soak.Params(seconds=args.soak_minutes * 60, rate=args.soak_rate)
+        ),
     }
 
 
 SMOKE_CHAT = chat.Params(6, 60.0, 2.0, 0.5)
 SMOKE_INTAKE = intake.Params(10.0, 2.0, 0.5, 2)
+SMOKE_SOAK = soak.Params(
+    seconds=6.0,
+    rate=40.0,
+    contacts=6,
+    window=2.0,
+    widget_every=0.5,
+    console_every=2.0,
+    churn_every=1.0,
+    warmup=0.5,
+)
 
 HEADROOM = 4
 """Limits are this many times the run's planned rate, so only a runaway client would hit them."""
@@ -213,6 +231,11 @@ def _clean(value: Any) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["compare"]:
+        from bench.compare import main as compare
+
+        return compare(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.translate and args.only != SPORTELLO:

@@ -77,7 +77,7 @@ class Target:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def _wait_healthy(target: Target, log: Path, timeout: float = 60.0) -> None:
+def _wait_healthy(target: Target, log: Path, timeout: float = 180.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if target.process.poll() is not None:
@@ -88,8 +88,9 @@ def _wait_healthy(target: Target, log: Path, timeout: float = 60.0) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
+    said = log.read_text()[-3000:]
     target.stop()
-    raise TimeoutError(f"{target.kind} did not start: {log.read_text()[-3000:]}")
+    raise TimeoutError(f"{target.kind} did not start: {said}")
 
 
 def start_relay(cpus: list[int] | None) -> Target:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -35,8 +36,9 @@ class Bench:
     """The server's settings for this run: its rate limits (SPORTELLO_RATE_*), sized to its
     load, and the Redis URL when one is given."""
 
-    def profile(self, pid: int, seconds: float, name: str) -> subprocess.Popen[bytes] | None:
-        """Start py-spy on the server for the measured window; None when not asked for."""
+    def profile(self, pid: int, seconds: float | None, name: str) -> subprocess.Popen[bytes] | None:
+        """Start py-spy on the server for the measured window (None: until ``stop_profile``);
+        None when not asked for."""
         if self.profile_dir is None:
             return None
         spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
@@ -48,8 +50,7 @@ class Bench:
                 "record",
                 "-p",
                 str(pid),
-                "-d",
-                str(int(seconds)),
+                *(["-d", str(max(1, int(seconds)))] if seconds is not None else []),
                 "-r",
                 "250",
                 "-f",
@@ -60,6 +61,13 @@ class Bench:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+
+    @staticmethod
+    def stop_profile(spy: subprocess.Popen[bytes] | None) -> None:
+        """End an open-ended profile: py-spy writes its stacks on SIGINT."""
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(30)
 
     def measure(self, pid: int, start_ns: int, end_ns: int, name: str) -> float:
         """Sleep through the measured window (profiling it if asked); the server's CPU in it."""

@@ -58,6 +58,7 @@ async def test_resume_from_every_position(world: World) -> None:
         resumed = await visitor.open_widget(since=since)
         hello = resumed.frames[0]
         assert (hello["type"], hello["resumed"], hello["position"]) == ("hello", True, since)
+        assert hello["contact"]["messages"] == []  # the replay brings them
         got = await Stream.drain(resumed)
         assert summary(got) == summary([f for f in widget_all if f["position"] > since]), since
         assert got == [f for f in widget_all if f["position"] > since]

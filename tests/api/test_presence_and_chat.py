@@ -200,3 +200,28 @@ async def test_an_unanswered_visitor_is_never_idle_capacity(world: World) -> Non
     third = world.visitor()
     created = await third.request(world.services["Support"]["id"])
     assert created.json()["contact"]["state"] == "pending"
+
+
+async def test_a_console_snapshot_holds_each_contact_with_its_own_history(world: World) -> None:
+    """The held contacts are read for the snapshot together; each keeps only its own
+    messages and pages, the same as the contact's own view."""
+    ann = await world.agent("ann")
+    await ann.open_console()
+    visitors = []
+    for name in ("First", "Second", "Third"):
+        visitor = world.visitor()
+        await visitor.request(world.services["Sales"]["id"], name=name)
+        await ann.accept(visitor.contact_id)
+        await visitor.say(f"hello from {name}")
+        await ann.say(visitor.contact_id, f"hello {name}")
+        visitors.append(visitor)
+    await visitors[1].say("one more")
+    reloaded = await ann.open_console()
+    held = {c["id"]: c for c in reloaded.frames[0]["contacts"]}
+    assert set(held) == {v.contact_id for v in visitors}
+    for visitor, name in zip(visitors, ("First", "Second", "Third"), strict=True):
+        texts = [m["text"] for m in held[visitor.contact_id]["messages"]]
+        expected = [f"hello from {name}", f"hello {name}"]
+        assert texts == ([*expected, "one more"] if name == "Second" else expected)
+        alone = (await ann.http.get(f"/api/contacts/{visitor.contact_id}")).json()
+        assert held[visitor.contact_id] == alone

@@ -54,3 +54,25 @@ async def test_ending_every_sign_in_of_an_agent(sqlite_world: World) -> None:
         assert (await client.http.get("/api/me")).status_code == 401
     await others.drain()
     assert (await ann.http.get("/api/me")).status_code == 200
+
+
+async def test_a_remembered_sign_in_ends_with_it(sqlite_world: World) -> None:
+    """Agents' requests are answered from the sign-ins the server remembers for a few
+    seconds; logging out, a role change and disabling the account still apply at once."""
+    world = sqlite_world
+    laptop, phone, ann = [await world.agent(login) for login in ("bob", "bob", "ann")]
+    bob_id = int(laptop.agent["id"])
+    for client in (laptop, phone, ann):
+        assert (await client.http.get("/api/me")).status_code == 200  # now remembered
+    assert (await laptop.post("/api/auth/logout", {"contacts": "requeue"})).status_code == 204
+    assert (await laptop.http.get("/api/me")).status_code == 401
+    assert (await phone.http.get("/api/me")).status_code == 200
+
+    assert (await phone.http.get("/api/admin/agents")).status_code == 403
+    promoted = await ann.http.patch(f"/api/admin/agents/{bob_id}", json={"role": "admin"})
+    assert promoted.status_code == 200, promoted.text
+    assert (await phone.http.get("/api/admin/agents")).status_code == 200
+
+    disabled = await ann.http.patch(f"/api/admin/agents/{bob_id}", json={"enabled": False})
+    assert disabled.status_code == 200, disabled.text
+    assert (await phone.http.get("/api/me")).status_code == 401

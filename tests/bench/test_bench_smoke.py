@@ -124,3 +124,32 @@ def test_upload_scenario_reports_its_figures(tmp_path: Path) -> None:
         "without_uploads_visitor_to_agent_p99_ms",
     ):
         assert isinstance(figures[key], float) and math.isfinite(figures[key]), key
+
+
+def test_soak_scenario_reports_start_and_end(tmp_path: Path) -> None:
+    """Seconds of chat while widgets and consoles resume and contacts come and go: every
+    message sent reaches the other side, and both windows are reported."""
+    out = tmp_path / "soak.json"
+    done = subprocess.run(
+        [*(sys.executable, "-m", "bench", "soak", "--smoke"), "--only", "sportello", "--out", out],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    figures = json.loads(out.read_text())["results"]["soak"]["sportello"]
+    for key in ("sent", "widget_resumes", "console_resumes", "churned"):
+        assert figures[key] > 0, key
+    assert figures["lost"] == 0 and figures["errors"] == 0
+    for key in (
+        "start_p50_ms",
+        "end_p99_ms",
+        "start_rss_mb",
+        "end_rss_mb",
+        "start_fds",
+        "end_fds",
+        "start_server_cpu",
+        "end_server_cpu",
+    ):
+        assert isinstance(figures[key], int | float) and math.isfinite(figures[key]), key

@@ -25,6 +25,7 @@ from sportello.errors import (
 )
 from sportello.security.passwords import hash_password
 from sportello.storage.tables import agents
+from sportello.stream.bus import account_changed
 
 LANGUAGE = re.compile(r"^[a-z]{2}$")
 EDITABLE = (
@@ -188,6 +189,7 @@ async def do_update_agent(
             handed_back = await hand_back(conn, writer, agent_id, now, "agent_disabled")
             await return_transfers_to(conn, writer, agent_id, now, "the account was disabled")
             await end_sign_ins(conn, writer, agent_id, "account_disabled")
+    ctx.bus.send_signal(account_changed(agent_id))
     ctx.reroute_soon()
     return {"id": agent_id, "login": row.login, **after, "handed_back": handed_back}
 

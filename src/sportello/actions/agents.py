@@ -158,11 +158,19 @@ async def end_sign_ins(
 
 
 async def authenticate(conn: AsyncConnection, token: str | None, now: float) -> AgentPrincipal:
+    agent, _expires_at = await signed_in(conn, token, now)
+    return agent
+
+
+async def signed_in(
+    conn: AsyncConnection, token: str | None, now: float
+) -> tuple[AgentPrincipal, float]:
+    """The agent of a sign-in token, and when that sign-in expires."""
     if not token:
         raise NotAuthenticatedError("sign in first")
     row = (
         await conn.execute(
-            select(agents)
+            select(agents, auth_sessions.c.expires_at.label("session_expires_at"))
             .join(auth_sessions, auth_sessions.c.agent_id == agents.c.id)
             .where(
                 auth_sessions.c.token_hash == hash_token(token),
@@ -173,7 +181,7 @@ async def authenticate(conn: AsyncConnection, token: str | None, now: float) -> 
     ).first()
     if row is None:
         raise NotAuthenticatedError("your session has expired; sign in again")
-    return principal_from_row(row)
+    return principal_from_row(row), float(row.session_expires_at)
 
 
 async def do_set_status(ctx: Ctx, agent: AgentPrincipal, status: AgentStatus) -> dict[str, Any]:

@@ -67,5 +67,6 @@ class Ctx:
             # sends locking several contacts can never deadlock with a single action.
             await writer.lock()
             yield conn, writer
+            await writer.flush()
         if writer.appended:
             self.bus.stream_moved(max(writer.appended))

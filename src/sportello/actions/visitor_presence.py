@@ -11,9 +11,10 @@ never close, so another node starts the grace for it (``depart_from_dead_node``)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.actions.call_resume import interrupt_call
@@ -23,18 +24,41 @@ from sportello.domain.calls import Side
 from sportello.domain.model import ContactState
 from sportello.domain.principals import VisitorPrincipal
 from sportello.domain.rules import leave_outcome
+from sportello.errors import NotFoundError
 from sportello.queries.calls import fetch_call
 from sportello.queries.contacts import check_holder, fetch_contact_row
-from sportello.storage.tables import contacts
+from sportello.storage.tables import contacts, services
 from sportello.stream.events import EventWriter
 
 ACTIVE = (ContactState.PENDING.value, *HOLDING)
 
 
-async def do_visitor_connected(ctx: Ctx, contact_id: int) -> int:
-    """A widget connected: its link number. A departure in progress is called off."""
-    async with ctx.transaction() as (conn, writer):
-        row = await fetch_contact_row(conn, contact_id, lock=True)
+_CONTACT_AND_SITES = (
+    select(contacts, services.c.sites.label("service_sites"))
+    .join(services, services.c.id == contacts.c.service_id)
+    .where(contacts.c.id == bindparam("contact"))
+)
+
+
+async def do_visitor_connected(
+    ctx: Ctx, contact_id: int, admit: Callable[[list[str]], None] | None = None
+) -> int:
+    """A widget connected: its link number. A departure in progress is called off.
+
+    ``admit`` sees the sites of the contact's service (read with the contact, in the same
+    statement) and raises to refuse the connection before anything changes. Connections
+    opening together share one transaction (group commit): a storm of widgets is a few
+    commits, not one each."""
+
+    async def connect(conn: AsyncConnection, writer: EventWriter) -> int:
+        query = _CONTACT_AND_SITES
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update(of=contacts)
+        row = (await conn.execute(query, {"contact": contact_id})).first()
+        if row is None:
+            raise NotFoundError(f"contact {contact_id} does not exist", contact_id=contact_id)
+        if admit is not None:
+            admit(list(row.service_sites))
         if row.state not in ACTIVE:
             return int(row.visitor_link)
         link = int(row.visitor_link) + 1
@@ -52,6 +76,9 @@ async def do_visitor_connected(ctx: Ctx, contact_id: int) -> int:
         if row.visitor_gone_at is not None:
             await _tell_agents(writer, row, "visitor.returned", {})
         return link
+
+    link: int = await ctx.group_commit.run(connect)
+    return link
 
 
 async def do_visitor_disconnected(ctx: Ctx, contact_id: int, link: int) -> None:

@@ -10,9 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sportello.domain.principals import Principal, VisitorPrincipal
 from sportello.domain.scope import supervises
 from sportello.errors import ForbiddenError, NotFoundError
-from sportello.queries.calls import call_media, calls_of, for_visitor, live_call
-from sportello.queries.transfers import legs_of, passed_on_by
-from sportello.storage.tables import agents, contacts, messages, page_visits, services
+from sportello.queries.calls import call_media, call_view, fetch_call, for_visitor, live_call
+from sportello.queries.transfers import leg_view_of, passed_on_by
+from sportello.storage.tables import (
+    agents,
+    calls,
+    contacts,
+    messages,
+    page_visits,
+    services,
+    transfers,
+)
 
 HOLDING = ("assigned", "transferring")
 
@@ -116,11 +124,8 @@ async def transcript(
     return [message_view(r) for r in rows]
 
 
-async def pages(conn: AsyncConnection, contact_id: int) -> list[dict[str, Any]]:
-    rows = await conn.execute(
-        select(page_visits).where(page_visits.c.contact_id == contact_id).order_by(page_visits.c.id)
-    )
-    return [{"url": r.url, "title": r.title, "at": r.visited_at} for r in rows]
+def page_view(row: Any) -> dict[str, Any]:
+    return {"url": row.url, "title": row.title, "at": row.visited_at}
 
 
 async def agent_card(conn: AsyncConnection, agent_id: int | None) -> dict[str, Any] | None:
@@ -132,7 +137,65 @@ async def agent_card(conn: AsyncConnection, agent_id: int | None) -> dict[str, A
 
 async def contact_for_agent(conn: AsyncConnection, row: Any) -> dict[str, Any]:
     """Everything the assigned agent's panel shows."""
-    service = (await conn.execute(select(services).where(services.c.id == row.service_id))).one()
+    (view,) = await contacts_for_agent(conn, [row])
+    return view
+
+
+CHUNK = 500
+"""Contact ids per ``IN (…)`` list (well under every engine's bound-parameter limit)."""
+
+
+async def _grouped(
+    conn: AsyncConnection, table: Any, ids: list[int], extra: Any = None
+) -> dict[int, list[Any]]:
+    """The rows of ``table`` for these contacts, by contact id, in id order."""
+    out: dict[int, list[Any]] = {i: [] for i in ids}
+    for start in range(0, len(ids), CHUNK):
+        query = select(table).where(table.c.contact_id.in_(ids[start : start + CHUNK]))
+        if extra is not None:
+            query = query.where(extra)
+        for r in await conn.execute(query.order_by(table.c.id)):
+            out[r.contact_id].append(r)
+    return out
+
+
+async def contacts_for_agent(conn: AsyncConnection, rows: list[Any]) -> list[dict[str, Any]]:
+    """The agent's panel for many contacts in a few queries (a console's snapshot holds
+    every contact its agent holds: one query per table, not seven per contact)."""
+    ids = [r.id for r in rows]
+    service_rows = await conn.execute(
+        select(services).where(services.c.id.in_({r.service_id for r in rows}))
+    )
+    by_service = {s.id: s for s in service_rows}
+    agent_ids = {r.agent_id for r in rows if r.agent_id is not None}
+    cards = {
+        a.id: agent_public(a)
+        for a in await conn.execute(select(agents).where(agents.c.id.in_(agent_ids)))
+    }
+    texts = await _grouped(conn, messages, ids)
+    visits = await _grouped(conn, page_visits, ids)
+    legs = await _grouped(conn, transfers, ids)
+    calls_by = await _grouped(conn, calls, ids)
+    views = []
+    for row in rows:
+        live = next((c for c in calls_by[row.id] if c.id == row.live_call_id), None)
+        if live is None and row.live_call_id is not None:
+            live = await fetch_call(conn, row.live_call_id)
+        views.append(
+            {
+                **_agent_panel(row, by_service[row.service_id]),
+                "agent": cards.get(row.agent_id) if row.agent_id is not None else None,
+                "messages": [message_view(m) for m in texts[row.id]],
+                "pages": [page_view(v) for v in visits[row.id]],
+                "transfers": [await leg_view_of(conn, leg) for leg in legs[row.id]],
+                "call": None if live is None else call_view(live),
+                "calls": [call_view(c) for c in calls_by[row.id]],
+            }
+        )
+    return views
+
+
+def _agent_panel(row: Any, service: Any) -> dict[str, Any]:
     return {
         "id": row.id,
         "state": row.state,
@@ -161,7 +224,6 @@ async def contact_for_agent(conn: AsyncConnection, row: Any) -> dict[str, Any]:
             "referrer": row.referrer,
             "user_agent": row.user_agent,
         },
-        "agent": await agent_card(conn, row.agent_id),
         "created_at": row.created_at,
         "assigned_at": row.assigned_at,
         "closed_at": row.closed_at,
@@ -170,11 +232,6 @@ async def contact_for_agent(conn: AsyncConnection, row: Any) -> dict[str, Any]:
         "requeued_at": row.requeued_at,
         "visitor_departure": departure_view(row),
         "translation": row.translation,
-        "messages": await transcript(conn, row.id),
-        "pages": await pages(conn, row.id),
-        "transfers": await legs_of(conn, row.id),
-        "call": await live_call(conn, row),
-        "calls": await calls_of(conn, row.id),
         "visitor_media": row.visitor_media,
     }
 
@@ -190,8 +247,11 @@ def departure_view(row: Any) -> dict[str, Any] | None:
     }
 
 
-async def contact_for_visitor(conn: AsyncConnection, row: Any) -> dict[str, Any]:
-    """What the widget shows: no internal fields (colour tag, offers, other agents)."""
+async def contact_for_visitor(
+    conn: AsyncConnection, row: Any, *, with_messages: bool = True
+) -> dict[str, Any]:
+    """What the widget shows: no internal fields (colour tag, offers, other agents).
+    ``with_messages=False`` leaves the transcript out (a resumed stream replays it)."""
     service = (await conn.execute(select(services).where(services.c.id == row.service_id))).one()
     return {
         "id": row.id,
@@ -205,7 +265,7 @@ async def contact_for_visitor(conn: AsyncConnection, row: Any) -> dict[str, Any]
         "dissuade_at": row.dissuade_at,
         "closed_at": row.closed_at,
         "dissuasion_message": service.dissuasion_message if row.state == "dissuaded" else None,
-        "messages": await transcript(conn, row.id, for_visitor=True),
+        "messages": await transcript(conn, row.id, for_visitor=True) if with_messages else [],
         "call": for_visitor(await live_call(conn, row)),
         "call_media": await call_media(conn, row),
     }

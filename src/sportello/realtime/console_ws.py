@@ -15,7 +15,7 @@ from sportello.domain.principals import AgentPrincipal
 from sportello.errors import ForbiddenError
 from sportello.queries.agents import agent_state, session_view
 from sportello.queries.calls import session_calls
-from sportello.queries.contacts import contact_for_agent
+from sportello.queries.contacts import contacts_for_agent
 from sportello.queries.limits import client_limits
 from sportello.realtime.calls import handle_call_frame
 from sportello.realtime.frames import (
@@ -101,7 +101,7 @@ class ConsoleSession(StreamSession):
             )
             .order_by(contacts.c.assigned_at)
         )
-        held = [await contact_for_agent(conn, row) for row in rows.all()]
+        held = await contacts_for_agent(conn, rows.all())
         media = (
             await conn.execute(
                 select(console_sessions).where(console_sessions.c.id == self.session_id)
@@ -123,15 +123,15 @@ class ConsoleSession(StreamSession):
             "calls": await session_calls(conn, self.session_id),
         }
 
-    def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | None:
+    def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | Event | None:
         if event.for_queue:
             # The snapshot sent at (re)connect already holds the current waiting area.
             return None if replay else self._queue_frame(event)
         if event.agent_id != self.agent.id:
             return None
-        return event.frame()
+        return event
 
-    def _queue_frame(self, event: Event) -> dict[str, Any] | None:
+    def _queue_frame(self, event: Event) -> dict[str, Any] | Event | None:
         contact_id = event.contact_id
         assert contact_id is not None
         if event.kind == "contact.offered":
@@ -153,7 +153,7 @@ class ConsoleSession(StreamSession):
             return None
         if event.kind not in ENTRY_NEWS:
             self.waiting.discard(contact_id)
-        return event.frame()
+        return event
 
     async def handle(self, frame: ClientFrame) -> None:
         if isinstance(frame, SendMessage):

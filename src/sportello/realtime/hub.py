@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Protocol
 
+from sportello.security.sign_in_cache import SignInCache
 from sportello.storage.database import Database
 from sportello.stream.bus import Bus, Signal
 from sportello.stream.events import Event, head_position, read_after
@@ -44,6 +45,8 @@ class StreamHub:
         self._by_sign_in: dict[str, set[Subscriber]] = defaultdict(set)
         self._watchers: dict[Subscriber, tuple[int, str]] = {}
         """Supervision views, with the agent and the sign-in each was opened with."""
+        self.sign_ins = SignInCache()
+        """Agents' sign-ins seen lately (web/deps.py), forgotten as their sign-ins end."""
 
     async def start(self) -> None:
         async with self.db.read() as conn:
@@ -70,7 +73,11 @@ class StreamHub:
         elif signal.get("to") == "agent" and agent_id is not None:
             targets = set(self._by_agent.get(int(agent_id), ()))
         elif signal.get("to") == "consoles":
+            self.sign_ins.forget_sign_in(str(signal.get("token_hash")))
             self._end_sign_in(str(signal.get("token_hash")))
+            return
+        elif signal.get("to") == "sign_ins" and agent_id is not None:
+            self.sign_ins.forget_agent(int(agent_id))
             return
         elif signal.get("to") == "supervisors":
             targets = set(self._watchers)
@@ -115,6 +122,7 @@ class StreamHub:
         for sub in targets:
             sub.deliver(event)
         if event.kind == "agent.signed_out" and event.agent_id is not None:
+            self.sign_ins.forget_agent(event.agent_id)
             self._end_agent(event.agent_id, str(event.payload.get("reason") or "signed_out"))
 
     def connection_counts(self) -> dict[str, int]:

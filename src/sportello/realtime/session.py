@@ -71,6 +71,8 @@ class StreamSession:
         self._end_reason = "signed_out"
         self.closed_by_shutdown = False
         """The server closed this socket because it is stopping: not the client leaving."""
+        self.resuming = False
+        """Whether this connection resumes from a position (its replay brings the history)."""
 
     # -- what subclasses provide -------------------------------------------------------
     def subscribe(self) -> None:
@@ -87,8 +89,10 @@ class StreamSession:
         """The full current state, read inside the catch-up transaction."""
         raise NotImplementedError
 
-    def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | None:
-        """The frame for an event, or None when this principal must not see it."""
+    def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | Event | None:
+        """The frame for an event: the event itself for its standard frame (serialised once
+        for every receiver), a dict for a frame of this principal's own, or None when this
+        principal must not see it."""
         raise NotImplementedError
 
     async def handle(self, frame: ClientFrame) -> None:
@@ -177,6 +181,7 @@ class StreamSession:
                         position=since,
                         head=head,
                     )
+                self.resuming = True
                 state = await self.snapshot(conn)
                 start = since
                 state.pop("contacts", None)  # a console's replay brings every change
@@ -283,8 +288,8 @@ class StreamSession:
         with contextlib.suppress(ClientGone):
             await self.send(frame)
 
-    async def send(self, frame: dict[str, Any]) -> None:
-        data = orjson.dumps(frame).decode()
+    async def send(self, frame: dict[str, Any] | Event) -> None:
+        data = frame.text if isinstance(frame, Event) else orjson.dumps(frame).decode()
         try:
             await self.ws.send_text(data)
         except CLIENT_GONE as exc:

@@ -90,15 +90,15 @@ class SupervisionSession(StreamSession):
     def signal(self, signal: Signal) -> None:
         self.views.changed()
 
-    def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | None:
+    def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | Event | None:
         if event.kind.startswith("left_message."):
             service_id = event.payload.get("service_id")
-            return event.frame() if service_id is None or service_id in self.services else None
+            return event if service_id is None or service_id in self.services else None
         if event.for_queue or event.contact_id not in self.visible:
             return None
         if event.agent_id is None and not event.for_visitor:
             return None
-        return event.frame()
+        return event
 
     async def handle(self, frame: ClientFrame) -> None:
         raise ForbiddenError("the supervision view is read-only")

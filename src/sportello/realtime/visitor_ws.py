@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.websockets import WebSocket
@@ -34,9 +35,18 @@ from sportello.stream.events import Event
 
 
 class VisitorSession(StreamSession):
-    def __init__(self, ws: WebSocket, ctx: Ctx, hub: StreamHub, visitor: VisitorPrincipal) -> None:
+    def __init__(
+        self,
+        ws: WebSocket,
+        ctx: Ctx,
+        hub: StreamHub,
+        visitor: VisitorPrincipal,
+        admit: Callable[[list[str]], None] | None = None,
+    ) -> None:
         super().__init__(ws, ctx, hub)
         self.visitor = visitor
+        self.admit = admit
+        """Checks the sites of the contact's service (the page's origin); raises to refuse."""
         self.agent_id: int | None = None
         self.link = 0
         """This connection's number among the visitor's connections (see visitor_presence)."""
@@ -62,7 +72,7 @@ class VisitorSession(StreamSession):
         )
 
     async def on_open(self) -> None:
-        self.link = await do_visitor_connected(self.ctx, self.visitor.contact_id)
+        self.link = await do_visitor_connected(self.ctx, self.visitor.contact_id, self.admit)
         self.ctx.open_links.add((self.visitor.contact_id, self.link))
 
     async def on_close(self) -> None:
@@ -86,7 +96,7 @@ class VisitorSession(StreamSession):
         self.agent_id = row.agent_id
         self._presence(online=True)
         return {
-            "contact": await contact_for_visitor(conn, row),
+            "contact": await contact_for_visitor(conn, row, with_messages=not self.resuming),
             "link": self.link,
             "limits": client_limits(self.ctx.settings),
             "ice": ice_config(
@@ -94,16 +104,17 @@ class VisitorSession(StreamSession):
             ),
         }
 
-    def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | None:
+    def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | Event | None:
         if not event.for_visitor or event.contact_id != self.visitor.contact_id:
             return None
         if event.kind == "contact.joined":
             self.agent_id = event.payload["agent"]["id"]
         elif event.kind == "contact.requeued":
             self.agent_id = None
+        if "call" not in event.payload:
+            return event
         frame = event.frame()
-        if "call" in event.payload:
-            frame["data"] = {**event.payload, "call": for_visitor(event.payload["call"])}
+        frame["data"] = {**event.payload, "call": for_visitor(event.payload["call"])}
         return frame
 
     async def handle(self, frame: ClientFrame) -> None:

@@ -34,6 +34,11 @@ def sessions_ended(token_hash: str) -> Signal:
     return {"kind": "sessions.ended", "to": "consoles", "token_hash": token_hash}
 
 
+def account_changed(agent_id: int) -> Signal:
+    """An agent's account changed (role, name): every process forgets its cached sign-ins."""
+    return {"kind": "agent.changed", "to": "sign_ins", "agent_id": agent_id}
+
+
 class Bus(Protocol):
     async def start(self) -> None: ...
     async def stop(self) -> None: ...

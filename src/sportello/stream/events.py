@@ -9,8 +9,10 @@ the ``offered_to`` list in its payload).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
+import orjson
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -28,6 +30,11 @@ class Event:
     payload: dict[str, Any]
     created_at: float
 
+    @cached_property
+    def text(self) -> str:
+        """The frame serialised, once per event: every receiver is sent the same text."""
+        return orjson.dumps(self.frame()).decode()
+
     def frame(self) -> dict[str, Any]:
         """The WebSocket frame a client receives for this event."""
         return {
@@ -40,18 +47,25 @@ class Event:
         }
 
 
-_INSERT_EVENT = insert(events).returning(events.c.position)
+_INSERT_EVENTS = insert(events).returning(events.c.position)
 """Built once: every write appends events."""
 
 
 class EventWriter:
-    """Collects the events of one transaction; positions are known once appended."""
+    """Collects the events of one transaction and appends them together at its end.
+
+    A group commit holds many writes; their events go in as one multi-row INSERT (in
+    append order, so positions follow it) instead of one statement each. Nothing reads
+    the stream inside a write transaction, so nobody misses an event not yet flushed.
+    """
 
     def __init__(self, conn: AsyncConnection, now: float) -> None:
         self._conn = conn
         self._now = now
         self._locked = False
+        self._pending: list[dict[str, Any]] = []
         self.appended: list[int] = []
+        """The positions appended (their highest is all the bus needs)."""
 
     async def lock(self) -> None:
         """Serialise event writers (PostgreSQL) until this transaction ends.
@@ -73,10 +87,10 @@ class EventWriter:
         agent_id: int | None = None,
         for_visitor: bool = False,
         for_queue: bool = False,
-    ) -> int:
+    ) -> None:
+        """Add an event to this transaction (written by ``flush``, before the commit)."""
         await self.lock()
-        result = await self._conn.execute(
-            _INSERT_EVENT,
+        self._pending.append(
             {
                 "kind": kind,
                 "contact_id": contact_id,
@@ -85,11 +99,17 @@ class EventWriter:
                 "for_queue": for_queue,
                 "payload": payload,
                 "created_at": self._now,
-            },
+            }
         )
-        position = int(result.scalar_one())
-        self.appended.append(position)
-        return position
+
+    async def flush(self) -> None:
+        """Insert the pending events, in append order, with one statement."""
+        if not self._pending:
+            return
+        rows, self._pending = self._pending, []
+        # Many rows: SQLAlchemy's "insertmanyvalues" sends them as multi-row INSERTs.
+        result = await self._conn.execute(_INSERT_EVENTS, rows if len(rows) > 1 else rows[0])
+        self.appended.extend(int(p) for p in result.scalars())
 
 
 def _row_to_event(row: Any) -> Event:

@@ -6,12 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from sportello.actions.agents import authenticate
+from sportello.actions.agents import signed_in
 from sportello.actions.context import Ctx
 from sportello.domain.principals import AgentPrincipal, VisitorPrincipal
 from sportello.errors import ForbiddenError, NotAuthenticatedError
 from sportello.queries.services import contact_sites
-from sportello.security.tokens import read_visitor_token
+from sportello.security.sign_in_cache import SignInCache
+from sportello.security.tokens import hash_token, read_visitor_token
 from sportello.web.origins import check_site
 
 SESSION_COOKIE = "sportello_session"
@@ -45,8 +46,19 @@ def agent_token(request: Request) -> str | None:
 
 
 async def current_agent(request: Request, ctx: CtxDep) -> AgentPrincipal:
+    """The signed-in agent: from the hub's cache of recent sign-ins, or one read."""
+    token = agent_token(request)
+    now = ctx.clock.now()
+    cache: SignInCache = request.app.state.hub.sign_ins
+    key = hash_token(token) if token else ""
+    agent = cache.get(key, now) if token else None
+    if agent is not None:
+        return agent
+    generation = cache.generation
     async with ctx.db.read() as conn:
-        return await authenticate(conn, agent_token(request), ctx.clock.now())
+        agent, expires_at = await signed_in(conn, token, now)
+    cache.put(key, agent, now, expires_at, generation)
+    return agent
 
 
 AgentDep = Annotated[AgentPrincipal, Depends(current_agent)]

@@ -17,7 +17,6 @@ from sportello.errors import (
     ValidationFailedError,
 )
 from sportello.inputs import INT64_MAX
-from sportello.queries.services import contact_sites
 from sportello.realtime.console_ws import ConsoleSession
 from sportello.realtime.session import CLIENT_GONE, StreamSession
 from sportello.realtime.supervision_ws import SupervisionSession
@@ -124,17 +123,20 @@ async def supervision_socket(ws: WebSocket) -> None:
 
 @router.websocket("/ws/visitor")
 async def visitor_socket(ws: WebSocket) -> None:
+    """The token is checked here; the site, with the contact, in the connect's own write
+    (VisitorSession.on_open): a widget's connect is that write and one read, nothing else."""
     ctx: Ctx = ws.app.state.ctx
     try:
         since = _since(ws)
         visitor = read_visitor_token(
             ctx.settings.secret_key, ws.query_params.get("token", ""), ctx.clock.now()
         )
-        async with ctx.db.read() as conn:
-            sites = await contact_sites(conn, visitor.contact_id)
-        check_site(ws.headers.get("origin"), sites)
     except SportelloError as exc:
         await _refuse(ws, exc)
         return
-    await ws.accept()
-    await VisitorSession(ws, ctx, ws.app.state.hub, visitor).run(since)
+    origin = ws.headers.get("origin")
+
+    def admit(sites: list[str]) -> None:
+        check_site(origin, sites)
+
+    await _serve(ws, VisitorSession(ws, ctx, ws.app.state.hub, visitor, admit), since)
