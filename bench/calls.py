@@ -52,6 +52,12 @@ class Socket:
             if frame.get("type") == "error":
                 raise RuntimeError(frame)
 
+    async def hello(self) -> dict[str, Any]:
+        """The first frame: what happened before it is in its snapshot, not in events."""
+        frame = await asyncio.wait_for(self.frames.get(), 30)
+        assert frame.get("type") == "hello", frame
+        return frame
+
     async def close(self) -> None:
         await self.ws.close()
         self.task.cancel()
@@ -86,6 +92,7 @@ async def one_call(
     ws: str, agent: Socket, token: str, contact_id: int, engage: bool, pid: int
 ) -> tuple[int, float]:
     widget = Socket(await websockets.connect(f"{ws}/ws/visitor?token={token}", compression=None))
+    await widget.hello()  # a call started before it would be in the snapshot, not an event
     cpu = cpu_seconds(pid)
     caller, answerer = (widget, agent) if engage else (agent, widget)
     await caller.send({"type": "call.start", "contact_id": contact_id, "media": "video"})

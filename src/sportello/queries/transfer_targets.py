@@ -35,9 +35,15 @@ async def transfer_targets(
         priority=row.priority,
         created_at=row.created_at,
     )
+    views = await all_agents(conn, now, grace, colleagues_only=True)
     snapshots = {a.id: a for a in await load_agents(conn, now)}
     loads = {a.id: agent_load(a, now, idle) for a in snapshots.values()}
-    can_take = {i for i, a in snapshots.items() if is_eligible(a, probe, loads[i])}
+    # Presence is read once (``views``): an agent it shows reconnecting cannot take the
+    # contact, even if their last console's close committed between the two reads.
+    reconnecting = {view["id"] for view in views if view["reconnecting"]}
+    can_take = {
+        i for i, a in snapshots.items() if i not in reconnecting and is_eligible(a, probe, loads[i])
+    }
     qualified = {
         i for i, a in snapshots.items() if is_eligible(a, probe, loads[i], ignore_capacity=True)
     }
@@ -53,7 +59,7 @@ async def transfer_targets(
             "can_take": view["id"] in can_take,
             "qualified": view["id"] in qualified,
         }
-        for view in await all_agents(conn, now, grace, colleagues_only=True)
+        for view in views
         if view["id"] != holder_id
     ]
     groups_out = []
