@@ -66,6 +66,7 @@ def build_app(
     bus: Bus = RedisBus(settings.redis_url) if settings.redis_url else LocalBus()
     ctx = Ctx(settings=settings, db=db, bus=bus, clock=clock or SystemClock())
     hub = StreamHub(db, bus)
+    ctx.committed = hub.committed
     supervision = SupervisionViews(ctx, hub)
     scheduler = Scheduler(ctx)
     rerouter = Rerouter(ctx)

@@ -18,7 +18,7 @@ from sportello.security.rate_limits import Buckets, LocalBuckets, RateLimits
 from sportello.security.shared_buckets import SharedBuckets
 from sportello.storage.database import Database
 from sportello.stream.bus import Bus, LocalBus
-from sportello.stream.events import EventWriter
+from sportello.stream.events import Event, EventWriter
 from sportello.translation.translator import Translator, build_translator
 
 
@@ -38,6 +38,8 @@ class Ctx:
     """This agent's load changed: a routing pass if it changes their room (the Rerouter)."""
     routing_memo: RoutingMemo = field(default_factory=RoutingMemo)
     """What the last full routing pass of this process planned with (routing/engine.py)."""
+    committed: Callable[[list[Event]], None] = field(default=lambda events: None)
+    """Events this process just committed, in position order (wired to the app's hub)."""
     translate_soon: Callable[[dict[str, Any]], None] = field(default=lambda message: None)
     """Translate this message (its view) off the chat path (the app's TranslationJobs)."""
     translator: Translator = field(init=False)
@@ -69,4 +71,5 @@ class Ctx:
             yield conn, writer
             await writer.flush()
         if writer.appended:
-            self.bus.stream_moved(max(writer.appended))
+            self.committed(writer.appended)
+            self.bus.stream_moved(writer.appended[-1].position)

@@ -3,7 +3,9 @@
 Connections subscribe by contact (widgets) or by agent (consoles); queue events go to
 every console; supervision views watch every event and the presence signals. The hub
 trails the database: a wake-up from the bus (or, failing that, the poll timer) makes it
-read everything after its position, in order.
+read everything after its position, in order. Events this process commits itself are
+handed over at commit instead (``committed``), when they follow its position without a gap,
+so the chat path does not read back what it has just written.
 """
 
 from __future__ import annotations
@@ -86,6 +88,21 @@ class StreamHub:
         for sub in targets:
             sub.signal(signal)
 
+    def committed(self, events: list[Event]) -> None:
+        """Events this process has just committed, in position order.
+
+        Dispatched at once when they continue the hub's position without a gap. Otherwise
+        (another process committed in between, a rolled-back transaction used up a
+        PostgreSQL sequence value, or a read already brought some of them) the bus's
+        wake-up makes the hub read the stream, which never skips nor repeats one.
+        """
+        fresh = [event for event in events if event.position > self.position]
+        if not fresh or fresh[0].position != self.position + 1:
+            return
+        for event in fresh:
+            self._dispatch(event)
+            self.position = event.position
+
     async def catch_up(self) -> None:
         """Read and dispatch everything committed so far (tests and the poll timer)."""
         while True:
@@ -93,7 +110,8 @@ class StreamHub:
                 batch = await read_after(conn, self.position, limit=500)
             if not batch:
                 return
-            for event in batch:
+            # ``committed`` may have dispatched some of these while the read was running.
+            for event in (event for event in batch if event.position > self.position):
                 self._dispatch(event)
                 self.position = event.position
 

@@ -64,8 +64,9 @@ class EventWriter:
         self._now = now
         self._locked = False
         self._pending: list[dict[str, Any]] = []
-        self.appended: list[int] = []
-        """The positions appended (their highest is all the bus needs)."""
+        self.appended: list[Event] = []
+        """The events appended, in position order: once committed, this process hands them
+        to its hub directly (realtime/hub.py) and the bus needs only the highest position."""
 
     async def lock(self) -> None:
         """Serialise event writers (PostgreSQL) until this transaction ends.
@@ -109,7 +110,24 @@ class EventWriter:
         rows, self._pending = self._pending, []
         # Many rows: SQLAlchemy's "insertmanyvalues" sends them as multi-row INSERTs.
         result = await self._conn.execute(_INSERT_EVENTS, rows if len(rows) > 1 else rows[0])
-        self.appended.extend(int(p) for p in result.scalars())
+        # This transaction holds the stream's write lock (SQLite's one writer, the advisory
+        # lock on PostgreSQL), so its rows took ascending positions in the order given.
+        positions = sorted(int(p) for p in result.scalars())
+        self.appended.extend(
+            Event(
+                position=position,
+                kind=row["kind"],
+                contact_id=row["contact_id"],
+                agent_id=row["agent_id"],
+                for_visitor=row["for_visitor"],
+                for_queue=row["for_queue"],
+                # As a reader gets it from the database: JSON in, JSON out, and no later
+                # change to the action's own dict can reach it.
+                payload=orjson.loads(orjson.dumps(row["payload"])),
+                created_at=row["created_at"],
+            )
+            for position, row in zip(positions, rows, strict=True)
+        )
 
 
 def _row_to_event(row: Any) -> Event:
