@@ -6,14 +6,20 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import insert, text
 
+from sportello import scheduler
 from sportello.actions.search_index import do_index_new_messages
 from sportello.reports import search
 from sportello.storage.migrate import upgrade
+from sportello.storage.tables import messages
 from tests.conftest import World
 
 
@@ -58,6 +64,46 @@ async def test_messages_are_searchable_at_once_and_indexed_in_batches(
     assert await found(world, "creme") == [visitor.contact_id]
     monkeypatch.setattr(search, "RARE", 0)
     assert await found(world, "creme") == [visitor.contact_id]
+
+
+class ChattyDatabase:
+    """The database as the indexer sees it while a chat goes on: a message is committed
+    just before each of the first ``chatty`` index transactions."""
+
+    is_sqlite = True
+
+    def __init__(self, db: Any, contact_id: int, chatty: int = 5) -> None:
+        self.db = db
+        self.contact_id = contact_id
+        self.chatty = chatty
+        self.transactions = 0
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[Any]:
+        self.transactions += 1
+        async with self.db.write() as conn:
+            if self.transactions <= self.chatty:
+                await conn.execute(
+                    insert(messages).values(
+                        contact_id=self.contact_id, sender="visitor", text="meanwhile", created_at=0
+                    )
+                )
+            yield conn
+
+
+async def test_a_pass_stops_once_caught_up_while_the_chat_goes_on(
+    sqlite_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pass indexes what was there when it caught up; messages sent meanwhile wait for the
+    next pass instead of each costing a transaction of their own."""
+    monkeypatch.setattr(scheduler, "SEARCH_INDEX_SECONDS", 10**9)  # only this test indexes
+    world = sqlite_world
+    _agent, _console, visitor, _widget = await world.assigned_chat()
+    await visitor.say("hello")
+    chatty = ChattyDatabase(world.app.ctx.db, visitor.contact_id)
+    indexed = await do_index_new_messages(SimpleNamespace(db=chatty), batch=2)  # type: ignore[arg-type]
+    assert (indexed, chatty.transactions) == (3, 2)
+    assert await do_index_new_messages(world.app.ctx) == 0
 
 
 async def test_the_migration_keeps_what_the_trigger_indexed(tmp_path: Path) -> None:

@@ -44,5 +44,10 @@ async def do_index_new_messages(ctx: Ctx, batch: int = BATCH) -> int:
             moved = await conn.execute(_MOVE, {"to": int(last), "at": at})
             if moved.rowcount != 1:
                 raise RuntimeError("the search index position moved under its writer")
-        indexed += int(added.rowcount or 0)
+        count = int(added.rowcount or 0)
+        indexed += count
+        if count < batch:
+            # Caught up: what arrives from now on waits for the next pass, so a busy chat
+            # is indexed in one batch a second, not chased one small transaction at a time.
+            return indexed
         await asyncio.sleep(0)  # let the chat's waiting commits go between batches
