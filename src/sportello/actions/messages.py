@@ -14,10 +14,12 @@ from sportello.domain.model import ContactState, Sender
 from sportello.domain.principals import AgentPrincipal, Principal, VisitorPrincipal
 from sportello.errors import (
     ContactClosedError,
+    NotFoundError,
     TextTooLongError,
     ValidationFailedError,
 )
 from sportello.queries.contacts import check_holder, fetch_contact_row, message_view
+from sportello.storage.direct import DirectStatement
 from sportello.storage.tables import contacts, messages
 from sportello.stream.events import EventWriter
 
@@ -57,8 +59,12 @@ def validate_text(text: str, limit: int) -> str:
 # A retried client id hits the unique index and inserts nothing (no row returned), saving
 # the look-up on every first try.
 _INSERT_MESSAGE = {
-    "sqlite": sqlite_insert(messages).on_conflict_do_nothing().returning(*messages.c),
-    "postgresql": pg_insert(messages).on_conflict_do_nothing().returning(*messages.c),
+    "sqlite": DirectStatement(
+        sqlite_insert(messages).on_conflict_do_nothing().returning(*messages.c)
+    ),
+    "postgresql": DirectStatement(
+        pg_insert(messages).on_conflict_do_nothing().returning(*messages.c)
+    ),
 }
 
 
@@ -70,8 +76,20 @@ def _count_message(counter: Any) -> Any:
     )
 
 
-_COUNT_VISITOR_MESSAGE = _count_message(contacts.c.visitor_messages)
-_COUNT_AGENT_MESSAGE = _count_message(contacts.c.agent_messages)
+_COUNT_VISITOR_MESSAGE = DirectStatement(_count_message(contacts.c.visitor_messages))
+_COUNT_AGENT_MESSAGE = DirectStatement(_count_message(contacts.c.agent_messages))
+_CHAT_CONTACT = DirectStatement(
+    select(
+        contacts.c.id,
+        contacts.c.state,
+        contacts.c.agent_id,
+        contacts.c.visitor_id,
+        contacts.c.translation,
+    )
+    .where(contacts.c.id == bindparam("contact"))
+    .with_for_update()
+)
+"""What a send needs of its contact (the row locked on PostgreSQL; SQLite has one writer)."""
 _EXISTING_MESSAGE = select(messages).where(
     messages.c.contact_id == bindparam("contact"),
     messages.c.sender == bindparam("sender"),
@@ -116,12 +134,12 @@ async def insert_message(
         if sender is Sender.AGENT:
             row["visitor_hold_until"] = now + hold_for
             held = True
-    inserted = (await conn.execute(_INSERT_MESSAGE[conn.dialect.name], row)).first()
-    if inserted is None:
+    inserted = await _INSERT_MESSAGE[conn.dialect.name].rows(conn, row)
+    if not inserted:
         return None
-    message = message_view(inserted)
+    message = message_view(inserted[0])
     counted = _COUNT_VISITOR_MESSAGE if sender is Sender.VISITOR else _COUNT_AGENT_MESSAGE
-    await conn.execute(counted, {"contact": contact.id, "now": now})
+    await counted.rows(conn, {"contact": contact.id, "now": now})
     await writer.append(
         "message.created",
         {"message": message},
@@ -159,7 +177,10 @@ async def _send_in(
     client_msg_id: str | None,
 ) -> tuple[dict[str, Any], bool]:
     sender = sender_of(principal)
-    contact = await fetch_contact_row(conn, contact_id, lock=True)
+    found = await _CHAT_CONTACT.rows(conn, {"contact": contact_id})
+    if not found:
+        raise NotFoundError(f"contact {contact_id} does not exist", contact_id=contact_id)
+    contact = found[0]
     check_holder(principal, contact)
     agent_id = principal.id if isinstance(principal, AgentPrincipal) else None
     allowed = AGENT_MAY_WRITE if agent_id is not None else VISITOR_MAY_WRITE

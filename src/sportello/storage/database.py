@@ -22,7 +22,7 @@ from sqlalchemy import event, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from .sqlite_inline import inline_creator
+from .sqlite_inline import InlineConnection, inline_creator
 from .tables import metadata
 
 READ_ONLY = "sportello_read_only"
@@ -43,14 +43,24 @@ class Database:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         self._write_lock = asyncio.Lock()
+        self._writer: AsyncConnection | None = None
         if self.is_sqlite:
             _configure_sqlite(self.engine)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """One write transaction: committed on success, rolled back on any exception."""
-        async with self._write_lock, self.engine.begin() as conn:
-            yield conn
+        async with self._write_lock:
+            if not self.is_sqlite:
+                async with self.engine.begin() as conn:
+                    yield conn
+                return
+            # SQLite has one writer: this process keeps its connection instead of taking
+            # one from the pool and resetting it for every transaction (the chat's commits).
+            if self._writer is None or self._writer.closed or self._writer.invalidated:
+                self._writer = await self.engine.connect()
+            async with self._writer.begin():
+                yield self._writer
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -66,6 +76,9 @@ class Database:
             await conn.run_sync(metadata.create_all)
 
     async def dispose(self) -> None:
+        if self._writer is not None:
+            await self._writer.close()
+            self._writer = None
         await self.engine.dispose()
 
 
@@ -94,7 +107,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        if conn.get_execution_options().get(READ_ONLY):
-            conn.exec_driver_sql("BEGIN")
-        else:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Straight on the driver: a BEGIN through exec_driver_sql cost as much as the
+        # chat message's own statements (storage/direct.py).
+        driver = conn.connection.driver_connection
+        assert isinstance(driver, InlineConnection)
+        driver.sqlite.execute(
+            "BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE"
+        )

@@ -16,6 +16,7 @@ import orjson
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.storage.direct import DirectStatement
 from sportello.storage.tables import events
 
 
@@ -49,6 +50,7 @@ class Event:
 
 _INSERT_EVENTS = insert(events).returning(events.c.position)
 """Built once: every write appends events."""
+_INSERT_EVENT = DirectStatement(_INSERT_EVENTS)
 
 
 class EventWriter:
@@ -108,11 +110,16 @@ class EventWriter:
         if not self._pending:
             return
         rows, self._pending = self._pending, []
-        # Many rows: SQLAlchemy's "insertmanyvalues" sends them as multi-row INSERTs.
-        result = await self._conn.execute(_INSERT_EVENTS, rows if len(rows) > 1 else rows[0])
-        # This transaction holds the stream's write lock (SQLite's one writer, the advisory
-        # lock on PostgreSQL), so its rows took ascending positions in the order given.
-        positions = sorted(int(p) for p in result.scalars())
+        if self._conn.dialect.name == "sqlite":
+            # Straight on the driver (storage/direct.py), a statement costs less than
+            # SQLAlchemy's multi-row INSERT costs per row.
+            positions = [(await _INSERT_EVENT.rows(self._conn, row))[0].position for row in rows]
+        else:
+            # Many rows: SQLAlchemy's "insertmanyvalues" sends them as multi-row INSERTs.
+            result = await self._conn.execute(_INSERT_EVENTS, rows if len(rows) > 1 else rows[0])
+            # This transaction holds the stream's advisory lock, so its rows took ascending
+            # positions in the order given.
+            positions = sorted(int(p) for p in result.scalars())
         self.appended.extend(
             Event(
                 position=position,
