@@ -178,7 +178,7 @@
 'w.header.minimise': `Minimieren`,
 'w.header.nobody': `Gerade ist niemand erreichbar`,
 'w.header.reconnecting': `Verbindung wird wiederhergestellt…`,
-'w.header.usually': `Wir antworten meist innerhalb weniger Minuten`,
+'w.header.usually': `Wir antworten meist in wenigen Minuten`,
 'w.launcher.minimise': `Chat minimieren`,
 'w.launcher.unread.one': str`${0} ungelesene Nachricht`,
 'w.launcher.unread.other': str`${0} ungelesene Nachrichten`,

@@ -178,7 +178,7 @@
 'w.header.minimise': `Réduire`,
 'w.header.nobody': `Personne n'est disponible pour le moment`,
 'w.header.reconnecting': `Reconnexion…`,
-'w.header.usually': `Nous répondons généralement en quelques minutes`,
+'w.header.usually': `Nous répondons en quelques minutes`,
 'w.launcher.minimise': `Réduire la discussion`,
 'w.launcher.unread.one': str`${0} message non lu`,
 'w.launcher.unread.other': str`${0} messages non lus`,
@@ -222,8 +222,8 @@
 'w.start.greeting': `Bonjour ! Comment pouvons-nous vous aider ?`,
 'w.start.question': `Votre question`,
 'w.start.services': `Pour quoi avez-vous besoin d'aide ?`,
-'w.start.video': `Lancer un appel vidéo`,
-'w.start.voice': `Lancer un appel vocal`,
+'w.start.video': `Appel vidéo`,
+'w.start.voice': `Appel vocal`,
 'w.title': `Discutez avec nous`,
     };
   
