@@ -224,10 +224,10 @@ function endNotice(call: CallView, agent: string): string {
           });
     case "agent_disconnected":
       return video
-        ? msg(str`The video call ended: the connection with ${agent} dropped and did not come back.`, {
+        ? msg(str`The video call ended: ${agent}'s connection dropped and did not come back.`, {
             id: "w.call.end.agent_disconnected.video",
           })
-        : msg(str`The voice call ended: the connection with ${agent} dropped and did not come back.`, {
+        : msg(str`The voice call ended: ${agent}'s connection dropped and did not come back.`, {
             id: "w.call.end.agent_disconnected.voice",
           });
     case "hung_up":

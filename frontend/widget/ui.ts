@@ -412,8 +412,8 @@ export class SportelloWidget extends LitElement {
   /** "Dolores was disconnected…", or without a name when the server gave none. */
   private requeuedText(name: string): string {
     return name
-      ? msg(str`The connection with ${name} was lost. Your conversation is kept.`, { id: "w.queue.requeued.named" })
-      : msg("The connection with your agent was lost. Your conversation is kept.", { id: "w.queue.requeued" });
+      ? msg(str`${name} was disconnected. Your conversation is kept.`, { id: "w.queue.requeued.named" })
+      : msg("Your agent was disconnected. Your conversation is kept.", { id: "w.queue.requeued" });
   }
 
   private renderFailed(conv: Conversation): TemplateResult {
