@@ -4,11 +4,11 @@
  * carry it) and shown from blob URLs kept for the life of the page.
  */
 
+import { msg } from "@lit/localize";
 import { tooLarge, uploadFile, uploadQuery, type Upload, type UploadError } from "../shared/files";
 import type { FileCard, Limits, Message } from "../shared/protocol";
 import { randomId } from "./storage";
 import { sayVisitorError } from "../shared/errors";
-import { msg } from "@lit/localize";
 
 export interface Attachment {
   file: File;

@@ -4,6 +4,7 @@
  * The UI (ui.ts) only reads this and calls its methods.
  */
 
+import { msg } from "@lit/localize";
 import { agentName } from "./agent";
 import { call, HttpError } from "./api";
 import type { WidgetConfig } from "./config";
@@ -24,7 +25,6 @@ import type {
 } from "./types";
 import { ACTIVE_STATES } from "./types";
 import { sayVisitorError } from "../shared/errors";
-import { msg } from "@lit/localize";
 import { chooseLanguage, getLocale, speak } from "./language";
 
 export type Link = "offline" | "connecting" | "online";

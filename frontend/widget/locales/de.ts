@@ -142,7 +142,7 @@
 'w.composer.placeholder': `Schreiben Sie eine Nachricht…`,
 'w.composer.send': `Senden`,
 'w.confirm.end': `Chat beenden`,
-'w.confirm.end.text': `Der Mitarbeiter wird informiert, dass Sie gegangen sind.`,
+'w.confirm.end.text': `Wir teilen dem Mitarbeiter mit, dass Sie das Gespräch verlassen haben.`,
 'w.confirm.end.title': `Gespräch beenden?`,
 'w.confirm.label': `Bestätigen`,
 'w.confirm.stay': `Bleiben`,

@@ -142,7 +142,7 @@
 'w.composer.placeholder': `Escriba un mensaje…`,
 'w.composer.send': `Enviar`,
 'w.confirm.end': `Finalizar`,
-'w.confirm.end.text': `Se avisará al agente de que se ha ido.`,
+'w.confirm.end.text': `Avisaremos al agente de que ha salido del chat.`,
 'w.confirm.end.title': `¿Finalizar la conversación?`,
 'w.confirm.label': `Confirmar`,
 'w.confirm.stay': `Quedarme`,

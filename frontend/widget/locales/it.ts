@@ -142,7 +142,7 @@
 'w.composer.placeholder': `Scriva un messaggio…`,
 'w.composer.send': `Invia`,
 'w.confirm.end': `Chiudi la chat`,
-'w.confirm.end.text': `L'operatore verrà avvisato che ha lasciato la chat.`,
+'w.confirm.end.text': `Comunicheremo all'operatore che Lei ha lasciato la chat.`,
 'w.confirm.end.title': `Chiudere la conversazione?`,
 'w.confirm.label': `Conferma`,
 'w.confirm.stay': `Resta`,

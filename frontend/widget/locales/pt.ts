@@ -142,7 +142,7 @@
 'w.composer.placeholder': `Escreva uma mensagem…`,
 'w.composer.send': `Enviar`,
 'w.confirm.end': `Encerrar`,
-'w.confirm.end.text': `O atendente será avisado de que você saiu.`,
+'w.confirm.end.text': `Avisaremos o atendente de que você saiu.`,
 'w.confirm.end.title': `Encerrar a conversa?`,
 'w.confirm.label': `Confirmar`,
 'w.confirm.stay': `Ficar`,
