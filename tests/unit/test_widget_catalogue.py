@@ -83,8 +83,8 @@ def test_every_message_is_translated_and_none_is_stale(tools: None, tmp_path: Pa
         )
         untranslated = sorted(i for i, (_, target) in committed.items() if not target)
         for what, ids in [
-            ("not in the catalogue (npm run extract:widget, then translate)", missing),
-            ("stale (no msg() has this id any more: npm run extract:widget)", stale),
+            ("not in the catalogue (npm run localize:widget, then translate)", missing),
+            ("stale (no msg() has this id any more: npm run localize:widget)", stale),
             ("English changed since the catalogue (extract, then check the translation)", changed),
             ("without a translation", untranslated),
         ]:
