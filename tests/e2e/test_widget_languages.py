@@ -154,7 +154,6 @@ def test_italian_and_spanish_visitors_on_a_phone(world: WidgetWorld, browser: Br
         expect(w(page, "start")).to_be_visible(timeout=TIMEOUT_MS)
         w(page, "name").fill(said["name"])
         w(page, "first-message").fill(said["question"])
-        shot(page, f"{lang}-start")
         w(page, "start").click()
         expect(w(page, "queue").locator("h2")).to_have_text(said["waiting"], timeout=TIMEOUT_MS)
         shot(page, f"{lang}-waiting")
@@ -176,7 +175,6 @@ def test_italian_and_spanish_visitors_on_a_phone(world: WidgetWorld, browser: Br
 
         w(page, "close").click()
         expect(w(page, "confirm-yes")).to_have_text(said["end"])
-        shot(page, f"{lang}-confirm")
         w(page, "confirm-yes").click()
         expect(w(page, "ended-note")).to_have_text(said["ended"], timeout=TIMEOUT_MS)
         no_dialogs(page)
