@@ -117,7 +117,7 @@ export class SportelloWidget extends LitElement {
       <button
         class="launcher"
         data-test="launcher"
-        aria-label=${open ? msg("Minimise the chat", { id: "w.launcher.minimise" }) : unread > 0 ? `${this.title_}, ${unreadText}` : this.title_}
+        aria-label=${open ? msg("Minimise the chat", { id: "w.launcher.minimise" }) : unread > 0 ? `${this.chatTitle}, ${unreadText}` : this.chatTitle}
         aria-expanded=${open ? "true" : "false"}
         @click=${() => s.setOpen(!open)}
       >
@@ -130,14 +130,14 @@ export class SportelloWidget extends LitElement {
   }
 
   /** The page's title for the chat, else the widget's own. */
-  private get title_(): string {
+  private get chatTitle(): string {
     return this.session.cfg.title || msg("Chat with us", { id: "w.title" });
   }
 
   private renderPanel(): TemplateResult {
     const s = this.session;
     const conv = s.conv;
-    return html`<section class="panel" role="dialog" aria-label=${this.title_} data-test="panel">
+    return html`<section class="panel" role="dialog" aria-label=${this.chatTitle} data-test="panel">
       ${this.renderHeader(conv)} ${this.renderContent(conv)}
       ${this.confirming ? this.renderConfirm() : nothing}
       ${this.viewing
@@ -171,7 +171,7 @@ export class SportelloWidget extends LitElement {
     return html`<header>
       ${agent ? this.renderAvatar(agent) : nothing}
       <div class="who">
-        <span class="title" data-test="agent-name">${agent ? agentName(agent) : this.title_}</span>
+        <span class="title" data-test="agent-name">${agent ? agentName(agent) : this.chatTitle}</span>
         <span class="sub">${sub}</span>
       </div>
       <button class="icon-btn" data-test="minimise" aria-label=${msg("Minimise", { id: "w.header.minimise" })}
