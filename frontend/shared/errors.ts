@@ -1,82 +1,107 @@
 // What an error means for a person, from the API's machine-readable `code` (docs/protocol.md,
-// Error codes). The API's own `message` is for developers: no screen shows it.
+// Error codes). The API's own `message` is for developers: no screen shows it. Every sentence
+// is a `msg()` (@lit/localize), said when it is needed, so it is in the page's language.
+
+import { msg, str } from "@lit/localize";
+import { formatBytes } from "./files";
+import { formatNumber, formatSeconds, inSeconds, plural } from "./locale";
 
 type Details = Record<string, unknown>;
-type Sentence = string | ((details: Details) => string);
+type Sentence = (details: Details) => string;
 
 /** What to say when a code has no sentence (a code newer than this page, say). */
-export const FALLBACK = "Something went wrong. Please try again.";
+export function fallbackSentence(): string {
+  return msg("Something went wrong. Please try again.", { id: "error.fallback" });
+}
 
 function seconds(details: Details): number | null {
   const value = Number(details["retry_after"]);
   return Number.isFinite(value) && value > 0 ? Math.ceil(value) : null;
 }
 
+/** The size in `details.limit` (bytes), written in the page's language. */
+function limit(details: Details): string | null {
+  const value = Number(details["limit"]);
+  return Number.isFinite(value) && value > 0 ? formatBytes(value) : null;
+}
+
 /** Every code of docs/protocol.md, and the client's own `network`. */
 export const SENTENCES: Record<string, Sentence> = {
-  network: "The server cannot be reached. Check your connection and try again.",
-  invalid_input: "Some of what was entered is not valid. Please check it and try again.",
-  malformed_frame: "The page sent something the server did not understand. Reload the page and try again.",
-  method_not_allowed: "The page asked for something the server does not do. Reload the page and try again.",
-  unknown_frame_type: "The page sent something the server did not understand. Reload the page and try again.",
-  text_too_long: "This message is too long. Shorten it and send it again.",
-  not_authenticated: "You are signed out. Please sign in again.",
-  invalid_credentials: "The login or the password is wrong.",
-  account_disabled: "This account has been disabled. Ask an administrator.",
-  account_locked: "Too many failed sign-ins. Please wait a few minutes before trying again.",
+  network: () => msg("The server cannot be reached. Check your connection and try again.", { id: "error.network" }),
+  invalid_input: () => msg("Some of what was entered is not valid. Please check it and try again.", { id: "error.invalid_input" }),
+  malformed_frame: () => msg("The page sent something the server did not understand. Reload the page and try again.", { id: "error.malformed_frame" }),
+  method_not_allowed: () => msg("The page asked for something the server does not do. Reload the page and try again.", { id: "error.method_not_allowed" }),
+  unknown_frame_type: () => msg("The page sent something the server did not understand. Reload the page and try again.", { id: "error.unknown_frame_type" }),
+  text_too_long: () => msg("This message is too long. Shorten it and send it again.", { id: "error.text_too_long" }),
+  not_authenticated: () => msg("You are signed out. Please sign in again.", { id: "error.not_authenticated" }),
+  invalid_credentials: () => msg("The login or the password is wrong.", { id: "error.invalid_credentials" }),
+  account_disabled: () => msg("This account has been disabled. Ask an administrator.", { id: "error.account_disabled" }),
+  account_locked: () => msg("Too many failed sign-ins. Please wait a few minutes before trying again.", { id: "error.account_locked" }),
   rate_limited: (d) => {
     const wait = seconds(d);
-    return wait ? `Too many at once. Please wait ${wait} seconds and try again.` : "Too many at once. Please wait a moment and try again.";
+    return wait
+      ? msg(str`Too many at once. Please wait ${formatSeconds(wait)} and try again.`, { id: "error.rate_limited.wait" })
+      : msg("Too many at once. Please wait a moment and try again.", { id: "error.rate_limited" });
   },
-  token_expired: "This chat has expired. Please start a new one.",
-  forbidden: "You are not allowed to do this.",
-  origin_rejected: "This site is not allowed to use this chat.",
-  redirect_refused: "The visitor can only be sent to pages of this service's sites.",
-  handoff_refused: "This link has expired. The chat goes on on the page you came from.",
-  csrf_rejected: "The request was refused for safety. Reload the page and try again.",
-  not_found: "This could not be found. It may have been removed.",
-  file_too_large: (d) =>
-    typeof d["limit_text"] === "string" ? `This file is too large: the limit is ${d["limit_text"]}.` : "This file is too large.",
-  file_empty: "This file is empty.",
-  file_type_refused: "Files of this type cannot be sent, for safety.",
-  file_invalid: "This image cannot be opened, or is too large.",
-  upload_budget_exceeded: (d) =>
-    typeof d["limit_text"] === "string"
-      ? `You cannot send more files in this conversation: the limit is ${d["limit_text"]}.`
-      : "You cannot send more files in this conversation.",
-  range_not_satisfiable: "This part of the file does not exist. Download the whole file again.",
-  already_taken: "Another agent has already taken this contact.",
-  contact_not_pending: "This contact is no longer waiting.",
-  contact_closed: "This conversation has ended.",
-  contact_not_ended: "Only ended conversations can be removed.",
-  not_eligible: "This contact is not offered to you any more.",
-  at_limit: "You are at your chat limit: end a chat to take another.",
-  contacts_in_progress: "You still have conversations in progress: choose what becomes of them first.",
-  nothing_waiting: "Nobody is waiting right now.",
-  translation_unavailable: "Translation is not available between these languages.",
-  duplicate: "This name is already taken. Please choose another.",
-  tag_in_use: "This tag is still in use by services, agents or transfer groups: remove it from them first.",
-  conflict: "Someone changed this at the same time. Reload and try again.",
-  own_account: "You cannot do this to your own account.",
-  already_done: "Someone has already marked this message done.",
-  not_done: "This message is not marked done.",
-  transfer_pending: "This contact is already being transferred.",
-  not_transferable: "They cannot take this contact now. Pick someone shown as available.",
-  no_transfer_pending: "This transfer is over: it was cancelled, timed out or taken.",
-  call_in_progress: "A call is already going on in this conversation.",
-  no_call: "This call has already ended.",
-  call_move_refused: "The call cannot do that now.",
-  medium_unavailable: "Calls of this kind are not available right now.",
-  service_unavailable: "This is not available for this service.",
-  internal: "Something went wrong on the server. Please try again.",
+  token_expired: () => msg("This chat has expired. Please start a new one.", { id: "error.token_expired" }),
+  forbidden: () => msg("You are not allowed to do this.", { id: "error.forbidden" }),
+  origin_rejected: () => msg("This site is not allowed to use this chat.", { id: "error.origin_rejected" }),
+  redirect_refused: () => msg("The visitor can only be sent to pages of this service's sites.", { id: "error.redirect_refused" }),
+  handoff_refused: () => msg("This link has expired. The chat goes on on the page you came from.", { id: "error.handoff_refused" }),
+  csrf_rejected: () => msg("The request was refused for safety. Reload the page and try again.", { id: "error.csrf_rejected" }),
+  not_found: () => msg("This could not be found. It may have been removed.", { id: "error.not_found" }),
+  file_too_large: (d) => {
+    const most = limit(d);
+    return most
+      ? msg(str`This file is too large: the limit is ${most}.`, { id: "error.file_too_large.limit" })
+      : msg("This file is too large.", { id: "error.file_too_large" });
+  },
+  file_empty: () => msg("This file is empty.", { id: "error.file_empty" }),
+  file_type_refused: () => msg("Files of this type cannot be sent, for safety.", { id: "error.file_type_refused" }),
+  file_invalid: () => msg("This image cannot be opened, or is too large.", { id: "error.file_invalid" }),
+  upload_budget_exceeded: (d) => {
+    const most = limit(d);
+    return most
+      ? msg(str`You cannot send more files in this conversation: the limit is ${most}.`, {
+          id: "error.upload_budget_exceeded.limit",
+        })
+      : msg("You cannot send more files in this conversation.", { id: "error.upload_budget_exceeded" });
+  },
+  range_not_satisfiable: () => msg("This part of the file does not exist. Download the whole file again.", { id: "error.range_not_satisfiable" }),
+  already_taken: () => msg("Another agent has already taken this contact.", { id: "error.already_taken" }),
+  contact_not_pending: () => msg("This contact is no longer waiting.", { id: "error.contact_not_pending" }),
+  contact_closed: () => msg("This conversation has ended.", { id: "error.contact_closed" }),
+  contact_not_ended: () => msg("Only ended conversations can be removed.", { id: "error.contact_not_ended" }),
+  not_eligible: () => msg("This contact is not offered to you any more.", { id: "error.not_eligible" }),
+  at_limit: () => msg("You are at your chat limit: end a chat to take another.", { id: "error.at_limit" }),
+  contacts_in_progress: () => msg("You still have conversations in progress: choose what becomes of them first.", { id: "error.contacts_in_progress" }),
+  nothing_waiting: () => msg("Nobody is waiting right now.", { id: "error.nothing_waiting" }),
+  translation_unavailable: () => msg("Translation is not available between these languages.", { id: "error.translation_unavailable" }),
+  duplicate: () => msg("This name is already taken. Please choose another.", { id: "error.duplicate" }),
+  tag_in_use: () => msg("This tag is still in use by services, agents or transfer groups: remove it from them first.", { id: "error.tag_in_use" }),
+  conflict: () => msg("Someone changed this at the same time. Reload and try again.", { id: "error.conflict" }),
+  own_account: () => msg("You cannot do this to your own account.", { id: "error.own_account" }),
+  already_done: () => msg("Someone has already marked this message done.", { id: "error.already_done" }),
+  not_done: () => msg("This message is not marked done.", { id: "error.not_done" }),
+  transfer_pending: () => msg("This contact is already being transferred.", { id: "error.transfer_pending" }),
+  not_transferable: () => msg("They cannot take this contact now. Pick someone shown as available.", { id: "error.not_transferable" }),
+  no_transfer_pending: () => msg("This transfer is over: it was cancelled, timed out or taken.", { id: "error.no_transfer_pending" }),
+  call_in_progress: () => msg("A call is already going on in this conversation.", { id: "error.call_in_progress" }),
+  no_call: () => msg("This call has already ended.", { id: "error.no_call" }),
+  call_move_refused: () => msg("The call cannot do that now.", { id: "error.call_move_refused" }),
+  medium_unavailable: () => msg("Calls of this kind are not available right now.", { id: "error.medium_unavailable" }),
+  service_unavailable: () => msg("This is not available for this service.", { id: "error.service_unavailable" }),
+  internal: () => msg("Something went wrong on the server. Please try again.", { id: "error.internal" }),
   overloaded: (d) => {
     const wait = seconds(d);
     return wait
-      ? `Many people are asking for help right now. Please try again in ${wait} seconds.`
-      : "Many people are asking for help right now. Please try again in a moment.";
+      ? msg(str`Many people are asking for help right now. Please try again ${inSeconds(wait)}.`, {
+          id: "error.overloaded.wait",
+        })
+      : msg("Many people are asking for help right now. Please try again in a moment.", { id: "error.overloaded" });
   },
-  client_gone: "The request was given up before it finished. Please try again.",
-  resync_required: "The connection is catching up. One moment, please.",
+  client_gone: () => msg("The request was given up before it finished. Please try again.", { id: "error.client_gone" }),
+  resync_required: () => msg("The connection is catching up. One moment, please.", { id: "error.resync_required" }),
 };
 
 export interface ErrorLike {
@@ -98,12 +123,11 @@ function parts(err: unknown): { code: string; details: Details } | null {
  * A sentence for a person about `err`: the one for its code (`overrides` first, for a screen
  * that says it better), else `fallback`.
  */
-export function sayError(err: unknown, fallback: string = FALLBACK, overrides: Record<string, Sentence> = {}): string {
+export function sayError(err: unknown, fallback?: string, overrides: Record<string, Sentence> = {}): string {
   const found = parts(err);
-  if (!found) return fallback;
-  const sentence = overrides[found.code] ?? SENTENCES[found.code];
-  if (sentence === undefined) return fallback;
-  return typeof sentence === "string" ? sentence : sentence(found.details);
+  const sentence = found ? (overrides[found.code] ?? SENTENCES[found.code]) : undefined;
+  if (!found || sentence === undefined) return fallback ?? fallbackSentence();
+  return sentence(found.details);
 }
 
 /** "between 1 and 20 chats" → "Between 1 and 20 chats." */
@@ -114,55 +138,74 @@ function asSentence(text: string): string {
 
 /** A sentence for one field's problem in `invalid_input` (`details.problems[]`), by its `code`. */
 export function sayProblem(problem: { code?: string; message?: string; limit?: unknown }): string {
-  const limit = typeof problem.limit === "number" ? problem.limit : null;
+  const n = typeof problem.limit === "number" ? problem.limit : null;
+  const count = n === null ? "" : formatNumber(n);
   switch (problem.code) {
     case "missing":
-      return "This is required.";
+      return msg("This is required.", { id: "problem.missing" });
     case "string_too_short":
-      return limit === 1 ? "This is required." : `Use at least ${limit ?? "a few"} characters.`;
+      if (n === null) return msg("This is too short.", { id: "problem.string_too_short" });
+      return n === 1
+        ? msg("This is required.", { id: "problem.missing" })
+        : plural(
+            n,
+            msg(str`Use at least ${count} character.`, { id: "problem.string_too_short.one" }),
+            msg(str`Use at least ${count} characters.`, { id: "problem.string_too_short.other" }),
+          );
     case "string_too_long":
-      return `Use at most ${limit ?? "fewer"} characters.`;
+      if (n === null) return msg("This is too long.", { id: "problem.string_too_long" });
+      return plural(
+        n,
+        msg(str`Use at most ${count} character.`, { id: "problem.string_too_long.one" }),
+        msg(str`Use at most ${count} characters.`, { id: "problem.string_too_long.other" }),
+      );
     case "too_short":
-      return limit === 1 ? "Give at least one." : `Give at least ${limit ?? "more"}.`;
+      if (n === null) return msg("Give more.", { id: "problem.too_short" });
+      return n === 1
+        ? msg("Give at least one.", { id: "problem.too_short.one" })
+        : msg(str`Give at least ${count}.`, { id: "problem.too_short.other" });
     case "too_long":
-      return `Give at most ${limit ?? "fewer"}.`;
+      if (n === null) return msg("Give fewer.", { id: "problem.too_long" });
+      return msg(str`Give at most ${count}.`, { id: "problem.too_long.limit" });
     case "greater_than_equal":
     case "greater_than":
-      return `Use a number of at least ${limit ?? "the minimum"}.`;
+      if (n === null) return msg("This number is too small.", { id: "problem.greater_than" });
+      return msg(str`Use a number of at least ${count}.`, { id: "problem.greater_than.limit" });
     case "less_than_equal":
     case "less_than":
-      return `Use a number of at most ${limit ?? "the maximum"}.`;
+      if (n === null) return msg("This number is too large.", { id: "problem.less_than" });
+      return msg(str`Use a number of at most ${count}.`, { id: "problem.less_than.limit" });
     case "int_parsing":
     case "int_type":
     case "float_parsing":
     case "int_from_float":
-      return "Use a whole number.";
+      return msg("Use a whole number.", { id: "problem.int" });
     case "literal_error":
     case "enum":
-      return "Choose one of the options offered.";
+      return msg("Choose one of the options offered.", { id: "problem.enum" });
     case "string_pattern_mismatch":
     case "value_error":
     case "url_parsing":
-      return "This is not in the expected form.";
+      return msg("This is not in the expected form.", { id: "problem.pattern" });
     case "duplicate":
-      return "This is already taken. Please choose another.";
+      return msg("This is already taken. Please choose another.", { id: "problem.duplicate" });
     case "invalid":
-      // the server's own check: its message is a hint written for the person
-      return problem.message ? asSentence(problem.message) : "This is not valid.";
+      // the server's own check: its message is a hint written for the person (in English)
+      return problem.message ? asSentence(problem.message) : msg("This is not valid.", { id: "problem.invalid" });
     default:
-      return "This is not valid.";
+      return msg("This is not valid.", { id: "problem.invalid" });
   }
 }
 
 /** The widget speaks to visitors: a few codes read differently for them. */
 export const VISITOR_SENTENCES: Record<string, Sentence> = {
-  not_authenticated: "This chat has ended. Please start a new one.",
-  forbidden: "This chat cannot do that.",
-  not_found: "This chat has ended. Please start a new one.",
-  service_unavailable: "This service cannot take that right now.",
+  not_authenticated: () => msg("This chat has ended. Please start a new one.", { id: "visitor_error.chat_ended" }),
+  forbidden: () => msg("This chat cannot do that.", { id: "visitor_error.forbidden" }),
+  not_found: () => msg("This chat has ended. Please start a new one.", { id: "visitor_error.chat_ended" }),
+  service_unavailable: () => msg("This service cannot take that right now.", { id: "visitor_error.service_unavailable" }),
 };
 
 /** sayError in the visitor's words. */
-export function sayVisitorError(err: unknown, fallback: string = FALLBACK): string {
+export function sayVisitorError(err: unknown, fallback?: string): string {
   return sayError(err, fallback, VISITOR_SENTENCES);
 }

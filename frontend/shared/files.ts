@@ -3,6 +3,8 @@
  * the small helpers both the console and the widget use to show files.
  */
 
+import { msg, str } from "@lit/localize";
+import { formatNumber } from "./locale";
 import type { FileCard, Message } from "./protocol";
 
 export interface UploadError {
@@ -59,17 +61,21 @@ export function uploadQuery(name: string, description: string, clientId: string)
   return q.toString();
 }
 
-/** 1536 → "1.5 KB", 10485760 → "10 MB". */
+/** 1536 → "1.5 kB" ("1,5 ko" in French), 10485760 → "10 MB", in the page's language. */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KB", "MB", "GB"];
-  let value = bytes / 1024;
+  const units = ["byte", "kilobyte", "megabyte", "gigabyte"];
+  let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {
     value /= 1024;
     unit += 1;
   }
-  return `${value >= 10 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+  return formatNumber(value, {
+    style: "unit",
+    unit: units[unit],
+    unitDisplay: unit === 0 ? "long" : "short",
+    maximumFractionDigits: value >= 10 || unit === 0 ? 0 : 1,
+  });
 }
 
 /** A word for the kind of file, for its icon and label. */
@@ -83,8 +89,12 @@ export function fileKind(card: Pick<FileCard, "content_type" | "name">): "image"
 }
 
 /** The size check a client makes before sending (the server refuses beyond it anyway). */
-export function tooLarge(file: Blob, limitBytes: number, limitText: string): string | null {
-  if (file.size === 0) return "This file is empty.";
-  if (file.size > limitBytes) return `This file is ${formatBytes(file.size)}; the limit is ${limitText}.`;
+export function tooLarge(file: Blob, limitBytes: number): string | null {
+  if (file.size === 0) return msg("This file is empty.", { id: "error.file_empty" });
+  if (file.size > limitBytes) {
+    const size = formatBytes(file.size);
+    const most = formatBytes(limitBytes);
+    return msg(str`This file is ${size}; the limit is ${most}.`, { id: "files.too_large" });
+  }
   return null;
 }

@@ -4,6 +4,7 @@
  * carry it) and shown from blob URLs kept for the life of the page.
  */
 
+import { msg } from "@lit/localize";
 import { tooLarge, uploadFile, uploadQuery, type Upload, type UploadError } from "../shared/files";
 import type { FileCard, Limits, Message } from "../shared/protocol";
 import { randomId } from "./storage";
@@ -16,7 +17,7 @@ export interface Attachment {
   error: string;
 }
 
-const DEFAULT_LIMITS: Limits = { message_chars: 10_000, upload_bytes: 10 * 1024 * 1024, upload_text: "10 MB" };
+const DEFAULT_LIMITS: Limits = { message_chars: 10_000, upload_bytes: 10 * 1024 * 1024, upload_text: "" };
 
 export class Attachments {
   current: Attachment | null = null;
@@ -35,7 +36,7 @@ export class Attachments {
   attach(file: File): void {
     this.upload?.abort();
     this.clientId = randomId();
-    this.current = { file, progress: null, error: tooLarge(file, this.limits.upload_bytes, this.limits.upload_text) ?? "" };
+    this.current = { file, progress: null, error: tooLarge(file, this.limits.upload_bytes) ?? "" };
     this.changed();
   }
 
@@ -64,7 +65,7 @@ export class Attachments {
     } catch (err) {
       const e = err as UploadError;
       current.progress = null;
-      current.error = e.code === "aborted" ? "" : sayVisitorError(e, "The file could not be sent.");
+      current.error = e.code === "aborted" ? "" : sayVisitorError(e, msg("The file could not be sent.", { id: "w.file.not_sent" }));
       return null;
     } finally {
       this.upload = null;

@@ -6,6 +6,7 @@
  * console offers again; a blip with the one it kept) — docs/protocol.md.
  */
 
+import { msg, str } from "@lit/localize";
 import { CallPeer, interrupted, mediaCapabilities, sendsVideo } from "../shared/call";
 import type { CallSignal, CallView, IceConfig } from "../shared/protocol";
 
@@ -201,20 +202,46 @@ export class WidgetCalls {
 }
 
 function endNotice(call: CallView, agent: string): string {
-  const kind = call.requested === "video" ? "video call" : "voice call";
+  const video = call.requested === "video";
   if (call.state === "declined") {
-    return call.started_by === "visitor"
-      ? `${agent} cannot take a ${kind} right now — you can keep chatting here.`
-      : `You declined the ${kind}.`;
+    if (call.started_by === "visitor") {
+      return video
+        ? msg(str`${agent} cannot take a video call right now — you can keep chatting here.`, { id: "w.call.end.busy.video" })
+        : msg(str`${agent} cannot take a voice call right now — you can keep chatting here.`, { id: "w.call.end.busy.voice" });
+    }
+    return video
+      ? msg("You declined the video call.", { id: "w.call.end.declined.video" })
+      : msg("You declined the voice call.", { id: "w.call.end.declined.voice" });
   }
   switch (call.end_reason) {
     case "visitor_left":
-      return `The ${kind} ended: this page did not come back in time. You can start a new one.`;
+      return video
+        ? msg("The video call ended: this page did not come back in time. You can start a new one.", {
+            id: "w.call.end.visitor_left.video",
+          })
+        : msg("The voice call ended: this page did not come back in time. You can start a new one.", {
+            id: "w.call.end.visitor_left.voice",
+          });
     case "agent_disconnected":
-      return `The ${kind} ended: ${agent}'s connection dropped and did not come back.`;
+      return video
+        ? msg(str`The video call ended: ${agent}'s connection dropped and did not come back.`, {
+            id: "w.call.end.agent_disconnected.video",
+          })
+        : msg(str`The voice call ended: ${agent}'s connection dropped and did not come back.`, {
+            id: "w.call.end.agent_disconnected.voice",
+          });
     case "hung_up":
-      return call.ended_by === "visitor" ? `You ended the ${kind}.` : `${agent} ended the ${kind}.`;
+      if (call.ended_by === "visitor") {
+        return video
+          ? msg("You ended the video call.", { id: "w.call.end.by_visitor.video" })
+          : msg("You ended the voice call.", { id: "w.call.end.by_visitor.voice" });
+      }
+      return video
+        ? msg(str`${agent} ended the video call.`, { id: "w.call.end.by_agent.video" })
+        : msg(str`${agent} ended the voice call.`, { id: "w.call.end.by_agent.voice" });
     default:
-      return `The ${kind} ended.`;
+      return video
+        ? msg("The video call ended.", { id: "w.call.end.video" })
+        : msg("The voice call ended.", { id: "w.call.end.voice" });
   }
 }

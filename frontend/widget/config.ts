@@ -7,8 +7,11 @@ export interface WidgetConfig {
   service: string;
   position: "right" | "left";
   colour: string;
+  /** The page's own title and greeting; empty for the widget's, in its language. */
   title: string;
   greeting: string;
+  /** A language the page forces (e.g. "it"); empty to follow the service and the browser. */
+  language: string;
 }
 
 const COLOUR = /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(rgb|hsl)a?\([0-9.,%\s]+\))$/;
@@ -34,7 +37,8 @@ export function readConfig(current: Element | null): WidgetConfig | null {
     service: (data.service ?? "").trim(),
     position: data.position === "left" ? "left" : "right",
     colour: COLOUR.test(colour) ? colour : "#2f5bea",
-    title: (data.title ?? "").trim() || "Chat with us",
-    greeting: (data.greeting ?? "").trim() || "Hi! How can we help you today?",
+    title: (data.title ?? "").trim(),
+    greeting: (data.greeting ?? "").trim(),
+    language: (data.language ?? "").trim(),
   };
 }

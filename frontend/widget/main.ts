@@ -2,7 +2,8 @@
  * Sportello visitor widget: paste
  *   <script src="https://sportello.example/widget.js" data-service="Sales" async></script>
  * Optional data attributes: data-service (id or name; none = the visitor picks),
- * data-position ("right" | "left"), data-colour, data-title, data-greeting.
+ * data-position ("right" | "left"), data-colour, data-title, data-greeting, data-language
+ * (forces the widget's language, e.g. "it"; see language.ts).
  */
 
 import { readConfig } from "./config";

@@ -4,6 +4,7 @@
  * The UI (ui.ts) only reads this and calls its methods.
  */
 
+import { msg } from "@lit/localize";
 import { agentName } from "./agent";
 import { call, HttpError } from "./api";
 import type { WidgetConfig } from "./config";
@@ -24,6 +25,7 @@ import type {
 } from "./types";
 import { ACTIVE_STATES } from "./types";
 import { sayVisitorError } from "../shared/errors";
+import { chooseLanguage, getLocale, speak } from "./language";
 
 export type Link = "offline" | "connecting" | "online";
 
@@ -56,7 +58,8 @@ export class WidgetSession {
   conv: Conversation | null;
 
   services: Service[] | null = null;
-  servicesError = "";
+  /** The last try to list the services failed (the server cannot be reached). */
+  servicesFailed = false;
   link: Link = "offline";
   agentTyping = false;
   notice = "";
@@ -107,10 +110,22 @@ export class WidgetSession {
   }
 
   private changed(): void {
+    const language = this.language;
+    if (language !== getLocale()) void speak(language);
     if (this.conv) save(`${this.key}:conversation`, this.conv);
     else remove(`${this.key}:conversation`);
     save(`${this.key}:prefs`, this.prefs);
     for (const fn of this.listeners) fn();
+  }
+
+  /**
+   * The language to speak (language.ts): the page's forced one, else the service's — the
+   * conversation's, else the one this page names or its only one — else the browser's.
+   */
+  get language(): string {
+    const named = (this.cfg.service || this.siteServices.length === 1) ? this.siteServices[0] : undefined;
+    const service = this.conv?.serviceLanguage ?? named?.language ?? null;
+    return chooseLanguage(this.cfg.language, service, navigator.languages ?? [navigator.language]);
   }
 
   /** Seconds on the server's clock. */
@@ -157,9 +172,9 @@ export class WidgetSession {
   async refreshServices(): Promise<void> {
     try {
       this.services = await call<Service[]>(this.cfg.base, "/api/visitor/services");
-      this.servicesError = "";
-    } catch (err) {
-      this.servicesError = sayVisitorError(err, "The chat cannot be reached right now.");
+      this.servicesFailed = false;
+    } catch {
+      this.servicesFailed = true;
       if (this.services === null) this.services = [];
     }
     this.changed();
@@ -210,7 +225,7 @@ export class WidgetSession {
 
   /** True when this site may not use the chat at all (or not the service it names). */
   get refused(): boolean {
-    return this.services !== null && !this.servicesError && this.siteServices.length === 0;
+    return this.services !== null && !this.servicesFailed && this.siteServices.length === 0;
   }
 
   // -- panel ---------------------------------------------------------------------------
@@ -274,7 +289,9 @@ export class WidgetSession {
           // Many visitors at once: wait what the server asks plus a random share of it, so
           // the crowd does not come back in step, and say so.
           const wait = Number(err.error.details?.["retry_after"] ?? 2) * (1 + Math.random());
-          this.notice = "Many visitors are asking for help right now. Trying again in a moment…";
+          this.notice = msg("Many visitors are asking for help right now. Trying again in a moment…", {
+            id: "w.notice.overloaded",
+          });
           this.changed();
           await new Promise((resolve) => window.setTimeout(resolve, wait * 1000));
           continue;
@@ -316,13 +333,14 @@ export class WidgetSession {
       contactId: c.id,
       serviceId: c.service.id,
       serviceName: c.service.name,
+      serviceLanguage: c.service.language,
       position: null,
       state: c.state,
       createdAt: c.created_at,
       dissuadeAt: c.dissuade_at,
       agent: c.agent,
       agentAway: false,
-      endMessage: c.state === "rejected" ? "Sorry, nobody is available right now." : null,
+      endMessage: null,
       closedBy: null,
       messages: [],
       outbox: [],
@@ -375,7 +393,7 @@ export class WidgetSession {
       }
     } catch (err) {
       if (!(err instanceof HttpError) || err.status === 0) {
-        this.notice = "You are offline; please try again.";
+        this.notice = msg("You are offline; please try again.", { id: "w.notice.offline" });
         this.changed();
         return;
       }
@@ -614,10 +632,7 @@ export class WidgetSession {
     if (!conv) return;
     if (code === "origin_rejected") this.services = [];
     conv.state = "closed";
-    conv.endMessage =
-      code === "token_expired"
-        ? "This conversation has expired."
-        : "This conversation is no longer available.";
+    conv.endReason = code === "token_expired" ? "expired" : "unavailable";
     this.changed();
   }
 
@@ -710,6 +725,7 @@ export class WidgetSession {
       if (contact.agent && !conv.joinedAt) conv.joinedAt = contact.assigned_at ?? null;
       conv.dissuadeAt = contact.dissuade_at;
       conv.serviceName = contact.service.name;
+      conv.serviceLanguage = contact.service.language;
       if (contact.dissuasion_message) conv.endMessage = contact.dissuasion_message;
       this.mergeMessages(contact.messages);
     }
@@ -794,7 +810,7 @@ export class WidgetSession {
         conv.state = "pending";
         conv.agent = null;
         conv.agentAway = false;
-        conv.requeuedFrom = previous ? agentName(previous) : "Your agent";
+        conv.requeuedFrom = previous ? agentName(previous) : "";
         conv.queuedAt = at;
         conv.dissuadeAt = typeof data.dissuade_at === "number" ? data.dissuade_at : conv.dissuadeAt;
         this.setAgentTyping(false);

@@ -772,14 +772,17 @@ export const styles = css`
   }
   .call-bar {
     display: flex;
+    flex-wrap: wrap;
     gap: 8px;
     padding: 8px 12px;
     border-bottom: 1px solid #eaecf0;
     align-items: center;
     font-size: 13px;
   }
+  /* a longer language wraps the buttons under the label rather than squeeze it */
   .call-bar .label {
-    flex: 1;
+    flex: 1 1 auto;
+    min-width: 8em;
     color: #475467;
   }
   .call-bar .secondary,

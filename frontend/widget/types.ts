@@ -93,6 +93,8 @@ export interface Conversation {
   contactId: number;
   serviceId: number;
   serviceName: string;
+  /** The service's language (ISO 639-1): the widget speaks it when it can (language.ts). */
+  serviceLanguage?: string;
   /** The position of the last event processed; null = ask for a fresh snapshot. */
   position: number | null;
   state: string;
@@ -104,7 +106,8 @@ export interface Conversation {
   joinedAt?: number | null;
   /** Colleagues who took the chat over by a transfer, and when (server seconds). */
   takeovers?: { at: number; agent: AgentCard; previous: AgentCard | null }[];
-  /** Set when the contact went back to the queue because its agent left: their name. */
+  /** Set when the contact went back to the queue because its agent left: their name ("" when
+   * the server did not say). */
   requeuedFrom?: string | null;
   /** When the current wait began (the request, or the hand-back), server seconds. */
   queuedAt?: number;
@@ -112,7 +115,10 @@ export interface Conversation {
   offeredLink?: string | null;
   /** This page's connection number, sent with the departure beacon. */
   link?: number;
+  /** The service's own dissuasion message, as its administrator wrote it. */
   endMessage: string | null;
+  /** Why this widget gave the conversation up, said in the visitor's language. */
+  endReason?: "expired" | "unavailable" | null;
   closedBy: string | null;
   messages: Message[];
   outbox: Outgoing[];

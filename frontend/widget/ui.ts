@@ -1,8 +1,12 @@
 /** The widget's Lit element. Text is only ever bound as text (Lit escapes it): no unsafeHTML. */
 
+import { msg, str, updateWhenLocaleChanges } from "@lit/localize";
 import { html, LitElement, nothing, svg, type TemplateResult } from "lit";
 import { live } from "lit/directives/live.js";
+import { formatBytes } from "../shared/files";
 import { linkify, safeHref } from "../shared/linkify";
+import { formatDuration, formatNumber, formatTime, languageName, plural } from "../shared/locale";
+import { getLocale } from "./language";
 import type { WidgetSession } from "./session";
 import { agentName } from "./agent";
 import { attachmentBar, fileLine, ICON_CLIP, viewer } from "./file-view";
@@ -27,15 +31,17 @@ function initials(name: string): string {
   return letters.toUpperCase();
 }
 
-function clock(seconds: number): string {
-  const d = new Date(seconds * 1000);
-  return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-}
-
+/** "2:05": the waiting counter (the same in every language; its label says it in words). */
 function duration(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   const m = Math.floor(s / 60);
   return `${m}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/** "Dolores joined the chat" (a line of the transcript). */
+function joinedText(agent: AgentCard | null): string {
+  const name = agentName(agent);
+  return msg(str`${name} joined the chat`, { id: "w.chat.joined" });
 }
 
 function sameOrigin(url: string): boolean {
@@ -48,6 +54,11 @@ function sameOrigin(url: string): boolean {
 
 export class SportelloWidget extends LitElement {
   static override styles = styles;
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
 
   session!: WidgetSession;
   private chosen: number | null = null;
@@ -90,8 +101,15 @@ export class SportelloWidget extends LitElement {
     const s = this.session;
     const open = s.prefs.open;
     const unread = s.unread;
+    const count = formatNumber(unread);
+    const unreadText = plural(
+      unread,
+      msg(str`${count} unread message`, { id: "w.launcher.unread.one" }),
+      msg(str`${count} unread messages`, { id: "w.launcher.unread.other" }),
+    );
     return html`<div
       class="wrap ${s.cfg.position}"
+      lang=${getLocale()}
       style="--accent: ${s.cfg.colour}"
       data-state=${s.conv?.state ?? "none"}
     >
@@ -99,22 +117,27 @@ export class SportelloWidget extends LitElement {
       <button
         class="launcher"
         data-test="launcher"
-        aria-label=${open ? "Minimise the chat" : unread > 0 ? `${s.cfg.title}, ${unread} unread` : s.cfg.title}
+        aria-label=${open ? msg("Minimise the chat", { id: "w.launcher.minimise" }) : unread > 0 ? `${this.chatTitle}, ${unreadText}` : this.chatTitle}
         aria-expanded=${open ? "true" : "false"}
         @click=${() => s.setOpen(!open)}
       >
         ${icon(open ? ICON_DOWN : ICON_CHAT)}
         ${unread > 0 && !open
-          ? html`<span class="badge" data-test="unread" aria-label="${unread} unread">${unread}</span>`
+          ? html`<span class="badge" data-test="unread" aria-label=${unreadText}>${count}</span>`
           : nothing}
       </button>
     </div>`;
   }
 
+  /** The page's title for the chat, else the widget's own. */
+  private get chatTitle(): string {
+    return this.session.cfg.title || msg("Chat with us", { id: "w.title" });
+  }
+
   private renderPanel(): TemplateResult {
     const s = this.session;
     const conv = s.conv;
-    return html`<section class="panel" role="dialog" aria-label=${s.cfg.title} data-test="panel">
+    return html`<section class="panel" role="dialog" aria-label=${this.chatTitle} data-test="panel">
       ${this.renderHeader(conv)} ${this.renderContent(conv)}
       ${this.confirming ? this.renderConfirm() : nothing}
       ${this.viewing
@@ -133,25 +156,29 @@ export class SportelloWidget extends LitElement {
       : null;
     let sub: TemplateResult | string =
       conv?.serviceName ??
-      (s.availableServices.length > 0 ? "We usually answer within minutes" : "Nobody is available right now");
+      (s.availableServices.length > 0
+        ? msg("We usually answer within minutes", { id: "w.header.usually" })
+        : msg("Nobody is available right now", { id: "w.header.nobody" }));
     if (agent && conv) {
       sub = conv.state === "closed"
-        ? "Conversation ended"
+        ? msg("Conversation ended", { id: "w.header.ended" })
         : s.link !== "online"
-          ? html`<span class="dot off" data-test="link-dot" data-link=${s.link}></span>Connecting…`
+          ? html`<span class="dot off" data-test="link-dot" data-link=${s.link}></span>${msg("Connecting…", { id: "w.header.connecting" })}`
           : conv.agentAway
-            ? html`<span class="dot away"></span>Reconnecting…`
+            ? html`<span class="dot away"></span>${msg("Reconnecting…", { id: "w.header.reconnecting" })}`
             : html`<span class="dot" data-test="link-dot" data-link="online"></span>${conv.serviceName}`;
     }
     return html`<header>
       ${agent ? this.renderAvatar(agent) : nothing}
       <div class="who">
-        <span class="title" data-test="agent-name">${agent ? agentName(agent) : s.cfg.title}</span>
+        <span class="title" data-test="agent-name">${agent ? agentName(agent) : this.chatTitle}</span>
         <span class="sub">${sub}</span>
       </div>
-      <button class="icon-btn" data-test="minimise" aria-label="Minimise" title="Minimise"
+      <button class="icon-btn" data-test="minimise" aria-label=${msg("Minimise", { id: "w.header.minimise" })}
+        title=${msg("Minimise", { id: "w.header.minimise" })}
         @click=${() => s.setOpen(false)}>${icon(ICON_MIN)}</button>
-      <button class="icon-btn" data-test="close" aria-label="Close" title="Close"
+      <button class="icon-btn" data-test="close" aria-label=${msg("Close", { id: "w.header.close" })}
+        title=${msg("Close", { id: "w.header.close" })}
         @click=${() => this.onClose()}>${icon(ICON_CLOSE)}</button>
     </header>`;
   }
@@ -185,15 +212,17 @@ export class SportelloWidget extends LitElement {
       if (yes) void this.session.leave();
     };
     return html`<div class="overlay" data-test="confirm">
-      <div class="dialog" role="alertdialog" aria-label="Confirm">
-        <h2>${pending ? "Stop waiting?" : "End the conversation?"}</h2>
+      <div class="dialog" role="alertdialog" aria-label=${msg("Confirm", { id: "w.confirm.label" })}>
+        <h2>${pending ? msg("Stop waiting?", { id: "w.confirm.stop_waiting.title" }) : msg("End the conversation?", { id: "w.confirm.end.title" })}</h2>
         <p class="muted">
-          ${pending ? "You will lose your place in the queue." : "The agent will be told you left."}
+          ${pending
+            ? msg("You will lose your place in the queue.", { id: "w.confirm.stop_waiting.text" })
+            : msg("The agent will be told you left.", { id: "w.confirm.end.text" })}
         </p>
         <div class="row">
-          <button class="secondary" data-test="confirm-no" @click=${() => done(false)}>Stay</button>
+          <button class="secondary" data-test="confirm-no" @click=${() => done(false)}>${msg("Stay", { id: "w.confirm.stay" })}</button>
           <button class="primary danger" data-test="confirm-yes" @click=${() => done(true)}>
-            ${pending ? "Stop waiting" : "End chat"}
+            ${pending ? msg("Stop waiting", { id: "w.confirm.stop_waiting" }) : msg("End chat", { id: "w.confirm.end" })}
           </button>
         </div>
       </div>
@@ -210,25 +239,27 @@ export class SportelloWidget extends LitElement {
       return this.renderChat(conv);
     }
     if (s.services === null) {
-      return html`<div class="body"><div class="center muted" data-test="loading">Loading…</div></div>`;
+      return html`<div class="body"><div class="center muted" data-test="loading">${msg("Loading…", { id: "w.loading" })}</div></div>`;
     }
     if (s.refused) {
       return html`<div class="body"><div class="center" data-test="refused">
-        <h2>Chat is not available here</h2>
-        <p class="muted">This website is not set up for live chat with us.</p>
+        <h2>${msg("Chat is not available here", { id: "w.refused.title" })}</h2>
+        <p class="muted">${msg("This website is not set up for live chat with us.", { id: "w.refused.text" })}</p>
       </div></div>`;
     }
     if (s.availableServices.length === 0 && !s.takesMessages) {
       return html`<div class="body"><div class="center" data-test="nobody">
-        <h2>Nobody is available</h2>
-        <p class="muted">Nobody can chat right now. Please try again later.</p>
+        <h2>${msg("Nobody is available", { id: "w.nobody.title" })}</h2>
+        <p class="muted">${msg("Nobody can chat right now. Please try again later.", { id: "w.nobody.text" })}</p>
       </div></div>`;
     }
     if (s.availableServices.length === 0) {
       return this.renderLeaveForm(
-        s.servicesError
-          ? "We cannot reach the chat right now."
-          : "Nobody is available to chat right now. Leave us a message and we will get back to you by e-mail.",
+        s.servicesFailed
+          ? msg("We cannot reach the chat right now.", { id: "w.leave.unreachable" })
+          : msg("Nobody is available to chat right now. Leave us a message and we will get back to you by e-mail.", {
+              id: "w.leave.nobody",
+            }),
       );
     }
     return this.renderStart();
@@ -254,13 +285,13 @@ export class SportelloWidget extends LitElement {
       available.find((x) => x.id === chosen)?.available_media.includes(m),
     );
     return html`<div class="body">
-        <div class="greeting">${s.cfg.greeting}</div>
+        <div class="greeting">${s.cfg.greeting || msg("Hi! How can we help you today?", { id: "w.start.greeting" })}</div>
         ${s.notice ? html`<div class="notice error" data-test="notice">${s.notice}</div>` : nothing}
         <form @submit=${submit} data-test="start-form">
           ${fixed
-            ? html`<p class="muted small">You will talk to <strong>${available[0].name}</strong>.</p>`
+            ? html`<p class="muted small">${msg(html`You will talk to <strong>${available[0].name}</strong>.`, { id: "w.start.fixed" })}</p>`
             : html`<fieldset class="services" data-test="services">
-                <legend>What do you need help with?</legend>
+                <legend>${msg("What do you need help with?", { id: "w.start.services" })}</legend>
                 ${available.map(
                   (svc) => html`<button type="button" class="service" data-test="service"
                     data-service=${svc.name} aria-pressed=${svc.id === chosen ? "true" : "false"}
@@ -268,31 +299,31 @@ export class SportelloWidget extends LitElement {
                       this.chosen = svc.id;
                       this.requestUpdate();
                     }}>
-                    ${svc.name}<span class="lang">${svc.language}</span>
+                    ${svc.name}<span class="lang" title=${languageName(svc.language)}>${svc.language}</span>
                   </button>`,
                 )}
               </fieldset>`}
-          <label>Your name
+          <label>${msg("Your name", { id: "w.form.name" })}
             <input name="name" data-test="name" required maxlength="120" autocomplete="name"
               .value=${s.prefs.name} />
           </label>
-          <label><span>Your question <span class="muted small">(optional)</span></span>
+          <label><span>${msg("Your question", { id: "w.start.question" })} <span class="muted small">${msg("(optional)", { id: "w.form.optional" })}</span></span>
             <textarea name="message" data-test="first-message" rows="2" maxlength="10000"></textarea>
           </label>
           <button class="primary" type="submit" data-test="start" ?disabled=${chosen === null}>
-            Start chat
+            ${msg("Start chat", { id: "w.start.chat" })}
           </button>
           ${callMedia.length > 0
             ? html`<div class="start-call">
                 ${callMedia.map(
                   (m) => html`<button class="secondary" type="submit" data-medium=${m} data-test="start-${m}">
-                    ${m === "video" ? "Start a video call" : "Start a voice call"}</button>`,
+                    ${m === "video" ? msg("Start a video call", { id: "w.start.video" }) : msg("Start a voice call", { id: "w.start.voice" })}</button>`,
                 )}
               </div>`
             : nothing}
         </form>
       </div>
-      <div class="footer">Powered by Sportello</div>`;
+      <div class="footer">${msg(html`Powered by <span translate="no">Sportello</span>`, { id: "w.footer" })}</div>`;
   }
 
   private renderLeaveForm(intro: string): TemplateResult {
@@ -308,33 +339,33 @@ export class SportelloWidget extends LitElement {
       void s.leaveMessage(serviceId, value("name"), value("email"), value("text"));
     };
     return html`<div class="body" data-test="leave">
-      <h2>Leave us a message</h2>
+      <h2>${msg("Leave us a message", { id: "w.leave.title" })}</h2>
       ${intro ? html`<p class="muted" data-test="leave-intro">${intro}</p>` : nothing}
       ${s.notice ? html`<div class="notice error" data-test="notice">${s.notice}</div>` : nothing}
       <form @submit=${submit} data-test="leave-form">
         ${fixed
-          ? html`<p class="muted small" data-test="leave-service">About <strong>${fixed.name}</strong></p>`
-          : html`<label>What is it about?
+          ? html`<p class="muted small" data-test="leave-service">${msg(html`About <strong>${fixed.name}</strong>`, { id: "w.leave.about" })}</p>`
+          : html`<label>${msg("What is it about?", { id: "w.leave.service" })}
               <select name="service" data-test="leave-service-choice" required>
-                <option value="" selected disabled>Choose…</option>
+                <option value="" selected disabled>${msg("Choose…", { id: "w.leave.choose" })}</option>
                 ${s.messageServices.map((svc) => html`<option value=${svc.id}>${svc.name}</option>`)}
               </select>
             </label>`}
-        <label>Your name
+        <label>${msg("Your name", { id: "w.form.name" })}
           <input name="name" data-test="leave-name" required maxlength="120" autocomplete="name"
             .value=${s.prefs.name} />
         </label>
-        <label>Your e-mail
+        <label>${msg("Your e-mail", { id: "w.leave.email" })}
           <input name="email" type="email" data-test="leave-email" required maxlength="200"
             autocomplete="email" .value=${s.prefs.email} />
         </label>
-        <label>Your message
+        <label>${msg("Your message", { id: "w.leave.text" })}
           <textarea name="text" data-test="leave-text" required rows="4" maxlength="10000"
             .value=${s.unansweredQuestion}></textarea>
         </label>
-        <button class="primary" type="submit" data-test="leave-send">Send message</button>
+        <button class="primary" type="submit" data-test="leave-send">${msg("Send message", { id: "w.leave.send" })}</button>
         ${s.flow === "leave"
-          ? html`<button class="secondary" type="button" @click=${() => s.dismiss()}>Back</button>`
+          ? html`<button class="secondary" type="button" @click=${() => s.dismiss()}>${msg("Back", { id: "w.leave.back" })}</button>`
           : nothing}
       </form>
     </div>`;
@@ -342,9 +373,9 @@ export class SportelloWidget extends LitElement {
 
   private renderThanks(): TemplateResult {
     return html`<div class="body"><div class="center" data-test="left">
-      <h2>Thank you!</h2>
-      <p class="muted">We have your message and will answer by e-mail.</p>
-      <button class="secondary" @click=${() => this.session.dismiss()}>Done</button>
+      <h2>${msg("Thank you!", { id: "w.left.title" })}</h2>
+      <p class="muted">${msg("We have your message and will answer by e-mail.", { id: "w.left.text" })}</p>
+      <button class="secondary" @click=${() => this.session.dismiss()}>${msg("Done", { id: "w.left.done" })}</button>
     </div></div>`;
   }
 
@@ -356,14 +387,15 @@ export class SportelloWidget extends LitElement {
       <div class="body" data-test="queue">
         <div class="center">
           <div class="pulse"><span></span></div>
-          ${conv.requeuedFrom
-            ? html`<h2>Connecting you to another agent…</h2>
-                <p data-test="requeued">${conv.requeuedFrom} was disconnected. Your conversation is kept.</p>`
-            : html`<h2>Connecting you to an agent…</h2>`}
+          ${conv.requeuedFrom !== null && conv.requeuedFrom !== undefined
+            ? html`<h2>${msg("Connecting you to another agent…", { id: "w.queue.requeued.title" })}</h2>
+                <p data-test="requeued">${this.requeuedText(conv.requeuedFrom)}</p>`
+            : html`<h2>${msg("Connecting you to an agent…", { id: "w.queue.title" })}</h2>`}
           <p class="muted">${conv.serviceName}</p>
-          <p class="muted small">Time waited</p>
-          <div class="waited" data-test="waited" aria-label="time waited">${duration(waited)}</div>
-          <p class="muted small">You can keep browsing this site; the chat follows you.</p>
+          <p class="muted small" id="sportello-waited">${msg("Time waited", { id: "w.queue.waited" })}</p>
+          <div class="waited" data-test="waited" role="timer" aria-labelledby="sportello-waited"
+            title=${formatDuration(waited)}>${duration(waited)}</div>
+          <p class="muted small">${msg("You can keep browsing this site; the chat follows you.", { id: "w.queue.browse" })}</p>
         </div>
         ${conv.messages.length || conv.outbox.length
           ? html`<div class="transcript">${this.renderMessages(conv)}</div>`
@@ -373,25 +405,35 @@ export class SportelloWidget extends LitElement {
         <button class="secondary" data-test="cancel" @click=${() => {
           this.confirming = true;
           this.requestUpdate();
-        }}>Cancel</button>
+        }}>${msg("Cancel", { id: "w.queue.cancel" })}</button>
       </div>`;
+  }
+
+  /** "Dolores was disconnected…", or without a name when the server gave none. */
+  private requeuedText(name: string): string {
+    return name
+      ? msg(str`${name} was disconnected. Your conversation is kept.`, { id: "w.queue.requeued.named" })
+      : msg("Your agent was disconnected. Your conversation is kept.", { id: "w.queue.requeued" });
   }
 
   private renderFailed(conv: Conversation): TemplateResult {
     const s = this.session;
+    // The service's own message, as its administrator wrote it; else ours, in the visitor's language.
     const fallback =
       conv.state === "rejected"
-        ? "Sorry, nobody is available right now."
-        : "Sorry, all our agents are busy right now.";
+        ? msg("Sorry, nobody is available right now.", { id: "w.failed.rejected" })
+        : s.takesMessages
+          ? msg("Sorry, all our agents are busy right now. Please leave us a message.", { id: "w.failed.busy.leave" })
+          : msg("Sorry, all our agents are busy right now.", { id: "w.failed.busy" });
     return html`<div class="body"><div class="center" data-test="failed">
-      <h2>Nobody is available</h2>
+      <h2>${msg("Nobody is available", { id: "w.nobody.title" })}</h2>
       <p data-test="dissuasion">${conv.endMessage || fallback}</p>
       ${s.takesMessages
         ? html`<button class="primary" data-test="leave-instead" @click=${() => s.showLeaveForm()}>
-            Leave a message
+            ${msg("Leave a message", { id: "w.failed.leave" })}
           </button>`
         : nothing}
-      <button class="secondary" data-test="again" @click=${() => s.dismiss()}>Try again</button>
+      <button class="secondary" data-test="again" @click=${() => s.dismiss()}>${msg("Try again", { id: "w.failed.again" })}</button>
     </div></div>`;
   }
 
@@ -401,16 +443,17 @@ export class SportelloWidget extends LitElement {
     const s = this.session;
     if (!s.active) return nothing;
     if (s.conv?.agentAway) {
+      const name = agentName(s.conv.agent);
       return html`<div class="banner" data-test="agent-away">
-        ${agentName(s.conv.agent)} is reconnecting… your messages will be delivered.
+        ${msg(str`${name} is reconnecting… your messages will be delivered.`, { id: "w.banner.agent_away" })}
       </div>`;
     }
     if (s.link !== "online") {
-      return html`<div class="banner offline" data-test="offline">Reconnecting to the chat…</div>`;
+      return html`<div class="banner offline" data-test="offline">${msg("Reconnecting to the chat…", { id: "w.banner.offline" })}</div>`;
     }
     if (s.conv?.state === "transferring") {
       return html`<div class="banner" data-test="transferring">
-        You are being transferred to a colleague… you can keep writing meanwhile.
+        ${msg("You are being transferred to a colleague… you can keep writing meanwhile.", { id: "w.banner.transferring" })}
       </div>`;
     }
     return nothing;
@@ -423,20 +466,31 @@ export class SportelloWidget extends LitElement {
       <div class="body chat" data-test="chat" @scroll=${(e: Event) => this.onScroll(e)}>
         <div class="transcript" data-test="transcript">
           ${this.renderMessages(conv)}
-          ${ended
-            ? html`<div class="event" data-test="ended-note">
-                ${conv.endMessage ??
-                (conv.closedBy === "visitor" ? "You ended the conversation." : `${agentName(conv.agent)} ended the conversation.`)}
-              </div>`
-            : nothing}
+          ${ended ? html`<div class="event" data-test="ended-note">${this.endedText(conv)}</div>` : nothing}
         </div>
         ${s.agentTyping && !ended
           ? html`<div class="typing" data-test="typing">
-              <span class="dots"><i></i><i></i><i></i></span>${agentName(conv.agent)} is typing…
+              <span class="dots"><i></i><i></i><i></i></span>${this.typingText(conv)}
             </div>`
           : nothing}
       </div>
       ${ended ? this.renderEnded() : this.renderComposer()}`;
+  }
+
+  /** Why the conversation ended, in the visitor's language. */
+  private endedText(conv: Conversation): string {
+    if (conv.endReason === "expired") return msg("This conversation has expired.", { id: "w.ended.expired" });
+    if (conv.endReason === "unavailable") {
+      return msg("This conversation is no longer available.", { id: "w.ended.unavailable" });
+    }
+    if (conv.closedBy === "visitor") return msg("You ended the conversation.", { id: "w.ended.by_visitor" });
+    const name = agentName(conv.agent);
+    return msg(str`${name} ended the conversation.`, { id: "w.ended.by_agent" });
+  }
+
+  private typingText(conv: Conversation): string {
+    const name = agentName(conv.agent);
+    return msg(str`${name} is typing…`, { id: "w.chat.typing" });
   }
 
   /** Voice/video: the buttons to ask, the incoming-call prompt, the call itself. */
@@ -449,37 +503,51 @@ export class SportelloWidget extends LitElement {
       return html`${calls.notice ? html`<div class="call-notice" role="status" data-test="call-notice">${calls.notice}</div>` : nothing}
         ${media.length > 0
           ? html`<div class="call-bar" data-test="call-bar">
-              <span class="label">Talk with ${agent}</span>
+              <span class="label">${msg(str`Talk with ${agent}`, { id: "w.call.talk_with" })}</span>
               ${media.map(
                 (m) => html`<button class="secondary" data-test="call-ask-${m}" @click=${() => calls.ask(m)}>
-                  ${m === "video" ? "Video call" : "Voice call"}</button>`,
+                  ${m === "video" ? msg("Video call", { id: "w.call.ask_video" }) : msg("Voice call", { id: "w.call.ask_voice" })}</button>`,
               )}
             </div>`
           : nothing}`;
     }
-    const kind = call.requested === "video" ? "video call" : "voice call";
+    const video = call.requested === "video";
     if (calls.ending === call.id) {
-      return html`<div class="call-bar" role="status" data-test="call-ending"><span class="label">Ending the ${kind}…</span></div>`;
+      return html`<div class="call-bar" role="status" data-test="call-ending"><span class="label">${video
+        ? msg("Ending the video call…", { id: "w.call.ending.video" })
+        : msg("Ending the voice call…", { id: "w.call.ending.voice" })}</span></div>`;
     }
     if (call.state === "offered" && call.started_by === "agent") {
-      return html`<div class="call-prompt" role="alertdialog" aria-label="Incoming ${kind}" data-test="call-prompt">
-        <strong>${agent} is inviting you to a ${kind}</strong>
-        ${call.requested === "video"
-          ? html`<button class="primary" data-test="call-accept-video" @click=${() => calls.accept("video")}>Accept with video</button>
-              <button class="secondary" data-test="call-accept-voice" @click=${() => calls.accept("voice")}>Voice only</button>`
-          : html`<button class="primary" data-test="call-accept-voice" @click=${() => calls.accept("voice")}>Accept</button>`}
-        <button class="secondary" data-test="call-decline" @click=${() => calls.decline()}>Decline</button>
+      const label = video
+        ? msg("Incoming video call", { id: "w.call.incoming.video" })
+        : msg("Incoming voice call", { id: "w.call.incoming.voice" });
+      return html`<div class="call-prompt" role="alertdialog" aria-label=${label} data-test="call-prompt">
+        <strong>${video
+          ? msg(str`${agent} is inviting you to a video call`, { id: "w.call.invite.video" })
+          : msg(str`${agent} is inviting you to a voice call`, { id: "w.call.invite.voice" })}</strong>
+        ${video
+          ? html`<button class="primary" data-test="call-accept-video" @click=${() => calls.accept("video")}>${msg("Accept with video", { id: "w.call.accept_video" })}</button>
+              <button class="secondary" data-test="call-accept-voice" @click=${() => calls.accept("voice")}>${msg("Voice only", { id: "w.call.voice_only" })}</button>`
+          : html`<button class="primary" data-test="call-accept-voice" @click=${() => calls.accept("voice")}>${msg("Accept", { id: "w.call.accept" })}</button>`}
+        <button class="secondary" data-test="call-decline" @click=${() => calls.decline()}>${msg("Decline", { id: "w.call.decline" })}</button>
       </div>`;
     }
     if (call.state === "offered") {
       return html`<div class="call-bar" data-test="call-waiting">
-        <span class="label">Asking ${agent} for a ${kind}…</span>
-        <button class="secondary" data-test="call-hang-up" @click=${() => calls.hangUp()}>Cancel</button>
+        <span class="label">${video
+          ? msg(str`Asking ${agent} for a video call…`, { id: "w.call.asking.video" })
+          : msg(str`Asking ${agent} for a voice call…`, { id: "w.call.asking.voice" })}</span>
+        <button class="secondary" data-test="call-hang-up" @click=${() => calls.hangUp()}>${msg("Cancel", { id: "w.queue.cancel" })}</button>
       </div>`;
     }
     const peer = calls.peer;
     const reconnecting = calls.reconnecting || this.session.link !== "online";
-    const status = reconnecting ? "Reconnecting the call…" : call.state === "connected" ? "Connected" : "Connecting…";
+    const status = reconnecting
+      ? msg("Reconnecting the call…", { id: "w.call.reconnecting" })
+      : call.state === "connected"
+        ? msg("Connected", { id: "w.call.connected" })
+        : msg("Connecting…", { id: "w.header.connecting" });
+    const kind = video ? msg("video call", { id: "w.call.kind.video" }) : msg("voice call", { id: "w.call.kind.voice" });
     return html`<div class="call-stage" data-test="call-stage" data-call-state=${call.state}
       data-reconnecting=${reconnecting ? "true" : "false"}>
       <div class="picture ${call.requested === "video" ? "" : "voice"}" data-test="call-picture">
@@ -495,23 +563,25 @@ export class SportelloWidget extends LitElement {
       <div class="call-controls">
         ${peer
           ? html`<button data-test="call-mute" aria-pressed=${peer.muted ? "true" : "false"} @click=${() => peer.setMuted(!peer.muted)}>
-                ${peer.muted ? "Unmute" : "Mute"}</button>
+                ${peer.muted ? msg("Unmute", { id: "w.call.unmute" }) : msg("Mute", { id: "w.call.mute" })}</button>
               ${peer.sendsVideo
                 ? html`<button data-test="call-camera" aria-pressed=${peer.cameraOff ? "true" : "false"}
-                    @click=${() => peer.setCameraOff(!peer.cameraOff)}>${peer.cameraOff ? "Camera on" : "Camera off"}</button>`
+                    @click=${() => peer.setCameraOff(!peer.cameraOff)}>${peer.cameraOff
+                    ? msg("Camera on", { id: "w.call.camera_on" })
+                    : msg("Camera off", { id: "w.call.camera_off" })}</button>`
                 : nothing}
-              <button data-test="call-switch" @click=${() => void peer.switchDevice()}>Switch device</button>`
+              <button data-test="call-switch" @click=${() => void peer.switchDevice()}>${msg("Switch device", { id: "w.call.switch" })}</button>`
           : nothing}
-        <button class="hang-up" data-test="call-hang-up" @click=${() => calls.hangUp()}>Hang up</button>
+        <button class="hang-up" data-test="call-hang-up" @click=${() => calls.hangUp()}>${msg("Hang up", { id: "w.call.hang_up" })}</button>
       </div>
     </div>`;
   }
 
   private renderEnded(): TemplateResult {
     return html`<div class="ended" data-test="ended">
-      <strong>The conversation has ended</strong>
+      <strong>${msg("The conversation has ended", { id: "w.ended.title" })}</strong>
       <button class="primary" data-test="new-chat" @click=${() => this.session.dismiss()}>
-        Start a new conversation
+        ${msg("Start a new conversation", { id: "w.ended.new" })}
       </button>
     </div>`;
   }
@@ -550,12 +620,15 @@ export class SportelloWidget extends LitElement {
         e.preventDefault();
         s.files.attach(file);
       }}>
-      <button class="clip" data-test="attach" aria-label="Attach a file" title="Attach a file (up to ${s.files.limits.upload_text})"
+      <button class="clip" data-test="attach" aria-label=${msg("Attach a file", { id: "w.composer.attach" })}
+        title=${msg(str`Attach a file (up to ${formatBytes(s.files.limits.upload_bytes)})`, { id: "w.composer.attach_limit" })}
         @click=${() => this.renderRoot.querySelector<HTMLInputElement>("input[type=file]")?.click()}>${icon(ICON_CLIP)}</button>
       <input type="file" hidden data-test="file-input" @change=${pick} />
-      <label class="sr-only" for="sportello-input">Message</label>
+      <label class="sr-only" for="sportello-input">${msg("Message", { id: "w.composer.label" })}</label>
       <textarea id="sportello-input" class="input" data-test="input" rows="1" maxlength="10000"
-        placeholder=${attached ? "Add a description (optional)…" : "Write a message…"} .value=${this.draft}
+        placeholder=${attached
+          ? msg("Add a description (optional)…", { id: "w.composer.describe" })
+          : msg("Write a message…", { id: "w.composer.placeholder" })} .value=${this.draft}
         @paste=${(e: ClipboardEvent) => {
           const file = [...(e.clipboardData?.files ?? [])][0];
           if (!file) return;
@@ -573,7 +646,7 @@ export class SportelloWidget extends LitElement {
             send();
           }
         }}></textarea>
-      <button class="send" data-test="send" aria-label="Send"
+      <button class="send" data-test="send" aria-label=${msg("Send", { id: "w.composer.send" })}
         ?disabled=${attached ? !!attached.error || attached.progress !== null : !this.draft.trim()}
         @click=${send}>${icon(ICON_SEND)}</button>
     </div>`;
@@ -587,7 +660,7 @@ export class SportelloWidget extends LitElement {
   private renderMessages(conv: Conversation): TemplateResult[] {
     const events: { at: number; view: TemplateResult }[] = (conv.takeovers ?? []).map((t) => ({
       at: t.at,
-      view: html`<div class="event" data-test="transfer-joined">${agentName(t.agent)} joined the chat</div>`,
+      view: html`<div class="event" data-test="transfer-joined">${joinedText(t.agent)}</div>`,
     }));
     const firstAgent = conv.messages.find((m) => m.sender === "agent");
     if (firstAgent || (conv.agent && conv.state !== "pending")) {
@@ -607,7 +680,7 @@ export class SportelloWidget extends LitElement {
 
   private renderJoined(conv: Conversation): TemplateResult {
     const first = conv.takeovers?.[0]?.previous ?? conv.agent;
-    return html`<div class="event" data-test="joined">${agentName(first)} joined the chat</div>`;
+    return html`<div class="event" data-test="joined">${joinedText(first)}</div>`;
   }
 
   /** Links to this site open here (the chat follows the visitor); others in a new tab. */
@@ -625,12 +698,18 @@ export class SportelloWidget extends LitElement {
     const url = conv.offeredLink;
     if (!url || conv.state === "closed") return nothing;
     return html`<div class="banner offer" data-test="offered-link">
-      <span>${agentName(conv.agent)} suggests this page:</span>
+      <span>${this.suggestsText(conv)}</span>
       ${sameOrigin(url)
         ? html`<a href=${url} data-test="offered-open">${url}</a>`
         : html`<a href=${url} target="_blank" rel="noopener noreferrer" data-test="offered-open">${url}</a>`}
-      <button class="icon-btn dark" aria-label="Dismiss" @click=${() => this.session.dismissOfferedLink()}>✕</button>
+      <button class="icon-btn dark" aria-label=${msg("Dismiss", { id: "w.offer.dismiss" })}
+        @click=${() => this.session.dismissOfferedLink()}>✕</button>
     </div>`;
+  }
+
+  private suggestsText(conv: Conversation): string {
+    const name = agentName(conv.agent);
+    return msg(str`${name} suggests this page:`, { id: "w.offer.text" });
   }
 
   /** An agent message on a translated contact arrives with its translation: show that. */
@@ -643,8 +722,14 @@ export class SportelloWidget extends LitElement {
     let mark: TemplateResult | typeof nothing = nothing;
     if (m.sender === "visitor") {
       const state = m.read_at ? "read" : m.delivered_at ? "delivered" : "sent";
+      const said =
+        state === "read"
+          ? msg("Read", { id: "w.mark.read" })
+          : state === "delivered"
+            ? msg("Delivered", { id: "w.mark.delivered" })
+            : msg("Sent", { id: "w.mark.sent" });
       mark = html`<span class="mark ${state}" data-test="mark" data-mark=${state}
-        title=${state}>${state === "sent" ? "✓" : "✓✓"}</span>`;
+        title=${said} aria-label=${said}>${state === "sent" ? "✓" : "✓✓"}</span>`;
     }
     const body = m.file
       ? fileLine(this.session, m.file, (card) => {
@@ -654,7 +739,7 @@ export class SportelloWidget extends LitElement {
       : this.renderText(this.shown(m));
     return html`<div class="msg ${m.sender}" data-test="msg" data-id=${m.id} data-sender=${m.sender}>
       <div class="bubble ${m.file ? "with-file" : ""}" data-test="text">${body}</div>
-      <div class="meta">${mark}<time>${clock(m.created_at)}</time></div>
+      <div class="meta">${mark}<time>${formatTime(m.created_at)}</time></div>
     </div>`;
   }
 
@@ -663,10 +748,10 @@ export class SportelloWidget extends LitElement {
       <div class="bubble" data-test="text">${this.renderText(o.text)}</div>
       <div class="meta">
         ${o.failed
-          ? html`<span class="mark failed" data-mark="failed">Not sent ·
-              <button @click=${() => this.session.retry(o.client_msg_id)}>retry</button></span>`
-          : html`<span class="mark" data-mark="sending" title="sending">…</span>`}
-        <time>${clock(o.created_at)}</time>
+          ? html`<span class="mark failed" data-mark="failed">${msg("Not sent", { id: "w.mark.failed" })} ·
+              <button @click=${() => this.session.retry(o.client_msg_id)}>${msg("retry", { id: "w.mark.retry" })}</button></span>`
+          : html`<span class="mark" data-mark="sending" title=${msg("Sending", { id: "w.mark.sending" })}>…</span>`}
+        <time>${formatTime(o.created_at)}</time>
       </div>
     </div>`;
   }

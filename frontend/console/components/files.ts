@@ -242,7 +242,7 @@ export class SpUpload extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has("file") && this.file) this.error = tooLarge(this.file, store.limits.upload_bytes, store.limits.upload_text) ?? "";
+    if (changed.has("file") && this.file) this.error = tooLarge(this.file, store.limits.upload_bytes) ?? "";
   }
 
   private close(): void {
@@ -259,7 +259,7 @@ export class SpUpload extends LitElement {
   private async send(): Promise<void> {
     const file = this.file;
     if (!file || this.progress !== null) return;
-    const refused = tooLarge(file, store.limits.upload_bytes, store.limits.upload_text);
+    const refused = tooLarge(file, store.limits.upload_bytes);
     if (refused) {
       this.error = refused;
       return;

@@ -16,6 +16,7 @@ from sportello.actions.room import check_room
 from sportello.actions.transfer_legs import end_open_leg
 from sportello.actions.transfers import accept_transfer
 from sportello.domain.calls import Side
+from sportello.domain.dissuasion import dissuasion_for_visitor
 from sportello.domain.model import ContactState, Medium, Outcome, PendingContact, Sender
 from sportello.domain.principals import AgentPrincipal, VisitorPrincipal
 from sportello.domain.rules import close_outcome, leave_outcome
@@ -207,7 +208,11 @@ async def finish_waiting(
     )
     await writer.append(
         f"contact.{state.value}",
-        {"state": state.value, "outcome": outcome.value, "message": service_message or ""},
+        {
+            "state": state.value,
+            "outcome": outcome.value,
+            "message": dissuasion_for_visitor(service_message),
+        },
         contact_id=contact_id,
         for_visitor=True,
     )

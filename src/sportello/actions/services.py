@@ -18,7 +18,6 @@ from sportello.errors import DuplicateError, NotFoundError, field_error
 from sportello.queries.services import service_view
 from sportello.storage.tables import services
 
-DEFAULT_DISSUASION = "Sorry, all our agents are busy right now. Please leave us a message."
 LANGUAGE = re.compile(r"^[a-z]{2}$")
 EDITABLE = (
     "name",
@@ -95,7 +94,7 @@ async def do_create_service(
             "media": media or [Medium.CHAT.value],
             "priority": priority,
             "sites": sites or [],
-            "dissuasion_message": dissuasion_message or DEFAULT_DISSUASION,
+            "dissuasion_message": dissuasion_message,
             "enabled": enabled,
             "immediate_redirect": immediate_redirect,
             "saved_links": saved_links or [],

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.domain.dissuasion import dissuasion_for_visitor
 from sportello.domain.principals import Principal, VisitorPrincipal
 from sportello.domain.scope import supervises
 from sportello.errors import ForbiddenError, NotFoundError
@@ -264,7 +265,9 @@ async def contact_for_visitor(
         "assigned_at": row.assigned_at,
         "dissuade_at": row.dissuade_at,
         "closed_at": row.closed_at,
-        "dissuasion_message": service.dissuasion_message if row.state == "dissuaded" else None,
+        "dissuasion_message": (dissuasion_for_visitor(service.dissuasion_message) or None)
+        if row.state == "dissuaded"
+        else None,
         "messages": await transcript(conn, row.id, for_visitor=True) if with_messages else [],
         "call": for_visitor(await live_call(conn, row)),
         "call_media": await call_media(conn, row),
