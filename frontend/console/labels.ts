@@ -28,3 +28,37 @@ export function mediumName(medium: string): string {
       return medium;
   }
 }
+
+/** A contact's outcome (the server's code) as the agent reads it. */
+export function outcomeName(outcome: string): string {
+  switch (outcome) {
+    case "successful":
+      return msg("successful");
+    case "no_interaction":
+      return msg("no interaction");
+    case "cancelled":
+      return msg("cancelled");
+    case "abandoned":
+      return msg("abandoned");
+    case "dissuaded":
+      return msg("dissuaded");
+    case "rejected":
+      return msg("rejected");
+    default:
+      return outcome.replace(/_/g, " ");
+  }
+}
+
+/** An agent's presence (READY, PAUSED, DISCONNECTED) as people read it. */
+export function statusName(status: string): string {
+  switch (status) {
+    case "READY":
+      return msg("Ready");
+    case "PAUSED":
+      return msg("Paused");
+    case "DISCONNECTED":
+      return msg("Disconnected");
+    default:
+      return status;
+  }
+}

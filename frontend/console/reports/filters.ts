@@ -1,7 +1,7 @@
 // The contacts list's filter form: period, outcome, colour tag, visitor, words, order.
 
 import { html } from "lit";
-import { COLOURS } from "../colours";
+import { colours } from "../colours";
 import { type Filters, OUTCOMES, contactsCsv } from "./data";
 
 export function filterForm(f: Filters, set: (key: keyof Filters, e: Event) => void, search: () => void) {
@@ -20,7 +20,7 @@ export function filterForm(f: Filters, set: (key: keyof Filters, e: Event) => vo
     <label>Colour tag
       <select data-testid="filter-colour" .value=${f.colour} @change=${(e: Event) => set("colour", e)}>
         <option value="">any</option>
-        ${COLOURS.map(([value, label]) => html`<option value=${value || "none"}>${label.toLowerCase()}</option>`)}
+        ${colours().map(([value, label]) => html`<option value=${value || "none"}>${label.toLowerCase()}</option>`)}
       </select>
     </label>
     <label>Visitor <input data-testid="filter-visitor" placeholder="name or email" .value=${f.visitor} @input=${(e: Event) => set("visitor", e)} /></label>
