@@ -163,7 +163,7 @@
 's360daaa4eb8cb866': `operatore creato`,
 's36124538b9fcdcdd': `Riprendi (tutte le tue console)`,
 's3749372227d9f6ae': `Riaggancia`,
-'s3763f519c347a9f7': `Ora`,
+'s3763f519c347a9f7': `Stato attuale`,
 's377149030a619c2f': `dissuaso`,
 's37a9e8aec5713460': `Altro`,
 's37d02d16960dfea5': `Impossibile terminare il contatto.`,
