@@ -81,6 +81,10 @@ export class SpAdmin extends LitElement {
     }
   }
 
+  protected override willUpdate(): void {
+    document.title = msg("Sportello administration");
+  }
+
   override render() {
     if (this.problem === "signed-out") {
       return html`<div class="notice" role="alert" data-testid="admin-signed-out">

@@ -164,6 +164,10 @@ export class SpConsole extends LitElement {
     void store.boot();
   }
 
+  protected override willUpdate(): void {
+    document.title = msg("Sportello console");
+  }
+
   override render() {
     if (!store.booted) return html`<div class="loading">${msg("Loading…")}</div>`;
     if (store.conn === "signed-out" || !store.agent) return html`<sp-login></sp-login>${this.toasts()}`;

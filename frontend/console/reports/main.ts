@@ -311,6 +311,10 @@ export class SpReports extends LitElement {
     this.filters = { ...this.filters, [key]: (e.target as HTMLInputElement).value };
   }
 
+  protected override willUpdate(): void {
+    document.title = msg("Sportello reports");
+  }
+
   override render() {
     if (this.signedOut) {
       return html`<p class="empty">${msg(html`Sign in to the <a href="/console">console</a> first, then come back.`)}</p>`;

@@ -2,7 +2,7 @@
 // Countdowns run on the server's clock (the view's server_time against ours).
 
 import { mediumName, roleName, statusName } from "../labels";
-import { intlLocale, plural } from "../i18n";
+import { plural } from "../i18n";
 import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
@@ -314,7 +314,7 @@ export class SpLiveView extends LitElement {
 /** What the figures and lists cover: a supervisor's view is cut to their services. */
 function scopeNote(scope: LiveView["scope"]): string {
   if (scope.everything) return msg("All services.");
-  const names = scope.services.length ? new Intl.ListFormat(intlLocale()).format(scope.services) : msg("none");
+  const names = scope.services.length ? scope.services.join(", ") : msg("none");
   return scope.handled_elsewhere
     ? msg(str`Only the services you supervise: ${names}, plus the contacts you handled in other services. Agents' status and load count all their contacts.`)
     : msg(str`Only the services you supervise: ${names}. Agents' status and load count all their contacts.`);

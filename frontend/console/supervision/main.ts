@@ -130,6 +130,10 @@ export class SpSupervision extends LitElement {
     this.stream.start();
   }
 
+  protected override willUpdate(): void {
+    document.title = msg("Sportello supervision");
+  }
+
   override render() {
     if (this.refusal === "signed-out") {
       return html`<p class="empty" role="alert">${msg(html`Sign in to the <a href="/console">console</a> first, then come back.`)}</p>`;
