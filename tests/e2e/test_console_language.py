@@ -102,9 +102,13 @@ def test_the_profile_language_wins_over_the_browser_and_switches_the_console(
     shoot(other, "reports-it-overview")
     other.close()
 
+    assert vera.http.post("/api/visitor/contact/leave").is_success
+    ended = contact.get_by_test_id("system-line").last
+    expect(ended).to_contain_text("Vera Rossi ha lasciato la conversazione")
     page.get_by_test_id("agent-menu").click()
     expect(page.get_by_test_id("language-it")).to_have_attribute("aria-checked", "true")
     shoot(page, "console-it-menu")
     page.get_by_test_id("language-browser").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(contact.get_by_test_id("delivery")).to_contain_text("Sent")
+    expect(ended).to_contain_text("Vera Rossi left the conversation")  # lines already written too

@@ -897,7 +897,7 @@ export class SpPanel extends LitElement {
         ${this.items(p).map((it) =>
           it.type === "msg"
             ? this.renderMessage(p, it.msg)
-            : html`<div class="sys ${it.line.tone}" data-testid="system-line">${it.line.text} · ${clock(it.line.at)}</div>`,
+            : html`<div class="sys ${it.line.tone}" data-testid="system-line">${it.line.text()} · ${clock(it.line.at)}</div>`,
         )}
         ${p.outgoing.map((o) => this.renderOutgoing(p, o))}
       </div>

@@ -16,10 +16,12 @@ export function callEvent(s: ConsoleStore, ev: EventFrame, panel: Panel | undefi
   const name = panel.contact.visitor.name || msg("The visitor");
   if (ev.kind === "call.interrupted" || ev.kind === "call.resumed") {
     const tone = ev.kind === "call.interrupted" ? "warn" : "info";
-    addSystem(panel, `call-${call.id}-${ev.position}`, ev.at, resumeLine(ev.kind, String(ev.data["side"]), call, name), tone);
+    const [kind, side, now] = [ev.kind, String(ev.data["side"]), { ...call }];
+    addSystem(panel, `call-${call.id}-${ev.position}`, ev.at, () => resumeLine(kind, side, now, name), tone);
   } else {
-    const line = callLine(call, name);
-    if (line) addSystem(panel, `call-${call.id}-${call.state}`, ev.at, line.text, line.tone);
+    const now = { ...call };
+    const line = callLine(now, name);
+    if (line) addSystem(panel, `call-${call.id}-${call.state}`, ev.at, () => callLine(now, name)?.text ?? line.text, line.tone);
   }
   if (live && call.state === "offered" && call.started_by === "visitor") {
     s.alert(call.requested === "video" ? msg(str`${name} asks for a video call`) : msg(str`${name} asks for a voice call`), msg("ENGAGE or NOT NOW"));
@@ -31,8 +33,9 @@ export function callEvent(s: ConsoleStore, ev: EventFrame, panel: Panel | undefi
 export function pastCallLines(panel: Panel): void {
   const contact = panel.contact;
   for (const call of contact.calls ?? []) {
-    const line = callLine(call, contact.visitor.name || msg("The visitor"));
+    const name = contact.visitor.name || msg("The visitor");
+    const line = callLine(call, name);
     const at = call.ended_at ?? call.connected_at ?? call.answered_at ?? call.offered_at;
-    if (line) addSystem(panel, `call-${call.id}-${call.state}`, at, line.text, line.tone);
+    if (line) addSystem(panel, `call-${call.id}-${call.state}`, at, () => callLine(call, name)?.text ?? line.text, line.tone);
   }
 }

@@ -46,7 +46,7 @@ export function onEvent(s: ConsoleStore, ev: EventFrame, live: boolean): void {
       };
       const closedBy = data["closed_by"];
       const name = panel.contact.visitor.name;
-      const text =
+      const text = () =>
         closedBy === "visitor"
           ? msg(str`${name} left the conversation`)
           : closedBy === "visitor_gone"
@@ -58,10 +58,10 @@ export function onEvent(s: ConsoleStore, ev: EventFrame, live: boolean): void {
       break;
     }
     case "contact.agent_away":
-      if (panel) addSystem(panel, `away-${ev.position}`, ev.at, msg("Your console was disconnected; the visitor was told you are reconnecting"), "warn");
+      if (panel) addSystem(panel, `away-${ev.position}`, ev.at, () => msg("Your console was disconnected; the visitor was told you are reconnecting"), "warn");
       break;
     case "contact.agent_back":
-      if (panel) addSystem(panel, `back-${ev.position}`, ev.at, msg("You are back online"));
+      if (panel) addSystem(panel, `back-${ev.position}`, ev.at, () => msg("You are back online"));
       break;
     case "contact.requeued": {
       if (!panel) break;
@@ -80,10 +80,10 @@ export function onEvent(s: ConsoleStore, ev: EventFrame, live: boolean): void {
       const name = panel.contact.visitor.name;
       if (departure === null) {
         // a page change or a dropped connection is not news; coming back after leaving is
-        if (wasLeaving) addSystem(panel, `returned-${ev.position}`, ev.at, msg(str`${name} is back`));
+        if (wasLeaving) addSystem(panel, `returned-${ev.position}`, ev.at, () => msg(str`${name} is back`));
       } else if (departure.navigating === false) {
         const until = clock(departure.gone_at - s.clockOffset);
-        addSystem(panel, `departed-${ev.position}`, ev.at, msg(str`${name} left the page — the contact ends at ${until} unless they come back`), "warn");
+        addSystem(panel, `departed-${ev.position}`, ev.at, () => msg(str`${name} left the page — the contact ends at ${until} unless they come back`), "warn");
       }
       touch(s, panel);
       break;
@@ -92,7 +92,7 @@ export function onEvent(s: ConsoleStore, ev: EventFrame, live: boolean): void {
       if (!panel) break;
       const url = String(data["url"]);
       const name = panel.contact.visitor.name;
-      const text = data["mode"] === "prompt" ? msg(str`Offered ${url} to ${name}`) : msg(str`Sent ${name} to ${url}`);
+      const text = () => (data["mode"] === "prompt" ? msg(str`Offered ${url} to ${name}`) : msg(str`Sent ${name} to ${url}`));
       addSystem(panel, `pushed-${ev.position}`, ev.at, text);
       break;
     }

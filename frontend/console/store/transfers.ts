@@ -12,7 +12,7 @@ export function transferLine(s: ConsoleStore, panel: Panel, leg: TransferLeg): v
   const from = leg.from_agent?.display_name ?? msg("An agent");
   const to = leg.accepted_by.id === s.agent?.id ? msg("you") : leg.accepted_by.display_name;
   const note = leg.note ? `: “${leg.note}”` : "";
-  addSystem(panel, `leg-${leg.id}`, leg.ended_at ?? leg.requested_at, msg(str`Transferred by ${from} to ${to}`) + note);
+  addSystem(panel, `leg-${leg.id}`, leg.ended_at ?? leg.requested_at, () => msg(str`Transferred by ${from} to ${to}`) + note);
 }
 
 export function transferEvent(s: ConsoleStore, ev: EventFrame, panel: Panel | undefined, live: boolean): void {
@@ -24,25 +24,25 @@ export function transferEvent(s: ConsoleStore, ev: EventFrame, panel: Panel | un
   switch (ev.kind) {
     case "contact.transfer_requested":
       panel.contact = { ...panel.contact, state: "transferring" };
-      addSystem(panel, `tr-${ev.position}`, ev.at, msg(str`Transfer to ${target} requested — you keep the chat until someone accepts`));
+      addSystem(panel, `tr-${ev.position}`, ev.at, () => msg(str`Transfer to ${target} requested — you keep the chat until someone accepts`));
       break;
     case "contact.transfer_rejected": {
       const by = (ev.data["by"] as { display_name: string } | undefined)?.display_name ?? msg("A colleague");
-      addSystem(panel, `tr-${ev.position}`, ev.at, msg(str`${by} rejected the transfer`) + (reason ? `: “${reason}”` : ""), "warn");
+      addSystem(panel, `tr-${ev.position}`, ev.at, () => msg(str`${by} rejected the transfer`) + (reason ? `: “${reason}”` : ""), "warn");
       break;
     }
     case "contact.transfer_returned": {
       panel.contact = { ...panel.contact, state: "assigned" };
-      const why =
-        ev.data["outcome"] === "timed_out" ? msg("nobody accepted it in time") : msg("it was rejected") + (reason ? `: “${reason}”` : "");
-      addSystem(panel, `tr-${ev.position}`, ev.at, msg(str`The transfer to ${target} came back to you — ${why}`), "warn");
-      if (live) s.notify(msg(str`${name} is back with you: ${why}.`), "info");
+      const timedOut = ev.data["outcome"] === "timed_out";
+      const why = () => (timedOut ? msg("nobody accepted it in time") : msg("it was rejected") + (reason ? `: “${reason}”` : ""));
+      addSystem(panel, `tr-${ev.position}`, ev.at, () => msg(str`The transfer to ${target} came back to you — ${why()}`), "warn");
+      if (live) s.notify(msg(str`${name} is back with you: ${why()}.`), "info");
       touch(s, panel);
       break;
     }
     case "contact.transfer_cancelled":
       panel.contact = { ...panel.contact, state: "assigned" };
-      addSystem(panel, `tr-${ev.position}`, ev.at, msg(str`You cancelled the transfer to ${target}`));
+      addSystem(panel, `tr-${ev.position}`, ev.at, () => msg(str`You cancelled the transfer to ${target}`));
       break;
     case "contact.transfer_accepted": {
       const by = leg.accepted_by?.display_name ?? target;
