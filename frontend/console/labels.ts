@@ -62,3 +62,19 @@ export function statusName(status: string): string {
       return status;
   }
 }
+
+/** Why a message went untranslated, from the server's code (its English reason otherwise). */
+export function translationFailure(code: string | undefined, reason: string | undefined): string {
+  switch (code) {
+    case "pair_unavailable":
+      return msg("the engine cannot translate between these languages");
+    case "timeout":
+      return msg("the engine took too long");
+    case "engine_failed":
+      return msg("the engine failed");
+    case "interrupted":
+      return msg("the translation did not finish in time");
+    default:
+      return reason ?? code ?? "";
+  }
+}

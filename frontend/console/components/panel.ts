@@ -1,4 +1,4 @@
-import { outcomeName } from "../labels";
+import { outcomeName, translationFailure } from "../labels";
 import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
@@ -673,7 +673,7 @@ export class SpPanel extends LitElement {
       return html`${show(m.text)}${t ? html`<div class="tr-note" data-testid="translation-pending">${msg("Translating…")}</div>` : nothing}`;
     }
     if (t.state === "failed") {
-      return html`${show(m.text)}<div class="tr-note warn" data-testid="translation-failed">${msg(str`Not translated: ${t.reason}`)}</div>`;
+      return html`${show(m.text)}<div class="tr-note warn" data-testid="translation-failed">${msg(str`Not translated: ${translationFailure(t.code, t.reason)}`)}</div>`;
     }
     if (m.sender === "agent") {
       return html`${show(m.text)}<div class="tr-sent" data-testid="translation">${languageName(t.target)}: ${t.text}</div>`;
