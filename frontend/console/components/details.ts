@@ -124,7 +124,7 @@ export class SpDetails extends LitElement {
         <dt>${msg("Name")}</dt><dd>${v.name || "—"}</dd>
         <dt>${msg("Email")}</dt><dd>${v.email ? html`<a href="mailto:${v.email}">${v.email}</a>` : html`<span class="none">${msg("not given")}</span>`}</dd>
         <dt>${msg("Country")}</dt><dd>${v.country ? html`${countryBadge(v.country)} ${countryName(v.country)}` : html`<span class="none">${msg("unknown")}</span>`}</dd>
-        <dt>${msg("Language")}</dt><dd>${v.language ? languageName(v.language) : html`<span class="none">${msg("unknown")}</span>`}</dd>
+        <dt>${msg("Language")}</dt><dd>${v.language ? languageName(v.language) : html`<span class="none">${msg("unknown", { id: "language-unknown", desc: "a visitor's language we do not know" })}</span>`}</dd>
         <dt>${msg("Visitor")}</dt><dd>${v.new_visitor ? msg("New visitor") : msg("Returning visitor")}</dd>
         <dt>${msg("Site")}</dt><dd>${v.site ? host(v.site) : html`<span class="none">—</span>`}</dd>
         <dt>${msg("Came from")}</dt><dd>${v.referrer ? host(v.referrer) : html`<span class="none">${msg("direct")}</span>`}</dd>

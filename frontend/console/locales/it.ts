@@ -12,6 +12,7 @@
       'ha3bfc6febc33565e': html`Traduzione attiva: visitatore in <b>${0}</b>, tu in <b>${1}</b> (${2}).`,
 'hda3ceff5971fa1af': html`Accedi prima alla <a href="/console">console</a>, poi torna qui.`,
 'hea3318ae85058239': html`Accedi alla <a href="/console">console</a>, poi torna qui.`,
+'language-unknown': `sconosciuta`,
 's0004e64fd7351a8b': `Visitatore di ritorno`,
 's004c9bb3622c7037': `supervisore`,
 's0058b7695f7f037b': `Il tuo account è stato disattivato da un amministratore. Chiedigli di riattivarlo.`,
