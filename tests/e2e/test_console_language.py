@@ -1,14 +1,14 @@
 """The console's language: the agent's profile setting, else the browser's, else English;
-switched from the agent menu; screenshots of the console in Italian (/tmp/shots-l10n-console)."""
+switched from the agent menu; screenshots of the console pages in Italian (console-it-*.png
+and the like, in conftest's SCREENSHOTS folder)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import E2EServer
+from tests.e2e.conftest import SCREENSHOTS, E2EServer
 from tests.e2e.console_helpers import (
     Visitor,
     console_server,
@@ -20,12 +20,10 @@ from tests.e2e.console_helpers import (
 
 __all__ = ["console_server", "visitors"]
 
-SHOTS = Path("/tmp/shots-l10n-console")
-
 
 def shoot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
 def test_an_italian_browser_gets_the_console_in_italian(
