@@ -7,7 +7,7 @@ import { localized, msg } from "@lit/localize";
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
 import type { Chart as ChartType } from "chart.js";
-import { duration, unit } from "../format";
+import { duration, number, unit } from "../format";
 import { fieldStyles, shared, tables } from "../styles";
 import { type Figures, type Filters, type Overview, OUTCOMES, fetchOverview, query as toQuery } from "./data";
 import { sayError } from "../../shared/errors";
@@ -174,9 +174,9 @@ export class SpOverview extends LitElement {
 
   private row(g: Figures, total = false) {
     return html`<tr class=${total ? "total" : ""} data-testid=${total ? "overview-total" : "overview-row"}>
-      <td>${total ? msg("All") : g.name}</td><td>${g.requests}</td><td>${g.successful}</td><td>${g.no_interaction}</td>
-      <td>${g.dissuaded}</td><td>${g.abandoned}</td><td>${g.cancelled}</td><td>${g.rejected}</td>
-      <td>${g.handed_back}</td><td>${g.transferred}</td><td>${secs(g.wait_avg)}</td><td>${secs(g.wait_p90)}</td>
+      <td>${total ? msg("All") : g.name}</td><td>${number(g.requests)}</td><td>${number(g.successful)}</td>
+      <td>${number(g.no_interaction)}</td><td>${number(g.dissuaded)}</td><td>${number(g.abandoned)}</td>
+      <td>${number(g.cancelled)}</td><td>${number(g.rejected)}</td><td>${number(g.handed_back)}</td><td>${number(g.transferred)}</td><td>${secs(g.wait_avg)}</td><td>${secs(g.wait_p90)}</td>
       <td>${secs(g.answer_avg)}</td><td>${secs(g.handling_avg)}</td>
     </tr>`;
   }

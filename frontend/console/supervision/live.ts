@@ -6,7 +6,7 @@ import { plural } from "../i18n";
 import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
-import { duration, unit } from "../format";
+import { duration, number, unit } from "../format";
 import { pageStyles, shared } from "../styles";
 import { notices } from "./styles";
 import type { ContactCard, LiveView, SupervisedAgent, SupervisedService } from "./types";
@@ -212,10 +212,10 @@ export class SpLiveView extends LitElement {
         <h2 id="today-h">${msg("Today")}</h2>
         <p class="muted scope" data-testid="scope-note">${scopeNote(v.scope)}</p>
         <dl class="figures" data-testid="today">
-          <div><dt>${msg("Requests")}</dt><dd data-testid="today-requests">${t.requests}</dd></div>
-          <div><dt>${msg("Answered")}</dt><dd data-testid="today-answered">${t.answered}</dd></div>
-          <div><dt>${msg("Dissuaded")}</dt><dd data-testid="today-dissuaded">${t.dissuaded}</dd></div>
-          <div><dt>${msg("Abandoned")}</dt><dd data-testid="today-abandoned">${t.abandoned}</dd></div>
+          <div><dt>${msg("Requests")}</dt><dd data-testid="today-requests">${number(t.requests)}</dd></div>
+          <div><dt>${msg("Answered")}</dt><dd data-testid="today-answered">${number(t.answered)}</dd></div>
+          <div><dt>${msg("Dissuaded")}</dt><dd data-testid="today-dissuaded">${number(t.dissuaded)}</dd></div>
+          <div><dt>${msg("Abandoned")}</dt><dd data-testid="today-abandoned">${number(t.abandoned)}</dd></div>
           <div><dt>${msg("Average wait")}</dt><dd data-testid="today-wait">${t.wait_avg === null ? "—" : duration(t.wait_avg)}</dd></div>
         </dl>
       </section>
