@@ -41,7 +41,9 @@ export function chooseLanguage(profile: string | null | undefined): Locale {
 export async function useLanguage(profile: string | null | undefined): Promise<void> {
   const language = chooseLanguage(profile);
   document.documentElement.lang = language;
-  if (getLocale() !== language) await setLocale(language);
+  // setLocale itself skips a language loaded or loading, and a later call wins over one
+  // still loading (the browser's language, then the profile's).
+  await setLocale(language);
 }
 
 /** The current language ("en", "it"). */
