@@ -40,6 +40,14 @@ def test_an_italian_browser_gets_the_console_in_italian(
     expect(page.get_by_test_id("waiting-empty")).to_contain_text("Nessuno in attesa.")
     shoot(page, "console-it-browser")
 
+    # a profile set to English wins over the Italian browser, from the first render on
+    page.get_by_test_id("agent-menu").click()
+    page.get_by_test_id("language-en").click()
+    expect(page.get_by_test_id("waiting-empty")).to_contain_text("Nobody is waiting.")
+    page.reload()
+    expect(page.get_by_test_id("agent-status")).to_have_text("READY")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
 
 def test_the_profile_language_wins_over_the_browser_and_switches_the_console(
     console_server: E2EServer,
