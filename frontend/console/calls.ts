@@ -1,6 +1,7 @@
 // The console's side of voice/video calls: the call of each contact (from events), the one
 // WebRTC peer this console runs, and the frames that move a call (docs/protocol.md).
 
+import { msg, str } from "@lit/localize";
 import { CallPeer, interrupted, sendsVideo } from "../shared/call";
 import type { CallSignal, CallView, EventFrame, IceConfig, SignalFrame } from "./types";
 
@@ -15,43 +16,46 @@ export interface CallHost {
 
 /** A line for the transcript about a call event, or null. */
 export function callLine(call: CallView, name: string): { text: string; tone: "info" | "warn" | "end" } | null {
-  const medium = call.requested === "video" ? "video call" : "voice call";
+  const medium = call.requested === "video" ? msg("video call") : msg("voice call");
   switch (call.state) {
     case "offered":
       return call.started_by === "agent"
-        ? { text: `You offered ${name} a ${medium}`, tone: "info" }
-        : { text: `${name} asks for a ${medium}`, tone: "warn" };
+        ? { text: msg(str`You offered ${name} a ${medium}`), tone: "info" }
+        : { text: msg(str`${name} asks for a ${medium}`), tone: "warn" };
     case "accepted":
-      if (call.started_by === "visitor") return { text: `You engaged the ${medium}`, tone: "info" };
+      if (call.started_by === "visitor") return { text: msg(str`You engaged the ${medium}`), tone: "info" };
       return {
-        text: call.media === "video" ? `${name} accepted with video` : `${name} accepted, voice only`,
+        text: call.media === "video" ? msg(str`${name} accepted with video`) : msg(str`${name} accepted, voice only`),
         tone: "info",
       };
     case "declined":
       return call.started_by === "agent"
-        ? { text: `${name} declined the ${medium}`, tone: "warn" }
-        : { text: `You answered NOT NOW to ${name}'s ${medium}`, tone: "info" };
+        ? { text: msg(str`${name} declined the ${medium}`), tone: "warn" }
+        : { text: msg(str`You answered NOT NOW to ${name}'s ${medium}`), tone: "info" };
     case "connected":
-      return { text: `The ${medium} is connected`, tone: "info" };
+      return { text: msg(str`The ${medium} is connected`), tone: "info" };
     case "ended": {
       const why: Record<string, string> = {
-        hung_up: call.ended_by === "agent" ? "you hung up" : `${name} hung up`,
-        visitor_left: `${name}'s page closed and did not come back`,
-        agent_disconnected: "your console did not come back in time",
-        contact_closed: "the contact ended",
-        requeued: "the contact went back to the queue",
-        transferred: "the contact was transferred",
+        hung_up: call.ended_by === "agent" ? msg("you hung up") : msg(str`${name} hung up`),
+        visitor_left: msg(str`${name}'s page closed and did not come back`),
+        agent_disconnected: msg("your console did not come back in time"),
+        contact_closed: msg("the contact ended"),
+        requeued: msg("the contact went back to the queue"),
+        transferred: msg("the contact was transferred"),
       };
-      return { text: `The ${medium} ended — ${why[call.end_reason ?? ""] ?? "ended"}`, tone: "end" };
+      const reason = why[call.end_reason ?? ""] ?? msg("ended");
+      return { text: msg(str`The ${medium} ended — ${reason}`), tone: "end" };
     }
   }
 }
 
 /** A transcript line for a call's interruption (`call.interrupted`) or its return. */
 export function resumeLine(kind: string, side: string, call: CallView, name: string): string {
-  const medium = call.requested === "video" ? "video call" : "voice call";
-  const who = side === "agent" ? "your console" : name;
-  return kind === "call.interrupted" ? `The ${medium} is reconnecting — ${who} lost the connection` : `The ${medium} is back — ${who} rejoined`;
+  const medium = call.requested === "video" ? msg("video call") : msg("voice call");
+  const who = side === "agent" ? msg("your console") : name;
+  return kind === "call.interrupted"
+    ? msg(str`The ${medium} is reconnecting — ${who} lost the connection`)
+    : msg(str`The ${medium} is back — ${who} rejoined`);
 }
 
 const LIVE_CALL = ["offered", "accepted", "connected"];
@@ -198,27 +202,32 @@ export function callIcon(
     visitor: { webrtc: boolean; camera: boolean; microphone: boolean } | null | undefined;
   },
 ): { state: CallIconState; why: string } {
-  const label = medium === "voice" ? "Voice" : "Video";
+  const label = medium === "voice" ? msg("Voice") : msg("Video");
   const { call } = opts;
   if (call && (call.state === "offered" || call.state === "accepted" || call.state === "connected")) {
     const same = call.requested === medium || (medium === "voice" && call.requested === "video");
     if (same) {
-      if (call.state === "connected") return { state: "active", why: `${label}: in use — click to hang up` };
-      if (call.state === "accepted") return { state: "connecting", why: `${label}: connecting…` };
+      if (call.state === "connected") return { state: "active", why: msg(str`${label}: in use — click to hang up`) };
+      if (call.state === "accepted") return { state: "connecting", why: msg(str`${label}: connecting…`) };
       return {
         state: "connecting",
-        why: call.started_by === "agent" ? `${label}: ringing — waiting for the visitor` : `${label}: the visitor asks for a call`,
+        why: call.started_by === "agent" ? msg(str`${label}: ringing — waiting for the visitor`) : msg(str`${label}: the visitor asks for a call`),
       };
     }
-    return { state: "unavailable", why: `${label}: another call is in progress` };
+    return { state: "unavailable", why: msg(str`${label}: another call is in progress`) };
   }
-  if (opts.terminated) return { state: "unavailable", why: `${label}: the contact has ended` };
-  if (!opts.serviceOffers) return { state: "unavailable", why: `${label}: not offered by this service` };
-  if (!opts.agentAllows) return { state: "unavailable", why: `${label}: not allowed in your profile` };
-  if (!opts.switchOn) return { state: "unavailable", why: `${label}: switched off in this console` };
+  if (opts.terminated) return { state: "unavailable", why: msg(str`${label}: the contact has ended`) };
+  if (!opts.serviceOffers) return { state: "unavailable", why: msg(str`${label}: not offered by this service`) };
+  if (!opts.agentAllows) return { state: "unavailable", why: msg(str`${label}: not allowed in your profile`) };
+  if (!opts.switchOn) return { state: "unavailable", why: msg(str`${label}: switched off in this console`) };
   const v = opts.visitor;
-  if (v && !v.webrtc) return { state: "unavailable", why: `${label}: the visitor's browser cannot make calls` };
-  if (v && !v.microphone) return { state: "unavailable", why: `${label}: the visitor has no microphone` };
-  const note = v && medium === "video" && !v.camera ? " (the visitor has no camera: they will send voice only)" : "";
-  return { state: "available", why: `${label}: available — click to call${note}` };
+  if (v && !v.webrtc) return { state: "unavailable", why: msg(str`${label}: the visitor's browser cannot make calls`) };
+  if (v && !v.microphone) return { state: "unavailable", why: msg(str`${label}: the visitor has no microphone`) };
+  return {
+    state: "available",
+    why:
+      v && medium === "video" && !v.camera
+        ? msg(str`${label}: available — click to call (the visitor has no camera: they will send voice only)`)
+        : msg(str`${label}: available — click to call`),
+  };
 }

@@ -1,5 +1,7 @@
 // Small pure helpers: flags, clock strings, durations, link splitting.
 
+import { intlLocale } from "./i18n";
+import { msg, str } from "@lit/localize";
 import { html, type TemplateResult } from "lit";
 import { linkify as splitLinks } from "../shared/linkify";
 
@@ -23,7 +25,7 @@ export function countryBadge(country: string | null | undefined): TemplateResult
 export function countryName(country: string | null | undefined): string {
   if (!country) return "";
   try {
-    return new Intl.DisplayNames(undefined, { type: "region" }).of(country.toUpperCase()) ?? country;
+    return new Intl.DisplayNames(intlLocale(), { type: "region" }).of(country.toUpperCase()) ?? country;
   } catch {
     return country;
   }
@@ -32,15 +34,30 @@ export function countryName(country: string | null | undefined): string {
 export function languageName(code: string | null | undefined): string {
   if (!code) return "";
   try {
-    return new Intl.DisplayNames(undefined, { type: "language" }).of(code) ?? code;
+    return new Intl.DisplayNames(intlLocale(), { type: "language" }).of(code) ?? code;
   } catch {
     return code;
   }
 }
 
-/** HH:MM in the agent's time zone for a server timestamp (seconds). */
+/** HH:MM in the agent's time zone and language for a server timestamp (seconds). */
 export function clock(seconds: number): string {
-  return new Date(seconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return new Date(seconds * 1000).toLocaleTimeString(intlLocale(), { hour: "2-digit", minute: "2-digit" });
+}
+
+/** Date and time in the agent's language for a server timestamp (seconds). */
+export function dateTime(seconds: number, options: Intl.DateTimeFormatOptions = { dateStyle: "short", timeStyle: "short" }): string {
+  return new Date(seconds * 1000).toLocaleString(intlLocale(), options);
+}
+
+/** A number in the agent's language (grouping, decimal comma). */
+export function number(value: number, options: Intl.NumberFormatOptions = {}): string {
+  return new Intl.NumberFormat(intlLocale(), options).format(value);
+}
+
+/** "5 min", "12 s" (short) or "12 seconds" (long), in the agent's language. */
+export function unit(value: number, name: "second" | "minute" | "hour", display: "short" | "long" = "short"): string {
+  return new Intl.NumberFormat(intlLocale(), { style: "unit", unit: name, unitDisplay: display }).format(value);
 }
 
 export function duration(seconds: number): string {
@@ -102,12 +119,12 @@ export function pushableLinks(
   prompt: boolean,
   sites: readonly string[],
 ): Array<string | TemplateResult> {
-  const title = prompt ? "Click to offer this page to the visitor" : "Click to send immediately";
+  const title = prompt ? msg("Click to offer this page to the visitor") : msg("Click to send immediately");
   return splitLinks(text).map((piece) =>
     piece.href && !canPush(piece.href, sites)
       ? html`<a href=${piece.href} target="_blank" rel="noopener noreferrer" data-testid="plain-link">${piece.text}</a>`
       : piece.href
-      ? html`<button class="push" data-testid="push-link" data-url=${piece.href} title=${title} @click=${() => push(piece.href!)}>${piece.text}</button><a class="open" href=${piece.href} target="_blank" rel="noopener noreferrer" title="Open it yourself (new tab)" aria-label="Open ${piece.text} in a new tab">↗</a>`
+      ? html`<button class="push" data-testid="push-link" data-url=${piece.href} title=${title} @click=${() => push(piece.href!)}>${piece.text}</button><a class="open" href=${piece.href} target="_blank" rel="noopener noreferrer" title=${msg("Open it yourself (new tab)")} aria-label=${msg(str`Open ${piece.text} in a new tab`)}>↗</a>`
       : piece.text,
   );
 }

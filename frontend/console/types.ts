@@ -27,6 +27,8 @@ export interface AgentState {
   voice_allowed: boolean;
   video_allowed: boolean;
   role: string;
+  /** The console language chosen on the profile ("" = the browser's). */
+  ui_language: string;
   chosen_status: "READY" | "PAUSED";
   status: AgentStatus;
   live_sessions: number;

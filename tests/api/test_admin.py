@@ -242,3 +242,21 @@ async def test_tags_and_the_leave_a_message_switch(sqlite_world: World) -> None:
         json={"service_id": sales, "name": "Vera", "email": "v@example.com", "text": "hi"},
     )
     assert left.status_code == 403 and left.json()["code"] == "service_unavailable"
+
+
+async def test_an_agent_chooses_their_console_language(sqlite_world: World) -> None:
+    ann, bob = await sqlite_world.agent("ann"), await sqlite_world.agent("bob")
+    assert (await bob.http.get("/api/me")).json()["ui_language"] == ""
+    chosen = await bob.http.put("/api/me/ui-language", json={"ui_language": "it"})
+    assert chosen.status_code == 200, chosen.text
+    assert chosen.json()["ui_language"] == "it"
+    assert (await bob.http.get("/api/me")).json()["ui_language"] == "it"
+    row = (await audit(ann, target_kind="agent", target_id=str(bob.agent["id"])))["items"][0]
+    assert (row["action"], row["actor"]["login"]) == ("agent.changed", "bob")
+    assert (row["before"], row["after"]) == ({"ui_language": ""}, {"ui_language": "it"})
+    bad = await bob.http.put("/api/me/ui-language", json={"ui_language": "klingon"})
+    assert (bad.status_code, bad.json()["code"]) == (422, "invalid_input")
+    # the admin sets it on the agent's page; "" follows the browser again
+    reset = await ann.http.patch(f"/api/admin/agents/{bob.agent['id']}", json={"ui_language": ""})
+    assert reset.status_code == 200, reset.text
+    assert (await bob.http.get("/api/me")).json()["ui_language"] == ""

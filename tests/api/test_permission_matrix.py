@@ -67,6 +67,7 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("POST", "/api/auth/logout"): (AGENTS, None),
     ("GET", "/api/me"): (AGENTS, None),
     ("PUT", "/api/me/status"): (AGENTS, lambda: {"status": "READY"}),
+    ("PUT", "/api/me/ui-language"): (AGENTS, lambda: {"ui_language": ""}),
     ("POST", "/api/console-sessions"): (AGENTS, None),
     ("PATCH", "/api/console-sessions/{session_id}"): (ONLY_HOLDER, lambda: {"chat": True}),
     ("GET", "/api/waiting"): (AGENTS, None),

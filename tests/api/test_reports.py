@@ -99,6 +99,9 @@ async def test_overview_figures_match_the_hand_count(world: World) -> None:
     assert agents["Bob"]["requests"] == 1 and agents["Ann"]["requests"] == 1
     assert agents["(no agent)"]["requests"] == 3
     assert sum(bar["contacts"] for bar in report["wait_histogram"]) == 5
+    bars = report["wait_histogram"]
+    assert (bars[0]["below"], bars[0]["at_least"], bars[-1]["below"]) == (10, None, None)
+    assert bars[-1]["at_least"] == 300
     assert sum(sum(v for k, v in hour.items() if k != "hour") for hour in report["by_hour"]) == 5
     outside = (
         await ann.http.get(

@@ -63,6 +63,8 @@ def context_factory(browser: Browser) -> Iterator[object]:
 
     def make(**options: object) -> BrowserContext:
         options.setdefault("viewport", {"width": 1280, "height": 800})
+        # The console speaks the browser's language: tests read English unless they ask.
+        options.setdefault("locale", "en-US")
         ctx = browser.new_context(**options)  # type: ignore[arg-type]
         made.append(ctx)
         return ctx

@@ -1,5 +1,7 @@
 // The audit page: every admin change, newest first, with filters; "More" pages on.
 
+import { dateTime } from "../format";
+import { localized, msg } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { api } from "../api";
@@ -17,14 +19,33 @@ interface AuditRow {
   after: Record<string, unknown> | null;
 }
 
-const KINDS = [
-  ["", "everything"],
-  ["service", "services"],
-  ["tag", "tags"],
-  ["agent", "agents"],
-  ["transfer_group", "transfer groups"],
-  ["left_message", "left messages"],
-] as const;
+const kinds = (): Array<[string, string]> => [
+  ["", msg("everything")],
+  ["service", msg("services")],
+  ["tag", msg("tags")],
+  ["agent", msg("agents")],
+  ["transfer_group", msg("transfer groups")],
+  ["left_message", msg("left messages")],
+];
+
+/** An audit action (the server's code, e.g. agent.changed) as people read it. */
+function actionName(action: string): string {
+  const names: Record<string, string> = {
+    "agent.created": msg("agent created"),
+    "agent.changed": msg("agent changed"),
+    "agent.password_reset": msg("agent's password reset"),
+    "service.created": msg("service created"),
+    "service.changed": msg("service changed"),
+    "tag.created": msg("tag created"),
+    "tag.changed": msg("tag changed"),
+    "tag.deleted": msg("tag deleted"),
+    "transfer_group.created": msg("transfer group created"),
+    "transfer_group.changed": msg("transfer group changed"),
+    "transfer_group.deleted": msg("transfer group deleted"),
+    "left_message.reopened": msg("left message reopened"),
+  };
+  return names[action] ?? action;
+}
 
 const show = (v: unknown) => (v === "" ? "—" : typeof v === "string" ? v : JSON.stringify(v));
 
@@ -32,14 +53,15 @@ function changes(row: AuditRow) {
   const keys = [...new Set([...Object.keys(row.before ?? {}), ...Object.keys(row.after ?? {})])];
   const whole = (label: string, side: Record<string, unknown>) =>
     html`<span class="muted">${label}:</span> <span class="whole">${keys.map((k) => html`<span><b>${k}</b> ${show(side[k])}</span>`)}</span>`;
-  if (row.before === null) return whole("created", row.after ?? {});
-  if (row.after === null) return whole("deleted", row.before);
+  if (row.before === null) return whole(msg("created"), row.after ?? {});
+  if (row.after === null) return whole(msg("deleted"), row.before);
   return keys.map(
     (k) => html`<div data-testid="change"><b>${k}</b> <del>${show(row.before?.[k])}</del> → <ins>${show(row.after?.[k])}</ins></div>`,
   );
 }
 
 @customElement("sp-admin-audit")
+@localized()
 export class SpAdminAudit extends LitElement {
   static override styles = [
     shared,
@@ -105,7 +127,7 @@ export class SpAdminAudit extends LitElement {
       this.next = page.next;
       this.error = "";
     } catch (err) {
-      this.error = sayError(err, "The audit log could not be loaded. Please try again.");
+      this.error = sayError(err, msg("The audit log could not be loaded. Please try again."));
     }
     this.loading = false;
   }
@@ -131,38 +153,38 @@ export class SpAdminAudit extends LitElement {
   }
 
   override render() {
-    return html`<div class="toolbar"><h2>Audit</h2></div>
-      <form @submit=${(e: SubmitEvent) => this.filter(e)} aria-label="Filter the audit">
-        <label for="kind">What
-          <select id="kind" name="target_kind" data-testid="audit-kind">${KINDS.map(([v, t]) => html`<option value=${v}>${t}</option>`)}</select>
+    return html`<div class="toolbar"><h2>${msg("Audit")}</h2></div>
+      <form @submit=${(e: SubmitEvent) => this.filter(e)} aria-label=${msg("Filter the audit")}>
+        <label for="kind">${msg("What")}
+          <select id="kind" name="target_kind" data-testid="audit-kind">${kinds().map(([v, t]) => html`<option value=${v}>${t}</option>`)}</select>
         </label>
-        <label for="actor">Who
+        <label for="actor">${msg("Who")}
           <select id="actor" name="actor_id" data-testid="audit-actor">
-            <option value="">anyone</option>
+            <option value="">${msg("anyone")}</option>
             ${this.people.map((p) => html`<option value=${p.id}>${p.login}</option>`)}
           </select>
         </label>
-        <label for="action">Action
-          <input id="action" name="action" placeholder="e.g. agent.changed" data-testid="audit-action" />
+        <label for="action">${msg("Action")}
+          <input id="action" name="action" placeholder=${msg("e.g. agent.changed")} data-testid="audit-action" />
         </label>
-        <label for="day">Day <input id="day" name="day" type="date" data-testid="audit-day" /></label>
-        <button class="btn primary" type="submit" data-testid="audit-apply">Apply</button>
+        <label for="day">${msg("Day")} <input id="day" name="day" type="date" data-testid="audit-day" /></label>
+        <button class="btn primary" type="submit" data-testid="audit-apply">${msg("Apply")}</button>
       </form>
       ${this.error ? html`<div class="off" role="alert">${this.error}</div>` : nothing}
-      <div class="scroll"><table aria-label="Admin changes">
-        <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Change</th></tr></thead>
+      <div class="scroll"><table aria-label=${msg("Admin changes")}>
+        <thead><tr><th scope="col">${msg("When")}</th><th scope="col">${msg("Who")}</th><th scope="col">${msg("What")}</th><th scope="col">${msg("Change")}</th></tr></thead>
         <tbody>${this.rows.map(
           (r) => html`<tr data-testid="audit-row" data-action=${r.action} data-actor=${r.actor.login}>
-            <td>${new Date(r.at * 1000).toLocaleString()}</td>
+            <td>${dateTime(r.at)}</td>
             <td>${r.actor.login}</td>
-            <td><b>${r.action}</b><div class="muted">${r.target.kind.replace("_", " ")} ${r.target.name}</div></td>
+            <td><b title=${r.action}>${actionName(r.action)}</b><div class="muted">${r.target.name}</div></td>
             <td>${changes(r)}</td>
           </tr>`,
         )}</tbody>
       </table></div>
-      ${!this.loading && this.rows.length === 0 ? html`<p class="empty">No changes match.</p>` : nothing}
+      ${!this.loading && this.rows.length === 0 ? html`<p class="empty">${msg("No changes match.")}</p>` : nothing}
       ${this.next !== null
-        ? html`<button class="btn more" data-testid="audit-more" @click=${() => void this.fetch(true)}>More</button>`
+        ? html`<button class="btn more" data-testid="audit-more" @click=${() => void this.fetch(true)}>${msg("More")}</button>`
         : nothing}`;
   }
 }

@@ -1,5 +1,6 @@
 // One admin resource: its table, and a form to create or edit a row.
 
+import { localized, msg, str } from "@lit/localize";
 import { LitElement, html, nothing, type TemplateResult } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { api } from "../api";
@@ -18,7 +19,14 @@ export interface Column {
 
 export interface Resource {
   title: string;
-  singular: string;
+  /** The sentences about a row, whole (each language has its own grammar for them). */
+  words: {
+    add: string;
+    edit: (name: string) => string;
+    created: (name: string) => string;
+    saved: (name: string) => string;
+    deleted: (name: string) => string;
+  };
   path: string;
   fields: Field[];
   columns: Column[];
@@ -46,9 +54,9 @@ export interface Question {
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 @customElement("sp-admin-crud")
+@localized()
 export class SpAdminCrud extends LitElement {
   static override styles = [shared, tables, adminStyles];
 
@@ -69,7 +77,7 @@ export class SpAdminCrud extends LitElement {
     try {
       this.rows = await api<Row[]>("GET", this.resource.path);
     } catch (err) {
-      this.error = sayError(err, "The list could not be loaded. Please reload the page.");
+      this.error = sayError(err, msg("The list could not be loaded. Please reload the page."));
     }
   }
 
@@ -81,7 +89,7 @@ export class SpAdminCrud extends LitElement {
       const answer = await work();
       this.message = typeof done === "string" ? done : done(answer);
     } catch (err) {
-      this.error = sayError(err, "That did not work. Please try again.");
+      this.error = sayError(err, msg("That did not work. Please try again."));
     }
     await this.load();
   }
@@ -94,13 +102,13 @@ export class SpAdminCrud extends LitElement {
   private renderQuestion(row: Row): TemplateResult | typeof nothing {
     const q = this.question;
     if (!q || q.key !== this.resource.key(row)) return nothing;
-    return html`<div class="question" role="alertdialog" aria-label="Confirm" data-testid="question">
+    return html`<div class="question" role="alertdialog" aria-label=${msg("Confirm")} data-testid="question">
       <span data-testid="question-text">${q.text}</span>
       <button class="btn danger" data-testid="confirm-action" @click=${() => {
         this.question = null;
         q.run();
       }}>${q.yes}</button>
-      <button class="btn" data-testid="cancel-action" @click=${() => (this.question = null)}>Keep</button>
+      <button class="btn" data-testid="cancel-action" @click=${() => (this.question = null)}>${msg("Keep")}</button>
     </div>`;
   }
 
@@ -110,15 +118,15 @@ export class SpAdminCrud extends LitElement {
     if (!path) return nothing;
     const key = r.key(row);
     if (this.confirming !== key) {
-      return html`<button class="btn" data-testid="delete" aria-label="Delete ${r.label(row)}"
-        @click=${() => (this.confirming = key)}>Delete</button>`;
+      return html`<button class="btn" data-testid="delete" aria-label=${msg(str`Delete ${r.label(row)}`)}
+        @click=${() => (this.confirming = key)}>${msg("Delete")}</button>`;
     }
-    return html`<button class="btn danger" data-testid="confirm-delete" aria-label="Really delete ${r.label(row)}"
+    return html`<button class="btn danger" data-testid="confirm-delete" aria-label=${msg(str`Really delete ${r.label(row)}`)}
         @click=${() => {
           this.confirming = "";
-          void this.act(() => api("DELETE", path), `${capital(r.singular)} “${r.label(row)}” deleted.`);
-        }}>Really delete?</button>
-      <button class="btn" @click=${() => (this.confirming = "")}>Keep</button>`;
+          void this.act(() => api("DELETE", path), r.words.deleted(r.label(row)));
+        }}>${msg("Really delete?")}</button>
+      <button class="btn" @click=${() => (this.confirming = "")}>${msg("Keep")}</button>`;
   }
 
   private open(row: Row | "new"): void {
@@ -140,13 +148,13 @@ export class SpAdminCrud extends LitElement {
     const editing = this.editing;
     if (editing === "new" || editing === null) {
       const created = await api<Row>("POST", r.path, values);
-      this.message = `${capital(r.singular)} “${r.label(created)}” created.`;
+      this.message = r.words.created(r.label(created));
     } else {
       let body =
         r.update === "PUT" ? values : Object.fromEntries(Object.entries(values).filter(([k, v]) => !same(editing[k], v)));
       if (r.beforeUpdate) body = await r.beforeUpdate(editing, body);
       await api<Row>(r.update, `${r.path}/${encodeURIComponent(r.key(editing))}`, body);
-      this.message = `${capital(r.singular)} “${r.label(editing)}” saved.`;
+      this.message = r.words.saved(r.label(editing));
     }
     this.editing = null;
     await this.load();
@@ -160,7 +168,7 @@ export class SpAdminCrud extends LitElement {
       data-testid="edit-form"
       .fields=${r.fields}
       .value=${row ?? r.defaults}
-      .heading=${row ? `Edit ${r.singular} “${r.label(row)}”` : `New ${r.singular}`}
+      .heading=${row ? r.words.edit(r.label(row)) : r.words.add}
       ?creating=${row === null}
       .save=${(values: Values) => this.save(values)}
       .extra=${r.extra ? r.extra(row) : nothing}
@@ -172,24 +180,24 @@ export class SpAdminCrud extends LitElement {
     const r = this.resource;
     return html`<div class="toolbar">
         <h2>${r.title}</h2>
-        <button class="btn primary" data-testid="new" @click=${() => this.open("new")}>New ${r.singular}</button>
+        <button class="btn primary" data-testid="new" @click=${() => this.open("new")}>${r.words.add}</button>
       </div>
       <div class="status-line" role="status" aria-live="polite" data-testid="status">${this.message}</div>
       ${this.error ? html`<div class="off" role="alert" data-testid="page-error">${this.error}</div>` : nothing}
       ${this.renderForm()}
       ${this.rows === null
-        ? html`<p class="empty">Loading…</p>`
+        ? html`<p class="empty">${msg("Loading…")}</p>`
         : this.rows.length === 0
-          ? html`<p class="empty">Nothing yet.</p>`
+          ? html`<p class="empty">${msg("Nothing yet.")}</p>`
           : html`<div class="scroll"><table aria-label=${r.title}>
-              <thead><tr>${r.columns.map((c) => html`<th scope="col">${c.label}</th>`)}<th><span class="sr-only">Actions</span></th></tr></thead>
+              <thead><tr>${r.columns.map((c) => html`<th scope="col">${c.label}</th>`)}<th><span class="sr-only">${msg("Actions")}</span></th></tr></thead>
               <tbody>
                 ${this.rows.map(
                   (row) => html`<tr data-testid="row" data-key=${r.key(row)}>
                     ${r.columns.map((c) => html`<td>${c.cell(row)}</td>`)}
                     <td class="actions">
-                      <button class="btn" data-edit=${r.key(row)} data-testid="edit" aria-label="Edit ${r.label(row)}"
-                        @click=${() => this.open(row)}>Edit</button>
+                      <button class="btn" data-edit=${r.key(row)} data-testid="edit" aria-label=${msg(str`Edit ${r.label(row)}`)}
+                        @click=${() => this.open(row)}>${msg("Edit")}</button>
                       ${r.actions ? r.actions(row, this) : nothing} ${this.renderDelete(row)}
                       ${this.renderQuestion(row)}
                     </td>

@@ -1,6 +1,7 @@
 // A form over an admin resource: fields described once, errors shown next to their field
 // from the API's {code, details.problems[].field}.
 
+import { localized, msg } from "@lit/localize";
 import { LitElement, css, html, nothing, type TemplateResult } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { ApiError } from "../api";
@@ -15,6 +16,8 @@ export interface Field {
   kind: "text" | "textarea" | "number" | "password" | "bool" | "list" | "choice" | "multi" | "links";
   hint?: string;
   options?: string[];
+  /** How an option reads (the option itself when absent). */
+  optionLabel?: (option: string) => string;
   min?: number;
   max?: number;
   /** Asked only when creating (a login, a first password). */
@@ -68,6 +71,7 @@ function fromText(field: Field, text: string): unknown {
 }
 
 @customElement("sp-admin-form")
+@localized()
 export class SpAdminForm extends LitElement {
   static override styles = [
     shared,
@@ -239,12 +243,12 @@ export class SpAdminForm extends LitElement {
         control = html`<fieldset aria-describedby=${described} data-testid="field-${field.name}"><legend>${field.label}</legend>
           <div class="options">${(field.options ?? []).map(
             (option) => html`<label><input type="checkbox" name=${field.name} value=${option}
-              .checked=${((value as string[] | undefined) ?? []).includes(option)} />${option}</label>`,
+              .checked=${((value as string[] | undefined) ?? []).includes(option)} />${field.optionLabel?.(option) ?? option}</label>`,
           )}</div></fieldset>`;
         break;
       case "choice":
         control = html`<select id=${id} name=${field.name} data-testid="field-${field.name}" aria-describedby=${described} aria-invalid=${invalid}>
-          ${(field.options ?? []).map((o) => html`<option value=${o} ?selected=${o === value}>${o}</option>`)}</select>`;
+          ${(field.options ?? []).map((o) => html`<option value=${o} ?selected=${o === value}>${field.optionLabel?.(o) ?? o}</option>`)}</select>`;
         break;
       case "textarea":
       case "links":
@@ -276,10 +280,10 @@ export class SpAdminForm extends LitElement {
       ${this.visible().map((f) => this.renderField(f))}
       ${this.extra}
       <div class="buttons">
-        <button class="btn primary" type="submit" data-testid="save" ?disabled=${this.busy}>${this.creating ? "Create" : "Save"}</button>
-        <button class="btn" type="button" data-testid="cancel" @click=${() => this.cancel()}>Cancel</button>
+        <button class="btn primary" type="submit" data-testid="save" ?disabled=${this.busy}>${this.creating ? msg("Create") : msg("Save")}</button>
+        <button class="btn" type="button" data-testid="cancel" @click=${() => this.cancel()}>${msg("Cancel")}</button>
       </div>
-      <div class="sr-only" role="status" aria-live="polite">${Object.keys(this.errors).length ? "The form has errors." : ""}</div>
+      <div class="sr-only" role="status" aria-live="polite">${Object.keys(this.errors).length ? msg("The form has errors.") : ""}</div>
     </form>`;
   }
 }

@@ -1,18 +1,28 @@
 // The admin resources: services, tags, agents and transfer groups.
 
+import { unit } from "../format";
+import { mediumName, roleName, statusName } from "../labels";
+import { languageChoices, plural } from "../i18n";
+import { msg, str } from "@lit/localize";
 import { html, nothing } from "lit";
 import { api } from "../api";
 import { chips, type Resource, type Row, type SpAdminCrud } from "./crud";
 
-const yes = (v: unknown) => (v ? "yes" : "no");
+const yes = (v: unknown) => (v ? msg("yes") : msg("no"));
 
 function snippet(row: Row): string {
   return `<script src="${location.origin}/widget.js" data-service="${String(row.name)}" async></script>`;
 }
 
-export const services: Resource = {
-  title: "Services",
-  singular: "service",
+export const services = (): Resource => ({
+  title: msg("Services"),
+  words: {
+    add: msg("New service"),
+    edit: (name) => msg(str`Edit service “${name}”`),
+    created: (name) => msg(str`Service “${name}” created.`),
+    saved: (name) => msg(str`Service “${name}” saved.`),
+    deleted: (name) => msg(str`Service “${name}” deleted.`),
+  },
   path: "/api/admin/services",
   update: "PATCH",
   key: (row) => String(row.id),
@@ -31,109 +41,132 @@ export const services: Resource = {
     leave_message: true,
   },
   fields: [
-    { name: "name", label: "Name", kind: "text", required: true },
-    { name: "language", label: "Language", kind: "text", hint: "Two letters, e.g. en, it, es." },
-    { name: "tags", label: "Tags", kind: "list", hint: "Agents need every tag. Comma-separated." },
-    { name: "priority", label: "Priority", kind: "number", min: 1, max: 30, hint: "1 is served first, 30 last." },
-    { name: "dissuasion_seconds", label: "Dissuasion time (seconds)", kind: "number", min: 5, max: 3600, hint: "How long a visitor waits before the message below." },
-    { name: "media", label: "Allowed media", kind: "multi", options: ["chat", "voice", "video"] },
-    { name: "sites", label: "Allowed sites", kind: "list", hint: "Origins such as https://shop.example. Empty: any site." },
-    { name: "dissuasion_message", label: "Dissuasion message", kind: "textarea" },
-    { name: "saved_links", label: "Saved links", kind: "links", hint: "One a line: Title | https://address" },
-    { name: "enabled", label: "Offered in the widget", kind: "bool" },
-    { name: "leave_message", label: "Leave-a-message form when nobody is available", kind: "bool" },
-    { name: "immediate_redirect", label: "Pushed links open at once (no question to the visitor)", kind: "bool" },
+    { name: "name", label: msg("Name"), kind: "text", required: true },
+    { name: "language", label: msg("Language"), kind: "text", hint: msg("Two letters, e.g. en, it, es.") },
+    { name: "tags", label: msg("Tags"), kind: "list", hint: msg("Agents need every tag. Comma-separated.") },
+    { name: "priority", label: msg("Priority"), kind: "number", min: 1, max: 30, hint: msg("1 is served first, 30 last.") },
+    { name: "dissuasion_seconds", label: msg("Dissuasion time (seconds)"), kind: "number", min: 5, max: 3600, hint: msg("How long a visitor waits before the message below.") },
+    { name: "media", label: msg("Allowed media"), kind: "multi", options: ["chat", "voice", "video"], optionLabel: mediumName },
+    { name: "sites", label: msg("Allowed sites"), kind: "list", hint: msg("Origins such as https://shop.example. Empty: any site.") },
+    { name: "dissuasion_message", label: msg("Dissuasion message"), kind: "textarea" },
+    { name: "saved_links", label: msg("Saved links"), kind: "links", hint: msg("One a line: Title | https://address") },
+    { name: "enabled", label: msg("Offered in the widget"), kind: "bool" },
+    { name: "leave_message", label: msg("Leave-a-message form when nobody is available"), kind: "bool" },
+    { name: "immediate_redirect", label: msg("Pushed links open at once (no question to the visitor)"), kind: "bool" },
   ],
   columns: [
-    { label: "Name", cell: (r) => html`<b>${r.name}</b>${r.enabled ? nothing : html` <span class="off">off</span>`}` },
-    { label: "Tags", cell: (r) => chips(r.tags) },
-    { label: "Media", cell: (r) => ((r.media as string[]) ?? []).join(", ") },
-    { label: "Priority", cell: (r) => String(r.priority) },
-    { label: "Dissuasion", cell: (r) => `${String(r.dissuasion_seconds)} s` },
-    { label: "Sites", cell: (r) => ((r.sites as string[]) ?? []).join(", ") || "any" },
-    { label: "Messages", cell: (r) => yes(r.leave_message) },
+    { label: msg("Name"), cell: (r) => html`<b>${r.name}</b>${r.enabled ? nothing : html` <span class="off">${msg("off")}</span>`}` },
+    { label: msg("Tags"), cell: (r) => chips(r.tags) },
+    { label: msg("Media"), cell: (r) => ((r.media as string[]) ?? []).map(mediumName).join(", ") },
+    { label: msg("Priority"), cell: (r) => String(r.priority) },
+    { label: msg("Dissuasion"), cell: (r) => unit(Number(r.dissuasion_seconds), "second") },
+    { label: msg("Sites"), cell: (r) => ((r.sites as string[]) ?? []).join(", ") || msg("any") },
+    { label: msg("Messages"), cell: (r) => yes(r.leave_message) },
   ],
   extra: (row) => {
     if (!row) return nothing;
     const code = snippet(row);
     const sites = (row.sites as string[]) ?? [];
     return html`<div class="field wide" data-testid="snippet">
-      <label for="snippet">Widget snippet</label>
+      <label for="snippet">${msg("Widget snippet")}</label>
       <textarea id="snippet" readonly rows="2" data-testid="snippet-code" .value=${code}></textarea>
-      <span class="hint">Paste it before &lt;/body&gt; on ${sites.length ? sites.join(", ") : "any site"}.</span>
+      <span class="hint">${msg(str`Paste it before </body> on ${sites.length ? sites.join(", ") : msg("any site")}.`)}</span>
       <div><button class="btn" type="button" data-testid="copy-snippet"
         @click=${(e: Event) => {
           const button = e.currentTarget as HTMLButtonElement;
           void navigator.clipboard?.writeText(code).then(
-            () => (button.textContent = "Copied"),
-            () => (button.textContent = "Select the text and copy it"),
+            () => (button.textContent = msg("Copied")),
+            () => (button.textContent = msg("Select the text and copy it")),
           );
-        }}>Copy snippet</button></div>
+        }}>${msg("Copy snippet")}</button></div>
     </div>`;
   },
-};
+});
 
-export const tags: Resource = {
-  title: "Tags",
-  singular: "tag",
+export const tags = (): Resource => ({
+  title: msg("Tags"),
+  words: {
+    add: msg("New tag"),
+    edit: (name) => msg(str`Edit tag “${name}”`),
+    created: (name) => msg(str`Tag “${name}” created.`),
+    saved: (name) => msg(str`Tag “${name}” saved.`),
+    deleted: (name) => msg(str`Tag “${name}” deleted.`),
+  },
   path: "/api/admin/tags",
   update: "PATCH",
   key: (row) => String(row.name),
   label: (row) => String(row.name),
   defaults: { description: "" },
   fields: [
-    { name: "name", label: "Name", kind: "text", createOnly: true, required: true, hint: "Letters, digits, _ . -" },
-    { name: "description", label: "Description", kind: "text" },
+    { name: "name", label: msg("Name"), kind: "text", createOnly: true, required: true, hint: msg("Letters, digits, _ . -") },
+    { name: "description", label: msg("Description"), kind: "text" },
   ],
   columns: [
-    { label: "Name", cell: (r) => html`<span class="chip">${r.name}</span>` },
-    { label: "Description", cell: (r) => String(r.description ?? "") },
+    { label: msg("Name"), cell: (r) => html`<span class="chip">${r.name}</span>` },
+    { label: msg("Description"), cell: (r) => String(r.description ?? "") },
     {
-      label: "Used by",
+      label: msg("Used by"),
       cell: (r) => {
         const used = r.used_by as Record<string, number>;
-        const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
-        return `${count(used.services, "service")}, ${count(used.agents, "agent")}, ${count(used.transfer_groups, "group")}`;
+        return [
+          plural(used.services, msg("1 service"), msg(str`${used.services} services`)),
+          plural(used.agents, msg("1 agent"), msg(str`${used.agents} agents`)),
+          plural(used.transfer_groups, msg("1 group"), msg(str`${used.transfer_groups} groups`)),
+        ].join(", ");
       },
     },
   ],
   deletePath: (row) => `/api/admin/tags/${encodeURIComponent(String(row.name))}`,
-};
+});
 
 const held = (row: Row) => {
   const n = Number(row.holding ?? 0);
-  return n === 0 ? "" : ` · ${String(n)} contact${n === 1 ? "" : "s"}`;
+  return n === 0 ? "" : " · " + plural(n, msg("1 contact"), msg(str`${n} contacts`));
 };
 
-export const agents: Resource = {
-  title: "Agents",
-  singular: "agent",
+export const agents = (): Resource => ({
+  title: msg("Agents"),
+  words: {
+    add: msg("New agent"),
+    edit: (name) => msg(str`Edit agent “${name}”`),
+    created: (name) => msg(str`Agent “${name}” created.`),
+    saved: (name) => msg(str`Agent “${name}” saved.`),
+    deleted: (name) => msg(str`Agent “${name}” deleted.`),
+  },
   path: "/api/admin/agents",
   update: "PATCH",
   key: (row) => String(row.id),
   label: (row) => String(row.login),
-  defaults: { languages: ["en"], tags: [], chat_limit: 4, voice_allowed: true, video_allowed: true, role: "agent", enabled: true },
+  defaults: { languages: ["en"], tags: [], chat_limit: 4, voice_allowed: true, video_allowed: true, role: "agent", enabled: true, ui_language: "" },
   fields: [
-    { name: "login", label: "Login", kind: "text", createOnly: true, required: true },
-    { name: "display_name", label: "Name", kind: "text", required: true },
-    { name: "nickname", label: "Name shown to visitors", kind: "text", hint: "Empty: the first name." },
-    { name: "password", label: "Password", kind: "password", hint: "At least 8 characters. When editing, a new one signs the agent out everywhere; empty keeps it." },
-    { name: "role", label: "Role", kind: "choice", options: ["agent", "supervisor", "admin"] },
-    { name: "languages", label: "Languages", kind: "list", hint: "Two-letter codes, comma-separated." },
-    { name: "tags", label: "Tags", kind: "list", hint: "The services whose tags they all hold come to them." },
-    { name: "chat_limit", label: "Chats at once", kind: "number", min: 1, max: 20 },
-    { name: "voice_allowed", label: "Voice calls allowed", kind: "bool" },
-    { name: "video_allowed", label: "Video calls allowed", kind: "bool" },
+    { name: "login", label: msg("Login"), kind: "text", createOnly: true, required: true },
+    { name: "display_name", label: msg("Name"), kind: "text", required: true },
+    { name: "nickname", label: msg("Name shown to visitors"), kind: "text", hint: msg("Empty: the first name.") },
+    { name: "password", label: msg("Password"), kind: "password", hint: msg("At least 8 characters. When editing, a new one signs the agent out everywhere; empty keeps it.") },
+    { name: "role", label: msg("Role"), kind: "choice", options: ["agent", "supervisor", "admin"], optionLabel: roleName },
+    {
+      name: "ui_language",
+      label: msg("Console language"),
+      kind: "choice",
+      options: languageChoices().map(([code]) => code),
+      optionLabel: (code) => languageChoices().find(([c]) => c === code)?.[1] ?? code,
+      hint: msg("The console, supervision, reports and administration pages. The agent can change it in the console's menu."),
+    },
+    { name: "languages", label: msg("Languages"), kind: "list", hint: msg("Two-letter codes, comma-separated.") },
+    { name: "tags", label: msg("Tags"), kind: "list", hint: msg("The services whose tags they all hold come to them.") },
+    { name: "chat_limit", label: msg("Chats at once"), kind: "number", min: 1, max: 20 },
+    { name: "voice_allowed", label: msg("Voice calls allowed"), kind: "bool" },
+    { name: "video_allowed", label: msg("Video calls allowed"), kind: "bool" },
   ],
   columns: [
-    { label: "Login", cell: (r) => html`<b>${r.login}</b>${r.enabled ? nothing : html` <span class="off" data-testid="disabled">disabled</span>`}` },
-    { label: "Name", cell: (r) => String(r.display_name) },
-    { label: "Role", cell: (r) => String(r.role) },
-    { label: "Tags", cell: (r) => chips(r.tags) },
-    { label: "Languages", cell: (r) => ((r.languages as string[]) ?? []).join(", ") },
-    { label: "Chats", cell: (r) => String(r.chat_limit) },
-    { label: "Calls", cell: (r) => [r.voice_allowed ? "voice" : "", r.video_allowed ? "video" : ""].filter(Boolean).join(", ") || "none" },
-    { label: "Now", cell: (r) => (r.enabled ? `${String(r.status)}${held(r)}` : "—") },
+    { label: msg("Login"), cell: (r) => html`<b>${r.login}</b>${r.enabled ? nothing : html` <span class="off" data-testid="disabled">${msg("disabled")}</span>`}` },
+    { label: msg("Name"), cell: (r) => String(r.display_name) },
+    { label: msg("Role"), cell: (r) => roleName(String(r.role)) },
+    { label: msg("Tags"), cell: (r) => chips(r.tags) },
+    { label: msg("Languages"), cell: (r) => ((r.languages as string[]) ?? []).join(", ") },
+    { label: msg("Chats"), cell: (r) => String(r.chat_limit) },
+    { label: msg("Calls"), cell: (r) => [r.voice_allowed ? mediumName("voice") : "", r.video_allowed ? mediumName("video") : ""].filter(Boolean).join(", ") || msg("none") },
+    { label: msg("Now"), cell: (r) => (r.enabled ? `${statusName(String(r.status))}${held(r)}` : "—") },
   ],
   beforeUpdate: async (row, body) => {
     const { password, ...rest } = body;
@@ -144,18 +177,19 @@ export const agents: Resource = {
   },
   actions: (row, page) =>
     html`<button class="btn ${row.enabled ? "danger" : ""}" data-testid="toggle-enabled"
-      aria-label="${row.enabled ? "Disable" : "Enable"} ${row.login}"
-      @click=${() => void (row.enabled ? askToDisable(row, page) : setEnabled(row, page, true))}>${row.enabled ? "Disable" : "Enable"}</button>`,
-};
+      aria-label=${row.enabled ? msg(str`Disable ${String(row.login)}`) : msg(str`Enable ${String(row.login)}`)}
+      @click=${() => void (row.enabled ? askToDisable(row, page) : setEnabled(row, page, true))}>${row.enabled ? msg("Disable") : msg("Enable")}</button>`,
+});
 
 const setEnabled = (row: Row, page: SpAdminCrud, enabled: boolean) =>
   page.act(
     () => api<{ handed_back: number[] }>("PATCH", `/api/admin/agents/${String(row.id)}`, { enabled }),
     (answer) => {
-      if (enabled) return `${String(row.login)} enabled.`;
+      const login = String(row.login);
+      if (enabled) return msg(str`${login} enabled.`);
       const n = answer.handed_back.length;
-      const back = n === 0 ? "" : ` ${n === 1 ? "1 contact" : `${String(n)} contacts`} handed back to the queue.`;
-      return `${String(row.login)} disabled and signed out.${back}`;
+      const back = n === 0 ? "" : " " + plural(n, msg("1 contact handed back to the queue."), msg(str`${n} contacts handed back to the queue.`));
+      return msg(str`${login} disabled and signed out.`) + back;
     },
   );
 
@@ -164,36 +198,46 @@ const askToDisable = async (row: Row, page: SpAdminCrud): Promise<void> => {
   await page.load();
   const fresh = page.rows?.find((r) => r.id === row.id) ?? row;
   const holding = Number(fresh.holding ?? 0);
-  const contacts = holding === 1 ? "1 contact" : `${String(holding)} contacts`;
+  const login = String(row.login);
   page.ask({
     key: String(row.id),
     text:
       holding > 0
-        ? `Disable ${String(row.login)}? ${contacts} will be handed back to the queue now, and their consoles close.`
-        : `Disable ${String(row.login)}? They hold no contacts; their consoles close.`,
-    yes: "Disable now",
+        ? plural(
+            holding,
+            msg(str`Disable ${login}? 1 contact will be handed back to the queue now, and their consoles close.`),
+            msg(str`Disable ${login}? ${holding} contacts will be handed back to the queue now, and their consoles close.`),
+          )
+        : msg(str`Disable ${login}? They hold no contacts; their consoles close.`),
+    yes: msg("Disable now"),
     run: () => void setEnabled(row, page, false),
   });
 };
 
-export const groups: Resource = {
-  title: "Transfer groups",
-  singular: "transfer group",
+export const groups = (): Resource => ({
+  title: msg("Transfer groups"),
+  words: {
+    add: msg("New transfer group"),
+    edit: (name) => msg(str`Edit transfer group “${name}”`),
+    created: (name) => msg(str`Transfer group “${name}” created.`),
+    saved: (name) => msg(str`Transfer group “${name}” saved.`),
+    deleted: (name) => msg(str`Transfer group “${name}” deleted.`),
+  },
   path: "/api/admin/transfer-groups",
   update: "PUT",
   key: (row) => String(row.id),
   label: (row) => String(row.name),
   defaults: { tags: [], match_all: false, priority: 15 },
   fields: [
-    { name: "name", label: "Name", kind: "text", required: true },
-    { name: "tags", label: "Member tags", kind: "list", hint: "Agents holding any of these tags are members." },
-    { name: "match_all", label: "Members must hold every tag", kind: "bool" },
-    { name: "priority", label: "Priority", kind: "number", min: 1, max: 30 },
+    { name: "name", label: msg("Name"), kind: "text", required: true },
+    { name: "tags", label: msg("Member tags"), kind: "list", hint: msg("Agents holding any of these tags are members.") },
+    { name: "match_all", label: msg("Members must hold every tag"), kind: "bool" },
+    { name: "priority", label: msg("Priority"), kind: "number", min: 1, max: 30 },
   ],
   columns: [
-    { label: "Name", cell: (r) => html`<b>${r.name}</b>` },
-    { label: "Members hold", cell: (r) => html`<span class="muted">${r.match_all ? "all of" : "any of"}</span> ${chips(r.tags)}` },
-    { label: "Priority", cell: (r) => String(r.priority) },
+    { label: msg("Name"), cell: (r) => html`<b>${r.name}</b>` },
+    { label: msg("Members hold"), cell: (r) => html`<span class="muted">${r.match_all ? msg("all of") : msg("any of")}</span> ${chips(r.tags)}` },
+    { label: msg("Priority"), cell: (r) => String(r.priority) },
   ],
   deletePath: (row) => `/api/admin/transfer-groups/${String(row.id)}`,
-};
+});

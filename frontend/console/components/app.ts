@@ -1,3 +1,4 @@
+import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
@@ -12,6 +13,7 @@ import "./topbar";
 import "./waiting";
 
 @customElement("sp-console")
+@localized()
 export class SpConsole extends LitElement {
   static override styles = [
     shared,
@@ -162,8 +164,12 @@ export class SpConsole extends LitElement {
     void store.boot();
   }
 
+  protected override willUpdate(): void {
+    document.title = msg("Sportello console");
+  }
+
   override render() {
-    if (!store.booted) return html`<div class="loading">Loading…</div>`;
+    if (!store.booted) return html`<div class="loading">${msg("Loading…")}</div>`;
     if (store.conn === "signed-out" || !store.agent) return html`<sp-login></sp-login>${this.toasts()}`;
     const panels = store.panels;
     const active = panels.filter((p) => !p.terminated).length;
@@ -172,23 +178,23 @@ export class SpConsole extends LitElement {
       ${store.conn !== "online"
         ? html`<div class="banner" role="status" data-testid="reconnecting-banner">
             <span class="spinner" aria-hidden="true"></span>
-            ${store.conn === "connecting" ? "Connecting…" : "Connection lost — reconnecting. Messages you write will be sent when it returns."}
-            ${store.conn === "reconnecting" ? html`<button @click=${() => store.retryNow()}>Retry now</button>` : nothing}
+            ${store.conn === "connecting" ? msg("Connecting…") : msg("Connection lost — reconnecting. Messages you write will be sent when it returns.")}
+            ${store.conn === "reconnecting" ? html`<button @click=${() => store.retryNow()}>${msg("Retry now")}</button>` : nothing}
           </div>`
         : nothing}
       <main>
         <div class="work">
           <sp-waiting></sp-waiting>
-          <section class="assigned" aria-label="Assigned contacts" data-testid="assigned-area">
-            <div class="assigned-head"><h2>Assigned</h2><span class="count" data-testid="assigned-count">${active}</span>
+          <section class="assigned" aria-label=${msg("Assigned contacts")} data-testid="assigned-area">
+            <div class="assigned-head"><h2>${msg("Assigned")}</h2><span class="count" data-testid="assigned-count">${active}</span>
               ${panels.length > active
-                ? html`<button class="btn clear-ended" data-testid="clear-ended" title="Remove every ended conversation from your console"
-                    @click=${() => store.clearEnded()}>Clear ended (${panels.length - active})</button>`
+                ? html`<button class="btn clear-ended" data-testid="clear-ended" title=${msg("Remove every ended conversation from your console")}
+                    @click=${() => store.clearEnded()}>${msg(str`Clear ended (${panels.length - active})`)}</button>`
                 : nothing}
             </div>
             ${panels.length === 0
               ? html`<div class="nothing">
-                  <div>${icons.chat()}<p><b>No conversations yet</b></p><p>Click the waiting box to take the visitor who has waited longest.</p></div>
+                  <div>${icons.chat()}<p><b>${msg("No conversations yet")}</b></p><p>${msg("Click the waiting box to take the visitor who has waited longest.")}</p></div>
                 </div>`
               : repeat(
                   panels,
@@ -197,7 +203,7 @@ export class SpConsole extends LitElement {
                 )}
           </section>
         </div>
-        <sp-details aria-label="Visitor details"></sp-details>
+        <sp-details aria-label=${msg("Visitor details")}></sp-details>
       </main>
       ${this.toasts()}
     `;
@@ -207,7 +213,7 @@ export class SpConsole extends LitElement {
     return html`<div class="toasts" role="status" aria-live="polite">
       ${store.notices.map(
         (n) => html`<div class="toast" data-testid="notice">${n.tone === "error" ? icons.alert() : nothing}<span>${n.text}</span>
-          <button aria-label="Dismiss" @click=${() => store.dismiss(n.id)}>${icons.close()}</button></div>`,
+          <button aria-label=${msg("Dismiss")} @click=${() => store.dismiss(n.id)}>${icons.close()}</button></div>`,
       )}
     </div>`;
   }

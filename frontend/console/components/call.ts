@@ -3,6 +3,7 @@
 // Streams are bound with live(): Lit sets an object-valued property on every render, and
 // re-assigning srcObject restarts the element's media (the console renders every second).
 
+import { msg, str } from "@lit/localize";
 import { css, html, nothing } from "lit";
 import { live } from "lit/directives/live.js";
 import { callIcon } from "../calls";
@@ -142,39 +143,39 @@ export function callIcons(p: Panel) {
 export function callStage(p: Panel, name: string) {
   const call = p.contact.call;
   if (!call || p.terminated) return nothing;
-  const kind = call.requested === "video" ? "video call" : "voice call";
+  const kind = call.requested === "video" ? msg("video call") : msg("voice call");
   if (store.calls.isEnding(call)) {
     return html`<div class="call-request" role="status" data-testid="call-ending">
-      <span class="text">Ending the ${kind} with ${name}…</span>
+      <span class="text">${msg(str`Ending the ${kind} with ${name}…`)}</span>
     </div>`;
   }
   if (call.state === "offered" && call.started_by === "visitor") {
     return html`<div class="call-request" role="alert" data-testid="call-request">
-      <span class="text">${name} asks for a ${kind}</span>
-      <button class="btn primary" data-testid="call-engage" @click=${() => store.calls.engage(call)}>ENGAGE</button>
-      <button class="btn" data-testid="call-not-now" @click=${() => store.calls.notNow(call)}>NOT NOW</button>
+      <span class="text">${msg(str`${name} asks for a ${kind}`)}</span>
+      <button class="btn primary" data-testid="call-engage" @click=${() => store.calls.engage(call)}>${msg("ENGAGE")}</button>
+      <button class="btn" data-testid="call-not-now" @click=${() => store.calls.notNow(call)}>${msg("NOT NOW")}</button>
     </div>`;
   }
   if (call.state === "offered") {
     return html`<div class="call-request" data-testid="call-ringing">
-      <span class="text">Calling ${name} (${kind})…</span>
-      <button class="btn danger" data-testid="call-hang-up" @click=${() => store.calls.hangUp(call)}>Cancel</button>
+      <span class="text">${msg(str`Calling ${name} (${kind})…`)}</span>
+      <button class="btn danger" data-testid="call-hang-up" @click=${() => store.calls.hangUp(call)}>${msg("Cancel")}</button>
     </div>`;
   }
   const peer = store.calls.ours(call) ? store.calls.peer : null;
   if (!peer) {
     return html`<div class="call-request" data-testid="call-elsewhere">
-      <span class="text">A ${kind} with ${name} is in progress in another console</span>
-      <button class="btn danger" data-testid="call-hang-up" @click=${() => store.calls.hangUp(call)}>Hang up</button>
+      <span class="text">${msg(str`A ${kind} with ${name} is in progress in another console`)}</span>
+      <button class="btn danger" data-testid="call-hang-up" @click=${() => store.calls.hangUp(call)}>${msg("Hang up")}</button>
     </div>`;
   }
   const reconnecting = store.calls.reconnecting(call) || store.conn !== "online";
-  const status = reconnecting ? "Reconnecting the call…" : call.state === "connected" ? "Connected" : "Connecting…";
+  const status = reconnecting ? msg("Reconnecting the call…") : call.state === "connected" ? msg("Connected") : msg("Connecting…");
   const theirVideo = call.requested === "video" && call.media === "video";
   return html`<div class="call-stage" data-testid="call-stage" data-call-state=${call.state}
     data-reconnecting=${reconnecting ? "true" : "false"}>
     <div class="picture ${theirVideo ? "" : "voice"}" data-testid="call-picture">
-      <span class="status ${reconnecting ? "reconnecting" : ""}" data-testid="call-status">${status} · ${kind}${call.media === "voice" && call.requested === "video" ? ` (${name}: voice only)` : ""}</span>
+      <span class="status ${reconnecting ? "reconnecting" : ""}" data-testid="call-status">${status} · ${kind}${call.media === "voice" && call.requested === "video" ? " " + msg(str`(${name}: voice only)`) : ""}</span>
       ${theirVideo
         ? html`<video class="remote" data-testid="remote-video" autoplay playsinline .srcObject=${live(peer.remote)}></video>`
         : html`<div class="voice-only">${icons.voice()} ${name}</div>
@@ -185,14 +186,14 @@ export function callStage(p: Panel, name: string) {
     </div>
     <div class="call-controls">
       <button class="btn" data-testid="call-mute" aria-pressed=${peer.muted ? "true" : "false"}
-        @click=${() => peer.setMuted(!peer.muted)}>${peer.muted ? "Unmute" : "Mute"}</button>
+        @click=${() => peer.setMuted(!peer.muted)}>${peer.muted ? msg("Unmute") : msg("Mute")}</button>
       ${peer.sendsVideo
         ? html`<button class="btn" data-testid="call-camera" aria-pressed=${peer.cameraOff ? "true" : "false"}
-            @click=${() => peer.setCameraOff(!peer.cameraOff)}>${peer.cameraOff ? "Camera on" : "Camera off"}</button>`
+            @click=${() => peer.setCameraOff(!peer.cameraOff)}>${peer.cameraOff ? msg("Camera on") : msg("Camera off")}</button>`
         : nothing}
-      <button class="btn" data-testid="call-switch" title="Use the next camera or microphone"
-        @click=${() => void peer.switchDevice()}>Switch device</button>
-      <button class="btn danger" data-testid="call-hang-up" @click=${() => store.calls.hangUp(call)}>Hang up</button>
+      <button class="btn" data-testid="call-switch" title=${msg("Use the next camera or microphone")}
+        @click=${() => void peer.switchDevice()}>${msg("Switch device")}</button>
+      <button class="btn danger" data-testid="call-hang-up" @click=${() => store.calls.hangUp(call)}>${msg("Hang up")}</button>
     </div>
   </div>`;
 }

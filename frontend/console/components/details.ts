@@ -1,3 +1,5 @@
+import { outcomeName } from "../labels";
+import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement } from "lit/decorators.js";
 import { StoreController } from "../controller";
@@ -7,6 +9,7 @@ import { store } from "../store";
 import { shared } from "../styles";
 
 @customElement("sp-details")
+@localized()
 export class SpDetails extends LitElement {
   static override styles = [
     shared,
@@ -108,43 +111,43 @@ export class SpDetails extends LitElement {
     if (!p) {
       return html`<div class="empty">
         ${icons.user()}
-        <p><b>No contact selected</b></p>
-        <p>Take a waiting contact, or open one of your conversations, to see the visitor here.</p>
+        <p><b>${msg("No contact selected")}</b></p>
+        <p>${msg("Take a waiting contact, or open one of your conversations, to see the visitor here.")}</p>
       </div>`;
     }
     const c = p.contact;
     const v = c.visitor;
     const waited = c.assigned_at ? duration(c.assigned_at - c.created_at) : "—";
     return html`
-      <h2>Visitor</h2>
-      <dl aria-label="Visitor details">
-        <dt>Name</dt><dd>${v.name || "—"}</dd>
-        <dt>Email</dt><dd>${v.email ? html`<a href="mailto:${v.email}">${v.email}</a>` : html`<span class="none">not given</span>`}</dd>
-        <dt>Country</dt><dd>${v.country ? html`${countryBadge(v.country)} ${countryName(v.country)}` : html`<span class="none">unknown</span>`}</dd>
-        <dt>Language</dt><dd>${v.language ? languageName(v.language) : html`<span class="none">unknown</span>`}</dd>
-        <dt>Visitor</dt><dd>${v.new_visitor ? "New visitor" : "Returning visitor"}</dd>
-        <dt>Site</dt><dd>${v.site ? host(v.site) : html`<span class="none">—</span>`}</dd>
-        <dt>Came from</dt><dd>${v.referrer ? host(v.referrer) : html`<span class="none">direct</span>`}</dd>
+      <h2>${msg("Visitor")}</h2>
+      <dl aria-label=${msg("Visitor details")}>
+        <dt>${msg("Name")}</dt><dd>${v.name || "—"}</dd>
+        <dt>${msg("Email")}</dt><dd>${v.email ? html`<a href="mailto:${v.email}">${v.email}</a>` : html`<span class="none">${msg("not given")}</span>`}</dd>
+        <dt>${msg("Country")}</dt><dd>${v.country ? html`${countryBadge(v.country)} ${countryName(v.country)}` : html`<span class="none">${msg("unknown")}</span>`}</dd>
+        <dt>${msg("Language")}</dt><dd>${v.language ? languageName(v.language) : html`<span class="none">${msg("unknown", { id: "language-unknown", desc: "a visitor's language we do not know" })}</span>`}</dd>
+        <dt>${msg("Visitor")}</dt><dd>${v.new_visitor ? msg("New visitor") : msg("Returning visitor")}</dd>
+        <dt>${msg("Site")}</dt><dd>${v.site ? host(v.site) : html`<span class="none">—</span>`}</dd>
+        <dt>${msg("Came from")}</dt><dd>${v.referrer ? host(v.referrer) : html`<span class="none">${msg("direct")}</span>`}</dd>
       </dl>
       <div class="section">
-        <h2>Contact</h2>
+        <h2>${msg("Contact")}</h2>
         <dl>
-          <dt>Service</dt><dd>${c.service.name} (${languageName(c.service.language)})</dd>
-          <dt>Started</dt><dd>${clock(c.created_at)} · waited ${waited}</dd>
-          <dt>State</dt><dd>${p.terminated ? `ended${c.outcome ? ` (${c.outcome.replace("_", " ")})` : ""}` : "in progress"}</dd>
+          <dt>${msg("Service")}</dt><dd>${c.service.name} (${languageName(c.service.language)})</dd>
+          <dt>${msg("Started")}</dt><dd>${clock(c.created_at)} · ${msg(str`waited ${waited}`)}</dd>
+          <dt>${msg("State")}</dt><dd>${p.terminated ? (c.outcome ? msg(str`ended (${outcomeName(c.outcome)})`) : msg("ended")) : msg("in progress")}</dd>
         </dl>
       </div>
       <div class="section">
-        <h2>Pages visited</h2>
+        <h2>${msg("Pages visited")}</h2>
         ${c.pages.length === 0 && !v.page_url
-          ? html`<ol><li><span></span><span class="none">No page reported yet</span></li></ol>`
+          ? html`<ol><li><span></span><span class="none">${msg("No page reported yet")}</span></li></ol>`
           : html`<ol data-testid="pages">
               ${(c.pages.length ? c.pages : [{ url: v.page_url ?? "", title: v.page_title ?? "", at: c.created_at }])
                 .map((pg, i, all) => ({ ...pg, spent: (all[i + 1]?.at ?? (p.terminated && c.closed_at ? c.closed_at : store.serverNow())) - pg.at, current: i === all.length - 1 && !p.terminated }))
                 .reverse()
                 .map(
                 (pg) => html`<li data-testid="page" ?data-current=${pg.current}>
-                  <time>${clock(pg.at)}<small class="spent" title="Time spent on this page">${pg.current ? "now · " : ""}${duration(pg.spent)}</small></time>
+                  <time>${clock(pg.at)}<small class="spent" title=${msg("Time spent on this page")}>${pg.current ? msg("now") + " · " : ""}${duration(pg.spent)}</small></time>
                   <span><span class="t">${pg.title || host(pg.url)}</span>
                     ${/^https?:/i.test(pg.url) ? html`<a class="u" href=${pg.url} target="_blank" rel="noopener noreferrer">${pg.url}</a>` : html`<span class="u">${pg.url}</span>`}</span>
                 </li>`,

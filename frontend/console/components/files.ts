@@ -1,5 +1,6 @@
 // Files in the console: the upload dialog, a file's line in the transcript, the image viewer.
 
+import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
 import { fileKind, formatBytes, tooLarge, uploadFile, uploadQuery, type Upload, type UploadError } from "../../shared/files";
@@ -14,7 +15,7 @@ export function fileLine(card: FileCard, onOpen: (card: FileCard) => void) {
   const label = card.description || card.name;
   if (card.thumbnail) {
     return html`<button class="file image" data-testid="file" data-kind="image" data-file-id=${card.id}
-        title="Open ${card.name} full size" @click=${() => onOpen(card)}>
+        title=${msg(str`Open ${card.name} full size`)} @click=${() => onOpen(card)}>
         <img src="/api/files/${card.id}/thumbnail" alt=${label} data-testid="thumbnail" />
         <span class="cap">${label} · ${formatBytes(card.size)}</span>
       </button>`;
@@ -22,7 +23,7 @@ export function fileLine(card: FileCard, onOpen: (card: FileCard) => void) {
   return html`<span class="file doc" data-testid="file" data-kind=${fileKind(card)} data-file-id=${card.id}>
       <span class="ficon">${icons.file()}<b>${fileKind(card) === "pdf" ? "PDF" : ""}</b></span>
       <span class="fname"><span class="n">${label}</span><span class="s">${card.description ? `${card.name} · ` : ""}${formatBytes(card.size)}</span></span>
-      <a class="btn" data-testid="download" href="/api/files/${card.id}" download=${card.name} aria-label="Download ${card.name}">${icons.download()} Download</a>
+      <a class="btn" data-testid="download" href="/api/files/${card.id}" download=${card.name} aria-label=${msg(str`Download ${card.name}`)}>${icons.download()} ${msg("Download")}</a>
     </span>`;
 }
 
@@ -91,6 +92,7 @@ export const fileStyles = css`
 
 /** Full-size image over the page; closes on ✕, Escape or a click outside the image. */
 @customElement("sp-viewer")
+@localized()
 export class SpViewer extends LitElement {
   static override styles = [
     shared,
@@ -160,9 +162,9 @@ export class SpViewer extends LitElement {
   override render() {
     const card = this.card;
     if (!card) return nothing;
-    return html`<div class="overlay" role="dialog" aria-modal="true" aria-label="Image: ${card.name}" data-testid="viewer"
+    return html`<div class="overlay" role="dialog" aria-modal="true" aria-label=${msg(str`Image: ${card.name}`)} data-testid="viewer"
       @click=${(e: Event) => e.target === e.currentTarget && this.close()}>
-      <button class="x" data-testid="viewer-close" aria-label="Close the image" @click=${() => this.close()}>${icons.close()}</button>
+      <button class="x" data-testid="viewer-close" aria-label=${msg("Close the image")} @click=${() => this.close()}>${icons.close()}</button>
       <figure style="margin:0" @click=${(e: Event) => e.target === e.currentTarget && this.close()}>
         <img src="/api/files/${card.id}" alt=${card.description || card.name} data-testid="viewer-image" />
         <figcaption class="cap">${card.description ? `${card.description} — ` : ""}${card.name} · ${formatBytes(card.size)}</figcaption>
@@ -173,6 +175,7 @@ export class SpViewer extends LitElement {
 
 /** Choose a file (or get one dropped or pasted), add a description, send it with progress. */
 @customElement("sp-upload")
+@localized()
 export class SpUpload extends LitElement {
   static override styles = [
     shared,
@@ -277,7 +280,7 @@ export class SpUpload extends LitElement {
       const e = err as UploadError;
       this.upload = null;
       this.progress = null;
-      if (e.code !== "aborted") this.error = sayError(e, "The file could not be sent.");
+      if (e.code !== "aborted") this.error = sayError(e, msg("The file could not be sent."));
     }
   }
 
@@ -289,23 +292,23 @@ export class SpUpload extends LitElement {
         e.preventDefault();
         void this.send();
       }}>
-        <h3 id="upload-title">Send a file</h3>
+        <h3 id="upload-title">${msg("Send a file")}</h3>
         <div class="chosen">
           ${icons.file()}
-          <span class="name" data-testid="upload-name">${this.file ? `${this.file.name} · ${formatBytes(this.file.size)}` : "No file chosen"}</span>
-          <button type="button" class="btn" ?disabled=${sending} @click=${() => this.picker?.click()}>Choose…</button>
+          <span class="name" data-testid="upload-name">${this.file ? `${this.file.name} · ${formatBytes(this.file.size)}` : msg("No file chosen")}</span>
+          <button type="button" class="btn" ?disabled=${sending} @click=${() => this.picker?.click()}>${msg("Choose…")}</button>
           <input type="file" hidden data-testid="upload-input" @change=${this.choose} />
         </div>
-        <span class="limit">Up to ${store.limits.upload_text}. You can also drop a file on the conversation or paste an image.</span>
-        <label>Description (optional)
+        <span class="limit">${msg(str`Up to ${store.limits.upload_text}. You can also drop a file on the conversation or paste an image.`)}</span>
+        <label>${msg("Description (optional)")}
           <input type="text" data-testid="upload-description" maxlength="1000" .value=${this.description} ?disabled=${sending}
             @input=${(e: Event) => (this.description = (e.target as HTMLInputElement).value)} />
         </label>
-        ${sending ? html`<progress data-testid="upload-progress" max="1" .value=${this.progress ?? 0} aria-label="Sending"></progress>` : nothing}
+        ${sending ? html`<progress data-testid="upload-progress" max="1" .value=${this.progress ?? 0} aria-label=${msg("Sending")}></progress>` : nothing}
         ${this.error ? html`<div class="error" role="alert" data-testid="upload-error">${this.error}</div>` : nothing}
         <div class="actions">
-          <button type="button" class="btn" data-testid="upload-cancel" @click=${() => this.close()}>${sending ? "Cancel upload" : "Cancel"}</button>
-          <button type="submit" class="btn primary" data-testid="upload-send" ?disabled=${!this.file || sending || !!this.error}>Send</button>
+          <button type="button" class="btn" data-testid="upload-cancel" @click=${() => this.close()}>${sending ? msg("Cancel upload") : msg("Cancel")}</button>
+          <button type="submit" class="btn primary" data-testid="upload-send" ?disabled=${!this.file || sending || !!this.error}>${msg("Send")}</button>
         </div>
       </form>
     </div>`;

@@ -1,3 +1,5 @@
+import { unit } from "../format";
+import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { ApiError } from "../api";
@@ -6,6 +8,7 @@ import { shared } from "../styles";
 import { sayError } from "../../shared/errors";
 
 @customElement("sp-login")
+@localized()
 export class SpLogin extends LitElement {
   static override styles = [
     shared,
@@ -94,11 +97,11 @@ export class SpLogin extends LitElement {
 
   private lockText(): string {
     const left = Math.max(0, Math.ceil(this.lockedUntil - Date.now() / 1000));
-    if (left <= 0) return "You can try signing in again now.";
+    if (left <= 0) return msg("You can try signing in again now.");
     const m = Math.floor(left / 60);
     const s = left % 60;
-    const wait = m ? `${m} min ${String(s).padStart(2, "0")} s` : `${s} s`;
-    return `Too many failed sign-ins: this account is locked for security. Try again in ${wait}.`;
+    const wait = m ? `${unit(m, "minute")} ${unit(s, "second")}` : unit(s, "second");
+    return msg(str`Too many failed sign-ins: this account is locked for security. Try again in ${wait}.`);
   }
 
   private async submit(ev: Event): Promise<void> {
@@ -108,7 +111,7 @@ export class SpLogin extends LitElement {
     const login = String(data.get("login") ?? "").trim();
     const password = String(data.get("password") ?? "");
     if (!login || !password) {
-      this.error = "Enter your login and password.";
+      this.error = msg("Enter your login and password.");
       return;
     }
     this.busy = true;
@@ -123,9 +126,9 @@ export class SpLogin extends LitElement {
         if (this.timer !== null) window.clearInterval(this.timer);
         this.timer = window.setInterval(() => this.requestUpdate(), 1000);
       } else if (err instanceof ApiError && err.code === "invalid_credentials") {
-        this.error = "Wrong login or password. Check them and try again.";
+        this.error = msg("Wrong login or password. Check them and try again.");
       } else {
-        this.error = sayError(err, "Sign-in failed. Please try again.");
+        this.error = sayError(err, msg("Sign-in failed. Please try again."));
       }
     } finally {
       this.busy = false;
@@ -143,13 +146,13 @@ export class SpLogin extends LitElement {
           Sportello
         </div>
         <div>
-          <h1 id="title">Sign in to the console</h1>
-          <p class="muted">Use your agent login.</p>
+          <h1 id="title">${msg("Sign in to the console")}</h1>
+          <p class="muted">${msg("Use your agent login.")}</p>
         </div>
         ${message ? html`<div class="error" role="alert" data-testid="login-error">${message}</div>` : null}
-        <label>Login <input name="login" autocomplete="username" autofocus required /></label>
-        <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
-        <button class="btn primary" type="submit" ?disabled=${this.busy}>${this.busy ? "Signing in…" : "Sign in"}</button>
+        <label>${msg("Login")} <input name="login" autocomplete="username" autofocus required /></label>
+        <label>${msg("Password")} <input name="password" type="password" autocomplete="current-password" required /></label>
+        <button class="btn primary" type="submit" ?disabled=${this.busy}>${this.busy ? msg("Signing in…") : msg("Sign in")}</button>
       </form></main>
     `;
   }

@@ -1,6 +1,8 @@
+import { outcomeName, translationFailure } from "../labels";
+import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
-import { COLOURS, colourValue } from "../colours";
+import { colours, colourValue } from "../colours";
 import { StoreController } from "../controller";
 import { clock, countryBadge, duration, initials, linkify, pushableLinks } from "../format";
 import { icons, zzz } from "../icons";
@@ -25,14 +27,12 @@ type Item =
   | { type: "sys"; at: number; order: number; line: SystemLine };
 
 type MediaState = "active" | "connecting" | "available" | "unavailable";
-const MEDIA_TEXT: Record<MediaState, string> = {
-  active: "active",
-  connecting: "connecting",
-  available: "available",
-  unavailable: "not available",
-};
+function mediaText(state: MediaState): string {
+  return { active: msg("active"), connecting: msg("connecting"), available: msg("available"), unavailable: msg("not available") }[state];
+}
 
 @customElement("sp-panel")
+@localized()
 export class SpPanel extends LitElement {
   static override styles = [
     shared,
@@ -615,10 +615,10 @@ export class SpPanel extends LitElement {
     const last = p.outgoing.at(-1);
     const message = [...p.messages].reverse().find((m) => m.sender !== "system");
     let text = "";
-    if (last && (!message || last.createdAt >= message.created_at)) text = `You: ${last.text}`;
+    if (last && (!message || last.createdAt >= message.created_at)) text = msg(str`You: ${last.text}`);
     else if (message) {
       const body = message.file ? `📎 ${message.file.name}${message.text ? ` — ${message.text}` : ""}` : message.text;
-      const who = message.sender === "visitor" ? name : message.agent_id === store.agent?.id ? "You" : "Agent";
+      const who = message.sender === "visitor" ? name : message.agent_id === store.agent?.id ? msg("You") : msg("Agent");
       text = `${who}: ${body}`;
     }
     if (!text) return nothing;
@@ -634,11 +634,11 @@ export class SpPanel extends LitElement {
   }
 
   private deliveryState(p: Panel, m: Message): { state: string; text: string; icon: unknown } {
-    if (m.read_at) return { state: "read", text: "Read", icon: icons.checks() };
-    if (m.delivered_at) return { state: "delivered", text: "Delivered", icon: icons.checks() };
+    if (m.read_at) return { state: "read", text: msg("Read"), icon: icons.checks() };
+    if (m.delivered_at) return { state: "delivered", text: msg("Delivered"), icon: icons.checks() };
     if (p.offlineIds.has(m.id) || p.visitorOnline === false)
-      return { state: "offline", text: "Visitor offline — will be delivered on return", icon: icons.offline() };
-    return { state: "sent", text: "Sent", icon: icons.check() };
+      return { state: "offline", text: msg("Visitor offline — will be delivered on return"), icon: icons.offline() };
+    return { state: "sent", text: msg("Sent"), icon: icons.check() };
   }
 
   private renderMessage(p: Panel, m: Message) {
@@ -647,9 +647,9 @@ export class SpPanel extends LitElement {
     }
     const isAgent = m.sender === "agent";
     const st = isAgent ? this.deliveryState(p, m) : null;
-    const who = isAgent ? (m.agent_id === store.agent?.id ? "You" : "Agent") : p.contact.visitor.name;
+    const who = isAgent ? (m.agent_id === store.agent?.id ? msg("You") : msg("Agent")) : p.contact.visitor.name;
     return html`<div class="row ${m.sender}" data-testid="message" data-sender=${m.sender} data-message-id=${m.id} data-state=${st?.state ?? ""}>
-      <div class="bubble ${m.file ? "with-file" : ""}" aria-label="${who} at ${clock(m.created_at)}">${m.file
+      <div class="bubble ${m.file ? "with-file" : ""}" aria-label=${msg(str`${who} at ${clock(m.created_at)}`)}>${m.file
         ? fileLine(m.file, (card) => (this.viewing = card))
         : this.renderText(m, (text) =>
             isAgent && !p.terminated
@@ -670,10 +670,10 @@ export class SpPanel extends LitElement {
   private renderText(m: Message, show: (text: string) => unknown) {
     const t = m.translation;
     if (!t || t.state === "pending") {
-      return html`${show(m.text)}${t ? html`<div class="tr-note" data-testid="translation-pending">Translating…</div>` : nothing}`;
+      return html`${show(m.text)}${t ? html`<div class="tr-note" data-testid="translation-pending">${msg("Translating…")}</div>` : nothing}`;
     }
     if (t.state === "failed") {
-      return html`${show(m.text)}<div class="tr-note warn" data-testid="translation-failed">Not translated: ${t.reason}</div>`;
+      return html`${show(m.text)}<div class="tr-note warn" data-testid="translation-failed">${msg(str`Not translated: ${translationFailure(t.code, t.reason)}`)}</div>`;
     }
     if (m.sender === "agent") {
       return html`${show(m.text)}<div class="tr-sent" data-testid="translation">${languageName(t.target)}: ${t.text}</div>`;
@@ -684,21 +684,21 @@ export class SpPanel extends LitElement {
         if (original) next.delete(m.id);
         else next.add(m.id);
         this.originals = next;
-      }}>${original ? `Show ${languageName(t.target)}` : `Original (${languageName(t.source)})`}</button>`;
+      }}>${original ? msg(str`Show ${languageName(t.target)}`) : msg(str`Original (${languageName(t.source)})`)}</button>`;
   }
 
   private renderOutgoing(p: Panel, o: Outgoing) {
     const offline = store.conn !== "online";
     const failed = o.state === "failed";
-    const text = failed ? `Not sent${o.error ? ": " + o.error : ""}` : offline ? "Waiting for connection…" : "Sending…";
+    const text = failed ? (o.error ? msg(str`Not sent: ${o.error}`) : msg("Not sent")) : offline ? msg("Waiting for connection…") : msg("Sending…");
     return html`<div class="row agent ${failed ? "failed" : "pending"}" data-testid="message" data-sender="agent" data-state=${failed ? "failed" : "sending"}>
       <div class="bubble">${linkify(o.text)}</div>
       <div class="meta">
         <span>${clock(o.createdAt)}</span>
         <span class=${failed ? "st-failed" : ""} data-testid="delivery">${failed ? icons.alert() : icons.clock()} ${text}</span>
         ${failed
-          ? html`<button data-testid="retry" @click=${() => store.retry(p.contact.id, o.client_msg_id)}>Retry</button>
-              <button @click=${() => store.discard(p.contact.id, o.client_msg_id)}>Discard</button>`
+          ? html`<button data-testid="retry" @click=${() => store.retry(p.contact.id, o.client_msg_id)}>${msg("Retry")}</button>
+              <button @click=${() => store.discard(p.contact.id, o.client_msg_id)}>${msg("Discard")}</button>`
           : nothing}
       </div>
     </div>`;
@@ -708,25 +708,25 @@ export class SpPanel extends LitElement {
    * when their page is gone or offline. */
   private dataSharing(p: Panel) {
     const c = p.contact;
-    if (p.terminated) return this.mediaIcon("Data sharing", "unavailable", icons.share);
+    if (p.terminated) return this.mediaIcon("data-sharing", msg("Data sharing"), "unavailable", icons.share);
     const departure = c.visitor_departure;
     const changing =
       departure?.navigating === true || (p.pageChangedAt !== null && Date.now() - p.pageChangedAt < 3_000);
-    if (changing) return this.mediaIcon("Data sharing", "connecting", icons.globe, " (changing page)");
+    if (changing) return this.mediaIcon("data-sharing", msg("Data sharing"), "connecting", icons.globe, msg(" (changing page)"));
     const online = !departure && p.visitorOnline !== false;
     return online
-      ? this.mediaIcon("Data sharing", "active", icons.share, ` (${c.visitor.page_title || c.visitor.page_url || "page connected"})`)
-      : this.mediaIcon("Data sharing", "unavailable", icons.share, " (the visitor's page is not connected)");
+      ? this.mediaIcon("data-sharing", msg("Data sharing"), "active", icons.share, ` (${c.visitor.page_title || c.visitor.page_url || msg("page connected")})`)
+      : this.mediaIcon("data-sharing", msg("Data sharing"), "unavailable", icons.share, msg(" (the visitor's page is not connected)"));
   }
 
   private savedLinks(p: Panel) {
     const links = p.contact.service.saved_links ?? [];
     if (links.length === 0 || p.terminated) return nothing;
     return html`<span class="tool-wrap">
-      <button class="icon-btn" data-testid="saved-links" aria-label="Saved links" title="Saved links" aria-haspopup="true"
+      <button class="icon-btn" data-testid="saved-links" aria-label=${msg("Saved links")} title=${msg("Saved links")} aria-haspopup="true"
         aria-expanded=${this.linksOpen ? "true" : "false"} @click=${() => (this.linksOpen = !this.linksOpen)}>${icons.share()}</button>
       ${this.linksOpen
-        ? html`<div class="swatches links" role="menu" aria-label="Saved links" @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.linksOpen = false)}>
+        ? html`<div class="swatches links" role="menu" aria-label=${msg("Saved links")} @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.linksOpen = false)}>
             ${links.map(
               (l) => html`<button role="menuitem" data-testid="saved-link" title=${l.url} @click=${() => {
                 this.linksOpen = false;
@@ -739,9 +739,9 @@ export class SpPanel extends LitElement {
     </span>`;
   }
 
-  private mediaIcon(label: string, state: MediaState, icon: (l?: string) => unknown, note = "") {
-    return html`<span class="medium ${state}" data-testid="medium-${label.toLowerCase().replace(" ", "-")}" data-state=${state}
-      role="img" aria-label="${label}: ${MEDIA_TEXT[state]}${note}" title="${label}: ${MEDIA_TEXT[state]}${note}">${icon()}</span>`;
+  private mediaIcon(id: string, label: string, state: MediaState, icon: (l?: string) => unknown, note = "") {
+    return html`<span class="medium ${state}" data-testid="medium-${id}" data-state=${state}
+      role="img" aria-label="${label}: ${mediaText(state)}${note}" title="${label}: ${mediaText(state)}${note}">${icon()}</span>`;
   }
 
   private send(): void {
@@ -784,9 +784,9 @@ export class SpPanel extends LitElement {
     const changingPage =
       departure?.navigating === true || (p.pageChangedAt !== null && Date.now() - p.pageChangedAt < 10_000);
     const left = showsAsLeft(departure, now);
-    const name = c.visitor.name || "Visitor";
-    const twin = store.panels.some((o) => o !== p && (o.contact.visitor.name || "Visitor") === name);
-    const detail = c.visitor.email || (twin ? `#${c.id} · since ${clock(c.assigned_at ?? c.created_at)}` : "");
+    const name = c.visitor.name || msg("Visitor");
+    const twin = store.panels.some((o) => o !== p && (o.contact.visitor.name || msg("Visitor")) === name);
+    const detail = c.visitor.email || (twin ? msg(str`#${c.id} · since ${clock(c.assigned_at ?? c.created_at)}`) : "");
     const colour = colourValue(c.colour);
     const chatState: MediaState = p.terminated ? "unavailable" : "active";
     const regionId = `panel-body-${c.id}`;
@@ -803,20 +803,20 @@ export class SpPanel extends LitElement {
           ${this.expanded ? nothing : this.preview(p, name)}
         </span>
         <span class="activity" data-testid="activity">
-          ${changingPage ? html`<span class="act page" data-testid="act-page" title="Changing page: ${c.visitor.page_title || c.visitor.page_url || ""}">${icons.globe("Changing page")}</span>` : nothing}
+          ${changingPage ? html`<span class="act page" data-testid="act-page" title=${msg(str`Changing page: ${c.visitor.page_title || c.visitor.page_url || ""}`)}>${icons.globe(msg("Changing page"))}</span>` : nothing}
           ${left && departure
-            ? html`<span class="act left" data-testid="act-left" title="${name} left the page; the contact ends in ${duration(Math.max(0, departure.gone_at - now))} unless they come back">${icons.logout("Visitor left")} Visitor left</span>`
+            ? html`<span class="act left" data-testid="act-left" title=${msg(str`${name} left the page; the contact ends in ${duration(Math.max(0, departure.gone_at - now))} unless they come back`)}>${icons.logout(msg("Visitor left"))} ${msg("Visitor left")}</span>`
             : nothing}
-          ${p.visitorTyping ? html`<span class="act typing" data-testid="act-typing" title="${name} is typing">${icons.pencil("Typing")}</span>` : nothing}
-          ${p.unread > 0 ? html`<span class="act unread" data-testid="act-unread" title="${p.unread} unread">${icons.unread("Unread messages")}${p.unread}</span>` : nothing}
-          ${idle ? html`<span class="act" data-testid="act-idle" title="Idle: answered, and no message for a while">${zzz}<span class="sr-only">Idle</span></span>` : nothing}
-          ${p.terminated ? html`<span class="act ended" data-testid="act-ended" title="Terminated">${icons.close("Terminated")} Ended</span>` : nothing}
+          ${p.visitorTyping ? html`<span class="act typing" data-testid="act-typing" title=${msg(str`${name} is typing`)}>${icons.pencil(msg("Typing"))}</span>` : nothing}
+          ${p.unread > 0 ? html`<span class="act unread" data-testid="act-unread" title=${msg(str`${p.unread} unread`)}>${icons.unread(msg("Unread messages"))}${p.unread}</span>` : nothing}
+          ${idle ? html`<span class="act" data-testid="act-idle" title=${msg("Idle: answered, and no message for a while")}>${zzz}<span class="sr-only">${msg("Idle")}</span></span>` : nothing}
+          ${p.terminated ? html`<span class="act ended" data-testid="act-ended" title=${msg("Terminated")}>${icons.close(msg("Terminated"))} ${msg("Ended")}</span>` : nothing}
         </span>
-        <span class="dur" title="Contact duration">${icons.clock()}<span data-testid="duration">${duration(end - start)}</span></span>
+        <span class="dur" title=${msg("Contact duration")}>${icons.clock()}<span data-testid="duration">${duration(end - start)}</span></span>
       </button>
       ${p.terminated && !this.expanded
-        ? html`<button class="btn head-remove" data-testid="header-remove" aria-label="Remove the ended contact with ${name}"
-            title="Remove from your console" @click=${() => store.remove(c.id)}>Remove</button>`
+        ? html`<button class="btn head-remove" data-testid="header-remove" aria-label=${msg(str`Remove the ended contact with ${name}`)}
+            title=${msg("Remove from your console")} @click=${() => store.remove(c.id)}>${msg("Remove")}</button>`
         : nothing}
       </div>
       ${this.expanded ? this.renderBody(p, regionId, chatState, name) : nothing}
@@ -831,14 +831,14 @@ export class SpPanel extends LitElement {
         ? html`<div class="confirm" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title-${c.id}"
             @keydown=${(e: KeyboardEvent) => e.key === "Escape" && this.closeConfirm()}>
             <div class="box">
-              <h3 id="confirm-title-${c.id}">End the contact with ${name}?</h3>
-              <p>The conversation stops for both of you. You cannot write to this visitor again in it.</p>
+              <h3 id="confirm-title-${c.id}">${msg(str`End the contact with ${name}?`)}</h3>
+              <p>${msg("The conversation stops for both of you. You cannot write to this visitor again in it.")}</p>
               <div class="actions">
-                <button class="btn keep" data-testid="confirm-keep" @click=${() => this.closeConfirm()}>Keep talking</button>
+                <button class="btn keep" data-testid="confirm-keep" @click=${() => this.closeConfirm()}>${msg("Keep talking")}</button>
                 <button class="btn danger" data-testid="confirm-stop" @click=${() => {
                   this.closeConfirm(this.headerBtn);
                   void store.close(c.id);
-                }}>End contact</button>
+                }}>${msg("End contact")}</button>
               </div>
             </div>
           </div>`
@@ -852,15 +852,15 @@ export class SpPanel extends LitElement {
     return html`
       <div class="bar" id=${regionId}>
         ${this.dataSharing(p)}
-        ${this.mediaIcon("Chat", chatState, icons.chat)}
+        ${this.mediaIcon("chat", msg("Chat"), chatState, icons.chat)}
         ${callIcons(p)}
         <span class="spacer"></span>
-        <button class="icon-btn" data-testid="upload-tool" aria-label="Send a file" title="Send a file (or drop one here, or paste an image)"
+        <button class="icon-btn" data-testid="upload-tool" aria-label=${msg("Send a file")} title=${msg("Send a file (or drop one here, or paste an image)")}
           ?disabled=${p.terminated} @click=${() => (this.uploading = null)}>${icons.upload()}</button>
         <span class="tool-wrap">
           <button class="icon-btn ${c.translation ? "on" : ""}" data-testid="translate-tool" aria-haspopup="dialog"
             aria-expanded=${this.translateOpen ? "true" : "false"} ?disabled=${p.terminated}
-            aria-label="Automatic translation" title=${c.translation ? `Translating ${c.translation.visitor} ↔ ${c.translation.agent}` : "Automatic translation"}
+            aria-label=${msg("Automatic translation")} title=${c.translation ? msg(str`Translating ${c.translation.visitor} ↔ ${c.translation.agent}`) : msg("Automatic translation")}
             @click=${() => (this.translateOpen = !this.translateOpen)}>${icons.translate()}</button>
           ${this.translateOpen
             ? html`<sp-translate .contact=${c} @done=${() => (this.translateOpen = false)}></sp-translate>`
@@ -868,12 +868,12 @@ export class SpPanel extends LitElement {
         </span>
         ${this.savedLinks(p)}
         <span class="tool-wrap">
-          <button class="icon-btn" data-testid="colour-tool" aria-label="Colour tag" title="Colour tag" aria-haspopup="true"
+          <button class="icon-btn" data-testid="colour-tool" aria-label=${msg("Colour tag")} title=${msg("Colour tag")} aria-haspopup="true"
             aria-expanded=${this.tagOpen ? "true" : "false"} ?disabled=${p.terminated} @click=${() => (this.tagOpen = !this.tagOpen)}
             style=${c.colour ? `color:${colourValue(c.colour)}` : ""}>${icons.tag()}</button>
           ${this.tagOpen
-            ? html`<div class="swatches" role="radiogroup" aria-label="Colour tag" @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.tagOpen = false)}>
-                ${COLOURS.map(
+            ? html`<div class="swatches" role="radiogroup" aria-label=${msg("Colour tag")} @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.tagOpen = false)}>
+                ${colours().map(
                   ([value, label, hex]) => html`<button class="swatch ${value ? "" : "none"}" role="radio" aria-checked=${(c.colour ?? "") === value ? "true" : "false"}
                     aria-label=${label} title=${label} data-colour=${value} style=${value ? `background:${hex}` : ""}
                     @click=${() => {
@@ -885,42 +885,42 @@ export class SpPanel extends LitElement {
             : nothing}
         </span>
         ${c.state === "transferring" && !p.terminated
-          ? html`<button class="btn" data-testid="transfer-cancel-pending" title="Call the pending transfer off"
-              @click=${() => void store.cancelTransfer(c.id)}>${icons.transfer()} Cancel transfer</button>`
-          : html`<button class="icon-btn" data-testid="transfer-tool" aria-label="Transfer to a colleague" title="Transfer to a colleague or a group"
+          ? html`<button class="btn" data-testid="transfer-cancel-pending" title=${msg("Call the pending transfer off")}
+              @click=${() => void store.cancelTransfer(c.id)}>${icons.transfer()} ${msg("Cancel transfer")}</button>`
+          : html`<button class="icon-btn" data-testid="transfer-tool" aria-label=${msg("Transfer to a colleague")} title=${msg("Transfer to a colleague or a group")}
               ?disabled=${p.terminated} @click=${() => (this.transferOpen = true)}>${icons.transfer()}</button>`}
-        <button class="icon-btn stop" data-testid="stop" aria-label="Stop the contact" title="Stop the contact" ?disabled=${p.terminated}
+        <button class="icon-btn stop" data-testid="stop" aria-label=${msg("Stop the contact")} title=${msg("Stop the contact")} ?disabled=${p.terminated}
           @click=${() => (this.confirming = true)}>${icons.stop()}</button>
       </div>
       ${callStage(p, name)}
-      <div class="transcript" role="log" aria-live="polite" aria-label="Conversation with ${name}" data-testid="transcript">
+      <div class="transcript" role="log" aria-live="polite" aria-label=${msg(str`Conversation with ${name}`)} data-testid="transcript">
         ${this.items(p).map((it) =>
           it.type === "msg"
             ? this.renderMessage(p, it.msg)
-            : html`<div class="sys ${it.line.tone}" data-testid="system-line">${it.line.text} · ${clock(it.line.at)}</div>`,
+            : html`<div class="sys ${it.line.tone}" data-testid="system-line">${it.line.text()} · ${clock(it.line.at)}</div>`,
         )}
         ${p.outgoing.map((o) => this.renderOutgoing(p, o))}
       </div>
       <div class="typing-line" aria-live="polite">
         ${p.visitorTyping
-          ? html`<span data-testid="typing-indicator"><span class="dots" aria-hidden="true"><span></span><span></span><span></span></span> ${name} is typing…</span>`
+          ? html`<span data-testid="typing-indicator"><span class="dots" aria-hidden="true"><span></span><span></span><span></span></span> ${msg(str`${name} is typing…`)}</span>`
           : nothing}
       </div>
       ${p.terminated
         ? html`<div class="ended-bar" data-testid="ended-bar">
-            <span class="text">${c.closed_by === "visitor" ? `${name} left.` : "Contact ended."}${c.outcome ? ` Outcome: ${c.outcome.replace("_", " ")}.` : ""}</span>
-            <button class="btn" data-testid="remove" @click=${() => store.remove(c.id)}>Remove</button>
+            <span class="text">${c.closed_by === "visitor" ? msg(str`${name} left.`) : msg("Contact ended.")}${c.outcome ? " " + msg(str`Outcome: ${outcomeName(c.outcome)}.`) : ""}</span>
+            <button class="btn" data-testid="remove" @click=${() => store.remove(c.id)}>${msg("Remove")}</button>
           </div>`
         : html`<div class="composer">
-              <textarea rows="1" data-testid="composer" aria-label="Message to ${name}"
-                placeholder=${offline ? "Offline — your message will be sent when the connection returns" : `Write to ${name}…`}
+              <textarea rows="1" data-testid="composer" aria-label=${msg(str`Message to ${name}`)}
+                placeholder=${offline ? msg("Offline — your message will be sent when the connection returns") : msg(str`Write to ${name}…`)}
                 .value=${this.draft} @keydown=${this.onKey} @input=${this.onInput}
                 @blur=${() => store.stopTyping(c.id)} @paste=${this.onPaste}></textarea>
-              <button class="btn primary send" data-testid="send" aria-label="Send" ?disabled=${!this.draft.trim()} @click=${() => this.send()}>
-                ${icons.send()} Send
+              <button class="btn primary send" data-testid="send" aria-label=${msg("Send")} ?disabled=${!this.draft.trim()} @click=${() => this.send()}>
+                ${icons.send()} ${msg("Send")}
               </button>
             </div>
-            <div class="hint">Enter to send · Shift+Enter for a new line</div>`}
+            <div class="hint">${msg("Enter to send · Shift+Enter for a new line")}</div>`}
     `;
   }
 }

@@ -1,3 +1,6 @@
+import { roleName } from "../labels";
+import { intlLocale, languageChoices, plural } from "../i18n";
+import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { StoreController } from "../controller";
@@ -9,6 +12,7 @@ import { shared } from "../styles";
 type Medium = "chat" | "voice" | "video";
 
 @customElement("sp-topbar")
+@localized()
 export class SpTopbar extends LitElement {
   static override styles = [
     shared,
@@ -202,6 +206,29 @@ export class SpTopbar extends LitElement {
       [aria-checked="true"] .knob::after {
         transform: translateX(12px);
       }
+      .choice {
+        padding: 6px 10px 6px 38px;
+      }
+      .tick {
+        color: var(--green);
+        font-weight: 700;
+      }
+      .group {
+        border-top: 1px solid var(--border);
+        border-bottom: 1px solid var(--border);
+        margin: 6px 0;
+        padding: 6px 0;
+      }
+      .group .hint {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        padding: 4px 10px;
+      }
+      .group .hint .icon {
+        width: 14px;
+        height: 14px;
+      }
       .hint {
         font-size: 11px;
         color: var(--muted);
@@ -223,16 +250,19 @@ export class SpTopbar extends LitElement {
 
   private signOutDialog() {
     const n = this.signOutHeld;
-    const them = n === 1 ? "it" : "them";
     return html`<div class="confirm page" role="alertdialog" aria-modal="true" aria-labelledby="signout-title"
       data-testid="signout-dialog" @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.signOutHeld = 0)}>
       <div class="box">
-        <h3 id="signout-title">You have ${n} contact${n === 1 ? "" : "s"} in progress</h3>
-        <p>Hand ${them} back to the queue and another agent takes over with the whole conversation, or end ${them} now.</p>
+        <h3 id="signout-title">${plural(n, msg("You have 1 contact in progress"), msg(str`You have ${n} contacts in progress`))}</h3>
+        <p>${plural(
+          n,
+          msg("Hand it back to the queue and another agent takes over with the whole conversation, or end it now."),
+          msg("Hand them back to the queue and another agent takes over with the whole conversation, or end them now."),
+        )}</p>
         <div class="actions">
-          <button class="btn" @click=${() => (this.signOutHeld = 0)}>Stay signed in</button>
-          <button class="btn danger" data-testid="signout-end" @click=${() => void this.signOut("end")}>End ${them}</button>
-          <button class="btn primary" data-testid="signout-requeue" @click=${() => void this.signOut("requeue")}>Hand back</button>
+          <button class="btn" @click=${() => (this.signOutHeld = 0)}>${msg("Stay signed in")}</button>
+          <button class="btn danger" data-testid="signout-end" @click=${() => void this.signOut("end")}>${plural(n, msg("End it"), msg("End them"))}</button>
+          <button class="btn primary" data-testid="signout-requeue" @click=${() => void this.signOut("requeue")}>${msg("Hand back")}</button>
         </div>
       </div>
     </div>`;
@@ -258,14 +288,16 @@ export class SpTopbar extends LitElement {
     const agent = store.agent;
     const allowed = medium === "chat" || (medium === "voice" ? agent?.voice_allowed : agent?.video_allowed);
     const title = allowed
-      ? `${label} for this console: ${on ? "on" : "off"} (other consoles keep their own setting)`
-      : `${label} is not enabled for your account`;
+      ? on
+        ? msg(str`${label} for this console: on (other consoles keep their own setting)`)
+        : msg(str`${label} for this console: off (other consoles keep their own setting)`)
+      : msg(str`${label} is not enabled for your account`);
     return html`<button
       class="switch"
       role="switch"
       data-testid="media-${medium}"
       aria-checked=${on ? "true" : "false"}
-      aria-label="${label} in this console"
+      aria-label=${msg(str`${label} in this console`)}
       title=${title}
       ?disabled=${!allowed || !media || store.conn !== "online"}
       @click=${() => void store.setMedia(medium, !on)}
@@ -280,31 +312,31 @@ export class SpTopbar extends LitElement {
     const online = store.conn === "online";
     const status = online ? agent.status : "DISCONNECTED";
     const paused = agent.chosen_status === "PAUSED";
-    const statusText = { READY: "Ready", PAUSED: "Paused", DISCONNECTED: "Disconnected" }[status];
+    const statusText = { READY: msg("Ready"), PAUSED: msg("Paused"), DISCONNECTED: msg("Disconnected") }[status];
     const notifPermission = "Notification" in window ? Notification.permission : "denied";
     return html`
       <h1 class="brand">
         <span class="logo"><svg width="16" height="16" viewBox="0 0 24 24" fill="#fff" aria-hidden="true"><path d="M4 5h16v11H9l-5 4z" /></svg></span>
         Sportello
       </h1>
-      <span class="status ${status}" data-testid="agent-status" data-status=${status} role="status" aria-label="Your status: ${statusText}">
-        <span class="dot"></span>${status}
+      <span class="status ${status}" data-testid="agent-status" data-status=${status} role="status" aria-label=${msg(str`Your status: ${statusText}`)}>
+        <span class="dot"></span>${statusText.toLocaleUpperCase(intlLocale())}
       </span>
       <button
         class="btn toggle-status"
         data-testid="pause-toggle"
         ?disabled=${!online}
-        aria-label=${paused ? "Resume: become ready for new contacts" : "Pause: stop receiving new contacts"}
-        title=${paused ? "Resume (all your consoles)" : "Pause (all your consoles)"}
+        aria-label=${paused ? msg("Resume: become ready for new contacts") : msg("Pause: stop receiving new contacts")}
+        title=${paused ? msg("Resume (all your consoles)") : msg("Pause (all your consoles)")}
         @click=${() => void store.setStatus(paused ? "READY" : "PAUSED")}
       >
-        ${paused ? icons.play() : icons.pause()} ${paused ? "Resume" : "Pause"}
+        ${paused ? icons.play() : icons.pause()} ${paused ? msg("Resume") : msg("Pause")}
       </button>
       <span class="sep"></span>
-      <div class="media" role="group" aria-label="Media for this console">
-        <span class="media-label">This console</span>
-        ${this.switchFor("chat", "Chat", icons.chat)} ${this.switchFor("voice", "Voice", icons.voice)}
-        ${this.switchFor("video", "Video", icons.video)}
+      <div class="media" role="group" aria-label=${msg("Media for this console")}>
+        <span class="media-label">${msg("This console")}</span>
+        ${this.switchFor("chat", msg("Chat"), icons.chat)} ${this.switchFor("voice", msg("Voice"), icons.voice)}
+        ${this.switchFor("video", msg("Video"), icons.video)}
       </div>
       <span class="spacer"></span>
       <button
@@ -312,7 +344,7 @@ export class SpTopbar extends LitElement {
         data-testid="agent-menu"
         aria-haspopup="menu"
         aria-expanded=${this.menuOpen ? "true" : "false"}
-        aria-label="Agent menu for ${agent.display_name}"
+        aria-label=${msg(str`Agent menu for ${agent.display_name}`)}
         @click=${() => (this.menuOpen = !this.menuOpen)}
         @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.menuOpen = false)}
       >
@@ -321,34 +353,43 @@ export class SpTopbar extends LitElement {
         ${icons.chevron()}
       </button>
       ${this.menuOpen
-        ? html`<div class="menu" role="menu" aria-label="Agent menu" @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.menuOpen = false)}>
-            <header><b>${agent.display_name}</b><span class="muted">${agent.login} · ${agent.role}</span></header>
+        ? html`<div class="menu" role="menu" aria-label=${msg("Agent menu")} @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.menuOpen = false)}>
+            <header><b>${agent.display_name}</b><span class="muted">${agent.login} · ${roleName(agent.role)}</span></header>
             <button class="item" role="menuitemcheckbox" aria-checked=${store.prefs.sound ? "true" : "false"} data-testid="pref-sound"
               @click=${() => store.setPref("sound", !store.prefs.sound)}>
-              ${icons.sound()}<span class="label">Sound alerts</span><span class="knob"></span>
+              ${icons.sound()}<span class="label">${msg("Sound alerts")}</span><span class="knob"></span>
             </button>
             <button class="item" role="menuitemcheckbox" aria-checked=${store.prefs.desktop ? "true" : "false"} data-testid="pref-desktop"
               @click=${() => store.setPref("desktop", !store.prefs.desktop)}>
-              ${icons.bell()}<span class="label">Desktop notifications</span><span class="knob"></span>
+              ${icons.bell()}<span class="label">${msg("Desktop notifications")}</span><span class="knob"></span>
             </button>
             ${store.prefs.desktop && notifPermission === "denied"
-              ? html`<div class="hint">Blocked by the browser: allow notifications for this site.</div>`
-              : html`<div class="hint">When the console is in the background.</div>`}
+              ? html`<div class="hint">${msg("Blocked by the browser: allow notifications for this site.")}</div>`
+              : html`<div class="hint">${msg("When the console is in the background.")}</div>`}
             <a class="item" role="menuitem" data-testid="reports-link" href="/reports" target="_blank" rel="noopener">
-              ${icons.inbox()}<span class="label">Reports</span>
+              ${icons.inbox()}<span class="label">${msg("Reports")}</span>
             </a>
             ${agent.role !== "agent"
               ? html`<a class="item" role="menuitem" data-testid="supervision-link" href="/supervision" target="_blank" rel="noopener">
-                  ${icons.user()}<span class="label">Supervision</span>
+                  ${icons.user()}<span class="label">${msg("Supervision")}</span>
                 </a>`
               : nothing}
             ${agent.role === "admin"
               ? html`<a class="item" role="menuitem" data-testid="admin-link" href="/admin" target="_blank" rel="noopener">
-                  ${icons.tag()}<span class="label">Administration</span>
+                  ${icons.tag()}<span class="label">${msg("Administration")}</span>
                 </a>`
               : nothing}
+            <div class="group" role="group" aria-labelledby="language-label">
+              <div class="hint" id="language-label">${icons.globe()} ${msg("Language")}</div>
+              ${languageChoices().map(
+                ([code, name]) => html`<button class="item choice" role="menuitemradio" data-testid="language-${code || "browser"}"
+                  aria-checked=${agent.ui_language === code ? "true" : "false"} @click=${() => void store.setUiLanguage(code)}>
+                  <span class="label">${name}</span><span class="tick" aria-hidden="true">${agent.ui_language === code ? "✓" : ""}</span>
+                </button>`,
+              )}
+            </div>
             <button class="item" role="menuitem" data-testid="logout" @click=${() => void this.signOut()}>
-              ${icons.logout()}<span class="label">Sign out</span>
+              ${icons.logout()}<span class="label">${msg("Sign out")}</span>
             </button>
           </div>`
         : nothing}

@@ -2,6 +2,10 @@
 // transfer groups (green when a member can, with available agents and free chat slots),
 // refreshed while open; pick one, add an optional note, confirm.
 
+import { number } from "../format";
+import { statusName } from "../labels";
+import { intlLocale, plural } from "../i18n";
+import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { store } from "../store";
@@ -14,6 +18,7 @@ const REFRESH_MS = 3000;
 type Pick = { agent_id: number } | { group_id: number };
 
 @customElement("sp-transfer")
+@localized()
 export class SpTransfer extends LitElement {
   static override styles = [
     shared,
@@ -119,7 +124,7 @@ export class SpTransfer extends LitElement {
       this.targets = await store.transferTargets(this.contactId);
       this.error = "";
     } catch (err) {
-      this.error = sayError(err, "Could not load the colleagues.");
+      this.error = sayError(err, msg("Could not load the colleagues."));
     }
   }
 
@@ -148,12 +153,12 @@ export class SpTransfer extends LitElement {
         e.preventDefault();
         void this.confirm();
       }}>
-        <h3 id="transfer-title">Transfer ${this.visitorName || "the visitor"}</h3>
-        <p>You keep the chat until a colleague accepts. Green: can take it now.</p>
-        ${t === null ? html`<div class="empty">Loading…</div>` : nothing}
+        <h3 id="transfer-title">${msg(str`Transfer ${this.visitorName || msg("the visitor")}`)}</h3>
+        <p>${msg("You keep the chat until a colleague accepts. Green: can take it now.")}</p>
+        ${t === null ? html`<div class="empty">${msg("Loading…")}</div>` : nothing}
         ${t && t.groups.length
-          ? html`<h4>Transfer groups</h4>
-              <ul role="radiogroup" aria-label="Transfer groups">
+          ? html`<h4>${msg("Transfer groups")}</h4>
+              <ul role="radiogroup" aria-label=${msg("Transfer groups")}>
                 ${t.groups.map(
                   (g) => html`<li role="none">
                     <label class="target ${g.can_take ? "can" : ""} ${g.qualified ? "" : "off"}" data-testid="transfer-group" data-group-id=${g.id}
@@ -162,16 +167,16 @@ export class SpTransfer extends LitElement {
                         @change=${() => (this.pick = { group_id: g.id })} />
                       <span class="dot" aria-hidden="true"></span>
                       <span class="name">${g.name}</span>
-                      <span class="meta">${g.available_agents} available · ${g.free_chat_slots} free chat slot${g.free_chat_slots === 1 ? "" : "s"}</span>
+                      <span class="meta">${msg(str`${g.available_agents} available`)} · ${plural(g.free_chat_slots, msg("1 free chat slot"), msg(str`${g.free_chat_slots} free chat slots`))}</span>
                     </label>
                   </li>`,
                 )}
               </ul>`
           : nothing}
         ${t
-          ? html`<h4>Agents</h4>
-              ${t.agents.length === 0 ? html`<div class="empty">No other agent.</div>` : nothing}
-              <ul role="radiogroup" aria-label="Agents">
+          ? html`<h4>${msg("Agents")}</h4>
+              ${t.agents.length === 0 ? html`<div class="empty">${msg("No other agent.")}</div>` : nothing}
+              <ul role="radiogroup" aria-label=${msg("Agents")}>
                 ${t.agents.map(
                   (a) => html`<li role="none">
                     <label class="target ${a.can_take ? "can" : ""} ${a.qualified ? "" : "off"}" data-testid="transfer-agent" data-agent-id=${a.id}
@@ -180,20 +185,20 @@ export class SpTransfer extends LitElement {
                         @change=${() => (this.pick = { agent_id: a.id })} />
                       <span class="dot" aria-hidden="true"></span>
                       <span class="name">${a.display_name}</span>
-                      <span class="meta" data-testid="transfer-agent-status">${a.reconnecting ? "reconnecting, no console" : a.status.toLowerCase()} · load ${Math.round(a.load * 100)} %</span>
+                      <span class="meta" data-testid="transfer-agent-status">${a.reconnecting ? msg("reconnecting, no console") : statusName(a.status).toLocaleLowerCase(intlLocale())} · ${msg(str`load ${number(a.load, { style: "percent" })}`)}</span>
                     </label>
                   </li>`,
                 )}
               </ul>`
           : nothing}
-        <label class="meta">Note for your colleague (optional; the visitor never sees it)
+        <label class="meta">${msg("Note for your colleague (optional; the visitor never sees it)")}
           <textarea data-testid="transfer-note" maxlength="2000" .value=${this.note}
             @input=${(e: Event) => (this.note = (e.target as HTMLTextAreaElement).value)}></textarea>
         </label>
         ${this.error ? html`<div class="meta" role="alert">${this.error}</div>` : nothing}
         <div class="actions">
-          <button type="button" class="btn" data-testid="transfer-cancel" @click=${() => this.close()}>Cancel</button>
-          <button type="submit" class="btn primary" data-testid="transfer-confirm" ?disabled=${!this.pick || this.sending}>Transfer</button>
+          <button type="button" class="btn" data-testid="transfer-cancel" @click=${() => this.close()}>${msg("Cancel")}</button>
+          <button type="submit" class="btn primary" data-testid="transfer-confirm" ?disabled=${!this.pick || this.sending}>${msg("Transfer")}</button>
         </div>
       </form>
     </div>`;

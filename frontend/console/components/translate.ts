@@ -1,26 +1,20 @@
+import { languageName as displayName } from "../format";
+import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { store } from "../store";
 import { shared } from "../styles";
 import type { Contact, TranslationChoices } from "../types";
 
-const NAMES: Record<string, string> = {
-  en: "English",
-  es: "Spanish",
-  it: "Italian",
-  fr: "French",
-  pt: "Portuguese",
-  ca: "Catalan",
-  de: "German",
-};
-
+/** A language's name in the agent's language (Intl). */
 export function languageName(code: string): string {
-  return NAMES[code] ?? code;
+  return displayName(code);
 }
 
 /** The translate tool's chooser: the visitor's language (pre-selected from detection and the
  * widget's locale), the agent's own, only what the engine can do both ways, and the engine. */
 @customElement("sp-translate")
+@localized()
 export class TranslateChooser extends LitElement {
   @property({ attribute: false }) contact!: Contact;
   @state() private choices: TranslationChoices | null = null;
@@ -64,43 +58,43 @@ export class TranslateChooser extends LitElement {
   override render() {
     const current = this.contact.translation;
     if (current) {
-      return html`<div class="box" role="dialog" aria-label="Automatic translation" data-testid="translate-chooser">
-        <p>Translating: visitor in <b>${languageName(current.visitor)}</b>, you in <b>${languageName(current.agent)}</b> (${current.engine}).</p>
+      return html`<div class="box" role="dialog" aria-label=${msg("Automatic translation")} data-testid="translate-chooser">
+        <p>${msg(html`Translating: visitor in <b>${languageName(current.visitor)}</b>, you in <b>${languageName(current.agent)}</b> (${current.engine}).`)}</p>
         <div class="actions">
-          <button class="btn" data-testid="translate-earlier" @click=${() => { void store.translateEarlier(this.contact.id); this.done(); }}>Translate earlier messages</button>
-          <button class="btn danger" data-testid="translate-off" @click=${() => { void store.setTranslation(this.contact.id, null); this.done(); }}>Turn off</button>
+          <button class="btn" data-testid="translate-earlier" @click=${() => { void store.translateEarlier(this.contact.id); this.done(); }}>${msg("Translate earlier messages")}</button>
+          <button class="btn danger" data-testid="translate-off" @click=${() => { void store.setTranslation(this.contact.id, null); this.done(); }}>${msg("Turn off")}</button>
         </div>
       </div>`;
     }
-    if (!this.choices) return html`<div class="box" data-testid="translate-chooser">Loading languages…</div>`;
+    if (!this.choices) return html`<div class="box" data-testid="translate-chooser">${msg("Loading languages…")}</div>`;
     const sources = this.sources();
     if (sources.length === 0) {
-      return html`<div class="box" data-testid="translate-chooser">No language pairs are installed for ${this.choices.engine}.</div>`;
+      return html`<div class="box" data-testid="translate-chooser">${msg(str`No language pairs are installed for ${this.choices.engine}.`)}</div>`;
     }
     const via = this.via();
-    return html`<div class="box" role="dialog" aria-label="Automatic translation" data-testid="translate-chooser"
+    return html`<div class="box" role="dialog" aria-label=${msg("Automatic translation")} data-testid="translate-chooser"
       @keydown=${(e: KeyboardEvent) => e.key === "Escape" && this.done()}>
-      <label>Visitor writes
+      <label>${msg("Visitor writes")}
         <select data-testid="translate-visitor" .value=${this.visitor} @change=${(e: Event) => {
           this.visitor = (e.target as HTMLSelectElement).value;
           const targets = this.targets(this.visitor);
           if (!targets.includes(this.agent)) this.agent = targets[0] ?? "";
         }}>${sources.map((l) => html`<option value=${l} ?selected=${l === this.visitor}>${languageName(l)}</option>`)}</select>
       </label>
-      <label>You write
+      <label>${msg("You write")}
         <select data-testid="translate-agent" .value=${this.agent} @change=${(e: Event) => (this.agent = (e.target as HTMLSelectElement).value)}>
           ${this.targets(this.visitor).map((l) => html`<option value=${l} ?selected=${l === this.agent}>${languageName(l)}</option>`)}
         </select>
       </label>
-      <p class="engine" data-testid="translate-engine">Engine: ${this.choices.engine}${via
-        ? html` — through ${languageName(via)}, so expect rougher results`
+      <p class="engine" data-testid="translate-engine">${msg(str`Engine: ${this.choices.engine}`)}${via
+        ? msg(str` — through ${languageName(via)}, so expect rougher results`)
         : nothing}</p>
       <div class="actions">
-        <button class="btn" @click=${() => this.done()}>Cancel</button>
+        <button class="btn" @click=${() => this.done()}>${msg("Cancel")}</button>
         <button class="btn primary" data-testid="translate-ok" ?disabled=${!this.agent} @click=${() => {
           void store.setTranslation(this.contact.id, { visitor: this.visitor, agent: this.agent });
           this.done();
-        }}>OK</button>
+        }}>${msg("OK")}</button>
       </div>
     </div>`;
   }

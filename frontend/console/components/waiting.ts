@@ -1,7 +1,10 @@
+import { mediumName } from "../labels";
+import { plural } from "../i18n";
+import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing, svg } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { StoreController } from "../controller";
-import { countryBadge, duration, host } from "../format";
+import { countryBadge, duration, host, unit } from "../format";
 import { icons } from "../icons";
 import { showsAsLeft, store } from "../store";
 import { shared } from "../styles";
@@ -28,10 +31,12 @@ function mediumIcon(medium: string) {
 
 function ring(entry: WaitingEntry, now: number, big = false) {
   const d = dissuasion(entry, now);
+  const medium = mediumName(entry.medium);
+  const seconds = unit(Math.ceil(d.left ?? 0), "second", "long");
   const label =
-    d.left === null ? `${entry.medium} contact` : `${entry.medium} contact, ${Math.ceil(d.left)} seconds before dissuasion`;
+    d.left === null ? msg(str`${medium} contact`) : msg(str`${medium} contact, ${seconds} before dissuasion`);
   return html`<span class="ring ${d.level} ${big ? "big" : ""}" data-testid="ring" data-level=${d.level} role="img" aria-label=${label}
-    title=${d.left === null ? "No dissuasion time" : `Dissuasion in ${duration(d.left)}`}>
+    title=${d.left === null ? msg("No dissuasion time") : msg(str`Dissuasion in ${duration(d.left)}`)}>
     <svg viewBox="0 0 40 40" aria-hidden="true">
       ${svg`<circle cx="20" cy="20" r=${R} class="track"></circle>
       <circle cx="20" cy="20" r=${R} class="fill" stroke-dasharray=${CIRC}
@@ -45,28 +50,29 @@ function entryBody(entry: WaitingEntry, now: number) {
   return html`
     <span class="who">
       <span class="line1">
-        <span class="name">${entry.visitor_name || "Visitor"}</span>
+        <span class="name">${entry.visitor_name || msg("Visitor")}</span>
         ${countryBadge(entry.visitor_country)}
         ${entry.starred
-          ? html`<span class="star" title="Offered only to you" data-testid="star">${icons.star()}<span class="sr-only">(offered only to you)</span></span>`
+          ? html`<span class="star" title=${msg("Offered only to you")} data-testid="star">${icons.star()}<span class="sr-only">(${msg("offered only to you")})</span></span>`
           : nothing}
-        ${entry.new_visitor ? html`<span class="chip new">New visitor</span>` : nothing}
-        ${entry.requeued ? html`<span class="chip back" data-testid="entry-requeued" title="Their agent left; they are waiting again">Handed back</span>` : nothing}
+        ${entry.new_visitor ? html`<span class="chip new">${msg("New visitor")}</span>` : nothing}
+        ${entry.requeued ? html`<span class="chip back" data-testid="entry-requeued" title=${msg("Their agent left; they are waiting again")}>${msg("Handed back")}</span>` : nothing}
         ${showsAsLeft(entry.departure, now)
-          ? html`<span class="chip left" data-testid="entry-left" title="The visitor's page closed; they may come back">Left the page</span>`
+          ? html`<span class="chip left" data-testid="entry-left" title=${msg("The visitor's page closed; they may come back")}>${msg("Left the page")}</span>`
           : nothing}
       </span>
       <span class="line2">
-        <span class="lang" title="Service language">${entry.service_language.toUpperCase()}</span>
+        <span class="lang" title=${msg("Service language")}>${entry.service_language.toUpperCase()}</span>
         <span class="svc">${entry.service_name}</span>
         ${entry.site ? html`<span class="dotsep">·</span><span class="site" title=${entry.site}>${host(entry.site)}</span>` : nothing}
       </span>
     </span>
-    <span class="waited" title="Waiting for">${duration(now - entry.created_at)}</span>
+    <span class="waited" title=${msg("Waiting for")}>${duration(now - entry.created_at)}</span>
   `;
 }
 
 @customElement("sp-waiting")
+@localized()
 export class SpWaiting extends LitElement {
   static override styles = [
     shared,
@@ -380,18 +386,18 @@ export class SpWaiting extends LitElement {
 
   private renderTransfer(e: WaitingEntry, now: number) {
     const t = e.transfer!;
-    const to = t.group ? ` to ${t.group.name}` : " to you";
+    const to = t.group ? msg(str` to ${t.group.name}`) : msg(" to you");
     return html`<div class="transfer" data-testid="transfer-entry" data-contact-id=${e.contact_id}>
-      <span class="from" data-testid="transfer-from">${icons.transfer("Transferred")} ${t.from_agent.display_name}${to}</span>
+      <span class="from" data-testid="transfer-from">${icons.transfer(msg("Transferred"))} ${t.from_agent.display_name}${to}</span>
       <span class="entry">${ring(e, now)} ${entryBody(e, now)}</span>
       ${t.note ? html`<span class="note" data-testid="transfer-note-text">“${t.note}”</span>` : nothing}
       <span class="row">
-        <input type="text" maxlength="500" placeholder="Reason (optional)" aria-label="Reason for rejecting" data-testid="transfer-reason"
+        <input type="text" maxlength="500" placeholder=${msg("Reason (optional)")} aria-label=${msg("Reason for rejecting")} data-testid="transfer-reason"
           .value=${this.reasons[e.contact_id] ?? ""}
           @input=${(ev: Event) => (this.reasons = { ...this.reasons, [e.contact_id]: (ev.target as HTMLInputElement).value })} />
-        <button class="btn" data-testid="transfer-reject" @click=${() => void store.rejectTransfer(e.contact_id, (this.reasons[e.contact_id] ?? "").trim())}>Reject</button>
-        <button class="btn primary" data-testid="transfer-accept" ?disabled=${!e.can_take} title=${e.can_take ? "Take over this contact" : "You are at your chat limit"}
-          @click=${() => void store.accept(e.contact_id)}>Accept</button>
+        <button class="btn" data-testid="transfer-reject" @click=${() => void store.rejectTransfer(e.contact_id, (this.reasons[e.contact_id] ?? "").trim())}>${msg("Reject")}</button>
+        <button class="btn primary" data-testid="transfer-accept" ?disabled=${!e.can_take} title=${e.can_take ? msg("Take over this contact") : msg("You are at your chat limit")}
+          @click=${() => void store.accept(e.contact_id)}>${msg("Accept")}</button>
       </span>
     </div>`;
   }
@@ -411,20 +417,20 @@ export class SpWaiting extends LitElement {
     const cap = store.capacity();
     const full = cap.inCall || (cap.limit > 0 && cap.busy >= cap.limit);
     const chats = cap.inCall
-      ? "in a call: no new chats"
-      : `${cap.busy} of ${cap.limit} chat${cap.limit === 1 ? "" : "s"}`;
-    const idleNote = cap.idle > 0 ? ` (+${cap.idle} idle, not counted)` : "";
+      ? msg("in a call: no new chats")
+      : plural(cap.limit, msg(str`${cap.busy} of ${cap.limit} chat`), msg(str`${cap.busy} of ${cap.limit} chats`));
+    const idleNote = cap.idle > 0 ? msg(str` (+${cap.idle} idle, not counted)`) : "";
     const empty = paused
-      ? "You are paused: new contacts are not offered to you."
+      ? msg("You are paused: new contacts are not offered to you.")
       : cap.blocked > 0
-        ? html`<span data-testid="waiting-at-limit"><strong>${cap.blocked} waiting</strong> — ${cap.inCall
-            ? "you are in a call, which takes your whole capacity until it ends."
-            : `you are at your limit (${chats}). End a chat to take one.`}</span>`
-        : "Nobody is waiting.";
+        ? html`<span data-testid="waiting-at-limit"><strong>${msg(str`${cap.blocked} waiting`)}</strong> — ${cap.inCall
+            ? msg("you are in a call, which takes your whole capacity until it ends.")
+            : msg(str`you are at your limit (${chats}). End a chat to take one.`)}</span>`
+        : msg("Nobody is waiting.");
     return html`
       <section
         class="area"
-        aria-label="Waiting contacts"
+        aria-label=${msg("Waiting contacts")}
         data-testid="waiting-area"
         @mouseenter=${() => this.show()}
         @mouseleave=${() => this.hide()}
@@ -434,18 +440,18 @@ export class SpWaiting extends LitElement {
         @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.open = false)}
       >
         <div class="head">
-          <h2 id="waiting-title">Waiting</h2>
-          <span class="count ${waiting.length + transfers.length ? "some" : ""}" data-testid="waiting-count" aria-label="${waiting.length + transfers.length} waiting">${waiting.length + transfers.length}</span>
+          <h2 id="waiting-title">${msg("Waiting")}</h2>
+          <span class="count ${waiting.length + transfers.length ? "some" : ""}" data-testid="waiting-count" aria-label=${msg(str`${waiting.length + transfers.length} waiting`)}>${waiting.length + transfers.length}</span>
           <span class="spacer"></span>
-          <span class="capacity ${full ? "full" : ""}" data-testid="capacity" title=${cap.inCall ? "A call takes your whole capacity until it ends" : "Chats in progress against your limit; idle chats (answered, then quiet) do not count"}>${chats}${idleNote}</span>
+          <span class="capacity ${full ? "full" : ""}" data-testid="capacity" title=${cap.inCall ? msg("A call takes your whole capacity until it ends") : msg("Chats in progress against your limit; idle chats (answered, then quiet) do not count")}>${chats}${idleNote}</span>
           ${waiting.length > 1
             ? html`<button class="more" aria-expanded=${open ? "true" : "false"} aria-controls="drawer" @click=${() => (this.open ? (this.open = false) : this.show())}>
-                Choose another (${waiting.length})
+                ${msg(str`Choose another (${waiting.length})`)}
               </button>`
             : nothing}
         </div>
         ${transfers.length
-          ? html`<div class="transfers" role="region" aria-label="Transfers for you">${transfers.map((e) => this.renderTransfer(e, now))}</div>`
+          ? html`<div class="transfers" role="region" aria-label=${msg("Transfers for you")}>${transfers.map((e) => this.renderTransfer(e, now))}</div>`
           : nothing}
         ${oldest
           ? html`<div class="top">
@@ -453,24 +459,24 @@ export class SpWaiting extends LitElement {
                 class="entry"
                 data-testid="waiting-top"
                 data-contact-id=${oldest.contact_id}
-                title="Take the contact that has waited longest"
+                title=${msg("Take the contact that has waited longest")}
                 @click=${() => void store.acceptOldest()}
               >
-                <span class="sr-only">Take the contact waiting longest:</span> ${ring(oldest, now, true)} ${entryBody(oldest, now)}
+                <span class="sr-only">${msg("Take the contact waiting longest:")}</span> ${ring(oldest, now, true)} ${entryBody(oldest, now)}
               </button>
             </div>`
           : transfers.length
             ? nothing
             : html`<div class="empty" data-testid="waiting-empty">${icons.inbox()} ${empty}</div>`}
         ${open
-          ? html`<div class="drawer" id="drawer" data-testid="waiting-drawer" role="region" aria-label="All waiting contacts">
-              <h3>All waiting contacts — pick one</h3>
+          ? html`<div class="drawer" id="drawer" data-testid="waiting-drawer" role="region" aria-label=${msg("All waiting contacts")}>
+              <h3>${msg("All waiting contacts — pick one")}</h3>
               <ul>
                 ${waiting.map(
                   (e) => html`<li>
                     <button class="entry" data-testid="waiting-entry" data-contact-id=${e.contact_id}
                       @click=${() => this.pick(e.contact_id)}>
-                      ${ring(e, now)} ${entryBody(e, now)} <span class="take">Take</span>
+                      ${ring(e, now)} ${entryBody(e, now)} <span class="take">${msg("Take")}</span>
                     </button>
                   </li>`,
                 )}

@@ -62,7 +62,7 @@ export interface Overview {
   groups: Figures[];
   total: Figures;
   by_hour: ({ hour: number } & Record<string, number>)[];
-  wait_histogram: { label: string; contacts: number }[];
+  wait_histogram: { label: string; below: number | null; at_least: number | null; contacts: number }[];
 }
 
 export interface Filters {

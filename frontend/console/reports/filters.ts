@@ -1,7 +1,10 @@
 // The contacts list's filter form: period, outcome, colour tag, visitor, words, order.
 
+import { outcomeName } from "../labels";
+import { intlLocale } from "../i18n";
+import { msg } from "@lit/localize";
 import { html } from "lit";
-import { COLOURS } from "../colours";
+import { colours } from "../colours";
 import { type Filters, OUTCOMES, contactsCsv } from "./data";
 
 export function filterForm(f: Filters, set: (key: keyof Filters, e: Event) => void, search: () => void) {
@@ -9,30 +12,30 @@ export function filterForm(f: Filters, set: (key: keyof Filters, e: Event) => vo
     e.preventDefault();
     search();
   }}>
-    <label>From <input type="date" .value=${f.since} @change=${(e: Event) => set("since", e)} /></label>
-    <label>To <input type="date" .value=${f.until} @change=${(e: Event) => set("until", e)} /></label>
-    <label>Outcome
+    <label>${msg("From")} <input type="date" .value=${f.since} @change=${(e: Event) => set("since", e)} /></label>
+    <label>${msg("To")} <input type="date" .value=${f.until} @change=${(e: Event) => set("until", e)} /></label>
+    <label>${msg("Outcome")}
       <select data-testid="filter-outcome" .value=${f.outcome} @change=${(e: Event) => set("outcome", e)}>
-        <option value="">any</option>
-        ${[...OUTCOMES, "in_progress"].map((o) => html`<option value=${o}>${o.replace("_", " ")}</option>`)}
+        <option value="">${msg("any")}</option>
+        ${[...OUTCOMES, "in_progress"].map((o) => html`<option value=${o}>${o === "in_progress" ? msg("in progress") : outcomeName(o)}</option>`)}
       </select>
     </label>
-    <label>Colour tag
+    <label>${msg("Colour tag")}
       <select data-testid="filter-colour" .value=${f.colour} @change=${(e: Event) => set("colour", e)}>
-        <option value="">any</option>
-        ${COLOURS.map(([value, label]) => html`<option value=${value || "none"}>${label.toLowerCase()}</option>`)}
+        <option value="">${msg("any")}</option>
+        ${colours().map(([value, label]) => html`<option value=${value || "none"}>${label.toLocaleLowerCase(intlLocale())}</option>`)}
       </select>
     </label>
-    <label>Visitor <input data-testid="filter-visitor" placeholder="name or email" .value=${f.visitor} @input=${(e: Event) => set("visitor", e)} /></label>
-    <label>Words in the conversation <input data-testid="filter-text" .value=${f.q} @input=${(e: Event) => set("q", e)} /></label>
-    <label>Sort
+    <label>${msg("Visitor")} <input data-testid="filter-visitor" placeholder=${msg("name or email")} .value=${f.visitor} @input=${(e: Event) => set("visitor", e)} /></label>
+    <label>${msg("Words in the conversation")} <input data-testid="filter-text" .value=${f.q} @input=${(e: Event) => set("q", e)} /></label>
+    <label>${msg("Sort")}
       <select .value=${f.sort} @change=${(e: Event) => set("sort", e)}>
-        <option value="time">newest first</option>
-        <option value="wait">longest wait</option>
-        <option value="duration">longest handling</option>
+        <option value="time">${msg("newest first")}</option>
+        <option value="wait">${msg("longest wait")}</option>
+        <option value="duration">${msg("longest handling")}</option>
       </select>
     </label>
-    <button class="btn primary" data-testid="filter-apply" type="submit">Show</button>
-    <a class="btn" data-testid="export-csv" href=${contactsCsv(f)}>Export CSV</a>
+    <button class="btn primary" data-testid="filter-apply" type="submit">${msg("Show")}</button>
+    <a class="btn" data-testid="export-csv" href=${contactsCsv(f)}>${msg("Export CSV")}</a>
   </form>`;
 }

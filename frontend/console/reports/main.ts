@@ -1,11 +1,14 @@
 // Reports: the contacts list, a contact's details (printable, linkable) and the overview.
 // A page of its own (/reports), signed in with the console's session.
 
+import { mediumName, outcomeName } from "../labels";
+import { intlLocale, plural, useLanguage } from "../i18n";
+import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { formatBytes } from "../../shared/files";
 import { api, ApiError } from "../api";
-import { clock, countryBadge, duration, host, linkify } from "../format";
+import { clock, countryBadge, duration, host, languageName, linkify } from "../format";
 import { icons } from "../icons";
 import type { CallView } from "../../shared/protocol";
 import { fieldStyles, pageStyles, shared } from "../styles";
@@ -15,6 +18,9 @@ import { type Filters, type ReportDetail, type ReportRow, fetchDetail, fetchPage
 import { filterForm } from "./filters";
 import "./overview";
 import { sayError } from "../../shared/errors";
+
+// The browser's language until /api/me gives the agent's profile.
+void useLanguage(null);
 
 type View = { name: "list" } | { name: "contact"; id: number } | { name: "overview" };
 
@@ -26,24 +32,59 @@ function parseHash(): View {
 }
 
 function day(seconds: number): string {
-  return new Date(seconds * 1000).toLocaleDateString([], { year: "numeric", month: "short", day: "numeric" });
+  return new Date(seconds * 1000).toLocaleDateString(intlLocale(), { year: "numeric", month: "short", day: "numeric" });
 }
 
 const secs = (v: number | null) => (v === null ? "—" : duration(v));
-const outcomeText = (row: ReportRow) => (row.outcome ?? "in progress").replace("_", " ");
+const outcomeText = (row: ReportRow) => (row.outcome ? outcomeName(row.outcome) : msg("in progress"));
+
+/** Why a call ended (the server's code). */
+function endReason(code: string | null | undefined): string {
+  const reasons: Record<string, string> = {
+    hung_up: msg("hung up"),
+    visitor_left: msg("the visitor left"),
+    agent_disconnected: msg("the agent's console did not come back"),
+    contact_closed: msg("the contact ended"),
+    requeued: msg("the contact went back to the queue"),
+    transferred: msg("the contact was transferred"),
+  };
+  return reasons[code ?? ""] ?? (code ? code.replace(/_/g, " ") : msg("ended"));
+}
+
+/** Who did something (visitor, agent, system). */
+function party(who: string | null | undefined): string {
+  if (who === "visitor") return msg("the visitor");
+  if (who === "agent") return msg("the agent");
+  if (who === "system") return msg("the system");
+  if (who === "visitor_gone") return msg("the visitor (gone)");
+  return who ? who.replace(/_/g, " ") : "—";
+}
+
 const callOutcome = (c: CallView) => {
-  if (c.state === "declined") return "declined";
-  if (!c.connected_at) return c.ended_at ? `not connected (${(c.end_reason ?? "ended").replace(/_/g, " ")})` : c.state;
-  const media = c.media === "voice" && c.requested === "video" ? "voice only" : (c.media ?? c.requested);
+  if (c.state === "declined") return msg("declined");
+  if (!c.connected_at) return c.ended_at ? msg(str`not connected (${endReason(c.end_reason)})`) : c.state;
+  const media = c.media === "voice" && c.requested === "video" ? msg("voice only") : mediumName(c.media ?? c.requested);
   const talked = duration((c.ended_at ?? Date.now() / 1000) - c.connected_at);
-  return `${media}, ${talked}` + (c.ended_by ? `, hung up by the ${c.ended_by}` : "");
+  return `${media}, ${talked}` + (c.ended_by ? ", " + msg(str`hung up by ${party(c.ended_by)}`) : "");
 };
-const legOutcome = (t: TransferLeg) =>
-  t.outcome === "accepted"
-    ? `accepted by ${t.accepted_by?.display_name ?? "?"} after ${duration((t.ended_at ?? t.requested_at) - t.requested_at)}`
-    : (t.outcome ?? "waiting").replace("_", " ") + (t.reason ? ` (${t.reason})` : "");
+
+function legOutcome(t: TransferLeg): string {
+  if (t.outcome === "accepted") {
+    const by = t.accepted_by?.display_name ?? "?";
+    const after = duration((t.ended_at ?? t.requested_at) - t.requested_at);
+    return msg(str`accepted by ${by} after ${after}`);
+  }
+  const outcomes: Record<string, string> = {
+    rejected: msg("rejected"),
+    timed_out: msg("timed out"),
+    cancelled: msg("cancelled"),
+  };
+  const outcome = t.outcome ? (outcomes[t.outcome] ?? t.outcome.replace(/_/g, " ")) : msg("waiting");
+  return outcome + (t.reason ? ` (${t.reason})` : "");
+}
 
 @customElement("sp-reports")
+@localized()
 export class SpReports extends LitElement {
   static override styles = [
     shared,
@@ -230,10 +271,11 @@ export class SpReports extends LitElement {
   private async boot(): Promise<void> {
     try {
       this.me = await api<AgentState>("GET", "/api/me");
+      await useLanguage(this.me.ui_language);
       await this.route();
     } catch (err) {
       this.signedOut = err instanceof ApiError && err.status === 401;
-      this.error = this.signedOut ? "" : sayError(err, "The reports could not be loaded. Please reload the page.");
+      this.error = this.signedOut ? "" : sayError(err, msg("The reports could not be loaded. Please reload the page."));
     }
   }
 
@@ -246,7 +288,7 @@ export class SpReports extends LitElement {
       try {
         this.detail = await fetchDetail(this.view.id);
       } catch (err) {
-        this.error = sayError(err, "This contact could not be loaded. Please try again.");
+        this.error = sayError(err, msg("This contact could not be loaded. Please try again."));
       }
     }
   }
@@ -259,7 +301,7 @@ export class SpReports extends LitElement {
       this.cursor = page.next_cursor;
       this.error = "";
     } catch (err) {
-      this.error = sayError(err, "The contacts could not be loaded. Please try again.");
+      this.error = sayError(err, msg("The contacts could not be loaded. Please try again."));
     } finally {
       this.loading = false;
     }
@@ -269,19 +311,23 @@ export class SpReports extends LitElement {
     this.filters = { ...this.filters, [key]: (e.target as HTMLInputElement).value };
   }
 
+  protected override willUpdate(): void {
+    document.title = msg("Sportello reports");
+  }
+
   override render() {
     if (this.signedOut) {
-      return html`<p class="empty">Sign in to the <a href="/console">console</a> first, then come back.</p>`;
+      return html`<p class="empty">${msg(html`Sign in to the <a href="/console">console</a> first, then come back.`)}</p>`;
     }
     const v = this.view;
     return html`<header>
-        <h1>Reports</h1>
-        <nav aria-label="Reports">
-          <a href="#list" aria-current=${v.name === "list" ? "page" : "false"}>Contacts</a>
-          <a href="#overview" aria-current=${v.name === "overview" ? "page" : "false"}>Overview</a>
+        <h1>${msg("Reports")}</h1>
+        <nav aria-label=${msg("Reports")}>
+          <a href="#list" aria-current=${v.name === "list" ? "page" : "false"}>${msg("Contacts")}</a>
+          <a href="#overview" aria-current=${v.name === "overview" ? "page" : "false"}>${msg("Overview")}</a>
         </nav>
         <span class="spacer"></span>
-        <a class="btn" href="/console">Back to the console</a>
+        <a class="btn" href="/console">${msg("Back to the console")}</a>
       </header>
       <main>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
@@ -294,9 +340,9 @@ export class SpReports extends LitElement {
   private renderList() {
     return html`${filterForm(this.filters, (key, e) => this.set(key, e), () => void this.search())}
       ${this.rows.length === 0 && !this.loading
-        ? html`<p class="empty" data-testid="report-empty">No contact matches these filters.</p>`
+        ? html`<p class="empty" data-testid="report-empty">${msg("No contact matches these filters.")}</p>`
         : html`<table data-testid="report-table">
-            <thead><tr><th>Time</th><th>Visitor</th><th>Service</th><th>Agent</th><th>Wait</th><th>Duration</th><th>Outcome</th><th>Tag</th><th></th></tr></thead>
+            <thead><tr><th>${msg("Time")}</th><th>${msg("Visitor")}</th><th>${msg("Service")}</th><th>${msg("Agent")}</th><th>${msg("Wait")}</th><th>${msg("Duration")}</th><th>${msg("Outcome")}</th><th>${msg("Tag")}</th><th></th></tr></thead>
             <tbody>
               ${this.rows.map(
                 (r) => html`<tr data-testid="report-row" data-contact-id=${r.id} tabindex="0"
@@ -310,76 +356,76 @@ export class SpReports extends LitElement {
                   <td class="num">${secs(r.duration)}</td>
                   <td class="outcome ${r.outcome ?? ""}">${outcomeText(r)}</td>
                   <td>${colourChip(r.colour)}</td>
-                  <td class="marks">${r.files ? html`<span title="Files sent">${icons.file("Files")} ${r.files}</span>` : nothing}
-                    ${r.requeued ? html`<span title="Handed back to the queue once">${icons.retry("Handed back")}</span>` : nothing}
-                    ${r.transfers ? html`<span title="Transferred ${r.transfers === 1 ? "once" : `${r.transfers} times`}" data-testid="report-transferred">${icons.transfer("Transfers")} ${r.transfers}</span>` : nothing}
-                    ${r.media_used.length > 1 ? html`<span>${r.media_used.join(" + ")}</span>` : nothing}</td>
+                  <td class="marks">${r.files ? html`<span title=${msg("Files sent")}>${icons.file(msg("Files"))} ${r.files}</span>` : nothing}
+                    ${r.requeued ? html`<span title=${msg("Handed back to the queue once")}>${icons.retry(msg("Handed back"))}</span>` : nothing}
+                    ${r.transfers ? html`<span title=${plural(r.transfers, msg("Transferred once"), msg(str`Transferred ${r.transfers} times`))} data-testid="report-transferred">${icons.transfer(msg("Transfers"))} ${r.transfers}</span>` : nothing}
+                    ${r.media_used.length > 1 ? html`<span>${r.media_used.map(mediumName).join(" + ")}</span>` : nothing}</td>
                 </tr>`,
               )}
             </tbody>
           </table>
           ${this.cursor
-            ? html`<button class="btn more" data-testid="report-more" ?disabled=${this.loading} @click=${() => void this.search(true)}>Load more</button>`
+            ? html`<button class="btn more" data-testid="report-more" ?disabled=${this.loading} @click=${() => void this.search(true)}>${msg("Load more")}</button>`
             : nothing}`}`;
   }
 
   private renderContact() {
     const d = this.detail;
-    if (!d) return this.error ? nothing : html`<p class="empty">Loading…</p>`;
+    if (!d) return this.error ? nothing : html`<p class="empty">${msg("Loading…")}</p>`;
     const s = d.summary;
     const end = d.closed_at ?? Date.now() / 1000;
     const names = new Map(s.agents.map((a) => [a.id, a.name]));
     return html`<article data-testid="report-contact">
-      <div class="noprint"><a href="#list">← All contacts</a> · <button class="btn" @click=${() => window.print()}>Print</button></div>
+      <div class="noprint"><a href="#list">← ${msg("All contacts")}</a> · <button class="btn" @click=${() => window.print()}>${msg("Print")}</button></div>
       <h2>${d.visitor.name} ${countryBadge(d.visitor.country)}</h2>
-      <div class="marks">Contact #${d.id} · ${d.service.name} · ${day(d.created_at)} ${clock(d.created_at)}</div>
+      <div class="marks">${msg(str`Contact #${d.id}`)} · ${d.service.name} · ${day(d.created_at)} ${clock(d.created_at)}</div>
       <div class="facts">
-        <div><b>Email</b>${d.visitor.email || "—"}</div>
-        <div><b>Language</b>${d.visitor.language || "—"}</div>
-        <div><b>Visitor</b>${d.visitor.new_visitor ? "new" : "returning"}</div>
-        <div><b>Agent${s.agents.length > 1 ? "s" : ""}</b>${s.agents.length ? s.agents.map((a) => a.name).join(" → ") : "—"}</div>
-        <div><b>Wait</b>${secs(s.wait)}</div>
-        <div><b>Handling</b>${secs(s.duration)}</div>
-        <div><b>Outcome</b><span class="outcome ${s.outcome ?? ""}" data-testid="report-outcome">${outcomeText(s)}</span></div>
-        <div><b>Ended by</b>${d.closed_by?.replace("_", " ") ?? "—"}</div>
-        <div><b>Colour tag</b><span data-testid="report-colour">${s.colour ? colourChip(s.colour) : "—"}</span></div>
-        <div><b>Browser</b><span class="marks">${d.visitor.user_agent || "—"}</span></div>
+        <div><b>${msg("Email")}</b>${d.visitor.email || "—"}</div>
+        <div><b>${msg("Language")}</b>${d.visitor.language ? languageName(d.visitor.language) : "—"}</div>
+        <div><b>${msg("Visitor")}</b>${d.visitor.new_visitor ? msg("new") : msg("returning")}</div>
+        <div><b>${s.agents.length > 1 ? msg("Agents") : msg("Agent")}</b>${s.agents.length ? s.agents.map((a) => a.name).join(" → ") : "—"}</div>
+        <div><b>${msg("Wait")}</b>${secs(s.wait)}</div>
+        <div><b>${msg("Handling")}</b>${secs(s.duration)}</div>
+        <div><b>${msg("Outcome")}</b><span class="outcome ${s.outcome ?? ""}" data-testid="report-outcome">${outcomeText(s)}</span></div>
+        <div><b>${msg("Ended by")}</b>${party(d.closed_by)}</div>
+        <div><b>${msg("Colour tag")}</b><span data-testid="report-colour">${s.colour ? colourChip(s.colour) : "—"}</span></div>
+        <div><b>${msg("Browser")}</b><span class="marks">${d.visitor.user_agent || "—"}</span></div>
       </div>
       ${d.transfers?.length
-        ? html`<h3>Transfers</h3><ol class="legs" data-testid="report-transfers">
-            ${d.transfers.map((t) => html`<li>${clock(t.requested_at)} · ${t.from_agent?.display_name ?? "?"} → ${t.group ? `group ${t.group.name}` : t.to_agent?.display_name ?? "?"}
+        ? html`<h3>${msg("Transfers")}</h3><ol class="legs" data-testid="report-transfers">
+            ${d.transfers.map((t) => html`<li>${clock(t.requested_at)} · ${t.from_agent?.display_name ?? "?"} → ${t.group ? msg(str`group ${t.group.name}`) : t.to_agent?.display_name ?? "?"}
               <span class="outcome ${t.outcome === "accepted" ? "successful" : ""}">${legOutcome(t)}</span>
               ${t.note ? html`<blockquote>${t.note}</blockquote>` : nothing}</li>`)}
           </ol>`
         : nothing}
       ${d.calls?.length
-        ? html`<h3>Calls</h3><ol class="legs" data-testid="report-calls">
-            ${d.calls.map((c) => html`<li>${clock(c.offered_at)} · ${c.requested} call started by the ${c.started_by} · <span class="outcome ${c.connected_at ? "successful" : ""}">${callOutcome(c)}</span></li>`)}
+        ? html`<h3>${msg("Calls")}</h3><ol class="legs" data-testid="report-calls">
+            ${d.calls.map((c) => html`<li>${clock(c.offered_at)} · ${c.requested === "video" ? msg(str`video call started by ${party(c.started_by)}`) : msg(str`voice call started by ${party(c.started_by)}`)} · <span class="outcome ${c.connected_at ? "successful" : ""}">${callOutcome(c)}</span></li>`)}
           </ol>`
         : nothing}
-      <h3>Pages visited</h3>
+      <h3>${msg("Pages visited")}</h3>
       ${d.pages.length
         ? html`<ol class="pages">
             ${d.pages.map((p, i, all) => html`<li>${clock(p.at)} · ${p.title || host(p.url)} <span class="marks">${p.url} · ${duration((all[i + 1]?.at ?? end) - p.at)}</span></li>`)}
           </ol>`
-        : html`<p class="marks">None reported.</p>`}
+        : html`<p class="marks">${msg("None reported.")}</p>`}
       ${d.files.length
-        ? html`<h3>Attachments</h3><div class="attachments" data-testid="report-files">
+        ? html`<h3>${msg("Attachments")}</h3><div class="attachments" data-testid="report-files">
             ${d.files.map((f) => html`<div class="attachment">
               ${f.thumbnail ? html`<img src="/api/files/${f.id}/thumbnail" alt=${f.description || f.name} data-testid="report-thumbnail" />` : nothing}
               <a href="/api/files/${f.id}" download=${f.name} data-testid="report-download">${f.name}</a>
-              <span class="marks">${formatBytes(f.size)} · ${f.sender} · ${clock(f.created_at)}</span>
+              <span class="marks">${formatBytes(f.size)} · ${party(f.sender)} · ${clock(f.created_at)}</span>
             </div>`)}
           </div>`
         : nothing}
-      <h3>Transcript</h3>
+      <h3>${msg("Transcript")}</h3>
       <div class="transcript" data-testid="report-transcript">
         ${d.messages.map((m) => html`<div class="line">
           <time>${clock(m.created_at)}</time>
-          <span class="who">${m.sender === "visitor" ? d.visitor.name : m.sender === "agent" ? (names.get(m.agent_id ?? 0) ?? "Agent") : "System"}</span>
-          <span class="text">${m.file ? html`${icons.file("File")} ${m.file.description || m.file.name}` : linkify(m.text)}
+          <span class="who">${m.sender === "visitor" ? d.visitor.name : m.sender === "agent" ? (names.get(m.agent_id ?? 0) ?? msg("Agent")) : msg("System")}</span>
+          <span class="text">${m.file ? html`${icons.file(msg("File"))} ${m.file.description || m.file.name}` : linkify(m.text)}
             ${m.translation?.state === "done" && m.translation.text
-              ? html`<span class="translated" data-testid="report-translation" lang=${m.translation.target}>${m.translation.source} → ${m.translation.target}: ${m.translation.text}</span>`
+              ? html`<span class="translated" data-testid="report-translation" lang=${m.translation.target}>${languageName(m.translation.source)} → ${languageName(m.translation.target)}: ${m.translation.text}</span>`
               : nothing}</span>
         </div>`)}
       </div>

@@ -1,10 +1,13 @@
 // The overview: figures per service or agent for a period, and two charts (requests by
 // hour stacked by outcome; the wait-time distribution) drawn with Chart.js.
 
+import { outcomeName } from "../labels";
+import { intlLocale } from "../i18n";
+import { localized, msg } from "@lit/localize";
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
 import type { Chart as ChartType } from "chart.js";
-import { duration } from "../format";
+import { duration, number, unit } from "../format";
 import { fieldStyles, shared, tables } from "../styles";
 import { type Figures, type Filters, type Overview, OUTCOMES, fetchOverview, query as toQuery } from "./data";
 import { sayError } from "../../shared/errors";
@@ -22,6 +25,7 @@ const COLOURS: Record<string, string> = {
 const secs = (v: number | null) => (v === null ? "—" : duration(v));
 
 @customElement("sp-overview")
+@localized()
 export class SpOverview extends LitElement {
   static override styles = [
     shared,
@@ -118,7 +122,7 @@ export class SpOverview extends LitElement {
       this.data = await fetchOverview(this.filters, this.groupBy);
       this.error = "";
     } catch (err) {
-      this.error = sayError(err, "The overview could not be loaded. Please try again.");
+      this.error = sayError(err, msg("The overview could not be loaded. Please try again."));
     }
   }
 
@@ -127,14 +131,15 @@ export class SpOverview extends LitElement {
     const { Chart } = await import("chart.js/auto");
     for (const chart of this.charts) chart.destroy();
     const d = this.data;
-    const hours = d.by_hour.map((h) => `${String(h.hour).padStart(2, "0")}:00`);
+    const hourFormat = new Intl.DateTimeFormat(intlLocale(), { hour: "2-digit", minute: "2-digit" });
+    const hours = d.by_hour.map((h) => hourFormat.format(new Date(2000, 0, 1, h.hour)));
     this.charts = [
       new Chart(this.byHourCanvas, {
         type: "bar",
         data: {
           labels: hours,
           datasets: [...OUTCOMES, "in_progress"].map((o) => ({
-            label: o.replace("_", " "),
+            label: o === "in_progress" ? msg("in progress") : outcomeName(o),
             data: d.by_hour.map((h) => h[o] ?? 0),
             backgroundColor: COLOURS[o],
           })),
@@ -144,19 +149,21 @@ export class SpOverview extends LitElement {
           maintainAspectRatio: false,
           animation: false,
           scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+          locale: intlLocale(),
           plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
         },
       }),
       new Chart(this.waitsCanvas, {
         type: "bar",
         data: {
-          labels: d.wait_histogram.map((b) => b.label),
-          datasets: [{ label: "contacts", data: d.wait_histogram.map((b) => b.contacts), backgroundColor: "#2f5bd3" }],
+          labels: d.wait_histogram.map((b) => (b.below !== null ? `< ${unit(b.below, "second")}` : `≥ ${unit(b.at_least ?? 0, "second")}`)),
+          datasets: [{ label: msg("contacts"), data: d.wait_histogram.map((b) => b.contacts), backgroundColor: "#2f5bd3" }],
         },
         options: {
           responsive: true,
           maintainAspectRatio: false,
           animation: false,
+          locale: intlLocale(),
           scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
           plugins: { legend: { display: false } },
         },
@@ -167,9 +174,9 @@ export class SpOverview extends LitElement {
 
   private row(g: Figures, total = false) {
     return html`<tr class=${total ? "total" : ""} data-testid=${total ? "overview-total" : "overview-row"}>
-      <td>${g.name}</td><td>${g.requests}</td><td>${g.successful}</td><td>${g.no_interaction}</td>
-      <td>${g.dissuaded}</td><td>${g.abandoned}</td><td>${g.cancelled}</td><td>${g.rejected}</td>
-      <td>${g.handed_back}</td><td>${g.transferred}</td><td>${secs(g.wait_avg)}</td><td>${secs(g.wait_p90)}</td>
+      <td>${total ? msg("All") : g.name}</td><td>${number(g.requests)}</td><td>${number(g.successful)}</td>
+      <td>${number(g.no_interaction)}</td><td>${number(g.dissuaded)}</td><td>${number(g.abandoned)}</td>
+      <td>${number(g.cancelled)}</td><td>${number(g.rejected)}</td><td>${number(g.handed_back)}</td><td>${number(g.transferred)}</td><td>${secs(g.wait_avg)}</td><td>${secs(g.wait_p90)}</td>
       <td>${secs(g.answer_avg)}</td><td>${secs(g.handling_avg)}</td>
     </tr>`;
   }
@@ -181,27 +188,28 @@ export class SpOverview extends LitElement {
         e.preventDefault();
         void this.load();
       }}>
-        <label>From <input type="date" .value=${this.filters.since} @change=${(e: Event) => (this.filters = { ...this.filters, since: (e.target as HTMLInputElement).value })} /></label>
-        <label>To <input type="date" .value=${this.filters.until} @change=${(e: Event) => (this.filters = { ...this.filters, until: (e.target as HTMLInputElement).value })} /></label>
-        <label>Per
+        <label>${msg("From")} <input type="date" .value=${this.filters.since} @change=${(e: Event) => (this.filters = { ...this.filters, since: (e.target as HTMLInputElement).value })} /></label>
+        <label>${msg("To")} <input type="date" .value=${this.filters.until} @change=${(e: Event) => (this.filters = { ...this.filters, until: (e.target as HTMLInputElement).value })} /></label>
+        <label>${msg("Per")}
           <select .value=${this.groupBy} @change=${(e: Event) => (this.groupBy = (e.target as HTMLSelectElement).value)}>
-            <option value="service">service</option>
-            <option value="agent">agent</option>
+            <option value="service">${msg("service")}</option>
+            <option value="agent">${msg("agent")}</option>
           </select>
         </label>
-        <button class="btn primary" type="submit">Show</button>
-        <a class="btn" href=${csv} data-testid="overview-csv">Export CSV</a>
+        <button class="btn primary" type="submit">${msg("Show")}</button>
+        <a class="btn" href=${csv} data-testid="overview-csv">${msg("Export CSV")}</a>
       </form>
       ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
       <div class="charts">
-        <figure><figcaption>Requests by hour of the day, by outcome</figcaption><div><canvas id="by-hour" data-testid="chart-by-hour"></canvas></div></figure>
-        <figure><figcaption>How long visitors waited</figcaption><div><canvas id="waits" data-testid="chart-waits"></canvas></div></figure>
+        <figure><figcaption>${msg("Requests by hour of the day, by outcome")}</figcaption><div><canvas id="by-hour" data-testid="chart-by-hour"></canvas></div></figure>
+        <figure><figcaption>${msg("How long visitors waited")}</figcaption><div><canvas id="waits" data-testid="chart-waits"></canvas></div></figure>
       </div>
       ${d
         ? html`<div class="table-wrap"><table data-testid="overview-table">
-            <thead><tr><th>${this.groupBy === "agent" ? "Agent" : "Service"}</th><th>Requests</th><th>Successful</th><th>No interaction</th>
-              <th>Dissuaded</th><th>Abandoned</th><th>Cancelled</th><th>Rejected</th><th>Handed back</th><th>Transferred</th>
-              <th>Avg wait</th><th>90% wait</th><th>Avg answer</th><th>Avg handling</th></tr></thead>
+            <thead><tr><th>${this.groupBy === "agent" ? msg("Agent") : msg("Service")}</th><th>${msg("Requests")}</th><th>${msg("Successful")}</th>
+              <th>${msg("No interaction")}</th><th>${msg("Dissuaded")}</th><th>${msg("Abandoned")}</th><th>${msg("Cancelled")}</th>
+              <th>${msg("Rejected")}</th><th>${msg("Handed back")}</th><th>${msg("Transferred")}</th><th>${msg("Avg wait")}</th>
+              <th>${msg("90% wait")}</th><th>${msg("Avg answer")}</th><th>${msg("Avg handling")}</th></tr></thead>
             <tbody>${d.groups.map((g) => this.row(g))}${this.row(d.total, true)}</tbody>
           </table></div>`
         : nothing}`;

@@ -1,6 +1,7 @@
 // What the agent does to a contact over HTTP: take it, pass it on, shape it, end it.
 // The stream confirms each change; a refusal becomes a notice.
 
+import { msg } from "@lit/localize";
 import { api, ApiError } from "../api";
 import type { Contact, TransferTargets, TranslationChoices, TranslationSetting } from "../types";
 import type { ConsoleStore } from "./core";
@@ -24,7 +25,7 @@ export async function take(s: ConsoleStore, path: string, contactId: number | nu
     s.changed();
   } catch (err) {
     const code = err instanceof ApiError ? err.code : "";
-    failed(s, err, "Could not take the contact.");
+    failed(s, err, msg("Could not take the contact."));
     if (contactId !== null && code !== "network") {
       s.waiting = s.waiting.filter((e) => e.contact_id !== contactId);
       s.changed();
@@ -48,7 +49,7 @@ export async function transfer(
     await api("POST", `/api/contacts/${contactId}/transfer`, { ...target, note });
     return true;
   } catch (err) {
-    failed(s, err, "Could not transfer the contact.");
+    failed(s, err, msg("Could not transfer the contact."));
     return false;
   }
 }
@@ -57,7 +58,7 @@ export async function cancelTransfer(s: ConsoleStore, contactId: number): Promis
   try {
     await api("POST", `/api/contacts/${contactId}/transfer/cancel`);
   } catch (err) {
-    failed(s, err, "Could not cancel the transfer.");
+    failed(s, err, msg("Could not cancel the transfer."));
   }
 }
 
@@ -65,7 +66,7 @@ export async function rejectTransfer(s: ConsoleStore, contactId: number, reason:
   try {
     await api("POST", `/api/contacts/${contactId}/transfer/reject`, { reason });
   } catch (err) {
-    failed(s, err, "Could not reject the transfer.");
+    failed(s, err, msg("Could not reject the transfer."));
   }
   s.waiting = s.waiting.filter((e) => e.contact_id !== contactId);
   s.changed();
@@ -76,7 +77,7 @@ export async function pushLink(s: ConsoleStore, contactId: number, url: string):
   try {
     await api("POST", `/api/contacts/${contactId}/push-link`, { url });
   } catch (err) {
-    failed(s, err, "Could not send the visitor there.");
+    failed(s, err, msg("Could not send the visitor there."));
   }
 }
 
@@ -84,7 +85,7 @@ export async function translationChoices(s: ConsoleStore, contactId: number): Pr
   try {
     return await api<TranslationChoices>("GET", `/api/contacts/${contactId}/translation`);
   } catch (err) {
-    failed(s, err, "Could not load the languages.");
+    failed(s, err, msg("Could not load the languages."));
     return null;
   }
 }
@@ -102,7 +103,7 @@ export async function setTranslation(
     if (panel) panel.contact = { ...panel.contact, translation: setting };
     s.changed();
   } catch (err) {
-    failed(s, err, "Could not change the translation.");
+    failed(s, err, msg("Could not change the translation."));
   }
 }
 
@@ -110,7 +111,7 @@ export async function translateEarlier(s: ConsoleStore, contactId: number): Prom
   try {
     await api("POST", `/api/contacts/${contactId}/translation/earlier`);
   } catch (err) {
-    failed(s, err, "Could not translate the earlier messages.");
+    failed(s, err, msg("Could not translate the earlier messages."));
   }
 }
 
@@ -121,7 +122,7 @@ export async function setColour(s: ConsoleStore, contactId: number, colour: stri
     if (panel) panel.contact = { ...panel.contact, colour: colour || null };
     s.changed();
   } catch (err) {
-    failed(s, err, "Could not set the colour.");
+    failed(s, err, msg("Could not set the colour."));
   }
 }
 
@@ -147,7 +148,7 @@ export async function close(s: ConsoleStore, contactId: number): Promise<void> {
       s.changed();
       return;
     }
-    failed(s, err, "Could not end the contact.");
+    failed(s, err, msg("Could not end the contact."));
   }
 }
 
@@ -155,6 +156,6 @@ export async function close(s: ConsoleStore, contactId: number): Promise<void> {
 export function remove(s: ConsoleStore, contactId: number): void {
   s.dropPanel(contactId);
   api("POST", `/api/contacts/${contactId}/dismiss`).catch((err: unknown) => {
-    if (err instanceof ApiError && err.code !== "network") failed(s, err, "Could not remove the contact.");
+    if (err instanceof ApiError && err.code !== "network") failed(s, err, msg("Could not remove the contact."));
   });
 }

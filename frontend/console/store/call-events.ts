@@ -1,5 +1,6 @@
 // Call events on a panel: the contact's live call, its record and its transcript line.
 
+import { msg, str } from "@lit/localize";
 import { callLine, resumeLine } from "../calls";
 import type { CallView, EventFrame } from "../types";
 import type { ConsoleStore } from "./core";
@@ -12,16 +13,18 @@ export function callEvent(s: ConsoleStore, ev: EventFrame, panel: Panel | undefi
   const ended = call.state === "ended" || call.state === "declined";
   const calls: CallView[] = [...(panel.contact.calls ?? []).filter((c) => c.id !== call.id), call];
   panel.contact = { ...panel.contact, call: ended ? null : call, calls };
-  const name = panel.contact.visitor.name || "The visitor";
+  const name = panel.contact.visitor.name || msg("The visitor");
   if (ev.kind === "call.interrupted" || ev.kind === "call.resumed") {
     const tone = ev.kind === "call.interrupted" ? "warn" : "info";
-    addSystem(panel, `call-${call.id}-${ev.position}`, ev.at, resumeLine(ev.kind, String(ev.data["side"]), call, name), tone);
+    const [kind, side, now] = [ev.kind, String(ev.data["side"]), { ...call }];
+    addSystem(panel, `call-${call.id}-${ev.position}`, ev.at, () => resumeLine(kind, side, now, name), tone);
   } else {
-    const line = callLine(call, name);
-    if (line) addSystem(panel, `call-${call.id}-${call.state}`, ev.at, line.text, line.tone);
+    const now = { ...call };
+    const line = callLine(now, name);
+    if (line) addSystem(panel, `call-${call.id}-${call.state}`, ev.at, () => callLine(now, name)?.text ?? line.text, line.tone);
   }
   if (live && call.state === "offered" && call.started_by === "visitor") {
-    s.alert(`${name} asks for a ${call.requested} call`, "ENGAGE or NOT NOW");
+    s.alert(call.requested === "video" ? msg(str`${name} asks for a video call`) : msg(str`${name} asks for a voice call`), msg("ENGAGE or NOT NOW"));
   }
   touch(s, panel);
 }
@@ -30,8 +33,9 @@ export function callEvent(s: ConsoleStore, ev: EventFrame, panel: Panel | undefi
 export function pastCallLines(panel: Panel): void {
   const contact = panel.contact;
   for (const call of contact.calls ?? []) {
-    const line = callLine(call, contact.visitor.name || "The visitor");
+    const name = contact.visitor.name || msg("The visitor");
+    const line = callLine(call, name);
     const at = call.ended_at ?? call.connected_at ?? call.answered_at ?? call.offered_at;
-    if (line) addSystem(panel, `call-${call.id}-${call.state}`, at, line.text, line.tone);
+    if (line) addSystem(panel, `call-${call.id}-${call.state}`, at, () => callLine(call, name)?.text ?? line.text, line.tone);
   }
 }

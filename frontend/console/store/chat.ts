@@ -1,5 +1,6 @@
 // Chat on a panel: sending (queued while offline, retried by client id), receipts, typing.
 
+import { msg } from "@lit/localize";
 import type { AckFrame, SignalFrame } from "../types";
 import type { ConsoleStore } from "./core";
 import { newId, type Outgoing, type Panel } from "./model";
@@ -80,7 +81,7 @@ export function transmit(s: ConsoleStore, panel: Panel, out: Outgoing): void {
   window.setTimeout(() => {
     if (out.state === "sending" && panel.outgoing.includes(out) && s.conn === "online") {
       out.state = "failed";
-      out.error = "No answer from the server";
+      out.error = msg("No answer from the server");
       s.changed();
     }
   }, SEND_TIMEOUT_MS);

@@ -1,6 +1,7 @@
 // The console's WebSocket: connect, resume from the last position, reconnect with backoff,
 // keep the clock in step with the server's, and hand each frame to the store.
 
+import { msg } from "@lit/localize";
 import { api, ApiError, httpClockSample } from "../api";
 import type { ErrorFrame, HelloFrame, ServerFrame, SessionMedia } from "../types";
 import { deliver, markRead, onAck, onRefused, onSignal, transmit } from "./chat";
@@ -15,11 +16,11 @@ const BACKOFF_MS = [300, 700, 1200, 2000, 3000, 5000];
 /** Close code: the sign-in behind the socket ended (logout elsewhere, reset, disabled). */
 const SIGNED_OUT = 4401;
 /** What the agent reads when their sign-in ends, by the server's `details.reason`. */
-const ENDED: Record<string, string> = {
-  signed_out: "Your session has ended. Please sign in again.",
-  password_reset: "Your password was reset. Please sign in with the new one.",
-  account_disabled: "Your account was disabled by an administrator. Ask them to enable it again.",
-};
+function ended(reason: string): string {
+  if (reason === "password_reset") return msg("Your password was reset. Please sign in with the new one.");
+  if (reason === "account_disabled") return msg("Your account was disabled by an administrator. Ask them to enable it again.");
+  return msg("Your session has ended. Please sign in again.");
+}
 
 export class Connection {
   private ws: WebSocket | null = null;
@@ -111,7 +112,7 @@ export class Connection {
     if (error?.code === "not_authenticated" || code === SIGNED_OUT) {
       s.conn = "signed-out";
       s.agent = null;
-      s.notify(ENDED[String(error?.details?.reason ?? "")] ?? ENDED.signed_out);
+      s.notify(ended(String(error?.details?.reason ?? "")));
       s.changed();
       return;
     }
@@ -201,7 +202,7 @@ export class Connection {
     s.waiting = [...hello.waiting].sort(entryOrder);
     const arrived = s.waiting.filter((e) => !before.has(e.contact_id));
     if (arrived.length > 0 && s.conn === "reconnecting") {
-      s.alert("New contact waiting", arrived.map((e) => e.visitor_name).join(", "));
+      s.alert(msg("New contact waiting"), arrived.map((e) => e.visitor_name).join(", "));
     }
     if (!hello.resumed) rebuild(s, hello.contacts ?? []);
     this.position = hello.position;

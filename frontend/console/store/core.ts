@@ -156,6 +156,10 @@ export class ConsoleStore extends EventTarget {
     return session.setMedia(this, medium, on);
   }
 
+  setUiLanguage(language: string): Promise<void> {
+    return session.setUiLanguage(this, language);
+  }
+
   /** Contacts in progress: signing out must say what becomes of them. */
   get heldCount(): number {
     return this.panels.filter((p) => !p.terminated).length;

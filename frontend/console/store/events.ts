@@ -1,5 +1,7 @@
 // The event stream applied to the store: the waiting list, the panels and the agent.
 
+import { clock } from "../format";
+import { msg, str } from "@lit/localize";
 import type { Contact, Departure, EventFrame, Message, SessionMedia, TranslationSetting, WaitingEntry } from "../types";
 import { callEvent } from "./call-events";
 import { deliver, isSeen, markRead } from "./chat";
@@ -17,7 +19,7 @@ export function onEvent(s: ConsoleStore, ev: EventFrame, live: boolean): void {
       const entry = data["entry"] as WaitingEntry;
       const isNew = !s.waiting.some((e) => e.contact_id === entry.contact_id);
       s.waiting = [...s.waiting.filter((e) => e.contact_id !== entry.contact_id), entry].sort(entryOrder);
-      if (isNew) s.alert("New contact waiting", `${entry.visitor_name} · ${entry.service_name}`);
+      if (isNew) s.alert(msg("New contact waiting"), `${entry.visitor_name} · ${entry.service_name}`);
       break;
     }
     case "contact.dequeued": {
@@ -44,28 +46,28 @@ export function onEvent(s: ConsoleStore, ev: EventFrame, live: boolean): void {
       };
       const closedBy = data["closed_by"];
       const name = panel.contact.visitor.name;
-      const text =
+      const text = () =>
         closedBy === "visitor"
-          ? `${name} left the conversation`
+          ? msg(str`${name} left the conversation`)
           : closedBy === "visitor_gone"
-            ? `${name} did not come back; the contact ended`
-            : "You ended the contact";
+            ? msg(str`${name} did not come back; the contact ended`)
+            : msg("You ended the contact");
       panel.contact = { ...panel.contact, visitor_departure: null };
       addSystem(panel, `closed-${ev.position}`, ev.at, text, "end");
       touch(s, panel);
       break;
     }
     case "contact.agent_away":
-      if (panel) addSystem(panel, `away-${ev.position}`, ev.at, "Your console was disconnected; the visitor was told you are reconnecting", "warn");
+      if (panel) addSystem(panel, `away-${ev.position}`, ev.at, () => msg("Your console was disconnected; the visitor was told you are reconnecting"), "warn");
       break;
     case "contact.agent_back":
-      if (panel) addSystem(panel, `back-${ev.position}`, ev.at, "You are back online");
+      if (panel) addSystem(panel, `back-${ev.position}`, ev.at, () => msg("You are back online"));
       break;
     case "contact.requeued": {
       if (!panel) break;
       const name = panel.contact.visitor.name;
       s.dropPanel(panel.contact.id);
-      if (live) s.notify(`${name} was handed back to the queue for another agent.`, "info");
+      if (live) s.notify(msg(str`${name} was handed back to the queue for another agent.`), "info");
       break;
     }
     case "visitor.departed":
@@ -78,10 +80,10 @@ export function onEvent(s: ConsoleStore, ev: EventFrame, live: boolean): void {
       const name = panel.contact.visitor.name;
       if (departure === null) {
         // a page change or a dropped connection is not news; coming back after leaving is
-        if (wasLeaving) addSystem(panel, `returned-${ev.position}`, ev.at, `${name} is back`);
+        if (wasLeaving) addSystem(panel, `returned-${ev.position}`, ev.at, () => msg(str`${name} is back`));
       } else if (departure.navigating === false) {
-        const until = new Date((departure.gone_at - s.clockOffset) * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-        addSystem(panel, `departed-${ev.position}`, ev.at, `${name} left the page — the contact ends at ${until} unless they come back`, "warn");
+        const until = clock(departure.gone_at - s.clockOffset);
+        addSystem(panel, `departed-${ev.position}`, ev.at, () => msg(str`${name} left the page — the contact ends at ${until} unless they come back`), "warn");
       }
       touch(s, panel);
       break;
@@ -90,7 +92,7 @@ export function onEvent(s: ConsoleStore, ev: EventFrame, live: boolean): void {
       if (!panel) break;
       const url = String(data["url"]);
       const name = panel.contact.visitor.name;
-      const text = data["mode"] === "prompt" ? `Offered ${url} to ${name}` : `Sent ${name} to ${url}`;
+      const text = () => (data["mode"] === "prompt" ? msg(str`Offered ${url} to ${name}`) : msg(str`Sent ${name} to ${url}`));
       addSystem(panel, `pushed-${ev.position}`, ev.at, text);
       break;
     }
@@ -131,7 +133,7 @@ export function onEvent(s: ConsoleStore, ev: EventFrame, live: boolean): void {
         if (!seen) {
           panel.unread += 1;
           touch(s, panel);
-          if (live) s.alert(`Message from ${panel.contact.visitor.name}`, message.text.slice(0, 140));
+          if (live) s.alert(msg(str`Message from ${panel.contact.visitor.name}`), message.text.slice(0, 140));
         }
         deliver(s, panel);
         markRead(s, panel);

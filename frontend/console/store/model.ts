@@ -15,7 +15,8 @@ export interface Outgoing {
 export interface SystemLine {
   key: string;
   at: number;
-  text: string;
+  /** The line in the agent's language at the time it is read (a language switch re-words it). */
+  text: () => string;
   tone: "info" | "warn" | "end";
 }
 

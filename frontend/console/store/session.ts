@@ -1,5 +1,8 @@
 // The agent's sign-in, status and media: who is at this console and what they can take.
 
+import { mediumName } from "../labels";
+import { useLanguage } from "../i18n";
+import { msg, str } from "@lit/localize";
 import { api, ApiError } from "../api";
 import type { AgentState, SessionMedia } from "../types";
 import { SESSION_KEY } from "./connection";
@@ -10,6 +13,7 @@ import { sayError } from "../../shared/errors";
 export async function boot(s: ConsoleStore): Promise<void> {
   try {
     s.agent = await api<AgentState>("GET", "/api/me");
+    await useLanguage(s.agent.ui_language);
     s.booted = true;
     await s.connection.start();
   } catch {
@@ -22,6 +26,7 @@ export async function boot(s: ConsoleStore): Promise<void> {
 export async function login(s: ConsoleStore, login: string, password: string): Promise<void> {
   const result = await api<{ agent: AgentState }>("POST", "/api/auth/login", { login, password });
   s.agent = result.agent;
+  await useLanguage(s.agent.ui_language);
   sessionStorage.removeItem(SESSION_KEY);
   await s.connection.start();
 }
@@ -36,7 +41,7 @@ export async function logout(s: ConsoleStore, choice?: SignOutChoice): Promise<b
   } catch (err) {
     if (err instanceof ApiError && err.code === "contacts_in_progress") return false;
     if (err instanceof ApiError && err.status !== 401 && err.code !== "network") {
-      s.notify(sayError(err, "Could not sign out."));
+      s.notify(sayError(err, msg("Could not sign out.")));
       return false;
     }
     /* the session had ended already, or the server is unreachable: sign out locally */
@@ -60,7 +65,7 @@ export async function setStatus(s: ConsoleStore, status: "READY" | "PAUSED"): Pr
     if (s.agent) s.agent = { ...s.agent, chosen_status: status, status };
     s.changed();
   } catch (err) {
-    s.notify(sayError(err, "Could not change your status."));
+    s.notify(sayError(err, msg("Could not change your status.")));
   }
 }
 
@@ -71,6 +76,17 @@ export async function setMedia(s: ConsoleStore, medium: "chat" | "voice" | "vide
     s.media = await api<SessionMedia>("PATCH", `/api/console-sessions/${id}`, { [medium]: on });
     s.changed();
   } catch (err) {
-    s.notify(sayError(err, "Could not switch " + medium + "."));
+    s.notify(sayError(err, msg(str`Could not switch ${mediumName(medium)}.`)));
+  }
+}
+
+/** The agent's own console language ("" = the browser's): saved on the profile, applied here. */
+export async function setUiLanguage(s: ConsoleStore, language: string): Promise<void> {
+  try {
+    s.agent = await api<AgentState>("PUT", "/api/me/ui-language", { ui_language: language });
+    await useLanguage(s.agent.ui_language);
+    s.changed();
+  } catch (err) {
+    s.notify(sayError(err, msg("Could not change the language.")));
   }
 }

@@ -23,7 +23,7 @@ export function upsertMessage(panel: Panel, message: Message): boolean {
   return true;
 }
 
-export function addSystem(panel: Panel, key: string, at: number, text: string, tone: SystemLine["tone"] = "info"): void {
+export function addSystem(panel: Panel, key: string, at: number, text: () => string, tone: SystemLine["tone"] = "info"): void {
   if (panel.system.some((s) => s.key === key)) return;
   panel.system = [...panel.system, { key, at, text, tone }];
 }

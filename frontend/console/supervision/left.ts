@@ -1,6 +1,8 @@
 // The messages visitors left when nobody could take them: filtered, marked done with who/when
 // (or not done again), kept live by the supervision stream's left_message events.
 
+import { intlLocale } from "../i18n";
+import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { api, ApiError } from "../api";
@@ -31,10 +33,11 @@ function dayStart(day: string, plusDays = 0): number {
 }
 
 function when(seconds: number): string {
-  return `${new Date(seconds * 1000).toLocaleDateString([], { month: "short", day: "numeric" })} ${clock(seconds)}`;
+  return `${new Date(seconds * 1000).toLocaleDateString(intlLocale(), { month: "short", day: "numeric" })} ${clock(seconds)}`;
 }
 
 @customElement("sp-left-messages")
+@localized()
 export class SpLeftMessages extends LitElement {
   static override styles = [
     shared,
@@ -105,7 +108,7 @@ export class SpLeftMessages extends LitElement {
       this.rows = await api<LeftMessage[]>("GET", `/api/supervision/left-messages?${q}`);
       this.error = "";
     } catch (err) {
-      this.error = sayError(err, "The messages could not be loaded. Please try again.");
+      this.error = sayError(err, msg("The messages could not be loaded. Please try again."));
     }
     this.loaded = true;
   }
@@ -130,7 +133,7 @@ export class SpLeftMessages extends LitElement {
     }
     if (frame.kind === "left_message.created") {
       this.fresh = new Set([...this.fresh, m.id]);
-      this.notice = `New message from ${m.name}.`;
+      this.notice = msg(str`New message from ${m.name}.`);
     }
   }
 
@@ -138,13 +141,13 @@ export class SpLeftMessages extends LitElement {
     try {
       const row = await api<LeftMessage>("DELETE", `/api/supervision/left-messages/${m.id}/done`);
       this.rows = this.rows.map((r) => (r.id === m.id ? row : r));
-      this.notice = `Message from ${m.name} marked not done.`;
+      this.notice = msg(str`Message from ${m.name} marked not done.`);
     } catch (err) {
       if (err instanceof ApiError && err.code === "not_done") {
-        this.notice = "Someone had already marked it not done.";
+        this.notice = msg("Someone had already marked it not done.");
         await this.search();
       } else {
-        this.error = sayError(err, "That did not work. Please try again.");
+        this.error = sayError(err, msg("That did not work. Please try again."));
       }
     }
   }
@@ -153,14 +156,14 @@ export class SpLeftMessages extends LitElement {
     try {
       const done = await api<LeftMessage>("POST", `/api/supervision/left-messages/${m.id}/done`);
       this.rows = this.rows.map((r) => (r.id === m.id ? done : r));
-      this.notice = `Message from ${m.name} marked done.`;
+      this.notice = msg(str`Message from ${m.name} marked done.`);
     } catch (err) {
       if (err instanceof ApiError && err.code === "already_done") {
-        const by = (err.details.done_by as { display_name?: string } | null)?.display_name ?? "someone";
-        this.notice = `${by} had already marked it done.`;
+        const by = (err.details.done_by as { display_name?: string } | null)?.display_name ?? msg("someone");
+        this.notice = msg(str`${by} had already marked it done.`);
         await this.search();
       } else {
-        this.error = sayError(err, "That did not work. Please try again.");
+        this.error = sayError(err, msg("That did not work. Please try again."));
       }
     }
   }
@@ -172,48 +175,48 @@ export class SpLeftMessages extends LitElement {
   override render() {
     const f = this.filters;
     return html`
-      <form class="filters" data-testid="left-filters" aria-label="Filter the left messages" @submit=${(e: Event) => {
+      <form class="filters" data-testid="left-filters" aria-label=${msg("Filter the left messages")} @submit=${(e: Event) => {
         e.preventDefault();
         void this.search();
       }}>
-        <label>Service
+        <label>${msg("Service")}
           <select data-testid="left-service" .value=${f.service} @change=${(e: Event) => this.set("service", e)}>
-            <option value="">all my services</option>
+            <option value="">${msg("all my services")}</option>
             ${this.services.map((s) => html`<option value=${String(s.id)} ?selected=${f.service === String(s.id)}>${s.name}</option>`)}
           </select>
         </label>
-        <label>From <input type="date" data-testid="left-since" .value=${f.since} @change=${(e: Event) => this.set("since", e)} /></label>
-        <label>To <input type="date" data-testid="left-until" .value=${f.until} @change=${(e: Event) => this.set("until", e)} /></label>
-        <label>Status
+        <label>${msg("From")} <input type="date" data-testid="left-since" .value=${f.since} @change=${(e: Event) => this.set("since", e)} /></label>
+        <label>${msg("To")} <input type="date" data-testid="left-until" .value=${f.until} @change=${(e: Event) => this.set("until", e)} /></label>
+        <label>${msg("Status")}
           <select data-testid="left-done" .value=${f.done} @change=${(e: Event) => this.set("done", e)}>
-            <option value="false" ?selected=${f.done === "false"}>to do</option>
-            <option value="true" ?selected=${f.done === "true"}>done</option>
-            <option value="" ?selected=${f.done === ""}>all</option>
+            <option value="false" ?selected=${f.done === "false"}>${msg("to do")}</option>
+            <option value="true" ?selected=${f.done === "true"}>${msg("done")}</option>
+            <option value="" ?selected=${f.done === ""}>${msg("all")}</option>
           </select>
         </label>
-        <button class="btn primary" type="submit" data-testid="left-apply">Show</button>
+        <button class="btn primary" type="submit" data-testid="left-apply">${msg("Show")}</button>
       </form>
       <p class="sr-only" role="status">${this.notice}</p>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${this.loaded && this.rows.length === 0
-        ? html`<p class="empty" data-testid="left-empty">No message matches these filters.</p>`
+        ? html`<p class="empty" data-testid="left-empty">${msg("No message matches these filters.")}</p>`
         : html`<table data-testid="left-table">
-            <caption class="sr-only">Messages left by visitors</caption>
-            <thead><tr><th scope="col">Received</th><th scope="col">Service</th><th scope="col">From</th><th scope="col">Message</th><th scope="col">Status</th></tr></thead>
+            <caption class="sr-only">${msg("Messages left by visitors")}</caption>
+            <thead><tr><th scope="col">${msg("Received")}</th><th scope="col">${msg("Service")}</th><th scope="col">${msg("From")}</th><th scope="col">${msg("Message")}</th><th scope="col">${msg("Status")}</th></tr></thead>
             <tbody>
               ${this.rows.map(
                 (m) => html`<tr data-testid="left-row" data-message-id=${m.id} class=${this.fresh.has(m.id) ? "fresh" : ""}>
                   <td>${when(m.created_at)}</td>
-                  <td>${m.service_name ?? html`<span class="muted">none</span>`}</td>
+                  <td>${m.service_name ?? html`<span class="muted">${msg("none")}</span>`}</td>
                   <td>${m.name}<div><a href="mailto:${m.email}">${m.email}</a></div></td>
                   <td class="text">${m.text}</td>
                   <td class="status">
                     ${m.done_at === null
                       ? html`<button class="btn" data-testid="left-mark-done" @click=${() => void this.markDone(m)}
-                          aria-label="Mark done: the message from ${m.name}">Mark done</button>`
-                      : html`<span class="done" data-testid="left-done-by">Done by ${m.done_by?.display_name ?? "?"}<br /><span class="muted">${when(m.done_at)}</span></span>
+                          aria-label=${msg(str`Mark done: the message from ${m.name}`)}>${msg("Mark done")}</button>`
+                      : html`<span class="done" data-testid="left-done-by">${msg(str`Done by ${m.done_by?.display_name ?? "?"}`)}<br /><span class="muted">${when(m.done_at)}</span></span>
                           <div><button class="btn" data-testid="left-mark-not-done" @click=${() => void this.markNotDone(m)}
-                            aria-label="Mark not done: the message from ${m.name}">Mark not done</button></div>`}
+                            aria-label=${msg(str`Mark not done: the message from ${m.name}`)}>${msg("Mark not done")}</button></div>`}
                   </td>
                 </tr>`,
               )}

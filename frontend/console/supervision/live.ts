@@ -1,17 +1,20 @@
 // The live view: today's figures, every agent and the waiting area per service.
 // Countdowns run on the server's clock (the view's server_time against ours).
 
+import { mediumName, roleName, statusName } from "../labels";
+import { plural } from "../i18n";
+import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
-import { duration } from "../format";
+import { duration, number, unit } from "../format";
 import { pageStyles, shared } from "../styles";
 import { notices } from "./styles";
 import type { ContactCard, LiveView, SupervisedAgent, SupervisedService } from "./types";
 
 const MEDIA = ["chat", "voice", "video"] as const;
-const WORDS: Record<string, string> = { READY: "Ready", PAUSED: "Paused", DISCONNECTED: "Disconnected" };
 
 @customElement("sp-live-view")
+@localized()
 export class SpLiveView extends LitElement {
   static override styles = [
     shared,
@@ -201,33 +204,33 @@ export class SpLiveView extends LitElement {
 
   override render() {
     const v = this.view;
-    if (!v) return html`<p class="empty">Loading…</p>`;
+    if (!v) return html`<p class="empty">${msg("Loading…")}</p>`;
     const t = v.today;
     const waiting = v.services.reduce((n, s) => n + s.waiting.length, 0);
     return html`
       <section aria-labelledby="today-h">
-        <h2 id="today-h">Today</h2>
+        <h2 id="today-h">${msg("Today")}</h2>
         <p class="muted scope" data-testid="scope-note">${scopeNote(v.scope)}</p>
         <dl class="figures" data-testid="today">
-          <div><dt>Requests</dt><dd data-testid="today-requests">${t.requests}</dd></div>
-          <div><dt>Answered</dt><dd data-testid="today-answered">${t.answered}</dd></div>
-          <div><dt>Dissuaded</dt><dd data-testid="today-dissuaded">${t.dissuaded}</dd></div>
-          <div><dt>Abandoned</dt><dd data-testid="today-abandoned">${t.abandoned}</dd></div>
-          <div><dt>Average wait</dt><dd data-testid="today-wait">${t.wait_avg === null ? "—" : duration(t.wait_avg)}</dd></div>
+          <div><dt>${msg("Requests")}</dt><dd data-testid="today-requests">${number(t.requests)}</dd></div>
+          <div><dt>${msg("Answered")}</dt><dd data-testid="today-answered">${number(t.answered)}</dd></div>
+          <div><dt>${msg("Dissuaded")}</dt><dd data-testid="today-dissuaded">${number(t.dissuaded)}</dd></div>
+          <div><dt>${msg("Abandoned")}</dt><dd data-testid="today-abandoned">${number(t.abandoned)}</dd></div>
+          <div><dt>${msg("Average wait")}</dt><dd data-testid="today-wait">${t.wait_avg === null ? "—" : duration(t.wait_avg)}</dd></div>
         </dl>
       </section>
       <div class="columns">
         <section aria-labelledby="agents-h">
-          <h2 id="agents-h">Agents</h2>
+          <h2 id="agents-h">${msg("Agents")}</h2>
           ${v.agents.length === 0
-            ? html`<p class="empty">No agent serves these services.</p>`
+            ? html`<p class="empty">${msg("No agent serves these services.")}</p>`
             : html`<table data-testid="agents">
-                <thead><tr><th scope="col">Agent</th><th scope="col">Status</th><th scope="col">Media</th><th scope="col">Load</th><th scope="col">In progress</th></tr></thead>
+                <thead><tr><th scope="col">${msg("Agent")}</th><th scope="col">${msg("Status")}</th><th scope="col">${msg("Media")}</th><th scope="col">${msg("Load")}</th><th scope="col">${msg("In progress")}</th></tr></thead>
                 <tbody>${v.agents.map((a) => this.agentRow(a, v))}</tbody>
               </table>`}
         </section>
         <section aria-labelledby="waiting-h">
-          <h2 id="waiting-h">Waiting <span class="muted" aria-live="polite" data-testid="waiting-total">(${waiting})</span></h2>
+          <h2 id="waiting-h">${msg("Waiting")} <span class="muted" aria-live="polite" data-testid="waiting-total">(${waiting})</span></h2>
           ${v.services.map((s) => this.serviceCard(s))}
         </section>
       </div>
@@ -238,27 +241,27 @@ export class SpLiveView extends LitElement {
     const until = a.away_since === null ? null : a.away_since + v.agent_grace_seconds;
     const reconnecting = a.reconnecting && until !== null && until > this.now();
     const status = reconnecting ? "reconnecting" : a.reconnecting ? "DISCONNECTED" : a.status;
-    const label = reconnecting ? `Reconnecting (${WORDS[a.status]}), ${duration(until! - this.now())} left` : WORDS[status];
+    const label = reconnecting ? msg(str`Reconnecting (${statusName(a.status)}), ${duration(until! - this.now())} left`) : statusName(status);
     const live = !a.reconnecting && a.status !== "DISCONNECTED";
     return html`<tr data-testid="agent-row" data-agent-id=${a.id}>
-      <th scope="row">${a.display_name}${a.role !== "agent" ? html` <span class="chip">${a.role}</span>` : nothing}</th>
+      <th scope="row">${a.display_name}${a.role !== "agent" ? html` <span class="chip">${roleName(a.role)}</span>` : nothing}</th>
       <td><span class="status ${status}" data-testid="agent-status" data-status=${status}>${label}</span></td>
       <td>
-        ${live ? this.media(a) : html`<span class="muted" data-testid="no-console">no console</span>`}
+        ${live ? this.media(a) : html`<span class="muted" data-testid="no-console">${msg("no console")}</span>`}
       </td>
-      <td><span class="load ${a.load >= a.chat_limit ? "full" : ""}" data-testid="agent-load" aria-label="${a.load} of ${a.chat_limit} contacts">${a.load} / ${a.chat_limit}</span></td>
+      <td><span class="load ${a.load >= a.chat_limit ? "full" : ""}" data-testid="agent-load" aria-label=${msg(str`${a.load} of ${a.chat_limit} contacts`)}>${a.load} / ${a.chat_limit}</span></td>
       <td>
         <div class="held">
           ${a.elsewhere > 0
-            ? html`<span class="muted" data-testid="held-elsewhere">${a.elsewhere} in other services</span>`
+            ? html`<span class="muted" data-testid="held-elsewhere">${msg(str`${a.elsewhere} in other services`)}</span>`
             : nothing}
           ${a.contacts.length === 0
             ? a.elsewhere > 0 ? nothing : html`<span class="muted">—</span>`
             : a.contacts.map(
                 (c) => html`<button data-testid="held-contact" data-contact-id=${c.id} @click=${() => this.open(c)}>
-                  <span class="sr-only">Open the conversation with</span> ${c.visitor_name}${c.state === "transferring" ? " →" : ""}
+                  <span class="sr-only">${msg("Open the conversation with")}</span> ${c.visitor_name}${c.state === "transferring" ? " →" : ""}
                   <span class="muted">${c.assigned_at === null ? "" : duration(this.now() - c.assigned_at)}</span>
-                  <span class="sr-only">(${c.state === "transferring" ? "being transferred, " : ""}read-only)</span>
+                  <span class="sr-only">(${c.state === "transferring" ? msg("being transferred, read-only") : msg("read-only")})</span>
                 </button>`,
               )}
         </div>
@@ -267,10 +270,10 @@ export class SpLiveView extends LitElement {
   }
 
   private media(a: SupervisedAgent) {
-    return html`<span class="media" role="list" aria-label="Media switches">
+    return html`<span class="media" role="list" aria-label=${msg("Media switches")}>
       ${MEDIA.map(
         (m) => html`<span role="listitem" class="chip ${a.media[m] ? "on" : "off"}" data-testid="media-${m}" data-on=${a.media[m] ? "true" : "false"}
-          aria-label="${m} ${a.media[m] ? "on" : "off"}">${m}</span>`,
+          aria-label=${a.media[m] ? msg(str`${mediumName(m)} on`) : msg(str`${mediumName(m)} off`)}>${mediumName(m)}</span>`,
       )}
     </span>`;
   }
@@ -281,24 +284,25 @@ export class SpLiveView extends LitElement {
     return html`<article class="service" data-testid="service-queue" data-service-id=${s.id} aria-labelledby="svc-${s.id}">
       <header>
         <h3 id="svc-${s.id}">${s.name}</h3>
-        <span class="count" data-testid="queue-count" aria-label="${s.waiting.length} waiting">${s.waiting.length} waiting</span>
-        ${s.waiting.length ? html`<span class="muted" data-testid="queue-longest">longest ${duration(longest)}</span>` : nothing}
+        <span class="count" data-testid="queue-count" aria-label=${msg(str`${s.waiting.length} waiting`)}>${msg(str`${s.waiting.length} waiting`)}</span>
+        ${s.waiting.length ? html`<span class="muted" data-testid="queue-longest">${msg(str`longest ${duration(longest)}`)}</span>` : nothing}
       </header>
       <p class="service-today muted" data-testid="service-today">
-        Today: ${s.today.requests} ${s.today.requests === 1 ? "request" : "requests"} · ${s.today.answered} answered · ${s.today.dissuaded} dissuaded · ${s.today.abandoned} abandoned
+        ${msg("Today:")} ${plural(s.today.requests, msg("1 request"), msg(str`${s.today.requests} requests`))} · ${msg(str`${s.today.answered} answered`)} ·
+        ${msg(str`${s.today.dissuaded} dissuaded`)} · ${msg(str`${s.today.abandoned} abandoned`)}
       </p>
       ${s.waiting.length
-        ? html`<ul class="queue" aria-label="Waiting for ${s.name}">
+        ? html`<ul class="queue" aria-label=${msg(str`Waiting for ${s.name}`)}>
             ${s.waiting.map((c) => {
               const left = c.dissuade_at === null ? null : c.dissuade_at - now;
               return html`<li data-testid="queue-entry" data-contact-id=${c.id}>
-                <span class="who">${c.visitor_name}${c.requeued ? html` <span class="chip">handed back</span>` : nothing}</span>
-                <span class="muted">waited ${duration(now - c.created_at)}</span>
+                <span class="who">${c.visitor_name}${c.requeued ? html` <span class="chip">${msg("handed back")}</span>` : nothing}</span>
+                <span class="muted">${msg(str`waited ${duration(now - c.created_at)}`)}</span>
                 ${left === null
                   ? nothing
-                  : html`<span class="countdown ${left < 10 ? "late" : ""}" data-testid="dissuasion" title="Dissuaded when this reaches zero"
-                      aria-label="dissuaded in ${Math.max(0, Math.ceil(left))} seconds">${duration(Math.max(0, left))}</span>`}
-                <button data-testid="queue-open" @click=${() => this.open(c)} aria-label="Open the request of ${c.visitor_name}, read-only">Open</button>
+                  : html`<span class="countdown ${left < 10 ? "late" : ""}" data-testid="dissuasion" title=${msg("Dissuaded when this reaches zero")}
+                      aria-label=${msg(str`dissuaded in ${unit(Math.max(0, Math.ceil(left)), "second", "long")}`)}>${duration(Math.max(0, left))}</span>`}
+                <button data-testid="queue-open" @click=${() => this.open(c)} aria-label=${msg(str`Open the request of ${c.visitor_name}, read-only`)}>${msg("Open")}</button>
               </li>`;
             })}
           </ul>`
@@ -309,8 +313,9 @@ export class SpLiveView extends LitElement {
 
 /** What the figures and lists cover: a supervisor's view is cut to their services. */
 function scopeNote(scope: LiveView["scope"]): string {
-  if (scope.everything) return "All services.";
-  const names = scope.services.length ? scope.services.join(", ") : "none";
-  const mine = scope.handled_elsewhere ? ", plus the contacts you handled in other services" : "";
-  return `Only the services you supervise: ${names}${mine}. Agents' status and load count all their contacts.`;
+  if (scope.everything) return msg("All services.");
+  const names = scope.services.length ? scope.services.join(", ") : msg("none");
+  return scope.handled_elsewhere
+    ? msg(str`Only the services you supervise: ${names}, plus the contacts you handled in other services. Agents' status and load count all their contacts.`)
+    : msg(str`Only the services you supervise: ${names}. Agents' status and load count all their contacts.`);
 }

@@ -2,6 +2,8 @@
 // the messages visitors left. A page of its own (/supervision), signed in with the console's
 // session; roles supervisor and admin.
 
+import { useLanguage } from "../i18n";
+import { localized, msg } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { api, ApiError } from "../api";
@@ -16,6 +18,9 @@ import type { SpLiveTranscript } from "./transcript";
 import type { LiveView } from "./types";
 import { sayError } from "../../shared/errors";
 
+// The browser's language until /api/me gives the agent's profile.
+void useLanguage(null);
+
 type Route = { name: "live" } | { name: "contact"; id: number } | { name: "left" };
 
 function parseHash(): Route {
@@ -26,6 +31,7 @@ function parseHash(): Route {
 }
 
 @customElement("sp-supervision")
+@localized()
 export class SpSupervision extends LitElement {
   static override styles = [
     shared,
@@ -96,9 +102,10 @@ export class SpSupervision extends LitElement {
   private async boot(): Promise<void> {
     try {
       this.me = await api<AgentState>("GET", "/api/me");
+      await useLanguage(this.me.ui_language);
     } catch (err) {
       this.refusal =
-        err instanceof ApiError && err.status === 401 ? "signed-out" : sayError(err, "Supervision could not be loaded. Please reload the page.");
+        err instanceof ApiError && err.status === 401 ? "signed-out" : sayError(err, msg("Supervision could not be loaded. Please reload the page."));
       return;
     }
     if (this.me.role === "agent") {
@@ -123,29 +130,33 @@ export class SpSupervision extends LitElement {
     this.stream.start();
   }
 
+  protected override willUpdate(): void {
+    document.title = msg("Sportello supervision");
+  }
+
   override render() {
     if (this.refusal === "signed-out") {
-      return html`<p class="empty" role="alert">Sign in to the <a href="/console">console</a> first, then come back.</p>`;
+      return html`<p class="empty" role="alert">${msg(html`Sign in to the <a href="/console">console</a> first, then come back.`)}</p>`;
     }
     if (this.refusal === "forbidden") {
-      return html`<p class="empty" role="alert" data-testid="supervision-forbidden">Supervision is for supervisors and admins. <a href="/console">Back to the console</a></p>`;
+      return html`<p class="empty" role="alert" data-testid="supervision-forbidden">${msg("Supervision is for supervisors and admins.")} <a href="/console">${msg("Back to the console")}</a></p>`;
     }
     if (this.refusal) return html`<p class="empty" role="alert">${this.refusal}</p>`;
     const r = this.route;
     return html`<header>
-        <h1>Supervision</h1>
-        <nav aria-label="Supervision">
-          <a href="#live" data-testid="nav-live" aria-current=${r.name !== "left" ? "page" : "false"}>Live</a>
-          <a href="#left-messages" data-testid="nav-left" aria-current=${r.name === "left" ? "page" : "false"}>Left messages</a>
+        <h1>${msg("Supervision")}</h1>
+        <nav aria-label=${msg("Supervision")}>
+          <a href="#live" data-testid="nav-live" aria-current=${r.name !== "left" ? "page" : "false"}>${msg("Live")}</a>
+          <a href="#left-messages" data-testid="nav-left" aria-current=${r.name === "left" ? "page" : "false"}>${msg("Left messages")}</a>
         </nav>
         <span class="spacer"></span>
-        <span class="link ${this.online ? "" : "off"}" role="status" data-testid="stream-status">${this.online ? "Live" : "Reconnecting…"}</span>
-        <a class="btn" href="/console">Back to the console</a>
+        <span class="link ${this.online ? "" : "off"}" role="status" data-testid="stream-status">${this.online ? msg("Live") : msg("Reconnecting…")}</span>
+        <a class="btn" href="/console">${msg("Back to the console")}</a>
       </header>
       <main>
         ${r.name === "live" ? html`<sp-live-view .view=${this.view} .offset=${this.offset} .tick=${this.tick}></sp-live-view>` : nothing}
         ${r.name === "contact"
-          ? html`<a class="back" href="#live" data-testid="back-to-live">← Live view</a>
+          ? html`<a class="back" href="#live" data-testid="back-to-live">← ${msg("Live view")}</a>
               <sp-live-transcript .contactId=${r.id}></sp-live-transcript>`
           : nothing}
         ${r.name === "left" ? html`<sp-left-messages .services=${this.view?.services ?? []}></sp-left-messages>` : nothing}

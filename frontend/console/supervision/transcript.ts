@@ -1,6 +1,7 @@
 // A contact in progress, read-only: the transcript as the agent sees it, updated live by
 // the supervision stream's events. There is no composer: supervisors cannot write.
 
+import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { api } from "../api";
@@ -10,6 +11,7 @@ import type { Contact, EventFrame, Message } from "../types";
 import { sayError } from "../../shared/errors";
 
 @customElement("sp-live-transcript")
+@localized()
 export class SpLiveTranscript extends LitElement {
   static override styles = [
     shared,
@@ -99,7 +101,7 @@ export class SpLiveTranscript extends LitElement {
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>("#transcript-h")?.focus();
     } catch (err) {
-      this.error = sayError(err, "This conversation could not be loaded. Please try again.");
+      this.error = sayError(err, msg("This conversation could not be loaded. Please try again."));
     }
   }
 
@@ -118,30 +120,30 @@ export class SpLiveTranscript extends LitElement {
   }
 
   private who(m: Message): string {
-    if (m.sender === "visitor") return this.contact?.visitor.name ?? "Visitor";
-    if (m.sender === "agent") return this.contact?.agent?.display_name ?? "Agent";
+    if (m.sender === "visitor") return this.contact?.visitor.name ?? msg("Visitor");
+    if (m.sender === "agent") return this.contact?.agent?.display_name ?? msg("Agent");
     return "";
   }
 
   override render() {
     if (this.error) return html`<p class="error" role="alert">${this.error}</p>`;
     const c = this.contact;
-    if (!c) return html`<p class="muted">Loading…</p>`;
+    if (!c) return html`<p class="muted">${msg("Loading…")}</p>`;
     return html`<article aria-labelledby="transcript-h" data-testid="live-transcript">
       <header>
         <h2 id="transcript-h" tabindex="-1">${c.visitor.name}</h2>
-        <span class="muted">${c.service.name} · ${c.agent ? `with ${c.agent.display_name}` : "waiting"}</span>
+        <span class="muted">${c.service.name} · ${c.agent ? msg(str`with ${c.agent.display_name}`) : msg("waiting")}</span>
       </header>
-      <p class="notice" data-testid="read-only">Read-only: you are watching this conversation; the visitor and the agent do not see you.</p>
-      <ol aria-label="Conversation" aria-live="polite" data-testid="transcript">
+      <p class="notice" data-testid="read-only">${msg("Read-only: you are watching this conversation; the visitor and the agent do not see you.")}</p>
+      <ol aria-label=${msg("Conversation")} aria-live="polite" data-testid="transcript">
         ${c.messages.map(
           (m) => html`<li class=${m.sender} data-testid="transcript-line">
             <time>${clock(m.created_at)}</time><span class="who">${this.who(m)}</span>
-            <span class="text">${m.file ? html`<span class="muted">File:</span> ${m.file.name} ` : nothing}${linkify(m.text)}</span>
+            <span class="text">${m.file ? html`<span class="muted">${msg("File:")}</span> ${m.file.name} ` : nothing}${linkify(m.text)}</span>
           </li>`,
         )}
       </ol>
-      ${this.ended ? html`<p class="ended" data-testid="transcript-ended" role="status">This conversation has ended.</p>` : nothing}
+      ${this.ended ? html`<p class="ended" data-testid="transcript-ended" role="status">${msg("This conversation has ended.")}</p>` : nothing}
     </article>`;
   }
 }

@@ -28,6 +28,8 @@ from sportello.storage.tables import agents
 from sportello.stream.bus import account_changed
 
 LANGUAGE = re.compile(r"^[a-z]{2}$")
+# The languages the console, admin, supervision and reports pages are written in.
+UI_LANGUAGES = ("en", "it")
 EDITABLE = (
     "display_name",
     "nickname",
@@ -39,6 +41,7 @@ EDITABLE = (
     "video_allowed",
     "role",
     "enabled",
+    "ui_language",
 )
 MIN_PASSWORD = 8
 
@@ -56,6 +59,7 @@ def account_view(row: Any) -> dict[str, Any]:
         "video_allowed": bool(row.video_allowed),
         "role": row.role,
         "enabled": bool(row.enabled),
+        "ui_language": row.ui_language,
     }
 
 
@@ -73,6 +77,8 @@ def checked_account(values: dict[str, Any]) -> dict[str, Any]:
     if not 1 <= values["chat_limit"] <= 20:
         raise field_error("chat_limit", "between 1 and 20 chats at once")
     values["role"] = Role(values["role"]).value
+    if values["ui_language"] not in ("", *UI_LANGUAGES):
+        raise field_error("ui_language", "'' (the browser's language) or one of: en, it")
     return values
 
 
@@ -96,6 +102,7 @@ async def do_create_agent(
     voice_allowed: bool = True,
     video_allowed: bool = True,
     role: Role = Role.AGENT,
+    ui_language: str = "",
     actor: AgentPrincipal | None = None,
 ) -> dict[str, Any]:
     if not login.strip():
@@ -112,6 +119,7 @@ async def do_create_agent(
             "video_allowed": video_allowed,
             "role": role,
             "enabled": True,
+            "ui_language": ui_language,
         }
     )
     password_hash = _check_password(password)
@@ -192,6 +200,12 @@ async def do_update_agent(
     ctx.bus.send_signal(account_changed(agent_id))
     ctx.reroute_soon()
     return {"id": agent_id, "login": row.login, **after, "handed_back": handed_back}
+
+
+async def do_set_ui_language(ctx: Ctx, agent: AgentPrincipal, ui_language: str) -> dict[str, Any]:
+    """The agent's own console language ("" = the browser's): an account change like an
+    admin's, audited with the agent as the actor."""
+    return await do_update_agent(ctx, agent.id, {"ui_language": ui_language}, actor=agent)
 
 
 async def do_reset_password(

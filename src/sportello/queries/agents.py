@@ -52,6 +52,7 @@ def agent_view(row: Any, live: int, now: float, grace: float) -> dict[str, Any]:
         "video_allowed": bool(row.video_allowed),
         "role": row.role,
         "enabled": bool(row.enabled),
+        "ui_language": row.ui_language,
         "chosen_status": row.status,
         "status": presence(row.status, live, row.away_since, now, grace).value,
         "reconnecting": live == 0 and row.away_since is not None and now - row.away_since < grace,

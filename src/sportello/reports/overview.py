@@ -305,8 +305,19 @@ WAIT_BUCKETS = (10, 30, 60, 120, 300)
 
 
 def histogram(ordered: list[float]) -> list[dict[str, Any]]:
-    """Waits (sorted) per bar: each bar holds the waits below its bound and not below the last."""
+    """Waits (sorted) per bar: each bar holds the waits below its bound and not below the last.
+    ``below``/``at_least`` (seconds) let a reader word the bar in their language; ``label`` is
+    the English wording (the CSV's)."""
     edges = [0, *(bisect.bisect_left(ordered, bound) for bound in WAIT_BUCKETS), len(ordered)]
     counts = [high - low for low, high in itertools.pairwise(edges)]
-    labels = [f"< {b} s" for b in WAIT_BUCKETS] + [f"≥ {WAIT_BUCKETS[-1]} s"]
-    return [{"label": label, "contacts": n} for label, n in zip(labels, counts, strict=True)]
+    bounds: list[tuple[int | None, int | None]] = [(b, None) for b in WAIT_BUCKETS]
+    bounds.append((None, WAIT_BUCKETS[-1]))
+    return [
+        {
+            "label": f"< {below} s" if below is not None else f"≥ {at_least} s",
+            "below": below,
+            "at_least": at_least,
+            "contacts": n,
+        }
+        for (below, at_least), n in zip(bounds, counts, strict=True)
+    ]

@@ -80,6 +80,9 @@ agents = Table(
     Column("away_since", Float, nullable=True),
     # A disabled account cannot sign in; its sign-ins end when it is disabled.
     Column("enabled", Boolean, nullable=False, server_default="1"),
+    # The language of the agent's console, admin, supervision and reports pages ("" = the
+    # browser's).
+    Column("ui_language", String(8), nullable=False, server_default=""),
 )
 
 login_failures = Table(

@@ -6,13 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from sportello.actions.agent_accounts import do_set_ui_language
 from sportello.actions.agents import do_open_console_session, do_set_media, do_set_status
 from sportello.actions.contacts import do_accept_contact
 from sportello.domain.model import AgentStatus
 from sportello.queries.agents import agent_state, all_agents
 from sportello.routing.views import public_entry, waiting_for_agent
 from sportello.web.deps import AgentDep, CtxDep
-from sportello.web.schemas import MediaBody, StatusBody
+from sportello.web.schemas import MediaBody, StatusBody, UiLanguageBody
 
 router = APIRouter(prefix="/api", tags=["console"])
 
@@ -27,6 +28,14 @@ async def me(agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
 async def set_status(body: StatusBody, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """READY or PAUSED; applies to every open console of the agent."""
     return await do_set_status(ctx, agent, AgentStatus(body.status))
+
+
+@router.put("/me/ui-language")
+async def set_ui_language(body: UiLanguageBody, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
+    """The language of the agent's own console pages ("" = the browser's)."""
+    await do_set_ui_language(ctx, agent, body.ui_language)
+    async with ctx.db.read() as conn:
+        return await agent_state(conn, agent.id, ctx.clock.now(), ctx.settings.agent_grace_seconds)
 
 
 @router.post("/console-sessions", status_code=201)

@@ -12,6 +12,8 @@ from sportello.inputs import ConfigId, MessageId, StrictInput
 # Strict models take enum members only; these accept the values as JSON spells them.
 MediumValue = Annotated[Medium, Strict(False)]
 RoleValue = Annotated[Role, Strict(False)]
+# The console's languages ("" = the browser's); actions/agent_accounts.py UI_LANGUAGES.
+UiLanguage = Literal["", "en", "it"]
 
 
 class Body(StrictInput):
@@ -30,6 +32,10 @@ class LogoutBody(Body):
 
 class StatusBody(Body):
     status: Literal["READY", "PAUSED"]
+
+
+class UiLanguageBody(Body):
+    ui_language: UiLanguage
 
 
 class MediaBody(Body):
@@ -177,6 +183,7 @@ class AgentBody(Body):
     voice_allowed: bool = True
     video_allowed: bool = True
     role: RoleValue = Role.AGENT
+    ui_language: UiLanguage = ""
 
 
 class AgentChangesBody(Body):
@@ -192,6 +199,7 @@ class AgentChangesBody(Body):
     video_allowed: bool | None = None
     role: RoleValue | None = None
     enabled: bool | None = None
+    ui_language: UiLanguage | None = None
 
 
 class PasswordBody(Body):
