@@ -26,6 +26,12 @@ from bench.system import rss_bytes
 from bench.wire import Agent, Api, Frame, now_ns, wait_until
 
 PAD = "x" * 40
+LINES = {
+    "visitor": "Mi pedido no ha llegado todavía, ¿me ayudas?",
+    "agent": "Your order ships today.",
+}
+"""Real chat lines (about PAD's length) when translating: the engine works on real words."""
+TRANSLATED = ("message.translated", "message.untranslated")
 """Message text: "<send ns>|" plus this, ~60 characters like a short chat line."""
 
 
@@ -106,12 +112,15 @@ def run(bench: Bench, kind: str, p: Params, during: During | None = None) -> dic
         "received": received,
         "lost": sent - received,
         "errors": sum(r["errors"] for r in results),
+        "translated": sum(r["translated"] for r in results),
+        "untranslated": sum(r["untranslated"] for r in results),
         "msgs_per_s": received / p.seconds,
         "server_cpu": server_cpu,
         "server_rss_mb": rss / 2**20,
         **extra,
     }
-    for direction in ("visitor_to_agent", "agent_to_visitor"):
+    directions = ["visitor_to_agent", "agent_to_visitor"]
+    for direction in [*directions, "visitor_translated"] if p.translate else directions:
         summary = summarise_ns([x for r in results for x in r[direction]])
         for key in ("p50_ms", "p95_ms", "p99_ms", "max_ms"):
             out[f"{direction}_{key}"] = summary[key]
@@ -122,8 +131,18 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
     target = params["target"]
     api = Api(target)
     window = [0, 0]
-    samples: dict[str, list[int]] = {"visitor_to_agent": [], "agent_to_visitor": []}
-    counts = {"received": 0, "errors": 0}
+    samples: dict[str, list[int]] = {
+        "visitor_to_agent": [],
+        "agent_to_visitor": [],
+        "visitor_translated": [],
+    }
+    counts = {"received": 0, "errors": 0, "translated": 0, "untranslated": 0}
+
+    def outcome(message: dict[str, Any]) -> None:
+        """Each message's translation, done or failed, counted once (with --translate)."""
+        state = (message.get("translation") or {}).get("state")
+        if state in ("done", "failed"):
+            counts["translated" if state == "done" else "untranslated"] += 1
 
     def receiver(expect: str, key: str) -> Any:
         bucket = samples[key]
@@ -138,6 +157,14 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
                 if window[0] <= sent_at < window[1]:
                     bucket.append(now_ns() - sent_at)
                     counts["received"] += 1
+                    if expect == "agent":
+                        outcome(message)
+            elif kind == "event" and frame.get("kind") in TRANSLATED:
+                message = frame["data"]["message"]
+                sent_at = int(message["text"].split("|", 1)[0])
+                if message["sender"] == "visitor" and window[0] <= sent_at < window[1]:
+                    samples["visitor_translated"].append(now_ns() - sent_at)
+                    outcome(message)
             elif kind == "error":
                 counts["errors"] += 1
 
@@ -163,10 +190,12 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
     link.send("ready")
     go = await link.wait_for("go")
     window[0], window[1] = go["from"], go["to"]
-    sent = await asyncio.gather(*(_talk(pair, go) for pair in pairs))
+    sent = await asyncio.gather(*(_talk(pair, go, params["translate"]) for pair in pairs))
     total = sum(sent)
     # held agent messages reach the widget once translated or timed out (10 s + 5 s hold)
     await wait_until(lambda: counts["received"] >= total, 20.0 if params["translate"] else 5.0)
+    if params["translate"]:
+        await wait_until(lambda: counts["translated"] + counts["untranslated"] >= total, 20.0)
     link.send("result", {"sent": total, **counts, **samples})
     for pair in pairs:
         if pair.widget is not None:
@@ -176,7 +205,7 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
     await api.aclose()
 
 
-async def _talk(pair: Pair, go: dict[str, Any]) -> int:
+async def _talk(pair: Pair, go: dict[str, Any], translate: bool) -> int:
     """Send on schedule until the window ends; return how many sends fell in the window."""
     assert pair.widget is not None
     interval_ns = int(go["interval"] * 1e9)
@@ -187,13 +216,14 @@ async def _talk(pair: Pair, go: dict[str, Any]) -> int:
         if delay > 0:
             await asyncio.sleep(delay)
         side = pair.widget if n % 2 == 0 else pair.console
+        line = LINES["visitor" if n % 2 == 0 else "agent"] if translate else PAD
         sent_at = now_ns()
         await side.send(
             {
                 "type": "message.send",
                 "contact_id": pair.contact_id,
                 "client_msg_id": f"m{n}",
-                "text": f"{sent_at}|{PAD}",
+                "text": f"{sent_at}|{line}",
             }
         )
         if go["from"] <= sent_at < go["to"]:

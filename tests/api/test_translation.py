@@ -112,13 +112,17 @@ async def test_a_pair_no_engine_can_do_is_refused(world: World) -> None:
 async def standin_world(sqlite_url: str, tmp_path: Path) -> AsyncIterator[World]:
     log = tmp_path / "calls.log"
     log.touch()
-    command = tmp_path / "apertium"
+    command = tmp_path / "standin"
     command.write_text(f'#!/bin/sh\nSTANDIN_LOG={log} exec {sys.executable} {STANDIN} "$@"\n')
     command.chmod(0o755)
+    modes = tmp_path / "modes"
+    modes.mkdir()
+    for mode in ("spa-eng", "eng-spa"):
+        (modes / f"{mode}.mode").write_text(f"{command} {mode}\n")
     async with serve_app(
         sqlite_url,
         tmp_path,
-        apertium_command=str(command),
+        apertium_modes_dir=modes,
         translation_timeout_seconds=5.0,
     ) as app:
         w = await make_world(app)
@@ -145,7 +149,7 @@ async def test_a_hanging_engine_times_out_without_delaying_the_next_message(
     standin_world: World,
 ) -> None:
     _agent, console, visitor, _widget = await turned_on(standin_world)
-    # two helper processes started first (their start-up is not what is being tested)
+    # the pipeline started first (its start-up is not what is being tested)
     warm = [(await visitor.say(text)).json() for text in ("uno", "dos")]
     for said in warm:
         await wait_message(console, "message.translated", said["id"])

@@ -9,12 +9,9 @@ import asyncio
 import contextlib
 import os
 import re
-import shutil
 import signal
-import subprocess
-import tempfile
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from collections import deque
+from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
@@ -51,62 +48,171 @@ APERTIUM_CODES = {
     "nld": "nl",
 }
 YIELDING = ["nice", "-n", "19"]
-"""Apertium runs at the lowest priority: it is CPU-heavy — several processes per call — and
-a translation may wait, chat may not. (SCHED_IDLE starved it outright on a busy machine.)"""
+"""Apertium runs at the lowest priority: a translation may wait, chat may not."""
 _MODE = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")
+_RESERVED = re.compile(r"([\\\[\]^$@/<>{}])")
+_STREAM = re.compile(r"\\(.)|\[((?:\\.|[^\]\\])*)\]|([^\\\[]+)", re.DOTALL)
+END = "[][\n]"
+"""Ends every input as ``apertium-destxt`` ends a text: a sentence boundary the tagger sees."""
 
 
 def _iso(code: str) -> str:
     return APERTIUM_CODES.get(code, code)
 
 
+def to_stream(text: str) -> bytes:
+    """Plain text as Apertium's stream format, NUL-terminated: what ``apertium-destxt``
+    would make of it (reserved characters escaped, line breaks as blanks)."""
+    escaped = _RESERVED.sub(r"\\\1", text).replace("\n", "[\n]")
+    return (escaped + END).encode() + b"\0"
+
+
+def from_stream(stream: str) -> str:
+    """Apertium's stream format back to plain text, as ``apertium-retxt`` does."""
+    parts = []
+    for escaped, blank, plain in _STREAM.findall(stream):
+        parts.append(escaped or re.sub(r"\\(.)", r"\1", blank) or plain)
+    return "".join(parts).strip()
+
+
+class ApertiumPipeline:
+    """One long-lived Apertium pipeline for one mode, in null-flush mode: each input ends
+    with a NUL and its translation comes back ended by a NUL, in order. Inputs are written
+    as they come (pipelined), so a busy pipeline keeps all its stages working. An input left
+    unanswered for ``stuck_after`` kills the pipeline; every waiting call then fails and the
+    next call starts a new one."""
+
+    def __init__(self, argv: list[str], stuck_after: float) -> None:
+        self.argv = argv
+        self.stuck_after = stuck_after
+        self._proc: asyncio.subprocess.Process | None = None
+        self._waiting: deque[asyncio.Future[str]] = deque()
+        self._reader: asyncio.Task[None] | None = None
+        self._errors: deque[str] = deque(maxlen=3)
+        self._starting = asyncio.Lock()
+        self.starts = 0
+
+    @property
+    def load(self) -> int:
+        return len(self._waiting)
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    async def translate(self, text: str) -> str:
+        proc = await self._running()
+        assert proc.stdin is not None
+        answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        # appended and written with no await between: answers come back in this order
+        self._waiting.append(answer)
+        watchdog = asyncio.get_running_loop().call_later(
+            self.stuck_after, self._stuck, proc, answer
+        )
+        try:
+            proc.stdin.write(to_stream(text))
+            await proc.stdin.drain()
+            return await asyncio.shield(answer)
+        except (BrokenPipeError, ConnectionResetError) as exc:
+            raise EngineError(self._why_stopped()) from exc
+        finally:
+            watchdog.cancel()
+
+    async def _running(self) -> asyncio.subprocess.Process:
+        async with self._starting:
+            if self._proc is None or self._proc.returncode is not None:
+                self._proc = await self._start()
+            return self._proc
+
+    async def _start(self) -> asyncio.subprocess.Process:
+        if self._reader is not None:
+            await self._reader
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *YIELDING,
+                *self.argv,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            raise EngineError(f"apertium cannot run: {exc.strerror or exc}") from exc
+        self.starts += 1
+        self._errors.clear()
+        self._reader = asyncio.get_running_loop().create_task(self._read(proc))
+        return proc
+
+    async def _read(self, proc: asyncio.subprocess.Process) -> None:
+        assert proc.stdout is not None and proc.stderr is not None
+        errors = asyncio.get_running_loop().create_task(self._read_errors(proc.stderr))
+        buffer = b""
+        while chunk := await proc.stdout.read(65536):
+            buffer += chunk
+            *done, buffer = buffer.split(b"\0")
+            for out in done:
+                answer = self._waiting.popleft()
+                if not answer.done():
+                    answer.set_result(from_stream(out.decode(errors="replace")))
+        await proc.wait()
+        await errors
+        failure = EngineError(self._why_stopped())
+        while self._waiting:
+            answer = self._waiting.popleft()
+            if not answer.done():
+                answer.set_exception(failure)
+
+    async def _read_errors(self, stderr: asyncio.StreamReader) -> None:
+        while line := await stderr.readline():
+            if line.strip():
+                self._errors.append(line.decode(errors="replace").strip())
+
+    def _why_stopped(self) -> str:
+        last = self._errors[-1] if self._errors else "no message"
+        return f"apertium stopped: {last}"
+
+    def _stuck(self, proc: asyncio.subprocess.Process, answer: asyncio.Future[str]) -> None:
+        if not answer.done():
+            self._errors.append(f"no answer within {self.stuck_after:g} s")
+            self._kill(proc)
+
+    @staticmethod
+    def _kill(proc: asyncio.subprocess.Process) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+    async def close(self) -> None:
+        if self._proc is not None and self._proc.returncode is None:
+            self._kill(self._proc)
+        if self._reader is not None:
+            await self._reader
+
+
 class ApertiumEngine:
-    """One ``apertium`` pipeline per call (Debian's pairs, offline), started from a small
-    pool of helper processes: forking the server itself for every message held the
-    interpreter long enough to delay chat (measured: docs/benchmarks.md)."""
+    """Debian's Apertium pairs, offline, kept loaded: up to ``pipelines`` long-lived
+    null-flush pipelines per mode (read from the mode files), started on first use; a call
+    goes to the least busy one, so one stuck input does not hold up the rest."""
 
     name = "apertium"
 
-    def __init__(self, command: str = "apertium", *, workers: int = 4, kill_after: float = 60.0):
-        self.command = command
-        self.kill_after = kill_after
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+    def __init__(self, modes_dir: Path, *, pipelines: int = 2, stuck_after: float = 60.0) -> None:
+        self.modes_dir = modes_dir
+        self.pipelines = pipelines
+        self.stuck_after = stuck_after
+        self._pool: dict[str, list[ApertiumPipeline]] = {}
+        self._starting: dict[str, asyncio.Lock] = {}
         self._modes: dict[tuple[str, str], str] | None = None
 
-    async def _run(self, args: list[str], stdin: bytes) -> bytes:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._pool, run_apertium, self.command, args, stdin, self.kill_after
-        )
-
-    async def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
     async def modes(self) -> dict[tuple[str, str], str]:
+        """The modes installed (what ``apertium -l`` lists), by pair of ISO codes."""
         if self._modes is None:
-            listing = await self._listing()
             modes: dict[tuple[str, str], str] = {}
-            for word in listing.split():
-                match = _MODE.match(word)
+            for path in sorted(self.modes_dir.glob("*.mode")):
+                match = _MODE.match(path.stem)
                 if match:
-                    modes.setdefault((_iso(match[1]), _iso(match[2])), word)
+                    modes.setdefault((_iso(match[1]), _iso(match[2])), path.stem)
             self._modes = modes
         return self._modes
-
-    async def _listing(self) -> str:
-        """``apertium -l``, started directly: once per process, so no helper is needed."""
-        try:
-            proc = await asyncio.create_subprocess_exec(
-                self.command,
-                "-l",
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.DEVNULL,
-            )
-            out, _ = await proc.communicate()
-        except OSError:
-            return ""
-        return out.decode() if proc.returncode == 0 else ""
 
     async def pairs(self) -> set[tuple[str, str]]:
         return set(await self.modes())
@@ -115,42 +221,46 @@ class ApertiumEngine:
         mode = (await self.modes()).get((source, target))
         if mode is None:
             raise EngineError(f"apertium has no {source}→{target} pair installed")
-        out = (await self._run(["-u", "-f", "txt", mode], text.encode())).decode().strip()
+        pipeline = await self._pipeline(mode)
+        out = await pipeline.translate(text)
         if text.strip() and not out:
             raise EngineError("apertium returned nothing")
         return out
 
+    async def _pipeline(self, mode: str) -> ApertiumPipeline:
+        pool = self._pool.setdefault(mode, [])
+        idle = min(pool, key=lambda p: p.load, default=None)
+        if idle is not None and (idle.load == 0 or len(pool) >= self.pipelines):
+            return idle
+        async with self._starting.setdefault(mode, asyncio.Lock()):
+            if len(pool) < self.pipelines:
+                pool.append(ApertiumPipeline(await self._argv(mode), self.stuck_after))
+        return min(pool, key=lambda p: p.load)
 
-def run_apertium(command: str, args: list[str], stdin: bytes, kill_after: float) -> bytes:
-    """In a helper process: one apertium call. It yields the CPU to the server
-    (``YIELDING``) and runs in its own process group and scratch folder, so a call that
-    overruns ``kill_after`` is killed whole, leaving nothing behind."""
-    scratch = tempfile.mkdtemp(prefix="sportello-apertium-")
-    try:
+    async def _argv(self, mode: str) -> list[str]:
+        """The mode's pipeline with null flush on every stage (``apertium-wblank-mode -z``),
+        run by bash with the generator told not to mark unknown words (``-n``)."""
         try:
-            proc = subprocess.Popen(
-                [*YIELDING, command, *args],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env={**os.environ, "TMPDIR": scratch},
-                start_new_session=True,
+            proc = await asyncio.create_subprocess_exec(
+                "apertium-wblank-mode",
+                "-z",
+                str(self.modes_dir / f"{mode}.mode"),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
             )
+            out, err = await proc.communicate()
         except OSError as exc:
             raise EngineError(f"apertium cannot run: {exc.strerror or exc}") from exc
-        try:
-            out, err = proc.communicate(stdin, timeout=kill_after)
-        except subprocess.TimeoutExpired as exc:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise EngineError(f"apertium ran over {kill_after:g} s") from exc
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    if proc.returncode != 0:
-        detail = err.decode(errors="replace").strip().splitlines()
-        raise EngineError(f"apertium failed: {detail[-1] if detail else proc.returncode}")
-    return out
+        if proc.returncode != 0:
+            raise EngineError(f"apertium cannot read its {mode} mode: {err.decode().strip()}")
+        return ["bash", "-c", out.decode(), "apertium", "-n"]
+
+    def running(self) -> list[ApertiumPipeline]:
+        return [p for pool in self._pool.values() for p in pool]
+
+    async def close(self) -> None:
+        await asyncio.gather(*(p.close() for p in self.running()))
 
 
 class LibreTranslateEngine:

@@ -31,6 +31,10 @@ class TranslationFailed(Exception):
         self.reason = reason
 
 
+class _Busy(Exception):
+    """The queue is full: fail now rather than wait out the timeout."""
+
+
 @dataclass(frozen=True)
 class Route:
     source: str
@@ -58,6 +62,7 @@ class Translator:
         timeout: float,
         concurrency: int,
         cache_size: int,
+        queue_limit: int,
     ) -> None:
         self.engine = engine
         self.languages = languages
@@ -66,6 +71,9 @@ class Translator:
         self._cache: OrderedDict[tuple[str, str, str, str], str] = OrderedDict()
         self._cache_size = cache_size
         self._pairs: set[tuple[str, str]] | None = None
+        self.queue_limit = queue_limit
+        self.queued = 0
+        """Translations waiting for the engine or under way (the bounded queue)."""
         self.engine_calls = 0
 
     async def close(self) -> None:
@@ -117,6 +125,10 @@ class Translator:
             raise TranslationFailed(
                 "timeout", f"{self.engine.name} took longer than {self.timeout:g} s"
             ) from exc
+        except _Busy as exc:
+            raise TranslationFailed(
+                "busy", f"{self.engine.name} has {self.queue_limit} translations waiting"
+            ) from exc
         except EngineError as exc:
             raise TranslationFailed("engine_failed", str(exc)) from exc
         return Translation(result, self.engine.name, route.via)
@@ -127,9 +139,15 @@ class Translator:
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        async with self._slots:
-            self.engine_calls += 1
-            result = await self.engine.translate(text, source, target)
+        if self.queued >= self.queue_limit:
+            raise _Busy
+        self.queued += 1
+        try:
+            async with self._slots:
+                self.engine_calls += 1
+                result = await self.engine.translate(text, source, target)
+        finally:
+            self.queued -= 1
         self._cache[key] = result
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -148,10 +166,10 @@ def build_translator(settings: Settings, client: httpx.AsyncClient | None = None
         engine = NoEngine()
     else:
         engine = ApertiumEngine(
-            settings.apertium_command,
-            workers=settings.translation_concurrency,
-            # the translator gives up at the timeout; the process is killed a little later
-            kill_after=settings.translation_timeout_seconds + 1.0,
+            settings.apertium_modes_dir,
+            pipelines=settings.apertium_pipelines,
+            # the translator gives up at the timeout; a stuck pipeline is killed a little later
+            stuck_after=settings.translation_timeout_seconds + 1.0,
         )
     return Translator(
         engine,
@@ -159,6 +177,7 @@ def build_translator(settings: Settings, client: httpx.AsyncClient | None = None
         timeout=settings.translation_timeout_seconds,
         concurrency=settings.translation_concurrency,
         cache_size=settings.translation_cache_size,
+        queue_limit=settings.translation_queue_limit,
     )
 
 
