@@ -54,6 +54,7 @@ export const SENTENCES: Record<string, Sentence> = {
   contacts_in_progress: "You still have conversations in progress: choose what becomes of them first.",
   nothing_waiting: "Nobody is waiting right now.",
   translation_unavailable: "Translation is not available between these languages.",
+  translation_failed: "The translation could not be made just now.",
   duplicate: "This name is already taken. Please choose another.",
   tag_in_use: "This tag is still in use by services, agents or transfer groups: remove it from them first.",
   conflict: "Someone changed this at the same time. Reload and try again.",

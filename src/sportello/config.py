@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     rate_messages_per_minute: int = Field(default=60, ge=0)
     rate_ip_messages_per_minute: int = Field(default=600, ge=0)
     rate_call_signals_per_minute: int = Field(default=600, ge=0)
+    rate_translation_previews_per_minute: int = Field(default=120, ge=0)
     intake_max_in_flight: int = Field(default=32, ge=0)
     """Contact requests one process works on at once; more answer ``overloaded`` (0: no bound)."""
     intake_retry_after_seconds: int = Field(default=2, ge=1, le=60)

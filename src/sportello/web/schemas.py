@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, Strict
 
 from sportello.domain.model import Medium, Role
-from sportello.inputs import ConfigId, MessageId, StrictInput
+from sportello.inputs import ConfigId, MessageId, OwnTranslation, StrictInput
 
 # Strict models take enum members only; these accept the values as JSON spells them.
 MediumValue = Annotated[Medium, Strict(False)]
@@ -40,6 +40,11 @@ class MediaBody(Body):
 
 class MessageBody(Body):
     client_msg_id: str | None = Field(default=None, min_length=1, max_length=64)
+    text: str
+    translation: OwnTranslation | None = None
+
+
+class PreviewBody(Body):
     text: str
 
 
