@@ -10,6 +10,8 @@ import type { FileCard, Message } from "../types";
 import { callIcons, callStage, callStyles } from "./call";
 import { fileLine, fileStyles } from "./files";
 import "./transfer";
+import "./preview";
+import type { PreviewChoice } from "./preview";
 import { languageName } from "./translate";
 
 
@@ -31,6 +33,10 @@ const MEDIA_TEXT: Record<MediaState, string> = {
   available: "available",
   unavailable: "not available",
 };
+
+/** Visible words about translation added with the preview (functions, for a catalogue). */
+const sentUntranslated = (): string => "Sent untranslated";
+const editedMark = (): string => " (edited)";
 
 @customElement("sp-panel")
 export class SpPanel extends LitElement {
@@ -531,6 +537,8 @@ export class SpPanel extends LitElement {
   @state() private translateOpen = false;
   @state() private originals = new Set<number>();
   @state() private draft = "";
+  /** What the agent chose in the translation preview, for the draft it was made for. */
+  private previewChoice: PreviewChoice | null = null;
   /** The upload dialog: closed (undefined), open with no file yet (null), or with one. */
   @state() private uploading: File | null | undefined = undefined;
   @state() private viewing: FileCard | null = null;
@@ -675,8 +683,11 @@ export class SpPanel extends LitElement {
     if (t.state === "failed") {
       return html`${show(m.text)}<div class="tr-note warn" data-testid="translation-failed">Not translated: ${t.reason}</div>`;
     }
+    if (t.state === "skipped") {
+      return html`${show(m.text)}<div class="tr-note" data-testid="translation-skipped">${sentUntranslated()}</div>`;
+    }
     if (m.sender === "agent") {
-      return html`${show(m.text)}<div class="tr-sent" data-testid="translation">${languageName(t.target)}: ${t.text}</div>`;
+      return html`${show(m.text)}<div class="tr-sent" data-testid="translation">${languageName(t.target)}${t.edited ? editedMark() : ""}: ${t.text}</div>`;
     }
     const original = this.originals.has(m.id);
     return html`<span data-testid="translation">${linkify(original ? m.text : (t.text ?? ""))}</span><button class="tr-toggle" data-testid="show-original" @click=${() => {
@@ -747,7 +758,9 @@ export class SpPanel extends LitElement {
   private send(): void {
     const text = this.draft;
     if (!text.trim()) return;
-    store.sendMessage(this.contactId, text);
+    const choice = this.panel?.contact.translation && this.previewChoice?.draft === text ? this.previewChoice : null;
+    store.sendMessage(this.contactId, text, choice?.translation);
+    this.previewChoice = null;
     this.draft = "";
     if (this.textarea) {
       this.textarea.value = "";
@@ -911,7 +924,11 @@ export class SpPanel extends LitElement {
             <span class="text">${c.closed_by === "visitor" ? `${name} left.` : "Contact ended."}${c.outcome ? ` Outcome: ${c.outcome.replace("_", " ")}.` : ""}</span>
             <button class="btn" data-testid="remove" @click=${() => store.remove(c.id)}>Remove</button>
           </div>`
-        : html`<div class="composer">
+        : html`${c.translation
+              ? html`<sp-translation-preview .contactId=${c.id} .setting=${c.translation} .draft=${this.draft}
+                  @preview-change=${(e: CustomEvent<PreviewChoice | null>) => (this.previewChoice = e.detail)}></sp-translation-preview>`
+              : nothing}
+            <div class="composer">
               <textarea rows="1" data-testid="composer" aria-label="Message to ${name}"
                 placeholder=${offline ? "Offline — your message will be sent when the connection returns" : `Write to ${name}…`}
                 .value=${this.draft} @keydown=${this.onKey} @input=${this.onInput}

@@ -1,6 +1,7 @@
 // Chat on a panel: sending (queued while offline, retried by client id), receipts, typing.
 
 import type { AckFrame, SignalFrame } from "../types";
+import type { OwnTranslation } from "../../shared/protocol";
 import type { ConsoleStore } from "./core";
 import { newId, type Outgoing, type Panel } from "./model";
 import { upsertMessage } from "./transcript";
@@ -35,12 +36,13 @@ export function markRead(s: ConsoleStore, panel: Panel): void {
   }
 }
 
-export function sendMessage(s: ConsoleStore, contactId: number, text: string): void {
+export function sendMessage(s: ConsoleStore, contactId: number, text: string, translation?: OwnTranslation): void {
   const panel = s.panel(contactId);
   if (!panel || panel.terminated || !text.trim()) return;
   const out: Outgoing = {
     client_msg_id: newId(),
     text,
+    ...(translation ? { translation } : {}),
     state: "queued",
     error: null,
     createdAt: s.serverNow(),
@@ -74,6 +76,7 @@ export function transmit(s: ConsoleStore, panel: Panel, out: Outgoing): void {
     contact_id: panel.contact.id,
     client_msg_id: out.client_msg_id,
     text: out.text,
+    ...(out.translation ? { translation: out.translation } : {}),
   });
   if (!sent) return; // stays queued; sent on reconnect
   out.state = "sending";
