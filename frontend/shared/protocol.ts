@@ -38,6 +38,8 @@ export interface TranslationSetting {
   agent: string;
   engine: string;
   via: string | null;
+  /** The service's protected terms when translation was turned on. */
+  glossary?: string[];
 }
 
 /** A file sent in a contact, as the server describes it (docs/protocol.md). */

@@ -56,7 +56,13 @@ async def test_spanish_visitor_and_english_agent_read_each_other(world: World) -
 
     turned = await agent.http.put(base, json={"visitor": "es", "agent": "en"})
     assert turned.status_code == 200, turned.text
-    assert turned.json() == {"visitor": "es", "agent": "en", "engine": "apertium", "via": None}
+    assert turned.json() == {
+        "visitor": "es",
+        "agent": "en",
+        "engine": "apertium",
+        "via": None,
+        "glossary": [],
+    }
     await console.wait_event("contact.translation")
 
     said = (await visitor.say("Necesito ayuda con mi pedido, por favor.")).json()

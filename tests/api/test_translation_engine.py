@@ -6,11 +6,19 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from sportello.translation.engines import ApertiumEngine, EngineError, from_stream, to_stream
+from sportello.translation.engines import (
+    ApertiumEngine,
+    EngineError,
+    from_stream,
+    shield,
+    to_stream,
+    unshield,
+)
 from sportello.translation.translator import TranslationFailed, Translator
 
 MODES = Path("/usr/share/apertium/modes")
@@ -63,7 +71,7 @@ class SlowEngine:
     async def pairs(self) -> set[tuple[str, str]]:
         return {("es", "en")}
 
-    async def translate(self, text: str, source: str, target: str) -> str:
+    async def translate(self, text: str, source: str, target: str, keep: Sequence[str]) -> str:
         self.calls += 1
         await self.go.wait()
         return text.upper()
@@ -85,3 +93,13 @@ async def test_a_full_queue_fails_new_translations_at_once() -> None:
     engine.go.set()
     assert [t.text for t in await asyncio.gather(*waiting)] == ["A", "B"]
     assert (await translator.translate("c", "es", "en")).text == "C"
+
+
+def test_protected_terms_hide_behind_placeholders_and_come_back_as_written() -> None:
+    text, found = shield("orange juice at Orange, not oranges", ["Orange"])
+    assert found == ["orange", "Orange"]
+    assert text == "Zqxva juice at Zqxvb, not oranges"
+    assert unshield("zumo de Zqxva en ZQXVB", found) == "zumo de orange en Orange"
+    many = [f"t{i}" for i in range(30)]
+    hidden, terms = shield(" ".join(many), many)
+    assert unshield(hidden, terms) == " ".join(many)

@@ -96,3 +96,28 @@ async def test_the_agent_sends_an_edited_translation_or_the_original(world: Worl
         assert refused.json()["code"] == "invalid_input"
     transcript = (await agent.http.get(f"/api/contacts/{visitor.contact_id}")).json()
     assert [m["translation"]["state"] for m in transcript["messages"]] == ["done", "skipped"]
+
+
+async def test_the_service_glossary_is_left_untranslated_both_ways(world: World) -> None:
+    ann = await world.agent("ann")
+    sales = world.services["Sales"]["id"]
+    bad = await ann.http.patch(f"/api/admin/services/{sales}", json={"translation_glossary": [""]})
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_input"
+    changed = await ann.http.patch(
+        f"/api/admin/services/{sales}",
+        json={"translation_glossary": ["Orange", " Apple  Watch ", "Orange"]},
+    )
+    assert changed.json()["translation_glossary"] == ["Orange", "Apple Watch"]
+
+    agent, console, visitor, _widget = await turned_on(world)
+    contact = (await agent.http.get(f"/api/contacts/{visitor.contact_id}")).json()
+    assert contact["translation"]["glossary"] == ["Orange", "Apple Watch"]
+    said = (await visitor.say("Mi router Orange y mi Apple Watch están rotos.")).json()
+    done = await wait_message(console, "message.translated", said["id"])
+    assert done["translation"]["text"] == "My router Orange and my Apple Watch are broken."
+    shown = await agent.post(
+        f"/api/contacts/{visitor.contact_id}/translation/preview",
+        {"text": "My Orange router and my Apple Watch are broken."},
+    )
+    # without the glossary: "Mi Naranja router y mi Reloj de Manzana está roto."
+    assert shown.json()["text"] == "Mi Orange router y mi Apple Watch está roto."

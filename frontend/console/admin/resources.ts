@@ -29,6 +29,7 @@ export const services: Resource = {
     immediate_redirect: true,
     saved_links: [],
     leave_message: true,
+    translation_glossary: [],
   },
   fields: [
     { name: "name", label: "Name", kind: "text", required: true },
@@ -40,6 +41,7 @@ export const services: Resource = {
     { name: "sites", label: "Allowed sites", kind: "list", hint: "Origins such as https://shop.example. Empty: any site." },
     { name: "dissuasion_message", label: "Dissuasion message", kind: "textarea" },
     { name: "saved_links", label: "Saved links", kind: "links", hint: "One a line: Title | https://address" },
+    { name: "translation_glossary", label: "Never translate", kind: "list", hint: "Product and brand names, codes: automatic translation leaves them as written. Comma-separated." },
     { name: "enabled", label: "Offered in the widget", kind: "bool" },
     { name: "leave_message", label: "Leave-a-message form when nobody is available", kind: "bool" },
     { name: "immediate_redirect", label: "Pushed links open at once (no question to the visitor)", kind: "bool" },

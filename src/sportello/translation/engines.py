@@ -11,6 +11,8 @@ import os
 import re
 import signal
 from collections import deque
+from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,7 +30,9 @@ class Engine(Protocol):
         """The (source, target) pairs this engine translates directly."""
         ...
 
-    async def translate(self, text: str, source: str, target: str) -> str: ...
+    async def translate(self, text: str, source: str, target: str, keep: Sequence[str] = ()) -> str:
+        """``keep``: terms to leave as they are (Apertium only; the others ignore it)."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -60,11 +64,61 @@ def _iso(code: str) -> str:
     return APERTIUM_CODES.get(code, code)
 
 
+def _escape(text: str) -> str:
+    return _RESERVED.sub(r"\\\1", text)
+
+
 def to_stream(text: str) -> bytes:
     """Plain text as Apertium's stream format, NUL-terminated: what ``apertium-destxt``
     would make of it (reserved characters escaped, line breaks as blanks)."""
-    escaped = _RESERVED.sub(r"\\\1", text).replace("\n", "[\n]")
-    return (escaped + END).encode() + b"\0"
+    return (_escape(text).replace("\n", "[\n]") + END).encode() + b"\0"
+
+
+PLACEHOLDER = "Zqxv"
+"""Stands for a protected term while Apertium works: a word no pair knows, so it passes
+through as an unknown word and keeps its place in the sentence. (Apertium's blanks would
+pass the term too, but take it out of the sentence, which upsets the word order.)"""
+_PLACEHOLDERS = re.compile(rf"{PLACEHOLDER}([a-z]+)", re.IGNORECASE)
+
+
+def shield(text: str, keep: Sequence[str]) -> tuple[str, list[str]]:
+    """``text`` with each ``keep`` term (whole words, any case) replaced by a placeholder,
+    and the terms as they were written, in placeholder order."""
+    if not keep:
+        return text, []
+    found: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        found.append(match[0])
+        return PLACEHOLDER + _letters(len(found) - 1)
+
+    return _terms(tuple(keep)).sub(hide, text), found
+
+
+def unshield(text: str, found: list[str]) -> str:
+    """The protected terms back in place of their placeholders."""
+    if not found:
+        return text
+    by_name = {_letters(i): term for i, term in enumerate(found)}
+    return _PLACEHOLDERS.sub(lambda m: by_name.get(m[1].lower(), m[0]), text)
+
+
+def _letters(index: int) -> str:
+    """0 → "a", 25 → "z", 26 → "ba": a suffix made of letters only (digits would split
+    the word in Apertium's tokenizer)."""
+    out = ""
+    while True:
+        index, rest = divmod(index, 26)
+        out = chr(ord("a") + rest) + out
+        if index == 0:
+            return out
+
+
+@lru_cache(maxsize=256)
+def _terms(keep: tuple[str, ...]) -> re.Pattern[str]:
+    longest_first = sorted(keep, key=len, reverse=True)
+    either = "|".join(re.escape(term) for term in longest_first)
+    return re.compile(rf"(?<!\w)(?:{either})(?!\w)", re.IGNORECASE)
 
 
 def from_stream(stream: str) -> str:
@@ -217,15 +271,16 @@ class ApertiumEngine:
     async def pairs(self) -> set[tuple[str, str]]:
         return set(await self.modes())
 
-    async def translate(self, text: str, source: str, target: str) -> str:
+    async def translate(self, text: str, source: str, target: str, keep: Sequence[str] = ()) -> str:
         mode = (await self.modes()).get((source, target))
         if mode is None:
             raise EngineError(f"apertium has no {source}→{target} pair installed")
         pipeline = await self._pipeline(mode)
-        out = await pipeline.translate(text)
+        shielded, found = shield(text, keep)
+        out = await pipeline.translate(shielded)
         if text.strip() and not out:
             raise EngineError("apertium returned nothing")
-        return out
+        return unshield(out, found)
 
     async def _pipeline(self, mode: str) -> ApertiumPipeline:
         pool = self._pool.setdefault(mode, [])
@@ -285,7 +340,7 @@ class LibreTranslateEngine:
             return set()
         return {(lang["code"], t) for lang in listing for t in lang.get("targets", [])}
 
-    async def translate(self, text: str, source: str, target: str) -> str:
+    async def translate(self, text: str, source: str, target: str, keep: Sequence[str] = ()) -> str:
         body: dict[str, Any] = {"q": text, "source": source, "target": target, "format": "text"}
         if self.api_key:
             body["api_key"] = self.api_key
@@ -324,7 +379,7 @@ class DeepLEngine:
             return set()
         return {(s, t) for s in sources for t in targets if s != t}
 
-    async def translate(self, text: str, source: str, target: str) -> str:
+    async def translate(self, text: str, source: str, target: str, keep: Sequence[str] = ()) -> str:
         body = {
             "text": [text],
             "source_lang": source.upper(),
@@ -358,7 +413,7 @@ class NoEngine:
     async def pairs(self) -> set[tuple[str, str]]:
         return set()
 
-    async def translate(self, text: str, source: str, target: str) -> str:
+    async def translate(self, text: str, source: str, target: str, keep: Sequence[str] = ()) -> str:
         raise EngineError("translation is turned off")
 
     async def close(self) -> None:

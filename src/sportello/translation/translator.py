@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -68,7 +69,7 @@ class Translator:
         self.languages = languages
         self.timeout = timeout
         self._slots = asyncio.Semaphore(concurrency)
-        self._cache: OrderedDict[tuple[str, str, str, str], str] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str, str, str, tuple[str, ...]], str] = OrderedDict()
         self._cache_size = cache_size
         self._pairs: set[tuple[str, str]] | None = None
         self.queue_limit = queue_limit
@@ -105,8 +106,12 @@ class Translator:
                         found.append(route)
         return found
 
-    async def translate(self, text: str, source: str, target: str) -> Translation:
-        """Translate within the timeout, or raise TranslationFailed saying why."""
+    async def translate(
+        self, text: str, source: str, target: str, keep: Sequence[str] = ()
+    ) -> Translation:
+        """Translate within the timeout, or raise TranslationFailed saying why; ``keep``
+        terms (a service's glossary) are left as they are."""
+        keep = tuple(keep)
         route = await self.route(source, target)
         if route is None:
             raise TranslationFailed(
@@ -117,10 +122,10 @@ class Translator:
         try:
             async with asyncio.timeout(self.timeout):
                 if route.via is None:
-                    result = await self._step(text, source, target)
+                    result = await self._step(text, source, target, keep)
                 else:
-                    middle = await self._step(text, source, route.via)
-                    result = await self._step(middle, route.via, target)
+                    middle = await self._step(text, source, route.via, keep)
+                    result = await self._step(middle, route.via, target, keep)
         except TimeoutError as exc:
             raise TranslationFailed(
                 "timeout", f"{self.engine.name} took longer than {self.timeout:g} s"
@@ -133,8 +138,8 @@ class Translator:
             raise TranslationFailed("engine_failed", str(exc)) from exc
         return Translation(result, self.engine.name, route.via)
 
-    async def _step(self, text: str, source: str, target: str) -> str:
-        key = (text, source, target, self.engine.name)
+    async def _step(self, text: str, source: str, target: str, keep: tuple[str, ...]) -> str:
+        key = (text, source, target, self.engine.name, keep)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -145,7 +150,7 @@ class Translator:
         try:
             async with self._slots:
                 self.engine_calls += 1
-                result = await self.engine.translate(text, source, target)
+                result = await self.engine.translate(text, source, target, keep)
         finally:
             self.queued -= 1
         self._cache[key] = result

@@ -89,7 +89,9 @@ async def preview(
     await ctx.limits.translation_preview(agent.id, ctx.clock.now())
     source, target = setting["agent"], setting["visitor"]
     try:
-        done = await ctx.translator.translate(body.text, source, target)
+        done = await ctx.translator.translate(
+            body.text, source, target, setting.get("glossary", [])
+        )
     except TranslationFailed as exc:
         raise TranslationFailedError(exc.reason, reason=exc.code) from exc
     return {

@@ -123,6 +123,10 @@ class SavedLink(Body):
 
 
 SavedLinks = Annotated[list[SavedLink], Field(max_length=50)]
+Glossary = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=200)
+]
+"""Terms the translation engine leaves as they are (product and brand names, codes)."""
 
 
 class ServiceBody(Body):
@@ -138,6 +142,7 @@ class ServiceBody(Body):
     immediate_redirect: bool = True
     saved_links: SavedLinks = []
     leave_message: bool = True
+    translation_glossary: Glossary = []
 
 
 class ServiceChangesBody(Body):
@@ -155,6 +160,7 @@ class ServiceChangesBody(Body):
     immediate_redirect: bool | None = None
     saved_links: SavedLinks | None = None
     leave_message: bool | None = None
+    translation_glossary: Glossary | None = None
 
 
 class TagBody(Body):
