@@ -32,6 +32,7 @@ LINES = {
 }
 """Real chat lines (about PAD's length) when translating: the engine works on real words."""
 TRANSLATED = ("message.translated", "message.untranslated")
+DIRECTIONS = ("visitor_to_agent", "agent_to_visitor")
 """Message text: "<send ns>|" plus this, ~60 characters like a short chat line."""
 
 
@@ -44,8 +45,9 @@ class Params:
     warmup: float = 3.0
     per_agent: int = 10
     """Contacts held per agent (chat limit is 20)."""
-    translate: bool = False
-    """Turn translation (Spanish visitor, English agent) on for every contact (Sportello)."""
+    translate: float = 0.0
+    """The share of contacts with translation (Spanish visitor, English agent) on: 0 none,
+    1 every one (Sportello). Between the two, latency is also given for each kind apart."""
 
 
 During = Callable[[Target, int, int], dict[str, Any]]
@@ -120,7 +122,11 @@ def run(bench: Bench, kind: str, p: Params, during: During | None = None) -> dic
         **extra,
     }
     directions = ["visitor_to_agent", "agent_to_visitor"]
-    for direction in [*directions, "visitor_translated"] if p.translate else directions:
+    if p.translate:
+        directions.append("visitor_translated")
+    if 0 < p.translate < 1:
+        directions += [f"{kind}_{d}" for kind in ("plain", "translated") for d in DIRECTIONS]
+    for direction in directions:
         summary = summarise_ns([x for r in results for x in r[direction]])
         for key in ("p50_ms", "p95_ms", "p99_ms", "max_ms"):
             out[f"{direction}_{key}"] = summary[key]
@@ -135,7 +141,9 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
         "visitor_to_agent": [],
         "agent_to_visitor": [],
         "visitor_translated": [],
+        **{f"{kind}_{d}": [] for kind in ("plain", "translated") for d in DIRECTIONS},
     }
+    translated_ids: set[int] = set()
     counts = {"received": 0, "errors": 0, "translated": 0, "untranslated": 0}
 
     def outcome(message: dict[str, Any]) -> None:
@@ -155,7 +163,10 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
                     return
                 sent_at = int(message["text"].split("|", 1)[0])
                 if window[0] <= sent_at < window[1]:
-                    bucket.append(now_ns() - sent_at)
+                    took = now_ns() - sent_at
+                    bucket.append(took)
+                    kind = "translated" if message["contact_id"] in translated_ids else "plain"
+                    samples[f"{kind}_{key}"].append(took)
                     counts["received"] += 1
                     if expect == "agent":
                         outcome(message)
@@ -183,19 +194,27 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
         lambda _pair: receiver("agent", "agent_to_visitor"),
     )
     if params["translate"]:
-        for pair in pairs:
+        for pair in pairs[: round(params["translate"] * len(pairs))]:
+            translated_ids.add(pair.contact_id)
             status = await api.translate(pair.agent, pair.contact_id, "es", "en")
             if status != 200:
                 raise RuntimeError(f"translation on {pair.contact_id}: HTTP {status}")
     link.send("ready")
     go = await link.wait_for("go")
     window[0], window[1] = go["from"], go["to"]
-    sent = await asyncio.gather(*(_talk(pair, go, params["translate"]) for pair in pairs))
+    sent = await asyncio.gather(
+        *(_talk(pair, go, pair.contact_id in translated_ids) for pair in pairs)
+    )
     total = sum(sent)
     # held agent messages reach the widget once translated or timed out (10 s + 5 s hold)
     await wait_until(lambda: counts["received"] >= total, 20.0 if params["translate"] else 5.0)
     if params["translate"]:
-        await wait_until(lambda: counts["translated"] + counts["untranslated"] >= total, 20.0)
+        in_translated = sum(
+            s for s, p in zip(sent, pairs, strict=True) if p.contact_id in translated_ids
+        )
+        await wait_until(
+            lambda: counts["translated"] + counts["untranslated"] >= in_translated, 20.0
+        )
     link.send("result", {"sent": total, **counts, **samples})
     for pair in pairs:
         if pair.widget is not None:
