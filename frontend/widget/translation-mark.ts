@@ -19,14 +19,15 @@ export function shownText(m: Message, original: boolean): string {
   return m.sender === "agent" && t?.state === "done" && t.text && !original ? t.text : m.text;
 }
 
-/** The mark under an agent message on a translated contact (nothing otherwise). */
+/** The mark under a message on a translated contact: an agent's translated one (with its
+ * original on demand), or either side's that went untranslated; nothing otherwise. */
 export function translationMark(m: Message, original: boolean, toggle: () => void): TemplateResult | typeof nothing {
   const t = m.translation;
-  if (m.sender !== "agent" || !t || m.file) return nothing;
+  if (m.sender === "system" || !t || m.file) return nothing;
   if (t.state === "failed" || t.state === "skipped") {
     return html`<div class="meta tr-mark" data-test="untranslated">${translationWords.notTranslated()}</div>`;
   }
-  if (t.state !== "done") return nothing;
+  if (t.state !== "done" || m.sender !== "agent") return nothing;
   return html`<div class="meta tr-mark" data-test="translated">
     <span>${translationWords.translated()} ·</span>
     <button class="tr-toggle" data-test="show-original" aria-pressed=${original ? "true" : "false"} @click=${toggle}

@@ -154,7 +154,7 @@ async def turned_on(world: World) -> tuple[Any, Stream, Any, Stream]:
 async def test_a_hanging_engine_times_out_without_delaying_the_next_message(
     standin_world: World,
 ) -> None:
-    _agent, console, visitor, _widget = await turned_on(standin_world)
+    _agent, console, visitor, widget = await turned_on(standin_world)
     # the pipeline started first (its start-up is not what is being tested)
     warm = [(await visitor.say(text)).json() for text in ("uno", "dos")]
     for said in warm:
@@ -170,6 +170,9 @@ async def test_a_hanging_engine_times_out_without_delaying_the_next_message(
     assert failed["translation"]["state"] == "failed"
     assert failed["translation"]["code"] == "timeout"
     assert "5 s" in failed["translation"]["reason"]
+    told = await wait_message(widget, "message.untranslated", stuck["id"])
+    assert told["translation"]["state"] == "failed"
+    assert message_event(widget, "message.translated", after["id"]) == []
 
 
 async def test_a_failed_agent_translation_reaches_the_visitor_untranslated_with_a_reason(

@@ -147,8 +147,13 @@ async def do_record_translation(
         contact = await fetch_contact_row(conn, row.contact_id)
         view = message_view(row)
         kind = "message.translated" if not failed else "message.untranslated"
+        # the visitor is told when their own message could not be translated
         await writer.append(
-            kind, {"message": view}, contact_id=contact.id, agent_id=contact.agent_id
+            kind,
+            {"message": view},
+            contact_id=contact.id,
+            agent_id=contact.agent_id,
+            for_visitor=failed and row.sender == "visitor",
         )
         if held is not None:
             await writer.append(
