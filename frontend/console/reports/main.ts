@@ -43,6 +43,11 @@ const legOutcome = (t: TransferLeg) =>
     ? `accepted by ${t.accepted_by?.display_name ?? "?"} after ${duration((t.ended_at ?? t.requested_at) - t.requested_at)}`
     : (t.outcome ?? "waiting").replace("_", " ") + (t.reason ? ` (${t.reason})` : "");
 
+/** Who made a message's translation: the engine, and whether the agent edited it. */
+const translatedBy = (t: { engine?: string; edited?: boolean }) =>
+  `${t.engine ?? "engine"}${t.edited ? ", edited by the agent" : ""}`;
+const notTranslated = (reason?: string) => `not translated${reason ? `: ${reason}` : ""}`;
+
 @customElement("sp-reports")
 export class SpReports extends LitElement {
   static override styles = [
@@ -379,8 +384,10 @@ export class SpReports extends LitElement {
           <span class="who">${m.sender === "visitor" ? d.visitor.name : m.sender === "agent" ? (names.get(m.agent_id ?? 0) ?? "Agent") : "System"}</span>
           <span class="text">${m.file ? html`${icons.file("File")} ${m.file.description || m.file.name}` : linkify(m.text)}
             ${m.translation?.state === "done" && m.translation.text
-              ? html`<span class="translated" data-testid="report-translation" lang=${m.translation.target}>${m.translation.source} → ${m.translation.target}: ${m.translation.text}</span>`
-              : nothing}</span>
+              ? html`<span class="translated" data-testid="report-translation" lang=${m.translation.target}>${m.translation.source} → ${m.translation.target} (${translatedBy(m.translation)}): ${m.translation.text}</span>`
+              : m.translation?.state === "failed" || m.translation?.state === "skipped"
+                ? html`<span class="translated" data-testid="report-untranslated">${notTranslated(m.translation.reason)}</span>`
+                : nothing}</span>
         </div>`)}
       </div>
     </article>`;
