@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from sportello.translation.engines import (
     ApertiumEngine,
+    ApertiumPipeline,
     EngineError,
     from_stream,
     shield,
@@ -57,6 +59,17 @@ async def test_one_pipeline_serves_many_calls_and_restarts_when_killed() -> None
         assert first.starts == 2 and first.pid != pid
     finally:
         await engine.close()
+
+
+async def test_an_answer_out_of_order_stops_the_pipeline_rather_than_misdeliver() -> None:
+    # answers every input with the tag of another
+    wrong = "import os\nwhile os.read(0, 65536): os.write(1, b'[#99]nope\\0')"
+    pipeline = ApertiumPipeline([sys.executable, "-c", wrong], stuck_after=30)
+    try:
+        with pytest.raises(EngineError, match="out of order"):
+            await pipeline.translate("Hola.")
+    finally:
+        await pipeline.close()
 
 
 class SlowEngine:

@@ -6,6 +6,7 @@ line per translation asked for)."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 
@@ -18,7 +19,7 @@ if __name__ == "__main__":
         buffer += chunk
         *inputs, buffer = buffer.split(b"\0")
         for raw in inputs:
-            text = raw.decode().removesuffix(END)
+            text = re.sub(r"^\[#\d+\]", "", raw.decode().removesuffix(END))
             with open(os.environ["STANDIN_LOG"], "a") as log:
                 log.write(f"{mode} {text!r}\n")
             if "hang" in text:

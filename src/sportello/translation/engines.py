@@ -68,10 +68,11 @@ def _escape(text: str) -> str:
     return _RESERVED.sub(r"\\\1", text)
 
 
-def to_stream(text: str) -> bytes:
+def to_stream(text: str, tag: str = "") -> bytes:
     """Plain text as Apertium's stream format, NUL-terminated: what ``apertium-destxt``
-    would make of it (reserved characters escaped, line breaks as blanks)."""
-    return (_escape(text).replace("\n", "[\n]") + END).encode() + b"\0"
+    would make of it (reserved characters escaped, line breaks as blanks), after ``tag`` as
+    a blank, which Apertium passes through as it is."""
+    return (f"[{tag}]" + _escape(text).replace("\n", "[\n]") + END).encode() + b"\0"
 
 
 PLACEHOLDER = "Zqxv"
@@ -140,7 +141,9 @@ class ApertiumPipeline:
         self.argv = argv
         self.stuck_after = stuck_after
         self._proc: asyncio.subprocess.Process | None = None
-        self._waiting: deque[asyncio.Future[str]] = deque()
+        self._waiting: deque[tuple[str, asyncio.Future[str]]] = deque()
+        """Each input's tag and its caller, in the order written."""
+        self._written = 0
         self._reader: asyncio.Task[None] | None = None
         self._errors: deque[str] = deque(maxlen=3)
         self._starting = asyncio.Lock()
@@ -158,13 +161,15 @@ class ApertiumPipeline:
         proc = await self._running()
         assert proc.stdin is not None
         answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._written += 1
+        tag = f"#{self._written}"
         # appended and written with no await between: answers come back in this order
-        self._waiting.append(answer)
+        self._waiting.append((tag, answer))
         watchdog = asyncio.get_running_loop().call_later(
             self.stuck_after, self._stuck, proc, answer
         )
         try:
-            proc.stdin.write(to_stream(text))
+            proc.stdin.write(to_stream(text, tag))
             await proc.stdin.drain()
             return await asyncio.shield(answer)
         except (BrokenPipeError, ConnectionResetError) as exc:
@@ -205,14 +210,21 @@ class ApertiumPipeline:
             buffer += chunk
             *done, buffer = buffer.split(b"\0")
             for out in done:
-                answer = self._waiting.popleft()
+                tag, answer = self._waiting[0]
+                text = out.decode(errors="replace")
+                if not text.startswith(f"[{tag}]"):
+                    # never seen; if it were, every later answer would go to the wrong caller
+                    self._errors.append("an answer came back out of order")
+                    self._kill(proc)
+                    break
+                self._waiting.popleft()
                 if not answer.done():
-                    answer.set_result(from_stream(out.decode(errors="replace")))
+                    answer.set_result(from_stream(text.removeprefix(f"[{tag}]")))
         await proc.wait()
         await errors
         failure = EngineError(self._why_stopped())
         while self._waiting:
-            answer = self._waiting.popleft()
+            _tag, answer = self._waiting.popleft()
             if not answer.done():
                 answer.set_exception(failure)
 
