@@ -43,7 +43,7 @@ async def test_the_holder_previews_a_draft_and_nobody_else_may(world: World) -> 
 
 
 async def test_a_busy_engine_answers_translation_failed(world: World) -> None:
-    agent, _console, visitor, _widget = await turned_on(world)
+    agent, console, visitor, widget = await turned_on(world)
     world.app.ctx.translator.queue_limit = 0
     busy = await agent.post(
         f"/api/contacts/{visitor.contact_id}/translation/preview", {"text": "New words here."}
@@ -51,6 +51,15 @@ async def test_a_busy_engine_answers_translation_failed(world: World) -> None:
     assert busy.status_code == 503
     assert busy.json()["code"] == "translation_failed"
     assert busy.json()["details"] == {"reason": "busy"}
+
+    # a message meanwhile goes at once, untranslated, and both sides are told why
+    said = (await visitor.say("Nuevas palabras aquí.")).json()
+    for side in (console, widget):
+        failed = await wait_message(side, "message.untranslated", said["id"])
+        assert failed["translation"]["code"] == "busy"
+    reply = (await agent.say(visitor.contact_id, "Fresh words here.")).json()
+    seen = await wait_message(widget, "message.created", reply["id"])
+    assert seen["text"] == "Fresh words here." and seen["translation"]["code"] == "busy"
 
 
 async def test_the_agent_sends_an_edited_translation_or_the_original(world: World) -> None:
