@@ -25,7 +25,11 @@ async def test_the_holder_previews_a_draft_and_nobody_else_may(world: World) -> 
         "target": "es",
         "engine": "apertium",
         "via": None,
+        "unknown": [],
     }
+    # words the dictionaries do not know are left as written: the agent is told which
+    typo = (await agent.post(url, {"text": "Your ordr arrives *really* soon, Zorblat."})).json()
+    assert typo["unknown"] == ["ordr", "Zorblat"]
     other = await world.agent("bob")
     assert (await other.post(url, {"text": "hi"})).json()["code"] == "forbidden"
     assert (await visitor.http.post(url, json={"text": "hi"})).status_code in (401, 403)
@@ -130,3 +134,4 @@ async def test_the_service_glossary_is_left_untranslated_both_ways(world: World)
     )
     # without the glossary: "Mi Naranja router y mi Reloj de Manzana está roto."
     assert shown.json()["text"] == "Mi Orange router y mi Apple Watch está roto."
+    assert shown.json()["unknown"] == ["router"]  # the glossary's terms are not listed

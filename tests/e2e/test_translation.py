@@ -91,7 +91,12 @@ def test_spanish_visitor_and_english_agent_through_the_flag_tool(
 
     # sent as written: marked untranslated on both sides
     chat.get_by_test_id("composer").fill("Sportello XR-200")
+    expect(preview.get_by_test_id("preview-unknown")).to_contain_text(
+        "Sportello", timeout=TIMEOUT_MS
+    )
+    console.screenshot(path=str(SCREENSHOTS / "console-translation-unknown.png"))
     preview.get_by_test_id("preview-original").check()
+    expect(preview.get_by_test_id("preview-unknown")).to_be_hidden()
     chat.get_by_test_id("send").click()
     expect(chat.get_by_test_id("translation-skipped")).to_be_visible(timeout=TIMEOUT_MS)
     expect(from_agent.last.locator("[data-test='untranslated']")).to_be_visible(timeout=TIMEOUT_MS)

@@ -13,6 +13,7 @@ export const previewWords = {
   edited: (): string => "Edited by you",
   again: (): string => "Translate again",
   original: (): string => "Send my text untranslated",
+  unknown: (words: string): string => `Not in the dictionary, sent as written: ${words}`,
 };
 
 const DEBOUNCE_MS = 400;
@@ -32,6 +33,7 @@ export class TranslationPreview extends LitElement {
   @property({ attribute: false }) setting!: TranslationSetting;
   @property() draft = "";
   @state() private text = "";
+  @state() private unknown: string[] = [];
   @state() private edited = false;
   @state() private original = false;
   @state() private pending = false;
@@ -52,6 +54,7 @@ export class TranslationPreview extends LitElement {
 
   private reset(): void {
     this.text = "";
+    this.unknown = [];
     this.shownFor = "";
     this.edited = false;
     this.original = false;
@@ -71,16 +74,20 @@ export class TranslationPreview extends LitElement {
     const draft = this.draft;
     const ask = ++this.asked;
     try {
-      const done = await api<{ text: string }>("POST", `/api/contacts/${this.contactId}/translation/preview`, {
-        text: draft,
-      });
+      const done = await api<{ text: string; unknown: string[] }>(
+        "POST",
+        `/api/contacts/${this.contactId}/translation/preview`,
+        { text: draft },
+      );
       if (ask !== this.asked) return;
       this.text = done.text;
+      this.unknown = done.unknown;
       this.shownFor = draft;
       this.problem = "";
     } catch (err) {
       if (ask !== this.asked) return;
       this.text = "";
+      this.unknown = [];
       this.shownFor = "";
       this.problem = err instanceof ApiError ? err.message : String(err);
     }
@@ -133,7 +140,10 @@ export class TranslationPreview extends LitElement {
       ${this.problem
         ? html`<div class="note warn" data-testid="preview-problem">${previewWords.unavailable(this.problem)}</div>`
         : html`<textarea rows="2" lang=${this.setting.visitor} data-testid="preview-text" aria-label=${previewWords.heading(language)}
-            ?disabled=${this.original} .value=${this.text} @input=${this.onEdit}></textarea>`}
+            ?disabled=${this.original} .value=${this.text} @input=${this.onEdit}></textarea>
+          ${this.unknown.length && !this.original
+            ? html`<div class="note warn" data-testid="preview-unknown">${previewWords.unknown(this.unknown.join(", "))}</div>`
+            : nothing}`}
     </div>`;
   }
 
@@ -163,6 +173,9 @@ export class TranslationPreview extends LitElement {
       .note.warn {
         color: var(--warn-ink, #8a5300);
         padding-bottom: 6px;
+      }
+      textarea + .note.warn {
+        padding-top: 2px;
       }
       .link {
         font: inherit;

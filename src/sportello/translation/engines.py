@@ -54,6 +54,8 @@ APERTIUM_CODES = {
 YIELDING = ["nice", "-n", "19"]
 """Apertium runs at the lowest priority: a translation may wait, chat may not."""
 _MODE = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")
+_WORDS = re.compile(r"\w+(?:['-]\w+)*")
+_MARKED = re.compile(r"(?<!\w)[*@](\w+(?:['-]\w+)*)")
 _RESERVED = re.compile(r"([\\\[\]^$@/<>{}])")
 _STREAM = re.compile(r"\\(.)|\[((?:\\.|[^\]\\])*)\]|([^\\\[]+)", re.DOTALL)
 END = "[][\n]"
@@ -265,8 +267,9 @@ class ApertiumEngine:
         self.modes_dir = modes_dir
         self.pipelines = pipelines
         self.stuck_after = stuck_after
-        self._pool: dict[str, list[ApertiumPipeline]] = {}
-        self._starting: dict[str, asyncio.Lock] = {}
+        self._pool: dict[tuple[str, bool], list[ApertiumPipeline]] = {}
+        """By mode, and whether the pipeline marks unknown words."""
+        self._starting: dict[tuple[str, bool], asyncio.Lock] = {}
         self._modes: dict[tuple[str, str], str] | None = None
 
     async def modes(self) -> dict[tuple[str, str], str]:
@@ -287,26 +290,43 @@ class ApertiumEngine:
         mode = (await self.modes()).get((source, target))
         if mode is None:
             raise EngineError(f"apertium has no {source}→{target} pair installed")
-        pipeline = await self._pipeline(mode)
+        pipeline = await self._pipeline(mode, marks=False)
         shielded, found = shield(text, keep)
         out = await pipeline.translate(shielded)
         if text.strip() and not out:
             raise EngineError("apertium returned nothing")
         return unshield(out, found)
 
-    async def _pipeline(self, mode: str) -> ApertiumPipeline:
-        pool = self._pool.setdefault(mode, [])
+    async def unknown_words(
+        self, text: str, source: str, target: str, keep: Sequence[str] = ()
+    ) -> list[str]:
+        """The words of ``text`` that the pair's dictionaries do not know (typos, names,
+        jargon): Apertium copies them as they are, so the agent should check them. Found
+        by a pipeline that marks them (``*word``, ``@word``); a marked word counts only if
+        ``text`` has it, so a star the agent typed is not taken for a mark."""
+        mode = (await self.modes()).get((source, target))
+        if mode is None:
+            raise EngineError(f"apertium has no {source}→{target} pair installed")
+        shielded, _found = shield(text, keep)
+        out = await (await self._pipeline(mode, marks=True)).translate(shielded)
+        written = set(_WORDS.findall(shielded))
+        marked = (w for w in _MARKED.findall(out) if w in written)
+        return list(dict.fromkeys(w for w in marked if not w.startswith(PLACEHOLDER)))
+
+    async def _pipeline(self, mode: str, *, marks: bool) -> ApertiumPipeline:
+        pool = self._pool.setdefault((mode, marks), [])
         idle = min(pool, key=lambda p: p.load, default=None)
         if idle is not None and (idle.load == 0 or len(pool) >= self.pipelines):
             return idle
-        async with self._starting.setdefault(mode, asyncio.Lock()):
+        async with self._starting.setdefault((mode, marks), asyncio.Lock()):
             if len(pool) < self.pipelines:
-                pool.append(ApertiumPipeline(await self._argv(mode), self.stuck_after))
+                argv = await self._argv(mode, marks)
+                pool.append(ApertiumPipeline(argv, self.stuck_after))
         return min(pool, key=lambda p: p.load)
 
-    async def _argv(self, mode: str) -> list[str]:
+    async def _argv(self, mode: str, marks: bool) -> list[str]:
         """The mode's pipeline with null flush on every stage (``apertium-wblank-mode -z``),
-        run by bash with the generator told not to mark unknown words (``-n``)."""
+        run by bash with the generator told to mark unknown words (``-g``) or not (``-n``)."""
         try:
             proc = await asyncio.create_subprocess_exec(
                 "apertium-wblank-mode",
@@ -321,7 +341,7 @@ class ApertiumEngine:
             raise EngineError(f"apertium cannot run: {exc.strerror or exc}") from exc
         if proc.returncode != 0:
             raise EngineError(f"apertium cannot read its {mode} mode: {err.decode().strip()}")
-        return ["bash", "-c", out.decode(), "apertium", "-n"]
+        return ["bash", "-c", out.decode(), "apertium", "-g" if marks else "-n"]
 
     def running(self) -> list[ApertiumPipeline]:
         return [p for pool in self._pool.values() for p in pool]

@@ -138,6 +138,20 @@ class Translator:
             raise TranslationFailed("engine_failed", str(exc)) from exc
         return Translation(result, self.engine.name, route.via)
 
+    async def unknown_words(
+        self, text: str, source: str, target: str, keep: Sequence[str] = ()
+    ) -> list[str]:
+        """The words of ``text`` the engine will leave as written because it does not know
+        them (Apertium only: the first step of the route); empty when it cannot tell."""
+        route = await self.route(source, target)
+        if not isinstance(self.engine, ApertiumEngine) or route is None or source == target:
+            return []
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await self.engine.unknown_words(text, source, route.via or target, keep)
+        except (TimeoutError, EngineError):
+            return []
+
     async def _step(self, text: str, source: str, target: str, keep: tuple[str, ...]) -> str:
         key = (text, source, target, self.engine.name, keep)
         cached = self._cache.get(key)

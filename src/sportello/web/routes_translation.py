@@ -88,16 +88,17 @@ async def preview(
         raise TranslationUnavailableError("translation is off for this contact")
     await ctx.limits.translation_preview(agent.id, ctx.clock.now())
     source, target = setting["agent"], setting["visitor"]
+    keep = setting.get("glossary", [])
     try:
-        done = await ctx.translator.translate(
-            body.text, source, target, setting.get("glossary", [])
-        )
+        done = await ctx.translator.translate(body.text, source, target, keep)
     except TranslationFailed as exc:
         raise TranslationFailedError(exc.reason, reason=exc.code) from exc
+    unknown = await ctx.translator.unknown_words(body.text, source, target, keep)
     return {
         "text": done.text,
         "source": source,
         "target": target,
         "engine": done.engine,
         "via": done.via,
+        "unknown": unknown,
     }
