@@ -25,6 +25,7 @@ RATE_LIMITS_OFF = {
     "rate_messages_per_minute": 0,
     "rate_ip_messages_per_minute": 0,
     "rate_call_signals_per_minute": 0,
+    "rate_translation_previews_per_minute": 0,
 }
 """Tests drive every client from 127.0.0.1 at machine speed under a clock that stands still,
 so the limits are off unless a test sets them (tests/api/test_rate_limits.py)."""

@@ -12,6 +12,8 @@ import type { FileCard, Message } from "../types";
 import { callIcons, callStage, callStyles } from "./call";
 import { fileLine, fileStyles } from "./files";
 import "./transfer";
+import "./preview";
+import type { PreviewChoice } from "./preview";
 import { languageName } from "./translate";
 
 
@@ -30,6 +32,10 @@ type MediaState = "active" | "connecting" | "available" | "unavailable";
 function mediaText(state: MediaState): string {
   return { active: msg("active"), connecting: msg("connecting"), available: msg("available"), unavailable: msg("not available") }[state];
 }
+
+/** Visible words about translation added with the preview (functions, for a catalogue). */
+const sentUntranslated = (): string => "Sent untranslated";
+const editedMark = (): string => " (edited)";
 
 @customElement("sp-panel")
 @localized()
@@ -531,6 +537,8 @@ export class SpPanel extends LitElement {
   @state() private translateOpen = false;
   @state() private originals = new Set<number>();
   @state() private draft = "";
+  /** What the agent chose in the translation preview, for the draft it was made for. */
+  private previewChoice: PreviewChoice | null = null;
   /** The upload dialog: closed (undefined), open with no file yet (null), or with one. */
   @state() private uploading: File | null | undefined = undefined;
   @state() private viewing: FileCard | null = null;
@@ -675,8 +683,11 @@ export class SpPanel extends LitElement {
     if (t.state === "failed") {
       return html`${show(m.text)}<div class="tr-note warn" data-testid="translation-failed">${msg(str`Not translated: ${translationFailure(t.code, t.reason)}`)}</div>`;
     }
+    if (t.state === "skipped") {
+      return html`${show(m.text)}<div class="tr-note" data-testid="translation-skipped">${sentUntranslated()}</div>`;
+    }
     if (m.sender === "agent") {
-      return html`${show(m.text)}<div class="tr-sent" data-testid="translation">${languageName(t.target)}: ${t.text}</div>`;
+      return html`${show(m.text)}<div class="tr-sent" data-testid="translation">${languageName(t.target)}${t.edited ? editedMark() : ""}: ${t.text}</div>`;
     }
     const original = this.originals.has(m.id);
     return html`<span data-testid="translation">${linkify(original ? m.text : (t.text ?? ""))}</span><button class="tr-toggle" data-testid="show-original" @click=${() => {
@@ -747,7 +758,9 @@ export class SpPanel extends LitElement {
   private send(): void {
     const text = this.draft;
     if (!text.trim()) return;
-    store.sendMessage(this.contactId, text);
+    const choice = this.panel?.contact.translation && this.previewChoice?.draft === text ? this.previewChoice : null;
+    store.sendMessage(this.contactId, text, choice?.translation);
+    this.previewChoice = null;
     this.draft = "";
     if (this.textarea) {
       this.textarea.value = "";
@@ -911,7 +924,11 @@ export class SpPanel extends LitElement {
             <span class="text">${c.closed_by === "visitor" ? msg(str`${name} left.`) : msg("Contact ended.")}${c.outcome ? " " + msg(str`Outcome: ${outcomeName(c.outcome)}.`) : ""}</span>
             <button class="btn" data-testid="remove" @click=${() => store.remove(c.id)}>${msg("Remove")}</button>
           </div>`
-        : html`<div class="composer">
+        : html`${c.translation
+              ? html`<sp-translation-preview .contactId=${c.id} .setting=${c.translation} .draft=${this.draft}
+                  @preview-change=${(e: CustomEvent<PreviewChoice | null>) => (this.previewChoice = e.detail)}></sp-translation-preview>`
+              : nothing}
+            <div class="composer">
               <textarea rows="1" data-testid="composer" aria-label=${msg(str`Message to ${name}`)}
                 placeholder=${offline ? msg("Offline — your message will be sent when the connection returns") : msg(str`Write to ${name}…`)}
                 .value=${this.draft} @keydown=${this.onKey} @input=${this.onInput}

@@ -83,6 +83,11 @@ function legOutcome(t: TransferLeg): string {
   return outcome + (t.reason ? ` (${t.reason})` : "");
 }
 
+/** Who made a message's translation: the engine, and whether the agent edited it. */
+const translatedBy = (t: { engine?: string; edited?: boolean }) =>
+  `${t.engine ?? "engine"}${t.edited ? ", edited by the agent" : ""}`;
+const notTranslated = (reason?: string) => `not translated${reason ? `: ${reason}` : ""}`;
+
 @customElement("sp-reports")
 @localized()
 export class SpReports extends LitElement {
@@ -425,8 +430,10 @@ export class SpReports extends LitElement {
           <span class="who">${m.sender === "visitor" ? d.visitor.name : m.sender === "agent" ? (names.get(m.agent_id ?? 0) ?? msg("Agent")) : msg("System")}</span>
           <span class="text">${m.file ? html`${icons.file(msg("File"))} ${m.file.description || m.file.name}` : linkify(m.text)}
             ${m.translation?.state === "done" && m.translation.text
-              ? html`<span class="translated" data-testid="report-translation" lang=${m.translation.target}>${languageName(m.translation.source)} → ${languageName(m.translation.target)}: ${m.translation.text}</span>`
-              : nothing}</span>
+              ? html`<span class="translated" data-testid="report-translation" lang=${m.translation.target}>${languageName(m.translation.source)} → ${languageName(m.translation.target)} (${translatedBy(m.translation)}): ${m.translation.text}</span>`
+              : m.translation?.state === "failed" || m.translation?.state === "skipped"
+                ? html`<span class="translated" data-testid="report-untranslated">${notTranslated(m.translation.reason)}</span>`
+                : nothing}</span>
         </div>`)}
       </div>
     </article>`;
