@@ -1,15 +1,16 @@
 /** What the visitor is told about machine translation: a translated agent message says so
  * and shows its original on demand; one that went untranslated says that. */
 
+import { msg } from "@lit/localize";
 import { html, nothing, type TemplateResult } from "lit";
 import type { Message } from "./types";
 
-/** The visible words, as functions so a catalogue can wrap them. */
+/** The visible words, said when shown so they are in the page's language. */
 export const translationWords = {
-  translated: (): string => "Translated automatically",
-  showOriginal: (): string => "Show original",
-  showTranslation: (): string => "Show translation",
-  notTranslated: (): string => "Not translated",
+  translated: (): string => msg("Translated automatically", { id: "w.translation.translated" }),
+  showOriginal: (): string => msg("Show original", { id: "w.translation.show_original" }),
+  showTranslation: (): string => msg("Show translation", { id: "w.translation.show_translation" }),
+  notTranslated: (): string => msg("Not translated", { id: "w.translation.not_translated" }),
 };
 
 /** The text to show: the translation of a translated agent message unless its original

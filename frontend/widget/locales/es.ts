@@ -61,6 +61,7 @@
 'error.text_too_long': `El mensaje es demasiado largo. Acórtelo y vuelva a enviarlo.`,
 'error.token_expired': `Este chat ha caducado. Inicie uno nuevo.`,
 'error.transfer_pending': `Este contacto ya se está transfiriendo.`,
+'error.translation_failed': `Ahora mismo no se ha podido hacer la traducción.`,
 'error.translation_unavailable': `La traducción no está disponible entre estos idiomas.`,
 'error.unknown_frame_type': `La página ha enviado algo que el servidor no entiende. Vuelva a cargar la página e inténtelo de nuevo.`,
 'error.upload_budget_exceeded': `No puede enviar más archivos en esta conversación.`,
@@ -225,5 +226,9 @@
 'w.start.video': `Videollamada`,
 'w.start.voice': `Llamada de voz`,
 'w.title': `Chatee con nosotros`,
+'w.translation.not_translated': `No traducido`,
+'w.translation.show_original': `Ver el original`,
+'w.translation.show_translation': `Ver la traducción`,
+'w.translation.translated': `Traducido automáticamente`,
     };
   

@@ -61,6 +61,7 @@
 'error.text_too_long': `Ce message est trop long. Raccourcissez-le et renvoyez-le.`,
 'error.token_expired': `Cette discussion a expiré. Veuillez en commencer une nouvelle.`,
 'error.transfer_pending': `Ce contact est déjà en cours de transfert.`,
+'error.translation_failed': `La traduction n'a pas pu être faite pour le moment.`,
 'error.translation_unavailable': `La traduction n'est pas disponible entre ces langues.`,
 'error.unknown_frame_type': `La page a envoyé quelque chose que le serveur n'a pas compris. Rechargez la page et réessayez.`,
 'error.upload_budget_exceeded': `Vous ne pouvez plus envoyer de fichiers dans cette conversation.`,
@@ -225,5 +226,9 @@
 'w.start.video': `Appel vidéo`,
 'w.start.voice': `Appel vocal`,
 'w.title': `Discutez avec nous`,
+'w.translation.not_translated': `Non traduit`,
+'w.translation.show_original': `Afficher l'original`,
+'w.translation.show_translation': `Afficher la traduction`,
+'w.translation.translated': `Traduit automatiquement`,
     };
   

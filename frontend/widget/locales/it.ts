@@ -61,6 +61,7 @@
 'error.text_too_long': `Il messaggio è troppo lungo. Lo accorci e lo invii di nuovo.`,
 'error.token_expired': `Questa chat è scaduta. Ne inizi una nuova.`,
 'error.transfer_pending': `Questo contatto è già in fase di trasferimento.`,
+'error.translation_failed': `Al momento non è stato possibile fare la traduzione.`,
 'error.translation_unavailable': `La traduzione non è disponibile tra queste lingue.`,
 'error.unknown_frame_type': `La pagina ha inviato qualcosa che il server non ha capito. Ricarichi la pagina e riprovi.`,
 'error.upload_budget_exceeded': `Non può inviare altri file in questa conversazione.`,
@@ -225,5 +226,9 @@
 'w.start.video': `Videochiamata`,
 'w.start.voice': `Chiamata vocale`,
 'w.title': `Chat con noi`,
+'w.translation.not_translated': `Non tradotto`,
+'w.translation.show_original': `Mostra l'originale`,
+'w.translation.show_translation': `Mostra la traduzione`,
+'w.translation.translated': `Tradotto automaticamente`,
     };
   
