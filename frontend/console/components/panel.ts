@@ -33,9 +33,10 @@ function mediaText(state: MediaState): string {
   return { active: msg("active"), connecting: msg("connecting"), available: msg("available"), unavailable: msg("not available") }[state];
 }
 
-/** Visible words about translation added with the preview (functions, for a catalogue). */
-const sentUntranslated = (): string => "Sent untranslated";
-const editedMark = (): string => " (edited)";
+/** The language an agent's message was translated into, and whether the agent edited it. */
+function sentIn(language: string, edited: boolean | undefined): string {
+  return edited ? msg(str`${language} (edited)`) : language;
+}
 
 @customElement("sp-panel")
 @localized()
@@ -684,10 +685,10 @@ export class SpPanel extends LitElement {
       return html`${show(m.text)}<div class="tr-note warn" data-testid="translation-failed">${msg(str`Not translated: ${translationFailure(t.code, t.reason)}`)}</div>`;
     }
     if (t.state === "skipped") {
-      return html`${show(m.text)}<div class="tr-note" data-testid="translation-skipped">${sentUntranslated()}</div>`;
+      return html`${show(m.text)}<div class="tr-note" data-testid="translation-skipped">${msg("Sent untranslated")}</div>`;
     }
     if (m.sender === "agent") {
-      return html`${show(m.text)}<div class="tr-sent" data-testid="translation">${languageName(t.target)}${t.edited ? editedMark() : ""}: ${t.text}</div>`;
+      return html`${show(m.text)}<div class="tr-sent" data-testid="translation">${sentIn(languageName(t.target), t.edited)}: ${t.text}</div>`;
     }
     const original = this.originals.has(m.id);
     return html`<span data-testid="translation">${linkify(original ? m.text : (t.text ?? ""))}</span><button class="tr-toggle" data-testid="show-original" @click=${() => {

@@ -1,20 +1,31 @@
+import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { ApiError, api } from "../api";
 import { languageName } from "../format";
+import { translationReason } from "../labels";
 import { shared } from "../styles";
+import { sayError } from "../../shared/errors";
 import type { OwnTranslation, TranslationSetting } from "../../shared/protocol";
 
-/** The visible words, as functions so a catalogue can wrap them. */
+/** The visible words, said when shown so they are in the agent's language. */
 export const previewWords = {
-  heading: (language: string): string => `${language} — what the visitor will read`,
-  translating: (): string => "Translating…",
-  unavailable: (why: string): string => `No preview: ${why}`,
-  edited: (): string => "Edited by you",
-  again: (): string => "Translate again",
-  original: (): string => "Send my text untranslated",
-  unknown: (words: string): string => `Not in the dictionary, sent as written: ${words}`,
+  heading: (language: string): string => msg(str`${language} — what the visitor will read`),
+  translating: (): string => msg("Translating…"),
+  unavailable: (why: string): string => msg(str`No preview: ${why}`),
+  edited: (): string => msg("Edited by you"),
+  again: (): string => msg("Translate again"),
+  original: (): string => msg("Send my text untranslated"),
+  unknown: (words: string): string => msg(str`Not in the dictionary, sent as written: ${words}`),
 };
+
+/** Why there is no preview: the engine's reason when it gave one this page knows
+ * (`translation_failed`, `details.reason`), else the sentence for the error's code. */
+export function noPreview(err: unknown): string {
+  const reason = err instanceof ApiError ? err.details["reason"] : undefined;
+  const said = typeof reason === "string" ? translationReason(reason) : null;
+  return said === null ? sayError(err) : previewWords.unavailable(said);
+}
 
 const DEBOUNCE_MS = 400;
 
@@ -28,6 +39,7 @@ export interface PreviewChoice {
  * types (debounced), editable, or turned off to send the draft as written. Until a preview is
  * ready for the current draft nothing is chosen and the server translates as usual. */
 @customElement("sp-translation-preview")
+@localized()
 export class TranslationPreview extends LitElement {
   @property({ type: Number }) contactId = 0;
   @property({ attribute: false }) setting!: TranslationSetting;
@@ -37,7 +49,8 @@ export class TranslationPreview extends LitElement {
   @state() private edited = false;
   @state() private original = false;
   @state() private pending = false;
-  @state() private problem = "";
+  /** Why the last preview failed (said in the agent's language when shown), or null. */
+  @state() private problem: unknown = null;
   private shownFor = "";
   private timer: number | null = null;
   private asked = 0;
@@ -58,7 +71,7 @@ export class TranslationPreview extends LitElement {
     this.shownFor = "";
     this.edited = false;
     this.original = false;
-    this.problem = "";
+    this.problem = null;
     this.announce();
   }
 
@@ -83,13 +96,13 @@ export class TranslationPreview extends LitElement {
       this.text = done.text;
       this.unknown = done.unknown;
       this.shownFor = draft;
-      this.problem = "";
+      this.problem = null;
     } catch (err) {
       if (ask !== this.asked) return;
       this.text = "";
       this.unknown = [];
       this.shownFor = "";
-      this.problem = err instanceof ApiError ? err.message : String(err);
+      this.problem = err;
     }
     this.pending = false;
     this.announce();
@@ -126,7 +139,7 @@ export class TranslationPreview extends LitElement {
   override render() {
     if (!this.draft.trim()) return nothing;
     const language = languageName(this.setting.visitor);
-    return html`<div class="box" data-testid="translation-preview" data-state=${this.pending ? "pending" : this.problem ? "failed" : "ready"}>
+    return html`<div class="box" data-testid="translation-preview" data-state=${this.pending ? "pending" : this.problem !== null ? "failed" : "ready"}>
       <div class="head">
         <span>${previewWords.heading(language)}</span>
         ${this.pending ? html`<span class="note" data-testid="preview-pending">${previewWords.translating()}</span>` : nothing}
@@ -137,8 +150,8 @@ export class TranslationPreview extends LitElement {
         <label class="skip"><input type="checkbox" data-testid="preview-original" .checked=${this.original}
           @change=${this.onOriginal} />${previewWords.original()}</label>
       </div>
-      ${this.problem
-        ? html`<div class="note warn" data-testid="preview-problem">${previewWords.unavailable(this.problem)}</div>`
+      ${this.problem !== null
+        ? html`<div class="note warn" data-testid="preview-problem">${noPreview(this.problem)}</div>`
         : html`<textarea rows="2" lang=${this.setting.visitor} data-testid="preview-text" aria-label=${previewWords.heading(language)}
             ?disabled=${this.original} .value=${this.text} @input=${this.onEdit}></textarea>
           ${this.unknown.length && !this.original

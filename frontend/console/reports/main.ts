@@ -1,7 +1,7 @@
 // Reports: the contacts list, a contact's details (printable, linkable) and the overview.
 // A page of its own (/reports), signed in with the console's session.
 
-import { mediumName, outcomeName } from "../labels";
+import { mediumName, outcomeName, translationFailure } from "../labels";
 import { intlLocale, plural, useLanguage } from "../i18n";
 import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
@@ -84,9 +84,16 @@ function legOutcome(t: TransferLeg): string {
 }
 
 /** Who made a message's translation: the engine, and whether the agent edited it. */
-const translatedBy = (t: { engine?: string; edited?: boolean }) =>
-  `${t.engine ?? "engine"}${t.edited ? ", edited by the agent" : ""}`;
-const notTranslated = (reason?: string) => `not translated${reason ? `: ${reason}` : ""}`;
+function translatedBy(t: { engine?: string; edited?: boolean }): string {
+  const engine = t.engine ?? msg("engine", { desc: "a translation engine whose name is not known" });
+  return t.edited ? msg(str`${engine}, edited by the agent`) : engine;
+}
+
+/** Why a message went untranslated, from the server's code (its English reason otherwise). */
+function notTranslated(t: { code?: string; reason?: string }): string {
+  const why = translationFailure(t.code, t.reason);
+  return why ? msg(str`not translated: ${why}`) : msg("not translated");
+}
 
 @customElement("sp-reports")
 @localized()
@@ -432,7 +439,7 @@ export class SpReports extends LitElement {
             ${m.translation?.state === "done" && m.translation.text
               ? html`<span class="translated" data-testid="report-translation" lang=${m.translation.target}>${languageName(m.translation.source)} → ${languageName(m.translation.target)} (${translatedBy(m.translation)}): ${m.translation.text}</span>`
               : m.translation?.state === "failed" || m.translation?.state === "skipped"
-                ? html`<span class="translated" data-testid="report-untranslated">${notTranslated(m.translation.reason)}</span>`
+                ? html`<span class="translated" data-testid="report-untranslated">${notTranslated(m.translation)}</span>`
                 : nothing}</span>
         </div>`)}
       </div>
