@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.storage.direct import DirectStatement
 from sportello.storage.tables import agents, calls, console_sessions, contacts, services
 
 CALL_MEDIA = ("voice", "video")
@@ -39,13 +40,15 @@ def for_visitor(view: dict[str, Any] | None) -> dict[str, Any] | None:
     return {k: v for k, v in view.items() if k != "agent_session"}
 
 
-_CALL = select(calls).where(calls.c.id == bindparam("call"))
+_CALL = DirectStatement(select(calls).where(calls.c.id == bindparam("call")))
+"""Read on every connect (storage/direct.py)."""
 
 
 async def fetch_call(conn: AsyncConnection, call_id: int | None) -> Any:
     if call_id is None:
         return None
-    return (await conn.execute(_CALL, {"call": call_id})).first()
+    rows = await _CALL.rows(conn, {"call": call_id})
+    return rows[0] if rows else None
 
 
 async def live_call(conn: AsyncConnection, contact: Any) -> dict[str, Any] | None:
