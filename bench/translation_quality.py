@@ -15,7 +15,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from sacrebleu.metrics import BLEU, CHRF
+from sacrebleu.metrics.bleu import BLEU
+from sacrebleu.metrics.chrf import CHRF
 
 from sportello.config import Settings
 from sportello.translation.translator import TranslationFailed, build_translator
