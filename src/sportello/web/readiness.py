@@ -22,8 +22,9 @@ CHECK_TIMEOUT = 2.0
 """Seconds a dependency has to answer before it counts as unreachable."""
 
 OK = "ok"
-HEALTHY = frozenset({OK, "off", "not_checked"})
-"""Check states that do not make a process unready."""
+NOT_FAILING = frozenset({OK, "off", "not_checked", "unknown"})
+"""Check states that do not make a process unready by themselves (``unknown``: the
+migrations when the database did not answer, which is the check that fails)."""
 
 
 class Readiness:

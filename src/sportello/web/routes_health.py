@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from sportello.web.readiness import HEALTHY, Readiness
+from sportello.web.readiness import NOT_FAILING, Readiness
 
 router = APIRouter(tags=["ops"])
 
@@ -22,7 +22,7 @@ async def ready(request: Request) -> JSONResponse:
     """200 when this process should get new traffic, else 503 naming the failing checks."""
     readiness: Readiness = request.app.state.readiness
     checks = await readiness.check()
-    failing = sorted(name for name, state in checks.items() if state not in HEALTHY)
+    failing = sorted(name for name, state in checks.items() if state not in NOT_FAILING)
     body = {
         "ready": not failing,
         "node_id": readiness.node_id,
