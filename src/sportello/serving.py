@@ -38,10 +38,20 @@ STARTUP_FAILED = 3
 
 
 class Node(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config, readiness: Readiness, drain_seconds: float) -> None:
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        readiness: Readiness,
+        drain_seconds: float,
+        *,
+        supervisor: int | None = None,
+    ) -> None:
+        """``supervisor``: the parent's pid, for a worker; one whose parent is gone (killed)
+        stops at once rather than serve unsupervised."""
         super().__init__(config)
         self.readiness = readiness
         self.drain_seconds = drain_seconds
+        self.supervisor = supervisor
         self._drain_until: float | None = None
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
@@ -56,12 +66,14 @@ class Node(uvicorn.Server):
         self.should_exit = True
 
     async def on_tick(self, counter: int) -> bool:
-        if self._drain_until is not None and time.monotonic() >= self._drain_until:
+        orphaned = self.supervisor is not None and os.getppid() != self.supervisor
+        if orphaned or (self._drain_until is not None and time.monotonic() >= self._drain_until):
+            self.readiness.drain()
             self.should_exit = True
         return await super().on_tick(counter)
 
 
-def node(settings: Settings, **config: Any) -> Node:
+def node(settings: Settings, supervisor: int | None = None) -> Node:
     """The app of ``settings`` under a :class:`Node` (migrations must have run)."""
     from sportello.app import build_app
 
@@ -76,10 +88,10 @@ def node(settings: Settings, **config: Any) -> Node:
             log_level=settings.log_level,
             loop="uvloop",
             http="httptools",
-            **config,
         ),
         app.state.readiness,
         settings.drain_seconds,
+        supervisor=supervisor,
     )
 
 
@@ -104,7 +116,7 @@ def serve_workers(settings: Settings, overrides: dict[str, Any], workers: int) -
     stopping = threading.Event()
 
     def start() -> Any:
-        process = spawn.Process(target=_worker, args=(overrides, listener), daemon=False)
+        process = spawn.Process(target=_worker, args=(overrides, listener, os.getpid()))
         process.start()
         return process
 
@@ -143,10 +155,10 @@ def _forward(procs: list[Any], sig: int) -> None:
             os.kill(process.pid, sig)
 
 
-def _worker(overrides: dict[str, Any], listener: socket.socket) -> None:
+def _worker(overrides: dict[str, Any], listener: socket.socket, supervisor: int) -> None:
     """One worker process: a full node on the parent's socket."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    server = node(load_settings(**overrides))
+    server = node(load_settings(**overrides), supervisor)
     server.run(sockets=[listener])
     if not server.started:
         sys.exit(STARTUP_FAILED)
