@@ -10,7 +10,7 @@ what is left of the drain.
 ``--workers N`` forks nothing: the parent binds the socket, spawns N fresh interpreters
 that each build a full node (own node id, heartbeat, timers, bus connection) and serve
 the shared socket, replaces a worker that dies, and on SIGTERM passes it to every worker
-and waits for all of them to finish draining.
+and waits for all of them to finish draining. A worker whose parent is gone stops.
 """
 
 from __future__ import annotations
@@ -158,7 +158,11 @@ def _forward(procs: list[Any], sig: int) -> None:
 def _worker(overrides: dict[str, Any], listener: socket.socket, supervisor: int) -> None:
     """One worker process: a full node on the parent's socket."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    server = node(load_settings(**overrides), supervisor)
+    try:
+        server = node(load_settings(**overrides), supervisor)
+    except Exception:
+        log.exception("worker failed to start")
+        sys.exit(STARTUP_FAILED)
     server.run(sockets=[listener])
     if not server.started:
         sys.exit(STARTUP_FAILED)
