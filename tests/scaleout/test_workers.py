@@ -7,7 +7,10 @@ import signal
 from pathlib import Path
 
 import httpx
+from sqlalchemy import select
 
+from sportello.storage.database import Database
+from sportello.storage.tables import nodes as nodes_table
 from tests.scaleout.conftest import SHARED_SECRET, fresh_database
 from tests.support.clients import AgentClient, VisitorClient
 from tests.support.postgres import ThrowawayPostgres
@@ -47,7 +50,14 @@ async def test_two_workers_serve_one_port_and_drain_on_sigterm(
     try:
         assert server.process is not None
         nodes = await asyncio.wait_for(answers(server.url, 200, 2), 60)
-        assert len(nodes) == 2  # two full nodes, each with its own id
+        assert len(nodes) == 2  # two full nodes, each with its own id and heartbeat row
+        db = Database(url)
+        try:
+            async with db.read() as conn:
+                beating = set((await conn.execute(select(nodes_table.c.id))).scalars())
+        finally:
+            await db.dispose()
+        assert beating == nodes
 
         agent = await AgentClient(
             server.url, server.ws_url, "ann", seeded.passwords["ann"]
