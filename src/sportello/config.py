@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     visitor_grace_seconds: int = Field(default=60, ge=10, le=600)
     call_reconnect_seconds: int = Field(default=20, ge=1, le=300)
     node_dead_seconds: int = Field(default=45, ge=3, le=600)
+    drain_seconds: int = Field(default=0, ge=0, le=600)
+    """After SIGTERM: answer ``/health/ready`` with 503 for this long, still serving, before
+    closing (a load balancer's health checks take the process out of rotation meanwhile)."""
     transfer_timeout_seconds: int = Field(default=60, ge=10, le=600)
     idle_seconds: int = Field(default=60)
     ended_panel_seconds: int = Field(default=300, ge=0, le=12 * 3600)
