@@ -75,6 +75,18 @@ async def calls_of(conn: AsyncConnection, contact_id: int) -> list[dict[str, Any
     return [call_view(r) for r in rows]
 
 
+# Read on every widget's hello (storage/direct.py).
+_OFFERED = DirectStatement(select(services.c.media).where(services.c.id == bindparam("service")))
+_ALLOWED = DirectStatement(
+    select(agents.c.voice_allowed, agents.c.video_allowed).where(agents.c.id == bindparam("agent"))
+)
+_AGENT_SESSIONS = select(console_sessions.c.voice_on, console_sessions.c.video_on).where(
+    console_sessions.c.agent_id == bindparam("agent")
+)
+_LIVE_SESSIONS = DirectStatement(_AGENT_SESSIONS.where(console_sessions.c.connections > 0))
+_SESSION = DirectStatement(_AGENT_SESSIONS.where(console_sessions.c.id == bindparam("session")))
+
+
 async def call_media(
     conn: AsyncConnection, contact: Any, session_id: str | None = None
 ) -> list[str]:
@@ -82,14 +94,13 @@ async def call_media(
     allows it and their console session (``session_id``, or any live one) has it on."""
     if contact.agent_id is None or contact.state not in ("assigned", "transferring"):
         return []
-    offered = await conn.scalar(select(services.c.media).where(services.c.id == contact.service_id))
-    agent = (await conn.execute(select(agents).where(agents.c.id == contact.agent_id))).one()
-    query = select(console_sessions).where(console_sessions.c.agent_id == contact.agent_id)
+    [service] = await _OFFERED.rows(conn, {"service": contact.service_id})
+    offered = service.media
+    [agent] = await _ALLOWED.rows(conn, {"agent": contact.agent_id})
     if session_id is None:
-        query = query.where(console_sessions.c.connections > 0)
+        sessions = await _LIVE_SESSIONS.rows(conn, {"agent": contact.agent_id})
     else:
-        query = query.where(console_sessions.c.id == session_id)
-    sessions = (await conn.execute(query)).all()
+        sessions = await _SESSION.rows(conn, {"agent": contact.agent_id, "session": session_id})
     allowed = {"voice": bool(agent.voice_allowed), "video": bool(agent.video_allowed)}
     return [
         medium
