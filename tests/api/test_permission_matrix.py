@@ -102,6 +102,10 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
         lambda: {"visitor": "es", "agent": "en"},
     ),
     ("POST", "/api/contacts/{contact_id}/translation/earlier"): (ONLY_HOLDER, None),
+    ("POST", "/api/contacts/{contact_id}/translation/preview"): (
+        ONLY_HOLDER,
+        lambda: {"text": "hello"},
+    ),
     ("DELETE", "/api/contacts/{contact_id}/translation"): (ONLY_HOLDER, None),
     # no role: its own token (SPORTELLO_METRICS_TOKEN, tests/api/test_metrics.py); off here
     ("GET", "/metrics"): (frozenset(), None),
