@@ -63,6 +63,7 @@
 'error.transfer_pending': `Este contacto ya se está transfiriendo.`,
 'error.translation_unavailable': `La traducción no está disponible entre estos idiomas.`,
 'error.unknown_frame_type': `La página ha enviado algo que el servidor no entiende. Vuelva a cargar la página e inténtelo de nuevo.`,
+'error.unknown_placeholder': `Este texto usa un marcador que no existe: usa {visitor_name}, {agent_name} o {service}.`,
 'error.upload_budget_exceeded': `No puede enviar más archivos en esta conversación.`,
 'error.upload_budget_exceeded.limit': str`No puede enviar más archivos en esta conversación: el límite es de ${0}.`,
 'files.too_large': str`El archivo ocupa ${0}; el límite es de ${1}.`,

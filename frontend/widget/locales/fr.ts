@@ -63,6 +63,7 @@
 'error.transfer_pending': `Ce contact est déjà en cours de transfert.`,
 'error.translation_unavailable': `La traduction n'est pas disponible entre ces langues.`,
 'error.unknown_frame_type': `La page a envoyé quelque chose que le serveur n'a pas compris. Rechargez la page et réessayez.`,
+'error.unknown_placeholder': `Ce texte utilise un champ qui n’existe pas : utilisez {visitor_name}, {agent_name} ou {service}.`,
 'error.upload_budget_exceeded': `Vous ne pouvez plus envoyer de fichiers dans cette conversation.`,
 'error.upload_budget_exceeded.limit': str`Vous ne pouvez plus envoyer de fichiers dans cette conversation : la limite est de ${0}.`,
 'files.too_large': str`Ce fichier fait ${0} ; la limite est de ${1}.`,

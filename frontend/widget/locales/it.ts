@@ -63,6 +63,7 @@
 'error.transfer_pending': `Questo contatto è già in fase di trasferimento.`,
 'error.translation_unavailable': `La traduzione non è disponibile tra queste lingue.`,
 'error.unknown_frame_type': `La pagina ha inviato qualcosa che il server non ha capito. Ricarichi la pagina e riprovi.`,
+'error.unknown_placeholder': `Questo testo usa un segnaposto che non esiste: usa {visitor_name}, {agent_name} o {service}.`,
 'error.upload_budget_exceeded': `Non può inviare altri file in questa conversazione.`,
 'error.upload_budget_exceeded.limit': str`Non può inviare altri file in questa conversazione: il limite è ${0}.`,
 'files.too_large': str`Il file pesa ${0}; il limite è ${1}.`,

@@ -158,7 +158,12 @@ class ConsoleSession(StreamSession):
     async def handle(self, frame: ClientFrame) -> None:
         if isinstance(frame, SendMessage):
             message, created = await do_send_message(
-                self.ctx, self.agent, frame.contact_id, frame.text, frame.client_msg_id
+                self.ctx,
+                self.agent,
+                frame.contact_id,
+                frame.text,
+                frame.client_msg_id,
+                frame.canned_reply_id,
             )
             await self.send(
                 {

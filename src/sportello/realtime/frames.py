@@ -9,7 +9,7 @@ import orjson
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
 from sportello.errors import MalformedFrameError, UnknownFrameError, ValidationFailedError
-from sportello.inputs import UNSTORABLE, MessageId, RowId, StrictInput, unstorable_text
+from sportello.inputs import UNSTORABLE, ConfigId, MessageId, RowId, StrictInput, unstorable_text
 
 
 class _Frame(StrictInput):
@@ -21,6 +21,7 @@ class SendMessage(_Frame):
     contact_id: RowId
     client_msg_id: str = Field(min_length=1, max_length=64)
     text: str
+    canned_reply_id: ConfigId | None = None
 
 
 class Typing(_Frame):
