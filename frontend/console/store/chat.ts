@@ -36,7 +36,7 @@ export function markRead(s: ConsoleStore, panel: Panel): void {
   }
 }
 
-export function sendMessage(s: ConsoleStore, contactId: number, text: string): void {
+export function sendMessage(s: ConsoleStore, contactId: number, text: string, cannedReplyId?: number): void {
   const panel = s.panel(contactId);
   if (!panel || panel.terminated || !text.trim()) return;
   const out: Outgoing = {
@@ -45,6 +45,7 @@ export function sendMessage(s: ConsoleStore, contactId: number, text: string): v
     state: "queued",
     error: null,
     createdAt: s.serverNow(),
+    ...(cannedReplyId === undefined ? {} : { canned_reply_id: cannedReplyId }),
   };
   panel.outgoing = [...panel.outgoing, out];
   stopTyping(s, contactId);
@@ -75,6 +76,7 @@ export function transmit(s: ConsoleStore, panel: Panel, out: Outgoing): void {
     contact_id: panel.contact.id,
     client_msg_id: out.client_msg_id,
     text: out.text,
+    ...(out.canned_reply_id === undefined ? {} : { canned_reply_id: out.canned_reply_id }),
   });
   if (!sent) return; // stays queued; sent on reconnect
   out.state = "sending";

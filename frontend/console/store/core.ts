@@ -202,8 +202,8 @@ export class ConsoleStore extends EventTarget {
     chat.markRead(this, panel);
   }
 
-  sendMessage(contactId: number, text: string): void {
-    chat.sendMessage(this, contactId, text);
+  sendMessage(contactId: number, text: string, cannedReplyId?: number): void {
+    chat.sendMessage(this, contactId, text, cannedReplyId);
   }
 
   /** A message this console sent by HTTP (a file): shown at once, the stream confirms it. */
