@@ -949,7 +949,7 @@ export class SpPanel extends LitElement {
             <div class="composer">
               <textarea rows="1" data-testid="composer" aria-label=${msg(str`Message to ${name}`)}
                 role="combobox" aria-autocomplete="list" aria-expanded=${this.canned.open ? "true" : "false"}
-                aria-controls="canned-${c.id}" aria-activedescendant=${this.canned.activeId || nothing}
+                aria-controls=${this.canned.open ? `canned-${c.id}` : nothing} aria-activedescendant=${this.canned.activeId || nothing}
                 placeholder=${offline ? msg("Offline — your message will be sent when the connection returns") : msg(str`Write to ${name}…`)}
                 .value=${this.draft} @keydown=${this.onKey} @input=${this.onInput}
                 @blur=${() => store.stopTyping(c.id)} @paste=${this.onPaste}></textarea>

@@ -24,6 +24,12 @@ export class SpTopbar extends LitElement {
         max-height: 88vh;
         overflow-y: auto;
       }
+      .box.replies .actions {
+        align-items: center;
+      }
+      .box.replies .lead {
+        flex: 1;
+      }
       :host {
         display: flex;
         align-items: center;
@@ -254,9 +260,11 @@ export class SpTopbar extends LitElement {
     return html`<div class="confirm page" role="dialog" aria-modal="true" aria-label=${msg("My canned replies")}
       data-testid="own-replies" @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.repliesOpen = false)}>
       <div class="box replies">
+        <div class="actions">
+          <p class="lead">${msg("Type / at the start of a message to insert one. Only you see your own replies.")}</p>
+          <button class="btn" data-testid="close-replies" @click=${() => (this.repliesOpen = false)}>${msg("Close")}</button>
+        </div>
         <sp-admin-crud .resource=${ownReplies()}></sp-admin-crud>
-        <p>${msg("Type / at the start of a message to insert one. Only you see your own replies.")}</p>
-        <div class="actions"><button class="btn" data-testid="close-replies" @click=${() => (this.repliesOpen = false)}>${msg("Close")}</button></div>
       </div>
     </div>`;
   }
