@@ -45,9 +45,10 @@ async def test_a_contact_lists_its_service_and_own_replies_filled(sqlite_world: 
     assert listed[1]["filled"] == "Hello Vera Visitor, I am Ann."
 
 
-async def test_sending_a_reply_records_its_use_and_reports_count_it(sqlite_world: World) -> None:
-    ann, _console, visitor, _widget = await sqlite_world.assigned_chat()
-    reply = await add_service_reply(ann, sqlite_world.services["Sales"]["id"])
+async def test_sending_a_reply_records_its_use_and_reports_count_it(world: World) -> None:
+    """On both engines: the use is written in the message's transaction, counted once."""
+    ann, _console, visitor, _widget = await world.assigned_chat()
+    reply = await add_service_reply(ann, world.services["Sales"]["id"])
     for _ in range(2):
         sent = await ann.post(
             f"/api/contacts/{visitor.contact_id}/messages",
