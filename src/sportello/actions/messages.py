@@ -159,6 +159,7 @@ async def do_send_message(
     contact_id: int,
     text: str,
     client_msg_id: str | None,
+    *,
     canned_reply_id: int | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """Send a chat message. A retry with the same client id returns the original (created=False).

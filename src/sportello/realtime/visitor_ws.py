@@ -131,7 +131,7 @@ class VisitorSession(StreamSession):
                 frame.contact_id,
                 frame.text,
                 frame.client_msg_id,
-                frame.canned_reply_id,
+                canned_reply_id=frame.canned_reply_id,
             )
             await self.send(
                 {
