@@ -70,8 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--seconds", type=float, default=20.0, help="measured seconds (chat, intake)")
     g.add_argument(
         "--translate",
-        action="store_true",
-        help="translation on for every chat contact (with --only sportello)",
+        type=float,
+        nargs="?",
+        const=1.0,
+        default=0.0,
+        metavar="SHARE",
+        help="translation on for every chat contact, or this share of them, e.g. 0.5 "
+        "(with --only sportello)",
     )
     g = p.add_argument_group("intake")
     g.add_argument("--intake-rate", type=float, default=100.0, help="new contacts/s")

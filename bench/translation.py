@@ -1,6 +1,7 @@
 """``python -m bench.translation``: the translation engine alone — latency of one short chat
-message at a time, and the throughput of the bounded pool at several sizes (unique texts, so
-the cache never answers)."""
+message at a time, then a steady offered rate (Spanish → English, unique texts so the cache
+never answers): translations/s done, p50/p99 from submission, and how many failed (``busy``
+once the bounded queue is full)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import time
 
 from bench.stats import summarise_ns
 from sportello.config import Settings
-from sportello.translation.translator import build_translator
+from sportello.translation.translator import TranslationFailed, Translator, build_translator
 
 LINES = (
     "Mi pedido no ha llegado todavía.",
@@ -21,37 +22,55 @@ LINES = (
 )
 
 
-async def measure(count: int, pools: list[int]) -> None:
+async def one(translator: Translator, text: str, samples: list[int], failed: list[str]) -> None:
+    started = time.monotonic_ns()
+    try:
+        await translator.translate(text, "es", "en")
+    except TranslationFailed as exc:
+        failed.append(exc.code)
+        return
+    samples.append(time.monotonic_ns() - started)
+
+
+async def measure(count: int, rates: list[int], seconds: float) -> None:
     settings = Settings()
-    translator = build_translator(Settings(translation_timeout_seconds=120))
+    translator = build_translator(settings)
     await translator.pairs()
-    print(f"engine: {settings.translation_engine}, es→en, {count} short messages")
-    samples = []
+    await translator.translate("Hola.", "es", "en")  # the pipeline started
+    print(f"engine: {settings.translation_engine}, es→en, short chat lines")
+    samples: list[int] = []
+    failed: list[str] = []
     for i in range(count):
-        started = time.monotonic_ns()
-        await translator.translate(f"{LINES[i % len(LINES)]} ({i})", "es", "en")
-        samples.append(time.monotonic_ns() - started)
+        await one(translator, f"{LINES[i % len(LINES)]} ({i})", samples, failed)
     summary = summarise_ns(samples)
-    print(f"one at a time: p50 {summary['p50_ms']:.0f} ms, p99 {summary['p99_ms']:.0f} ms")
-    for size in pools:
-        pooled = build_translator(
-            Settings(translation_concurrency=size, translation_timeout_seconds=120)
-        )
-        await pooled.pairs()
+    print(f"one at a time: p50 {summary['p50_ms']:.1f} ms, p99 {summary['p99_ms']:.1f} ms")
+    for rate in rates:
+        samples, failed = [], []
+        total = int(rate * seconds)
         began = time.monotonic()
-        await asyncio.gather(
-            *(pooled.translate(f"{LINES[i % 5]} [{size}-{i}]", "es", "en") for i in range(count))
-        )
+        tasks = []
+        for i in range(total):
+            await asyncio.sleep(max(0.0, began + i / rate - time.monotonic()))
+            text = f"{LINES[i % len(LINES)]} [{rate}-{i}]"
+            tasks.append(asyncio.create_task(one(translator, text, samples, failed)))
+        await asyncio.gather(*tasks)
         elapsed = time.monotonic() - began
-        print(f"pool of {size}: {count / elapsed:.1f} translations/s")
+        summary = summarise_ns(samples) if samples else {"p50_ms": 0.0, "p99_ms": 0.0}
+        print(
+            f"offered {rate}/s for {seconds:g} s: {len(samples) / elapsed:.0f} translations/s, "
+            f"p50 {summary['p50_ms']:.0f} ms, p99 {summary['p99_ms']:.0f} ms, "
+            f"failed {len(failed)} ({', '.join(sorted(set(failed))) or 'none'})"
+        )
+    await translator.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.translation", description=__doc__)
     parser.add_argument("--count", type=int, default=100)
-    parser.add_argument("--pools", type=int, nargs="*", default=[1, 2, 4, 8])
+    parser.add_argument("--rates", type=int, nargs="*", default=[30, 100, 300, 1000])
+    parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args()
-    asyncio.run(measure(args.count, args.pools))
+    asyncio.run(measure(args.count, args.rates, args.seconds))
 
 
 if __name__ == "__main__":

@@ -26,6 +26,13 @@ from bench.system import rss_bytes
 from bench.wire import Agent, Api, Frame, now_ns, wait_until
 
 PAD = "x" * 40
+LINES = {
+    "visitor": "Mi pedido no ha llegado todavía, ¿me ayudas?",
+    "agent": "Your order ships today.",
+}
+"""Real chat lines (about PAD's length) when translating: the engine works on real words."""
+TRANSLATED = ("message.translated", "message.untranslated")
+DIRECTIONS = ("visitor_to_agent", "agent_to_visitor")
 """Message text: "<send ns>|" plus this, ~60 characters like a short chat line."""
 
 
@@ -38,8 +45,9 @@ class Params:
     warmup: float = 3.0
     per_agent: int = 10
     """Contacts held per agent (chat limit is 20)."""
-    translate: bool = False
-    """Turn translation (Spanish visitor, English agent) on for every contact (Sportello)."""
+    translate: float = 0.0
+    """The share of contacts with translation (Spanish visitor, English agent) on: 0 none,
+    1 every one (Sportello). Between the two, latency is also given for each kind apart."""
 
 
 During = Callable[[Target, int, int], dict[str, Any]]
@@ -106,12 +114,19 @@ def run(bench: Bench, kind: str, p: Params, during: During | None = None) -> dic
         "received": received,
         "lost": sent - received,
         "errors": sum(r["errors"] for r in results),
+        "translated": sum(r["translated"] for r in results),
+        "untranslated": sum(r["untranslated"] for r in results),
         "msgs_per_s": received / p.seconds,
         "server_cpu": server_cpu,
         "server_rss_mb": rss / 2**20,
         **extra,
     }
-    for direction in ("visitor_to_agent", "agent_to_visitor"):
+    directions = ["visitor_to_agent", "agent_to_visitor"]
+    if p.translate:
+        directions.append("visitor_translated")
+    if 0 < p.translate < 1:
+        directions += [f"{kind}_{d}" for kind in ("plain", "translated") for d in DIRECTIONS]
+    for direction in directions:
         summary = summarise_ns([x for r in results for x in r[direction]])
         for key in ("p50_ms", "p95_ms", "p99_ms", "max_ms"):
             out[f"{direction}_{key}"] = summary[key]
@@ -122,8 +137,20 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
     target = params["target"]
     api = Api(target)
     window = [0, 0]
-    samples: dict[str, list[int]] = {"visitor_to_agent": [], "agent_to_visitor": []}
-    counts = {"received": 0, "errors": 0}
+    samples: dict[str, list[int]] = {
+        "visitor_to_agent": [],
+        "agent_to_visitor": [],
+        "visitor_translated": [],
+        **{f"{kind}_{d}": [] for kind in ("plain", "translated") for d in DIRECTIONS},
+    }
+    translated_ids: set[int] = set()
+    counts = {"received": 0, "errors": 0, "translated": 0, "untranslated": 0}
+
+    def outcome(message: dict[str, Any]) -> None:
+        """Each message's translation, done or failed, counted once (with --translate)."""
+        state = (message.get("translation") or {}).get("state")
+        if state in ("done", "failed"):
+            counts["translated" if state == "done" else "untranslated"] += 1
 
     def receiver(expect: str, key: str) -> Any:
         bucket = samples[key]
@@ -136,8 +163,19 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
                     return
                 sent_at = int(message["text"].split("|", 1)[0])
                 if window[0] <= sent_at < window[1]:
-                    bucket.append(now_ns() - sent_at)
+                    took = now_ns() - sent_at
+                    bucket.append(took)
+                    kind = "translated" if message["contact_id"] in translated_ids else "plain"
+                    samples[f"{kind}_{key}"].append(took)
                     counts["received"] += 1
+                    if expect == "agent":
+                        outcome(message)
+            elif kind == "event" and frame.get("kind") in TRANSLATED:
+                message = frame["data"]["message"]
+                sent_at = int(message["text"].split("|", 1)[0])
+                if message["sender"] == "visitor" and window[0] <= sent_at < window[1]:
+                    samples["visitor_translated"].append(now_ns() - sent_at)
+                    outcome(message)
             elif kind == "error":
                 counts["errors"] += 1
 
@@ -156,17 +194,27 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
         lambda _pair: receiver("agent", "agent_to_visitor"),
     )
     if params["translate"]:
-        for pair in pairs:
+        for pair in pairs[: round(params["translate"] * len(pairs))]:
+            translated_ids.add(pair.contact_id)
             status = await api.translate(pair.agent, pair.contact_id, "es", "en")
             if status != 200:
                 raise RuntimeError(f"translation on {pair.contact_id}: HTTP {status}")
     link.send("ready")
     go = await link.wait_for("go")
     window[0], window[1] = go["from"], go["to"]
-    sent = await asyncio.gather(*(_talk(pair, go) for pair in pairs))
+    sent = await asyncio.gather(
+        *(_talk(pair, go, pair.contact_id in translated_ids) for pair in pairs)
+    )
     total = sum(sent)
     # held agent messages reach the widget once translated or timed out (10 s + 5 s hold)
     await wait_until(lambda: counts["received"] >= total, 20.0 if params["translate"] else 5.0)
+    if params["translate"]:
+        in_translated = sum(
+            s for s, p in zip(sent, pairs, strict=True) if p.contact_id in translated_ids
+        )
+        await wait_until(
+            lambda: counts["translated"] + counts["untranslated"] >= in_translated, 20.0
+        )
     link.send("result", {"sent": total, **counts, **samples})
     for pair in pairs:
         if pair.widget is not None:
@@ -176,7 +224,7 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
     await api.aclose()
 
 
-async def _talk(pair: Pair, go: dict[str, Any]) -> int:
+async def _talk(pair: Pair, go: dict[str, Any], translate: bool) -> int:
     """Send on schedule until the window ends; return how many sends fell in the window."""
     assert pair.widget is not None
     interval_ns = int(go["interval"] * 1e9)
@@ -187,13 +235,14 @@ async def _talk(pair: Pair, go: dict[str, Any]) -> int:
         if delay > 0:
             await asyncio.sleep(delay)
         side = pair.widget if n % 2 == 0 else pair.console
+        line = LINES["visitor" if n % 2 == 0 else "agent"] if translate else PAD
         sent_at = now_ns()
         await side.send(
             {
                 "type": "message.send",
                 "contact_id": pair.contact_id,
                 "client_msg_id": f"m{n}",
-                "text": f"{sent_at}|{PAD}",
+                "text": f"{sent_at}|{line}",
             }
         )
         if go["from"] <= sent_at < go["to"]:

@@ -63,8 +63,9 @@ export function statusName(status: string): string {
   }
 }
 
-/** Why a message went untranslated, from the server's code (its English reason otherwise). */
-export function translationFailure(code: string | undefined, reason: string | undefined): string {
+/** Why a message (or a preview) went untranslated, from the server's code; null for a code
+ * this page does not know. */
+export function translationReason(code: string | undefined): string | null {
   switch (code) {
     case "pair_unavailable":
       return msg("the engine cannot translate between these languages");
@@ -72,9 +73,18 @@ export function translationFailure(code: string | undefined, reason: string | un
       return msg("the engine took too long");
     case "engine_failed":
       return msg("the engine failed");
+    case "busy":
+      return msg("the engine had too many translations waiting");
     case "interrupted":
       return msg("the translation did not finish in time");
+    case "skipped":
+      return msg("the agent chose to send it as written");
     default:
-      return reason ?? code ?? "";
+      return null;
   }
+}
+
+/** Why a message went untranslated, from the server's code (its English reason otherwise). */
+export function translationFailure(code: string | undefined, reason: string | undefined): string {
+  return translationReason(code) ?? reason ?? code ?? "";
 }

@@ -79,6 +79,7 @@ export const SENTENCES: Record<string, Sentence> = {
   contacts_in_progress: () => msg("You still have conversations in progress: choose what becomes of them first.", { id: "error.contacts_in_progress" }),
   nothing_waiting: () => msg("Nobody is waiting right now.", { id: "error.nothing_waiting" }),
   translation_unavailable: () => msg("Translation is not available between these languages.", { id: "error.translation_unavailable" }),
+  translation_failed: () => msg("The translation could not be made just now.", { id: "error.translation_failed" }),
   duplicate: () => msg("This name is already taken. Please choose another.", { id: "error.duplicate" }),
   tag_in_use: () => msg("This tag is still in use by services, agents or transfer groups: remove it from them first.", { id: "error.tag_in_use" }),
   conflict: () => msg("Someone changed this at the same time. Reload and try again.", { id: "error.conflict" }),

@@ -17,15 +17,20 @@ export interface Message {
 }
 
 export interface MessageTranslation {
-  state: "pending" | "done" | "failed";
+  state: "pending" | "done" | "failed" | "skipped";
   source: string;
   target: string;
   text?: string;
   engine?: string;
   via?: string | null;
+  /** The agent changed the engine's preview before sending. */
+  edited?: boolean;
   code?: string;
   reason?: string;
 }
+
+/** An agent's choice from the translation preview, sent with ``message.send``. */
+export type OwnTranslation = { text: string; edited: boolean } | { original: true };
 
 /** A contact's translation setting. */
 export interface TranslationSetting {
@@ -33,6 +38,8 @@ export interface TranslationSetting {
   agent: string;
   engine: string;
   via: string | null;
+  /** The service's protected terms when translation was turned on. */
+  glossary?: string[];
 }
 
 /** A file sent in a contact, as the server describes it (docs/protocol.md). */

@@ -826,6 +826,9 @@ export class WidgetSession {
         }
         break;
       }
+      case "message.untranslated":
+        this.mergeMessages([data.message as Message]);
+        break;
       case "message.status": {
         if (data.by !== "agent") break;
         const upTo = Number(data.up_to);

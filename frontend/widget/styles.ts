@@ -447,6 +447,19 @@ export const styles = css`
     margin-top: 3px;
     padding: 0 4px;
   }
+  .tr-mark {
+    margin-top: 0;
+    white-space: nowrap;
+  }
+  .tr-toggle {
+    font: inherit;
+    color: inherit;
+    background: none;
+    border: 0;
+    padding: 0;
+    text-decoration: underline;
+    cursor: pointer;
+  }
   .mark {
     font-size: 12px;
     font-weight: 700;

@@ -11,6 +11,7 @@ import type { WidgetSession } from "./session";
 import { agentName } from "./agent";
 import { attachmentBar, fileLine, ICON_CLIP, viewer } from "./file-view";
 import { styles } from "./styles";
+import { shownText, translationMark } from "./translation-mark";
 import type { FileCard } from "../shared/protocol";
 import type { AgentCard, Conversation, Message, Outgoing } from "./types";
 import { FAILED_STATES } from "./types";
@@ -68,6 +69,8 @@ export class SportelloWidget extends LitElement {
   private ticker = 0;
   private unsubscribe: (() => void) | null = null;
   private stickToBottom = true;
+  /** Translated agent messages whose original the visitor asked to see. */
+  private originals = new Set<number>();
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -712,13 +715,8 @@ export class SportelloWidget extends LitElement {
     return msg(str`${name} suggests this page:`, { id: "w.offer.text" });
   }
 
-  /** An agent message on a translated contact arrives with its translation: show that. */
-  private shown(m: Message): string {
-    const t = m.translation;
-    return m.sender === "agent" && t?.state === "done" && t.text ? t.text : m.text;
-  }
-
   private renderMessage(m: Message): TemplateResult {
+    const original = this.originals.has(m.id);
     let mark: TemplateResult | typeof nothing = nothing;
     if (m.sender === "visitor") {
       const state = m.read_at ? "read" : m.delivered_at ? "delivered" : "sent";
@@ -736,10 +734,16 @@ export class SportelloWidget extends LitElement {
           this.viewing = card;
           this.requestUpdate();
         })
-      : this.renderText(this.shown(m));
+      : this.renderText(shownText(m, original));
+    const translated = translationMark(m, original, () => {
+      if (original) this.originals.delete(m.id);
+      else this.originals.add(m.id);
+      this.requestUpdate();
+    });
     return html`<div class="msg ${m.sender}" data-test="msg" data-id=${m.id} data-sender=${m.sender}>
       <div class="bubble ${m.file ? "with-file" : ""}" data-test="text">${body}</div>
       <div class="meta">${mark}<time>${formatTime(m.created_at)}</time></div>
+      ${translated}
     </div>`;
   }
 

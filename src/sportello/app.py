@@ -27,6 +27,7 @@ from sportello.realtime.supervision_views import SupervisionViews
 from sportello.routing.rerouter import Rerouter
 from sportello.scheduler import Scheduler
 from sportello.storage.database import Database
+from sportello.storage.migrate import head_revisions
 from sportello.stream.bus import Bus, LocalBus, RedisBus
 from sportello.translation.jobs import TranslationJobs
 from sportello.web import (
@@ -38,6 +39,7 @@ from sportello.web import (
     routes_console,
     routes_contacts,
     routes_files,
+    routes_health,
     routes_metrics,
     routes_reports,
     routes_supervision,
@@ -49,6 +51,7 @@ from sportello.web.admission import AdmissionGate, AdmissionMiddleware
 from sportello.web.cors import VisitorCorsMiddleware
 from sportello.web.csrf import CsrfMiddleware
 from sportello.web.errors import install_error_handlers
+from sportello.web.readiness import Readiness
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,12 @@ def build_app(
     ctx.load_changed = rerouter.load_changed
     translations = TranslationJobs(ctx)
     ctx.translate_soon = translations.submit
+    readiness = Readiness(
+        db,
+        ctx.node_id,
+        redis_url=settings.redis_url,
+        head=None if create_tables else head_revisions(),
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -97,6 +106,7 @@ def build_app(
         try:
             yield
         finally:
+            readiness.drain()
             await scheduler.stop()
             warming.cancel()
             await asyncio.gather(warming, return_exceptions=True)
@@ -107,6 +117,7 @@ def build_app(
             await hub.stop()
             await bus.stop()
             await ctx.limits.close()
+            await readiness.close()
             await db.dispose()
 
     app = FastAPI(
@@ -117,6 +128,7 @@ def build_app(
     )
     app.state.ctx = ctx
     app.state.hub = hub
+    app.state.readiness = readiness
     app.state.supervision = supervision
     app.state.scheduler = scheduler
     app.state.files = LocalFileStore(settings.files_root)
@@ -143,6 +155,7 @@ def build_app(
         routes_canned_replies,
         routes_audit,
         routes_metrics,
+        routes_health,
         ws,
     ):
         app.include_router(module.router)

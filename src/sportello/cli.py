@@ -23,13 +23,17 @@ from sportello.storage.database import Database
 from sportello.storage.migrate import upgrade
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     for name in ("host", "port", "database_url"):
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value
-    return load_settings(**overrides)
+    return overrides
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(**_overrides(args))
 
 
 def _with_ctx(settings: Settings, work: Callable[[Ctx], Awaitable[Any]]) -> Any:
@@ -51,28 +55,19 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from sportello.app import build_app
+    from sportello.serving import check_workers, node, serve_workers
 
     settings = _settings(args)
+    check_workers(settings, args.workers)
     upgrade(settings.database_url)
     if args.demo:
         from sportello.demo_site import demo_site_origin, start_demo_site
 
         _seed(settings, demo_site_origin(settings, args.demo_site_port))
         start_demo_site(settings, args.demo_site_port)
-    app = build_app(settings)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        ws="websockets-sansio",
-        ws_per_message_deflate=False,
-        log_level=settings.log_level,
-        loop="uvloop",
-        http="httptools",
-    )
+    if args.workers > 1:
+        return serve_workers(settings, _overrides(args), args.workers)
+    node(settings).run()
     return 0
 
 
@@ -236,6 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="create demo data and serve the demo site"
     )
     serve.add_argument("--demo-site-port", type=int, default=8301)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes sharing the port (more than 1 needs PostgreSQL and Redis)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="serve with demo agents, services and the demo shop site")
@@ -243,7 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host")
     demo.add_argument("--port", type=int)
     demo.add_argument("--demo-site-port", type=int, default=8301)
-    demo.set_defaults(func=cmd_demo)
+    demo.set_defaults(func=cmd_demo, workers=1)
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
     common(migrate)

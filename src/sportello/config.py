@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     visitor_grace_seconds: int = Field(default=60, ge=10, le=600)
     call_reconnect_seconds: int = Field(default=20, ge=1, le=300)
     node_dead_seconds: int = Field(default=45, ge=3, le=600)
+    drain_seconds: int = Field(default=0, ge=0, le=600)
+    """After SIGTERM: answer ``/health/ready`` with 503 for this long, still serving, before
+    closing (a load balancer's health checks take the process out of rotation meanwhile)."""
     transfer_timeout_seconds: int = Field(default=60, ge=10, le=600)
     idle_seconds: int = Field(default=60)
     ended_panel_seconds: int = Field(default=300, ge=0, le=12 * 3600)
@@ -66,6 +69,7 @@ class Settings(BaseSettings):
     rate_messages_per_minute: int = Field(default=60, ge=0)
     rate_ip_messages_per_minute: int = Field(default=600, ge=0)
     rate_call_signals_per_minute: int = Field(default=600, ge=0)
+    rate_translation_previews_per_minute: int = Field(default=120, ge=0)
     intake_max_in_flight: int = Field(default=32, ge=0)
     """Contact requests one process works on at once; more answer ``overloaded`` (0: no bound)."""
     intake_retry_after_seconds: int = Field(default=2, ge=1, le=60)
@@ -75,9 +79,12 @@ class Settings(BaseSettings):
         default_factory=lambda: ["en", "es", "it", "fr", "pt", "ca"]
     )
     translation_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
-    translation_concurrency: int = Field(default=4, ge=1, le=64)
+    translation_concurrency: int = Field(default=16, ge=1, le=256)
+    translation_queue_limit: int = Field(default=200, ge=1)
+    """Translations waiting or under way at once per process; more fail at once (``busy``)."""
     translation_cache_size: int = Field(default=10_000, ge=0)
-    apertium_command: str = "apertium"
+    apertium_modes_dir: Path = Path("/usr/share/apertium/modes")
+    apertium_pipelines: int = Field(default=2, ge=1, le=16)
     libretranslate_url: str = "http://127.0.0.1:5000"
     libretranslate_api_key: str | None = None
     deepl_url: str = "https://api-free.deepl.com"

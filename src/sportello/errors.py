@@ -237,6 +237,14 @@ class TranslationUnavailableError(ConflictError):
     code = "translation_unavailable"
 
 
+class TranslationFailedError(SportelloError):
+    """The engine could not translate now (busy, timed out, failed): ``details.reason`` is
+    the engine's code (as in a message's failed translation)."""
+
+    status = 503
+    code = "translation_failed"
+
+
 class CallInProgressError(ConflictError):
     code = "call_in_progress"
 

@@ -79,3 +79,21 @@ class StrictInput(BaseModel):
         if where is not None:
             raise ValueError(f"{where}: {UNSTORABLE}")
         return data
+
+
+class OwnTranslation(StrictInput):
+    """An agent message's translation as the agent chose it from the preview, on a
+    translated contact: ``text`` (the engine's preview, ``edited`` if the agent changed it)
+    is sent as it is, or ``original: true`` sends the message untranslated."""
+
+    text: str | None = None
+    edited: bool = False
+    original: bool = False
+
+    @model_validator(mode="after")
+    def _one_choice(self) -> OwnTranslation:
+        if (self.text is None) == (not self.original):
+            raise ValueError("give either the translation's text or original: true")
+        if self.text is not None and not self.text.strip():
+            raise ValueError("a translation needs some text")
+        return self

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,12 @@ def sportello(
         capture_output=True,
         text=True,
         timeout=60,
-        env={"SPORTELLO_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        env={
+            "SPORTELLO_DATA_DIR": str(tmp_path),
+            "PATH": "/usr/bin:/bin",
+            # the code under test (a worktree's src/), not only the installed package
+            "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+        },
         check=False,
         input=stdin,
     )
@@ -93,13 +99,26 @@ def test_bad_settings_stop_the_command_with_a_message(tmp_path: Path) -> None:
     assert "database_url" in result.stderr
 
 
+def test_several_workers_are_refused_without_postgresql_and_redis(tmp_path: Path) -> None:
+    db = f"sqlite+aiosqlite:///{tmp_path / 'one.sqlite3'}"
+    result = sportello("serve", "--workers", "2", db=db, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "--workers needs the scale-out mode" in result.stderr
+    assert not (tmp_path / "one.sqlite3").exists()  # refused before migrating anything
+
+
 def test_translation_pairs_lists_what_apertium_can_do(tmp_path: Path) -> None:
     listed = subprocess.run(
         [sys.executable, "-m", "sportello.cli", "translation-pairs"],
         capture_output=True,
         text=True,
         timeout=60,
-        env={"SPORTELLO_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        env={
+            "SPORTELLO_DATA_DIR": str(tmp_path),
+            "PATH": "/usr/bin:/bin",
+            # the code under test (a worktree's src/), not only the installed package
+            "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+        },
         check=False,
     )
     assert listed.returncode == 0, listed.stderr

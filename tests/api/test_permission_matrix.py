@@ -190,6 +190,8 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("GET", "/api/reports/overview"): (AGENTS, None),
     ("GET", "/api/reports/overview.csv"): (AGENTS, None),
     ("GET", "/healthz"): (PUBLIC, None),
+    ("GET", "/health/live"): (PUBLIC, None),
+    ("GET", "/health/ready"): (PUBLIC, None),
     ("GET", "/openapi.json"): (PUBLIC, None),
     ("GET", "/docs"): (PUBLIC, None),
     ("GET", "/docs/oauth2-redirect"): (PUBLIC, None),

@@ -56,7 +56,13 @@ async def test_spanish_visitor_and_english_agent_read_each_other(world: World) -
 
     turned = await agent.http.put(base, json={"visitor": "es", "agent": "en"})
     assert turned.status_code == 200, turned.text
-    assert turned.json() == {"visitor": "es", "agent": "en", "engine": "apertium", "via": None}
+    assert turned.json() == {
+        "visitor": "es",
+        "agent": "en",
+        "engine": "apertium",
+        "via": None,
+        "glossary": [],
+    }
     await console.wait_event("contact.translation")
 
     said = (await visitor.say("Necesito ayuda con mi pedido, por favor.")).json()
@@ -112,13 +118,17 @@ async def test_a_pair_no_engine_can_do_is_refused(world: World) -> None:
 async def standin_world(sqlite_url: str, tmp_path: Path) -> AsyncIterator[World]:
     log = tmp_path / "calls.log"
     log.touch()
-    command = tmp_path / "apertium"
+    command = tmp_path / "standin"
     command.write_text(f'#!/bin/sh\nSTANDIN_LOG={log} exec {sys.executable} {STANDIN} "$@"\n')
     command.chmod(0o755)
+    modes = tmp_path / "modes"
+    modes.mkdir()
+    for mode in ("spa-eng", "eng-spa"):
+        (modes / f"{mode}.mode").write_text(f"{command} {mode}\n")
     async with serve_app(
         sqlite_url,
         tmp_path,
-        apertium_command=str(command),
+        apertium_modes_dir=modes,
         translation_timeout_seconds=5.0,
     ) as app:
         w = await make_world(app)
@@ -144,8 +154,8 @@ async def turned_on(world: World) -> tuple[Any, Stream, Any, Stream]:
 async def test_a_hanging_engine_times_out_without_delaying_the_next_message(
     standin_world: World,
 ) -> None:
-    _agent, console, visitor, _widget = await turned_on(standin_world)
-    # two helper processes started first (their start-up is not what is being tested)
+    _agent, console, visitor, widget = await turned_on(standin_world)
+    # the pipeline started first (its start-up is not what is being tested)
     warm = [(await visitor.say(text)).json() for text in ("uno", "dos")]
     for said in warm:
         await wait_message(console, "message.translated", said["id"])
@@ -160,6 +170,9 @@ async def test_a_hanging_engine_times_out_without_delaying_the_next_message(
     assert failed["translation"]["state"] == "failed"
     assert failed["translation"]["code"] == "timeout"
     assert "5 s" in failed["translation"]["reason"]
+    told = await wait_message(widget, "message.untranslated", stuck["id"])
+    assert told["translation"]["state"] == "failed"
+    assert message_event(widget, "message.translated", after["id"]) == []
 
 
 async def test_a_failed_agent_translation_reaches_the_visitor_untranslated_with_a_reason(

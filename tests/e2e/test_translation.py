@@ -59,16 +59,48 @@ def test_spanish_visitor_and_english_agent_through_the_flag_tool(
     second.get_by_test_id("show-original").click()
     expect(second.get_by_test_id("translation")).to_have_text("Mi pedido no ha llegado todavía.")
 
+    # the agent sees what the visitor will read before sending, and corrects it
     chat.get_by_test_id("composer").fill("Your order arrives tomorrow.")
-    chat.get_by_test_id("send").click()
-    reply = chat.locator('[data-testid="message"][data-sender="agent"]').last
-    expect(reply.get_by_test_id("translation")).to_contain_text(
+    preview = chat.get_by_test_id("translation-preview")
+    expect(preview.get_by_test_id("preview-text")).to_have_value(
         "Vuestro orden llega mañana.", timeout=TIMEOUT_MS
     )
-    from_agent = page.locator("sportello-widget [data-test='msg'][data-sender='agent']")
-    expect(from_agent.last).to_contain_text("Vuestro orden llega mañana.", timeout=TIMEOUT_MS)
-    expect(from_agent.filter(has_text="Your order arrives")).to_have_count(0)
-
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    console.screenshot(path=str(SCREENSHOTS / "console-translation-preview.png"))
+    preview.get_by_test_id("preview-text").fill("Su pedido llega mañana.")
+    chat.get_by_test_id("send").click()
+    expect(preview).to_be_hidden()
+    reply = chat.locator('[data-testid="message"][data-sender="agent"]').last
+    expect(reply.get_by_test_id("translation")).to_contain_text(
+        "(edited): Su pedido llega mañana.", timeout=TIMEOUT_MS
+    )
+
+    # the visitor is told it was translated, and can read the original
+    from_agent = page.locator("sportello-widget [data-test='msg'][data-sender='agent']")
+    expect(from_agent.last.locator("[data-test='text']")).to_have_text(
+        "Su pedido llega mañana.", timeout=TIMEOUT_MS
+    )
+    expect(from_agent.last.locator("[data-test='translated']")).to_contain_text(
+        "Translated automatically"
+    )
+    expect(from_agent.filter(has_text="Your order arrives")).to_have_count(0)
+    from_agent.last.locator("[data-test='show-original']").click()
+    expect(from_agent.last.locator("[data-test='text']")).to_have_text(
+        "Your order arrives tomorrow."
+    )
+
+    # sent as written: marked untranslated on both sides
+    chat.get_by_test_id("composer").fill("Sportello XR-200")
+    expect(preview.get_by_test_id("preview-unknown")).to_contain_text(
+        "Sportello", timeout=TIMEOUT_MS
+    )
+    console.screenshot(path=str(SCREENSHOTS / "console-translation-unknown.png"))
+    preview.get_by_test_id("preview-original").check()
+    expect(preview.get_by_test_id("preview-unknown")).to_be_hidden()
+    chat.get_by_test_id("send").click()
+    expect(chat.get_by_test_id("translation-skipped")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(from_agent.last.locator("[data-test='untranslated']")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(from_agent.last.locator("[data-test='text']")).to_have_text("Sportello XR-200")
+
     console.screenshot(path=str(SCREENSHOTS / "console-translation.png"))
     page.screenshot(path=str(SCREENSHOTS / "widget-translation.png"))

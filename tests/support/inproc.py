@@ -16,7 +16,9 @@ from sportello.app import build_app
 from sportello.clock import ManualClock
 from sportello.config import Settings
 from sportello.realtime.hub import StreamHub
+from sportello.serving import Node
 from sportello.web.admission import AdmissionGate
+from sportello.web.readiness import Readiness
 from tests.support.postgres import free_port
 
 RATE_LIMITS_OFF = {
@@ -25,6 +27,7 @@ RATE_LIMITS_OFF = {
     "rate_messages_per_minute": 0,
     "rate_ip_messages_per_minute": 0,
     "rate_call_signals_per_minute": 0,
+    "rate_translation_previews_per_minute": 0,
 }
 """Tests drive every client from 127.0.0.1 at machine speed under a clock that stands still,
 so the limits are off unless a test sets them (tests/api/test_rate_limits.py)."""
@@ -38,6 +41,8 @@ class RunningApp:
     clock: ManualClock
     hub: StreamHub
     admission: AdmissionGate
+    readiness: Readiness
+    server: Node
 
     async def advance(self, seconds: float) -> None:
         """Move time on; live console sessions stay live as their heartbeat would keep them."""
@@ -61,7 +66,7 @@ async def serve_app(
         **settings,  # type: ignore[arg-type]
     )
     app = build_app(config, clock=clock, create_tables=True)
-    server = uvicorn.Server(
+    server = Node(
         uvicorn.Config(
             app,
             host="127.0.0.1",
@@ -70,7 +75,9 @@ async def serve_app(
             ws="websockets-sansio",
             ws_per_message_deflate=False,
             lifespan="on",
-        )
+        ),
+        app.state.readiness,
+        config.drain_seconds,
     )
     task = asyncio.create_task(server.serve())
     while not server.started:
@@ -84,6 +91,8 @@ async def serve_app(
         clock=clock,
         hub=app.state.hub,
         admission=app.state.admission,
+        readiness=app.state.readiness,
+        server=server,
     )
     try:
         yield running

@@ -24,12 +24,14 @@ class ServerProcess:
         port: int | None = None,
         env: dict[str, str] | None = None,
         redis_url: str | None = None,
+        workers: int = 1,
     ) -> None:
         self.port = port or free_port()
         self.database_url = database_url
         self.data_dir = data_dir
         self.redis_url = redis_url
         self.extra_env = env or {}
+        self.workers = workers
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = data_dir / f"server-{self.port}.log"
 
@@ -56,7 +58,7 @@ class ServerProcess:
             env["SPORTELLO_REDIS_URL"] = self.redis_url
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "sportello.cli", "serve"],
+            [sys.executable, "-m", "sportello.cli", "serve", "--workers", str(self.workers)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -157,7 +157,7 @@ class Counting:
     async def pairs(self) -> set[tuple[str, str]]:
         return self._pairs
 
-    async def translate(self, text: str, source: str, target: str) -> str:
+    async def translate(self, text: str, source: str, target: str, keep: Sequence[str] = ()) -> str:
         self.calls.append((text, source, target))
         return f"{text}>{target}"
 
@@ -167,7 +167,9 @@ class Counting:
 
 async def test_a_missing_pair_goes_through_spanish_and_the_cache_answers_repeats() -> None:
     engine = Counting({("en", "es"), ("es", "it")})
-    translator = Translator(engine, ["en", "es", "it"], timeout=5, concurrency=2, cache_size=10)
+    translator = Translator(
+        engine, ["en", "es", "it"], timeout=5, concurrency=2, cache_size=10, queue_limit=10
+    )
     done = await translator.translate("hi", "en", "it")
     assert (done.text, done.via) == ("hi>es>it", "es")
     await translator.translate("hi", "en", "it")

@@ -39,6 +39,7 @@ export const services = (): Resource => ({
     immediate_redirect: true,
     saved_links: [],
     leave_message: true,
+    translation_glossary: [],
   },
   fields: [
     { name: "name", label: msg("Name"), kind: "text", required: true },
@@ -50,6 +51,7 @@ export const services = (): Resource => ({
     { name: "sites", label: msg("Allowed sites"), kind: "list", hint: msg("Origins such as https://shop.example. Empty: any site.") },
     { name: "dissuasion_message", label: msg("Dissuasion message"), kind: "textarea" },
     { name: "saved_links", label: msg("Saved links"), kind: "links", hint: msg("One a line: Title | https://address") },
+    { name: "translation_glossary", label: msg("Never translate"), kind: "list", hint: msg("Product and brand names, codes: automatic translation leaves them as written. Comma-separated.") },
     { name: "enabled", label: msg("Offered in the widget"), kind: "bool" },
     { name: "leave_message", label: msg("Leave-a-message form when nobody is available"), kind: "bool" },
     { name: "immediate_redirect", label: msg("Pushed links open at once (no question to the visitor)"), kind: "bool" },

@@ -13,6 +13,8 @@ import { callIcons, callStage, callStyles } from "./call";
 import { CannedPicker, cannedStyles, type CannedReply } from "./canned";
 import { fileLine, fileStyles } from "./files";
 import "./transfer";
+import "./preview";
+import type { PreviewChoice } from "./preview";
 import { languageName } from "./translate";
 
 
@@ -30,6 +32,11 @@ type Item =
 type MediaState = "active" | "connecting" | "available" | "unavailable";
 function mediaText(state: MediaState): string {
   return { active: msg("active"), connecting: msg("connecting"), available: msg("available"), unavailable: msg("not available") }[state];
+}
+
+/** The language an agent's message was translated into, and whether the agent edited it. */
+function sentIn(language: string, edited: boolean | undefined): string {
+  return edited ? msg(str`${language} (edited)`) : language;
 }
 
 @customElement("sp-panel")
@@ -533,6 +540,8 @@ export class SpPanel extends LitElement {
   @state() private translateOpen = false;
   @state() private originals = new Set<number>();
   @state() private draft = "";
+  /** What the agent chose in the translation preview, for the draft it was made for. */
+  private previewChoice: PreviewChoice | null = null;
   /** The upload dialog: closed (undefined), open with no file yet (null), or with one. */
   @state() private uploading: File | null | undefined = undefined;
   @state() private viewing: FileCard | null = null;
@@ -684,8 +693,11 @@ export class SpPanel extends LitElement {
     if (t.state === "failed") {
       return html`${show(m.text)}<div class="tr-note warn" data-testid="translation-failed">${msg(str`Not translated: ${translationFailure(t.code, t.reason)}`)}</div>`;
     }
+    if (t.state === "skipped") {
+      return html`${show(m.text)}<div class="tr-note" data-testid="translation-skipped">${msg("Sent untranslated")}</div>`;
+    }
     if (m.sender === "agent") {
-      return html`${show(m.text)}<div class="tr-sent" data-testid="translation">${languageName(t.target)}: ${t.text}</div>`;
+      return html`${show(m.text)}<div class="tr-sent" data-testid="translation">${sentIn(languageName(t.target), t.edited)}: ${t.text}</div>`;
     }
     const original = this.originals.has(m.id);
     return html`<span data-testid="translation">${linkify(original ? m.text : (t.text ?? ""))}</span><button class="tr-toggle" data-testid="show-original" @click=${() => {
@@ -756,7 +768,9 @@ export class SpPanel extends LitElement {
   private send(): void {
     const text = this.draft;
     if (!text.trim()) return;
-    store.sendMessage(this.contactId, text, this.cannedReplyId);
+    const choice = this.panel?.contact.translation && this.previewChoice?.draft === text ? this.previewChoice : null;
+    store.sendMessage(this.contactId, text, choice?.translation, this.cannedReplyId);
+    this.previewChoice = null;
     this.cannedReplyId = undefined;
     this.draft = "";
     this.canned.follow("");
@@ -945,7 +959,11 @@ export class SpPanel extends LitElement {
             <span class="text">${c.closed_by === "visitor" ? msg(str`${name} left.`) : msg("Contact ended.")}${c.outcome ? " " + msg(str`Outcome: ${outcomeName(c.outcome)}.`) : ""}</span>
             <button class="btn" data-testid="remove" @click=${() => store.remove(c.id)}>${msg("Remove")}</button>
           </div>`
-        : html`${this.canned.render((r) => this.insertReply(r))}
+        : html`${c.translation
+              ? html`<sp-translation-preview .contactId=${c.id} .setting=${c.translation} .draft=${this.draft}
+                  @preview-change=${(e: CustomEvent<PreviewChoice | null>) => (this.previewChoice = e.detail)}></sp-translation-preview>`
+              : nothing}
+            ${this.canned.render((r) => this.insertReply(r))}
             <div class="composer">
               <textarea rows="1" data-testid="composer" aria-label=${msg(str`Message to ${name}`)}
                 role="combobox" aria-autocomplete="list" aria-expanded=${this.canned.open ? "true" : "false"}

@@ -1,7 +1,7 @@
 // Reports: the contacts list, a contact's details (printable, linkable) and the overview.
 // A page of its own (/reports), signed in with the console's session.
 
-import { mediumName, outcomeName } from "../labels";
+import { mediumName, outcomeName, translationFailure } from "../labels";
 import { intlLocale, plural, useLanguage } from "../i18n";
 import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
@@ -81,6 +81,18 @@ function legOutcome(t: TransferLeg): string {
   };
   const outcome = t.outcome ? (outcomes[t.outcome] ?? t.outcome.replace(/_/g, " ")) : msg("waiting");
   return outcome + (t.reason ? ` (${t.reason})` : "");
+}
+
+/** Who made a message's translation: the engine, and whether the agent edited it. */
+function translatedBy(t: { engine?: string; edited?: boolean }): string {
+  const engine = t.engine ?? msg("engine", { desc: "a translation engine whose name is not known" });
+  return t.edited ? msg(str`${engine}, edited by the agent`) : engine;
+}
+
+/** Why a message went untranslated, from the server's code (its English reason otherwise). */
+function notTranslated(t: { code?: string; reason?: string }): string {
+  const why = translationFailure(t.code, t.reason);
+  return why ? msg(str`not translated: ${why}`) : msg("not translated");
 }
 
 @customElement("sp-reports")
@@ -425,8 +437,10 @@ export class SpReports extends LitElement {
           <span class="who">${m.sender === "visitor" ? d.visitor.name : m.sender === "agent" ? (names.get(m.agent_id ?? 0) ?? msg("Agent")) : msg("System")}</span>
           <span class="text">${m.file ? html`${icons.file(msg("File"))} ${m.file.description || m.file.name}` : linkify(m.text)}
             ${m.translation?.state === "done" && m.translation.text
-              ? html`<span class="translated" data-testid="report-translation" lang=${m.translation.target}>${languageName(m.translation.source)} → ${languageName(m.translation.target)}: ${m.translation.text}</span>`
-              : nothing}</span>
+              ? html`<span class="translated" data-testid="report-translation" lang=${m.translation.target}>${languageName(m.translation.source)} → ${languageName(m.translation.target)} (${translatedBy(m.translation)}): ${m.translation.text}</span>`
+              : m.translation?.state === "failed" || m.translation?.state === "skipped"
+                ? html`<span class="translated" data-testid="report-untranslated">${notTranslated(m.translation)}</span>`
+                : nothing}</span>
         </div>`)}
       </div>
     </article>`;

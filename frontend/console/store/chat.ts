@@ -2,6 +2,7 @@
 
 import { msg } from "@lit/localize";
 import type { AckFrame, SignalFrame } from "../types";
+import type { OwnTranslation } from "../../shared/protocol";
 import type { ConsoleStore } from "./core";
 import { newId, type Outgoing, type Panel } from "./model";
 import { upsertMessage } from "./transcript";
@@ -36,12 +37,19 @@ export function markRead(s: ConsoleStore, panel: Panel): void {
   }
 }
 
-export function sendMessage(s: ConsoleStore, contactId: number, text: string, cannedReplyId?: number): void {
+export function sendMessage(
+  s: ConsoleStore,
+  contactId: number,
+  text: string,
+  translation?: OwnTranslation,
+  cannedReplyId?: number,
+): void {
   const panel = s.panel(contactId);
   if (!panel || panel.terminated || !text.trim()) return;
   const out: Outgoing = {
     client_msg_id: newId(),
     text,
+    ...(translation ? { translation } : {}),
     state: "queued",
     error: null,
     createdAt: s.serverNow(),
@@ -76,6 +84,7 @@ export function transmit(s: ConsoleStore, panel: Panel, out: Outgoing): void {
     contact_id: panel.contact.id,
     client_msg_id: out.client_msg_id,
     text: out.text,
+    ...(out.translation ? { translation: out.translation } : {}),
     ...(out.canned_reply_id === undefined ? {} : { canned_reply_id: out.canned_reply_id }),
   });
   if (!sent) return; // stays queued; sent on reconnect

@@ -14,6 +14,7 @@ import type {
   TranslationChoices,
   WaitingEntry,
 } from "../types";
+import type { OwnTranslation } from "../../shared/protocol";
 import * as actions from "./actions";
 import * as chat from "./chat";
 import { Connection, SESSION_KEY } from "./connection";
@@ -202,8 +203,8 @@ export class ConsoleStore extends EventTarget {
     chat.markRead(this, panel);
   }
 
-  sendMessage(contactId: number, text: string, cannedReplyId?: number): void {
-    chat.sendMessage(this, contactId, text, cannedReplyId);
+  sendMessage(contactId: number, text: string, translation?: OwnTranslation, cannedReplyId?: number): void {
+    chat.sendMessage(this, contactId, text, translation, cannedReplyId);
   }
 
   /** A message this console sent by HTTP (a file): shown at once, the stream confirms it. */

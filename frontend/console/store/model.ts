@@ -1,12 +1,15 @@
 // The console store's shapes, and the pure rules it orders and shows them by.
 
 import type { Contact, Departure, Message, WaitingEntry } from "../types";
+import type { OwnTranslation } from "../../shared/protocol";
 
 export type ConnState = "signed-out" | "connecting" | "online" | "reconnecting";
 
 export interface Outgoing {
   client_msg_id: string;
   text: string;
+  /** The agent's choice from the translation preview, if any. */
+  translation?: OwnTranslation;
   state: "queued" | "sending" | "failed";
   error: string | null;
   createdAt: number; // server seconds, for ordering

@@ -61,9 +61,10 @@
 'error.text_too_long': `Diese Nachricht ist zu lang. Bitte kürzen Sie sie und senden Sie sie erneut.`,
 'error.token_expired': `Dieser Chat ist abgelaufen. Bitte starten Sie einen neuen.`,
 'error.transfer_pending': `Dieser Kontakt wird bereits weitergeleitet.`,
+'error.translation_failed': `Die Übersetzung konnte gerade nicht erstellt werden.`,
 'error.translation_unavailable': `Für diese Sprachen ist keine Übersetzung verfügbar.`,
 'error.unknown_frame_type': `Die Seite hat etwas gesendet, das der Server nicht versteht. Bitte laden Sie die Seite neu und versuchen Sie es erneut.`,
-'error.unknown_placeholder': `Dieser Text verwendet einen Platzhalter, den es nicht gibt: Verwenden Sie {visitor_name}, {agent_name} oder {service}.`,
+'error.unknown_placeholder': `Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.`,
 'error.upload_budget_exceeded': `Sie können in diesem Gespräch keine weiteren Dateien senden.`,
 'error.upload_budget_exceeded.limit': str`Sie können in diesem Gespräch keine weiteren Dateien senden: Die Grenze liegt bei ${0}.`,
 'files.too_large': str`Diese Datei ist ${0} groß; die Grenze liegt bei ${1}.`,
@@ -226,5 +227,9 @@
 'w.start.video': `Videoanruf starten`,
 'w.start.voice': `Sprachanruf starten`,
 'w.title': `Chatten Sie mit uns`,
+'w.translation.not_translated': `Nicht übersetzt`,
+'w.translation.show_original': `Original anzeigen`,
+'w.translation.show_translation': `Übersetzung anzeigen`,
+'w.translation.translated': `Automatisch übersetzt`,
     };
   

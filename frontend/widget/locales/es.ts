@@ -61,9 +61,10 @@
 'error.text_too_long': `El mensaje es demasiado largo. Acórtelo y vuelva a enviarlo.`,
 'error.token_expired': `Este chat ha caducado. Inicie uno nuevo.`,
 'error.transfer_pending': `Este contacto ya se está transfiriendo.`,
+'error.translation_failed': `Ahora mismo no se ha podido hacer la traducción.`,
 'error.translation_unavailable': `La traducción no está disponible entre estos idiomas.`,
 'error.unknown_frame_type': `La página ha enviado algo que el servidor no entiende. Vuelva a cargar la página e inténtelo de nuevo.`,
-'error.unknown_placeholder': `Este texto usa un marcador que no existe: usa {visitor_name}, {agent_name} o {service}.`,
+'error.unknown_placeholder': `Se ha producido un error. Vuelva a intentarlo.`,
 'error.upload_budget_exceeded': `No puede enviar más archivos en esta conversación.`,
 'error.upload_budget_exceeded.limit': str`No puede enviar más archivos en esta conversación: el límite es de ${0}.`,
 'files.too_large': str`El archivo ocupa ${0}; el límite es de ${1}.`,
@@ -226,5 +227,9 @@
 'w.start.video': `Videollamada`,
 'w.start.voice': `Llamada de voz`,
 'w.title': `Chatee con nosotros`,
+'w.translation.not_translated': `No traducido`,
+'w.translation.show_original': `Ver el original`,
+'w.translation.show_translation': `Ver la traducción`,
+'w.translation.translated': `Traducido automáticamente`,
     };
   

@@ -61,9 +61,10 @@
 'error.text_too_long': `Ce message est trop long. Raccourcissez-le et renvoyez-le.`,
 'error.token_expired': `Cette discussion a expiré. Veuillez en commencer une nouvelle.`,
 'error.transfer_pending': `Ce contact est déjà en cours de transfert.`,
+'error.translation_failed': `La traduction n'a pas pu être faite pour le moment.`,
 'error.translation_unavailable': `La traduction n'est pas disponible entre ces langues.`,
 'error.unknown_frame_type': `La page a envoyé quelque chose que le serveur n'a pas compris. Rechargez la page et réessayez.`,
-'error.unknown_placeholder': `Ce texte utilise un champ qui n’existe pas : utilisez {visitor_name}, {agent_name} ou {service}.`,
+'error.unknown_placeholder': `Une erreur s'est produite. Veuillez réessayer.`,
 'error.upload_budget_exceeded': `Vous ne pouvez plus envoyer de fichiers dans cette conversation.`,
 'error.upload_budget_exceeded.limit': str`Vous ne pouvez plus envoyer de fichiers dans cette conversation : la limite est de ${0}.`,
 'files.too_large': str`Ce fichier fait ${0} ; la limite est de ${1}.`,
@@ -226,5 +227,9 @@
 'w.start.video': `Appel vidéo`,
 'w.start.voice': `Appel vocal`,
 'w.title': `Discutez avec nous`,
+'w.translation.not_translated': `Non traduit`,
+'w.translation.show_original': `Afficher l'original`,
+'w.translation.show_translation': `Afficher la traduction`,
+'w.translation.translated': `Traduit automatiquement`,
     };
   

@@ -61,9 +61,10 @@
 'error.text_too_long': `Il messaggio è troppo lungo. Lo accorci e lo invii di nuovo.`,
 'error.token_expired': `Questa chat è scaduta. Ne inizi una nuova.`,
 'error.transfer_pending': `Questo contatto è già in fase di trasferimento.`,
+'error.translation_failed': `Al momento non è stato possibile fare la traduzione.`,
 'error.translation_unavailable': `La traduzione non è disponibile tra queste lingue.`,
 'error.unknown_frame_type': `La pagina ha inviato qualcosa che il server non ha capito. Ricarichi la pagina e riprovi.`,
-'error.unknown_placeholder': `Questo testo usa un segnaposto che non esiste: usa {visitor_name}, {agent_name} o {service}.`,
+'error.unknown_placeholder': `Si è verificato un errore. Riprovi.`,
 'error.upload_budget_exceeded': `Non può inviare altri file in questa conversazione.`,
 'error.upload_budget_exceeded.limit': str`Non può inviare altri file in questa conversazione: il limite è ${0}.`,
 'files.too_large': str`Il file pesa ${0}; il limite è ${1}.`,
@@ -226,5 +227,9 @@
 'w.start.video': `Videochiamata`,
 'w.start.voice': `Chiamata vocale`,
 'w.title': `Chat con noi`,
+'w.translation.not_translated': `Non tradotto`,
+'w.translation.show_original': `Mostra l'originale`,
+'w.translation.show_translation': `Mostra la traduzione`,
+'w.translation.translated': `Tradotto automaticamente`,
     };
   

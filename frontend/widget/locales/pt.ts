@@ -61,9 +61,10 @@
 'error.text_too_long': `Esta mensagem é longa demais. Encurte-a e envie novamente.`,
 'error.token_expired': `Este chat expirou. Inicie um novo.`,
 'error.transfer_pending': `Este contato já está sendo transferido.`,
+'error.translation_failed': `Não foi possível fazer a tradução agora.`,
 'error.translation_unavailable': `A tradução não está disponível entre estes idiomas.`,
 'error.unknown_frame_type': `A página enviou algo que o servidor não entendeu. Recarregue a página e tente novamente.`,
-'error.unknown_placeholder': `Este texto usa um marcador que não existe: use {visitor_name}, {agent_name} ou {service}.`,
+'error.unknown_placeholder': `Algo deu errado. Tente novamente.`,
 'error.upload_budget_exceeded': `Você não pode enviar mais arquivos nesta conversa.`,
 'error.upload_budget_exceeded.limit': str`Você não pode enviar mais arquivos nesta conversa: o limite é ${0}.`,
 'files.too_large': str`Este arquivo tem ${0}; o limite é ${1}.`,
@@ -226,5 +227,9 @@
 'w.start.video': `Chamada de vídeo`,
 'w.start.voice': `Chamada de voz`,
 'w.title': `Fale conosco`,
+'w.translation.not_translated': `Não traduzida`,
+'w.translation.show_original': `Ver o original`,
+'w.translation.show_translation': `Ver a tradução`,
+'w.translation.translated': `Traduzida automaticamente`,
     };
   

@@ -58,6 +58,7 @@ class Ctx:
             messages_per_minute=self.settings.rate_messages_per_minute,
             ip_messages_per_minute=self.settings.rate_ip_messages_per_minute,
             call_signals_per_minute=self.settings.rate_call_signals_per_minute,
+            translation_previews_per_minute=self.settings.rate_translation_previews_per_minute,
         )
 
     @asynccontextmanager

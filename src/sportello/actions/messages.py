@@ -20,6 +20,7 @@ from sportello.errors import (
     ValidationFailedError,
     field_error,
 )
+from sportello.inputs import OwnTranslation
 from sportello.queries.contacts import check_holder, fetch_contact_row, message_view
 from sportello.storage.direct import DirectStatement
 from sportello.storage.tables import contacts, messages
@@ -111,13 +112,16 @@ async def insert_message(
     now: float,
     attachment: dict[str, Any] | None = None,
     hold_for: float = 0.0,
+    own: OwnTranslation | None = None,
 ) -> dict[str, Any] | None:
     """Store a message and its event; None when this sender's client id was seen already.
     A message carrying a file has its card as ``attachment`` and its description as text.
 
     On a translated contact a text message is stored with a pending translation; an agent's
     is then held from the visitor (its event is the agent's only) until the translation
-    is recorded, or for at most ``hold_for`` seconds (see actions/translation.py)."""
+    is recorded, or for at most ``hold_for`` seconds (see actions/translation.py) — unless
+    the agent chose its translation (``own``): then it goes at once, translated as chosen or
+    marked ``skipped`` (sent in the original)."""
     row: dict[str, Any] = {
         "contact_id": contact.id,
         "sender": sender.value,
@@ -132,9 +136,10 @@ async def insert_message(
     if contact.translation is not None and attachment is None:
         langs = contact.translation["visitor"], contact.translation["agent"]
         source, target = langs if sender is Sender.VISITOR else langs[::-1]
-        row["translation_state"] = "pending"
-        row["translation"] = {"source": source, "target": target}
-        if sender is Sender.AGENT:
+        row["translation_state"], row["translation"] = _translation(
+            contact.translation, source, target, own
+        )
+        if row["translation_state"] == "pending" and sender is Sender.AGENT:
             row["visitor_hold_until"] = now + hold_for
             held = True
     inserted = await _INSERT_MESSAGE[conn.dialect.name].rows(conn, row)
@@ -153,24 +158,43 @@ async def insert_message(
     return message
 
 
+def _translation(
+    setting: dict[str, Any], source: str, target: str, own: OwnTranslation | None
+) -> tuple[str, dict[str, Any]]:
+    """A new message's translation state and column: pending (the engine's to do), or the
+    agent's choice from the preview."""
+    pair = {"source": source, "target": target}
+    if own is None:
+        return "pending", pair
+    if own.original:
+        return "skipped", {**pair, "code": "skipped", "reason": "sent in the original"}
+    chosen = {"text": own.text, "engine": setting["engine"], "via": setting["via"]}
+    return "done", {**pair, **chosen, "edited": own.edited}
+
+
 async def do_send_message(
     ctx: Ctx,
     principal: Principal,
     contact_id: int,
     text: str,
     client_msg_id: str | None,
+    own: OwnTranslation | None = None,
     *,
     canned_reply_id: int | None = None,
 ) -> tuple[dict[str, Any], bool]:
-    """Send a chat message. A retry with the same client id returns the original (created=False).
-    An agent's message inserted from a canned reply names it: the use is recorded with it."""
+    """Send a chat message. A retry with the same client id returns the original
+    (created=False). ``own`` is an agent's translation chosen from the preview (used only
+    while the contact is translated). An agent's message inserted from a canned reply names
+    it: the use is recorded with it."""
     validate_text(text, ctx.settings.max_message_chars)
+    if own is not None and own.text is not None:
+        validate_text(own.text, ctx.settings.max_message_chars)
     if canned_reply_id is not None and not isinstance(principal, AgentPrincipal):
         raise field_error("canned_reply_id", "only agents send canned replies")
 
     async def send(conn: AsyncConnection, writer: EventWriter) -> tuple[dict[str, Any], bool]:
         return await _send_in(
-            ctx, conn, writer, principal, contact_id, text, client_msg_id, canned_reply_id
+            ctx, conn, writer, principal, contact_id, text, client_msg_id, own, canned_reply_id
         )
 
     result: tuple[dict[str, Any], bool] = await ctx.group_commit.run(send)
@@ -189,6 +213,7 @@ async def _send_in(
     contact_id: int,
     text: str,
     client_msg_id: str | None,
+    own: OwnTranslation | None,
     canned_reply_id: int | None,
 ) -> tuple[dict[str, Any], bool]:
     sender = sender_of(principal)
@@ -219,6 +244,7 @@ async def _send_in(
         client_msg_id,
         ctx.clock.now(),
         hold_for=ctx.settings.translation_hold_seconds,
+        own=own if isinstance(principal, AgentPrincipal) else None,
     )
     if message is None:
         earlier = await earlier_send(conn, contact_id, sender, client_msg_id)

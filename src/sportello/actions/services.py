@@ -32,7 +32,9 @@ EDITABLE = (
     "immediate_redirect",
     "saved_links",
     "leave_message",
+    "translation_glossary",
 )
+GLOSSARY_TERMS = 200
 
 
 def checked_service(values: dict[str, Any]) -> dict[str, Any]:
@@ -64,6 +66,10 @@ def checked_service(values: dict[str, Any]) -> dict[str, Any]:
     for link in values["saved_links"]:
         if origin_of(link["url"]) is None:
             raise field_error("saved_links", f"{link['title']!r}: not an http(s) address")
+    terms = [" ".join(str(term).split()) for term in values["translation_glossary"]]
+    if any(not term for term in terms):
+        raise field_error("translation_glossary", "a protected term needs some text")
+    values["translation_glossary"] = list(dict.fromkeys(terms))[:GLOSSARY_TERMS]
     return values
 
 
@@ -82,6 +88,7 @@ async def do_create_service(
     immediate_redirect: bool = True,
     saved_links: list[dict[str, str]] | None = None,
     leave_message: bool = True,
+    translation_glossary: list[str] | None = None,
     actor: AgentPrincipal | None = None,
 ) -> dict[str, Any]:
     """Offered in the widget from the next page load on (the widget asks for the list)."""
@@ -99,6 +106,7 @@ async def do_create_service(
             "immediate_redirect": immediate_redirect,
             "saved_links": saved_links or [],
             "leave_message": leave_message,
+            "translation_glossary": translation_glossary or [],
         }
     )
     try:

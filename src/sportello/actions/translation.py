@@ -16,7 +16,7 @@ from sportello.actions.context import Ctx
 from sportello.domain.principals import AgentPrincipal
 from sportello.errors import ContactClosedError, TranslationUnavailableError
 from sportello.queries.contacts import HOLDING, check_holder, fetch_contact_row, message_view
-from sportello.storage.tables import contacts, messages
+from sportello.storage.tables import contacts, messages, services
 from sportello.stream.events import EventWriter
 
 
@@ -49,9 +49,15 @@ async def do_clear_translation(ctx: Ctx, agent: AgentPrincipal, contact_id: int)
 async def _store_setting(
     ctx: Ctx, agent: AgentPrincipal, contact_id: int, setting: dict[str, Any] | None
 ) -> None:
+    """Store the setting, adding to it the service's glossary as it is now (``glossary``)."""
     async with ctx.transaction() as (conn, writer):
         contact = await fetch_contact_row(conn, contact_id, lock=True)
         check_holder(agent, contact)
+        if setting is not None:
+            terms = await conn.scalar(
+                select(services.c.translation_glossary).where(services.c.id == contact.service_id)
+            )
+            setting["glossary"] = list(terms or [])
         changed = await conn.execute(
             update(contacts)
             .where(
@@ -141,8 +147,13 @@ async def do_record_translation(
         contact = await fetch_contact_row(conn, row.contact_id)
         view = message_view(row)
         kind = "message.translated" if not failed else "message.untranslated"
+        # the visitor is told when their own message could not be translated
         await writer.append(
-            kind, {"message": view}, contact_id=contact.id, agent_id=contact.agent_id
+            kind,
+            {"message": view},
+            contact_id=contact.id,
+            agent_id=contact.agent_id,
+            for_visitor=failed and row.sender == "visitor",
         )
         if held is not None:
             await writer.append(

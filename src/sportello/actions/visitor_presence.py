@@ -27,16 +27,30 @@ from sportello.domain.rules import leave_outcome
 from sportello.errors import NotFoundError
 from sportello.queries.calls import fetch_call
 from sportello.queries.contacts import check_holder, fetch_contact_row
+from sportello.storage.direct import DirectStatement
 from sportello.storage.tables import contacts, services
 from sportello.stream.events import EventWriter
 
 ACTIVE = (ContactState.PENDING.value, *HOLDING)
 
 
-_CONTACT_AND_SITES = (
+# A storm of widgets runs these once each: straight on SQLite's driver (storage/direct.py).
+_CONTACT_AND_SITES = DirectStatement(
     select(contacts, services.c.sites.label("service_sites"))
     .join(services, services.c.id == contacts.c.service_id)
     .where(contacts.c.id == bindparam("contact"))
+    .with_for_update(of=contacts)
+)
+_CONNECTED = DirectStatement(
+    update(contacts)
+    .where(contacts.c.id == bindparam("contact"))
+    .values(
+        visitor_link=bindparam("link"),
+        visitor_left_at=None,
+        visitor_gone_at=None,
+        visitor_navigating=None,
+        visitor_node=bindparam("node"),
+    )
 )
 
 
@@ -51,28 +65,16 @@ async def do_visitor_connected(
     commits, not one each."""
 
     async def connect(conn: AsyncConnection, writer: EventWriter) -> int:
-        query = _CONTACT_AND_SITES
-        if conn.dialect.name == "postgresql":
-            query = query.with_for_update(of=contacts)
-        row = (await conn.execute(query, {"contact": contact_id})).first()
-        if row is None:
+        rows = await _CONTACT_AND_SITES.rows(conn, {"contact": contact_id})
+        if not rows:
             raise NotFoundError(f"contact {contact_id} does not exist", contact_id=contact_id)
+        row = rows[0]
         if admit is not None:
             admit(list(row.service_sites))
         if row.state not in ACTIVE:
             return int(row.visitor_link)
         link = int(row.visitor_link) + 1
-        await conn.execute(
-            update(contacts)
-            .where(contacts.c.id == contact_id)
-            .values(
-                visitor_link=link,
-                visitor_left_at=None,
-                visitor_gone_at=None,
-                visitor_navigating=None,
-                visitor_node=ctx.node_id,
-            )
-        )
+        await _CONNECTED.rows(conn, {"contact": contact_id, "link": link, "node": ctx.node_id})
         if row.visitor_gone_at is not None:
             await _tell_agents(writer, row, "visitor.returned", {})
         return link

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.storage.direct import DirectStatement
 from sportello.storage.tables import agents, calls, console_sessions, contacts, services
 
 CALL_MEDIA = ("voice", "video")
@@ -39,13 +40,15 @@ def for_visitor(view: dict[str, Any] | None) -> dict[str, Any] | None:
     return {k: v for k, v in view.items() if k != "agent_session"}
 
 
-_CALL = select(calls).where(calls.c.id == bindparam("call"))
+_CALL = DirectStatement(select(calls).where(calls.c.id == bindparam("call")))
+"""Read on every connect (storage/direct.py)."""
 
 
 async def fetch_call(conn: AsyncConnection, call_id: int | None) -> Any:
     if call_id is None:
         return None
-    return (await conn.execute(_CALL, {"call": call_id})).first()
+    rows = await _CALL.rows(conn, {"call": call_id})
+    return rows[0] if rows else None
 
 
 async def live_call(conn: AsyncConnection, contact: Any) -> dict[str, Any] | None:
@@ -72,6 +75,18 @@ async def calls_of(conn: AsyncConnection, contact_id: int) -> list[dict[str, Any
     return [call_view(r) for r in rows]
 
 
+# Read on every widget's hello (storage/direct.py).
+_OFFERED = DirectStatement(select(services.c.media).where(services.c.id == bindparam("service")))
+_ALLOWED = DirectStatement(
+    select(agents.c.voice_allowed, agents.c.video_allowed).where(agents.c.id == bindparam("agent"))
+)
+_AGENT_SESSIONS = select(console_sessions.c.voice_on, console_sessions.c.video_on).where(
+    console_sessions.c.agent_id == bindparam("agent")
+)
+_LIVE_SESSIONS = DirectStatement(_AGENT_SESSIONS.where(console_sessions.c.connections > 0))
+_SESSION = DirectStatement(_AGENT_SESSIONS.where(console_sessions.c.id == bindparam("session")))
+
+
 async def call_media(
     conn: AsyncConnection, contact: Any, session_id: str | None = None
 ) -> list[str]:
@@ -79,14 +94,13 @@ async def call_media(
     allows it and their console session (``session_id``, or any live one) has it on."""
     if contact.agent_id is None or contact.state not in ("assigned", "transferring"):
         return []
-    offered = await conn.scalar(select(services.c.media).where(services.c.id == contact.service_id))
-    agent = (await conn.execute(select(agents).where(agents.c.id == contact.agent_id))).one()
-    query = select(console_sessions).where(console_sessions.c.agent_id == contact.agent_id)
+    [service] = await _OFFERED.rows(conn, {"service": contact.service_id})
+    offered = service.media
+    [agent] = await _ALLOWED.rows(conn, {"agent": contact.agent_id})
     if session_id is None:
-        query = query.where(console_sessions.c.connections > 0)
+        sessions = await _LIVE_SESSIONS.rows(conn, {"agent": contact.agent_id})
     else:
-        query = query.where(console_sessions.c.id == session_id)
-    sessions = (await conn.execute(query)).all()
+        sessions = await _SESSION.rows(conn, {"agent": contact.agent_id, "session": session_id})
     allowed = {"voice": bool(agent.voice_allowed), "video": bool(agent.video_allowed)}
     return [
         medium

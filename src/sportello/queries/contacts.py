@@ -13,6 +13,7 @@ from sportello.domain.scope import supervises
 from sportello.errors import ForbiddenError, NotFoundError
 from sportello.queries.calls import call_media, call_view, fetch_call, for_visitor, live_call
 from sportello.queries.transfers import leg_view_of, passed_on_by
+from sportello.storage.direct import DirectStatement
 from sportello.storage.tables import (
     agents,
     calls,
@@ -58,16 +59,32 @@ def agent_public(row: Any) -> dict[str, Any]:
     }
 
 
+# Read on every connect and most actions: straight on SQLite's driver (storage/direct.py).
 _CONTACT = select(contacts).where(contacts.c.id == bindparam("contact"))
-_CONTACT_FOR_UPDATE = _CONTACT.with_for_update()
+_CONTACT_ROW = DirectStatement(_CONTACT)
+_CONTACT_FOR_UPDATE = DirectStatement(_CONTACT.with_for_update())
+_SERVICE = DirectStatement(select(services).where(services.c.id == bindparam("service")))
+_AGENT = DirectStatement(
+    select(agents.c.id, agents.c.display_name, agents.c.nickname, agents.c.avatar_url).where(
+        agents.c.id == bindparam("agent")
+    )
+)
+_TRANSCRIPT = DirectStatement(
+    select(messages).where(messages.c.contact_id == bindparam("contact")).order_by(messages.c.id)
+)
+_VISITOR_TRANSCRIPT = DirectStatement(
+    select(messages)
+    .where(messages.c.contact_id == bindparam("contact"), messages.c.visitor_hold_until.is_(None))
+    .order_by(messages.c.id)
+)
 
 
 async def fetch_contact_row(conn: AsyncConnection, contact_id: int, *, lock: bool = False) -> Any:
-    query = _CONTACT_FOR_UPDATE if lock and conn.dialect.name == "postgresql" else _CONTACT
-    row = (await conn.execute(query, {"contact": contact_id})).first()
-    if row is None:
+    query = _CONTACT_FOR_UPDATE if lock else _CONTACT_ROW  # FOR UPDATE: PostgreSQL only
+    rows = await query.rows(conn, {"contact": contact_id})
+    if not rows:
         raise NotFoundError(f"contact {contact_id} does not exist", contact_id=contact_id)
-    return row
+    return rows[0]
 
 
 def _check_visitor(principal: VisitorPrincipal, row: Any) -> None:
@@ -118,11 +135,8 @@ async def transcript(
     conn: AsyncConnection, contact_id: int, *, for_visitor: bool = False
 ) -> list[dict[str, Any]]:
     """The messages in order; the visitor's omits agent messages held for translation."""
-    query = select(messages).where(messages.c.contact_id == contact_id)
-    if for_visitor:
-        query = query.where(messages.c.visitor_hold_until.is_(None))
-    rows = await conn.execute(query.order_by(messages.c.id))
-    return [message_view(r) for r in rows]
+    query = _VISITOR_TRANSCRIPT if for_visitor else _TRANSCRIPT
+    return [message_view(r) for r in await query.rows(conn, {"contact": contact_id})]
 
 
 def page_view(row: Any) -> dict[str, Any]:
@@ -132,8 +146,8 @@ def page_view(row: Any) -> dict[str, Any]:
 async def agent_card(conn: AsyncConnection, agent_id: int | None) -> dict[str, Any] | None:
     if agent_id is None:
         return None
-    row = (await conn.execute(select(agents).where(agents.c.id == agent_id))).first()
-    return agent_public(row) if row is not None else None
+    rows = await _AGENT.rows(conn, {"agent": agent_id})
+    return agent_public(rows[0]) if rows else None
 
 
 async def contact_for_agent(conn: AsyncConnection, row: Any) -> dict[str, Any]:
@@ -253,7 +267,7 @@ async def contact_for_visitor(
 ) -> dict[str, Any]:
     """What the widget shows: no internal fields (colour tag, offers, other agents).
     ``with_messages=False`` leaves the transcript out (a resumed stream replays it)."""
-    service = (await conn.execute(select(services).where(services.c.id == row.service_id))).one()
+    [service] = await _SERVICE.rows(conn, {"service": row.service_id})
     return {
         "id": row.id,
         "state": row.state,

@@ -30,6 +30,7 @@ def service_view(row: Any) -> dict[str, Any]:
         "immediate_redirect": bool(row.immediate_redirect),
         "saved_links": list(row.saved_links or []),
         "leave_message": bool(row.leave_message),
+        "translation_glossary": list(row.translation_glossary or []),
     }
 
 

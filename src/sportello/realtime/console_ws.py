@@ -163,6 +163,7 @@ class ConsoleSession(StreamSession):
                 frame.contact_id,
                 frame.text,
                 frame.client_msg_id,
+                frame.translation,
                 canned_reply_id=frame.canned_reply_id,
             )
             await self.send(

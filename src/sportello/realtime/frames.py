@@ -9,7 +9,15 @@ import orjson
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
 from sportello.errors import MalformedFrameError, UnknownFrameError, ValidationFailedError
-from sportello.inputs import UNSTORABLE, ConfigId, MessageId, RowId, StrictInput, unstorable_text
+from sportello.inputs import (
+    UNSTORABLE,
+    ConfigId,
+    MessageId,
+    OwnTranslation,
+    RowId,
+    StrictInput,
+    unstorable_text,
+)
 
 
 class _Frame(StrictInput):
@@ -21,6 +29,7 @@ class SendMessage(_Frame):
     contact_id: RowId
     client_msg_id: str = Field(min_length=1, max_length=64)
     text: str
+    translation: OwnTranslation | None = None
     canned_reply_id: ConfigId | None = None
 
 

@@ -135,6 +135,7 @@ class RateLimits:
         messages_per_minute: int,
         ip_messages_per_minute: int,
         call_signals_per_minute: int,
+        translation_previews_per_minute: int = 0,
     ) -> None:
         self.buckets = buckets
         self.contacts = Limit("new contacts per IP", "contacts", contacts_per_minute)
@@ -142,6 +143,9 @@ class RateLimits:
         self.messages = Limit("messages per visitor", "msg", messages_per_minute)
         self.ip_messages = Limit("messages per IP", "ipmsg", ip_messages_per_minute)
         self.call_signals = Limit("call signals per party", "callsig", call_signals_per_minute)
+        self.previews = Limit(
+            "translation previews per agent", "preview", translation_previews_per_minute
+        )
 
     async def new_contact(self, ip: str, now: float) -> None:
         await self._take([(self.contacts, ip)], now)
@@ -156,6 +160,10 @@ class RateLimits:
         """WebRTC signalling, per contact and side: generous for ICE trickle and a few
         renegotiations, a wall against a flood relayed to the other party."""
         await self._take([(self.call_signals, f"{contact_id}:{side}")], now)
+
+    async def translation_preview(self, agent_id: int, now: float) -> None:
+        """The console asks as the agent types (debounced): each costs an engine call."""
+        await self._take([(self.previews, str(agent_id))], now)
 
     async def close(self) -> None:
         await self.buckets.close()

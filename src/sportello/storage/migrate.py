@@ -34,3 +34,10 @@ def _ensure_sqlite_dir(database_url: str) -> None:
     path = database_url.split(":///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def head_revisions() -> frozenset[str]:
+    """The revisions a database at head records in ``alembic_version``."""
+    from alembic.script import ScriptDirectory
+
+    return frozenset(ScriptDirectory(str(MIGRATIONS)).get_heads())

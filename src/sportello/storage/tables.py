@@ -59,6 +59,8 @@ services = Table(
     Column("saved_links", JSON, nullable=False, server_default=text("'[]'")),
     # Offer the leave-a-message form when nobody can take a request.
     Column("leave_message", Boolean, nullable=False, server_default="1"),
+    # Terms (product and brand names, codes) the translation engine must leave as they are.
+    Column("translation_glossary", JSON, nullable=False, server_default=text("'[]'")),
 )
 
 agents = Table(

@@ -150,9 +150,13 @@ def _row_to_event(row: Any) -> Event:
     )
 
 
+_HEAD = DirectStatement(select(func.max(events.c.position).label("head")))
+"""Read on every connect (storage/direct.py)."""
+
+
 async def head_position(conn: AsyncConnection) -> int:
-    value = await conn.scalar(select(func.max(events.c.position)))
-    return int(value or 0)
+    [row] = await _HEAD.rows(conn, {})
+    return int(row.head or 0)
 
 
 async def oldest_position(conn: AsyncConnection) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -29,6 +30,10 @@ class TranslationFailed(Exception):
         super().__init__(reason)
         self.code = code
         self.reason = reason
+
+
+class _Busy(Exception):
+    """The queue is full: fail now rather than wait out the timeout."""
 
 
 @dataclass(frozen=True)
@@ -58,14 +63,18 @@ class Translator:
         timeout: float,
         concurrency: int,
         cache_size: int,
+        queue_limit: int,
     ) -> None:
         self.engine = engine
         self.languages = languages
         self.timeout = timeout
         self._slots = asyncio.Semaphore(concurrency)
-        self._cache: OrderedDict[tuple[str, str, str, str], str] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str, str, str, tuple[str, ...]], str] = OrderedDict()
         self._cache_size = cache_size
         self._pairs: set[tuple[str, str]] | None = None
+        self.queue_limit = queue_limit
+        self.queued = 0
+        """Translations waiting for the engine or under way (the bounded queue)."""
         self.engine_calls = 0
 
     async def close(self) -> None:
@@ -97,8 +106,12 @@ class Translator:
                         found.append(route)
         return found
 
-    async def translate(self, text: str, source: str, target: str) -> Translation:
-        """Translate within the timeout, or raise TranslationFailed saying why."""
+    async def translate(
+        self, text: str, source: str, target: str, keep: Sequence[str] = ()
+    ) -> Translation:
+        """Translate within the timeout, or raise TranslationFailed saying why; ``keep``
+        terms (a service's glossary) are left as they are."""
+        keep = tuple(keep)
         route = await self.route(source, target)
         if route is None:
             raise TranslationFailed(
@@ -109,27 +122,51 @@ class Translator:
         try:
             async with asyncio.timeout(self.timeout):
                 if route.via is None:
-                    result = await self._step(text, source, target)
+                    result = await self._step(text, source, target, keep)
                 else:
-                    middle = await self._step(text, source, route.via)
-                    result = await self._step(middle, route.via, target)
+                    middle = await self._step(text, source, route.via, keep)
+                    result = await self._step(middle, route.via, target, keep)
         except TimeoutError as exc:
             raise TranslationFailed(
                 "timeout", f"{self.engine.name} took longer than {self.timeout:g} s"
+            ) from exc
+        except _Busy as exc:
+            raise TranslationFailed(
+                "busy", f"{self.engine.name} has {self.queue_limit} translations waiting"
             ) from exc
         except EngineError as exc:
             raise TranslationFailed("engine_failed", str(exc)) from exc
         return Translation(result, self.engine.name, route.via)
 
-    async def _step(self, text: str, source: str, target: str) -> str:
-        key = (text, source, target, self.engine.name)
+    async def unknown_words(
+        self, text: str, source: str, target: str, keep: Sequence[str] = ()
+    ) -> list[str]:
+        """The words of ``text`` the engine will leave as written because it does not know
+        them (Apertium only: the first step of the route); empty when it cannot tell."""
+        route = await self.route(source, target)
+        if not isinstance(self.engine, ApertiumEngine) or route is None or source == target:
+            return []
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await self.engine.unknown_words(text, source, route.via or target, keep)
+        except (TimeoutError, EngineError):
+            return []
+
+    async def _step(self, text: str, source: str, target: str, keep: tuple[str, ...]) -> str:
+        key = (text, source, target, self.engine.name, keep)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        async with self._slots:
-            self.engine_calls += 1
-            result = await self.engine.translate(text, source, target)
+        if self.queued >= self.queue_limit:
+            raise _Busy
+        self.queued += 1
+        try:
+            async with self._slots:
+                self.engine_calls += 1
+                result = await self.engine.translate(text, source, target, keep)
+        finally:
+            self.queued -= 1
         self._cache[key] = result
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -148,10 +185,10 @@ def build_translator(settings: Settings, client: httpx.AsyncClient | None = None
         engine = NoEngine()
     else:
         engine = ApertiumEngine(
-            settings.apertium_command,
-            workers=settings.translation_concurrency,
-            # the translator gives up at the timeout; the process is killed a little later
-            kill_after=settings.translation_timeout_seconds + 1.0,
+            settings.apertium_modes_dir,
+            pipelines=settings.apertium_pipelines,
+            # the translator gives up at the timeout; a stuck pipeline is killed a little later
+            stuck_after=settings.translation_timeout_seconds + 1.0,
         )
     return Translator(
         engine,
@@ -159,6 +196,7 @@ def build_translator(settings: Settings, client: httpx.AsyncClient | None = None
         timeout=settings.translation_timeout_seconds,
         concurrency=settings.translation_concurrency,
         cache_size=settings.translation_cache_size,
+        queue_limit=settings.translation_queue_limit,
     )
 
 

@@ -1,4 +1,5 @@
-"""A contact's automatic translation: the chooser's choices, on, off, earlier messages."""
+"""A contact's automatic translation: the chooser's choices, on, off, earlier messages, and
+the preview of what an agent's draft will become."""
 
 from __future__ import annotations
 
@@ -7,17 +8,20 @@ from typing import Any
 from fastapi import APIRouter, Response
 from sqlalchemy import select
 
+from sportello.actions.messages import check_may_write, validate_text
 from sportello.actions.translation import (
     do_clear_translation,
     do_set_translation,
     do_translate_earlier,
 )
-from sportello.queries.contacts import access_contact, check_holder
+from sportello.errors import TranslationFailedError, TranslationUnavailableError
+from sportello.queries.contacts import access_contact, check_holder, fetch_contact_row
 from sportello.storage.tables import messages
 from sportello.translation.detection import guess_language
+from sportello.translation.translator import TranslationFailed
 from sportello.web.deps import AgentDep, CtxDep
 from sportello.web.params import ContactId
-from sportello.web.schemas import TranslationBody
+from sportello.web.schemas import PreviewBody, TranslationBody
 
 router = APIRouter(prefix="/api/contacts/{contact_id}/translation", tags=["translation"])
 
@@ -66,3 +70,35 @@ async def turn_off(contact_id: ContactId, agent: AgentDep, ctx: CtxDep) -> Respo
 async def earlier(contact_id: ContactId, agent: AgentDep, ctx: CtxDep) -> dict[str, list[int]]:
     """Translate the visitor's earlier messages; each translation follows as an event."""
     return {"messages": await do_translate_earlier(ctx, agent, contact_id)}
+
+
+@router.post("/preview")
+async def preview(
+    contact_id: ContactId, body: PreviewBody, agent: AgentDep, ctx: CtxDep
+) -> dict[str, Any]:
+    """What the agent's draft will become for the visitor (nothing is stored or sent): the
+    console shows it under the composer, and the agent may send it, edit it, or send the
+    original (``translation`` in ``message.send``)."""
+    validate_text(body.text, ctx.settings.max_message_chars)
+    async with ctx.db.read() as conn:
+        row = await fetch_contact_row(conn, contact_id)
+        check_may_write(agent, row)
+    setting = row.translation
+    if setting is None:
+        raise TranslationUnavailableError("translation is off for this contact")
+    await ctx.limits.translation_preview(agent.id, ctx.clock.now())
+    source, target = setting["agent"], setting["visitor"]
+    keep = setting.get("glossary", [])
+    try:
+        done = await ctx.translator.translate(body.text, source, target, keep)
+    except TranslationFailed as exc:
+        raise TranslationFailedError(exc.reason, reason=exc.code) from exc
+    unknown = await ctx.translator.unknown_words(body.text, source, target, keep)
+    return {
+        "text": done.text,
+        "source": source,
+        "target": target,
+        "engine": done.engine,
+        "via": done.via,
+        "unknown": unknown,
+    }

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, Strict
 
 from sportello.domain.model import Medium, Role
-from sportello.inputs import ConfigId, MessageId, StrictInput
+from sportello.inputs import ConfigId, MessageId, OwnTranslation, StrictInput
 
 # Strict models take enum members only; these accept the values as JSON spells them.
 MediumValue = Annotated[Medium, Strict(False)]
@@ -47,7 +47,12 @@ class MediaBody(Body):
 class MessageBody(Body):
     client_msg_id: str | None = Field(default=None, min_length=1, max_length=64)
     text: str
+    translation: OwnTranslation | None = None
     canned_reply_id: ConfigId | None = None
+
+
+class PreviewBody(Body):
+    text: str
 
 
 class ReceiptBody(Body):
@@ -125,6 +130,10 @@ class SavedLink(Body):
 
 
 SavedLinks = Annotated[list[SavedLink], Field(max_length=50)]
+Glossary = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=200)
+]
+"""Terms the translation engine leaves as they are (product and brand names, codes)."""
 
 
 class ServiceBody(Body):
@@ -140,6 +149,7 @@ class ServiceBody(Body):
     immediate_redirect: bool = True
     saved_links: SavedLinks = []
     leave_message: bool = True
+    translation_glossary: Glossary = []
 
 
 class ServiceChangesBody(Body):
@@ -157,6 +167,7 @@ class ServiceChangesBody(Body):
     immediate_redirect: bool | None = None
     saved_links: SavedLinks | None = None
     leave_message: bool | None = None
+    translation_glossary: Glossary | None = None
 
 
 class TagBody(Body):
