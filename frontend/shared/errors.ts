@@ -46,6 +46,8 @@ export const SENTENCES: Record<string, Sentence> = {
   token_expired: () => msg("This chat has expired. Please start a new one.", { id: "error.token_expired" }),
   forbidden: () => msg("You are not allowed to do this.", { id: "error.forbidden" }),
   origin_rejected: () => msg("This site is not allowed to use this chat.", { id: "error.origin_rejected" }),
+  unknown_placeholder: () =>
+    msg("This text uses a placeholder that does not exist: use {visitor_name}, {agent_name} or {service}.", { id: "error.unknown_placeholder" }),
   redirect_refused: () => msg("The visitor can only be sent to pages of this service's sites.", { id: "error.redirect_refused" }),
   handoff_refused: () => msg("This link has expired. The chat goes on on the page you came from.", { id: "error.handoff_refused" }),
   csrf_rejected: () => msg("The request was refused for safety. Reload the page and try again.", { id: "error.csrf_rejected" }),

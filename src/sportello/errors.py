@@ -33,6 +33,11 @@ def field_error(field: str, message: str) -> ValidationFailedError:
     )
 
 
+class UnknownPlaceholderError(SportelloError):
+    status = 422
+    code = "unknown_placeholder"
+
+
 class FileTooLargeError(SportelloError):
     status = 413
     code = "file_too_large"

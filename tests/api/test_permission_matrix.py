@@ -61,6 +61,9 @@ def unique() -> str:
     return uuid.uuid4().hex[:10]
 
 
+REPLY = {"title": "Greeting", "text": "Hello {visitor_name}"}
+
+
 RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     # (method, path): (roles allowed, body or a function of nothing giving one)
     ("POST", "/api/auth/login"): (PUBLIC, lambda: {"login": "eve", "password": "eve-password"}),
@@ -96,6 +99,12 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
         ONLY_HOLDER,
         lambda: {"url": f"{SITE}/cart"},
     ),
+    ("GET", "/api/contacts/{contact_id}/canned-replies"): (ONLY_HOLDER, None),
+    ("GET", "/api/me/canned-replies"): (AGENTS, None),
+    ("POST", "/api/me/canned-replies"): (AGENTS, lambda: {**REPLY, "shortcut": unique()}),
+    # the holder's own reply: anyone else's answers not_found, admins included
+    ("PATCH", "/api/me/canned-replies/{reply_id}"): (ONLY_HOLDER, lambda: {"title": "Hi"}),
+    ("DELETE", "/api/me/canned-replies/{reply_id}"): (ONLY_HOLDER, None),
     ("GET", "/api/contacts/{contact_id}/translation"): (ONLY_HOLDER, None),
     ("PUT", "/api/contacts/{contact_id}/translation"): (
         ONLY_HOLDER,
@@ -156,6 +165,14 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     # "sales" is in use: the admin is refused as tag_in_use (409), the others denied
     ("DELETE", "/api/admin/tags/{name}"): (ADMIN, None),
     ("GET", "/api/admin/audit"): (ADMIN, None),
+    ("GET", "/api/admin/canned-replies"): (ADMIN, None),
+    ("POST", "/api/admin/canned-replies"): (
+        ADMIN,
+        lambda: {**REPLY, "shortcut": unique(), "service_id": 1},
+    ),
+    # a Sales reply made for the round
+    ("PATCH", "/api/admin/canned-replies/{reply_id}"): (ADMIN, lambda: {"title": "Hi"}),
+    ("DELETE", "/api/admin/canned-replies/{reply_id}"): (ADMIN, None),
     ("GET", "/api/admin/left-messages"): (SUPERVISORS, None),
     ("GET", "/api/supervision"): (SUPERVISORS, None),
     ("GET", "/api/supervision/left-messages"): (SUPERVISORS, None),
@@ -253,6 +270,10 @@ class Cast:
     """An agent in no role of the cast, for the admin's changes to accounts."""
     left_message_id: int = 0
     """A message a visitor left without a service, for this round."""
+    service_reply_id: int = 0
+    """A Sales canned reply, for this round (a round may delete it)."""
+    own_reply_id: int = 0
+    """The holder's own canned reply, for this round (a round may delete it)."""
 
     async def fresh_contact(self) -> None:
         """End the last round's contacts (the holder's capacity), then open new ones."""
@@ -290,6 +311,13 @@ class Cast:
             )
         assert left.status_code == 201, left.text
         self.left_message_id = left.json()["id"]
+        reply = {**REPLY, "shortcut": unique()}
+        service_reply = await self.agents["admin"].post(
+            "/api/admin/canned-replies",
+            {**reply, "service_id": self.world.services["Sales"]["id"]},
+        )
+        self.service_reply_id = service_reply.json()["id"]
+        self.own_reply_id = (await holder.post("/api/me/canned-replies", reply)).json()["id"]
 
     def headers(self, role: str, path: str) -> dict[str, str]:
         """The role's credentials, from the widget's site or the console's own origin."""
@@ -328,6 +356,9 @@ async def test_http_matrix(sqlite_world: World, tmp_path: Path) -> None:
                 service_id=sqlite_world.services["Sales"]["id"],
                 agent_id=cast.eve_id,
                 name="sales",
+                reply_id=cast.service_reply_id
+                if path.startswith("/api/admin/")
+                else cast.own_reply_id,
             )
             # Denied roles first: they must change nothing the allowed ones then rely on.
             for role in sorted(ROLES, key=lambda r: r in allowed):

@@ -29,7 +29,16 @@ SITE = "https://shop.example"
 PROTOCOL = Path(__file__).parents[2] / "docs" / "protocol.md"
 DOCUMENTED = set(re.findall(r"^\| `([a-z_]+)` \| \d{3} \|", PROTOCOL.read_text(), re.M))
 TYPES = ("message.send", "typing", "receipt", "ping")
-FIELDS = ("contact_id", "client_msg_id", "text", "active", "up_to", "state", "ref")
+FIELDS = (
+    "contact_id",
+    "client_msg_id",
+    "text",
+    "active",
+    "up_to",
+    "state",
+    "ref",
+    "canned_reply_id",
+)
 
 
 @dataclass

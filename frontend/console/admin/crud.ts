@@ -41,6 +41,8 @@ export interface Resource {
   actions?: (row: Row, page: SpAdminCrud) => TemplateResult;
   /** Does part of an update another way (a new password) and returns the rest. */
   beforeUpdate?: (row: Row, body: Values) => Promise<Values>;
+  /** Loads what the fields and columns need (the services to choose from) before the rows. */
+  prepare?: () => Promise<void>;
   /** More in the edit form (the widget snippet…). */
   extra?: (row: Row | null) => TemplateResult | typeof nothing;
 }
@@ -75,6 +77,7 @@ export class SpAdminCrud extends LitElement {
 
   async load(): Promise<void> {
     try {
+      await this.resource.prepare?.();
       this.rows = await api<Row[]>("GET", this.resource.path);
     } catch (err) {
       this.error = sayError(err, msg("The list could not be loaded. Please reload the page."));

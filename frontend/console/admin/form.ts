@@ -18,6 +18,8 @@ export interface Field {
   options?: string[];
   /** How an option reads (the option itself when absent). */
   optionLabel?: (option: string) => string;
+  /** A choice among ids: sent as a number. */
+  numeric?: boolean;
   min?: number;
   max?: number;
   /** Asked only when creating (a login, a first password). */
@@ -57,6 +59,7 @@ function toText(field: Field, value: unknown): string {
 
 function fromText(field: Field, text: string): unknown {
   if (field.kind === "number") return text.trim() === "" ? null : Number(text);
+  if (field.numeric) return Number(text);
   if (field.kind === "list") return linesOf(text);
   if (field.kind === "links")
     return text

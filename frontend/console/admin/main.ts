@@ -1,4 +1,4 @@
-// Administration: services, tags, agents, transfer groups and the audit. A page of its own
+// Administration: services, tags, agents, transfer groups, canned replies and the audit. A page of its own
 // (/admin), signed in with the console's session, for admins only.
 
 import { roleName } from "../labels";
@@ -12,13 +12,14 @@ import { pageStyles, shared } from "../styles";
 import type { AgentState } from "../types";
 import "./audit";
 import "./crud";
-import { agents, groups, services, tags } from "./resources";
+import { agents, cannedReplies, groups, services, tags } from "./resources";
 
 const PAGES = {
   services: { label: () => msg("Services"), resource: services },
   tags: { label: () => msg("Tags"), resource: tags },
   agents: { label: () => msg("Agents"), resource: agents },
   groups: { label: () => msg("Transfer groups"), resource: groups },
+  replies: { label: () => msg("Canned replies"), resource: cannedReplies },
   audit: { label: () => msg("Audit"), resource: null },
 } as const;
 type Page = keyof typeof PAGES;

@@ -1,4 +1,4 @@
-// The admin resources: services, tags, agents and transfer groups.
+// The admin resources: services, tags, agents, transfer groups and canned replies.
 
 import { unit } from "../format";
 import { mediumName, roleName, statusName } from "../labels";
@@ -242,4 +242,72 @@ export const groups = (): Resource => ({
     { label: msg("Priority"), cell: (r) => String(r.priority) },
   ],
   deletePath: (row) => `/api/admin/transfer-groups/${String(row.id)}`,
+});
+
+/** The placeholders a canned reply's text may hold (docs/protocol.md, "Canned replies"). */
+export const placeholdersHint = () => msg("Placeholders: {visitor_name}, {agent_name}, {service}.");
+
+export const cannedReplies = (): Resource => {
+  const names = new Map<string, string>();
+  const resource: Resource = {
+    title: msg("Canned replies"),
+    words: {
+      add: msg("New canned reply"),
+      edit: (name) => msg(str`Edit canned reply “${name}”`),
+      created: (name) => msg(str`Canned reply “${name}” created.`),
+      saved: (name) => msg(str`Canned reply “${name}” saved.`),
+      deleted: (name) => msg(str`Canned reply “${name}” deleted.`),
+    },
+    path: "/api/admin/canned-replies",
+    update: "PATCH",
+    key: (row) => String(row.id),
+    label: (row) => `/${String(row.shortcut)}`,
+    defaults: { link_url: "" },
+    fields: [
+      { name: "service_id", label: msg("Service"), kind: "choice", numeric: true, createOnly: true, options: [], optionLabel: (id) => names.get(id) ?? id },
+      { name: "shortcut", label: msg("Shortcut"), kind: "text", required: true, hint: msg("Typed after / in the composer: lower-case letters, digits, _ or -.") },
+      { name: "title", label: msg("Title"), kind: "text", required: true },
+      { name: "text", label: msg("Text"), kind: "textarea", required: true, hint: placeholdersHint() },
+      { name: "link_url", label: msg("Link"), kind: "text", hint: msg("Optional: an address added on the reply's last line.") },
+    ],
+    columns: [
+      { label: msg("Shortcut"), cell: (r) => html`<b>/${r.shortcut}</b>` },
+      { label: msg("Service"), cell: (r) => names.get(String(r.service_id)) ?? "" },
+      { label: msg("Title"), cell: (r) => String(r.title) },
+      { label: msg("Text"), cell: (r) => html`<span class="muted">${String(r.text)}</span>${r.link_url ? html`<br />${r.link_url}` : nothing}` },
+    ],
+    deletePath: (row) => `/api/admin/canned-replies/${String(row.id)}`,
+    prepare: async () => {
+      const list = await api<Row[]>("GET", "/api/admin/services");
+      names.clear();
+      for (const s of list) names.set(String(s.id), String(s.name));
+      resource.fields[0].options = [...names.keys()];
+      resource.defaults.service_id = list.length ? Number(list[0].id) : undefined;
+    },
+  };
+  return resource;
+};
+
+/** The agent's own canned replies, managed from the console's menu. */
+export const ownReplies = (): Resource => ({
+  title: msg("My canned replies"),
+  words: {
+    add: msg("New canned reply"),
+    edit: (name) => msg(str`Edit canned reply “${name}”`),
+    created: (name) => msg(str`Canned reply “${name}” created.`),
+    saved: (name) => msg(str`Canned reply “${name}” saved.`),
+    deleted: (name) => msg(str`Canned reply “${name}” deleted.`),
+  },
+  path: "/api/me/canned-replies",
+  update: "PATCH",
+  key: (row) => String(row.id),
+  label: (row) => `/${String(row.shortcut)}`,
+  defaults: { link_url: "" },
+  fields: cannedReplies().fields.slice(1),
+  columns: [
+    { label: msg("Shortcut"), cell: (r) => html`<b>/${r.shortcut}</b>` },
+    { label: msg("Title"), cell: (r) => String(r.title) },
+    { label: msg("Text"), cell: (r) => html`<span class="muted">${String(r.text)}</span>${r.link_url ? html`<br />${r.link_url}` : nothing}` },
+  ],
+  deletePath: (row) => `/api/me/canned-replies/${String(row.id)}`,
 });

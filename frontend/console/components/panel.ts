@@ -10,6 +10,7 @@ import { isIdle, showsAsLeft, store, type Outgoing, type Panel, type SystemLine 
 import { shared } from "../styles";
 import type { FileCard, Message } from "../types";
 import { callIcons, callStage, callStyles } from "./call";
+import { CannedPicker, cannedStyles, type CannedReply } from "./canned";
 import { fileLine, fileStyles } from "./files";
 import "./transfer";
 import "./preview";
@@ -45,6 +46,7 @@ export class SpPanel extends LitElement {
     shared,
     fileStyles,
     callStyles,
+    cannedStyles,
     css`
       :host([dragging]) {
         outline: 2px dashed var(--primary);
@@ -553,6 +555,13 @@ export class SpPanel extends LitElement {
   @query(".header") private headerBtn?: HTMLButtonElement;
 
   protected readonly storeCtl = new StoreController(this, true);
+  private readonly canned = new CannedPicker(
+    this,
+    () => this.contactId,
+    () => `canned-${this.contactId}`,
+  );
+  /** The canned reply the draft was inserted from (counted when it is sent). */
+  private cannedReplyId: number | undefined = undefined;
   private lastCount = -1;
   private typingIdle: number | null = null;
 
@@ -760,16 +769,39 @@ export class SpPanel extends LitElement {
     const text = this.draft;
     if (!text.trim()) return;
     const choice = this.panel?.contact.translation && this.previewChoice?.draft === text ? this.previewChoice : null;
-    store.sendMessage(this.contactId, text, choice?.translation);
+    store.sendMessage(this.contactId, text, choice?.translation, this.cannedReplyId);
     this.previewChoice = null;
+    this.cannedReplyId = undefined;
     this.draft = "";
+    this.canned.follow("");
     if (this.textarea) {
       this.textarea.value = "";
       this.textarea.style.height = "";
     }
   }
 
+  private insertReply(reply: CannedReply): void {
+    this.draft = reply.filled;
+    this.cannedReplyId = reply.id;
+    this.canned.follow(this.draft);
+    void this.updateComplete.then(() => {
+      const ta = this.textarea;
+      if (!ta) return;
+      ta.focus();
+      ta.setSelectionRange(ta.value.length, ta.value.length);
+      ta.style.height = "";
+      ta.style.height = Math.min(140, ta.scrollHeight + 2) + "px";
+    });
+  }
+
   private onKey(e: KeyboardEvent): void {
+    const picked = this.canned.key(e, this.draft);
+    if (picked !== null) {
+      e.preventDefault();
+      e.stopPropagation();
+      if (picked !== "handled") this.insertReply(picked);
+      return;
+    }
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       this.send();
@@ -779,6 +811,8 @@ export class SpPanel extends LitElement {
   private onInput(e: InputEvent): void {
     const ta = e.target as HTMLTextAreaElement;
     this.draft = ta.value;
+    if (!this.draft.trim()) this.cannedReplyId = undefined;
+    this.canned.follow(this.draft);
     ta.style.height = "";
     ta.style.height = Math.min(140, ta.scrollHeight + 2) + "px";
     if (this.draft.trim()) store.noteTyping(this.contactId);
@@ -929,8 +963,11 @@ export class SpPanel extends LitElement {
               ? html`<sp-translation-preview .contactId=${c.id} .setting=${c.translation} .draft=${this.draft}
                   @preview-change=${(e: CustomEvent<PreviewChoice | null>) => (this.previewChoice = e.detail)}></sp-translation-preview>`
               : nothing}
+            ${this.canned.render((r) => this.insertReply(r))}
             <div class="composer">
               <textarea rows="1" data-testid="composer" aria-label=${msg(str`Message to ${name}`)}
+                role="combobox" aria-autocomplete="list" aria-expanded=${this.canned.open ? "true" : "false"}
+                aria-controls=${this.canned.open ? `canned-${c.id}` : nothing} aria-activedescendant=${this.canned.activeId || nothing}
                 placeholder=${offline ? msg("Offline — your message will be sent when the connection returns") : msg(str`Write to ${name}…`)}
                 .value=${this.draft} @keydown=${this.onKey} @input=${this.onInput}
                 @blur=${() => store.stopTyping(c.id)} @paste=${this.onPaste}></textarea>
@@ -938,7 +975,7 @@ export class SpPanel extends LitElement {
                 ${icons.send()} ${msg("Send")}
               </button>
             </div>
-            <div class="hint">${msg("Enter to send · Shift+Enter for a new line")}</div>`}
+            <div class="hint">${msg("Enter to send · Shift+Enter for a new line · / for canned replies")}</div>`}
     `;
   }
 }

@@ -8,6 +8,8 @@ import { initials } from "../format";
 import { icons } from "../icons";
 import { store, type SignOutChoice } from "../store";
 import { shared } from "../styles";
+import { ownReplies } from "../admin/resources";
+import "../admin/crud";
 
 type Medium = "chat" | "voice" | "video";
 
@@ -17,6 +19,17 @@ export class SpTopbar extends LitElement {
   static override styles = [
     shared,
     css`
+      .confirm.page .box.replies {
+        width: min(920px, 94%);
+        max-height: 88vh;
+        overflow-y: auto;
+      }
+      .box.replies .actions {
+        align-items: center;
+      }
+      .box.replies .lead {
+        flex: 1;
+      }
       :host {
         display: flex;
         align-items: center;
@@ -241,6 +254,20 @@ export class SpTopbar extends LitElement {
   @state() private menuOpen = false;
   /** Contacts in progress when the agent asked to sign out: the dialog asks what to do. */
   @state() private signOutHeld = 0;
+  @state() private repliesOpen = false;
+
+  private repliesDialog() {
+    return html`<div class="confirm page" role="dialog" aria-modal="true" aria-label=${msg("My canned replies")}
+      data-testid="own-replies" @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.repliesOpen = false)}>
+      <div class="box replies">
+        <div class="actions">
+          <p class="lead">${msg("Type / at the start of a message to insert one. Only you see your own replies.")}</p>
+          <button class="btn" data-testid="close-replies" @click=${() => (this.repliesOpen = false)}>${msg("Close")}</button>
+        </div>
+        <sp-admin-crud .resource=${ownReplies()}></sp-admin-crud>
+      </div>
+    </div>`;
+  }
 
   private async signOut(choice?: SignOutChoice): Promise<void> {
     this.menuOpen = false;
@@ -366,6 +393,10 @@ export class SpTopbar extends LitElement {
             ${store.prefs.desktop && notifPermission === "denied"
               ? html`<div class="hint">${msg("Blocked by the browser: allow notifications for this site.")}</div>`
               : html`<div class="hint">${msg("When the console is in the background.")}</div>`}
+            <button class="item" role="menuitem" data-testid="own-replies-link" @click=${() => {
+              this.menuOpen = false;
+              this.repliesOpen = true;
+            }}>${icons.chat()}<span class="label">${msg("My canned replies")}</span></button>
             <a class="item" role="menuitem" data-testid="reports-link" href="/reports" target="_blank" rel="noopener">
               ${icons.inbox()}<span class="label">${msg("Reports")}</span>
             </a>
@@ -394,6 +425,7 @@ export class SpTopbar extends LitElement {
           </div>`
         : nothing}
       ${this.signOutHeld > 0 ? this.signOutDialog() : nothing}
+      ${this.repliesOpen ? this.repliesDialog() : nothing}
     `;
   }
 

@@ -63,6 +63,8 @@ export interface Overview {
   total: Figures;
   by_hour: ({ hour: number } & Record<string, number>)[];
   wait_histogram: { label: string; below: number | null; at_least: number | null; contacts: number }[];
+  /** The canned replies sent most in these contacts (the services' and the reader's own). */
+  canned_replies: { id: number; shortcut: string; title: string; service: string | null; personal: boolean; uses: number }[];
 }
 
 export interface Filters {

@@ -73,6 +73,14 @@ export class SpOverview extends LitElement {
         max-width: 100%;
         overflow-x: auto;
       }
+      h2.sub {
+        font-size: 15px;
+        margin: 20px 0 8px;
+      }
+      [data-testid="canned-table"] td:nth-child(-n + 3),
+      [data-testid="canned-table"] th:nth-child(-n + 3) {
+        text-align: left;
+      }
       th,
       td {
         text-align: right;
@@ -211,7 +219,16 @@ export class SpOverview extends LitElement {
               <th>${msg("Rejected")}</th><th>${msg("Handed back")}</th><th>${msg("Transferred")}</th><th>${msg("Avg wait")}</th>
               <th>${msg("90% wait")}</th><th>${msg("Avg answer")}</th><th>${msg("Avg handling")}</th></tr></thead>
             <tbody>${d.groups.map((g) => this.row(g))}${this.row(d.total, true)}</tbody>
-          </table></div>`
+          </table></div>
+          <h2 class="sub">${msg("Most used canned replies")}</h2>
+          ${d.canned_replies.length
+            ? html`<div class="table-wrap"><table data-testid="canned-table">
+                <thead><tr><th>${msg("Shortcut")}</th><th>${msg("Title")}</th><th>${msg("Service")}</th><th>${msg("Times sent")}</th></tr></thead>
+                <tbody>${d.canned_replies.map(
+                  (r) => html`<tr><td><b>/${r.shortcut}</b></td><td>${r.title}</td><td>${r.personal ? msg("yours") : (r.service ?? "")}</td><td>${r.uses}</td></tr>`,
+                )}</tbody>
+              </table></div>`
+            : html`<p class="muted" data-testid="canned-none">${msg("No canned reply was sent in these contacts.")}</p>`}`
         : nothing}`;
   }
 }

@@ -37,7 +37,13 @@ export function markRead(s: ConsoleStore, panel: Panel): void {
   }
 }
 
-export function sendMessage(s: ConsoleStore, contactId: number, text: string, translation?: OwnTranslation): void {
+export function sendMessage(
+  s: ConsoleStore,
+  contactId: number,
+  text: string,
+  translation?: OwnTranslation,
+  cannedReplyId?: number,
+): void {
   const panel = s.panel(contactId);
   if (!panel || panel.terminated || !text.trim()) return;
   const out: Outgoing = {
@@ -47,6 +53,7 @@ export function sendMessage(s: ConsoleStore, contactId: number, text: string, tr
     state: "queued",
     error: null,
     createdAt: s.serverNow(),
+    ...(cannedReplyId === undefined ? {} : { canned_reply_id: cannedReplyId }),
   };
   panel.outgoing = [...panel.outgoing, out];
   stopTyping(s, contactId);
@@ -78,6 +85,7 @@ export function transmit(s: ConsoleStore, panel: Panel, out: Outgoing): void {
     client_msg_id: out.client_msg_id,
     text: out.text,
     ...(out.translation ? { translation: out.translation } : {}),
+    ...(out.canned_reply_id === undefined ? {} : { canned_reply_id: out.canned_reply_id }),
   });
   if (!sent) return; // stays queued; sent on reconnect
   out.state = "sending";

@@ -203,8 +203,8 @@ export class ConsoleStore extends EventTarget {
     chat.markRead(this, panel);
   }
 
-  sendMessage(contactId: number, text: string, translation?: OwnTranslation): void {
-    chat.sendMessage(this, contactId, text, translation);
+  sendMessage(contactId: number, text: string, translation?: OwnTranslation, cannedReplyId?: number): void {
+    chat.sendMessage(this, contactId, text, translation, cannedReplyId);
   }
 
   /** A message this console sent by HTTP (a file): shown at once, the stream confirms it. */

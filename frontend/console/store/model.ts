@@ -13,6 +13,8 @@ export interface Outgoing {
   state: "queued" | "sending" | "failed";
   error: string | null;
   createdAt: number; // server seconds, for ordering
+  /** The canned reply the text was inserted from, counted when it is sent. */
+  canned_reply_id?: number;
 }
 
 export interface SystemLine {

@@ -64,6 +64,7 @@
 'error.translation_failed': `Die Übersetzung konnte gerade nicht erstellt werden.`,
 'error.translation_unavailable': `Für diese Sprachen ist keine Übersetzung verfügbar.`,
 'error.unknown_frame_type': `Die Seite hat etwas gesendet, das der Server nicht versteht. Bitte laden Sie die Seite neu und versuchen Sie es erneut.`,
+'error.unknown_placeholder': `Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.`,
 'error.upload_budget_exceeded': `Sie können in diesem Gespräch keine weiteren Dateien senden.`,
 'error.upload_budget_exceeded.limit': str`Sie können in diesem Gespräch keine weiteren Dateien senden: Die Grenze liegt bei ${0}.`,
 'files.too_large': str`Diese Datei ist ${0} groß; die Grenze liegt bei ${1}.`,

@@ -64,6 +64,7 @@
 'error.translation_failed': `Ahora mismo no se ha podido hacer la traducción.`,
 'error.translation_unavailable': `La traducción no está disponible entre estos idiomas.`,
 'error.unknown_frame_type': `La página ha enviado algo que el servidor no entiende. Vuelva a cargar la página e inténtelo de nuevo.`,
+'error.unknown_placeholder': `Se ha producido un error. Vuelva a intentarlo.`,
 'error.upload_budget_exceeded': `No puede enviar más archivos en esta conversación.`,
 'error.upload_budget_exceeded.limit': str`No puede enviar más archivos en esta conversación: el límite es de ${0}.`,
 'files.too_large': str`El archivo ocupa ${0}; el límite es de ${1}.`,

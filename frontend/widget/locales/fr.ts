@@ -64,6 +64,7 @@
 'error.translation_failed': `La traduction n'a pas pu être faite pour le moment.`,
 'error.translation_unavailable': `La traduction n'est pas disponible entre ces langues.`,
 'error.unknown_frame_type': `La page a envoyé quelque chose que le serveur n'a pas compris. Rechargez la page et réessayez.`,
+'error.unknown_placeholder': `Une erreur s'est produite. Veuillez réessayer.`,
 'error.upload_budget_exceeded': `Vous ne pouvez plus envoyer de fichiers dans cette conversation.`,
 'error.upload_budget_exceeded.limit': str`Vous ne pouvez plus envoyer de fichiers dans cette conversation : la limite est de ${0}.`,
 'files.too_large': str`Ce fichier fait ${0} ; la limite est de ${1}.`,

@@ -64,6 +64,7 @@
 'error.translation_failed': `Al momento non è stato possibile fare la traduzione.`,
 'error.translation_unavailable': `La traduzione non è disponibile tra queste lingue.`,
 'error.unknown_frame_type': `La pagina ha inviato qualcosa che il server non ha capito. Ricarichi la pagina e riprovi.`,
+'error.unknown_placeholder': `Si è verificato un errore. Riprovi.`,
 'error.upload_budget_exceeded': `Non può inviare altri file in questa conversazione.`,
 'error.upload_budget_exceeded.limit': str`Non può inviare altri file in questa conversazione: il limite è ${0}.`,
 'files.too_large': str`Il file pesa ${0}; il limite è ${1}.`,

@@ -64,6 +64,7 @@
 'error.translation_failed': `Não foi possível fazer a tradução agora.`,
 'error.translation_unavailable': `A tradução não está disponível entre estes idiomas.`,
 'error.unknown_frame_type': `A página enviou algo que o servidor não entendeu. Recarregue a página e tente novamente.`,
+'error.unknown_placeholder': `Algo deu errado. Tente novamente.`,
 'error.upload_budget_exceeded': `Você não pode enviar mais arquivos nesta conversa.`,
 'error.upload_budget_exceeded.limit': str`Você não pode enviar mais arquivos nesta conversa: o limite é ${0}.`,
 'files.too_large': str`Este arquivo tem ${0}; o limite é ${1}.`,

@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.actions.canned_replies import check_available, record_use
 from sportello.actions.context import Ctx
 from sportello.domain.model import ContactState, Sender
 from sportello.domain.principals import AgentPrincipal, Principal, VisitorPrincipal
@@ -17,6 +18,7 @@ from sportello.errors import (
     NotFoundError,
     TextTooLongError,
     ValidationFailedError,
+    field_error,
 )
 from sportello.inputs import OwnTranslation
 from sportello.queries.contacts import check_holder, fetch_contact_row, message_view
@@ -86,6 +88,7 @@ _CHAT_CONTACT = DirectStatement(
         contacts.c.agent_id,
         contacts.c.visitor_id,
         contacts.c.translation,
+        contacts.c.service_id,
     )
     .where(contacts.c.id == bindparam("contact"))
     .with_for_update()
@@ -176,16 +179,23 @@ async def do_send_message(
     text: str,
     client_msg_id: str | None,
     own: OwnTranslation | None = None,
+    *,
+    canned_reply_id: int | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """Send a chat message. A retry with the same client id returns the original
     (created=False). ``own`` is an agent's translation chosen from the preview (used only
-    while the contact is translated)."""
+    while the contact is translated). An agent's message inserted from a canned reply names
+    it: the use is recorded with it."""
     validate_text(text, ctx.settings.max_message_chars)
     if own is not None and own.text is not None:
         validate_text(own.text, ctx.settings.max_message_chars)
+    if canned_reply_id is not None and not isinstance(principal, AgentPrincipal):
+        raise field_error("canned_reply_id", "only agents send canned replies")
 
     async def send(conn: AsyncConnection, writer: EventWriter) -> tuple[dict[str, Any], bool]:
-        return await _send_in(ctx, conn, writer, principal, contact_id, text, client_msg_id, own)
+        return await _send_in(
+            ctx, conn, writer, principal, contact_id, text, client_msg_id, own, canned_reply_id
+        )
 
     result: tuple[dict[str, Any], bool] = await ctx.group_commit.run(send)
     message, created = result
@@ -204,6 +214,7 @@ async def _send_in(
     text: str,
     client_msg_id: str | None,
     own: OwnTranslation | None,
+    canned_reply_id: int | None,
 ) -> tuple[dict[str, Any], bool]:
     sender = sender_of(principal)
     found = await _CHAT_CONTACT.rows(conn, {"contact": contact_id})
@@ -221,6 +232,8 @@ async def _send_in(
                 f"the contact does not accept messages ({contact.state})", state=contact.state
             )
         return earlier, False
+    if canned_reply_id is not None and agent_id is not None:
+        await check_available(conn, canned_reply_id, contact, agent_id)
     message = await insert_message(
         conn,
         writer,
@@ -237,6 +250,8 @@ async def _send_in(
         earlier = await earlier_send(conn, contact_id, sender, client_msg_id)
         assert earlier is not None, "the unique index refused the insert, so the row exists"
         return earlier, False
+    if canned_reply_id is not None and agent_id is not None:
+        await record_use(conn, canned_reply_id, contact.id, agent_id, message)
     return message, True
 
 

@@ -164,6 +164,7 @@ class ConsoleSession(StreamSession):
                 frame.text,
                 frame.client_msg_id,
                 frame.translation,
+                canned_reply_id=frame.canned_reply_id,
             )
             await self.send(
                 {

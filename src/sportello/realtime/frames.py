@@ -11,6 +11,7 @@ from pydantic import Field, TypeAdapter, ValidationError, model_validator
 from sportello.errors import MalformedFrameError, UnknownFrameError, ValidationFailedError
 from sportello.inputs import (
     UNSTORABLE,
+    ConfigId,
     MessageId,
     OwnTranslation,
     RowId,
@@ -29,6 +30,7 @@ class SendMessage(_Frame):
     client_msg_id: str = Field(min_length=1, max_length=64)
     text: str
     translation: OwnTranslation | None = None
+    canned_reply_id: ConfigId | None = None
 
 
 class Typing(_Frame):

@@ -126,7 +126,12 @@ class VisitorSession(StreamSession):
             peer = self.ws.client.host if self.ws.client else "unknown"
             await self.ctx.limits.visitor_message(frame.contact_id, peer, self.ctx.clock.now())
             message, created = await do_send_message(
-                self.ctx, self.visitor, frame.contact_id, frame.text, frame.client_msg_id
+                self.ctx,
+                self.visitor,
+                frame.contact_id,
+                frame.text,
+                frame.client_msg_id,
+                canned_reply_id=frame.canned_reply_id,
             )
             await self.send(
                 {

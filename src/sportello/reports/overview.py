@@ -21,6 +21,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Integer, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.queries.canned_replies import most_used
 from sportello.reports.scope import ReportScope
 from sportello.reports.timing import HANDLING, WAIT
 from sportello.storage.tables import agents, contacts, services, transfers
@@ -181,6 +182,7 @@ async def overview(
         "total": total.view(),
         "wait_histogram": waits,
         "by_hour": [{"hour": h, **by_hour[h]} for h in range(24)],
+        "canned_replies": await most_used(conn, in_period, scope.agent_id),
     }
 
 

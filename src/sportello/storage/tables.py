@@ -400,3 +400,33 @@ audit = Table(
     Index("ix_audit_target", "target_kind", "target_id"),
     Index("ix_audit_at", "at"),
 )
+
+# A reply an agent inserts from the composer with ``/shortcut``: a service's (managed by
+# admins) or one agent's own (exactly one of service_id, agent_id is set).
+canned_replies = Table(
+    "canned_replies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("service_id", Integer, ForeignKey("services.id", ondelete="CASCADE"), nullable=True),
+    Column("agent_id", Integer, ForeignKey("agents.id", ondelete="CASCADE"), nullable=True),
+    Column("shortcut", String(32), nullable=False),
+    Column("title", String(120), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("link_url", String(2048), nullable=False, server_default=""),
+    UniqueConstraint("service_id", "shortcut", name="uq_canned_replies_service"),
+    UniqueConstraint("agent_id", "shortcut", name="uq_canned_replies_agent"),
+)
+# One row per agent message sent from a canned reply, written with the message.
+canned_reply_uses = Table(
+    "canned_reply_uses",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column(
+        "reply_id", Integer, ForeignKey("canned_replies.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("contact_id", BigId, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("message_id", BigId, nullable=False),
+    Column("agent_id", Integer, ForeignKey("agents.id"), nullable=False),
+    Column("used_at", Float, nullable=False),
+    Index("ix_canned_reply_uses_contact", "contact_id"),
+)

@@ -55,7 +55,13 @@ async def send_message(
 ) -> dict[str, Any]:
     """201 with the new message; 200 with the original when client_msg_id was seen before."""
     message, created = await do_send_message(
-        ctx, agent, contact_id, body.text, body.client_msg_id, body.translation
+        ctx,
+        agent,
+        contact_id,
+        body.text,
+        body.client_msg_id,
+        body.translation,
+        canned_reply_id=body.canned_reply_id,
     )
     if not created:
         response.status_code = 200

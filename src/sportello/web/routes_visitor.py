@@ -145,7 +145,12 @@ async def send_message(
 ) -> dict[str, Any]:
     await ctx.limits.visitor_message(visitor.contact_id, client_ip(request), ctx.clock.now())
     message, created = await do_send_message(
-        ctx, visitor, visitor.contact_id, body.text, body.client_msg_id
+        ctx,
+        visitor,
+        visitor.contact_id,
+        body.text,
+        body.client_msg_id,
+        canned_reply_id=body.canned_reply_id,
     )
     if not created:
         response.status_code = 200

@@ -48,6 +48,7 @@ class MessageBody(Body):
     client_msg_id: str | None = Field(default=None, min_length=1, max_length=64)
     text: str
     translation: OwnTranslation | None = None
+    canned_reply_id: ConfigId | None = None
 
 
 class PreviewBody(Body):
@@ -176,6 +177,26 @@ class TagBody(Body):
 
 class TagChangesBody(Body):
     description: str = Field(max_length=500)
+
+
+class CannedReplyBody(Body):
+    """A personal reply; an admin's service reply also names its ``service_id``."""
+
+    shortcut: str = Field(max_length=32)
+    title: str = Field(max_length=120)
+    text: str = Field(max_length=100_000)
+    link_url: str = Field(default="", max_length=2000)
+
+
+class ServiceCannedReplyBody(CannedReplyBody):
+    service_id: ConfigId
+
+
+class CannedReplyChangesBody(Body):
+    shortcut: str | None = Field(default=None, max_length=32)
+    title: str | None = Field(default=None, max_length=120)
+    text: str | None = Field(default=None, max_length=100_000)
+    link_url: str | None = Field(default=None, max_length=2000)
 
 
 class PushLinkBody(Body):
