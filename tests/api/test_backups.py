@@ -11,12 +11,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from sportello.cli import main
+from sportello.storage.database import Database
 from sportello.storage.migrate import upgrade
+from sportello.storage.tables import agents
 from tests.support.clients import AgentClient, VisitorClient
 from tests.support.files import PDF
-from tests.support.seed import seed_async
+from tests.support.postgres import ThrowawayPostgres
+from tests.support.seed import seed, seed_async
 from tests.support.server import ServerProcess
 
 
@@ -166,6 +170,11 @@ def test_restore_refuses_to_overwrite_a_newer_or_a_damaged_backup(
     status, err = run(capsys, "restore", str(tmp_path / "backup"), "--database-url", target)
     assert status == 1 and "newer Sportello" in err and "9999" in err
 
+    outside = {"path": "files/../escape", "size": 1, "sha256": "0" * 64}
+    manifest_path.write_text(json.dumps({**manifest, "files": [outside]}))
+    status, err = run(capsys, "restore", str(tmp_path / "backup"), "--database-url", target)
+    assert status == 1 and "odd file path" in err
+
     manifest_path.write_text(json.dumps(manifest))
     with (tmp_path / "backup" / "database.sqlite3").open("r+b") as database:
         database.seek(5000)
@@ -176,3 +185,37 @@ def test_restore_refuses_to_overwrite_a_newer_or_a_damaged_backup(
     status, err = run(capsys, "restore", str(tmp_path / "backup"), "--database-url", target)
     assert status == 1 and "not a complete backup" in err
     assert not (tmp_path / "target.sqlite3").exists()
+
+
+def test_postgresql_is_dumped_and_restored_with_its_client_tools(
+    postgres: ThrowawayPostgres,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SPORTELLO_DATA_DIR", str(tmp_path / "data"))
+    for name in ("bk_live", "bk_restored"):
+        postgres.psql(f"DROP DATABASE IF EXISTS {name}")
+        postgres.psql(f"CREATE DATABASE {name}")
+    live, restored = postgres.url("bk_live"), postgres.url("bk_restored")
+    seed(live)
+    assert run(capsys, "backup", str(tmp_path / "backup"), "--database-url", live)[0] == 0
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    assert manifest["database_kind"] == "postgresql" and manifest["counts"]["agents"] == 3
+
+    assert run(capsys, "restore", str(tmp_path / "backup"), "--database-url", restored)[0] == 0
+    assert asyncio.run(agent_logins(restored)) == ["ann", "bob", "cyd"]
+    status, err = run(capsys, "restore", str(tmp_path / "backup"), "--database-url", restored)
+    assert status == 1 and "refusing to overwrite the PostgreSQL database" in err
+    forced = ("restore", str(tmp_path / "backup"), "--database-url", restored, "--force")
+    assert run(capsys, *forced)[0] == 0
+    assert asyncio.run(agent_logins(restored)) == ["ann", "bob", "cyd"]
+
+
+async def agent_logins(database_url: str) -> list[str]:
+    db = Database(database_url)
+    try:
+        async with db.read() as conn:
+            return list(await conn.scalars(select(agents.c.login).order_by(agents.c.login)))
+    finally:
+        await db.dispose()
