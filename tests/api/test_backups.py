@@ -133,8 +133,10 @@ async def test_a_backup_taken_during_traffic_restores_every_acknowledged_message
     conn = sqlite3.connect(restored_dir / "sportello.sqlite3")
     stored = {row[0] for row in conn.execute("SELECT id FROM messages WHERE file IS NULL")}
     [(key,)] = conn.execute("SELECT storage_key FROM files").fetchall()
+    (head,) = conn.execute("SELECT max(position) FROM events").fetchone()
     conn.close()
     assert acked_before <= stored <= set(acked)
+    assert head == manifest["counts"]["event_head"]
     assert (restored_dir / "files" / key[:2] / key).read_bytes() == PDF
 
 
