@@ -67,7 +67,7 @@ def consistency_problems(path: Path) -> list[str]:
 
 
 async def test_a_backup_taken_during_traffic_restores_every_acknowledged_message(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     live_dir, restored_dir = tmp_path / "live", tmp_path / "restored"
     live_dir.mkdir()
@@ -116,6 +116,10 @@ async def test_a_backup_taken_during_traffic_restores_every_acknowledged_message
         await traffic
         assert taken.returncode == 0, taken.stderr
         await console.close()
+        over_live = ["restore", str(tmp_path / "backup"), "--database-url", live, "--force"]
+        monkeypatch.setenv("SPORTELLO_DATA_DIR", str(live_dir))
+        assert await asyncio.to_thread(main, over_live) == 1
+        assert "open in another process (a server still running?)" in capsys.readouterr().err
     finally:
         await ann.aclose()
         await visitor.aclose()

@@ -8,6 +8,7 @@ database or file store is replaced only with ``force``.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import shutil
 from pathlib import Path, PurePosixPath
@@ -18,6 +19,8 @@ from sportello.storage.migrate import head_revisions, known_revisions, upgrade
 
 from .manifest import FILES, BackupError, Manifest, verify
 from .postgres_dump import has_tables, restore_postgresql
+
+SHM_DEAD_MAN_SWITCH = 128
 
 
 def restore_backup(settings: Settings, source: Path, *, force: bool = False) -> Manifest:
@@ -36,6 +39,11 @@ def restore_backup(settings: Settings, source: Path, *, force: bool = False) -> 
     _check_paths(manifest)
     verify(source, manifest)
     root = settings.files_root
+    if settings.is_sqlite and _open_elsewhere(Path(sqlite_path(settings.database_url))):
+        raise BackupError(
+            f"the database {sqlite_path(settings.database_url)} is open in another process "
+            "(a server still running?): stop it first"
+        )
     if not force:
         occupied = [*_occupied_database(settings)]
         if _holds_files(root):
@@ -72,6 +80,26 @@ def _occupied_database(settings: Settings) -> list[str]:
     if asyncio.run(has_tables(settings.database_url)):
         return ["the PostgreSQL database's Sportello tables"]
     return []
+
+
+def _open_elsewhere(database: Path) -> bool:
+    """Whether a process has the WAL database open: each connection holds a shared lock on
+    the "dead man switch" byte of the ``-shm`` file (SQLite's unix VFS, offset 128) for as
+    long as it is open, so an exclusive lock on that byte cannot be had."""
+    shm = Path(f"{database}-shm")
+    try:
+        fd = os.open(shm, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, SHM_DEAD_MAN_SWITCH)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, SHM_DEAD_MAN_SWITCH)
+        return False
+    finally:
+        os.close(fd)
 
 
 def _holds_files(root: Path) -> bool:
