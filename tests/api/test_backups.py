@@ -156,6 +156,8 @@ def test_restore_refuses_to_overwrite_a_newer_or_a_damaged_backup(
     old = f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}"
     upgrade(old, "0021")  # a backup from an older version
     assert run(capsys, "backup", str(tmp_path / "backup"), "--database-url", old)[0] == 0
+    status, err = run(capsys, "backup", str(tmp_path / "backup"), "--database-url", old)
+    assert status == 1 and "exists and is not empty" in err
     fresh = f"sqlite+aiosqlite:///{tmp_path / 'fresh.sqlite3'}"
 
     assert run(capsys, "restore", str(tmp_path / "backup"), "--database-url", fresh)[0] == 0
