@@ -9,12 +9,15 @@ import logging
 import secrets
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from sportello.actions.agent_accounts import do_create_agent, do_reset_password, do_update_agent
 from sportello.actions.context import Ctx
 from sportello.actions.services import do_create_service
 from sportello.actions.transfer_groups import do_create_transfer_group
+from sportello.backups.manifest import BackupError
+from sportello.backups.sqlite_copy import PAGES_PER_STEP, PAUSE_SECONDS
 from sportello.config import ConfigError, Settings, load_settings
 from sportello.domain.model import Role
 from sportello.errors import NotFoundError, SportelloError
@@ -214,6 +217,40 @@ def cmd_translation_pairs(args: argparse.Namespace) -> int:
     return 0 if lines else 1
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the database (while serving) and the files it names."""
+    from sportello.backups.take import take_backup
+
+    settings = _settings(args)
+    manifest = take_backup(settings, args.path, pages=args.pages, pause=args.pause_ms / 1000)
+    counts = manifest.counts
+    print(
+        f"backup written to {args.path}: revision {manifest.revision}, "
+        f"{counts['contacts']} contacts, {counts['messages']} messages, "
+        f"{len(manifest.files)} files"
+    )
+    if manifest.missing_files:
+        print(
+            f"warning: {len(manifest.missing_files)} file(s) named by the database were gone "
+            "from the file store (listed in manifest.json)",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Put a backup back (server stopped); migrates up a backup from an older version."""
+    from sportello.backups.restore import restore_backup
+
+    settings = _settings(args)
+    manifest = restore_backup(settings, args.path, force=args.force)
+    print(
+        f"restored {args.path} (taken {manifest.taken_at}, revision {manifest.revision}) "
+        f"into {settings.database_url} and {settings.files_root}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sportello", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -298,6 +335,31 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--all", action="store_true", help="members hold every tag (default: any)")
     group.add_argument("--priority", type=int, default=15, help="1 (highest) to 30")
     group.set_defaults(func=cmd_create_transfer_group)
+
+    backup = sub.add_parser(
+        "backup", help="copy the database (safe while serving) and the file store to PATH"
+    )
+    common(backup)
+    backup.add_argument("path", type=Path, help="a new directory")
+    backup.add_argument(
+        "--pages", type=int, default=PAGES_PER_STEP, help="SQLite pages copied per step"
+    )
+    backup.add_argument(
+        "--pause-ms",
+        type=float,
+        default=PAUSE_SECONDS * 1000,
+        help="pause between steps (SQLite), leaving the disk to the server",
+    )
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser("restore", help="restore a backup made by `sportello backup`")
+    common(restore)
+    restore.add_argument("path", type=Path, help="the backup directory")
+    restore.add_argument(
+        "--force", action="store_true", help="replace an existing database and file store"
+    )
+    restore.set_defaults(func=cmd_restore)
+
     pairs = sub.add_parser(
         "translation-pairs", help="list the language pairs the translation engine offers"
     )
@@ -313,6 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"sportello: {exc}", file=sys.stderr)
         return 2
+    except BackupError as exc:
+        print(f"sportello: {exc}", file=sys.stderr)
+        return 1
     except SportelloError as exc:
         print(f"sportello: {exc.code}: {exc.message}", file=sys.stderr)
         return 1

@@ -41,9 +41,14 @@ class LocalFileStore:
         return key
 
     def path(self, key: str) -> Path:
-        if not key or "/" in key or key.startswith("."):
-            raise ValueError(f"not a storage key: {key!r}")
-        return self.root / key[:2] / key
+        return key_path(self.root, key)
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
+
+
+def key_path(root: Path, key: str) -> Path:
+    """Where a local store under ``root`` keeps ``key`` (``ab/abcdef…``)."""
+    if not key or "/" in key or key.startswith("."):
+        raise ValueError(f"not a storage key: {key!r}")
+    return root / key[:2] / key

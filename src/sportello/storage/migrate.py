@@ -41,3 +41,10 @@ def head_revisions() -> frozenset[str]:
     from alembic.script import ScriptDirectory
 
     return frozenset(ScriptDirectory(str(MIGRATIONS)).get_heads())
+
+
+def known_revisions() -> frozenset[str]:
+    """Every revision this code's migrations know (a backup from another one is newer)."""
+    from alembic.script import ScriptDirectory
+
+    return frozenset(rev.revision for rev in ScriptDirectory(str(MIGRATIONS)).walk_revisions())
