@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from functools import partial
 from typing import Any
 
@@ -62,7 +63,13 @@ class StreamSession:
         self.ws = ws
         self.ctx = ctx
         self.hub = hub
-        self._outbox: asyncio.Queue[dict[str, Any] | Event | object | None] = asyncio.Queue()
+        self._outbox: deque[dict[str, Any] | Event | object | None] = deque()
+        self._sender: asyncio.Task[None] | None = None
+        """Sends the outbox while it has something; none runs for an idle connection."""
+        self._live = False
+        """The catch-up is sent: live events may follow."""
+        self._finished = False
+        """The outbox sent its last frame (too slow, or the sign-in ended)."""
         self._cutoff = 0
         self._overflowed = False
         self._ended = False
@@ -118,15 +125,25 @@ class StreamSession:
         if not self._ended:
             self._ended = True
             self._end_reason = reason
-            self._outbox.put_nowait(_END)
+            self._post(_END)
 
     def _enqueue(self, item: dict[str, Any] | Event) -> None:
-        if self._outbox.qsize() >= OUTBOX_LIMIT:
+        if len(self._outbox) >= OUTBOX_LIMIT:
             if not self._overflowed:
                 self._overflowed = True
-                self._outbox.put_nowait(None)
+                self._post(None)
             return
-        self._outbox.put_nowait(item)
+        self._post(item)
+
+    def _post(self, item: dict[str, Any] | Event | object | None) -> None:
+        """Queue for sending; start a sender if the connection is live and none runs.
+
+        A task per burst, not per connection: ten thousand idle widgets hold no task."""
+        if self._finished:
+            return
+        self._outbox.append(item)
+        if self._live and self._sender is None:
+            self._sender = asyncio.create_task(self._send_outbox())
 
     # -- the session -------------------------------------------------------------------
     async def run(self, since: int | None) -> None:
@@ -135,13 +152,18 @@ class StreamSession:
             await self.on_open()
             self._opened = True
             await self._catch_up(since)
-            writer = asyncio.create_task(self._write_loop())
+            self._live = True
+            if self._outbox and self._sender is None:
+                self._sender = asyncio.create_task(self._send_outbox())
             try:
                 await self._read_loop()
             finally:
-                writer.cancel()
-                with contextlib.suppress(asyncio.CancelledError, ClientGone):
-                    await writer
+                self._finished = True
+                sender = self._sender
+                if sender is not None:
+                    sender.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await sender
         except (WebSocketDisconnect, ClientGone):
             pass  # the client left: ordinary, nothing to log
         except ResyncRequiredError as exc:
@@ -199,30 +221,41 @@ class StreamSession:
                 await self.send(frame)
         self._cutoff = max(start, hub_position)
 
-    async def _write_loop(self) -> None:
-        while True:
-            item = await self._outbox.get()
-            if item is None:
-                await self.close(4408, "client too slow; resume from your position")
+    async def _send_outbox(self) -> None:
+        try:
+            while self._outbox and not self._finished:
+                await self._send_one(self._outbox.popleft())
+        except ClientGone:
+            self._finished = True  # the read loop sees the close and ends the session
+        except Exception:
+            self._finished = True
+            log.exception("sending to a client failed")
+            with contextlib.suppress(ClientGone):
+                await self.close(1011)
+        finally:
+            self._sender = None
+
+    async def _send_one(self, item: dict[str, Any] | Event | object | None) -> None:
+        if item is None:
+            self._finished = True
+            await self.close(4408, "client too slow; resume from your position")
+        elif item is _END:
+            self._finished = True
+            await asyncio.shield(self._release())
+            error = NotAuthenticatedError(
+                ENDED_MESSAGES.get(self._end_reason, ENDED_MESSAGES["signed_out"]),
+                reason=self._end_reason,
+            )
+            await self.send({"type": "error", **error.to_dict()})
+            await self.close(SESSION_ENDED, "signed out")
+        elif isinstance(item, Event):
+            if item.position <= self._cutoff:
                 return
-            if item is _END:
-                await asyncio.shield(self._release())
-                error = NotAuthenticatedError(
-                    ENDED_MESSAGES.get(self._end_reason, ENDED_MESSAGES["signed_out"]),
-                    reason=self._end_reason,
-                )
-                await self.send({"type": "error", **error.to_dict()})
-                await self.close(SESSION_ENDED, "signed out")
-                return
-            if isinstance(item, Event):
-                if item.position <= self._cutoff:
-                    continue
-                frame = self.transform(item, replay=False)
-                if frame is None:
-                    continue
+            frame = self.transform(item, replay=False)
+            if frame is not None:
                 await self.send(frame)
-            elif isinstance(item, dict):
-                await self.send(item)
+        elif isinstance(item, dict):
+            await self.send(item)
 
     async def _read_loop(self) -> None:
         """Read frames and handle them concurrently across contacts, in order within one.
