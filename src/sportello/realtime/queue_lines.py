@@ -1,0 +1,225 @@
+"""Waiting visitors' places in line, told to the widgets of this process as the line moves.
+
+Nothing is stored and no event is written for a place: a place is derived from the pending
+contacts (``routing/waiting_line.py``). Each process watches the lines of the waiting
+widgets connected to it. The queue events every hub reads anyway (``contact.offered``,
+``contact.dequeued``) mark a watched service's line as moved; a round, after a short pause
+that gathers a burst of changes, reads the pending contacts of the moved services once and
+sends a ``queue`` frame to each watching widget whose place (or estimate) changed — never
+one per waiting contact per change in the database, and nothing for a line nobody here
+watches. A slow refresh heals what no event said (another process's requeue that changed no
+offer) and lets the estimate follow the service's recent answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sportello.actions.context import Ctx
+from sportello.domain.model import ContactState
+from sportello.routing.waiting_line import (
+    ESTIMATE_SAMPLE,
+    ESTIMATE_WINDOW_SECONDS,
+    InLine,
+    line_positions,
+    wait_minutes,
+)
+from sportello.storage.tables import contacts
+from sportello.stream.events import Event
+
+log = logging.getLogger(__name__)
+
+COALESCE_SECONDS = 0.2
+"""A burst of queue changes (an accept, a routing pass) costs one round."""
+REFRESH_SECONDS = 15.0
+"""Watched lines are read again at least this often, moved or not."""
+ANSWERS_FRESH_SECONDS = 30.0
+"""A service's sample of answer times is read again after this long (or when one of its
+waiting contacts is answered)."""
+RETRY_SECONDS = 1.0
+
+Place = tuple[int, int | None]
+"""A position and the estimated wait in minutes (None: unknown)."""
+
+
+class LineWatcher(Protocol):
+    def show_place(self, frame: dict[str, Any]) -> None: ...
+
+
+@dataclass
+class Seat:
+    contact_id: int
+    service_id: int
+    shown: Place | None = None
+
+
+class QueueLines:
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        self._seats: dict[LineWatcher, Seat] = {}
+        self._watched: Counter[int] = Counter()
+        """Service → how many seats watch its line."""
+        self._dirty: set[int] = set()
+        self._known: dict[int, tuple[int, Place]] = {}
+        """Contact → (service, place) as the last round of its service found it."""
+        self._answers: dict[int, tuple[float, list[float]]] = {}
+        """Service → (when read, recent answer times)."""
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def watch(self, watcher: LineWatcher, contact_id: int, service_id: int) -> None:
+        """A widget of a waiting contact: tell it its place now if this process knows it,
+        else at the next round, then whenever it changes, until it stops waiting."""
+        self.unwatch(watcher)
+        seat = Seat(contact_id, service_id)
+        self._seats[watcher] = seat
+        self._watched[service_id] += 1
+        known = self._known.get(contact_id)
+        if known is not None and service_id not in self._dirty:
+            self._show(watcher, seat, known[1])
+        else:
+            self._mark(service_id)
+        if self._task is None:
+            self._task = asyncio.create_task(self._run())
+
+    def unwatch(self, watcher: LineWatcher) -> None:
+        seat = self._seats.pop(watcher, None)
+        if seat is not None:
+            self._watched[seat.service_id] -= 1
+            if self._watched[seat.service_id] <= 0:
+                del self._watched[seat.service_id]
+
+    def moved(self, event: Event) -> None:
+        """A queue event (the hub calls this for each): mark the line it moves."""
+        if event.kind == "contact.offered":
+            entry = event.payload.get("entry") or {}
+            if entry.get("state") == ContactState.PENDING.value:
+                self._mark(int(entry["service_id"]))
+        elif event.kind == "contact.dequeued" and event.contact_id is not None:
+            known = self._known.get(event.contact_id)
+            if known is not None:
+                if event.payload.get("reason") == ContactState.ASSIGNED.value:
+                    self._answers.pop(known[0], None)  # one more answer to count
+                self._mark(known[0])
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def _mark(self, service_id: int) -> None:
+        if service_id in self._watched:
+            self._dirty.add(service_id)
+            self._wake.set()
+
+    def _show(self, watcher: LineWatcher, seat: Seat, place: Place) -> None:
+        if place == seat.shown:
+            return
+        seat.shown = place
+        position, minutes = place
+        watcher.show_place(
+            {
+                "type": "queue",
+                "contact_id": seat.contact_id,
+                "position": position,
+                "wait_minutes": minutes,
+            }
+        )
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self._wake.wait(), REFRESH_SECONDS)
+                await asyncio.sleep(COALESCE_SECONDS)
+            except TimeoutError:
+                self._dirty |= set(self._watched)
+            self._wake.clear()
+            try:
+                await self._round()
+            except Exception:
+                log.exception("queue places failed; retrying")
+                await asyncio.sleep(RETRY_SECONDS)
+
+    async def _round(self) -> None:
+        services, self._dirty = self._dirty, set()
+        services &= set(self._watched)
+        if not services:
+            return
+        now = self.ctx.clock.now()
+        async with self.ctx.db.read() as conn:
+            waiting = await _pending_in(conn, services)
+            for service_id in services:
+                read = self._answers.get(service_id)
+                if read is None or now - read[0] >= ANSWERS_FRESH_SECONDS:
+                    self._answers[service_id] = (now, await _answer_times(conn, service_id, now))
+        positions = line_positions(waiting)
+        places: dict[int, tuple[int, Place]] = {}
+        for contact in waiting:
+            position = positions[contact.id]
+            sample = self._answers[contact.service_id][1]
+            places[contact.id] = (contact.service_id, (position, wait_minutes(sample, position)))
+        self._known = {
+            cid: known for cid, known in self._known.items() if known[0] not in services
+        } | places
+        for watcher, seat in list(self._seats.items()):
+            if seat.service_id not in services:
+                continue
+            known = places.get(seat.contact_id)
+            if known is None:
+                self.unwatch(watcher)  # answered or gone: its widget hears that by event
+                continue
+            self._show(watcher, seat, known[1])
+
+
+async def _pending_in(conn: AsyncConnection, services: set[int]) -> list[InLine]:
+    rows = await conn.execute(
+        select(
+            contacts.c.id,
+            contacts.c.service_id,
+            contacts.c.medium,
+            contacts.c.priority,
+            contacts.c.created_at,
+            contacts.c.requeued_at,
+        ).where(
+            contacts.c.state == ContactState.PENDING.value,
+            contacts.c.service_id.in_(sorted(services)),
+        )
+    )
+    return [
+        InLine(
+            id=row.id,
+            service_id=row.service_id,
+            medium=row.medium,
+            priority=row.priority,
+            created_at=row.created_at,
+            requeued=row.requeued_at is not None,
+        )
+        for row in rows
+    ]
+
+
+async def _answer_times(conn: AsyncConnection, service_id: int, now: float) -> list[float]:
+    """The answer times (request → an agent taking it, as the reports count them) of the
+    service's most recently answered contacts requested within the window; contacts handed
+    back are left out (their time includes a first conversation)."""
+    rows = await conn.execute(
+        select(contacts.c.assigned_at - contacts.c.created_at)
+        .where(
+            contacts.c.created_at >= now - ESTIMATE_WINDOW_SECONDS,
+            contacts.c.service_id == service_id,
+            contacts.c.assigned_at.is_not(None),
+            contacts.c.requeued_at.is_(None),
+        )
+        .order_by(contacts.c.assigned_at.desc())
+        .limit(ESTIMATE_SAMPLE)
+    )
+    return [float(seconds) for (seconds,) in rows]
