@@ -168,7 +168,9 @@ class QueueLines:
             sample = self._answers[contact.service_id][1]
             places[contact.id] = (contact.service_id, (position, wait_minutes(sample, position)))
         self._known = {
-            cid: known for cid, known in self._known.items() if known[0] not in services
+            cid: known
+            for cid, known in self._known.items()
+            if known[0] not in services and known[0] in self._watched
         } | places
         for watcher, seat in list(self._seats.items()):
             if seat.service_id not in services:
