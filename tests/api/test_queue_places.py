@@ -24,8 +24,11 @@ async def _waits(world: World, service: str, name: str) -> tuple[VisitorClient, 
     return visitor, await visitor.open_widget()
 
 
-async def _moved(widget: Stream, position: int) -> dict[str, Any]:
-    return await widget.wait_for(lambda f: f["type"] == "queue" and f["position"] == position)
+async def _moved(widget: Stream, position: int, start: int = 0) -> dict[str, Any]:
+    """The ``queue`` frame that puts the widget at ``position``, among frames from ``start``."""
+    return await widget.wait_for(
+        lambda f: f["type"] == "queue" and f["position"] == position, start=start
+    )
 
 
 async def test_places_follow_the_routing_order_and_move(sqlite_world: World) -> None:
@@ -52,12 +55,14 @@ async def test_places_follow_the_routing_order_and_move(sqlite_world: World) -> 
     await _moved(other_w, 1)
 
     # the head is taken: everyone behind moves up; the one taken hears no more places
+    seen = len(vera_w.frames), len(walt_w.frames)
     assert (await ann.accept(xena.contact_id)).status_code == 200
-    await _moved(vera_w, 1)
-    await _moved(walt_w, 2)
+    await _moved(vera_w, 1, seen[0])
+    await _moved(walt_w, 2, seen[1])
     # one ahead leaves: the last one moves up
+    seen = len(vera_w.frames), len(walt_w.frames)
     assert (await vera.leave()).status_code == 200
-    await _moved(walt_w, 1)
+    await _moved(walt_w, 1, seen[1])
     await walt_w.drain()
     assert [f["position"] for f in xena_w.frames if f["type"] == "queue"] == [1]
     assert [f["position"] for f in walt_w.frames if f["type"] == "queue"][-3:] == [3, 2, 1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sportello.routing.waiting_line import InLine, line_positions, wait_minutes
+from sportello.routing.waiting_line import InLine, answer_median, line_positions, wait_minutes
 
 
 def test_positions_follow_the_offer_order_per_service_and_medium() -> None:
@@ -38,4 +38,4 @@ def test_positions_follow_the_offer_order_per_service_and_medium() -> None:
 def test_estimate_is_rounded_as_said(
     answers: list[float], position: int, minutes: int | None
 ) -> None:
-    assert wait_minutes(answers, position) == minutes
+    assert wait_minutes(answer_median(answers), position) == minutes

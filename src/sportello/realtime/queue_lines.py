@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.actions.context import Ctx
@@ -29,9 +29,11 @@ from sportello.routing.waiting_line import (
     ESTIMATE_SAMPLE,
     ESTIMATE_WINDOW_SECONDS,
     InLine,
+    answer_median,
     line_positions,
     wait_minutes,
 )
+from sportello.storage.direct import DirectStatement
 from sportello.storage.tables import contacts
 from sportello.stream.events import Event
 
@@ -44,6 +46,8 @@ REFRESH_SECONDS = 15.0
 ANSWERS_FRESH_SECONDS = 30.0
 """A service's sample of answer times is read again after this long (or when one of its
 waiting contacts is answered)."""
+ANSWERS_MIN_AGE_SECONDS = 5.0
+"""…but not sooner than this, however many are answered."""
 RETRY_SECONDS = 1.0
 
 Place = tuple[int, int | None]
@@ -72,6 +76,8 @@ class QueueLines:
         """Contact → (service, place) as the last round of its service found it."""
         self._answers: dict[int, tuple[float, list[float]]] = {}
         """Service → (when read, recent answer times)."""
+        self._answered: set[int] = set()
+        """Services one of whose waiting contacts was answered since their times were read."""
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -107,7 +113,7 @@ class QueueLines:
             known = self._known.get(event.contact_id)
             if known is not None:
                 if event.payload.get("reason") == ContactState.ASSIGNED.value:
-                    self._answers.pop(known[0], None)  # one more answer to count
+                    self._answered.add(known[0])  # one more answer to count
                 self._mark(known[0])
 
     async def stop(self) -> None:
@@ -120,6 +126,18 @@ class QueueLines:
         if service_id in self._watched:
             self._dirty.add(service_id)
             self._wake.set()
+
+    def _answers_due(self, service_id: int, now: float) -> bool:
+        """Read a service's answer times again: never read, read long ago, or one of its
+        waiting contacts answered since (not more often than ``ANSWERS_MIN_AGE_SECONDS``,
+        so a rush of answers costs one read every few seconds)."""
+        read = self._answers.get(service_id)
+        if read is None:
+            return True
+        age = now - read[0]
+        if service_id in self._answered:
+            return age >= ANSWERS_MIN_AGE_SECONDS
+        return age >= ANSWERS_FRESH_SECONDS
 
     def _show(self, watcher: LineWatcher, seat: Seat, place: Place) -> None:
         if place == seat.shown:
@@ -155,18 +173,20 @@ class QueueLines:
         if not services:
             return
         now = self.ctx.clock.now()
+        waiting: list[InLine] = []
         async with self.ctx.db.read() as conn:
-            waiting = await _pending_in(conn, services)
-            for service_id in services:
-                read = self._answers.get(service_id)
-                if read is None or now - read[0] >= ANSWERS_FRESH_SECONDS:
+            for service_id in sorted(services):
+                waiting += await _pending_in(conn, service_id)
+                if self._answers_due(service_id, now):
                     self._answers[service_id] = (now, await _answer_times(conn, service_id, now))
+                    self._answered.discard(service_id)
+        medians = {sid: answer_median(self._answers[sid][1]) for sid in services}
         positions = line_positions(waiting)
         places: dict[int, tuple[int, Place]] = {}
         for contact in waiting:
             position = positions[contact.id]
-            sample = self._answers[contact.service_id][1]
-            places[contact.id] = (contact.service_id, (position, wait_minutes(sample, position)))
+            minutes = wait_minutes(medians[contact.service_id], position)
+            places[contact.id] = (contact.service_id, (position, minutes))
         self._known = {
             cid: known
             for cid, known in self._known.items()
@@ -182,20 +202,40 @@ class QueueLines:
             self._show(watcher, seat, known[1])
 
 
-async def _pending_in(conn: AsyncConnection, services: set[int]) -> list[InLine]:
-    rows = await conn.execute(
-        select(
-            contacts.c.id,
-            contacts.c.service_id,
-            contacts.c.medium,
-            contacts.c.priority,
-            contacts.c.created_at,
-            contacts.c.requeued_at,
-        ).where(
-            contacts.c.state == ContactState.PENDING.value,
-            contacts.c.service_id.in_(sorted(services)),
-        )
+_PENDING = DirectStatement(
+    select(
+        contacts.c.id,
+        contacts.c.service_id,
+        contacts.c.medium,
+        contacts.c.priority,
+        contacts.c.created_at,
+        contacts.c.requeued_at,
+    ).where(
+        contacts.c.state == ContactState.PENDING.value,
+        contacts.c.service_id == bindparam("service"),
     )
+)
+"""A service's waiting contacts (a round reads a line of 1,000 in about 1 ms on SQLite's
+driver; docs/benchmarks.md, *Queue places*)."""
+
+_ANSWER_TIMES = DirectStatement(
+    select((contacts.c.assigned_at - contacts.c.created_at).label("seconds"))
+    .where(
+        contacts.c.created_at >= bindparam("since"),
+        contacts.c.service_id == bindparam("service"),
+        contacts.c.assigned_at.is_not(None),
+        contacts.c.requeued_at.is_(None),
+    )
+    .order_by(contacts.c.assigned_at.desc())
+    .limit(ESTIMATE_SAMPLE)
+)
+"""The answer times (request → an agent taking it, as the reports count them) of a
+service's most recently answered contacts requested since then; contacts handed back are
+left out (their time includes a first conversation). Read from the reports' covering
+index."""
+
+
+async def _pending_in(conn: AsyncConnection, service_id: int) -> list[InLine]:
     return [
         InLine(
             id=row.id,
@@ -205,23 +245,12 @@ async def _pending_in(conn: AsyncConnection, services: set[int]) -> list[InLine]
             created_at=row.created_at,
             requeued=row.requeued_at is not None,
         )
-        for row in rows
+        for row in await _PENDING.rows(conn, {"service": service_id})
     ]
 
 
 async def _answer_times(conn: AsyncConnection, service_id: int, now: float) -> list[float]:
-    """The answer times (request → an agent taking it, as the reports count them) of the
-    service's most recently answered contacts requested within the window; contacts handed
-    back are left out (their time includes a first conversation)."""
-    rows = await conn.execute(
-        select(contacts.c.assigned_at - contacts.c.created_at)
-        .where(
-            contacts.c.created_at >= now - ESTIMATE_WINDOW_SECONDS,
-            contacts.c.service_id == service_id,
-            contacts.c.assigned_at.is_not(None),
-            contacts.c.requeued_at.is_(None),
-        )
-        .order_by(contacts.c.assigned_at.desc())
-        .limit(ESTIMATE_SAMPLE)
+    rows = await _ANSWER_TIMES.rows(
+        conn, {"since": now - ESTIMATE_WINDOW_SECONDS, "service": service_id}
     )
-    return [float(seconds) for (seconds,) in rows]
+    return [float(row.seconds) for row in rows]

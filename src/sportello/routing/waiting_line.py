@@ -56,13 +56,21 @@ def line_positions(contacts: Iterable[InLine]) -> dict[int, int]:
     return positions
 
 
-def wait_minutes(answer_seconds: Sequence[float], position: int) -> int | None:
+def answer_median(answer_seconds: Sequence[float]) -> float | None:
+    """The median answer time of a service's recent answers; None when there are too few to
+    say anything."""
+    if len(answer_seconds) < ESTIMATE_MIN_ANSWERS:
+        return None
+    return float(median(answer_seconds))
+
+
+def wait_minutes(answer_median: float | None, position: int) -> int | None:
     """The estimated wait in whole minutes, rounded as a person would say it: 0 for under
     a minute, whole minutes up to 10, then fives, ``ESTIMATE_CAP_MINUTES`` for an hour or
-    more. None when the sample is too small to say anything."""
-    if len(answer_seconds) < ESTIMATE_MIN_ANSWERS or position < 1:
+    more. None when the median is unknown."""
+    if answer_median is None or position < 1:
         return None
-    seconds = median(answer_seconds) * position
+    seconds = answer_median * position
     if seconds < 60:
         return 0
     minutes = seconds / 60
