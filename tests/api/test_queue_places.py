@@ -110,3 +110,25 @@ async def test_the_estimate_needs_five_recent_answers(sqlite_world: World) -> No
     await world.app.advance(3600)
     _, late_w = await _waits(world, "Long", "Late")
     assert (await _place(late_w))["wait_minutes"] is None
+
+
+async def test_a_handed_back_contact_goes_to_the_head_of_its_line(sqlite_world: World) -> None:
+    world = sqlite_world
+    ann, bob = await world.agent("ann"), await world.agent("bob")
+    await ann.open_console()
+    await bob.open_console()
+    held = world.visitor()
+    await held.request(world.services["Sales"]["id"], name="Held")
+    assert (await bob.accept(held.contact_id)).status_code == 200
+    held_w = await held.open_widget()
+    await world.app.advance(1)
+    _, waiting_w = await _waits(world, "Sales", "Waiting")
+    await _moved(waiting_w, 1)
+    assert [f for f in held_w.frames if f["type"] == "queue"] == []  # held: no place
+
+    seen = len(waiting_w.frames)
+    assert (await bob.post("/api/auth/logout", {"contacts": "requeue"})).status_code == 204
+    await held_w.wait_event("contact.requeued")
+    # handed back: first in line, ahead of the one who asked later but waited all along
+    assert (await _moved(held_w, 1))["contact_id"] == held.contact_id
+    await _moved(waiting_w, 2, seen)
