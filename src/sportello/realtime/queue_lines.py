@@ -166,6 +166,8 @@ class QueueLines:
             except Exception:
                 log.exception("queue places failed; retrying")
                 await asyncio.sleep(RETRY_SECONDS)
+                self._dirty |= set(self._watched)
+                self._wake.set()
 
     async def _round(self) -> None:
         services, self._dirty = self._dirty, set()
@@ -197,7 +199,8 @@ class QueueLines:
                 continue
             known = places.get(seat.contact_id)
             if known is None:
-                self.unwatch(watcher)  # answered or gone: its widget hears that by event
+                if seat.service_id not in self._dirty:  # else seated during the read: next round
+                    self.unwatch(watcher)  # answered or gone: its widget hears that by event
                 continue
             self._show(watcher, seat, known[1])
 
