@@ -25,6 +25,11 @@ export function formatSeconds(seconds: number): string {
   return formatNumber(seconds, { style: "unit", unit: "second", unitDisplay: "long" });
 }
 
+/** 2 → "2 minutes", "2 minuti", "2 Minuten". */
+export function formatMinutes(minutes: number): string {
+  return formatNumber(minutes, { style: "unit", unit: "minute", unitDisplay: "long" });
+}
+
 /** 30 → "in 30 seconds", "tra 30 secondi", "dans 30 secondes". */
 export function inSeconds(seconds: number): string {
   return new Intl.RelativeTimeFormat(locale(), { numeric: "always" }).format(seconds, "second");

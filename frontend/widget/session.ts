@@ -664,6 +664,9 @@ export class WidgetSession {
           this.calls.onSignal(frame.call_id, signal);
         }
         break;
+      case "queue":
+        conv.place = { position: frame.position, waitMinutes: frame.wait_minutes };
+        break;
       case "ack":
         this.mergeMessages([frame.message]);
         break;
@@ -764,6 +767,7 @@ export class WidgetSession {
         else conv.joinedAt = at;
         conv.agentAway = false;
         conv.requeuedFrom = null;
+        conv.place = null;
         this.calls.media = (data.call_media as string[] | undefined) ?? [];
         break;
       }
@@ -812,6 +816,7 @@ export class WidgetSession {
         conv.agentAway = false;
         conv.requeuedFrom = previous ? agentName(previous) : "";
         conv.queuedAt = at;
+        conv.place = null;
         conv.dissuadeAt = typeof data.dissuade_at === "number" ? data.dissuade_at : conv.dissuadeAt;
         this.setAgentTyping(false);
         break;

@@ -377,6 +377,15 @@ export const styles = css`
       opacity: 0;
     }
   }
+  .place {
+    margin: 4px 0 10px;
+  }
+  .place p {
+    margin: 2px 0;
+  }
+  .place-line {
+    font-weight: 650;
+  }
   .waited {
     font-size: 28px;
     line-height: 34px;

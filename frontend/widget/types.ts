@@ -75,6 +75,7 @@ export type ServerFrame =
       description?: RTCSessionDescriptionInit;
       candidate?: RTCIceCandidateInit;
     }
+  | { type: "queue"; contact_id: number; position: number; wait_minutes: number | null }
   | { type: "ack"; ref: string; message: Message; duplicate: boolean }
   | { type: "pong"; ref?: string }
   | ({ type: "error"; ref?: string | null } & ApiError);
@@ -111,6 +112,9 @@ export interface Conversation {
   requeuedFrom?: string | null;
   /** When the current wait began (the request, or the hand-back), server seconds. */
   queuedAt?: number;
+  /** The place in the service's line while waiting (1 = next) and the estimated wait in
+   * minutes (0: under a minute; null: unknown), as the server last said them. */
+  place?: { position: number; waitMinutes: number | null } | null;
   /** A page the agent offered (the service asks the visitor instead of navigating). */
   offeredLink?: string | null;
   /** This page's connection number, sent with the departure beacon. */

@@ -5,7 +5,7 @@ import { html, LitElement, nothing, svg, type TemplateResult } from "lit";
 import { live } from "lit/directives/live.js";
 import { formatBytes } from "../shared/files";
 import { linkify, safeHref } from "../shared/linkify";
-import { formatDuration, formatNumber, formatTime, languageName, plural } from "../shared/locale";
+import { formatDuration, formatMinutes, formatNumber, formatTime, languageName, plural } from "../shared/locale";
 import { getLocale } from "./language";
 import type { WidgetSession } from "./session";
 import { agentName } from "./agent";
@@ -395,6 +395,7 @@ export class SportelloWidget extends LitElement {
                 <p data-test="requeued">${this.requeuedText(conv.requeuedFrom)}</p>`
             : html`<h2>${msg("Connecting you to an agent…", { id: "w.queue.title" })}</h2>`}
           <p class="muted">${conv.serviceName}</p>
+          ${conv.place ? this.renderPlace(conv.place.position, conv.place.waitMinutes) : nothing}
           <p class="muted small" id="sportello-waited">${msg("Time waited", { id: "w.queue.waited" })}</p>
           <div class="waited" data-test="waited" role="timer" aria-labelledby="sportello-waited"
             title=${formatDuration(waited)}>${duration(waited)}</div>
@@ -410,6 +411,27 @@ export class SportelloWidget extends LitElement {
           this.requestUpdate();
         }}>${msg("Cancel", { id: "w.queue.cancel" })}</button>
       </div>`;
+  }
+
+  /** "You are number 2 in line" and, when the service has answered enough lately, the wait
+   * it suggests, said roughly (the server rounds it: docs/protocol.md, Queue place). */
+  private renderPlace(position: number, minutes: number | null): TemplateResult {
+    const place =
+      position === 1
+        ? msg("You are next in line.", { id: "w.queue.place.next" })
+        : msg(str`You are number ${formatNumber(position)} in line.`, { id: "w.queue.place" });
+    const estimate =
+      minutes === null
+        ? null
+        : minutes === 0
+          ? msg("Estimated wait: less than a minute", { id: "w.queue.estimate.soon" })
+          : minutes >= 60
+            ? msg("Estimated wait: more than an hour", { id: "w.queue.estimate.long" })
+            : msg(str`Estimated wait: about ${formatMinutes(minutes)}`, { id: "w.queue.estimate" });
+    return html`<div class="place" data-test="place" data-position=${position} role="status">
+      <p class="place-line">${place}</p>
+      ${estimate ? html`<p class="muted small" data-test="estimate">${estimate}</p>` : nothing}
+    </div>`;
   }
 
   /** "Dolores was disconnected…", or without a name when the server gave none. */

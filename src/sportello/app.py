@@ -23,6 +23,7 @@ from sportello.config import Settings
 from sportello.files.storage import LocalFileStore
 from sportello.logs import quiet_client_faults
 from sportello.realtime.hub import StreamHub
+from sportello.realtime.queue_lines import QueueLines
 from sportello.realtime.supervision_views import SupervisionViews
 from sportello.routing.rerouter import Rerouter
 from sportello.scheduler import Scheduler
@@ -73,6 +74,8 @@ def build_app(
     hub = StreamHub(db, bus)
     ctx.committed = hub.committed
     supervision = SupervisionViews(ctx, hub)
+    queue_lines = QueueLines(ctx)
+    hub.queue_moved = queue_lines.moved
     scheduler = Scheduler(ctx)
     rerouter = Rerouter(ctx)
     ctx.reroute_soon = rerouter.kick
@@ -115,6 +118,7 @@ def build_app(
             await ctx.translator.close()
             await rerouter.stop()
             await supervision.stop()
+            await queue_lines.stop()
             await hub.stop()
             await bus.stop()
             await ctx.limits.close()
@@ -131,6 +135,7 @@ def build_app(
     app.state.hub = hub
     app.state.readiness = readiness
     app.state.supervision = supervision
+    app.state.queue_lines = queue_lines
     app.state.scheduler = scheduler
     app.state.files = LocalFileStore(settings.files_root)
     app.state.admission = AdmissionGate(

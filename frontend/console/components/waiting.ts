@@ -4,9 +4,9 @@ import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing, svg } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { StoreController } from "../controller";
-import { countryBadge, duration, host, unit } from "../format";
+import { countryBadge, duration, host, number, unit } from "../format";
 import { icons } from "../icons";
-import { showsAsLeft, store } from "../store";
+import { linePosition, showsAsLeft, store } from "../store";
 import { shared } from "../styles";
 import type { WaitingEntry } from "../types";
 
@@ -47,6 +47,7 @@ function ring(entry: WaitingEntry, now: number, big = false) {
 }
 
 function entryBody(entry: WaitingEntry, now: number) {
+  const position = linePosition(entry, store.waiting);
   return html`
     <span class="who">
       <span class="line1">
@@ -64,6 +65,10 @@ function entryBody(entry: WaitingEntry, now: number) {
       <span class="line2">
         <span class="lang" title=${msg("Service language")}>${entry.service_language.toUpperCase()}</span>
         <span class="svc">${entry.service_name}</span>
+        ${position === null
+          ? nothing
+          : html`<span class="dotsep">·</span><span class="pos" data-testid="entry-position" data-position=${position}
+              title=${msg("Place in the service's line, as the visitor is told it")}>${msg(str`#${number(position)} in line`)}</span>`}
         ${entry.site ? html`<span class="dotsep">·</span><span class="site" title=${entry.site}>${host(entry.site)}</span>` : nothing}
       </span>
     </span>

@@ -3,7 +3,7 @@
 import { ConsoleStore } from "./core";
 
 export type { ConsoleStore } from "./core";
-export { isIdle, showsAsLeft } from "./model";
+export { isIdle, linePosition, showsAsLeft } from "./model";
 export type { Capacity, ConnState, Notice, Outgoing, Panel, Prefs, SignOutChoice, SystemLine } from "./model";
 
 export const store = new ConsoleStore();

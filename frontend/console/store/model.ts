@@ -83,6 +83,23 @@ export function entryOrder(a: WaitingEntry, b: WaitingEntry): number {
   );
 }
 
+/**
+ * A waiting entry's place in its service's line (1 = next): among the pending entries of its
+ * service and medium, in queue order. An agent who sees one of them sees them all, so this is
+ * the number the visitor is told (docs/protocol.md, Queue place); null for a transfer.
+ */
+export function linePosition(entry: WaitingEntry, waiting: WaitingEntry[]): number | null {
+  if (entry.state !== "pending") return null;
+  const ahead = waiting.filter(
+    (e) =>
+      e.state === "pending" &&
+      e.service_id === entry.service_id &&
+      e.medium === entry.medium &&
+      entryOrder(e, entry) < 0,
+  );
+  return ahead.length + 1;
+}
+
 /** Assigned or being transferred: the agent still holds the contact. */
 export function isHeld(state: string): boolean {
   return state === "assigned" || state === "transferring";

@@ -49,6 +49,8 @@ class StreamHub:
         """Supervision views, with the agent and the sign-in each was opened with."""
         self.sign_ins = SignInCache()
         """Agents' sign-ins seen lately (web/deps.py), forgotten as their sign-ins end."""
+        self.queue_moved: Callable[[Event], None] = lambda _event: None
+        """Told of every queue event (realtime/queue_lines.py: waiting visitors' places)."""
 
     async def start(self) -> None:
         async with self.db.read() as conn:
@@ -136,6 +138,7 @@ class StreamHub:
             targets |= self._by_agent.get(event.agent_id, set())
         if event.for_queue:
             targets |= self._consoles
+            self.queue_moved(event)
         targets |= self._watchers.keys()
         for sub in targets:
             sub.deliver(event)

@@ -12,6 +12,7 @@ from sportello.actions.calls import do_report_media
 from sportello.actions.context import Ctx
 from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.actions.visitor_presence import do_visitor_connected, do_visitor_disconnected
+from sportello.domain.model import ContactState
 from sportello.domain.principals import VisitorPrincipal
 from sportello.errors import ForbiddenError
 from sportello.queries.calls import for_visitor
@@ -29,6 +30,7 @@ from sportello.realtime.frames import (
 )
 from sportello.realtime.hub import StreamHub
 from sportello.realtime.ice import ice_config
+from sportello.realtime.queue_lines import QueueLines
 from sportello.realtime.session import StreamSession
 from sportello.stream.bus import Signal
 from sportello.stream.events import Event
@@ -40,15 +42,20 @@ class VisitorSession(StreamSession):
         ws: WebSocket,
         ctx: Ctx,
         hub: StreamHub,
+        lines: QueueLines,
         visitor: VisitorPrincipal,
         admit: Callable[[list[str]], None] | None = None,
     ) -> None:
         super().__init__(ws, ctx, hub)
         self.visitor = visitor
+        self.lines = lines
+        """Where this widget, while its contact waits, learns its place in line."""
         self.admit = admit
         """Checks the sites of the contact's service (the page's origin); raises to refuse."""
         self.agent_id: int | None = None
         self.link = 0
+        self.service_id = 0
+        """The contact's service (read with the hello)."""
         """This connection's number among the visitor's connections (see visitor_presence)."""
 
     def subscribe(self) -> None:
@@ -56,6 +63,7 @@ class VisitorSession(StreamSession):
 
     def unsubscribe(self) -> None:
         self.hub.remove_visitor(self.visitor.contact_id, self)
+        self.lines.unwatch(self)
         self._presence(online=self.hub.visitors_online(self.visitor.contact_id) > 0)
 
     def _presence(self, *, online: bool) -> None:
@@ -88,12 +96,19 @@ class VisitorSession(StreamSession):
             return
         super().signal({k: v for k, v in signal.items() if k != "link"})
 
+    def show_place(self, frame: dict[str, Any]) -> None:
+        """Its place in line changed (realtime/queue_lines.py): an ephemeral frame."""
+        self._enqueue(frame)
+
     def replay_contact(self) -> int | None:
         return self.visitor.contact_id
 
     async def snapshot(self, conn: Any) -> dict[str, Any]:
         row = await fetch_contact_row(conn, self.visitor.contact_id)
         self.agent_id = row.agent_id
+        self.service_id = row.service_id
+        if row.state == ContactState.PENDING.value:
+            self.lines.watch(self, row.id, row.service_id)
         self._presence(online=True)
         return {
             "contact": await contact_for_visitor(conn, row, with_messages=not self.resuming),
@@ -111,6 +126,8 @@ class VisitorSession(StreamSession):
             self.agent_id = event.payload["agent"]["id"]
         elif event.kind == "contact.requeued":
             self.agent_id = None
+            if not replay:
+                self.lines.watch(self, self.visitor.contact_id, self.service_id)
         if "call" not in event.payload:
             return event
         frame = event.frame()

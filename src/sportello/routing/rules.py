@@ -78,10 +78,17 @@ def is_eligible(
     return has_room(load, contact.medium, agent.chat_limit)
 
 
-def queue_order(contacts: Iterable[PendingContact]) -> list[PendingContact]:
+def queue_key(
+    requeued: bool, priority: int, created_at: float, contact_id: int
+) -> tuple[bool, int, float, int]:
     """Handed-back contacts first, then priority (1 is highest), then the longest wait, then
     id for a stable order."""
-    return sorted(contacts, key=lambda c: (not c.requeued, c.priority, c.created_at, c.id))
+    return (not requeued, priority, created_at, contact_id)
+
+
+def queue_order(contacts: Iterable[PendingContact]) -> list[PendingContact]:
+    """The order contacts are offered in (``queue_key``)."""
+    return sorted(contacts, key=lambda c: queue_key(c.requeued, c.priority, c.created_at, c.id))
 
 
 def choose_audience(contact: PendingContact, eligible: Sequence[AgentSnapshot]) -> frozenset[int]:

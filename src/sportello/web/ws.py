@@ -139,4 +139,5 @@ async def visitor_socket(ws: WebSocket) -> None:
     def admit(sites: list[str]) -> None:
         check_site(origin, sites)
 
-    await _serve(ws, VisitorSession(ws, ctx, ws.app.state.hub, visitor, admit), since)
+    lines = ws.app.state.queue_lines
+    await _serve(ws, VisitorSession(ws, ctx, ws.app.state.hub, lines, visitor, admit), since)
