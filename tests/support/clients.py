@@ -13,6 +13,11 @@ import orjson
 import websockets
 from websockets.asyncio.client import ClientConnection
 
+KEEP_ALIVE = httpx.Limits(keepalive_expiry=1.0)
+"""Let idle connections go well before uvicorn closes them (5 s): with both at 5 s, a
+request sent as the server closed the connection failed with ReadError on a loaded machine
+(tests/api/test_races.py, twenty agents signing in one after another)."""
+
 
 class Stream:
     """One WebSocket of the stream, collecting frames; remembers the last position seen."""
@@ -99,7 +104,9 @@ class AgentClient:
         self.login = login
         self.password = password
         # As the console page does: its requests carry the app's own origin (and the cookie).
-        self.http = httpx.AsyncClient(base_url=base_url, timeout=20, headers={"Origin": base_url})
+        self.http = httpx.AsyncClient(
+            base_url=base_url, timeout=20, headers={"Origin": base_url}, limits=KEEP_ALIVE
+        )
         self.token = ""
         self.agent: dict[str, Any] = {}
         self.session_id = ""
@@ -162,7 +169,9 @@ class VisitorClient:
         self.ws_url = ws_url
         self.origin = origin
         headers = {"Origin": origin} if origin else {}
-        self.http = httpx.AsyncClient(base_url=base_url, timeout=20, headers=headers)
+        self.http = httpx.AsyncClient(
+            base_url=base_url, timeout=20, headers=headers, limits=KEEP_ALIVE
+        )
         self.visitor_id = uuid.uuid4().hex
         self.token = ""
         self.contact: dict[str, Any] = {}
