@@ -78,6 +78,7 @@ function legOutcome(t: TransferLeg): string {
     rejected: msg("rejected"),
     timed_out: msg("timed out"),
     cancelled: msg("cancelled"),
+    target_disabled: msg("returned: the account was disabled"),
   };
   const outcome = t.outcome ? (outcomes[t.outcome] ?? t.outcome.replace(/_/g, " ")) : msg("waiting");
   return outcome + (t.reason ? ` (${t.reason})` : "");

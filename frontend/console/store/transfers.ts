@@ -33,8 +33,13 @@ export function transferEvent(s: ConsoleStore, ev: EventFrame, panel: Panel | un
     }
     case "contact.transfer_returned": {
       panel.contact = { ...panel.contact, state: "assigned" };
-      const timedOut = ev.data["outcome"] === "timed_out";
-      const why = () => (timedOut ? msg("nobody accepted it in time") : msg("it was rejected") + (reason ? `: “${reason}”` : ""));
+      const outcome = ev.data["outcome"];
+      const why = () =>
+        outcome === "timed_out"
+          ? msg("nobody accepted it in time")
+          : outcome === "target_disabled"
+            ? msg("their account was disabled")
+            : msg("it was rejected") + (reason ? `: “${reason}”` : "");
       addSystem(panel, `tr-${ev.position}`, ev.at, () => msg(str`The transfer to ${target} came back to you — ${why()}`), "warn");
       if (live) s.notify(msg(str`${name} is back with you: ${why()}.`), "info");
       touch(s, panel);

@@ -195,7 +195,7 @@ async def do_update_agent(
         handed_back = []
         if before["enabled"] and not after["enabled"]:
             handed_back = await hand_back(conn, writer, agent_id, now, "agent_disabled")
-            await return_transfers_to(conn, writer, agent_id, now, "the account was disabled")
+            await return_transfers_to(conn, writer, agent_id, now)
             await end_sign_ins(conn, writer, agent_id, "account_disabled")
     ctx.bus.send_signal(account_changed(agent_id))
     ctx.reroute_soon()

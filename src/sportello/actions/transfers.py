@@ -272,10 +272,10 @@ async def do_transfer_timeout_due(ctx: Ctx) -> list[int]:
 
 
 async def return_transfers_to(
-    conn: AsyncConnection, writer: EventWriter, agent_id: int, now: float, reason: str
+    conn: AsyncConnection, writer: EventWriter, agent_id: int, now: float
 ) -> list[int]:
     """Every pending transfer addressed to this agent (not to a group) goes back to its
-    sender now, as rejected with ``reason``: the agent can no longer take it."""
+    sender now, with the outcome ``target_disabled``: the agent's account was disabled."""
     legs = await conn.execute(
         select(transfers.c.id, transfers.c.contact_id)
         .where(transfers.c.to_agent_id == agent_id, transfers.c.state == "pending")
@@ -284,7 +284,7 @@ async def return_transfers_to(
     returned: list[int] = []
     for leg_id, contact_id in legs.all():
         row = await fetch_contact_row(conn, contact_id, lock=True)
-        if await _return(conn, writer, row, leg_id, "rejected", now, reason):
+        if await _return(conn, writer, row, leg_id, "target_disabled", now, ""):
             returned.append(contact_id)
     return returned
 
