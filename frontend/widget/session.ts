@@ -743,6 +743,9 @@ export class WidgetSession {
         text: item.text,
       });
     }
+    // What the hello brought is on screen when the panel is open: not unread once minimised
+    // (the visitor's own read receipt does not come back to say so).
+    this.seen();
     this.queueReceipts();
     if (!this.active) queueMicrotask(() => this.disconnect());
   }

@@ -3,8 +3,11 @@ page changes and reloads without a duplicate, and the agent sees the pages."""
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 
 from tests.e2e.widget_helpers import (
     TIMEOUT_MS,
@@ -146,3 +149,34 @@ def test_request_accept_chat_reload_and_pages(world: WidgetWorld, browser: Brows
     expect(page.locator("sportello-widget [data-test='msg']")).to_have_count(4)
     shot(page, "ended")
     no_dialogs(page)
+
+
+def test_messages_the_hello_brings_to_an_open_widget_are_not_unread(
+    world: WidgetWorld, browser: Browser
+) -> None:
+    """The agent's first message, committed before the widget's socket got through, arrives
+    in the ``hello``: the open widget shows it, so minimising shows no unread badge, and the
+    next message makes it 1 (tests/e2e/test_accessibility.py saw 2 when the machine was busy)."""
+    agent = world.agent("ann")
+    _, page = visitor_page(browser)
+    held: list[WebSocketRoute] = []
+    page.route_web_socket(re.compile(r"/ws/visitor"), lambda ws: held.append(ws))
+    page.goto(world.demo_url + "/")
+    request_chat(page, "Vera", "Hello there", service="Sales")
+    contact_id = agent.wait_event("contact.offered")["data"]["entry"]["contact_id"]
+    agent.accept(contact_id)
+    agent.say(contact_id, "Hi Vera, how can I help?")
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not held and time.monotonic() < deadline:
+        page.evaluate("0")  # a round trip lets Playwright hand over the held socket
+    assert held, "the widget opened its socket"
+    for socket in held:
+        socket.connect_to_server()
+    expect(page.locator("sportello-widget [data-sender='agent']")).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
+    w(page, "minimise").click()
+    expect(w(page, "launcher")).to_be_visible()
+    expect(w(page, "unread")).to_have_count(0)
+    agent.say(contact_id, "Are you still there?")
+    expect(w(page, "unread")).to_have_text("1", timeout=TIMEOUT_MS)
