@@ -87,7 +87,7 @@ def test_the_profile_language_wins_over_the_browser_and_switches_the_console(
 
     contact.get_by_test_id("transfer-tool").click()
     dialog = page.get_by_test_id("transfer-dialog")
-    expect(dialog.get_by_role("heading")).to_have_text("Trasferisci Vera Rossi")
+    expect(dialog.get_by_role("heading", level=3)).to_have_text("Trasferisci Vera Rossi")
     expect(dialog.get_by_test_id("transfer-agent").first).to_be_visible()
     shoot(page, "console-it-transfer")
     dialog.get_by_test_id("transfer-cancel").click()
