@@ -22,6 +22,8 @@ from bench.scenarios.common import SPORTELLO, Bench
 from bench.system import rss_bytes
 from bench.wire import now_ns
 
+BUDGET_SPENT = "upload_budget_exceeded"
+
 
 @dataclass(frozen=True)
 class Params:
@@ -58,17 +60,27 @@ async def _rounds(
     body = os.urandom(p.megabytes * 2**20)
     limits = httpx.Limits(max_connections=p.uploads, max_keepalive_connections=p.uploads)
     async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as http:
-        tokens = []
-        for i in range(p.uploads):
+        opened = 0
+
+        async def new_visitor() -> str:
+            nonlocal opened
             answer = await http.post(
                 "/api/visitor/contacts",
-                json={"service_id": service_id, "visitor_id": f"uploader{i:04d}", "name": "Up"},
+                json={
+                    "service_id": service_id,
+                    "visitor_id": f"uploader{opened:05d}",
+                    "name": "Up",
+                },
             )
+            opened += 1
             answer.raise_for_status()
-            tokens.append(answer.json()["token"])
+            return str(answer.json()["token"])
+
+        tokens = [await new_visitor() for _ in range(p.uploads)]
         await asyncio.sleep(max(0.0, (start_ns - now_ns()) / 1e9))
         rss_start = rss_peak = rss_bytes(pid)
         sampling = True
+        refused: dict[str, int] = {}
 
         async def sample() -> None:
             nonlocal rss_peak
@@ -76,20 +88,31 @@ async def _rounds(
                 rss_peak = max(rss_peak, rss_bytes(pid))
                 await asyncio.sleep(0.05)
 
-        async def one(token: str) -> bool:
-            answer = await http.post(
+        async def send(token: str) -> httpx.Response:
+            return await http.post(
                 "/api/visitor/contact/files",
                 params={"name": "bench.bin"},
                 content=body,
                 headers={"Authorization": f"Bearer {token}"},
             )
+
+        async def one(slot: int) -> bool:
+            """One upload; a visitor who has sent all a contact allows
+            (``SPORTELLO_UPLOAD_VISITOR_BYTES``) is followed by a new one, as on a real site."""
+            answer = await send(tokens[slot])
+            if answer.status_code == 413 and answer.json().get("code") == BUDGET_SPENT:
+                tokens[slot] = await new_visitor()
+                answer = await send(tokens[slot])
+            if answer.status_code != 201:
+                code = f"{answer.status_code} {answer.json().get('code', '')}".strip()
+                refused[code] = refused.get(code, 0) + 1
             return answer.status_code == 201
 
         sampler = asyncio.create_task(sample())
         began = now_ns()
         done = failed = 0
         while now_ns() < end_ns:
-            results = await asyncio.gather(*(one(t) for t in tokens))
+            results = await asyncio.gather(*(one(i) for i in range(p.uploads)))
             done += sum(results)
             failed += len(results) - sum(results)
         elapsed = (now_ns() - began) / 1e9
@@ -98,6 +121,8 @@ async def _rounds(
     return {
         "upload_files": done,
         "upload_errors": failed,
+        "upload_errors_by_code": refused,
+        "upload_visitors": opened,
         "upload_mb_per_s": done * p.megabytes / elapsed,
         "in_flight_mb": p.uploads * p.megabytes,
         "rss_start_mb": rss_start / 2**20,
