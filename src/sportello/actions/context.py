@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from sportello.security.shared_buckets import SharedBuckets
 from sportello.storage.database import Database
 from sportello.stream.bus import Bus, LocalBus
 from sportello.stream.events import Event, EventWriter
+from sportello.stream.lock_timing import LockTiming
 from sportello.translation.translator import Translator, build_translator
 
 
@@ -45,6 +47,8 @@ class Ctx:
     translator: Translator = field(init=False)
     open_links: set[tuple[int, int]] = field(default_factory=set)
     """The widget connections open on this node, as (contact id, link)."""
+    stream_lock: LockTiming = field(default_factory=LockTiming)
+    """How long this process's transactions held the stream lock (PostgreSQL, /metrics)."""
 
     def __post_init__(self) -> None:
         self.translator = build_translator(self.settings)
@@ -66,11 +70,10 @@ class Ctx:
         """A write transaction with an event writer; wakes listeners only after commit."""
         async with self.db.write() as conn:
             writer = EventWriter(conn, self.clock.now())
-            # First, before any row lock: one lock order for every writer, so a group of
-            # sends locking several contacts can never deadlock with a single action.
-            await writer.lock()
             yield conn, writer
             await writer.flush()
+        if writer.locked_at is not None:
+            self.stream_lock.observe(time.perf_counter() - writer.locked_at)
         if writer.appended:
             self.committed(writer.appended)
             self.bus.stream_moved(writer.appended[-1].position)

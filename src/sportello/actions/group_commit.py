@@ -6,6 +6,10 @@ back inside one transaction, in arrival order, and answers each caller separatel
 write that fails its own checks (a ``SportelloError`` raised before it changes anything)
 fails alone; any other error rolls the whole group back and every caller gets it — their
 retries are idempotent. With no load a write goes through at once, alone.
+
+On PostgreSQL a group first locks the contacts its writes will lock, in id order: two
+processes' groups, or a group and an action, then never wait for each other in a cycle
+(a write locks its contact in arrival order, and that order differs between groups).
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.errors import SportelloError
+from sportello.storage.tables import contacts
 from sportello.stream.events import EventWriter
 
 Work = Callable[[AsyncConnection, EventWriter], Awaitable[Any]]
@@ -26,12 +32,13 @@ GROUP_LIMIT = 64
 class GroupCommitter:
     def __init__(self, transaction: Callable[[], Any]) -> None:
         self._transaction = transaction
-        self._queue: list[tuple[Work, asyncio.Future[Any]]] = []
+        self._queue: list[tuple[Work, int | None, asyncio.Future[Any]]] = []
         self._running: asyncio.Task[None] | None = None
 
-    async def run(self, work: Work) -> Any:
+    async def run(self, work: Work, contact_id: int | None = None) -> Any:
+        """Run ``work`` in the next group; ``contact_id`` names the contact row it locks."""
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._queue.append((work, future))
+        self._queue.append((work, contact_id, future))
         if self._running is None or self._running.done():
             self._running = asyncio.create_task(self._drain())
         return await future
@@ -42,13 +49,14 @@ class GroupCommitter:
             outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
             try:
                 async with self._transaction() as (conn, writer):
-                    for work, future in group:
+                    await _lock_in_order(conn, {c for _w, c, _f in group if c is not None})
+                    for work, _contact, future in group:
                         try:
                             outcomes.append((future, await work(conn, writer), None))
                         except SportelloError as exc:
                             outcomes.append((future, None, exc))
             except BaseException as exc:  # the group rolled back: nobody's write stands
-                for _work, future in group:
+                for _work, _contact, future in group:
                     if not future.done():
                         future.set_exception(exc)
                 if isinstance(exc, asyncio.CancelledError):
@@ -61,3 +69,13 @@ class GroupCommitter:
                     future.set_exception(error)
                 else:
                     future.set_result(result)
+
+
+async def _lock_in_order(conn: AsyncConnection, contact_ids: set[int]) -> None:
+    if len(contact_ids) > 1 and conn.dialect.name == "postgresql":
+        await conn.execute(
+            select(contacts.c.id)
+            .where(contacts.c.id.in_(sorted(contact_ids)))
+            .order_by(contacts.c.id)
+            .with_for_update()
+        )

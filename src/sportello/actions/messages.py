@@ -197,7 +197,7 @@ async def do_send_message(
             ctx, conn, writer, principal, contact_id, text, client_msg_id, own, canned_reply_id
         )
 
-    result: tuple[dict[str, Any], bool] = await ctx.group_commit.run(send)
+    result: tuple[dict[str, Any], bool] = await ctx.group_commit.run(send, contact_id)
     message, created = result
     translation = message["translation"]
     if created and translation is not None and translation["state"] == "pending":

@@ -34,7 +34,7 @@ from sportello.errors import (
 from sportello.queries.calls import call_media
 from sportello.queries.contacts import agent_card, contact_for_agent, fetch_contact_row
 from sportello.queries.transfers import leg_view, open_leg, taken_by_transfer
-from sportello.routing.engine import reroute
+from sportello.routing.engine import one_pass_at_a_time, reroute
 from sportello.routing.rules import agent_load, group_member, is_eligible
 from sportello.routing.snapshot import load_agents
 from sportello.storage.tables import contacts, services, transfer_groups, transfers
@@ -60,6 +60,7 @@ async def do_request_transfer(
         raise ValidationFailedError(f"a note is at most {NOTE_MAX} characters")
     now = ctx.clock.now()
     async with ctx.transaction() as (conn, writer):
+        await one_pass_at_a_time(conn)  # it routes: the routing lock before the row lock
         row = await fetch_contact_row(conn, contact_id, lock=True)
         _check_holding(agent, row)
         if row.state == ContactState.TRANSFERRING.value:
@@ -203,6 +204,7 @@ async def do_reject_transfer(
     reason = reason.strip()
     now = ctx.clock.now()
     async with ctx.transaction() as (conn, writer):
+        await one_pass_at_a_time(conn)  # it may route: the routing lock first
         row = await fetch_contact_row(conn, contact_id, lock=True)
         leg = await open_leg(conn, row.id)
         if row.state != ContactState.TRANSFERRING.value or leg is None:
@@ -237,6 +239,7 @@ async def do_cancel_transfer(ctx: Ctx, agent: AgentPrincipal, contact_id: int) -
     """The holder calls a pending transfer off."""
     now = ctx.clock.now()
     async with ctx.transaction() as (conn, writer):
+        await one_pass_at_a_time(conn)  # it routes: the routing lock before the row lock
         row = await fetch_contact_row(conn, contact_id, lock=True)
         _check_holding(agent, row)
         leg = await open_leg(conn, row.id)

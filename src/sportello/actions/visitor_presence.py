@@ -79,7 +79,7 @@ async def do_visitor_connected(
             await _tell_agents(writer, row, "visitor.returned", {})
         return link
 
-    link: int = await ctx.group_commit.run(connect)
+    link: int = await ctx.group_commit.run(connect, contact_id)
     return link
 
 

@@ -12,8 +12,12 @@ Three entry points, none of which reads the whole queue on the hot path:
   offer written. Transfers, status and session changes, and the periodic tick ask for it.
 
 Each changed offer is a guarded update on the contact's state and a ``contact.offered``
-queue event. The database stays the truth: the keys are a process's memory of what the
-last full pass it ran saw, and the periodic full pass heals a memory made stale by another
+queue event. On PostgreSQL, passes run one at a time (``one_pass_at_a_time``), so a pass
+reads every earlier pass's result; a transaction that routes takes that lock before any row
+lock, so a pass waiting for a row never waits for a transaction that waits for it.
+
+The database stays the truth: the keys are a process's memory of what the last full pass it
+ran saw, and the periodic full pass heals a memory made stale by another
 process's changes (accepting re-checks the limit inside its transaction in any case).
 """
 
@@ -22,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.domain.model import AgentSnapshot, Offer, PendingContact
@@ -31,6 +35,17 @@ from sportello.routing.snapshot import WAITING_STATES, load_agents, load_pending
 from sportello.routing.views import waiting_entries
 from sportello.storage.tables import contacts
 from sportello.stream.events import EventWriter
+
+ROUTING_LOCK = 7262002
+"""The advisory lock a PostgreSQL routing pass holds until its transaction ends."""
+_TAKE_ROUTING_LOCK = text(f"SELECT pg_advisory_xact_lock({ROUTING_LOCK})")
+
+
+async def one_pass_at_a_time(conn: AsyncConnection) -> None:
+    """Wait for any other routing pass (PostgreSQL; SQLite has one writer). Re-entrant: an
+    action that routes takes it first, before its row locks, and the pass takes it again."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(_TAKE_ROUTING_LOCK)
 
 
 class RoutingMemo:
@@ -54,7 +69,7 @@ async def reroute(
     memo: RoutingMemo | None = None,
 ) -> dict[int, Offer]:
     """Bring every waiting contact's offer up to date; return the full plan."""
-    await writer.lock()
+    await one_pass_at_a_time(conn)
     pending = await load_pending(conn)
     if not pending:
         if memo is not None:
@@ -80,7 +95,7 @@ async def reroute_agents(
 ) -> bool:
     """These agents' loads changed: run the full pass only if that can change an offer.
     Returns whether it ran."""
-    await writer.lock()
+    await one_pass_at_a_time(conn)
     agents = await load_agents(conn, now, only=agent_ids)
     reserving = await _reserving(conn)
     unchanged = len(agents) == len(agent_ids) and all(
@@ -97,7 +112,7 @@ async def route_new(
 ) -> Offer:
     """Offer a contact just created, planned after the starred contacts ahead of it. An
     offer to nobody is not stored: the caller rejects the contact."""
-    await writer.lock()
+    await one_pass_at_a_time(conn)
     agents = await load_agents(conn, now, live_only=True)
     ahead = await load_pending(conn, starred_only=True)
     offer = plan_offers([*ahead, contact], agents, now, idle)[contact.id]

@@ -3,11 +3,11 @@
 SQLite: WAL, busy_timeout, foreign keys; writes open with ``BEGIN IMMEDIATE`` so the
 write lock is taken up front (no deadlock-prone lock upgrades), and an in-process lock
 keeps this process's writers from spinning on ``busy_timeout``.
-PostgreSQL: every write transaction takes a transaction-scoped advisory lock first (see
-actions/context.py) so positions become visible in commit order. Writers of one process
-queue on the in-process lock in both cases: waiting there is cheap, while writers blocked
-inside PostgreSQL each hold a pooled connection, and under overload the pool ran dry
-(bench intake at 100/s on PostgreSQL: 2.1 contacts/s served before this).
+PostgreSQL: a write transaction's events go in last, under the stream lock its commit
+releases (stream/events.py), so positions become visible in commit order. Writers of one
+process queue on the in-process lock in both cases: waiting there is cheap, while writers
+blocked inside PostgreSQL each hold a pooled connection, and under overload the pool ran
+dry (bench intake at 100/s on PostgreSQL: 2.1 contacts/s served before this).
 """
 
 from __future__ import annotations

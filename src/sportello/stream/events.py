@@ -8,6 +8,7 @@ the ``offered_to`` list in its payload).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -53,33 +54,35 @@ _INSERT_EVENTS = insert(events).returning(events.c.position)
 _INSERT_EVENT = DirectStatement(_INSERT_EVENTS)
 
 
+STREAM_LOCK = 7262001
+"""The advisory lock a PostgreSQL transaction holds from its events' INSERT to its commit."""
+_TAKE_STREAM_LOCK = text(f"SELECT pg_advisory_xact_lock({STREAM_LOCK})")
+
+
 class EventWriter:
     """Collects the events of one transaction and appends them together at its end.
 
     A group commit holds many writes; their events go in as one multi-row INSERT (in
     append order, so positions follow it) instead of one statement each. Nothing reads
     the stream inside a write transaction, so nobody misses an event not yet flushed.
+
+    On PostgreSQL the INSERT is the transaction's last statement and is made under the
+    stream's advisory lock, which the commit releases: positions are drawn and become
+    visible in commit order, so a reader that sees position N has every committed event
+    below N, while transactions run their own statements side by side and serialise only
+    on that INSERT and the commit (docs/architecture.md, "Positions"). SQLite needs no lock:
+    it has one writer at a time.
     """
 
     def __init__(self, conn: AsyncConnection, now: float) -> None:
         self._conn = conn
         self._now = now
-        self._locked = False
         self._pending: list[dict[str, Any]] = []
+        self.locked_at: float | None = None
+        """When this transaction took the stream lock (``time.perf_counter``), if it did."""
         self.appended: list[Event] = []
         """The events appended, in position order: once committed, this process hands them
         to its hub directly (realtime/hub.py) and the bus needs only the highest position."""
-
-    async def lock(self) -> None:
-        """Serialise event writers (PostgreSQL) until this transaction ends.
-
-        Positions then become visible in commit order, so a reader never sees N+1 before N;
-        and a routing pass that takes the lock first reads every earlier pass's result.
-        SQLite needs nothing: it has one writer at a time.
-        """
-        if not self._locked and self._conn.dialect.name == "postgresql":
-            await self._conn.execute(text("SELECT pg_advisory_xact_lock(7262001)"))
-            self._locked = True
 
     async def append(
         self,
@@ -92,7 +95,6 @@ class EventWriter:
         for_queue: bool = False,
     ) -> None:
         """Add an event to this transaction (written by ``flush``, before the commit)."""
-        await self.lock()
         self._pending.append(
             {
                 "kind": kind,
@@ -115,10 +117,12 @@ class EventWriter:
             # SQLAlchemy's multi-row INSERT costs per row.
             positions = [(await _INSERT_EVENT.rows(self._conn, row))[0].position for row in rows]
         else:
+            await self._conn.execute(_TAKE_STREAM_LOCK)
+            self.locked_at = time.perf_counter()
             # Many rows: SQLAlchemy's "insertmanyvalues" sends them as multi-row INSERTs.
             result = await self._conn.execute(_INSERT_EVENTS, rows if len(rows) > 1 else rows[0])
-            # This transaction holds the stream's advisory lock, so its rows took ascending
-            # positions in the order given.
+            # Under the stream lock nobody else draws positions, so these rows took
+            # ascending ones in the order given.
             positions = sorted(int(p) for p in result.scalars())
         self.appended.extend(
             Event(

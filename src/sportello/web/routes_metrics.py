@@ -13,7 +13,12 @@ from collections.abc import Iterator
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CollectorRegistry, generate_latest
-from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
+from prometheus_client.core import (
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    InfoMetricFamily,
+    Metric,
+)
 from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
 
@@ -28,6 +33,7 @@ from sportello.queries.metrics import (
     unindexed_messages,
 )
 from sportello.realtime.hub import StreamHub
+from sportello.stream.lock_timing import LockTiming
 from sportello.web.deps import CtxDep, bearer
 
 router = APIRouter(tags=["ops"])
@@ -45,12 +51,14 @@ class _Snapshot(Collector):
         statuses: dict[str, int],
         unindexed: int | None,
         hub: StreamHub,
+        stream_lock: LockTiming | None,
     ) -> None:
         self.now = now
         self.opened = opened
         self.statuses = statuses
         self.unindexed = unindexed
         self.hub = hub
+        self.stream_lock = stream_lock
 
     def collect(self) -> Iterator[Metric]:
         yield InfoMetricFamily(
@@ -95,6 +103,14 @@ class _Snapshot(Collector):
                 "Messages the transcript search index has not taken in yet (SQLite)",
                 value=self.unindexed,
             )
+        if self.stream_lock is not None:
+            yield HistogramMetricFamily(
+                "sportello_stream_lock_held_seconds",
+                "How long this process's write transactions held the stream lock, from their "
+                "events' INSERT to their commit (PostgreSQL)",
+                buckets=self.stream_lock.cumulative(),
+                sum_value=self.stream_lock.total_seconds,
+            )
 
 
 @router.get("/metrics", include_in_schema=False)
@@ -111,6 +127,8 @@ async def metrics(request: Request, ctx: CtxDep) -> Response:
         statuses = await agents_by_status(conn, now, ctx.settings.agent_grace_seconds)
         unindexed = await unindexed_messages(conn)
     registry = CollectorRegistry()
-    registry.register(_Snapshot(now, opened, dict(statuses), unindexed, request.app.state.hub))
+    stream_lock = None if ctx.db.is_sqlite else ctx.stream_lock
+    hub = request.app.state.hub
+    registry.register(_Snapshot(now, opened, dict(statuses), unindexed, hub, stream_lock))
     ProcessCollector(registry=registry)
     return Response(generate_latest(registry), media_type=CONTENT_TYPE)

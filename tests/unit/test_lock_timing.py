@@ -1,0 +1,17 @@
+"""The stream lock's hold times, as /metrics exposes them (PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sportello.stream.lock_timing import LockTiming
+
+
+def test_the_stream_lock_timing_counts_into_cumulative_buckets() -> None:
+    timing = LockTiming()
+    for seconds in (0.0001, 0.0004, 0.003, 0.003, 7.0):
+        timing.observe(seconds)
+    buckets = dict(timing.cumulative())
+    assert buckets["0.0005"] == 2 and buckets["0.005"] == 4 and buckets["5.0"] == 4
+    assert buckets["+Inf"] == timing.count == 5
+    assert timing.total_seconds == pytest.approx(7.0065)
