@@ -53,6 +53,7 @@ from sportello.web.cors import VisitorCorsMiddleware
 from sportello.web.csrf import CsrfMiddleware
 from sportello.web.errors import install_error_handlers
 from sportello.web.readiness import Readiness
+from sportello.web.security_headers import SecurityHeaders
 from sportello.web.socket_shortcut import SocketShortcut, socket_endpoints
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,7 @@ def build_app(
     app.add_middleware(AdmissionMiddleware, gate=app.state.admission)
     app.add_middleware(CsrfMiddleware, allowed_origins=settings.allowed_console_origins)
     app.add_middleware(VisitorCorsMiddleware)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(SocketShortcut, endpoints=socket_endpoints(ws.router))  # outermost
 
     install_error_handlers(app)
