@@ -1,0 +1,111 @@
+"""The e-mail outbox's state: claim a due row, mark it sent, or schedule the next attempt.
+
+Delivery is at least once. A row is claimed with a guarded update that pushes its due
+time past a lease; the sender marks it sent only after the SMTP server accepted it. A
+process killed before the server's acceptance leaves the row to be claimed again when the
+lease ends; one killed in the instant between acceptance and the mark sends it a second
+time, with the same Message-ID (docs/operations.md, E-mail)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sportello.actions.context import Ctx
+from sportello.actions.transcripts import request_view
+from sportello.domain.outbox import claim_lease, retry_delay
+from sportello.storage.tables import email_outbox
+from sportello.stream.events import EventWriter
+
+CLAIM_BATCH = 10
+
+
+async def do_claim_due_mail(ctx: Ctx) -> list[tuple[int, str]]:
+    """Claim the due rows (up to a batch): (outbox id, claim) for each one this process won."""
+    now = ctx.clock.now()
+    lease = claim_lease(ctx.settings.smtp_timeout_seconds)
+    claimed = []
+    async with ctx.db.write() as conn:
+        due = await conn.execute(
+            select(email_outbox.c.id, email_outbox.c.attempts)
+            .where(email_outbox.c.state == "pending", email_outbox.c.next_attempt_at <= now)
+            .order_by(email_outbox.c.next_attempt_at)
+            .limit(CLAIM_BATCH)
+        )
+        for outbox_id, attempts in due.all():
+            claim = uuid.uuid4().hex
+            result = await conn.execute(
+                update(email_outbox)
+                .where(
+                    email_outbox.c.id == outbox_id,
+                    email_outbox.c.state == "pending",
+                    email_outbox.c.attempts == attempts,
+                )
+                .values(attempts=attempts + 1, next_attempt_at=now + lease, claim=claim)
+            )
+            if result.rowcount == 1:
+                claimed.append((int(outbox_id), claim))
+    return claimed
+
+
+async def do_mark_mail_sent(ctx: Ctx, outbox_id: int, claim: str) -> bool:
+    """The server accepted it. False: the claim was lost (the lease ran out meanwhile)."""
+    now = ctx.clock.now()
+    async with ctx.transaction() as (conn, writer):
+        result = await conn.execute(
+            update(email_outbox)
+            .where(
+                email_outbox.c.id == outbox_id,
+                email_outbox.c.claim == claim,
+                email_outbox.c.state == "pending",
+            )
+            .values(state="sent", sent_at=now, next_attempt_at=None, claim=None, last_error="")
+        )
+        if result.rowcount != 1:
+            return False
+        await _tell(conn, writer, outbox_id, "transcript.sent")
+        return True
+
+
+async def do_mark_mail_failed(ctx: Ctx, outbox_id: int, claim: str, error: str) -> None:
+    """This attempt failed: try again after the backoff, or give up after the last one."""
+    now = ctx.clock.now()
+    async with ctx.transaction() as (conn, writer):
+        row = (
+            await conn.execute(
+                select(email_outbox).where(
+                    email_outbox.c.id == outbox_id,
+                    email_outbox.c.claim == claim,
+                    email_outbox.c.state == "pending",
+                )
+            )
+        ).first()
+        if row is None:
+            return
+        final = row.attempts >= ctx.settings.mail_max_attempts
+        await conn.execute(
+            update(email_outbox)
+            .where(email_outbox.c.id == outbox_id, email_outbox.c.claim == claim)
+            .values(
+                state="failed" if final else "pending",
+                next_attempt_at=None
+                if final
+                else now + retry_delay(row.attempts, ctx.settings.mail_retry_seconds),
+                claim=None,
+                last_error=error[:500],
+            )
+        )
+        if final:
+            await _tell(conn, writer, outbox_id, "transcript.failed")
+
+
+async def _tell(conn: AsyncConnection, writer: EventWriter, outbox_id: int, kind: str) -> None:
+    row = (await conn.execute(select(email_outbox).where(email_outbox.c.id == outbox_id))).one()
+    await writer.append(
+        kind,
+        {"contact_id": row.contact_id, "transcript": request_view(row)},
+        contact_id=row.contact_id,
+        for_visitor=True,
+    )
