@@ -657,6 +657,12 @@ export const styles = css`
   .ending .row input {
     flex: 1;
   }
+  .ending .row button {
+    flex: none;
+    width: auto;
+    padding-left: 16px;
+    padding-right: 16px;
+  }
   .ending .error {
     color: #b42318;
     font-size: 13px;
