@@ -105,12 +105,12 @@ async def test_transcript_is_sent_once_in_the_visitors_language(
         await until(lambda: len(inbox.accepted) == 1)
         [mail] = inbox.accepted
         assert mail["To"] == "vera@example.org"
-        assert mail["Subject"] == "La tua conversazione con Sales"
+        assert mail["Subject"] == "La Sua conversazione con Sales"
         assert mail["Message-ID"] == f"<transcript-{asked.json()['id']}@shop.example>"
         body = parts(mail)
         assert set(body) == {"text/plain", "text/html"}
         assert "Ecco la trascrizione" in body["text/plain"]
-        assert "Tu: Ciao, il mio ordine <b>è</b> in ritardo" in body["text/plain"]
+        assert "Lei: Ciao, il mio ordine <b>è</b> in ritardo" in body["text/plain"]
         assert "Controllo subito" in body["text/plain"]
         assert "&lt;b&gt;è&lt;/b&gt;" in body["text/html"]  # escaped, never markup
         for _ in range(40):

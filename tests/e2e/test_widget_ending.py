@@ -3,6 +3,8 @@ by e-mail, start a new conversation that goes to the same agent first."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -99,3 +101,56 @@ def test_rate_ask_transcript_and_start_again(
     ]
     assert bob_saw == []
     no_dialogs(page)
+
+
+RETAG = """new MutationObserver((_, observer) => {
+  const tag = document.querySelector('script[src$="/widget.js"]');
+  if (!tag) return;
+  tag.removeAttribute("data-title");
+  Object.assign(tag.dataset, DATA);
+  observer.disconnect();
+}).observe(document, {childList: true, subtree: true});"""
+
+QUESTION = {
+    "it": "Com'è andata questa conversazione?",
+    "en": "How was this conversation?",
+    "es": "¿Qué tal ha ido esta conversación?",
+    "fr": "Comment s'est passée cette conversation ?",
+    "de": "Wie war dieses Gespräch?",
+    "pt": "Como correu esta conversa?",
+}
+
+
+def test_the_end_screen_in_every_widget_language(world: WidgetWorld, browser: Browser) -> None:
+    """On a phone, the page forcing each of the six languages: the end screen speaks it."""
+    ann = world.agent("ann")
+    ended: set[int] = set()
+    for language, question in QUESTION.items():
+        _, page = visitor_page(browser, viewport={"width": 390, "height": 844})
+        page.add_init_script(
+            RETAG.replace("DATA", json.dumps({"service": "Sales", "language": language}))
+        )
+        page.goto(world.demo_url + "/help.html")
+        w(page, "launcher").click()
+        w(page, "name").fill("Vera")
+        w(page, "first-message").fill("?")
+        w(page, "start").click()
+        entry = ann.wait_for(
+            lambda f: (
+                f.get("kind") == "contact.offered"
+                and f["data"]["entry"]["state"] == "pending"
+                and f["data"]["entry"]["contact_id"] not in ended
+            )
+        )["data"]["entry"]
+        contact_id = int(entry["contact_id"])
+        ann.accept(contact_id)
+        expect(w(page, "joined")).to_be_visible(timeout=TIMEOUT_MS)
+        closed = ann.run(ann.client.post(f"/api/contacts/{contact_id}/close"))
+        assert closed.status_code == 200
+        expect(page.locator("sportello-widget .ending legend")).to_have_text(
+            question, timeout=TIMEOUT_MS
+        )
+        assert page.locator("sportello-widget .wrap").get_attribute("lang") == language
+        shot(page, f"ending-{language}-phone")
+        page.context.close()
+        ended.add(contact_id)

@@ -10,22 +10,22 @@ DEFAULT = "en"
 
 CATALOGUE: dict[str, dict[str, str]] = {
     "subject": {
-        "it": "La tua conversazione con {service}",
+        "it": "La Sua conversazione con {service}",
         "en": "Your conversation with {service}",
-        "es": "Tu conversación con {service}",
+        "es": "Su conversación con {service}",
         "fr": "Votre conversation avec {service}",
         "de": "Ihr Gespräch mit {service}",
         "pt": "A sua conversa com {service}",
     },
     "intro": {
-        "it": "Ecco la trascrizione della tua conversazione con {service} del {date}.",
+        "it": "Ecco la trascrizione della Sua conversazione con {service} del {date}.",
         "en": "Here is the transcript of your conversation with {service} on {date}.",
-        "es": "Aquí tienes la transcripción de tu conversación con {service} del {date}.",
+        "es": "Aquí tiene la transcripción de su conversación con {service} del {date}.",
         "fr": "Voici la transcription de votre conversation avec {service} du {date}.",
         "de": "Hier ist das Protokoll Ihres Gesprächs mit {service} vom {date}.",
         "pt": "Aqui está a transcrição da sua conversa com {service} de {date}.",
     },
-    "you": {"it": "Tu", "en": "You", "es": "Tú", "fr": "Vous", "de": "Sie", "pt": "Você"},
+    "you": {"it": "Lei", "en": "You", "es": "Usted", "fr": "Vous", "de": "Sie", "pt": "Você"},
     "agent": {
         "it": "Operatore",
         "en": "Agent",
@@ -51,9 +51,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "pt": "Não houve mensagens nesta conversa.",
     },
     "asked": {
-        "it": "Ricevi questa e-mail perché hai chiesto la trascrizione alla fine della chat.",
+        "it": "Riceve questa e-mail perché ha chiesto la trascrizione alla fine della chat.",
         "en": "You are receiving this e-mail because you asked for the transcript.",
-        "es": "Recibes este correo porque pediste la transcripción al final del chat.",
+        "es": "Recibe este correo porque pidió la transcripción al final del chat.",
         "fr": "Vous recevez cet e-mail parce que vous avez demandé la transcription.",
         "de": "Sie erhalten diese E-Mail, weil Sie das Protokoll angefordert haben.",
         "pt": "Recebe este e-mail porque pediu a transcrição no fim da conversa.",
