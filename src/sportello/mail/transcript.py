@@ -95,7 +95,7 @@ def build_message(mail: TranscriptMail, sender: str, domain: str) -> EmailMessag
     message["To"] = mail.to_address
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = f"<transcript-{mail.outbox_id}@{domain}>"
-    message["Content-Language"] = lang
     message.set_content("\n".join(text_body) + "\n")
     message.add_alternative(html_body, subtype="html")
+    message["Content-Language"] = lang  # after the content, which resets Content-* headers
     return message
