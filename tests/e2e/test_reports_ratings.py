@@ -16,8 +16,10 @@ __all__ = ["console_server", "visitors"]
 
 
 def rated_chat(
-    page: Page, visitor: Visitor, sales: int, name: str, score: int, comment: str
+    page: Page, visitor: Visitor, sales: int, name: str, score: int, comment: str, line: str
 ) -> None:
+    """A chat the agent ends in the console and the visitor rates: the ended panel says so
+    (``line``: the sentence's words in the console's language)."""
     visitor.request(sales, name, message="hello")
     page.get_by_test_id("waiting-top").click()
     chat = panel(page, visitor.contact_id)
@@ -31,11 +33,15 @@ def rated_chat(
         json={"score": score, "comment": comment},
     )
     assert rated.status_code == 201, rated.text
+    expect(chat).to_contain_text(f"{name} {line} {score}")
 
 
 @pytest.mark.parametrize(
-    ("locale", "not_rated", "average_header"),
-    [("en-GB", "not rated", "Avg rating"), ("it-IT", "nessuna valutazione", "Valutazione media")],
+    ("locale", "not_rated", "average_header", "line"),
+    [
+        ("en-GB", "not rated", "Avg rating", "rated the conversation"),
+        ("it-IT", "nessuna valutazione", "Valutazione media", "ha valutato la conversazione"),
+    ],
 )
 def test_ratings_in_the_reports(
     console_server: E2EServer,
@@ -44,6 +50,7 @@ def test_ratings_in_the_reports(
     locale: str,
     not_rated: str,
     average_header: str,
+    line: str,
 ) -> None:
     page = sign_in(context_factory(), console_server, "ann")
     if locale.startswith("it"):  # the agent's own console language: Italian
@@ -51,8 +58,8 @@ def test_ratings_in_the_reports(
         page.get_by_test_id("language-it").click()
         expect(page.get_by_test_id("agent-status")).to_have_text("DISPONIBILE")
     sales = service_id(console_server, "Sales")
-    rated_chat(page, visitors(), sales, "Vera Rated", 5, "Very helpful")
-    rated_chat(page, visitors(), sales, "Rita Rated", 2, "")
+    rated_chat(page, visitors(), sales, "Vera Rated", 5, "Very helpful", line)
+    rated_chat(page, visitors(), sales, "Rita Rated", 2, "", line)
     unrated = visitors()
     unrated.request(sales, "Ugo Unrated")
     unrated.http.post("/api/visitor/contact/leave")
