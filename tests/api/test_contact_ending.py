@@ -4,6 +4,7 @@ agent first. The e-mail itself: test_transcript_mail.py."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -298,3 +299,25 @@ async def test_another_visitors_previous_token_is_forbidden(world: World) -> Non
     assert response.json()["code"] == "forbidden"
     forged = await other.request(world.services["Sales"]["id"], previous_token="forged.token")
     assert forged.status_code == 401
+
+
+async def test_concurrent_ratings_and_transcript_requests_store_one_each(world: World) -> None:
+    """A double click (or two tabs) at once: one 201, the rest conflicts, one row each."""
+    _, visitor = await ended_chat(world)
+    base = f"/api/visitor/contacts/{visitor.contact_id}"
+    ratings = await asyncio.gather(
+        *(visitor.http.post(f"{base}/rating", json={"score": n}) for n in (1, 2, 3, 4, 5))
+    )
+    assert sorted(r.status_code for r in ratings) == [201, 409, 409, 409, 409]
+    assert {r.json()["code"] for r in ratings if r.status_code == 409} == {"already_rated"}
+    assert len(await rows(world, contact_ratings, visitor.contact_id)) == 1
+    asked = await asyncio.gather(
+        *(
+            visitor.http.post(f"{base}/transcript", json={"email": "v@example.org"})
+            for _ in range(4)
+        )
+    )
+    assert sorted(r.status_code for r in asked) == [201, 409, 409, 409]
+    assert len(await rows(world, email_outbox, visitor.contact_id)) == 1
+    kinds = [e.kind for e in await stored_events(world.app.ctx, visitor.contact_id)]
+    assert kinds.count("contact.rated") == 1 and kinds.count("transcript.requested") == 1

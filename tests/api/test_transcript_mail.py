@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
-from sportello.storage.tables import email_outbox
+from sportello.storage.tables import email_outbox, messages
 from tests.support.clients import AgentClient, VisitorClient
 from tests.support.inproc import serve_app
 from tests.support.postgres import free_port
@@ -80,6 +80,21 @@ def parts(message: Message) -> dict[str, str]:
     }
 
 
+async def hold_back(ctx: Any, contact_id: int, text: str) -> None:
+    """An agent message the visitor was never shown (held for its translation): the
+    e-mail, read through ``visitor_transcript`` as the widget's view is, leaves it out."""
+    async with ctx.db.write() as conn:
+        await conn.execute(
+            insert(messages).values(
+                contact_id=contact_id,
+                sender="agent",
+                text=text,
+                created_at=ctx.clock.now(),
+                visitor_hold_until=ctx.clock.now() + 3600,
+            )
+        )
+
+
 async def outbox_rows(ctx: Any) -> list[Any]:
     async with ctx.db.read() as conn:
         return list(await conn.execute(select(email_outbox)))
@@ -96,6 +111,7 @@ async def test_transcript_is_sent_once_in_the_visitors_language(
         agent, _console, visitor, _widget = await world.assigned_chat()
         await visitor.say("Ciao, il mio ordine <b>è</b> in ritardo")
         await agent.say(visitor.contact_id, "Controllo subito")
+        await hold_back(app.ctx, visitor.contact_id, "held back from the visitor")
         await agent.post(f"/api/contacts/{visitor.contact_id}/close")
         asked = await visitor.http.post(
             f"/api/visitor/contacts/{visitor.contact_id}/transcript",
@@ -113,6 +129,7 @@ async def test_transcript_is_sent_once_in_the_visitors_language(
         assert "Lei: Ciao, il mio ordine <b>è</b> in ritardo" in body["text/plain"]
         assert "Controllo subito" in body["text/plain"]
         assert "&lt;b&gt;è&lt;/b&gt;" in body["text/html"]  # escaped, never markup
+        assert "held back" not in body["text/plain"] + body["text/html"]
         for _ in range(40):
             [row] = await outbox_rows(app.ctx)
             if row.state == "sent":
