@@ -36,6 +36,8 @@ class Inbox:
         self.released = threading.Event()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if "nobody@" in envelope.rcpt_tos[0]:
+            return "550 no such mailbox"
         if self.hold.is_set():
             self.holding.set()
             await asyncio.to_thread(self.released.wait)
@@ -175,6 +177,30 @@ async def test_an_unreachable_server_is_retried_with_backoff(
                 break
             await asyncio.sleep(0.05)
         assert (row.state, row.attempts) == ("sent", 2)
+        await world.close()
+
+
+async def test_a_refused_address_fails_at_once_and_says_so(
+    sqlite_url: str, tmp_path: Path, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    from tests.conftest import make_world
+
+    async with serve_app(sqlite_url, tmp_path, **smtp_settings(port)) as app:
+        world = await make_world(app)
+        agent, _console, visitor, widget = await world.assigned_chat()
+        await agent.post(f"/api/contacts/{visitor.contact_id}/close")
+        asked = await visitor.http.post(
+            f"/api/visitor/contacts/{visitor.contact_id}/transcript",
+            json={"email": "nobody@example.org"},
+        )
+        assert asked.status_code == 201
+        failed = await widget.wait_event("transcript.failed", timeout=15)
+        assert failed["data"]["transcript"]["state"] == "failed"
+        [row] = await outbox_rows(app.ctx)
+        assert (row.state, row.attempts) == ("failed", 1)
+        assert "550" in row.last_error
+        assert inbox.accepted == []
         await world.close()
 
 

@@ -69,8 +69,11 @@ async def do_mark_mail_sent(ctx: Ctx, outbox_id: int, claim: str) -> bool:
         return True
 
 
-async def do_mark_mail_failed(ctx: Ctx, outbox_id: int, claim: str, error: str) -> None:
-    """This attempt failed: try again after the backoff, or give up after the last one."""
+async def do_mark_mail_failed(
+    ctx: Ctx, outbox_id: int, claim: str, error: str, *, final: bool = False
+) -> None:
+    """This attempt failed: try again after the backoff, or give up after the last one (or
+    at once, ``final``, when the server refused it for good)."""
     now = ctx.clock.now()
     async with ctx.transaction() as (conn, writer):
         row = (
@@ -84,7 +87,7 @@ async def do_mark_mail_failed(ctx: Ctx, outbox_id: int, claim: str, error: str) 
         ).first()
         if row is None:
             return
-        final = row.attempts >= ctx.settings.mail_max_attempts
+        final = final or row.attempts >= ctx.settings.mail_max_attempts
         await conn.execute(
             update(email_outbox)
             .where(email_outbox.c.id == outbox_id, email_outbox.c.claim == claim)

@@ -23,6 +23,14 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
 
 
+def refused(exc: Exception) -> bool:
+    """The server refused the message for good (a 5xx answer: no such mailbox, rejected
+    content): trying again would be refused again."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(500 <= code < 600 for code, _ in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
+
+
 class OutboxSender(BackgroundLoop):
     def __init__(self, ctx: Ctx) -> None:
         self.ctx = ctx
@@ -58,9 +66,14 @@ class OutboxSender(BackgroundLoop):
             mail = await self._read(outbox_id)
             message = build_message(mail, settings.smtp_from, sender_domain(settings))
             await send_mail(settings, message)
-        except (OSError, smtplib.SMTPException) as exc:
-            log.warning("e-mail %s not sent: %s", outbox_id, exc)
-            await do_mark_mail_failed(self.ctx, outbox_id, claim, f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # every failure counts as an attempt, so retries end
+            if isinstance(exc, OSError | smtplib.SMTPException):
+                log.warning("e-mail %s not sent: %s", outbox_id, exc)
+            else:
+                log.exception("e-mail %s could not be prepared", outbox_id)
+            await do_mark_mail_failed(
+                self.ctx, outbox_id, claim, f"{type(exc).__name__}: {exc}", final=refused(exc)
+            )
             return
         await do_mark_mail_sent(self.ctx, outbox_id, claim)
 
