@@ -213,7 +213,10 @@ async def test_exactly_one_transcript_across_a_sigkill(
     url = f"sqlite+aiosqlite:///{tmp_path / 'mail.sqlite3'}"
     seeded = await seed_async(url)
     env = {f"SPORTELLO_{k.upper()}": str(v) for k, v in smtp_settings(port).items()}
-    env["SPORTELLO_SMTP_TIMEOUT_SECONDS"] = "1"  # a lease of 8 s
+    env["SPORTELLO_SMTP_TIMEOUT_SECONDS"] = "1"  # a lease of 13 s
+    # were the client to time out on the held message before the kill, it would simply try
+    # again soon: still never accepted, still one e-mail in the end
+    env["SPORTELLO_MAIL_RETRY_SECONDS"] = "1"
     server = ServerProcess(url, data_dir=tmp_path, env=env)
     server.start()
     try:

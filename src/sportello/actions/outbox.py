@@ -19,35 +19,34 @@ from sportello.domain.outbox import claim_lease, retry_delay
 from sportello.storage.tables import email_outbox
 from sportello.stream.events import EventWriter
 
-CLAIM_BATCH = 10
 
-
-async def do_claim_due_mail(ctx: Ctx) -> list[tuple[int, str]]:
-    """Claim the due rows (up to a batch): (outbox id, claim) for each one this process won."""
+async def do_claim_due_mail(ctx: Ctx) -> tuple[int, str] | None:
+    """Claim the longest-due row: (outbox id, claim), or None when nothing is due (or
+    another process won it). One at a time, so the lease covers one exchange only."""
     now = ctx.clock.now()
     lease = claim_lease(ctx.settings.smtp_timeout_seconds)
-    claimed = []
     async with ctx.db.write() as conn:
-        due = await conn.execute(
-            select(email_outbox.c.id, email_outbox.c.attempts)
-            .where(email_outbox.c.state == "pending", email_outbox.c.next_attempt_at <= now)
-            .order_by(email_outbox.c.next_attempt_at)
-            .limit(CLAIM_BATCH)
-        )
-        for outbox_id, attempts in due.all():
-            claim = uuid.uuid4().hex
-            result = await conn.execute(
-                update(email_outbox)
-                .where(
-                    email_outbox.c.id == outbox_id,
-                    email_outbox.c.state == "pending",
-                    email_outbox.c.attempts == attempts,
-                )
-                .values(attempts=attempts + 1, next_attempt_at=now + lease, claim=claim)
+        due = (
+            await conn.execute(
+                select(email_outbox.c.id, email_outbox.c.attempts)
+                .where(email_outbox.c.state == "pending", email_outbox.c.next_attempt_at <= now)
+                .order_by(email_outbox.c.next_attempt_at, email_outbox.c.id)
+                .limit(1)
             )
-            if result.rowcount == 1:
-                claimed.append((int(outbox_id), claim))
-    return claimed
+        ).first()
+        if due is None:
+            return None
+        claim = uuid.uuid4().hex
+        result = await conn.execute(
+            update(email_outbox)
+            .where(
+                email_outbox.c.id == due.id,
+                email_outbox.c.state == "pending",
+                email_outbox.c.attempts == due.attempts,
+            )
+            .values(attempts=due.attempts + 1, next_attempt_at=now + lease, claim=claim)
+        )
+        return (int(due.id), claim) if result.rowcount == 1 else None
 
 
 async def do_mark_mail_sent(ctx: Ctx, outbox_id: int, claim: str) -> bool:

@@ -11,7 +11,12 @@ def retry_delay(attempts: int, first: float) -> float:
     return float(min(first * 2 ** max(attempts - 1, 0), MAX_DELAY))
 
 
+SMTP_STEPS = 8
+"""Connect, greeting, STARTTLS, sign-in, sender, recipient, data, quit: each bounded by the
+SMTP timeout."""
+
+
 def claim_lease(timeout: float) -> float:
-    """How long a claimed row is left to its sender before another may take it: one SMTP
-    exchange's worth (connect, send and quit, each bounded by the timeout) and a margin."""
-    return 3 * timeout + 5.0
+    """How long a claimed row is left to its sender before another may take it: the longest
+    one SMTP exchange can take, and a margin."""
+    return SMTP_STEPS * timeout + 5.0

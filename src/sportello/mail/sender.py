@@ -39,8 +39,8 @@ class OutboxSender(BackgroundLoop):
         while True:
             try:
                 if self.ctx.settings.smtp_host and await self._any_due():
-                    for outbox_id, claim in await do_claim_due_mail(self.ctx):
-                        await self._send(outbox_id, claim)
+                    while claimed := await do_claim_due_mail(self.ctx):
+                        await self._send(*claimed)
             except asyncio.CancelledError:
                 raise
             except Exception:
