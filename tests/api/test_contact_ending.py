@@ -321,3 +321,24 @@ async def test_concurrent_ratings_and_transcript_requests_store_one_each(world: 
     assert len(await rows(world, email_outbox, visitor.contact_id)) == 1
     kinds = [e.kind for e in await stored_events(world.app.ctx, visitor.contact_id)]
     assert kinds.count("contact.rated") == 1 and kinds.count("transcript.requested") == 1
+
+
+async def test_the_same_agent_window_ends_once_when_two_schedulers_race(world: World) -> None:
+    """Two processes' schedulers firing the same due window: one ends it, the other finds
+    nothing (the guarded update), and one routing pass offers the contact to everyone."""
+    bob = await world.agent("bob")
+    bob_console = await bob.open_console()
+    _, visitor = await ended_chat(world)
+    assert (await start_again(world, visitor)).status_code == 201
+    await world.app.advance(15)
+    first, second = await asyncio.gather(
+        do_end_preferences_due(world.app.ctx), do_end_preferences_due(world.app.ctx)
+    )
+    assert sorted([first, second]) == [[], [visitor.contact_id]]
+    offered = await bob_console.wait_for(
+        lambda f: (
+            f.get("kind") == "contact.offered"
+            and f["data"]["entry"]["contact_id"] == visitor.contact_id
+        )
+    )
+    assert offered["data"]["entry"]["starred"] is False
