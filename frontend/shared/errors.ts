@@ -84,6 +84,9 @@ export const SENTENCES: Record<string, Sentence> = {
   tag_in_use: () => msg("This tag is still in use by services, agents or transfer groups: remove it from them first.", { id: "error.tag_in_use" }),
   conflict: () => msg("Someone changed this at the same time. Reload and try again.", { id: "error.conflict" }),
   own_account: () => msg("You cannot do this to your own account.", { id: "error.own_account" }),
+  already_rated: () => msg("This conversation has already been rated.", { id: "error.already_rated" }),
+  transcript_already_requested: () =>
+    msg("The transcript of this conversation has already been requested.", { id: "error.transcript_already_requested" }),
   already_done: () => msg("Someone has already marked this message done.", { id: "error.already_done" }),
   not_done: () => msg("This message is not marked done.", { id: "error.not_done" }),
   transfer_pending: () => msg("This contact is already being transferred.", { id: "error.transfer_pending" }),

@@ -25,6 +25,7 @@ import type {
 } from "./types";
 import { ACTIVE_STATES } from "./types";
 import { sayVisitorError } from "../shared/errors";
+import { Ending } from "./ending";
 import { chooseLanguage, getLocale, speak } from "./language";
 
 export type Link = "offline" | "connecting" | "online";
@@ -70,6 +71,11 @@ export class WidgetSession {
   readonly files: Attachments;
   /** Voice and video calls with the agent (see calls.ts). */
   readonly calls: WidgetCalls;
+  /** The rating and the transcript at the end (see ending.ts). */
+  readonly ending: Ending;
+  /** "Start a new conversation": the ended contact's token, so its agent is offered the
+   * new one first (sent once, with the next request). */
+  private previousToken = "";
 
   private ws: WebSocket | null = null;
   /** A page the agent sends this browser to, once the event's position is saved. */
@@ -89,6 +95,7 @@ export class WidgetSession {
     this.key = `sportello:${cfg.base}`;
     this.wsBase = cfg.base.replace(/^http/, "ws");
     this.files = new Attachments(cfg.base, () => this.changed());
+    this.ending = new Ending(cfg.base, () => this.changed());
     this.calls = new WidgetCalls({
       contactId: () => this.conv?.contactId ?? null,
       send: (frame) => this.sendFrame(frame),
@@ -278,10 +285,12 @@ export class WidgetSession {
               page_title: document.title.slice(0, 300),
               referrer: document.referrer.slice(0, 2000),
               medium,
+              previous_token: this.previousToken || undefined,
             },
           },
         );
         this.notice = "";
+        this.previousToken = "";
         this.adopt(answer.contact, answer.token, location.href);
         return;
       } catch (err) {
@@ -294,6 +303,10 @@ export class WidgetSession {
           });
           this.changed();
           await new Promise((resolve) => window.setTimeout(resolve, wait * 1000));
+          continue;
+        }
+        if (this.previousToken && err instanceof HttpError && (err.status === 401 || err.status === 403)) {
+          this.previousToken = ""; // the earlier chat is no longer ours to name: ask without it
           continue;
         }
         if (err instanceof HttpError && err.error.code === "origin_rejected") {
@@ -404,8 +417,15 @@ export class WidgetSession {
     this.changed();
   }
 
+  /** Back to the start from an ended conversation, offering its agent the next one first. */
+  startAgain(): void {
+    this.previousToken = this.conv?.state === "closed" && !this.conv.endReason ? this.conv.token : "";
+    this.dismiss();
+  }
+
   /** Forget an ended conversation and go back to the start. */
   dismiss(): void {
+    this.ending.reset();
     this.files.clear();
     this.disconnect();
     this.conv = null;
@@ -790,6 +810,12 @@ export class WidgetSession {
       case "call.resumed":
       case "call.media":
         this.calls.onEvent(kind, data, agentName(conv.agent));
+        break;
+      case "contact.rated":
+      case "transcript.requested":
+      case "transcript.sent":
+      case "transcript.failed":
+        this.ending.onEvent(conv, kind, data);
         break;
       case "contact.closed":
         conv.state = "closed";

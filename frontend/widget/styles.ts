@@ -582,6 +582,100 @@ export const styles = css`
     background: var(--soft);
     text-align: center;
   }
+  .ending {
+    max-height: 62%;
+    overflow-y: auto;
+  }
+  .ending form {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+    text-align: left;
+  }
+  .ending fieldset {
+    border: 0;
+    margin: 0;
+    padding: 0;
+    text-align: center;
+  }
+  .ending legend {
+    padding: 0;
+    margin: 0 auto 2px;
+    font-size: 14px;
+  }
+  .stars-input {
+    display: flex;
+    justify-content: center;
+    gap: 2px;
+  }
+  .stars-input input {
+    position: absolute;
+    opacity: 0;
+    width: 1px;
+    height: 1px;
+  }
+  .stars-input label {
+    font-size: 30px;
+    line-height: 1;
+    padding: 2px 4px;
+    color: #c9ced6;
+    cursor: pointer;
+    border-radius: 6px;
+  }
+  /* Every star up to the chosen one is lit: the row is reversed in the cascade with :has. */
+  .stars-input:has(input:checked) label {
+    color: #f5a524;
+  }
+  .stars-input input:checked + label ~ label {
+    color: #c9ced6;
+  }
+  .stars-input label:hover,
+  .stars-input:has(label:hover) label {
+    color: #f5a524;
+  }
+  .stars-input label:hover ~ label {
+    color: #c9ced6;
+  }
+  .stars-input input:focus-visible + label {
+    outline: 2px solid var(--accent, #2563eb);
+    outline-offset: 1px;
+  }
+  .ending textarea,
+  .ending input[type="email"] {
+    font: inherit;
+    font-size: 14px;
+    padding: 6px 8px;
+    border: 1px solid var(--line);
+    border-radius: 8px;
+    resize: vertical;
+    min-width: 0;
+  }
+  .ending .row {
+    display: flex;
+    gap: 6px;
+  }
+  .ending .row input {
+    flex: 1;
+  }
+  .ending .row button {
+    flex: none;
+    width: auto;
+    padding-left: 16px;
+    padding-right: 16px;
+  }
+  .ending .error {
+    color: #b42318;
+    font-size: 13px;
+    margin: 0;
+  }
+  .ending-done {
+    margin: 0;
+    font-size: 14px;
+  }
+  .ending .stars {
+    color: #f5a524;
+    margin-left: 4px;
+  }
   .overlay {
     position: absolute;
     inset: 0;

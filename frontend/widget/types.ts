@@ -124,6 +124,10 @@ export interface Conversation {
   /** Why this widget gave the conversation up, said in the visitor's language. */
   endReason?: "expired" | "unavailable" | null;
   closedBy: string | null;
+  /** The visitor's rating of the ended conversation (1–5), once given (ending.ts). */
+  rating?: number | null;
+  /** The transcript asked for by e-mail: where to, and pending / sent / failed. */
+  transcript?: { to: string; state: string } | null;
   messages: Message[];
   outbox: Outgoing[];
   pageUrl: string;

@@ -11,6 +11,7 @@ import type { WidgetSession } from "./session";
 import { agentName } from "./agent";
 import { attachmentBar, fileLine, ICON_CLIP, viewer } from "./file-view";
 import { styles } from "./styles";
+import { renderEnding } from "./ending-view";
 import { shownText, translationMark } from "./translation-mark";
 import type { FileCard } from "../shared/protocol";
 import type { AgentCard, Conversation, Message, Outgoing } from "./types";
@@ -499,7 +500,7 @@ export class SportelloWidget extends LitElement {
             </div>`
           : nothing}
       </div>
-      ${ended ? this.renderEnded() : this.renderComposer()}`;
+      ${ended ? renderEnding(s, conv) : this.renderComposer()}`;
   }
 
   /** Why the conversation ended, in the visitor's language. */
@@ -599,15 +600,6 @@ export class SportelloWidget extends LitElement {
           : nothing}
         <button class="hang-up" data-test="call-hang-up" @click=${() => calls.hangUp()}>${msg("Hang up", { id: "w.call.hang_up" })}</button>
       </div>
-    </div>`;
-  }
-
-  private renderEnded(): TemplateResult {
-    return html`<div class="ended" data-test="ended">
-      <strong>${msg("The conversation has ended", { id: "w.ended.title" })}</strong>
-      <button class="primary" data-test="new-chat" @click=${() => this.session.dismiss()}>
-        ${msg("Start a new conversation", { id: "w.ended.new" })}
-      </button>
     </div>`;
   }
 

@@ -22,6 +22,7 @@ from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
 from sportello.files.storage import LocalFileStore
 from sportello.logs import quiet_client_faults
+from sportello.mail.sender import OutboxSender
 from sportello.realtime.hub import StreamHub
 from sportello.realtime.queue_lines import QueueLines
 from sportello.realtime.supervision_views import SupervisionViews
@@ -78,6 +79,7 @@ def build_app(
     queue_lines = QueueLines(ctx)
     hub.queue_moved = queue_lines.moved
     scheduler = Scheduler(ctx)
+    outbox = OutboxSender(ctx)
     rerouter = Rerouter(ctx)
     ctx.reroute_soon = rerouter.kick
     ctx.load_changed = rerouter.load_changed
@@ -108,11 +110,13 @@ def build_app(
         warming = asyncio.create_task(ctx.translator.pairs())
         if run_scheduler:
             scheduler.start()
+            outbox.start()
         try:
             yield
         finally:
             readiness.drain()
             await scheduler.stop()
+            await outbox.stop()
             warming.cancel()
             await asyncio.gather(warming, return_exceptions=True)
             await translations.stop()

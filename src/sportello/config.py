@@ -95,6 +95,20 @@ class Settings(BaseSettings):
     turn_ttl_seconds: int = Field(default=3600, ge=60, le=86_400)
     ice_transport_policy: Literal["all", "relay"] = "all"
     metrics_token: str | None = None
+    # E-mail (transcripts): nothing is sent while smtp_host is unset; requests wait in the
+    # outbox and go out once it is set (docs/operations.md, E-mail).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "Sportello <noreply@localhost>"
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    mail_max_attempts: int = Field(default=8, ge=1, le=50)
+    mail_retry_seconds: float = Field(default=30.0, gt=0, le=3600)
+    """The first retry's delay; each further retry waits twice as long (at most an hour)."""
+    same_agent_seconds: int = Field(default=15, ge=0, le=300)
+    """"Start a new conversation" is offered to the previous agent alone this long (0: off)."""
 
     @field_validator("idle_seconds")
     @classmethod

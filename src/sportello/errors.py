@@ -223,6 +223,14 @@ class NotDoneError(ConflictError):
     code = "not_done"
 
 
+class AlreadyRatedError(ConflictError):
+    code = "already_rated"
+
+
+class TranscriptAlreadyRequestedError(ConflictError):
+    code = "transcript_already_requested"
+
+
 class ResyncRequiredError(SportelloError):
     status = 410
     code = "resync_required"

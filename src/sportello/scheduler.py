@@ -1,9 +1,10 @@
 """Background duties of every process: fire due timers, refresh live sessions, re-route,
 index new messages for search.
 
-Timers live in the database (a contact's ``dissuade_at``, ``visitor_gone_at`` and
-``transfer_due_at``, a call's ``agent_gone_at`` and ``visitor_gone_at``, an agent's
-``away_since`` plus the grace) and are claimed with guarded updates, so any number of
+Timers live in the database (a contact's ``dissuade_at``, ``visitor_gone_at``,
+``transfer_due_at`` and ``prefer_until``, a call's ``agent_gone_at`` and
+``visitor_gone_at``, an agent's ``away_since`` plus the grace) and are
+claimed with guarded updates, so any number of
 processes may run this loop: each due timer fires exactly once, and a restart picks up
 whatever came due while the server was down. The heartbeat keeps this process's console
 sessions and node row fresh and notices dead nodes (``actions/nodes.py``).
@@ -21,6 +22,7 @@ from sportello.actions.call_resume import do_call_gone_due
 from sportello.actions.contacts import do_dissuade_due
 from sportello.actions.context import Ctx
 from sportello.actions.nodes import do_beat_node
+from sportello.actions.preference import do_end_preferences_due
 from sportello.actions.requeue import agents_gone_query, do_requeue_due
 from sportello.actions.search_index import do_index_new_messages
 from sportello.actions.transfers import do_transfer_timeout_due
@@ -60,6 +62,8 @@ class Scheduler(BackgroundLoop):
                     await do_transfer_timeout_due(self.ctx)
                 if "translation_hold" in due:
                     await do_release_held_due(self.ctx)
+                if "preference" in due:
+                    await do_end_preferences_due(self.ctx)
                 loop_now = asyncio.get_running_loop().time()
                 if loop_now - last_heartbeat >= heartbeat:
                     await do_refresh_node_sessions(self.ctx)
@@ -93,6 +97,7 @@ class Scheduler(BackgroundLoop):
                 contacts.c.state == "transferring", contacts.c.transfer_due_at <= now
             ),
             "translation_hold": select(messages.c.id).where(messages.c.visitor_hold_until <= now),
+            "preference": select(contacts.c.id).where(contacts.c.prefer_until <= now),
         }
         async with self.ctx.db.read() as conn:
             return {

@@ -131,6 +131,12 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
         lambda: {"url": f"{SITE}/cart", "title": "Cart"},
     ),
     ("POST", "/api/visitor/contact/leave"): (VISITORS, None),
+    # the contact's own visitor only (an assigned one: contact_not_ended, 409)
+    ("POST", "/api/visitor/contacts/{contact_id}/rating"): (frozenset({OWN}), lambda: {"score": 5}),
+    ("POST", "/api/visitor/contacts/{contact_id}/transcript"): (
+        frozenset({OWN}),
+        lambda: {"email": "vera@example.org"},
+    ),
     ("POST", "/api/visitor/contact/handoff"): (VISITORS, lambda: {"url": f"{SITE}/help"}),
     # the code in the body is the credential (a bad one is handoff_refused, 410)
     ("POST", "/api/visitor/handoff"): (PUBLIC, lambda: {"code": "forged.code"}),

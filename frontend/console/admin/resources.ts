@@ -40,6 +40,7 @@ export const services = (): Resource => ({
     saved_links: [],
     leave_message: true,
     translation_glossary: [],
+    transcript_auto: false,
   },
   fields: [
     { name: "name", label: msg("Name"), kind: "text", required: true },
@@ -54,6 +55,7 @@ export const services = (): Resource => ({
     { name: "translation_glossary", label: msg("Never translate"), kind: "list", hint: msg("Product and brand names, codes: automatic translation leaves them as written. Comma-separated.") },
     { name: "enabled", label: msg("Offered in the widget"), kind: "bool" },
     { name: "leave_message", label: msg("Leave-a-message form when nobody is available"), kind: "bool" },
+    { name: "transcript_auto", label: msg("E-mail the transcript when a conversation ends (to visitors who gave an address)"), kind: "bool" },
     { name: "immediate_redirect", label: msg("Pushed links open at once (no question to the visitor)"), kind: "bool" },
   ],
   columns: [

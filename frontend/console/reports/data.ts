@@ -23,6 +23,8 @@ export interface ReportRow {
   requeued: boolean;
   /** The agent's colour tag, or null. */
   colour: string | null;
+  /** The visitor's rating at the end (1–5 and a comment), or null. */
+  rating: { score: number; comment: string; rated_at: number } | null;
 }
 
 export interface ReportPage {
@@ -56,6 +58,9 @@ export interface Figures {
   answer_p90: number | null;
   handling_avg: number | null;
   handling_p90: number | null;
+  /** How many of these contacts the visitors rated, and the average score (null: none). */
+  rating_count: number;
+  rating_avg: number | null;
 }
 
 export interface Overview {

@@ -137,6 +137,15 @@ export class SpReports extends LitElement {
         color: var(--muted);
         font-size: 12px;
       }
+      .stars {
+        color: #b7791f;
+        white-space: nowrap;
+      }
+      q {
+        display: block;
+        margin-top: 2px;
+        font-style: italic;
+      }
       .colour-chip {
         display: inline-flex;
         align-items: center;
@@ -372,7 +381,8 @@ export class SpReports extends LitElement {
                   <td class="marks">${r.files ? html`<span title=${msg("Files sent")}>${icons.file(msg("Files"))} ${r.files}</span>` : nothing}
                     ${r.requeued ? html`<span title=${msg("Handed back to the queue once")}>${icons.retry(msg("Handed back"))}</span>` : nothing}
                     ${r.transfers ? html`<span title=${plural(r.transfers, msg("Transferred once"), msg(str`Transferred ${r.transfers} times`))} data-testid="report-transferred">${icons.transfer(msg("Transfers"))} ${r.transfers}</span>` : nothing}
-                    ${r.media_used.length > 1 ? html`<span>${r.media_used.map(mediumName).join(" + ")}</span>` : nothing}</td>
+                    ${r.media_used.length > 1 ? html`<span>${r.media_used.map(mediumName).join(" + ")}</span>` : nothing}
+                    ${r.rating ? html`<span class="stars" data-testid="report-row-rating" title=${msg(str`Rated ${r.rating.score} of 5`)}>★ ${r.rating.score}</span>` : nothing}</td>
                 </tr>`,
               )}
             </tbody>
@@ -402,6 +412,10 @@ export class SpReports extends LitElement {
         <div><b>${msg("Outcome")}</b><span class="outcome ${s.outcome ?? ""}" data-testid="report-outcome">${outcomeText(s)}</span></div>
         <div><b>${msg("Ended by")}</b>${party(d.closed_by)}</div>
         <div><b>${msg("Colour tag")}</b><span data-testid="report-colour">${s.colour ? colourChip(s.colour) : "—"}</span></div>
+        <div><b>${msg("Visitor's rating")}</b><span data-testid="report-rating">${s.rating
+          ? html`<span class="stars" title=${msg(str`${s.rating.score} of 5`)}>${"★".repeat(s.rating.score)}${"☆".repeat(5 - s.rating.score)}</span>
+              ${s.rating.comment ? html`<q data-testid="report-rating-comment">${s.rating.comment}</q>` : nothing}`
+          : msg("not rated")}</span></div>
         <div><b>${msg("Browser")}</b><span class="marks">${d.visitor.user_agent || "—"}</span></div>
       </div>
       ${d.transfers?.length

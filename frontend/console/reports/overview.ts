@@ -3,7 +3,7 @@
 
 import { outcomeName } from "../labels";
 import { intlLocale } from "../i18n";
-import { localized, msg } from "@lit/localize";
+import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
 import type { Chart as ChartType } from "chart.js";
@@ -23,6 +23,13 @@ const COLOURS: Record<string, string> = {
 };
 
 const secs = (v: number | null) => (v === null ? "—" : duration(v));
+
+/** "4.5 ★ (12)": the visitors' average and how many rated; a dash when nobody did. */
+function ratingCell(g: Figures): string {
+  if (g.rating_avg === null || !g.rating_count) return "—";
+  const avg = g.rating_avg.toLocaleString(intlLocale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return `${avg} ★ (${number(g.rating_count)})`;
+}
 
 @customElement("sp-overview")
 @localized()
@@ -186,6 +193,7 @@ export class SpOverview extends LitElement {
       <td>${number(g.no_interaction)}</td><td>${number(g.dissuaded)}</td><td>${number(g.abandoned)}</td>
       <td>${number(g.cancelled)}</td><td>${number(g.rejected)}</td><td>${number(g.handed_back)}</td><td>${number(g.transferred)}</td><td>${secs(g.wait_avg)}</td><td>${secs(g.wait_p90)}</td>
       <td>${secs(g.answer_avg)}</td><td>${secs(g.handling_avg)}</td>
+      <td data-testid="overview-rating" title=${msg(str`${number(g.rating_count)} ratings`)}>${ratingCell(g)}</td>
     </tr>`;
   }
 
@@ -217,7 +225,7 @@ export class SpOverview extends LitElement {
             <thead><tr><th>${this.groupBy === "agent" ? msg("Agent") : msg("Service")}</th><th>${msg("Requests")}</th><th>${msg("Successful")}</th>
               <th>${msg("No interaction")}</th><th>${msg("Dissuaded")}</th><th>${msg("Abandoned")}</th><th>${msg("Cancelled")}</th>
               <th>${msg("Rejected")}</th><th>${msg("Handed back")}</th><th>${msg("Transferred")}</th><th>${msg("Avg wait")}</th>
-              <th>${msg("90% wait")}</th><th>${msg("Avg answer")}</th><th>${msg("Avg handling")}</th></tr></thead>
+              <th>${msg("90% wait")}</th><th>${msg("Avg answer")}</th><th>${msg("Avg handling")}</th><th>${msg("Avg rating")}</th></tr></thead>
             <tbody>${d.groups.map((g) => this.row(g))}${this.row(d.total, true)}</tbody>
           </table></div>
           <h2 class="sub">${msg("Most used canned replies")}</h2>

@@ -57,6 +57,21 @@ export function onEvent(s: ConsoleStore, ev: EventFrame, live: boolean): void {
       touch(s, panel);
       break;
     }
+    case "contact.rated": {
+      // the visitor rated the ended conversation: a line in its panel, while it is shown
+      if (!panel) break;
+      const rating = data["rating"] as { score: number; comment: string };
+      const name = panel.contact.visitor.name;
+      const score = rating.score;
+      const comment = rating.comment;
+      const text = () =>
+        comment
+          ? msg(str`${name} rated the conversation ${score} of 5: “${comment}”`)
+          : msg(str`${name} rated the conversation ${score} of 5`);
+      addSystem(panel, `rated-${ev.position}`, ev.at, text);
+      touch(s, panel);
+      break;
+    }
     case "contact.agent_away":
       if (panel) addSystem(panel, `away-${ev.position}`, ev.at, () => msg("Your console was disconnected; the visitor was told you are reconnecting"), "warn");
       break;

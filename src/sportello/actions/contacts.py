@@ -13,6 +13,7 @@ from sportello.actions.calls import end_live_call, place_call
 from sportello.actions.context import Ctx
 from sportello.actions.messages import insert_message
 from sportello.actions.room import check_room
+from sportello.actions.transcripts import queue_automatic_transcript
 from sportello.actions.transfer_legs import end_open_leg
 from sportello.actions.transfers import accept_transfer
 from sportello.domain.calls import Side
@@ -66,6 +67,8 @@ class VisitorRequest:
     referrer: str = ""
     user_agent: str = ""
     medium: Medium = Medium.CHAT
+    prefer_agent_id: int | None = None
+    """The agent of the visitor's previous contact ("start a new conversation")."""
 
 
 def dequeued(contact_id: int, reason: str) -> dict[str, Any]:
@@ -91,6 +94,9 @@ async def do_create_contact(
     ):
         limit = ctx.settings.max_message_chars
         raise TextTooLongError(f"a message is at most {limit} characters", limit=limit)
+    window = ctx.settings.same_agent_seconds
+    prefer = request.prefer_agent_id if window > 0 else None
+    prefer_until = now + window if prefer is not None else None
     async with ctx.transaction() as (conn, writer):
         service = (
             await conn.execute(select(services).where(services.c.id == request.service_id))
@@ -129,6 +135,8 @@ async def do_create_contact(
                 offered_to=[],
                 created_at=now,
                 dissuade_at=now + service.dissuasion_seconds,
+                prefer_agent_id=prefer,
+                prefer_until=prefer_until,
             )
             .returning(contacts.c.id)
         )
@@ -166,6 +174,8 @@ async def do_create_contact(
             medium=request.medium,
             priority=service.priority,
             created_at=now,
+            preferred_agent_id=prefer,
+            preferred_until=prefer_until,
         )
         offer = await route_new(conn, writer, probe, now, ctx.settings.idle_seconds)
         if not offer.agent_ids:
@@ -371,6 +381,7 @@ async def close_held(
         agent_id=row.agent_id,
         for_visitor=True,
     )
+    await queue_automatic_transcript(conn, writer, row.id, now)
 
 
 async def do_dissuade_due(ctx: Ctx) -> list[int]:

@@ -33,6 +33,7 @@ EDITABLE = (
     "saved_links",
     "leave_message",
     "translation_glossary",
+    "transcript_auto",
 )
 GLOSSARY_TERMS = 200
 
@@ -89,6 +90,7 @@ async def do_create_service(
     saved_links: list[dict[str, str]] | None = None,
     leave_message: bool = True,
     translation_glossary: list[str] | None = None,
+    transcript_auto: bool = False,
     actor: AgentPrincipal | None = None,
 ) -> dict[str, Any]:
     """Offered in the widget from the next page load on (the widget asks for the list)."""
@@ -107,6 +109,7 @@ async def do_create_service(
             "saved_links": saved_links or [],
             "leave_message": leave_message,
             "translation_glossary": translation_glossary or [],
+            "transcript_auto": transcript_auto,
         }
     )
     try:

@@ -92,6 +92,10 @@ class PendingContact:
     candidates: frozenset[int] | None = None
     """Set for a transfer to a group: only these agents may be offered it (the group's
     members who have not rejected it, never the agent transferring it)."""
+    preferred_agent_id: int | None = None
+    """"Start a new conversation": the visitor's previous agent, offered it first."""
+    preferred_until: float | None = None
+    """When the preferred agent's turn ends and everyone eligible sees it."""
 
 
 @dataclass(frozen=True)

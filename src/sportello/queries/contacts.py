@@ -139,6 +139,12 @@ async def transcript(
     return [message_view(r) for r in await query.rows(conn, {"contact": contact_id})]
 
 
+async def visitor_transcript(conn: AsyncConnection, contact_id: int) -> list[dict[str, Any]]:
+    """What the visitor was shown of the conversation, and nothing else (no private notes,
+    no message held back): the only read of messages a transcript e-mail may use."""
+    return await transcript(conn, contact_id, for_visitor=True)
+
+
 def page_view(row: Any) -> dict[str, Any]:
     return {"url": row.url, "title": row.title, "at": row.visited_at}
 

@@ -31,6 +31,7 @@ def service_view(row: Any) -> dict[str, Any]:
         "saved_links": list(row.saved_links or []),
         "leave_message": bool(row.leave_message),
         "translation_glossary": list(row.translation_glossary or []),
+        "transcript_auto": bool(row.transcript_auto),
     }
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.errors import ValidationFailedError
+from sportello.reports.ratings import ratings_of
 from sportello.reports.scope import ReportScope, passed_on_by
 from sportello.reports.timing import HANDLING, WAIT
 from sportello.storage.tables import agents, contacts, files, services, transfers
@@ -162,7 +163,8 @@ async def listed_page(conn: AsyncConnection, rows: list[Any]) -> list[dict[str, 
         )
         for leg in legs:
             earlier.setdefault(leg.contact_id, []).append({"id": leg.id, "name": leg.display_name})
-    return [listed(row, earlier.get(row.id)) for row in rows]
+    rated = await ratings_of(conn, ids)
+    return [{**listed(row, earlier.get(row.id)), "rating": rated.get(row.id)} for row in rows]
 
 
 def page_query(

@@ -33,6 +33,8 @@ CONTACT_COLUMNS = (
     "duration_seconds",
     "duration",
     "files",
+    "rating",
+    "rating_comment",
 )
 """Times are ISO 8601 with the reader's offset, durations whole seconds plus h:mm:ss, so a
 spreadsheet reads them as they are."""
@@ -89,6 +91,8 @@ def contact_cells(item: dict[str, Any], utc_offset_minutes: int = 0) -> list[Any
         whole_seconds(item["duration"]),
         hms(item["duration"]),
         item["files"],
+        item["rating"]["score"] if item["rating"] else "",
+        item["rating"]["comment"] if item["rating"] else "",
     ]
 
 
@@ -133,10 +137,14 @@ OVERVIEW_COLUMNS = (
     "answer_p90",
     "handling_avg",
     "handling_p90",
+    "rating_count",
+    "rating_avg",
 )
 
 
-TIMED_COLUMNS = frozenset(c for c in OVERVIEW_COLUMNS if c.endswith(("_avg", "_p50", "_p90")))
+TIMED_COLUMNS = frozenset(
+    c for c in OVERVIEW_COLUMNS if c.endswith(("_avg", "_p50", "_p90")) and c != "rating_avg"
+)
 
 
 def overview_csv(report: dict[str, Any]) -> Iterable[str]:

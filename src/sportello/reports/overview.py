@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Integer, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.queries.canned_replies import most_used
+from sportello.reports.ratings import NO_RATINGS, rating_figures
 from sportello.reports.scope import ReportScope
 from sportello.reports.timing import HANDLING, WAIT
 from sportello.storage.tables import agents, contacts, services, transfers
@@ -174,12 +175,16 @@ async def overview(
     names = await group_names(conn, group_by, [key for key in groups if key is not None])
     for key, tally in groups.items():
         tally.name = names.get(key, "(no agent)")
+    rated, rated_total = await rating_figures(conn, group, in_period)
     return {
         "since": since,
         "until": until,
         "group_by": group_by,
-        "groups": sorted((t.view() for t in groups.values()), key=lambda g: -g["requests"]),
-        "total": total.view(),
+        "groups": sorted(
+            ({**t.view(), **rated.get(t.key, NO_RATINGS)} for t in groups.values()),
+            key=lambda g: -g["requests"],
+        ),
+        "total": {**total.view(), **rated_total},
         "wait_histogram": waits,
         "by_hour": [{"hour": h, **by_hour[h]} for h in range(24)],
         "canned_replies": await most_used(conn, in_period, scope.agent_id),

@@ -96,6 +96,20 @@ def choose_audience(contact: PendingContact, eligible: Sequence[AgentSnapshot]) 
     return frozenset(a.id for a in eligible)
 
 
+def preferred_audience(
+    contact: PendingContact, eligible: Sequence[AgentSnapshot], now: float
+) -> frozenset[int] | None:
+    """A new conversation after an ended one goes first to the agent of the ended one, alone,
+    while ``preferred_until`` has not passed and they can take it now (READY, qualified, with
+    room: in ``eligible``). None: no preference applies, the usual audience does."""
+    wanted = contact.preferred_agent_id
+    if wanted is None or contact.preferred_until is None or now >= contact.preferred_until:
+        return None
+    if not any(a.id == wanted for a in eligible):
+        return None
+    return frozenset({wanted})
+
+
 def plan_offers(
     pending: Iterable[PendingContact],
     agents: Sequence[AgentSnapshot],
@@ -129,8 +143,10 @@ def plan_offers(
                 and is_eligible(a, contact, loads[a.id], ignore_capacity=True)
             ]
             eligible = [a for a in qualified if is_eligible(a, contact, loads[a.id])]
-            audience = choose_audience(contact, eligible)
-            blocked = frozenset(a.id for a in qualified) - audience
+            audience = preferred_audience(contact, eligible, now) or choose_audience(
+                contact, eligible
+            )
+            blocked = frozenset(a.id for a in qualified) - {a.id for a in eligible}
         starred = len(audience) == 1
         if starred:
             (only,) = audience

@@ -142,6 +142,8 @@ async def load_pending(
             contacts.c.created_at,
             contacts.c.starred_agent_id,
             contacts.c.requeued_at,
+            contacts.c.prefer_agent_id,
+            contacts.c.prefer_until,
             services.c.tags,
         )
         .join(services, services.c.id == contacts.c.service_id)
@@ -162,6 +164,8 @@ async def load_pending(
             created_at=row.created_at,
             starred_agent_id=row.starred_agent_id,
             requeued=row.requeued_at is not None,
+            preferred_agent_id=row.prefer_agent_id,
+            preferred_until=row.prefer_until,
         )
         if row.state == ContactState.TRANSFERRING.value:
             legs = legs if legs is not None else await open_legs(conn)

@@ -61,6 +61,8 @@ services = Table(
     Column("leave_message", Boolean, nullable=False, server_default="1"),
     # Terms (product and brand names, codes) the translation engine must leave as they are.
     Column("translation_glossary", JSON, nullable=False, server_default=text("'[]'")),
+    # E-mail the transcript to the visitor (when they gave an address) as the contact ends.
+    Column("transcript_auto", Boolean, nullable=False, server_default="0"),
 )
 
 agents = Table(
@@ -173,6 +175,11 @@ contacts = Table(
     Column("live_call_id", BigInteger, nullable=True),
     # What the visitor's browser can do: {webrtc, camera, microphone, permission}
     Column("visitor_media", JSON, nullable=True),
+    # "Start a new conversation": offered first to the agent of the visitor's previous
+    # contact, until prefer_until (routing/rules.py preferred_audience); cleared after it.
+    # A hint, not a reference (no foreign key: SQLite cannot add one without a table copy).
+    Column("prefer_agent_id", Integer, nullable=True),
+    Column("prefer_until", Float, nullable=True),
     Index("ix_contacts_state_dissuade", "state", "dissuade_at"),
     Index("ix_contacts_transfer_due", "transfer_due_at"),
     Index("ix_contacts_visitor_gone", "visitor_gone_at"),
@@ -191,6 +198,7 @@ contacts = Table(
     Index("ix_contacts_agent_state", "agent_id", "state"),
     Index("ix_contacts_visitor", "visitor_id"),
     Index("ix_contacts_visitor_node", "visitor_node"),
+    Index("ix_contacts_prefer_until", "prefer_until"),
 )
 
 nodes = Table(
@@ -429,4 +437,37 @@ canned_reply_uses = Table(
     Column("agent_id", Integer, ForeignKey("agents.id"), nullable=False),
     Column("used_at", Float, nullable=False),
     Index("ix_canned_reply_uses_contact", "contact_id"),
+)
+
+# The visitor's rating of an ended contact: one per contact (actions/ratings.py).
+contact_ratings = Table(
+    "contact_ratings",
+    metadata,
+    Column("contact_id", BigId, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("score", Integer, nullable=False),
+    Column("comment", Text, nullable=False, server_default=""),
+    Column("rated_at", Float, nullable=False),
+)
+
+# E-mails to send, written in the transaction that asks for them and sent by
+# mail/sender.py: one row per request, claimed with a lease (next_attempt_at) so one
+# process sends it at a time, marked sent after the server accepted it.
+email_outbox = Table(
+    "email_outbox",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("kind", String(24), nullable=False),  # transcript
+    Column("contact_id", BigId, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("to_address", String(200), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("requested_by", String(8), nullable=False),  # visitor, service
+    Column("created_at", Float, nullable=False),
+    Column("state", String(8), nullable=False),  # pending, sent, failed
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", Float, nullable=True),
+    Column("claim", String(32), nullable=True),
+    Column("last_error", Text, nullable=False, server_default=""),
+    Column("sent_at", Float, nullable=True),
+    UniqueConstraint("contact_id", "kind", name="uq_email_outbox_contact_kind"),
+    Index("ix_email_outbox_due", "state", "next_attempt_at"),
 )

@@ -17,11 +17,14 @@ from sportello.actions.context import Ctx
 from sportello.actions.handoffs import do_offer_handoff, do_take_handoff
 from sportello.actions.left_messages import do_leave_message
 from sportello.actions.messages import do_mark_messages, do_send_message
+from sportello.actions.ratings import do_rate_contact
+from sportello.actions.transcripts import do_request_transcript
 from sportello.actions.visitor_presence import do_visitor_departing
 from sportello.domain.locales import country_from_locale
 from sportello.domain.principals import VisitorPrincipal
 from sportello.errors import (
     ClientGoneError,
+    ForbiddenError,
     NotAuthenticatedError,
     TokenExpiredError,
     ValidationFailedError,
@@ -31,6 +34,7 @@ from sportello.queries.services import contact_sites, service_sites, services_fo
 from sportello.security.tokens import read_handoff_code, read_visitor_token, sign_visitor_token
 from sportello.web.deps import CtxDep, VisitorDep, bearer, client_ip, current_visitor
 from sportello.web.origins import check_site
+from sportello.web.params import ContactId
 from sportello.web.schemas import (
     ContactRequestBody,
     DepartureBody,
@@ -39,7 +43,9 @@ from sportello.web.schemas import (
     LeftMessageBody,
     MessageBody,
     PageBody,
+    RatingBody,
     ReceiptBody,
+    TranscriptRequestBody,
 )
 
 router = APIRouter(prefix="/api/visitor", tags=["visitor"])
@@ -69,6 +75,7 @@ async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep
     """Ask for help. The answer holds the contact and the token for everything after."""
     await ctx.limits.new_contact(client_ip(request), ctx.clock.now())
     origin = request.headers.get("origin")
+    previous_agent = await _previous_agent(ctx, body.previous_token, body.visitor_id)
 
     async def admit(service: Any) -> None:
         check_site(origin, service.sites)
@@ -94,10 +101,24 @@ async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep
             referrer=body.referrer,
             user_agent=request.headers.get("user-agent", ""),
             medium=body.medium,
+            prefer_agent_id=previous_agent,
         ),
         admit,
     )
     return {"contact": contact, **_visitor_token(ctx, contact["id"], body.visitor_id)}
+
+
+async def _previous_agent(ctx: Ctx, token: str | None, visitor_id: str) -> int | None:
+    """The agent of the ended contact a new one follows ("start a new conversation"): the
+    token must be this visitor's (``forbidden`` otherwise)."""
+    if token is None:
+        return None
+    previous = read_visitor_token(ctx.settings.secret_key, token, ctx.clock.now())
+    if previous.visitor_id != visitor_id:
+        raise ForbiddenError("the previous conversation is another visitor's")
+    async with ctx.db.read() as conn:
+        row = await access_contact(conn, previous, previous.contact_id)
+    return int(row.agent_id) if row.state == "closed" and row.agent_id is not None else None
 
 
 def _visitor_token(ctx: Ctx, contact_id: int, visitor_id: str) -> dict[str, Any]:
@@ -182,6 +203,27 @@ async def departure(request: Request, ctx: CtxDep) -> dict[str, Any]:
     # looks left). It only starts the grace period the closing socket starts anyway.
     visitor = read_visitor_token(ctx.settings.secret_key, body.token, ctx.clock.now())
     return await do_visitor_departing(ctx, visitor, body.link, body.navigating)
+
+
+@router.post("/contacts/{contact_id}/rating", status_code=201)
+async def rate(
+    contact_id: ContactId, body: RatingBody, visitor: VisitorDep, ctx: CtxDep
+) -> dict[str, Any]:
+    """Rate the ended conversation, once (``already_rated`` after)."""
+    return await do_rate_contact(ctx, visitor, contact_id, body.score, body.comment)
+
+
+@router.post("/contacts/{contact_id}/transcript", status_code=201)
+async def ask_transcript(
+    contact_id: ContactId,
+    body: TranscriptRequestBody,
+    request: Request,
+    visitor: VisitorDep,
+    ctx: CtxDep,
+) -> dict[str, Any]:
+    """E-mail the transcript of the ended conversation, once."""
+    await ctx.limits.left_message(client_ip(request), ctx.clock.now())
+    return await do_request_transcript(ctx, visitor, contact_id, body.email, body.language)
 
 
 @router.post("/contact/leave")

@@ -87,6 +87,25 @@ class ContactRequestBody(Body):
     page_title: str = Field(default="", max_length=300)
     referrer: str = Field(default="", max_length=2000)
     medium: MediumValue = Medium.CHAT
+    previous_token: str | None = Field(default=None, min_length=1, max_length=400)
+    """"Start a new conversation": the token of the visitor's ended contact, whose agent is
+    offered the new one first."""
+
+
+WidgetLanguage = Literal["it", "en", "es", "fr", "de", "pt"]
+Email = Annotated[str, Field(min_length=3, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+
+
+class RatingBody(Body):
+    score: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=1000)
+
+
+class TranscriptRequestBody(Body):
+    email: Email | None = None
+    """Where to send it; the address given with the contact when left out."""
+    language: WidgetLanguage | None = None
+    """The widget's language; the contact's when left out."""
 
 
 class HandoffOfferBody(Body):
@@ -150,6 +169,7 @@ class ServiceBody(Body):
     saved_links: SavedLinks = []
     leave_message: bool = True
     translation_glossary: Glossary = []
+    transcript_auto: bool = False
 
 
 class ServiceChangesBody(Body):
@@ -168,6 +188,7 @@ class ServiceChangesBody(Body):
     saved_links: SavedLinks | None = None
     leave_message: bool | None = None
     translation_glossary: Glossary | None = None
+    transcript_auto: bool | None = None
 
 
 class TagBody(Body):

@@ -1,0 +1,1 @@
+"""E-mail to visitors: the server-side catalogue, the transcript, SMTP, the outbox sender."""
