@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from sportello.actions.context import Ctx
-from sportello.routing.engine import reroute
+from sportello.routing.engine import one_pass_at_a_time, reroute
 from sportello.storage.tables import contacts
 
 
@@ -18,6 +18,7 @@ async def do_end_preferences_due(ctx: Ctx) -> list[int]:
     """End every preference whose window passed and offer those contacts to everyone."""
     now = ctx.clock.now()
     async with ctx.transaction() as (conn, writer):
+        await one_pass_at_a_time(conn)  # it routes: the routing lock before the row locks
         due = [
             int(contact_id)
             for (contact_id,) in await conn.execute(
