@@ -117,7 +117,7 @@ export class SpMentions extends LitElement {
       }
       .line {
         display: grid;
-        grid-template-columns: 48px 110px 1fr;
+        grid-template-columns: 64px 110px 1fr;
         gap: 8px;
         font-size: 13px;
       }
@@ -216,7 +216,7 @@ export class SpMentions extends LitElement {
     return html`<div class="confirm page" role="dialog" aria-modal="true" aria-labelledby="reader-title"
       @keydown=${(e: KeyboardEvent) => e.key === "Escape" && close()}>
       <div class="box reader" data-testid="mention-reader">
-        <h3 id="reader-title" tabindex="-1">${msg(str`${c.visitor.name || msg("Visitor")} · ${c.service.name}`)}</h3>
+        <h3 id="reader-title" tabindex="-1">${c.visitor.name || msg("Visitor")} · ${c.service.name}</h3>
         <p class="read-only" data-testid="read-only">${c.agent
           ? msg(str`Read-only: ${c.agent.display_name} handles this contact. You can answer with a private note.`)
           : msg("Read-only: you can answer with a private note.")}</p>
@@ -235,7 +235,7 @@ export class SpMentions extends LitElement {
           @input=${(e: InputEvent) => (this.answer = (e.target as HTMLTextAreaElement).value)}></textarea>
         <div class="actions">
           <button class="btn" data-testid="reader-close" @click=${close}>${msg("Close")}</button>
-          <button class="btn primary" data-testid="reader-add-note" ?disabled=${!this.answer.trim()} @click=${() => void this.reply()}>
+          <button class="btn note-btn" data-testid="reader-add-note" ?disabled=${!this.answer.trim()} @click=${() => void this.reply()}>
             ${icons.lock()} ${msg("Add note")}</button>
         </div>
       </div>

@@ -43,7 +43,7 @@ export function noteCard(note: Note, selfId: number | undefined) {
 
 /** The switch above the composer: reply to the visitor, or write a private note. */
 export function modeSwitch(mode: ComposerMode, pick: (mode: ComposerMode) => void) {
-  return html`<div class="mode-switch" role="group" aria-label=${msg("What you are writing")}>
+  return html`<div class="mode-switch ${mode}" role="group" aria-label=${msg("What you are writing")}>
     <button class="mode reply" data-testid="mode-reply" aria-pressed=${mode === "reply" ? "true" : "false"}
       @click=${() => pick("reply")}>${icons.chat()} ${msg("Reply to visitor")}</button>
     <button class="mode note" data-testid="mode-note" aria-pressed=${mode === "note" ? "true" : "false"}
@@ -147,6 +147,17 @@ export const noteStyles = css`
     border-color: var(--amber);
     color: #6b4a00;
     font-weight: 600;
+  }
+  .mode-switch.note {
+    background: #fff8db;
+  }
+  .composer.note textarea:focus {
+    outline-color: var(--amber);
+  }
+  .btn.note-btn {
+    background: var(--amber);
+    border-color: var(--amber);
+    color: #fff;
   }
   .mode-switch + .composer {
     border-top: none;
