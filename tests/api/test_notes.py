@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import orjson
 
+from sportello.actions.agent_accounts import do_update_agent
 from sportello.domain.model import Role
 from tests.conftest import World
 from tests.support.clients import AgentClient, Stream, VisitorClient
@@ -84,6 +85,7 @@ async def test_a_note_and_a_whisper_never_reach_the_visitor(world: World) -> Non
             SECRET_NOTE,
             SECRET_WHISPER,
         ]
+    assert live.events("note.mentioned") == []  # the named agent's notification only
     await visitor_sees_nothing(visitor, widget, since)
 
     panel = (await bob.http.get(f"/api/contacts/{cid}")).json()
@@ -234,3 +236,21 @@ async def test_notes_follow_the_contact_to_the_agent_it_is_transferred_to(
 
 async def agent_id(agent: AgentClient) -> int:
     return int((await agent.http.get("/api/me")).json()["id"])
+
+
+async def test_a_mention_of_the_holder_or_a_disabled_agent_sends_no_notification(
+    sqlite_world: World,
+) -> None:
+    world = sqlite_world
+    await world.add_agent("sam", ["sales"], role=Role.SUPERVISOR)
+    await world.add_agent("old", ["sales"])
+    old = await agent_id(await world.agent("old"))
+    await do_update_agent(world.app.ctx, old, {"enabled": False})
+    _bob, console, visitor, _widget = await world.assigned_chat("bob", "Sales")
+    sam = await world.agent("sam")
+    written = await note(sam, visitor.contact_id, "@bob please check, and @old is gone")
+    assert [m["login"] for m in written["mentions"]] == ["bob"]  # type: ignore[index]
+    got = await console.wait_event("note.created")
+    assert got["data"]["note"]["author"]["login"] == "sam"
+    await console.drain()
+    assert console.events("note.mentioned") == []  # the holder reads it in the panel
