@@ -254,3 +254,19 @@ async def test_a_mention_of_the_holder_or_a_disabled_agent_sends_no_notification
     assert got["data"]["note"]["author"]["login"] == "sam"
     await console.drain()
     assert console.events("note.mentioned") == []  # the holder reads it in the panel
+
+
+async def test_a_console_that_was_away_gets_its_mention_on_resume(sqlite_world: World) -> None:
+    world = sqlite_world
+    bob, _console, visitor, _widget = await world.assigned_chat("bob", "Sales")
+    cyd = await world.agent("cyd")
+    first = await cyd.open_console()
+    await first.drain()
+    position = first.position
+    await first.close()
+    written = await note(bob, visitor.contact_id, "@cyd when you are back: their last claim?")
+    resumed = await cyd.open_console(since=position)
+    told = await resumed.wait_event("note.mentioned")
+    assert told["data"]["note"]["id"] == written["id"]
+    assert resumed.frames[0]["mentions"][0]["note"]["id"] == written["id"]
+    await resumed.close()

@@ -170,3 +170,19 @@ def test_a_mention_reaches_the_colleague_who_reads_and_answers_with_a_note(
     answer = panel(bob, cid).get_by_test_id("note").filter(has_text="a 20% refund")
     expect(answer.get_by_test_id("note-label")).to_have_text("Private note by Cyd Agent")
     assert "20% refund" not in widget_html(vera)
+
+
+def test_the_note_composer_speaks_the_agents_language(
+    world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
+) -> None:
+    bob = console_sign_in(world, context_factory(), "bob")
+    bob.get_by_test_id("agent-menu").click()
+    bob.get_by_test_id("language-it").click()
+    expect(bob.get_by_test_id("agent-status")).to_have_text("DISPONIBILE")
+    _ctx, _vera, cid = shop_chat(world, browser, bob, "Vera", "Buongiorno")
+    box = panel(bob, cid)
+    expect(box.get_by_test_id("mode-note")).to_have_text("Nota privata")
+    write_note(bob, cid, "cliente abituale")
+    expect(box.get_by_test_id("note-label")).to_have_text("La tua nota privata")
+    expect(box.get_by_test_id("send")).to_have_text("Aggiungi nota")
+    shot(bob, "console-note-it")

@@ -30,7 +30,8 @@ async def do_add_note(
     the contact; a login that names nobody is left as text."""
     validate_text(text, ctx.settings.max_message_chars)
     async with ctx.transaction() as (conn, writer):
-        contact = await fetch_contact_row(conn, contact_id, lock=True)
+        # No lock: a note changes nothing of the contact, in whatever state it is.
+        contact = await fetch_contact_row(conn, contact_id)
         await check_read(conn, author, contact)
         return await _write(conn, writer, ctx.clock.now(), contact, author, "note", text)
 
