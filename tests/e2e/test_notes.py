@@ -140,6 +140,16 @@ def test_notes_and_whispers_show_to_staff_and_never_in_the_widget(
     assert own[0] == 200 and "Yes, we ship to Malta." in own[1]
     assert "internal:" not in own[1] and "whisper:" not in own[1]
 
+    box.get_by_test_id("stop").click()  # after the end, only a wrap-up note can be written
+    box.get_by_test_id("confirm-stop").click()
+    expect(box.get_by_test_id("ended-bar")).to_be_visible()
+    expect(box.get_by_test_id("composer-box")).to_have_attribute("data-mode", "note")
+    box.get_by_test_id("composer").fill("internal: wrap-up, voucher sent by mail")
+    box.get_by_test_id("composer").press("Enter")
+    expect(box.get_by_test_id("note")).to_have_count(3)
+    expect(w(vera, "transcript")).to_be_visible()
+    assert "wrap-up" not in widget_html(vera)
+
 
 def test_a_mention_reaches_the_colleague_who_reads_and_answers_with_a_note(
     world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]

@@ -609,6 +609,8 @@ export class SpPanel extends LitElement {
     if (!p) return;
     this.expanded = store.expandedId === p.contact.id;
     this.flash = p.flash && !this.expanded;
+    // A reply being typed when the contact ended must not become the wrap-up note.
+    if (p.terminated && !this.terminated && this.mode === "reply") this.draft = "";
     this.terminated = p.terminated;
   }
 
@@ -774,7 +776,7 @@ export class SpPanel extends LitElement {
   private send(): void {
     const text = this.draft;
     if (!text.trim()) return;
-    if (this.mode === "note") {
+    if (this.mode === "note" || this.terminated) {
       void store.addNote(this.contactId, text).then((note) => {
         if (note && this.draft === text) this.clearDraft();
       });
@@ -819,7 +821,7 @@ export class SpPanel extends LitElement {
   }
 
   private onKey(e: KeyboardEvent): void {
-    const picked = this.mode === "reply" ? this.canned.key(e, this.draft) : null;
+    const picked = this.mode === "reply" && !this.terminated ? this.canned.key(e, this.draft) : null;
     if (picked !== null) {
       e.preventDefault();
       e.stopPropagation();
@@ -838,11 +840,23 @@ export class SpPanel extends LitElement {
     if (!this.draft.trim()) this.cannedReplyId = undefined;
     ta.style.height = "";
     ta.style.height = Math.min(140, ta.scrollHeight + 2) + "px";
-    if (this.mode === "note") return; // a note is nobody's business but the staff's: no typing signal
+    if (this.mode === "note" || this.terminated) return; // a note is the staff's: no typing signal
     this.canned.follow(this.draft);
     if (this.draft.trim()) store.noteTyping(this.contactId);
     if (this.typingIdle !== null) window.clearTimeout(this.typingIdle);
     this.typingIdle = window.setTimeout(() => store.stopTyping(this.contactId), 5000);
+  }
+
+  /** After the end, only a private note can be written (a wrap-up for colleagues). */
+  private renderWrapUp(name: string) {
+    return html`<div class="composer note" data-testid="composer-box" data-mode="note">
+        <textarea rows="1" data-testid="composer" aria-label=${msg(str`Private note on the contact with ${name}`)}
+          placeholder=${msg("Wrap-up note: only agents and supervisors read it.")}
+          .value=${this.draft} @keydown=${this.onKey} @input=${this.onInput}></textarea>
+        <button class="btn primary send" data-testid="send" aria-label=${msg("Add the private note")} ?disabled=${!this.draft.trim()} @click=${() => this.send()}>
+          ${icons.lock()} ${msg("Add note")}
+        </button>
+      </div>`;
   }
 
   private renderComposer(id: number, translation: Contact["translation"], name: string, offline: boolean) {
@@ -1014,7 +1028,8 @@ export class SpPanel extends LitElement {
         ? html`<div class="ended-bar" data-testid="ended-bar">
             <span class="text">${c.closed_by === "visitor" ? msg(str`${name} left.`) : msg("Contact ended.")}${c.outcome ? " " + msg(str`Outcome: ${outcomeName(c.outcome)}.`) : ""}</span>
             <button class="btn" data-testid="remove" @click=${() => store.remove(c.id)}>${msg("Remove")}</button>
-          </div>`
+          </div>
+          ${this.renderWrapUp(name)}`
         : this.renderComposer(c.id, c.translation, name, offline)}
     `;
   }

@@ -102,6 +102,7 @@
 's0167d66b693bd331': str`Proposto ${0} a ${1}`,
 's01f0ce74ce889d29': str`${0} abbandonate`,
 's03155842ed455a01': str`${0} ha accettato con il video`,
+'s03805dc207305536': `Nota di chiusura: la leggono solo operatori e supervisori.`,
 's0393d6ca3195aadb': `Disattiva ora`,
 's039b6434e8a75560': str`Elimina ${0}`,
 's03aa3cfb08dff960': `Tag`,
