@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sportello.domain.model import Role
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.console_helpers import panel
+from tests.e2e.test_accessibility import Axe
 from tests.e2e.widget_helpers import (
     TIMEOUT_MS,
     WidgetWorld,
@@ -80,6 +81,8 @@ def test_notes_and_whispers_show_to_staff_and_never_in_the_widget(
     )
     expect(box.get_by_test_id("send")).to_have_text("Add note")
     composer.fill("a draft note")
+    axe = Axe()
+    axe(bob, "console note mode")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     box.screenshot(path=str(SCREENSHOTS / "console-note-mode.png"))
 
@@ -100,6 +103,8 @@ def test_notes_and_whispers_show_to_staff_and_never_in_the_widget(
     watched.get_by_test_id("whisper-send").click()
     expect(watched.get_by_test_id("note").filter(has_text=WHISPER)).to_have_count(1)
     shot(sam, "supervision-whisper")
+    axe(sam, "supervision whisper")
+    axe.assert_clean()
 
     whispered = box.locator('[data-testid="note"][data-kind="whisper"]')
     expect(whispered.get_by_test_id("note-label")).to_have_text("Whisper from Sam Agent")
@@ -176,10 +181,16 @@ def test_a_mention_reaches_the_colleague_who_reads_and_answers_with_a_note(
     reader.get_by_test_id("reader-add-note").click()
     expect(reader.get_by_test_id("note")).to_have_count(2)
     shot(cyd, "console-mention-reader")
+    axe = Axe()
+    axe(cyd, "mention reader")
 
     answer = panel(bob, cid).get_by_test_id("note").filter(has_text="a 20% refund")
     expect(answer.get_by_test_id("note-label")).to_have_text("Private note by Cyd Agent")
     assert "20% refund" not in widget_html(vera)
+    cyd.get_by_test_id("reader-close").click()
+    cyd.get_by_test_id("mentions").click()
+    axe(cyd, "mentions list")
+    axe.assert_clean()
 
 
 def test_the_note_composer_speaks_the_agents_language(

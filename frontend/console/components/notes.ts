@@ -87,7 +87,8 @@ export const noteStyles = css`
   .note-head time {
     margin-left: auto;
     font-weight: 400;
-    opacity: 0.75;
+    color: inherit;
+    opacity: 0.8;
   }
   .note-text {
     margin-top: 4px;
@@ -155,8 +156,8 @@ export const noteStyles = css`
     outline-color: var(--amber);
   }
   .btn.note-btn {
-    background: var(--amber);
-    border-color: var(--amber);
+    background: #8a5a00;
+    border-color: #8a5a00;
     color: #fff;
   }
   .mode-switch + .composer {
@@ -175,8 +176,8 @@ export const noteStyles = css`
     border-color: var(--amber);
   }
   .composer.note .send.btn {
-    background: var(--amber);
-    border-color: var(--amber);
+    background: #8a5a00;
+    border-color: #8a5a00;
     color: #fff;
   }
 `;

@@ -853,7 +853,7 @@ export class SpPanel extends LitElement {
         <textarea rows="1" data-testid="composer" aria-label=${msg(str`Private note on the contact with ${name}`)}
           placeholder=${msg("Wrap-up note: only agents and supervisors read it.")}
           .value=${this.draft} @keydown=${this.onKey} @input=${this.onInput}></textarea>
-        <button class="btn primary send" data-testid="send" aria-label=${msg("Add the private note")} ?disabled=${!this.draft.trim()} @click=${() => this.send()}>
+        <button class="btn primary send" data-testid="send" ?disabled=${!this.draft.trim()} @click=${() => this.send()}>
           ${icons.lock()} ${msg("Add note")}
         </button>
       </div>`;
@@ -879,7 +879,7 @@ export class SpPanel extends LitElement {
           placeholder=${placeholder}
           .value=${this.draft} @keydown=${this.onKey} @input=${this.onInput}
           @blur=${() => store.stopTyping(id)} @paste=${this.onPaste}></textarea>
-        <button class="btn primary send" data-testid="send" aria-label=${note ? msg("Add the private note") : msg("Send")} ?disabled=${!this.draft.trim()} @click=${() => this.send()}>
+        <button class="btn primary send" data-testid="send" aria-label=${note ? nothing : msg("Send")} ?disabled=${!this.draft.trim()} @click=${() => this.send()}>
           ${note ? icons.lock() : icons.send()} ${note ? msg("Add note") : msg("Send")}
         </button>
       </div>

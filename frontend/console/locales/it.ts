@@ -173,7 +173,6 @@
 's17ff8e686069aa80': `Vista in diretta`,
 's18059d87aa01352e': `Operazione non riuscita. Riprova.`,
 's180ea8ede97352c1': `pagina collegata`,
-'s184f46411440bc18': `Aggiungi la nota privata`,
 's18e90479f324d6c3': `Filtra il registro`,
 's18f1830edcc6bc45': str`${0} in questa console`,
 's19b6ba847ee9640c': str`Rimuovi il contatto terminato con ${0}`,
