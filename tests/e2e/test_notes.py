@@ -187,6 +187,9 @@ def test_a_mention_reaches_the_colleague_who_reads_and_answers_with_a_note(
     answer = panel(bob, cid).get_by_test_id("note").filter(has_text="a 20% refund")
     expect(answer.get_by_test_id("note-label")).to_have_text("Private note by Cyd Agent")
     assert "20% refund" not in widget_html(vera)
+    write_note(bob, cid, "@cyd and was it paid by bank transfer?")  # the open reader follows
+    expect(reader.get_by_test_id("note")).to_have_count(3)
+    expect(reader.get_by_test_id("note").last).to_contain_text("bank transfer")
     cyd.get_by_test_id("reader-close").click()
     cyd.get_by_test_id("mentions").click()
     axe(cyd, "mentions list")

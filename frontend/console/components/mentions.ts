@@ -159,19 +159,31 @@ export class SpMentions extends LitElement {
   @state() private open = false;
   @state() private reading: Contact | null = null;
   @state() private answer = "";
+  /** The newest mention the open contact was read again for (once each). */
+  private refreshedFor = 0;
   @query(".box.reader h3") private readerTitle?: HTMLElement;
+
+  protected override willUpdate(): void {
+    // A newer note naming this agent on the contact being read: read it again.
+    const c = this.reading;
+    const newer = c && store.mentions.find((m) => m.contact.id === c.id && !(c.notes ?? []).some((n) => n.id === m.note.id));
+    if (c && newer && newer.note.id !== this.refreshedFor) {
+      this.refreshedFor = newer.note.id;
+      void this.read(c.id, false);
+    }
+  }
 
   private toggle(): void {
     this.open = !this.open;
     if (this.open) store.markMentionsSeen();
   }
 
-  private async read(contactId: number): Promise<void> {
+  private async read(contactId: number, focus = true): Promise<void> {
     this.open = false;
     try {
       this.reading = await api<Contact>("GET", `/api/contacts/${contactId}`);
       await this.updateComplete;
-      this.readerTitle?.focus();
+      if (focus) this.readerTitle?.focus();
     } catch (err) {
       store.notify(sayError(err, msg("This conversation could not be loaded. Please try again.")));
     }
