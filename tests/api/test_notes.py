@@ -270,3 +270,22 @@ async def test_a_console_that_was_away_gets_its_mention_on_resume(sqlite_world: 
     assert told["data"]["note"]["id"] == written["id"]
     assert resumed.frames[0]["mentions"][0]["note"]["id"] == written["id"]
     await resumed.close()
+
+
+async def test_a_supervisor_of_another_service_is_not_sent_the_notes(
+    sqlite_world: World,
+) -> None:
+    world = sqlite_world
+    await world.add_agent("sam", ["sales"], role=Role.SUPERVISOR)
+    await world.add_agent("sue", ["support"], role=Role.SUPERVISOR)
+    bob, _console, visitor, _widget = await world.assigned_chat("bob", "Sales")
+    sam, sue = await world.agent("sam"), await world.agent("sue")
+    on_sam, on_sue = await sam.open_supervision(), await sue.open_supervision()
+    await note(bob, visitor.contact_id, SECRET_NOTE)
+    await on_sam.wait_event("note.created")
+    await on_sue.drain()
+    assert not leaks(on_sue.frames)
+    refused = await sue.http.get(f"/api/contacts/{visitor.contact_id}")
+    assert refused.status_code == 403
+    for stream in (on_sam, on_sue):
+        await stream.close()
