@@ -40,6 +40,9 @@ export const icons = {
   inbox: (l?: string) => icon(svg`<path d="M4 13l2-8h12l2 8v6H4z"/><path d="M4 13h5l1 2h4l1-2h5"/>`, l),
   user: (l?: string) => icon(svg`<circle cx="12" cy="8" r="4"/><path d="M4 21a8 8 0 0 1 16 0"/>`, l),
   transfer: (l?: string) => icon(svg`<path d="M3 12h14M13 7l5 5-5 5"/><path d="M21 5v14"/>`, l),
+  lock: (l?: string) => icon(svg`<rect x="5" y="11" width="14" height="9" rx="2"/><path d="M8 11V8a4 4 0 0 1 8 0v3"/>`, l),
+  whisper: (l?: string) => icon(svg`<path d="M4 5h16v11H9l-5 4z"/><path d="M9 10.5h.01M12 10.5h.01M15 10.5h.01"/>`, l),
+  at: (l?: string) => icon(svg`<circle cx="12" cy="12" r="3.5"/><path d="M15.5 12v1.5a2.5 2.5 0 0 0 5 0V12a8.5 8.5 0 1 0-3.3 6.7"/>`, l),
   link: (l?: string) => icon(svg`<path d="M10 14a4 4 0 0 0 5.7 0l3-3A4 4 0 0 0 13 5.3l-1 1"/><path d="M14 10a4 4 0 0 0-5.7 0l-3 3A4 4 0 0 0 11 18.7l1-1"/>`, l),
 };
 

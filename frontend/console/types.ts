@@ -185,6 +185,8 @@ export interface Contact {
   visitor_departure: Departure | null;
   translation: TranslationSetting | null;
   messages: Message[];
+  /** Private notes and whispers: agents and supervisors only (docs/protocol.md). */
+  notes?: Note[];
   pages: PageVisit[];
   transfers?: TransferLeg[];
   /** The call being offered, set up or in progress (docs/protocol.md). */
@@ -192,6 +194,23 @@ export interface Contact {
   calls?: CallView[];
   /** What the visitor's browser can do (null: not reported yet). */
   visitor_media?: MediaCapabilities | null;
+}
+
+/** A private note (an agent's or a supervisor's) or a supervisor's whisper: never the visitor's. */
+export interface Note {
+  id: number;
+  contact_id: number;
+  kind: "note" | "whisper";
+  author: { id: number; display_name: string; login: string };
+  text: string;
+  created_at: number;
+  mentions: { id: number; login: string; display_name: string }[];
+}
+
+/** A note that named this agent (`note.mentioned`): a notification they can open. */
+export interface Mention {
+  note: Note;
+  contact: { id: number; visitor_name: string; service_name: string; state: string };
 }
 
 export interface HelloFrame {
@@ -212,6 +231,8 @@ export interface HelloFrame {
   contacts?: Contact[];
   /** The live calls of this console session (in every hello, resumed or not). */
   calls?: CallView[];
+  /** The notes that named this agent lately, newest first. */
+  mentions?: Mention[];
 }
 
 export interface EventFrame {

@@ -73,6 +73,7 @@ export const SENTENCES: Record<string, Sentence> = {
   already_taken: () => msg("Another agent has already taken this contact.", { id: "error.already_taken" }),
   contact_not_pending: () => msg("This contact is no longer waiting.", { id: "error.contact_not_pending" }),
   contact_closed: () => msg("This conversation has ended.", { id: "error.contact_closed" }),
+  contact_not_in_progress: () => msg("Nobody is handling this conversation now, so there is no one to whisper to.", { id: "error.contact_not_in_progress" }),
   contact_not_ended: () => msg("Only ended conversations can be removed.", { id: "error.contact_not_ended" }),
   not_eligible: () => msg("This contact is not offered to you any more.", { id: "error.not_eligible" }),
   at_limit: () => msg("You are at your chat limit: end a chat to take another.", { id: "error.at_limit" }),

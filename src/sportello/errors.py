@@ -171,6 +171,12 @@ class ContactClosedError(ConflictError):
     code = "contact_closed"
 
 
+class ContactNotInProgressError(ConflictError):
+    """A whisper needs an agent to whisper to: the contact is waiting or has ended."""
+
+    code = "contact_not_in_progress"
+
+
 class ContactNotEndedError(ConflictError):
     code = "contact_not_ended"
 

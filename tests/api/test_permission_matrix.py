@@ -82,6 +82,7 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
         ONLY_HOLDER,
         lambda: {"text": "hello", "client_msg_id": unique()},
     ),
+    ("POST", "/api/contacts/{contact_id}/notes"): (READERS, lambda: {"text": "a note"}),
     ("POST", "/api/contacts/{contact_id}/receipts"): (
         ONLY_HOLDER,
         lambda: {"up_to": 1, "state": "read"},
@@ -186,6 +187,10 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("POST", "/api/supervision/left-messages/{message_id}/done"): (SUPERVISORS, None),
     # marking it not done: not_done (409) while it is not done, else reopened
     ("DELETE", "/api/supervision/left-messages/{message_id}/done"): (SUPERVISORS, None),
+    ("POST", "/api/supervision/contacts/{contact_id}/whisper"): (
+        frozenset({"supervisor_in", "admin"}),
+        lambda: {"text": "a whisper"},
+    ),
     ("GET", "/api/admin/transfer-groups"): (ADMIN, None),
     ("POST", "/api/admin/transfer-groups"): (ADMIN, lambda: {"name": f"Group {unique()}"}),
     ("PUT", "/api/admin/transfer-groups/{group_id}"): (

@@ -107,7 +107,10 @@ def test_the_live_view_follows_a_visitor_and_a_live_transcript(
     vera.say("it was due on Monday")
     expect(transcript.get_by_test_id("transcript")).to_contain_text("it was due on Monday")
     expect(transcript.get_by_test_id("read-only")).to_be_visible()
-    expect(sam.locator("textarea, input[type=text], [contenteditable]")).to_have_count(0)
+    # nothing to write to the visitor with: the one text box is the whisper's, to the agent
+    writable = sam.locator("textarea, input[type=text], [contenteditable]")
+    expect(writable).to_have_count(1)
+    expect(writable).to_have_attribute("data-testid", "whisper-text")
     refused = sam.evaluate(
         """async (id) => {
             const r = await fetch(`/api/contacts/${id}/messages`, {method: "POST",

@@ -8,10 +8,11 @@ import { clock, countryBadge, duration, initials, linkify, pushableLinks } from 
 import { icons, zzz } from "../icons";
 import { isIdle, showsAsLeft, store, type Outgoing, type Panel, type SystemLine } from "../store";
 import { shared } from "../styles";
-import type { FileCard, Message } from "../types";
+import type { Contact, FileCard, Message, Note } from "../types";
 import { callIcons, callStage, callStyles } from "./call";
 import { CannedPicker, cannedStyles, type CannedReply } from "./canned";
 import { fileLine, fileStyles } from "./files";
+import { modeSwitch, noteCard, noteStyles, type ComposerMode } from "./notes";
 import "./transfer";
 import "./preview";
 import type { PreviewChoice } from "./preview";
@@ -27,7 +28,8 @@ function pushSites(p: Panel): string[] {
 
 type Item =
   | { type: "msg"; at: number; order: number; msg: Message }
-  | { type: "sys"; at: number; order: number; line: SystemLine };
+  | { type: "sys"; at: number; order: number; line: SystemLine }
+  | { type: "note"; at: number; order: number; note: Note };
 
 type MediaState = "active" | "connecting" | "available" | "unavailable";
 function mediaText(state: MediaState): string {
@@ -47,6 +49,7 @@ export class SpPanel extends LitElement {
     fileStyles,
     callStyles,
     cannedStyles,
+    noteStyles,
     css`
       :host([dragging]) {
         outline: 2px dashed var(--primary);
@@ -540,6 +543,8 @@ export class SpPanel extends LitElement {
   @state() private translateOpen = false;
   @state() private originals = new Set<number>();
   @state() private draft = "";
+  /** What the composer writes: a reply to the visitor, or a private note (never both). */
+  @state() private mode: ComposerMode = "reply";
   /** What the agent chose in the translation preview, for the draft it was made for. */
   private previewChoice: PreviewChoice | null = null;
   /** The upload dialog: closed (undefined), open with no file yet (null), or with one. */
@@ -594,7 +599,7 @@ export class SpPanel extends LitElement {
 
   private onPaste(e: ClipboardEvent): void {
     const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith("image/"));
-    if (!file || !this.canSend) return;
+    if (!file || !this.canSend || this.mode === "note") return; // a file goes to the visitor
     e.preventDefault();
     this.uploading = file;
   }
@@ -604,6 +609,8 @@ export class SpPanel extends LitElement {
     if (!p) return;
     this.expanded = store.expandedId === p.contact.id;
     this.flash = p.flash && !this.expanded;
+    // A reply being typed when the contact ended must not become the wrap-up note.
+    if (p.terminated && !this.terminated && this.mode === "reply") this.draft = "";
     this.terminated = p.terminated;
   }
 
@@ -611,7 +618,7 @@ export class SpPanel extends LitElement {
     const p = this.panel;
     const el = this.transcriptEl;
     if (p && el) {
-      const count = p.messages.length + p.system.length + p.outgoing.length + (p.visitorTyping ? 1 : 0);
+      const count = p.messages.length + p.system.length + p.outgoing.length + (p.contact.notes?.length ?? 0) + (p.visitorTyping ? 1 : 0);
       if (count !== this.lastCount || changed.has("expanded")) {
         el.scrollTop = el.scrollHeight;
         this.lastCount = count;
@@ -647,6 +654,7 @@ export class SpPanel extends LitElement {
     const items: Item[] = [
       ...p.messages.map((msg, i): Item => ({ type: "msg", at: msg.created_at, order: i, msg })),
       ...p.system.map((line, i): Item => ({ type: "sys", at: line.at, order: 100000 + i, line })),
+      ...(p.contact.notes ?? []).map((note, i): Item => ({ type: "note", at: note.created_at, order: 200000 + i, note })),
     ];
     return items.sort((a, b) => a.at - b.at || a.order - b.order);
   }
@@ -768,16 +776,34 @@ export class SpPanel extends LitElement {
   private send(): void {
     const text = this.draft;
     if (!text.trim()) return;
+    if (this.mode === "note" || this.terminated) {
+      void store.addNote(this.contactId, text).then((note) => {
+        if (note && this.draft === text) this.clearDraft();
+      });
+      return;
+    }
     const choice = this.panel?.contact.translation && this.previewChoice?.draft === text ? this.previewChoice : null;
     store.sendMessage(this.contactId, text, choice?.translation, this.cannedReplyId);
     this.previewChoice = null;
     this.cannedReplyId = undefined;
+    this.clearDraft();
+  }
+
+  private clearDraft(): void {
     this.draft = "";
     this.canned.follow("");
     if (this.textarea) {
       this.textarea.value = "";
       this.textarea.style.height = "";
     }
+  }
+
+  private pickMode(mode: ComposerMode): void {
+    this.mode = mode;
+    this.cannedReplyId = undefined;
+    this.canned.follow(mode === "reply" ? this.draft : "");
+    if (mode === "note") store.stopTyping(this.contactId);
+    void this.updateComplete.then(() => this.textarea?.focus());
   }
 
   private insertReply(reply: CannedReply): void {
@@ -795,7 +821,7 @@ export class SpPanel extends LitElement {
   }
 
   private onKey(e: KeyboardEvent): void {
-    const picked = this.canned.key(e, this.draft);
+    const picked = this.mode === "reply" && !this.terminated ? this.canned.key(e, this.draft) : null;
     if (picked !== null) {
       e.preventDefault();
       e.stopPropagation();
@@ -812,12 +838,54 @@ export class SpPanel extends LitElement {
     const ta = e.target as HTMLTextAreaElement;
     this.draft = ta.value;
     if (!this.draft.trim()) this.cannedReplyId = undefined;
-    this.canned.follow(this.draft);
     ta.style.height = "";
     ta.style.height = Math.min(140, ta.scrollHeight + 2) + "px";
+    if (this.mode === "note" || this.terminated) return; // a note is the staff's: no typing signal
+    this.canned.follow(this.draft);
     if (this.draft.trim()) store.noteTyping(this.contactId);
     if (this.typingIdle !== null) window.clearTimeout(this.typingIdle);
     this.typingIdle = window.setTimeout(() => store.stopTyping(this.contactId), 5000);
+  }
+
+  /** After the end, only a private note can be written (a wrap-up for colleagues). */
+  private renderWrapUp(name: string) {
+    return html`<div class="composer note" data-testid="composer-box" data-mode="note">
+        <textarea rows="1" data-testid="composer" aria-label=${msg(str`Private note on the contact with ${name}`)}
+          placeholder=${msg("Wrap-up note: only agents and supervisors read it.")}
+          .value=${this.draft} @keydown=${this.onKey} @input=${this.onInput}></textarea>
+        <button class="btn primary send" data-testid="send" ?disabled=${!this.draft.trim()} @click=${() => this.send()}>
+          ${icons.lock()} ${msg("Add note")}
+        </button>
+      </div>`;
+  }
+
+  private renderComposer(id: number, translation: Contact["translation"], name: string, offline: boolean) {
+    const note = this.mode === "note";
+    const placeholder = note
+      ? msg("Private note: only agents and supervisors read it. Type @login to ask a colleague.")
+      : offline
+        ? msg("Offline — your message will be sent when the connection returns")
+        : msg(str`Write to ${name}…`);
+    return html`${translation && !note
+        ? html`<sp-translation-preview .contactId=${id} .setting=${translation} .draft=${this.draft}
+            @preview-change=${(e: CustomEvent<PreviewChoice | null>) => (this.previewChoice = e.detail)}></sp-translation-preview>`
+        : nothing}
+      ${note ? nothing : this.canned.render((r) => this.insertReply(r))}
+      ${modeSwitch(this.mode, (mode) => this.pickMode(mode))}
+      <div class="composer ${this.mode}" data-testid="composer-box" data-mode=${this.mode}>
+        <textarea rows="1" data-testid="composer" aria-label=${note ? msg(str`Private note on the contact with ${name}`) : msg(str`Message to ${name}`)}
+          role="combobox" aria-autocomplete="list" aria-expanded=${this.canned.open && !note ? "true" : "false"}
+          aria-controls=${this.canned.open && !note ? `canned-${id}` : nothing} aria-activedescendant=${(!note && this.canned.activeId) || nothing}
+          placeholder=${placeholder}
+          .value=${this.draft} @keydown=${this.onKey} @input=${this.onInput}
+          @blur=${() => store.stopTyping(id)} @paste=${this.onPaste}></textarea>
+        <button class="btn primary send" data-testid="send" aria-label=${note ? nothing : msg("Send")} ?disabled=${!this.draft.trim()} @click=${() => this.send()}>
+          ${note ? icons.lock() : icons.send()} ${note ? msg("Add note") : msg("Send")}
+        </button>
+      </div>
+      <div class="hint ${this.mode}">${note
+        ? msg("Enter to add the note · the visitor never sees it")
+        : msg("Enter to send · Shift+Enter for a new line · / for canned replies")}</div>`;
   }
 
   override render() {
@@ -945,7 +1013,9 @@ export class SpPanel extends LitElement {
         ${this.items(p).map((it) =>
           it.type === "msg"
             ? this.renderMessage(p, it.msg)
-            : html`<div class="sys ${it.line.tone}" data-testid="system-line">${it.line.text()} · ${clock(it.line.at)}</div>`,
+            : it.type === "note"
+              ? noteCard(it.note, store.agent?.id)
+              : html`<div class="sys ${it.line.tone}" data-testid="system-line">${it.line.text()} · ${clock(it.line.at)}</div>`,
         )}
         ${p.outgoing.map((o) => this.renderOutgoing(p, o))}
       </div>
@@ -958,24 +1028,9 @@ export class SpPanel extends LitElement {
         ? html`<div class="ended-bar" data-testid="ended-bar">
             <span class="text">${c.closed_by === "visitor" ? msg(str`${name} left.`) : msg("Contact ended.")}${c.outcome ? " " + msg(str`Outcome: ${outcomeName(c.outcome)}.`) : ""}</span>
             <button class="btn" data-testid="remove" @click=${() => store.remove(c.id)}>${msg("Remove")}</button>
-          </div>`
-        : html`${c.translation
-              ? html`<sp-translation-preview .contactId=${c.id} .setting=${c.translation} .draft=${this.draft}
-                  @preview-change=${(e: CustomEvent<PreviewChoice | null>) => (this.previewChoice = e.detail)}></sp-translation-preview>`
-              : nothing}
-            ${this.canned.render((r) => this.insertReply(r))}
-            <div class="composer">
-              <textarea rows="1" data-testid="composer" aria-label=${msg(str`Message to ${name}`)}
-                role="combobox" aria-autocomplete="list" aria-expanded=${this.canned.open ? "true" : "false"}
-                aria-controls=${this.canned.open ? `canned-${c.id}` : nothing} aria-activedescendant=${this.canned.activeId || nothing}
-                placeholder=${offline ? msg("Offline — your message will be sent when the connection returns") : msg(str`Write to ${name}…`)}
-                .value=${this.draft} @keydown=${this.onKey} @input=${this.onInput}
-                @blur=${() => store.stopTyping(c.id)} @paste=${this.onPaste}></textarea>
-              <button class="btn primary send" data-testid="send" aria-label=${msg("Send")} ?disabled=${!this.draft.trim()} @click=${() => this.send()}>
-                ${icons.send()} ${msg("Send")}
-              </button>
-            </div>
-            <div class="hint">${msg("Enter to send · Shift+Enter for a new line · / for canned replies")}</div>`}
+          </div>
+          ${this.renderWrapUp(name)}`
+        : this.renderComposer(c.id, c.translation, name, offline)}
     `;
   }
 }

@@ -10,6 +10,7 @@ import { store, type SignOutChoice } from "../store";
 import { shared } from "../styles";
 import { ownReplies } from "../admin/resources";
 import "../admin/crud";
+import "./mentions";
 
 type Medium = "chat" | "voice" | "video";
 
@@ -366,6 +367,7 @@ export class SpTopbar extends LitElement {
         ${this.switchFor("video", msg("Video"), icons.video)}
       </div>
       <span class="spacer"></span>
+      <sp-mentions></sp-mentions>
       <button
         class="me"
         data-testid="agent-menu"

@@ -18,6 +18,7 @@ import { type Filters, type ReportDetail, type ReportRow, fetchDetail, fetchPage
 import { filterForm } from "./filters";
 import "./overview";
 import { sayError } from "../../shared/errors";
+import { noteCard, noteStyles } from "../components/notes";
 
 // The browser's language until /api/me gives the agent's profile.
 void useLanguage(null);
@@ -103,7 +104,12 @@ export class SpReports extends LitElement {
     shared,
     pageStyles,
     fieldStyles,
+    noteStyles,
     css`
+      .notes {
+        display: grid;
+        gap: 6px;
+      }
       :host {
         display: block;
         max-width: 1200px;
@@ -458,6 +464,11 @@ export class SpReports extends LitElement {
                 : nothing}</span>
         </div>`)}
       </div>
+      ${d.notes?.length
+        ? html`<h3>${msg("Private notes and whispers")}</h3>
+            <p class="marks">${msg("Agents and supervisors only: never shown to the visitor.")}</p>
+            <div class="notes" data-testid="report-notes">${d.notes.map((n) => noteCard(n, undefined))}</div>`
+        : nothing}
     </article>`;
   }
 }

@@ -8,6 +8,7 @@ import { deliver, markRead, onAck, onRefused, onSignal, transmit } from "./chat"
 import type { ConsoleStore } from "./core";
 import { onEvent } from "./events";
 import { entryOrder } from "./model";
+import { setMentions } from "./notes";
 import { rebuild } from "./panels";
 import { sayError } from "../../shared/errors";
 
@@ -205,6 +206,8 @@ export class Connection {
       s.alert(msg("New contact waiting"), arrived.map((e) => e.visitor_name).join(", "));
     }
     if (!hello.resumed) rebuild(s, hello.contacts ?? []);
+    if (!hello.resumed) s.mentions = [];
+    setMentions(s, hello.mentions ?? []);
     this.position = hello.position;
     s.conn = "online";
     this.attempt = 0;

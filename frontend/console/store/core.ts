@@ -8,7 +8,9 @@ import type {
   AgentState,
   IceConfig,
   Limits,
+  Mention,
   Message,
+  Note,
   SessionMedia,
   TransferTargets,
   TranslationChoices,
@@ -17,6 +19,7 @@ import type {
 import type { OwnTranslation } from "../../shared/protocol";
 import * as actions from "./actions";
 import * as chat from "./chat";
+import * as notes from "./notes";
 import { Connection, SESSION_KEY } from "./connection";
 import type { Capacity, ConnState, Notice, Panel, Prefs, SignOutChoice } from "./model";
 import { isIdle, newId } from "./model";
@@ -55,6 +58,10 @@ export class ConsoleStore extends EventTarget {
   expandedId: number | null = null;
   prefs: Prefs = loadPrefs();
   notices: Notice[] = [];
+  /** Notes that named this agent, newest first (docs/protocol.md, `note.mentioned`). */
+  mentions: Mention[] = [];
+  /** The newest mention the agent has seen in the list (null: not read from storage yet). */
+  mentionsSeen: number | null = null;
   /** Seconds to add to the local clock to get the server's. */
   clockOffset = 0;
   /** ICE servers for calls, from the last `hello`. */
@@ -134,6 +141,19 @@ export class ConsoleStore extends EventTarget {
     } catch {
       /* some browsers only allow notifications from a service worker */
     }
+  }
+
+  // -- private notes and mentions -------------------------------------------------------
+  addNote(contactId: number, text: string): Promise<Note | null> {
+    return notes.addNote(this, contactId, text);
+  }
+
+  get unseenMentions(): number {
+    return notes.unseenMentions(this);
+  }
+
+  markMentionsSeen(): void {
+    notes.markMentionsSeen(this);
   }
 
   // -- the agent: sign-in, status, media, capacity -------------------------------------

@@ -2,11 +2,12 @@
 
 import { clock } from "../format";
 import { msg, str } from "@lit/localize";
-import type { Contact, Departure, EventFrame, Message, SessionMedia, TranslationSetting, WaitingEntry } from "../types";
+import type { Contact, Departure, EventFrame, Mention, Message, Note, SessionMedia, TranslationSetting, WaitingEntry } from "../types";
 import { callEvent } from "./call-events";
 import { deliver, isSeen, markRead } from "./chat";
 import type { ConsoleStore } from "./core";
 import { entryOrder } from "./model";
+import { mentioned, noteCreated } from "./notes";
 import { addPanel } from "./panels";
 import { addSystem, touch, upsertMessage } from "./transcript";
 import { transferEvent } from "./transfers";
@@ -157,6 +158,12 @@ export function onEvent(s: ConsoleStore, ev: EventFrame, live: boolean): void {
       }
       break;
     }
+    case "note.created":
+      noteCreated(s, panel, data["note"] as Note, live);
+      break;
+    case "note.mentioned":
+      mentioned(s, data as unknown as Mention, live);
+      break;
     case "message.translated":
     case "message.untranslated":
       if (panel) upsertMessage(panel, data["message"] as Message);

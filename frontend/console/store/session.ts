@@ -52,6 +52,8 @@ export async function logout(s: ConsoleStore, choice?: SignOutChoice): Promise<b
   s.media = null;
   s.waiting = [];
   s.panels = [];
+  s.mentions = [];
+  s.mentionsSeen = null;
   s.expandedId = null;
   s.connection.forgetPosition();
   s.conn = "signed-out";

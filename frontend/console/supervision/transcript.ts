@@ -7,7 +7,9 @@ import { customElement, property, state } from "lit/decorators.js";
 import { api } from "../api";
 import { clock, linkify } from "../format";
 import { shared } from "../styles";
-import type { Contact, EventFrame, Message } from "../types";
+import type { Contact, EventFrame, Message, Note } from "../types";
+import { noteCard, noteStyles } from "../components/notes";
+import "./whisper";
 import { sayError } from "../../shared/errors";
 
 @customElement("sp-live-transcript")
@@ -15,6 +17,7 @@ import { sayError } from "../../shared/errors";
 export class SpLiveTranscript extends LitElement {
   static override styles = [
     shared,
+    noteStyles,
     css`
       :host {
         display: block;
@@ -53,6 +56,9 @@ export class SpLiveTranscript extends LitElement {
         padding: 0;
         display: grid;
         gap: 8px;
+      }
+      li.note-line {
+        display: block;
       }
       li {
         display: grid;
@@ -108,7 +114,11 @@ export class SpLiveTranscript extends LitElement {
   /** An event of the stream: keep what concerns this contact. */
   apply(frame: EventFrame): void {
     if (frame.contact_id !== this.contactId || !this.contact) return;
-    const data = frame.data as { message?: Message; state?: string };
+    const data = frame.data as { message?: Message; note?: Note; state?: string };
+    if (frame.kind === "note.created" && data.note) {
+      this.addNote(data.note);
+      return;
+    }
     if (frame.kind === "message.created" && data.message) {
       const message = data.message;
       if (this.contact.messages.some((m) => m.id === message.id)) return;
@@ -117,6 +127,17 @@ export class SpLiveTranscript extends LitElement {
     } else if (["contact.closed", "contact.requeued", "contact.abandoned", "contact.cancelled", "contact.dissuaded"].includes(frame.kind)) {
       this.ended = true;
     }
+  }
+
+  private addNote(note: Note): void {
+    if (!this.contact || (this.contact.notes ?? []).some((n) => n.id === note.id)) return;
+    this.contact = { ...this.contact, notes: [...(this.contact.notes ?? []), note] };
+  }
+
+  /** Messages and notes in the order they were written. */
+  private lines(c: Contact): ({ at: number; message: Message } | { at: number; note: Note })[] {
+    const all = [...c.messages.map((message) => ({ at: message.created_at, message })), ...(c.notes ?? []).map((note) => ({ at: note.created_at, note }))];
+    return all.sort((a, b) => a.at - b.at);
   }
 
   private who(m: Message): string {
@@ -136,13 +157,18 @@ export class SpLiveTranscript extends LitElement {
       </header>
       <p class="notice" data-testid="read-only">${msg("Read-only: you are watching this conversation; the visitor and the agent do not see you.")}</p>
       <ol aria-label=${msg("Conversation")} aria-live="polite" data-testid="transcript">
-        ${c.messages.map(
-          (m) => html`<li class=${m.sender} data-testid="transcript-line">
-            <time>${clock(m.created_at)}</time><span class="who">${this.who(m)}</span>
-            <span class="text">${m.file ? html`<span class="muted">${msg("File:")}</span> ${m.file.name} ` : nothing}${linkify(m.text)}</span>
-          </li>`,
+        ${this.lines(c).map((line) =>
+          "note" in line
+            ? html`<li class="note-line">${noteCard(line.note, undefined)}</li>`
+            : html`<li class=${line.message.sender} data-testid="transcript-line">
+                <time>${clock(line.message.created_at)}</time><span class="who">${this.who(line.message)}</span>
+                <span class="text">${line.message.file ? html`<span class="muted">${msg("File:")}</span> ${line.message.file.name} ` : nothing}${linkify(line.message.text)}</span>
+              </li>`,
         )}
       </ol>
+      ${c.agent && !this.ended
+        ? html`<sp-whisper .contactId=${c.id} .agentName=${c.agent.display_name} @whispered=${(e: CustomEvent<Note>) => this.addNote(e.detail)}></sp-whisper>`
+        : nothing}
       ${this.ended ? html`<p class="ended" data-testid="transcript-ended" role="status">${msg("This conversation has ended.")}</p>` : nothing}
     </article>`;
   }

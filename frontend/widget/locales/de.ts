@@ -21,6 +21,7 @@
 'error.conflict': `Jemand hat dies gleichzeitig geändert. Bitte laden Sie neu und versuchen Sie es erneut.`,
 'error.contact_closed': `Dieses Gespräch ist beendet.`,
 'error.contact_not_ended': `Nur beendete Gespräche können entfernt werden.`,
+'error.contact_not_in_progress': `Diese Unterhaltung wird gerade von niemandem bearbeitet, daher gibt es niemanden, dem Sie etwas zuflüstern könnten.`,
 'error.contact_not_pending': `Dieser Kontakt wartet nicht mehr.`,
 'error.contacts_in_progress': `Sie haben noch laufende Gespräche: Entscheiden Sie zuerst, was mit ihnen geschieht.`,
 'error.csrf_rejected': `Die Anfrage wurde aus Sicherheitsgründen abgelehnt. Bitte laden Sie die Seite neu und versuchen Sie es erneut.`,

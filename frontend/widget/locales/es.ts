@@ -21,6 +21,7 @@
 'error.conflict': `Otra persona lo ha modificado al mismo tiempo. Vuelva a cargar e inténtelo de nuevo.`,
 'error.contact_closed': `Esta conversación ha terminado.`,
 'error.contact_not_ended': `Solo se pueden eliminar las conversaciones terminadas.`,
+'error.contact_not_in_progress': `Nadie atiende esta conversación ahora, así que no hay a quién susurrar.`,
 'error.contact_not_pending': `Este contacto ya no está en espera.`,
 'error.contacts_in_progress': `Todavía tiene conversaciones en curso: decida primero qué hacer con ellas.`,
 'error.csrf_rejected': `La solicitud se ha rechazado por seguridad. Vuelva a cargar la página e inténtelo de nuevo.`,

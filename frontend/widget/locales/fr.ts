@@ -21,6 +21,7 @@
 'error.conflict': `Quelqu'un d'autre l'a modifié en même temps. Rechargez et réessayez.`,
 'error.contact_closed': `Cette conversation est terminée.`,
 'error.contact_not_ended': `Seules les conversations terminées peuvent être supprimées.`,
+'error.contact_not_in_progress': `Personne ne traite cette conversation en ce moment : il n'y a personne à qui glisser un mot.`,
 'error.contact_not_pending': `Ce contact n'est plus en attente.`,
 'error.contacts_in_progress': `Vous avez encore des conversations en cours : choisissez d'abord ce qu'elles deviennent.`,
 'error.csrf_rejected': `La demande a été refusée par sécurité. Rechargez la page et réessayez.`,

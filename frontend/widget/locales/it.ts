@@ -21,6 +21,7 @@
 'error.conflict': `Qualcun altro ha modificato questo elemento nello stesso momento. Ricarichi e riprovi.`,
 'error.contact_closed': `Questa conversazione è terminata.`,
 'error.contact_not_ended': `Si possono eliminare solo le conversazioni terminate.`,
+'error.contact_not_in_progress': `Nessuno sta gestendo questa conversazione ora, quindi non c'è nessuno a cui dare un suggerimento.`,
 'error.contact_not_pending': `Questo contatto non è più in attesa.`,
 'error.contacts_in_progress': `Ha ancora conversazioni in corso: scelga prima cosa farne.`,
 'error.csrf_rejected': `Per sicurezza la richiesta è stata rifiutata. Ricarichi la pagina e riprovi.`,

@@ -21,6 +21,7 @@
 'error.conflict': `Outra pessoa alterou isto ao mesmo tempo. Recarregue e tente novamente.`,
 'error.contact_closed': `Esta conversa foi encerrada.`,
 'error.contact_not_ended': `Só conversas encerradas podem ser removidas.`,
+'error.contact_not_in_progress': `Ninguém está atendendo esta conversa agora, então não há a quem sussurrar.`,
 'error.contact_not_pending': `Este contato não está mais aguardando.`,
 'error.contacts_in_progress': `Você ainda tem conversas em andamento: escolha primeiro o que fazer com elas.`,
 'error.csrf_rejected': `A solicitação foi recusada por segurança. Recarregue a página e tente novamente.`,

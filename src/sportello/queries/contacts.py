@@ -8,10 +8,11 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.domain.dissuasion import dissuasion_for_visitor
-from sportello.domain.principals import Principal, VisitorPrincipal
+from sportello.domain.principals import AgentPrincipal, Principal, VisitorPrincipal
 from sportello.domain.scope import supervises
 from sportello.errors import ForbiddenError, NotFoundError
 from sportello.queries.calls import call_media, call_view, fetch_call, for_visitor, live_call
+from sportello.queries.notes import mentioned_on, notes_of
 from sportello.queries.transfers import leg_view_of, passed_on_by
 from sportello.storage.direct import DirectStatement
 from sportello.storage.tables import (
@@ -105,8 +106,9 @@ def check_holder(principal: Principal, row: Any) -> None:
 
 
 async def check_read(conn: AsyncConnection, principal: Principal, row: Any) -> None:
-    """Reading a contact: its visitor, the agent who holds or held it, a supervisor of its
-    service (holding every tag of the service), or an admin."""
+    """Reading a contact: its visitor, the agent who holds or held it, an agent a private
+    note named (asked for help), a supervisor of its service (holding every tag of the
+    service), or an admin."""
     if isinstance(principal, VisitorPrincipal):
         _check_visitor(principal, row)
         return
@@ -114,14 +116,20 @@ async def check_read(conn: AsyncConnection, principal: Principal, row: Any) -> N
         return
     if await passed_on_by(conn, row.id, principal.id):
         return
-    if principal.is_supervisor:
-        agent_tags = await conn.scalar(select(agents.c.tags).where(agents.c.id == principal.id))
-        service_tags = await conn.scalar(
-            select(services.c.tags).where(services.c.id == row.service_id)
-        )
-        if supervises(principal.role, agent_tags or [], service_tags or []):
-            return
+    if await mentioned_on(conn, row.id, principal.id):
+        return
+    if await supervises_contact(conn, principal, row):
+        return
     raise ForbiddenError("this contact is outside your scope", contact_id=row.id)
+
+
+async def supervises_contact(conn: AsyncConnection, principal: AgentPrincipal, row: Any) -> bool:
+    """An admin, or a supervisor holding every tag of the contact's service."""
+    if not principal.is_supervisor:
+        return False
+    agent_tags = await conn.scalar(select(agents.c.tags).where(agents.c.id == principal.id))
+    service_tags = await conn.scalar(select(services.c.tags).where(services.c.id == row.service_id))
+    return supervises(principal.role, agent_tags or [], service_tags or [])
 
 
 async def access_contact(conn: AsyncConnection, principal: Principal, contact_id: int) -> Any:
@@ -197,6 +205,7 @@ async def contacts_for_agent(conn: AsyncConnection, rows: list[Any]) -> list[dic
     visits = await _grouped(conn, page_visits, ids)
     legs = await _grouped(conn, transfers, ids)
     calls_by = await _grouped(conn, calls, ids)
+    notes = await notes_of(conn, ids)
     views = []
     for row in rows:
         live = next((c for c in calls_by[row.id] if c.id == row.live_call_id), None)
@@ -211,6 +220,7 @@ async def contacts_for_agent(conn: AsyncConnection, rows: list[Any]) -> list[dic
                 "transfers": [await leg_view_of(conn, leg) for leg in legs[row.id]],
                 "call": None if live is None else call_view(live),
                 "calls": [call_view(c) for c in calls_by[row.id]],
+                "notes": notes[row.id],
             }
         )
     return views

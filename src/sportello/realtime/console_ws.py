@@ -17,6 +17,7 @@ from sportello.queries.agents import agent_state, session_view
 from sportello.queries.calls import session_calls
 from sportello.queries.contacts import contacts_for_agent
 from sportello.queries.limits import client_limits
+from sportello.queries.notes import MENTIONS_KEPT_SECONDS, recent_mentions
 from sportello.realtime.calls import handle_call_frame
 from sportello.realtime.frames import (
     CallFrame,
@@ -121,6 +122,9 @@ class ConsoleSession(StreamSession):
             "waiting": [public_entry(e, self.agent.id) for e in waiting],
             "contacts": held,
             "calls": await session_calls(conn, self.session_id),
+            "mentions": await recent_mentions(
+                conn, self.agent.id, self.ctx.clock.now() - MENTIONS_KEPT_SECONDS
+            ),
         }
 
     def transform(self, event: Event, *, replay: bool) -> dict[str, Any] | Event | None:

@@ -96,6 +96,8 @@ class SupervisionSession(StreamSession):
             return event if service_id is None or service_id in self.services else None
         if event.for_queue or event.contact_id not in self.visible:
             return None
+        if event.kind == "note.mentioned":
+            return None  # a notification for the agent named; the note itself is note.created
         if event.agent_id is None and not event.for_visitor:
             return None
         return event

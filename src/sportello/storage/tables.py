@@ -471,3 +471,30 @@ email_outbox = Table(
     UniqueConstraint("contact_id", "kind", name="uq_email_outbox_contact_kind"),
     Index("ix_email_outbox_due", "state", "next_attempt_at"),
 )
+
+# Agent-only lines of a contact: an agent's or a supervisor's private note, or a
+# supervisor's whisper to the agent holding it. Never read by a visitor-facing path: those
+# read ``messages`` only, so keeping notes apart keeps them from the visitor by construction.
+contact_notes = Table(
+    "contact_notes",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("contact_id", BigId, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),  # note | whisper
+    Column("author_id", Integer, ForeignKey("agents.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index("ix_contact_notes_contact", "contact_id"),
+)
+
+# Who a note's @login named: they are told, and may read the contact (queries/contacts.py).
+note_mentions = Table(
+    "note_mentions",
+    metadata,
+    Column("note_id", BigId, ForeignKey("contact_notes.id", ondelete="CASCADE"), nullable=False),
+    Column("contact_id", BigId, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("agent_id", Integer, ForeignKey("agents.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", Float, nullable=False),
+    UniqueConstraint("note_id", "agent_id", name="uq_note_mentions_note"),
+    Index("ix_note_mentions_agent", "agent_id", "contact_id"),
+)

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sportello.actions.agents import signed_in
 from sportello.actions.context import Ctx
 from sportello.domain.principals import AgentPrincipal, VisitorPrincipal
-from sportello.errors import ForbiddenError, NotAuthenticatedError
+from sportello.errors import ForbiddenError, NotAuthenticatedError, SportelloError
 from sportello.queries.services import contact_sites
 from sportello.security.sign_in_cache import SignInCache
 from sportello.security.tokens import hash_token, read_visitor_token
@@ -62,6 +62,26 @@ async def current_agent(request: Request, ctx: CtxDep) -> AgentPrincipal:
 
 
 AgentDep = Annotated[AgentPrincipal, Depends(current_agent)]
+
+
+async def current_staff(request: Request, ctx: CtxDep) -> AgentPrincipal:
+    """A signed-in agent, for what only staff write (private notes): a visitor's token is
+    refused with 403 ``forbidden`` rather than read as a failed sign-in."""
+    token = bearer(request)
+    if token is not None and _is_visitor_token(ctx, token):
+        raise ForbiddenError("visitors cannot write private notes")
+    return await current_agent(request, ctx)
+
+
+def _is_visitor_token(ctx: Ctx, token: str) -> bool:
+    try:
+        read_visitor_token(ctx.settings.secret_key, token, ctx.clock.now())
+    except SportelloError:
+        return False
+    return True
+
+
+StaffDep = Annotated[AgentPrincipal, Depends(current_staff)]
 
 
 async def current_admin(agent: AgentDep) -> AgentPrincipal:

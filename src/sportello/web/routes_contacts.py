@@ -14,6 +14,7 @@ from sportello.actions.contacts import (
 )
 from sportello.actions.links import do_push_link
 from sportello.actions.messages import do_mark_messages, do_send_message
+from sportello.actions.notes import do_add_note
 from sportello.actions.transfers import (
     do_accept_transfer,
     do_cancel_transfer,
@@ -23,11 +24,12 @@ from sportello.actions.transfers import (
 from sportello.errors import ForbiddenError
 from sportello.queries.contacts import access_contact, contact_for_agent, fetch_contact_row
 from sportello.queries.transfer_targets import transfer_targets
-from sportello.web.deps import AgentDep, CtxDep
+from sportello.web.deps import AgentDep, CtxDep, StaffDep
 from sportello.web.params import ContactId
 from sportello.web.schemas import (
     ColourBody,
     MessageBody,
+    NoteBody,
     PushLinkBody,
     ReceiptBody,
     RejectTransferBody,
@@ -66,6 +68,15 @@ async def send_message(
     if not created:
         response.status_code = 200
     return message
+
+
+@router.post("/{contact_id}/notes", status_code=201)
+async def add_note(
+    contact_id: ContactId, body: NoteBody, author: StaffDep, ctx: CtxDep
+) -> dict[str, Any]:
+    """A private note: agents and supervisors read it, the visitor never does. Each
+    ``@login`` of an enabled agent tells them and lets them read the contact."""
+    return await do_add_note(ctx, author, contact_id, body.text)
 
 
 @router.post("/{contact_id}/receipts")

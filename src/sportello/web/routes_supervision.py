@@ -10,10 +10,12 @@ from typing import Any
 from fastapi import APIRouter
 
 from sportello.actions.left_messages import do_mark_left_message_done, do_reopen_left_message
+from sportello.actions.notes import do_whisper
 from sportello.queries.left_messages import LeftMessageFilter, left_messages_for
 from sportello.queries.supervision import ViewClock, supervision_view
 from sportello.web.deps import CtxDep, SupervisorDep
-from sportello.web.params import ConfigIdQuery, LeftMessageId, Seconds, UtcOffset
+from sportello.web.params import ConfigIdQuery, ContactId, LeftMessageId, Seconds, UtcOffset
+from sportello.web.schemas import NoteBody
 
 router = APIRouter(prefix="/api/supervision", tags=["supervision"])
 
@@ -57,3 +59,12 @@ async def mark_not_done(
 ) -> dict[str, Any]:
     """Mark a done message not done again (``not_done`` when it is not done); audited."""
     return await do_reopen_left_message(ctx, supervisor, message_id)
+
+
+@router.post("/contacts/{contact_id}/whisper", status_code=201)
+async def whisper(
+    contact_id: ContactId, body: NoteBody, supervisor: SupervisorDep, ctx: CtxDep
+) -> dict[str, Any]:
+    """Whisper to the agent handling a contact of a service the reader supervises: the
+    agent and supervisors read it, the visitor never does; audited."""
+    return await do_whisper(ctx, supervisor, contact_id, body.text)

@@ -51,6 +51,12 @@ class MessageBody(Body):
     canned_reply_id: ConfigId | None = None
 
 
+class NoteBody(Body):
+    """A private note or a whisper: only agents and supervisors read it."""
+
+    text: str
+
+
 class PreviewBody(Body):
     text: str
 
