@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from bench.launch import Target, start_relay, start_sportello
 from bench.seed import Seeded, SeedSpec
-from bench.system import CpuMeter
+from bench.system import CpuMeter, TreeCpuMeter, parent_pid
 
 T = TypeVar("T")
 
@@ -35,6 +35,8 @@ class Bench:
     settings: dict[str, str] = field(default_factory=dict)
     """The server's settings for this run: its rate limits (SPORTELLO_RATE_*), sized to its
     load, and the Redis URL when one is given."""
+    processes: int = 1
+    """Sportello server processes on the one database (more than one: PostgreSQL and Redis)."""
 
     def profile(self, pid: int, seconds: float | None, name: str) -> subprocess.Popen[bytes] | None:
         """Start py-spy on the server for the measured window (None: until ``stop_profile``);
@@ -81,12 +83,60 @@ class Bench:
             spy.wait(30)
         return usage
 
+    def measure_servers(
+        self, target: Target, start_ns: int, end_ns: int, name: str
+    ) -> dict[str, Any]:
+        """Sleep through the measured window; the CPU of every server process in it (their
+        sum, and each, first process first), and PostgreSQL's (its postmaster and backends,
+        when it runs on this machine; else None)."""
+        meters = [CpuMeter(pid) for pid in target.pids[1:]]
+        postgres = postgres_root(target.database_url)
+        pg_meter = TreeCpuMeter(postgres) if postgres is not None else None
+        sleep_until_ns(start_ns)
+        for meter in meters:
+            meter.start()
+        if pg_meter is not None:
+            pg_meter.start()
+        first = self.measure(target.pid, start_ns, end_ns, name)
+        by_process = [first, *(meter.stop() for meter in meters)]
+        return {
+            "server_cpu": sum(by_process),
+            "server_cpu_by_process": [round(cpu, 3) for cpu in by_process],
+            "postgres_cpu": pg_meter.stop() if pg_meter is not None else None,
+        }
+
     def start(self, kind: str, spec: SeedSpec) -> Target:
         if kind == SPORTELLO:
-            return start_sportello(spec, self.server_cpus, self.database_url, self.settings)
+            return start_sportello(
+                spec, self.server_cpus, self.database_url, self.settings, self.processes
+            )
         target = start_relay(self.server_cpus)
         target.seeded = relay_seed(spec)
         return target
+
+
+def postgres_root(database_url: str) -> int | None:
+    """The postmaster serving ``database_url`` when it runs on this machine (the parent of
+    this connection's backend), else None (SQLite, or a server elsewhere)."""
+    if not database_url.startswith("postgresql"):
+        return None
+    import asyncio
+
+    import asyncpg
+
+    dsn = "postgresql" + database_url[database_url.index(":") :]
+
+    async def postmaster() -> int | None:
+        conn = await asyncpg.connect(dsn)
+        try:
+            # Read while connected: the backend exits with the connection.
+            return parent_pid(int(await conn.fetchval("SELECT pg_backend_pid()")))
+        except OSError:
+            return None
+        finally:
+            await conn.close()
+
+    return asyncio.run(postmaster())
 
 
 def relay_seed(spec: SeedSpec) -> Seeded:

@@ -28,6 +28,7 @@ import itertools
 import signal
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,6 +151,11 @@ def console_connect(token: str, session_id: str) -> Any:
 
 def event_positions(stream: RoamingStream) -> list[int]:
     return [f["position"] for f in stream.events()]
+
+
+def at(position: int) -> Callable[[dict[str, Any]], bool]:
+    """Matches the frame of the event at this position."""
+    return lambda frame: frame["type"] == "event" and frame["position"] == position
 
 
 def first_hello(stream: RoamingStream) -> int:
@@ -288,12 +294,9 @@ async def test_chats_survive_a_killed_process_a_drained_one_and_a_redis_outage(
         assert typist.widget is not None
         console = agents[typist.index % AGENTS].console
         assert console is not None
-        seen = len(console.frames)
 
-        def typing_seen(_frame: dict[str, Any]) -> bool:
-            return any(
-                f["type"] == "signal" and f.get("kind") == "typing" for f in console.frames[seen:]
-            )
+        def typing_seen(frame: dict[str, Any]) -> bool:
+            return frame["type"] == "signal" and frame.get("kind") == "typing"
 
         async with asyncio.timeout(20):
             while True:
@@ -374,7 +377,7 @@ async def test_chats_survive_a_killed_process_a_drained_one_and_a_redis_outage(
                 for p, contact_id, _agent, for_visitor, _q in sorted(audience)
                 if contact_id == visitor.contact_id and for_visitor and p > start
             ]
-            await widget.wait_for(lambda f, last=want[-1]: f.get("position") == last)
+            await widget.wait_for(at(want[-1]))
             got = event_positions(widget)
             assert got == want, (visitor.index, widget.closes, sorted(set(want) ^ set(got)))
         for visitor in leavers:
@@ -397,7 +400,7 @@ async def test_chats_survive_a_killed_process_a_drained_one_and_a_redis_outage(
                 for p, _contact, agent_id, _v, for_queue in sorted(audience)
                 if agent_id == agent.id and not for_queue and p > start
             ]
-            await console.wait_for(lambda f, last=want[-1]: f.get("position") == last)
+            await console.wait_for(at(want[-1]))
             got = event_positions(console)
             assert got == sorted(set(got)) and len(got) == len(set(got)), agent.login
             assert [p for p in got if p not in queue_events] == want, (

@@ -184,8 +184,8 @@ async def test_no_reader_skips_the_event_of_a_transaction_held_open(
                     if name == "widget on B":
                         again = await y_on_b.open_widget(since=start)
                     else:
-                        client = ann_a if name == "console on A" else ann_b
-                        again = await client.open_console(since=start, session_id=client.session_id)
+                        agent = ann_a if name == "console on A" else ann_b
+                        again = await agent.open_console(since=start, session_id=agent.session_id)
                     replayed = positions(await again.drain())
                     await again.close()
                     assert_strictly_increasing(f"{name} from {start}", replayed)
