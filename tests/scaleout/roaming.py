@@ -40,6 +40,7 @@ class Roamer:
     def __init__(self, cluster: Cluster, home: int) -> None:
         self.cluster = cluster
         self.home = home % len(cluster)
+        self.first_home = self.home
         self.moves = 0
 
     @property
@@ -165,6 +166,14 @@ class RoamingStream(Roamer):
                 raise TimeoutError(f"no matching frame; got {self.frames[-5:]}")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), remaining)
+
+    async def rehome(self) -> None:
+        """Back to the process it started on, resuming there (a page reloaded after the
+        load balancer spread connections again); nothing if it is there already."""
+        if self.current is None or self.home == self.first_home:
+            return
+        self.home = (self.first_home - 1) % len(self.cluster)  # _follow moves on by one
+        await self.current.ws.close()
 
     async def send(self, frame: dict[str, Any]) -> None:
         if self.current is not None:
