@@ -7,16 +7,17 @@ ones. Clients behave like the real widget and console (tests/scaleout/roaming.py
 socket is replaced by one to another process resuming from the last position processed,
 a request that finds its process gone is retried elsewhere with the same client id.
 Besides the chats, some visitors leave for good (their disconnect grace closes the
-contact) and some wait where nobody answers (their dissuasion timer ends the contact):
-timers that come due while processes come and go.
+contact), some wait where nobody answers (their dissuasion timer ends the contact), and
+some chats are offered in transfer to an agent who never answers (the transfer timer hands
+them back): timers that come due while processes come and go.
 
 Afterwards, from the database and from what every client received:
 - every transcript is exactly what each side sent, in order (nothing lost or doubled);
 - every client's event positions are strictly increasing, across its reconnections;
 - every client received every event it should have (a widget: its contact's visitor
   events; a console: its agent's events) from its first hello on, none missing;
-- every contact has exactly one outcome, and exactly one event saying so: no timer fired
-  twice, none never;
+- every contact has exactly one outcome, and exactly one event saying so, and each
+  transfer came back exactly once: no timer fired twice, none never;
 - signals that only Redis carries (typing) cross processes again once Redis is back.
 """
 
@@ -54,6 +55,9 @@ LEAVERS = 8
 UNANSWERED = 8
 """Visitors of a service whose offers nobody accepts: the dissuasion timer ends them."""
 CHATS = CONTACTS - LEAVERS - UNANSWERED
+TRANSFERS = 4
+"""Chats whose agent asks another to take them, who never answers: the transfer timer
+hands them back (the chat goes on meanwhile)."""
 AGENTS = 6
 PACE_SECONDS = 1.0
 """Between a chat's rounds (a visitor message then an agent message)."""
@@ -69,6 +73,7 @@ ENV = {
     # Agents reconnect within a second; their grace must not requeue chats meanwhile.
     "SPORTELLO_AGENT_GRACE_SECONDS": "300",
     "SPORTELLO_DRAIN_SECONDS": "1",
+    "SPORTELLO_TRANSFER_TIMEOUT_SECONDS": "10",
 }
 SERVICES = (
     ServiceSpec("Sales", ("sales",), dissuasion_seconds=3600),
@@ -158,6 +163,16 @@ def event_positions(stream: RoamingStream) -> list[int]:
 def at(position: int) -> Callable[[dict[str, Any]], bool]:
     """Matches the frame of the event at this position."""
     return lambda frame: frame["type"] == "event" and frame["position"] == position
+
+
+def console_of_agent(agent: Agent) -> RoamingStream:
+    assert agent.console is not None
+    return agent.console
+
+
+def at_kind(kind: str, contact_id: int) -> Callable[[dict[str, Any]], bool]:
+    """Matches the frame of an event of this kind about this contact."""
+    return lambda f: f["type"] == "event" and f["kind"] == kind and f["contact_id"] == contact_id
 
 
 def first_hello(stream: RoamingStream) -> int:
@@ -283,6 +298,12 @@ async def test_chats_survive_a_killed_process_a_drained_one_and_a_redis_outage(
         # back in the background (starting one takes seconds), the next step goes on
         round_trip = CHATS * 2
         await progress.reached(round_trip)
+        for visitor in chats[:TRANSFERS]:
+            to = agents[(visitor.index + 1) % AGENTS]
+            asked = await agents[visitor.index % AGENTS].post(
+                f"/api/contacts/{visitor.contact_id}/transfer", {"agent_id": to.id}
+            )
+            assert asked.status_code == 201, asked.text
         a.kill()
         back = [asyncio.create_task(asyncio.to_thread(a.start))]
         await progress.reached(progress.count + round_trip)
@@ -309,9 +330,7 @@ async def test_chats_survive_a_killed_process_a_drained_one_and_a_redis_outage(
 
         # -- Redis is back: typing (carried by Redis only) crosses processes again
         def console_of(visitor: Visitor) -> RoamingStream:
-            console = agents[visitor.index % AGENTS].console
-            assert console is not None
-            return console
+            return console_of_agent(agents[visitor.index % AGENTS])
 
         # a widget and its agent's console on different processes (they roam)
         typist = next(v for v in chats if v.widget and v.widget.home != console_of(v).home)
@@ -330,6 +349,11 @@ async def test_chats_survive_a_killed_process_a_drained_one_and_a_redis_outage(
                     break
 
         # -- every contact ends: the agents close their chats; the timers end the rest
+        for visitor in chats[:TRANSFERS]:
+            await console_of(visitor).wait_for(
+                at_kind("contact.transfer_returned", visitor.contact_id), timeout=30
+            )
+
         async def close(visitor: Visitor) -> None:
             agent = agents[visitor.index % AGENTS]
             closed = await agent.post(f"/api/contacts/{visitor.contact_id}/close")
@@ -339,19 +363,11 @@ async def test_chats_survive_a_killed_process_a_drained_one_and_a_redis_outage(
         for visitor in unanswered:
             assert visitor.widget is not None
             await visitor.widget.wait_for(
-                lambda f: f["type"] == "event" and f["kind"] == "contact.dissuaded", timeout=30
+                at_kind("contact.dissuaded", visitor.contact_id), timeout=30
             )
         for visitor in leavers:
-            agent = agents[visitor.index % AGENTS]
-            assert agent.console is not None
-            cid = visitor.contact_id
-            await agent.console.wait_for(
-                lambda f, cid=cid: (
-                    f["type"] == "event"  # type: ignore[misc]
-                    and f["kind"] == "contact.closed"
-                    and f["contact_id"] == cid
-                ),
-                timeout=30,
+            await console_of(visitor).wait_for(
+                at_kind("contact.closed", visitor.contact_id), timeout=30
             )
 
         # -- transcripts: exactly what each side sent, in order
@@ -386,6 +402,14 @@ async def test_chats_survive_a_killed_process_a_drained_one_and_a_redis_outage(
             else:
                 assert (kind, outcome) == ("contact.dissuaded", "dissuaded"), visitor.index
 
+        # -- each transfer timed out once, and only those
+        returned = await rows(
+            engine,
+            "SELECT contact_id, payload->>'outcome' FROM events "
+            "WHERE kind = 'contact.transfer_returned' ORDER BY contact_id",
+        )
+        assert returned == sorted((v.contact_id, "timed_out") for v in chats[:TRANSFERS])
+
         # -- every client: positions strictly increasing and none missing
         audience = await rows(
             engine, "SELECT position, contact_id, agent_id, for_visitor, for_queue FROM events"
@@ -415,8 +439,7 @@ async def test_chats_survive_a_killed_process_a_drained_one_and_a_redis_outage(
             assert got == want, visitor.index
         queue_events = {p for p, _c, _a, _v, for_queue in audience if for_queue}
         for agent in agents:
-            console = agent.console
-            assert console is not None
+            console = console_of_agent(agent)
             start = first_hello(console)
             want = [
                 p
