@@ -21,6 +21,9 @@ import httpx
 from bench.seed import Seeded, SeedSpec, seed
 from bench.system import pin, raise_nofile
 
+METRICS_TOKEN = "bench-metrics-token"
+"""Turns the servers' /metrics on (the stream lock's hold-time histogram)."""
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -154,6 +157,7 @@ def start_sportello(
         "SPORTELLO_DATA_DIR": str(workdir),
         "SPORTELLO_SECRET_KEY": secret,
         "SPORTELLO_LOG_LEVEL": "warning",
+        "SPORTELLO_METRICS_TOKEN": METRICS_TOKEN,
         **settings,
     }
     started: list[tuple[int, subprocess.Popen[bytes], Path]] = []
