@@ -12,14 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from bench.report import compared, table
-from bench.scenarios import chat, connections, intake, resume, soak, upload
+from bench.scenarios import chat, connections, intake, resume, scaleout, soak, upload
 from bench.scenarios.common import RELAY, SPORTELLO, Bench
 from bench.system import machine, raise_nofile
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SCENARIOS = ("connections", "chat", "intake", "resume")
-ON_REQUEST = ("upload", "soak")
-"""Scenarios run only when named (upload writes gigabytes of files, soak takes 10 minutes)."""
+ON_REQUEST = ("upload", "soak", "scaleout")
+"""Scenarios run only when named (upload writes gigabytes of files, soak takes 10 minutes,
+scaleout needs PostgreSQL and Redis and runs chat and intake once per process count)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,10 +94,30 @@ def build_parser() -> argparse.ArgumentParser:
     g = p.add_argument_group("upload (chat at 1,000 msg/s over 100 contacts meanwhile)")
     g.add_argument("--uploads", type=int, default=50, help="concurrent uploads per round")
     g.add_argument("--upload-mb", type=int, default=5)
+    g = p.add_argument_group(
+        "scaleout (chat and intake on N server processes; --database-url and --redis-url)"
+    )
+    g.add_argument(
+        "--processes",
+        type=_counts,
+        default=(1, 2, 3),
+        metavar="N,N…",
+        help="server process counts to run, e.g. 1,2,3 (the default)",
+    )
     g = p.add_argument_group("soak (chat with reconnects and contacts coming and going)")
     g.add_argument("--soak-minutes", type=float, default=10.0)
     g.add_argument("--soak-rate", type=float, default=300.0, help="messages/s, both directions")
     return p
+
+
+def _counts(value: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of process counts: {value!r}") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"process counts start at 1: {value!r}")
+    return counts
 
 
 def plans(args: argparse.Namespace) -> dict[str, Callable[[Bench, str], dict[str, Any]]]:
@@ -108,6 +129,9 @@ def plans(args: argparse.Namespace) -> dict[str, Callable[[Bench, str], dict[str
             "resume": lambda b, k: resume.run(b, k, resume.Params(20, 2)),
             "upload": lambda b, k: upload.run(b, k, upload.Params(4, 1, SMOKE_CHAT)),
             "soak": lambda b, k: soak.run(b, k, SMOKE_SOAK),
+            "scaleout": lambda b, k: scaleout.run(
+                b, k, scaleout.Params(args.processes, SMOKE_CHAT, SMOKE_INTAKE)
+            ),
         }
     return {
         "connections": lambda b, k: connections.run(
@@ -136,6 +160,15 @@ def plans(args: argparse.Namespace) -> dict[str, Callable[[Bench, str], dict[str
         ),
         "soak": lambda b, k: soak.run(
             b, k, soak.Params(seconds=args.soak_minutes * 60, rate=args.soak_rate)
+        ),
+        "scaleout": lambda b, k: scaleout.run(
+            b,
+            k,
+            scaleout.Params(
+                args.processes,
+                chat.Params(args.contacts, args.rate, args.seconds),
+                intake.Params(args.intake_rate, args.seconds, agents=args.intake_agents),
+            ),
         ),
     }
 
@@ -207,6 +240,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     for name in chosen:
         results[name] = {}
         for kind in kinds:
+            if name == "scaleout" and kind == RELAY:
+                continue  # the relay is one process
             started = time.monotonic()
             print(f"-- {name} on {kind} …", file=sys.stderr, flush=True)
             results[name][kind] = todo[name](bench, kind)
@@ -245,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.translate and args.only != SPORTELLO:
         parser.error("--translate needs --only sportello (the relay does not translate)")
+    if "scaleout" in args.scenarios and not (args.database_url and args.redis_url):
+        parser.error("scaleout needs --database-url (PostgreSQL) and --redis-url")
     report = run(args)
     print(table(report["results"]))
     out = args.out or RESULTS / time.strftime("%Y%m%d-%H%M%S.json")

@@ -21,6 +21,9 @@ import httpx
 from bench.seed import Seeded, SeedSpec, seed
 from bench.system import pin, raise_nofile
 
+METRICS_TOKEN = "bench-metrics-token"
+"""Turns the servers' /metrics on (the stream lock's hold-time histogram)."""
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -48,10 +51,18 @@ class Target:
     seeded: Seeded = field(default_factory=Seeded)
     cleanup: list[Any] = field(default_factory=list)
     database_url: str = ""
+    others: list[tuple[int, subprocess.Popen[bytes]]] = field(default_factory=list)
+    """More server processes on the same database and Redis (port, process): a
+    multi-process run. Clients spread over all of them (``client_view``'s ``nodes``)."""
 
     @property
     def pid(self) -> int:
         return self.process.pid
+
+    @property
+    def pids(self) -> list[int]:
+        """Every server process, the first one first."""
+        return [self.process.pid, *(p.pid for _port, p in self.others)]
 
     @property
     def http(self) -> str:
@@ -62,16 +73,26 @@ class Target:
         return f"ws://127.0.0.1:{self.port}"
 
     def client_view(self) -> dict[str, Any]:
-        return {"kind": self.kind, "http": self.http, "ws": self.ws}
+        view: dict[str, Any] = {"kind": self.kind, "http": self.http, "ws": self.ws}
+        if self.others:
+            ports = [self.port, *(port for port, _p in self.others)]
+            view["nodes"] = [
+                {"index": i, "http": f"http://127.0.0.1:{port}", "ws": f"ws://127.0.0.1:{port}"}
+                for i, port in enumerate(ports)
+            ]
+        return view
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
+        processes = [self.process, *(p for _port, p in self.others)]
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
             try:
-                self.process.wait(15)
+                process.wait(15)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+                process.kill()
+                process.wait(5)
         for step in reversed(self.cleanup):
             step()
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -111,11 +132,16 @@ def start_relay(cpus: list[int] | None) -> Target:
 
 
 def start_sportello(
-    spec: SeedSpec, cpus: list[int] | None, database_url: str | None, settings: dict[str, str]
+    spec: SeedSpec,
+    cpus: list[int] | None,
+    database_url: str | None,
+    settings: dict[str, str],
+    processes: int = 1,
 ) -> Target:
     """Seed a fresh database (SQLite in a temp dir, or a new database on the given
     PostgreSQL server), then run ``python -m sportello.cli serve`` against it with the
-    run's settings (``SPORTELLO_*``: rate limits, Redis)."""
+    run's settings (``SPORTELLO_*``: rate limits, Redis): ``processes`` of them, each on
+    its own port (more than one needs PostgreSQL and Redis)."""
     workdir = Path(tempfile.mkdtemp(prefix="sportello-bench-"))
     cleanup: list[Any] = []
     if database_url:
@@ -125,27 +151,38 @@ def start_sportello(
         url = f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}"
     secret = secrets.token_urlsafe(32)
     seeded = seed(url, secret, spec)
-    port = free_port()
     env = {
         **os.environ,
         "SPORTELLO_DATABASE_URL": url,
         "SPORTELLO_DATA_DIR": str(workdir),
-        "SPORTELLO_PORT": str(port),
         "SPORTELLO_SECRET_KEY": secret,
         "SPORTELLO_LOG_LEVEL": "warning",
+        "SPORTELLO_METRICS_TOKEN": METRICS_TOKEN,
         **settings,
     }
-    log = workdir / "server.log"
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "sportello.cli", "serve"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            preexec_fn=_prepare_child(cpus),
-        )
+    started: list[tuple[int, subprocess.Popen[bytes], Path]] = []
+    for i in range(processes):
+        port = free_port()
+        log = workdir / ("server.log" if i == 0 else f"server-{i}.log")
+        with log.open("ab") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "sportello.cli", "serve"],
+                env={**env, "SPORTELLO_PORT": str(port)},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_prepare_child(cpus),
+            )
+        started.append((port, process, log))
+    (port, process, log), rest = started[0], started[1:]
     target = Target("sportello", port, process, workdir, seeded, cleanup, url)
-    _wait_healthy(target, log)
+    target.others = [(p, proc) for p, proc, _log in rest]
+    try:
+        for other_port, other, other_log in rest:
+            _wait_healthy(Target("sportello", other_port, other, workdir), other_log)
+        _wait_healthy(target, log)
+    except BaseException:
+        target.stop()
+        raise
     return target
 
 

@@ -47,6 +47,55 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+def parent_pid(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as f:
+        raw = f.read()
+    return int(raw[raw.rindex(")") + 2 :].split()[1])
+
+
+def children(pid: int) -> list[int]:
+    """The direct children of a process (from every /proc/<pid>/stat)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if parent_pid(int(entry)) == pid:
+                    out.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue  # gone meanwhile
+    return out
+
+
+class TreeCpuMeter:
+    """CPU use of a process and its direct children between start() and stop(), as a share
+    of one core: PostgreSQL's postmaster and its backends. A child that appeared during the
+    window counts whole; one that ended during it is lost (backends here are pooled)."""
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self._before: dict[int, float] = {}
+        self._wall = 0
+
+    def _snapshot(self) -> dict[int, float]:
+        out = {}
+        for pid in [self.root, *children(self.root)]:
+            try:
+                out[pid] = cpu_seconds(pid)
+            except (OSError, ValueError, IndexError):
+                continue
+        return out
+
+    def start(self) -> None:
+        self._before = self._snapshot()
+        self._wall = _now_ns()
+
+    def stop(self) -> float:
+        after = self._snapshot()
+        wall = (_now_ns() - self._wall) / 1e9
+        used = sum(cpu - self._before.get(pid, 0.0) for pid, cpu in after.items())
+        return used / wall if wall > 0 else 0.0
+
+
 class CpuMeter:
     """CPU use of a process between start() and stop(), as a share of one core."""
 

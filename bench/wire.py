@@ -27,6 +27,15 @@ def now_ns() -> int:
     return time.monotonic_ns()
 
 
+def node_of(target: dict[str, Any], k: int) -> dict[str, Any]:
+    """The k-th server process (modulo their number) of a multi-process run, or the one
+    server: where a client spread by ``k`` talks to."""
+    nodes: list[dict[str, Any]] | None = target.get("nodes")
+    if not nodes:
+        return {"index": 0, "http": target["http"], "ws": target["ws"]}
+    return nodes[k % len(nodes)]
+
+
 @dataclass
 class Agent:
     login: str
@@ -34,6 +43,8 @@ class Agent:
     id: int
     session_id: str = ""
     service_id: int | None = None
+    node: dict[str, Any] | None = None
+    """The server process this agent's console and requests go to (None: the target's)."""
 
 
 class Socket:
@@ -119,7 +130,7 @@ async def open_console(
     if since is not None:
         query += f"&since={since}"
     return await _connect(
-        f"{target['ws']}/ws/console?{query}",
+        f"{(agent.node or target)['ws']}/ws/console?{query}",
         {"Cookie": f"sportello_session={agent.token}"},
         on_frame,
     )
@@ -130,9 +141,12 @@ async def open_widget(
     token: str,
     on_frame: Callable[[Frame], None] | None = None,
     since: int | None = None,
+    node: dict[str, Any] | None = None,
 ) -> Socket:
+    """``node``: the server process to connect to (a multi-process run); default the
+    target's."""
     query = f"token={token}" + (f"&since={since}" if since is not None else "")
-    return await _connect(f"{target['ws']}/ws/visitor?{query}", {}, on_frame)
+    return await _connect(f"{(node or target)['ws']}/ws/visitor?{query}", {}, on_frame)
 
 
 class Api:
@@ -145,25 +159,41 @@ class Api:
             limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
         )
 
-    async def sign_in(self, login: str, password: str, service_id: int | None = None) -> Agent:
+    async def sign_in(
+        self,
+        login: str,
+        password: str,
+        service_id: int | None = None,
+        node: dict[str, Any] | None = None,
+    ) -> Agent:
+        """``node``: the server process this agent works with (a multi-process run)."""
+        base = node["http"] if node else ""
         response = await self.http.post(
-            "/api/auth/login", json={"login": login, "password": password}
+            f"{base}/api/auth/login", json={"login": login, "password": password}
         )
         response.raise_for_status()
         # Authenticate every later call with this agent's bearer token, not the cookie
         # the login just set (a shared client would otherwise act as the last agent).
         self.http.cookies.clear()
         body = response.json()
-        agent = Agent(login, body["token"], int(body["agent"]["id"]), service_id=service_id)
-        response = await self.http.post("/api/console-sessions", headers=_bearer(agent.token))
+        agent = Agent(
+            login, body["token"], int(body["agent"]["id"]), service_id=service_id, node=node
+        )
+        response = await self.http.post(
+            f"{base}/api/console-sessions", headers=_bearer(agent.token)
+        )
         response.raise_for_status()
         agent.session_id = str(response.json()["id"])
         return agent
 
-    async def create_contact(self, service_id: int, name: str, visitor_id: str) -> Frame:
-        """Ask for help; the answer holds ``contact`` and ``token``."""
+    async def create_contact(
+        self, service_id: int, name: str, visitor_id: str, node: dict[str, Any] | None = None
+    ) -> Frame:
+        """Ask for help (through ``node``, in a multi-process run); the answer holds
+        ``contact`` and ``token``."""
+        base = node["http"] if node else ""
         response = await self.http.post(
-            "/api/visitor/contacts",
+            f"{base}/api/visitor/contacts",
             json={"service_id": service_id, "visitor_id": visitor_id, "name": name},
         )
         response.raise_for_status()
@@ -172,13 +202,13 @@ class Api:
 
     async def accept(self, agent: Agent, contact_id: int) -> int:
         response = await self.http.post(
-            f"/api/contacts/{contact_id}/accept", headers=_bearer(agent.token)
+            _at(agent, f"/api/contacts/{contact_id}/accept"), headers=_bearer(agent.token)
         )
         return response.status_code
 
     async def translate(self, agent: Agent, contact_id: int, visitor: str, own: str) -> int:
         response = await self.http.put(
-            f"/api/contacts/{contact_id}/translation",
+            _at(agent, f"/api/contacts/{contact_id}/translation"),
             json={"visitor": visitor, "agent": own},
             headers=_bearer(agent.token),
         )
@@ -186,12 +216,17 @@ class Api:
 
     async def close(self, agent: Agent, contact_id: int) -> int:
         response = await self.http.post(
-            f"/api/contacts/{contact_id}/close", headers=_bearer(agent.token)
+            _at(agent, f"/api/contacts/{contact_id}/close"), headers=_bearer(agent.token)
         )
         return response.status_code
 
     async def aclose(self) -> None:
         await self.http.aclose()
+
+
+def _at(agent: Agent, path: str) -> str:
+    """The agent's own server process's URL for ``path`` (relative: the target's)."""
+    return f"{agent.node['http']}{path}" if agent.node else path
 
 
 def _bearer(token: str) -> dict[str, str]:

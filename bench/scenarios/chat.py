@@ -94,7 +94,7 @@ def run(bench: Bench, kind: str, p: Params, during: During | None = None) -> dic
             )
             if side is not None:
                 side.start()
-            server_cpu = bench.measure(target.pid, measure_from, measure_to, f"chat-{kind}")
+            cpu = bench.measure_servers(target, measure_from, measure_to, f"chat-{kind}")
             if side is not None:
                 side.join()
             rss = rss_bytes(target.pid)
@@ -117,7 +117,7 @@ def run(bench: Bench, kind: str, p: Params, during: During | None = None) -> dic
         "translated": sum(r["translated"] for r in results),
         "untranslated": sum(r["untranslated"] for r in results),
         "msgs_per_s": received / p.seconds,
-        "server_cpu": server_cpu,
+        **cpu,
         "server_rss_mb": rss / 2**20,
         **extra,
     }

@@ -20,7 +20,7 @@ from bench.scenarios.common import Bench
 from bench.scenarios.pairs import sign_in_all
 from bench.seed import SeedSpec
 from bench.stats import summarise_ns
-from bench.wire import Agent, Api, Frame, now_ns, wait_until
+from bench.wire import Agent, Api, Frame, node_of, now_ns, wait_until
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def run(bench: Bench, kind: str, p: Params) -> dict[str, Any]:
                     "recover_interval": bench.workers / p.recover_rate if p.recover_rate else 0,
                 },
             )
-            server_cpu = bench.measure(target.pid, measure_from, measure_to, f"intake-{kind}")
+            cpu = bench.measure_servers(target, measure_from, measure_to, f"intake-{kind}")
             results = pool.gather("result", 120)
         finally:
             pool.close()
@@ -106,7 +106,7 @@ def run(bench: Bench, kind: str, p: Params) -> dict[str, Any]:
         "request_to_assigned_p50_ms": assigned["p50_ms"],
         "request_to_assigned_p99_ms": assigned["p99_ms"],
         "request_to_assigned_max_ms": assigned["max_ms"],
-        "server_cpu": server_cpu,
+        **cpu,
         **recovery,
     }
 
@@ -186,8 +186,10 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
         if t0 >= window[1]:
             recovery[t0] = True
         try:
+            # Spread over the processes of a multi-process run (their load balancer's job).
+            node = node_of(target, n) if target.get("nodes") else None
             body = await api.create_contact(
-                params["service_id"], f"{prefix}{t0}", f"bi{prefix[:-1]}x{n:07d}"
+                params["service_id"], f"{prefix}{t0}", f"bi{prefix[:-1]}x{n:07d}", node
             )
         except httpx.HTTPStatusError as exc:
             if exc.response.status_code != 503:

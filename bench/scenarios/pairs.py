@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.wire import Agent, Api, Frame, Socket, open_console, open_widget
+from bench.wire import Agent, Api, Frame, Socket, node_of, open_console, open_widget
 
 
 @dataclass
@@ -30,9 +30,11 @@ async def sign_in_all(
     specs: list[dict[str, Any]],
     on_console: Callable[[Agent], Callable[[Frame], None]],
 ) -> list[tuple[Agent, Socket]]:
+    """In a multi-process run agent k works with process k (modulo their number)."""
     out = []
     for spec in specs:
-        agent = await api.sign_in(spec["login"], spec["password"], spec["service_id"])
+        node = node_of(target, int(spec["id"])) if target.get("nodes") else None
+        agent = await api.sign_in(spec["login"], spec["password"], spec["service_id"], node)
         out.append((agent, await open_console(target, agent, on_console(agent))))
     return out
 
@@ -45,17 +47,21 @@ async def make_pairs(
     tag: str,
     on_widget: Callable[[Pair], Callable[[Frame], None]],
 ) -> list[Pair]:
-    """``count`` contacts, contact i accepted by agent i % len(consoles), each with a widget."""
+    """``count`` contacts, contact i accepted by agent i % len(consoles), each with a widget
+    (in a multi-process run, on the process after its agent's: every chat crosses)."""
     pairs = []
     for i in range(count):
         agent, console = consoles[i % len(consoles)]
         assert agent.service_id is not None
-        body = await api.create_contact(agent.service_id, f"Bench {tag} {i}", f"bench{tag}x{i:06d}")
+        node = node_of(target, agent.node["index"] + 1) if agent.node else None
+        body = await api.create_contact(
+            agent.service_id, f"Bench {tag} {i}", f"bench{tag}x{i:06d}", node
+        )
         contact_id = int(body["contact"]["id"])
         status = await api.accept(agent, contact_id)
         if status != 200:
             raise RuntimeError(f"accept of contact {contact_id} by {agent.login}: HTTP {status}")
         pair = Pair(contact_id, str(body["token"]), agent, console)
-        pair.widget = await open_widget(target, pair.token, on_widget(pair))
+        pair.widget = await open_widget(target, pair.token, on_widget(pair), node=node)
         pairs.append(pair)
     return pairs

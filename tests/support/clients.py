@@ -22,11 +22,13 @@ request sent as the server closed the connection failed with ReadError on a load
 class Stream:
     """One WebSocket of the stream, collecting frames; remembers the last position seen."""
 
-    def __init__(self, ws: ClientConnection) -> None:
+    def __init__(self, ws: ClientConnection, new: asyncio.Event | None = None) -> None:
+        """``new``: set on every frame (and at the end); shared by a client that follows
+        one logical stream over several sockets (tests/scaleout/roaming.py)."""
         self.ws = ws
         self.frames: list[dict[str, Any]] = []
         self.position = 0
-        self._new = asyncio.Event()
+        self._new = new or asyncio.Event()
         self._task = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
@@ -91,6 +93,10 @@ class Stream:
         await self.send({"type": "ping", "ref": ref})
         await self.wait_for(lambda f: f["type"] == "pong" and f["ref"] == ref)
         return [f for f in self.frames if f["type"] == "event"]
+
+    async def wait_closed(self) -> None:
+        """Until the socket has closed, from either side."""
+        await asyncio.shield(self._task)
 
     async def close(self) -> None:
         await self.ws.close()

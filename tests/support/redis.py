@@ -44,8 +44,14 @@ class ThrowawayRedis:
         )
         wait_port(self.port)
 
-    def stop(self) -> None:
+    def kill(self) -> None:
+        """Gone at once (SIGKILL), everything it held with it; ``start`` brings back an
+        empty one on the same port."""
         if self.process is not None:
             self.process.kill()
             self.process.wait()
+            self.process = None
+
+    def stop(self) -> None:
+        self.kill()
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -13,6 +14,33 @@ import httpx
 
 from tests.support.inproc import RATE_LIMITS_OFF
 from tests.support.postgres import free_port
+
+
+def listens(pid: int, port: int) -> bool:
+    """Whether this process (or, with --workers, a child of it) holds the socket listening
+    on 127.0.0.1:``port``: its inode among /proc/<pid>/fd of the process or its children."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(fields[9])
+    pids = [pid, *_children(pid)]
+    for owner in pids:
+        with contextlib.suppress(OSError):
+            for fd in os.listdir(f"/proc/{owner}/fd"):
+                with contextlib.suppress(OSError):
+                    link = os.readlink(f"/proc/{owner}/fd/{fd}")
+                    if link.startswith("socket:[") and link[8:-1] in inodes:
+                        return True
+    return False
+
+
+def _children(pid: int) -> list[int]:
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(child) for child in f.read().split()]
+    return []
 
 
 class ServerProcess:
@@ -68,10 +96,13 @@ class ServerProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
             try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
+                healthy = httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200
             except httpx.HTTPError:
-                pass
+                healthy = False
+            # Ours, not another server that took the port between free_port() and the bind
+            # (a shared machine: ours then fails with "address already in use").
+            if healthy and listens(self.process.pid, self.port):
+                return
             time.sleep(0.1)
         raise TimeoutError(f"server did not start: {self.log_path.read_text()[-2000:]}")
 
