@@ -236,5 +236,12 @@
 'w.translation.show_original': `Ver o original`,
 'w.translation.show_translation': `Ver a tradução`,
 'w.translation.translated': `Traduzida automaticamente`,
+'error.not_supervising': `Only a supervisor of this contact's service can do that.`,
+'error.not_handling_visitor': `You can read this visitor's earlier conversations only while you are handling them.`,
+'error.already_joined': `You are already in this conversation.`,
+'error.not_joined': `You are not in this conversation: join it first.`,
+'error.holder_changed': `This contact changed hands meanwhile. Look again before taking it over.`,
+'w.chat.supervisor_joined': str`${0}, a supervisor, joined the conversation`,
+'w.chat.supervisor_left': str`${0}, a supervisor, left the conversation`,
     };
   
