@@ -55,10 +55,9 @@ def test_a_supervisor_joins_writes_leaves_and_takes_over(
     world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
 ) -> None:
     bob = console_sign_in(world, context_factory(), "bob")
-    _ctx, widget = shop_chat(
+    _ctx, widget, contact_id = shop_chat(
         world, browser, bob, "Vera", "My parcel never came", viewport={"width": 390, "height": 844}
     )
-    contact_id = int(bob.locator("sp-panel").first.get_attribute("data-contact-id") or 0)
     sam_context = context_factory()
     sam_console = console_sign_in(world, sam_context, "sam")
     sup = sam_context.new_page()
@@ -71,7 +70,7 @@ def test_a_supervisor_joins_writes_leaves_and_takes_over(
     expect(joined).to_have_text("Sam, a supervisor, joined the conversation", timeout=TIMEOUT_MS)
     bob_panel = panel(bob, contact_id)
     expect(bob_panel.get_by_test_id("system-line").last).to_contain_text(
-        "Sam (supervisor) joined the conversation"
+        "Sam Agent (supervisor) joined the conversation"
     )
 
     sup.get_by_test_id("supervisor-input").fill("Hello Vera, I am Sam, Bob's supervisor.")
@@ -81,7 +80,7 @@ def test_a_supervisor_joins_writes_leaves_and_takes_over(
     expect(said).to_contain_text("I am Sam", timeout=TIMEOUT_MS)
     expect(said.locator("[data-test='msg-author']")).to_have_text("Sam")
     author = bob_panel.get_by_test_id("message-author")
-    expect(author).to_contain_text("Sam (supervisor)")
+    expect(author).to_contain_text("Sam Agent (supervisor)")
     _shot(widget, "widget-supervisor-joined-phone")
     _shot(bob, "console-supervisor-joined")
     _shot(sup, "supervision-joined")

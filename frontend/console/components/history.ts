@@ -108,7 +108,7 @@ export class SpVisitorHistory extends LitElement {
       }
       ol li {
         display: grid;
-        grid-template-columns: 48px 120px 1fr;
+        grid-template-columns: 72px 120px 1fr;
         gap: 8px;
         font-size: 13px;
       }

@@ -160,7 +160,7 @@ export class SpIntervene extends LitElement {
       </div>
       ${this.joined
         ? html`<form @submit=${(e: Event) => void this.send(e)} data-testid="supervisor-composer">
-            <textarea aria-label=${msg("Your message to the visitor")} .value=${this.draft} data-testid="supervisor-input"
+            <textarea aria-label=${msg("Your message to the visitor")} placeholder=${msg("Your message to the visitor")} .value=${this.draft} data-testid="supervisor-input"
               @input=${(e: InputEvent) => (this.draft = (e.target as HTMLTextAreaElement).value)}
               @keydown=${(e: KeyboardEvent) => {
                 if (e.key === "Enter" && !e.shiftKey && !e.isComposing) void this.send(e);
