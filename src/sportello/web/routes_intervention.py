@@ -52,7 +52,9 @@ async def send(
 
 @router.post("/{contact_id}/take-over")
 async def take_over(
-    contact_id: ContactId, body: TakeOverBody, supervisor: SupervisorDep, ctx: CtxDep
+    contact_id: ContactId, supervisor: SupervisorDep, ctx: CtxDep, body: TakeOverBody | None = None
 ) -> dict[str, Any]:
-    """The contact is the supervisor's at once (their panel's view of it is returned)."""
-    return await do_take_over(ctx, supervisor, contact_id, expected_agent_id=body.agent_id)
+    """The contact is the supervisor's at once (their panel's view of it is returned); the
+    body is optional."""
+    expected = body.agent_id if body is not None else None
+    return await do_take_over(ctx, supervisor, contact_id, expected_agent_id=expected)
