@@ -34,8 +34,8 @@ export function filterForm(f: Filters, set: (key: keyof Filters, e: Event) => vo
       </select>
     </label>
     ${f.visitorId
-      ? html`<span class="chip" data-testid="filter-one-visitor">${msg("One visitor's contacts")}
-          <button type="button" class="btn" data-testid="filter-one-visitor-clear" aria-label=${msg("Show every visitor")} @click=${allVisitors}>✕</button></span>`
+      ? html`<span class="chip one-visitor" data-testid="filter-one-visitor">${msg("One visitor's contacts")}
+          <button type="button" data-testid="filter-one-visitor-clear" aria-label=${msg("Show every visitor")} @click=${allVisitors}>✕</button></span>`
       : nothing}
     <label>${msg("Visitor")} <input data-testid="filter-visitor" placeholder=${msg("name or email")} .value=${f.visitor} @input=${(e: Event) => set("visitor", e)} /></label>
     <label>${msg("Words in the conversation")} <input data-testid="filter-text" .value=${f.q} @input=${(e: Event) => set("q", e)} /></label>

@@ -138,6 +138,21 @@ export class SpReports extends LitElement {
         color: var(--muted);
         font-size: 12px;
       }
+      .one-visitor {
+        align-self: end;
+        display: inline-flex;
+        align-items: center;
+        gap: 4px;
+        margin-bottom: 6px;
+      }
+      .one-visitor button {
+        border: 0;
+        background: none;
+        padding: 0 2px;
+        cursor: pointer;
+        font: inherit;
+        color: var(--muted);
+      }
       .colour-chip {
         display: inline-flex;
         align-items: center;
