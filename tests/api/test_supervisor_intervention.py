@@ -93,6 +93,12 @@ async def test_a_supervisor_joins_writes_and_leaves(world: World) -> None:
     assert (await stored_contact(world.app.ctx, contact_id)).agent_id == bob.agent["id"]
     actions = [r.action for r in await _audit_rows(world, contact_id)]
     assert actions == ["contact.supervisor_joined", "contact.supervisor_left"]
+    ann = await world.agent("ann")
+    listed = await ann.http.get(f"/api/admin/audit?target_kind=contact&target_id={contact_id}")
+    assert [(r["action"], r["actor"]["login"]) for r in listed.json()["items"]] == [
+        ("contact.supervisor_left", "sam"),
+        ("contact.supervisor_joined", "sam"),
+    ]
 
 
 async def test_joining_is_for_supervisors_of_the_service_and_contacts_in_progress(
