@@ -213,7 +213,7 @@ async def test_take_over_races_the_agents_own_transfer_and_close(world: World) -
     sam = await _sam(world)
     ann = await world.agent("ann")
     await ann.open_console()
-    for agent_move in ("transfer", "close"):
+    for agent_move in ("transfer", "close") * 3:
         bob, _console, visitor, _widget = await _bob_holds(world)
         contact_id = visitor.contact_id
         body = {"agent_id": ann.agent["id"]} if agent_move == "transfer" else {}
