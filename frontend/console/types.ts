@@ -97,6 +97,8 @@ export interface TransferLeg {
   reason: string;
   rejected_by: number[];
   accepted_by: AgentCard | null;
+  /** A supervisor's take-over: a leg to themselves, accepted as it was asked. */
+  taken_over?: boolean;
   requested_at: number;
   due_at: number;
   ended_at: number | null;
@@ -189,6 +191,8 @@ export interface Contact {
   notes?: Note[];
   pages: PageVisit[];
   transfers?: TransferLeg[];
+  /** Supervisors who joined the conversation and have not left it. */
+  supervisors?: { id: number; display_name: string }[];
   /** The call being offered, set up or in progress (docs/protocol.md). */
   call?: CallView | null;
   calls?: CallView[];

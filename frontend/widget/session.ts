@@ -794,6 +794,12 @@ export class WidgetSession {
         this.calls.media = (data.call_media as string[] | undefined) ?? [];
         break;
       }
+      case "contact.supervisor_joined":
+      case "contact.supervisor_left": {
+        const line = { at, supervisor: data.supervisor as AgentCard, joined: kind === "contact.supervisor_joined" };
+        conv.supervisorLines = [...(conv.supervisorLines ?? []), line];
+        break;
+      }
       case "contact.rejected":
       case "contact.dissuaded":
       case "contact.cancelled":

@@ -446,6 +446,12 @@ export const styles = css`
     color: inherit;
     text-decoration: underline;
   }
+  .author {
+    font-size: 11px;
+    font-weight: 600;
+    color: var(--muted);
+    margin: 0 0 2px 2px;
+  }
   .meta {
     display: flex;
     gap: 4px;

@@ -107,6 +107,8 @@ export interface Conversation {
   joinedAt?: number | null;
   /** Colleagues who took the chat over by a transfer, and when (server seconds). */
   takeovers?: { at: number; agent: AgentCard; previous: AgentCard | null }[];
+  /** Supervisors joining and leaving the conversation, and when (server seconds). */
+  supervisorLines?: { at: number; supervisor: AgentCard; joined: boolean }[];
   /** Set when the contact went back to the queue because its agent left: their name ("" when
    * the server did not say). */
   requeuedFrom?: string | null;

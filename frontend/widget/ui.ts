@@ -46,6 +46,16 @@ function joinedText(agent: AgentCard | null): string {
   return msg(str`${name} joined the chat`, { id: "w.chat.joined" });
 }
 
+function supervisorJoinedText(supervisor: AgentCard): string {
+  const name = agentName(supervisor);
+  return msg(str`${name}, a supervisor, joined the conversation`, { id: "w.chat.supervisor_joined" });
+}
+
+function supervisorLeftText(supervisor: AgentCard): string {
+  const name = agentName(supervisor);
+  return msg(str`${name}, a supervisor, left the conversation`, { id: "w.chat.supervisor_left" });
+}
+
 function sameOrigin(url: string): boolean {
   try {
     return new URL(url).origin === location.origin;
@@ -679,6 +689,10 @@ export class SportelloWidget extends LitElement {
       at: t.at,
       view: html`<div class="event" data-test="transfer-joined">${joinedText(t.agent)}</div>`,
     }));
+    for (const line of conv.supervisorLines ?? []) {
+      const text = line.joined ? supervisorJoinedText(line.supervisor) : supervisorLeftText(line.supervisor);
+      events.push({ at: line.at, view: html`<div class="event" data-test=${line.joined ? "supervisor-joined" : "supervisor-left"}>${text}</div>` });
+    }
     const firstAgent = conv.messages.find((m) => m.sender === "agent");
     if (firstAgent || (conv.agent && conv.state !== "pending")) {
       const at = conv.joinedAt ?? firstAgent?.created_at ?? Number.POSITIVE_INFINITY;
@@ -754,7 +768,9 @@ export class SportelloWidget extends LitElement {
       else this.originals.add(m.id);
       this.requestUpdate();
     });
+    const supervisor = m.sender === "agent" ? this.session.conv?.supervisorLines?.find((l) => l.supervisor.id === m.agent_id)?.supervisor : undefined;
     return html`<div class="msg ${m.sender}" data-test="msg" data-id=${m.id} data-sender=${m.sender}>
+      ${supervisor ? html`<div class="author" data-test="msg-author">${agentName(supervisor)}</div>` : nothing}
       <div class="bubble ${m.file ? "with-file" : ""}" data-test="text">${body}</div>
       <div class="meta">${mark}<time>${formatTime(m.created_at)}</time></div>
       ${translated}

@@ -134,6 +134,18 @@ class AccountDisabledError(ForbiddenError):
     code = "account_disabled"
 
 
+class NotSupervisingError(ForbiddenError):
+    """Joining or taking over a contact of a service the reader does not supervise."""
+
+    code = "not_supervising"
+
+
+class NotHandlingVisitorError(ForbiddenError):
+    """Opening a visitor's earlier contact without handling that visitor now."""
+
+    code = "not_handling_visitor"
+
+
 class OriginRejectedError(SportelloError):
     status = 403
     code = "origin_rejected"
@@ -219,6 +231,20 @@ class TagInUseError(ConflictError):
 
 class OwnAccountError(ConflictError):
     code = "own_account"
+
+
+class AlreadyJoinedError(ConflictError):
+    code = "already_joined"
+
+
+class NotJoinedError(ConflictError):
+    code = "not_joined"
+
+
+class HolderChangedError(ConflictError):
+    """The contact changed hands since the supervisor saw it (another take-over, a transfer)."""
+
+    code = "holder_changed"
 
 
 class AlreadyDoneError(ConflictError):

@@ -53,6 +53,7 @@ AGENTS = frozenset(AGENT_ROLES)
 VISITORS = frozenset(VISITOR_ROLES)
 READERS = frozenset({HOLDER, "supervisor_in", "admin"})
 SUPERVISORS = frozenset({"supervisor_in", "supervisor_out", "admin"})
+SUPERVISING = frozenset({"supervisor_in", "admin"})
 ADMIN = frozenset({"admin"})
 ONLY_HOLDER = frozenset({HOLDER})
 
@@ -91,6 +92,9 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("POST", "/api/contacts/{contact_id}/dismiss"): (ONLY_HOLDER, None),
     ("PUT", "/api/contacts/{contact_id}/colour"): (ONLY_HOLDER, lambda: {"colour": "green"}),
     ("GET", "/api/contacts/{contact_id}/transfer-targets"): (ONLY_HOLDER, None),
+    # the visitor's history: the holder, or whoever reads the contact (and the earlier one)
+    ("GET", "/api/contacts/{contact_id}/history"): (READERS, None),
+    ("GET", "/api/contacts/{contact_id}/history/{earlier_id}"): (READERS, None),
     # to the admin, who has no console open: refused as not_transferable (409), not denied
     ("POST", "/api/contacts/{contact_id}/transfer"): (ONLY_HOLDER, lambda: {"agent_id": 1}),
     ("POST", "/api/contacts/{contact_id}/transfer/cancel"): (ONLY_HOLDER, None),
@@ -182,6 +186,14 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("DELETE", "/api/admin/canned-replies/{reply_id}"): (ADMIN, None),
     ("GET", "/api/admin/left-messages"): (SUPERVISORS, None),
     ("GET", "/api/supervision"): (SUPERVISORS, None),
+    # stepping into a contact: supervisors of its service and admins (others not_supervising)
+    ("POST", "/api/supervision/contacts/{contact_id}/join"): (SUPERVISING, None),
+    ("DELETE", "/api/supervision/contacts/{contact_id}/join"): (SUPERVISING, None),
+    ("POST", "/api/supervision/contacts/{contact_id}/messages"): (
+        SUPERVISING,
+        lambda: {"text": "I am here to help"},
+    ),
+    ("POST", "/api/supervision/contacts/{contact_id}/take-over"): (SUPERVISING, None),
     ("GET", "/api/supervision/left-messages"): (SUPERVISORS, None),
     # a message left without a service: every supervisor's (a second mark is already_done, 409)
     ("POST", "/api/supervision/left-messages/{message_id}/done"): (SUPERVISORS, None),
@@ -285,16 +297,23 @@ class Cast:
     """A Sales canned reply, for this round (a round may delete it)."""
     own_reply_id: int = 0
     """The holder's own canned reply, for this round (a round may delete it)."""
+    visitor_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """The contact's visitor, the same every round: each round's contact has the last
+    round's as an earlier one (the visitor's history)."""
+    earlier_id: int = 0
 
     async def fresh_contact(self) -> None:
         """End the last round's contacts (the holder's capacity), then open new ones."""
         if self.contact_id:
+            self.earlier_id = self.contact_id
             await self.agents[HOLDER].post(f"/api/contacts/{self.contact_id}/close")
             async with httpx.AsyncClient(base_url=self.world.app.url) as http:
                 other = {"Authorization": f"Bearer {self.tokens['visitor_other']}"}
                 await http.post("/api/visitor/contact/leave", headers=other)
         for role in VISITOR_ROLES:
             visitor = self.world.visitor(SITE)
+            if role == OWN:
+                visitor.visitor_id = self.visitor_id
             created = await visitor.request(self.world.services["Sales"]["id"])
             assert created.status_code == 201, created.text
             self.tokens[role] = visitor.token
@@ -360,6 +379,7 @@ async def test_http_matrix(sqlite_world: World, tmp_path: Path) -> None:
             await cast.fresh_contact()
             url = path.format(
                 contact_id=cast.contact_id,
+                earlier_id=cast.earlier_id,
                 session_id=cast.holder_session,
                 public_id=cast.file_id,
                 group_id=cast.group_id,

@@ -26,6 +26,7 @@ const kinds = (): Array<[string, string]> => [
   ["agent", msg("agents")],
   ["transfer_group", msg("transfer groups")],
   ["left_message", msg("left messages")],
+  ["contact", msg("contacts (supervisors stepping in)")],
 ];
 
 /** An audit action (the server's code, e.g. agent.changed) as people read it. */
@@ -43,6 +44,9 @@ function actionName(action: string): string {
     "transfer_group.changed": msg("transfer group changed"),
     "transfer_group.deleted": msg("transfer group deleted"),
     "left_message.reopened": msg("left message reopened"),
+    "contact.supervisor_joined": msg("supervisor joined the conversation"),
+    "contact.supervisor_left": msg("supervisor left the conversation"),
+    "contact.taken_over": msg("contact taken over"),
   };
   return names[action] ?? action;
 }

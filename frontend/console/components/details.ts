@@ -7,6 +7,7 @@ import { clock, countryBadge, countryName, duration, host, languageName } from "
 import { icons } from "../icons";
 import { store } from "../store";
 import { shared } from "../styles";
+import "./history";
 
 @customElement("sp-details")
 @localized()
@@ -154,7 +155,12 @@ export class SpDetails extends LitElement {
               )}
             </ol>`}
       </div>
-      ${nothing}
+      ${v.new_visitor
+        ? nothing
+        : html`<div class="section">
+            <h2>${msg("Earlier contacts")}</h2>
+            <sp-visitor-history .contactId=${c.id}></sp-visitor-history>
+          </div>`}
     `;
   }
 }

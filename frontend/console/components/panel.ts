@@ -7,6 +7,7 @@ import { StoreController } from "../controller";
 import { clock, countryBadge, duration, initials, linkify, pushableLinks } from "../format";
 import { icons, zzz } from "../icons";
 import { isIdle, showsAsLeft, store, type Outgoing, type Panel, type SystemLine } from "../store";
+import { agentAuthor, supervisorOf } from "../store/supervisors";
 import { shared } from "../styles";
 import type { Contact, FileCard, Message, Note } from "../types";
 import { callIcons, callStage, callStyles } from "./call";
@@ -643,7 +644,7 @@ export class SpPanel extends LitElement {
     if (last && (!message || last.createdAt >= message.created_at)) text = msg(str`You: ${last.text}`);
     else if (message) {
       const body = message.file ? `📎 ${message.file.name}${message.text ? ` — ${message.text}` : ""}` : message.text;
-      const who = message.sender === "visitor" ? name : message.agent_id === store.agent?.id ? msg("You") : msg("Agent");
+      const who = message.sender === "visitor" ? name : agentAuthor(p, message, store.agent?.id);
       text = `${who}: ${body}`;
     }
     if (!text) return nothing;
@@ -673,7 +674,8 @@ export class SpPanel extends LitElement {
     }
     const isAgent = m.sender === "agent";
     const st = isAgent ? this.deliveryState(p, m) : null;
-    const who = isAgent ? (m.agent_id === store.agent?.id ? msg("You") : msg("Agent")) : p.contact.visitor.name;
+    const who = isAgent ? agentAuthor(p, m, store.agent?.id) : p.contact.visitor.name;
+    const guest = isAgent && m.agent_id !== store.agent?.id && supervisorOf(p, m) !== null;
     return html`<div class="row ${m.sender}" data-testid="message" data-sender=${m.sender} data-message-id=${m.id} data-state=${st?.state ?? ""}>
       <div class="bubble ${m.file ? "with-file" : ""}" aria-label=${msg(str`${who} at ${clock(m.created_at)}`)}>${m.file
         ? fileLine(m.file, (card) => (this.viewing = card))
@@ -683,7 +685,7 @@ export class SpPanel extends LitElement {
               : linkify(text),
           )}</div>
       <div class="meta">
-        <span>${isAgent ? "" : `${who} · `}${clock(m.created_at)}</span>
+        <span data-testid=${guest ? "message-author" : nothing}>${isAgent && !guest ? "" : `${who} · `}${clock(m.created_at)}</span>
         ${st ? html`<span class="st-${st.state}" data-testid="delivery" title=${st.text}>${st.icon} ${st.text}</span>` : nothing}
       </div>
     </div>`;

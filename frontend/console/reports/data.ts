@@ -11,7 +11,9 @@ export interface ReportRow {
   closed_by: string | null;
   medium: string;
   media_used: string[];
-  visitor: { name: string; email: string; country: string };
+  visitor: { name: string; email: string; country: string; id: string };
+  /** The visitor had come before (an earlier contact with the same visitor id). */
+  returning: boolean;
   service: { id: number; name: string };
   agent: { id: number; name: string } | null;
   /** Everyone who held it, in order (earlier holders passed it on by a transfer). */
@@ -34,6 +36,8 @@ export interface ReportPage {
 
 export interface ReportDetail extends Contact {
   summary: ReportRow;
+  /** How many earlier contacts of this visitor the reader may see. */
+  earlier_contacts: number;
   files: (FileCard & { sender: string; created_at: number })[];
 }
 
@@ -81,6 +85,10 @@ export interface Filters {
   sort: string;
   /** A colour tag, "none" (untagged) or "" (any). */
   colour: string;
+  /** "true": returning visitors only, "false": first visits only, "": any. */
+  returning: string;
+  /** One visitor's contacts (the link from a returning visitor's details), or "". */
+  visitorId: string;
 }
 
 export const OUTCOMES = ["successful", "no_interaction", "dissuaded", "abandoned", "cancelled", "rejected"];
@@ -108,6 +116,8 @@ export function query(f: Filters, extra: Record<string, string> = {}): string {
   if (f.visitor.trim()) q.set("visitor", f.visitor.trim());
   if (f.q.trim()) q.set("q", f.q.trim());
   if (f.sort) q.set("sort", f.sort);
+  if (f.returning) q.set("returning", f.returning);
+  if (f.visitorId) q.set("visitor_id", f.visitorId);
   return q.toString();
 }
 
@@ -124,5 +134,5 @@ export const fetchPage = (f: Filters, cursor: string | null) =>
 export const fetchDetail = (id: number) => api<ReportDetail>("GET", `/api/reports/contacts/${id}`);
 
 export function fetchOverview(f: Filters, groupBy: string): Promise<Overview> {
-  return api<Overview>("GET", `/api/reports/overview?${query({ ...f, outcome: "", visitor: "", q: "", sort: "", colour: "" }, { group_by: groupBy, utc_offset_minutes: utcOffset() })}`);
+  return api<Overview>("GET", `/api/reports/overview?${query({ ...f, outcome: "", visitor: "", q: "", sort: "", colour: "", returning: "", visitorId: "" }, { group_by: groupBy, utc_offset_minutes: utcOffset() })}`);
 }

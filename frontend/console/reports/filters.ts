@@ -3,11 +3,11 @@
 import { outcomeName } from "../labels";
 import { intlLocale } from "../i18n";
 import { msg } from "@lit/localize";
-import { html } from "lit";
+import { html, nothing } from "lit";
 import { colours } from "../colours";
 import { type Filters, OUTCOMES, contactsCsv } from "./data";
 
-export function filterForm(f: Filters, set: (key: keyof Filters, e: Event) => void, search: () => void) {
+export function filterForm(f: Filters, set: (key: keyof Filters, e: Event) => void, search: () => void, allVisitors: () => void) {
   return html`<form class="filters" data-testid="report-filters" @submit=${(e: Event) => {
     e.preventDefault();
     search();
@@ -26,6 +26,17 @@ export function filterForm(f: Filters, set: (key: keyof Filters, e: Event) => vo
         ${colours().map(([value, label]) => html`<option value=${value || "none"}>${label.toLocaleLowerCase(intlLocale())}</option>`)}
       </select>
     </label>
+    <label>${msg("Visits")}
+      <select data-testid="filter-returning" .value=${f.returning} @change=${(e: Event) => set("returning", e)}>
+        <option value="">${msg("any")}</option>
+        <option value="true">${msg("returning visitors")}</option>
+        <option value="false">${msg("first visits")}</option>
+      </select>
+    </label>
+    ${f.visitorId
+      ? html`<span class="chip one-visitor" data-testid="filter-one-visitor">${msg("One visitor's contacts")}
+          <button type="button" data-testid="filter-one-visitor-clear" aria-label=${msg("Show every visitor")} @click=${allVisitors}>✕</button></span>`
+      : nothing}
     <label>${msg("Visitor")} <input data-testid="filter-visitor" placeholder=${msg("name or email")} .value=${f.visitor} @input=${(e: Event) => set("visitor", e)} /></label>
     <label>${msg("Words in the conversation")} <input data-testid="filter-text" .value=${f.q} @input=${(e: Event) => set("q", e)} /></label>
     <label>${msg("Sort")}

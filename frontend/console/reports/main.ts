@@ -72,6 +72,7 @@ const callOutcome = (c: CallView) => {
 function legOutcome(t: TransferLeg): string {
   if (t.outcome === "accepted") {
     const by = t.accepted_by?.display_name ?? "?";
+    if (t.taken_over) return msg(str`taken over by ${by}`);
     const after = duration((t.ended_at ?? t.requested_at) - t.requested_at);
     return msg(str`accepted by ${by} after ${after}`);
   }
@@ -151,6 +152,21 @@ export class SpReports extends LitElement {
         display: block;
         margin-top: 2px;
         font-style: italic;
+      }
+      .one-visitor {
+        align-self: end;
+        display: inline-flex;
+        align-items: center;
+        gap: 4px;
+        margin-bottom: 6px;
+      }
+      .one-visitor button {
+        border: 0;
+        background: none;
+        padding: 0 2px;
+        cursor: pointer;
+        font: inherit;
+        color: var(--muted);
       }
       .colour-chip {
         display: inline-flex;
@@ -288,6 +304,8 @@ export class SpReports extends LitElement {
     q: "",
     sort: "time",
     colour: "",
+    returning: "",
+    visitorId: "",
   };
 
   override connectedCallback(): void {
@@ -319,6 +337,14 @@ export class SpReports extends LitElement {
         this.error = sayError(err, msg("This contact could not be loaded. Please try again."));
       }
     }
+  }
+
+  /** The list of this visitor's contacts, whenever they were. */
+  private earlierOf(e: Event, row: ReportRow): void {
+    e.preventDefault();
+    this.filters = { ...this.filters, visitorId: row.visitor.id, since: "", returning: "" };
+    if (location.hash === "#list") void this.route();
+    else location.hash = "#list";
   }
 
   private async search(more = false): Promise<void> {
@@ -366,7 +392,15 @@ export class SpReports extends LitElement {
   }
 
   private renderList() {
-    return html`${filterForm(this.filters, (key, e) => this.set(key, e), () => void this.search())}
+    return html`${filterForm(
+      this.filters,
+      (key, e) => this.set(key, e),
+      () => void this.search(),
+      () => {
+        this.filters = { ...this.filters, visitorId: "" };
+        void this.search();
+      },
+    )}
       ${this.rows.length === 0 && !this.loading
         ? html`<p class="empty" data-testid="report-empty">${msg("No contact matches these filters.")}</p>`
         : html`<table data-testid="report-table">
@@ -377,7 +411,7 @@ export class SpReports extends LitElement {
                   @click=${() => (location.hash = `#contact/${r.id}`)}
                   @keydown=${(e: KeyboardEvent) => e.key === "Enter" && (location.hash = `#contact/${r.id}`)}>
                   <td class="num">${day(r.created_at)} ${clock(r.created_at)}</td>
-                  <td>${countryBadge(r.visitor.country)} ${r.visitor.name}<div class="marks">${r.visitor.email}</div></td>
+                  <td>${countryBadge(r.visitor.country)} ${r.visitor.name}${r.returning ? html` <span class="chip" data-testid="report-returning" title=${msg("This visitor had come before")}>${msg("returning")}</span>` : nothing}<div class="marks">${r.visitor.email}</div></td>
                   <td>${r.service.name}</td>
                   <td>${r.agents.length ? r.agents.map((a) => a.name).join(" → ") : "—"}</td>
                   <td class="num">${secs(r.wait)}</td>
@@ -411,7 +445,9 @@ export class SpReports extends LitElement {
       <div class="facts">
         <div><b>${msg("Email")}</b>${d.visitor.email || "—"}</div>
         <div><b>${msg("Language")}</b>${d.visitor.language ? languageName(d.visitor.language) : "—"}</div>
-        <div><b>${msg("Visitor")}</b>${d.visitor.new_visitor ? msg("new") : msg("returning")}</div>
+        <div><b>${msg("Visitor")}</b>${d.visitor.new_visitor ? msg("new") : msg("returning")}${d.earlier_contacts
+          ? html` · <a href="#list" data-testid="report-earlier" @click=${(e: Event) => this.earlierOf(e, s)}>${plural(d.earlier_contacts, msg("1 earlier contact"), msg(str`${d.earlier_contacts} earlier contacts`))}</a>`
+          : nothing}</div>
         <div><b>${s.agents.length > 1 ? msg("Agents") : msg("Agent")}</b>${s.agents.length ? s.agents.map((a) => a.name).join(" → ") : "—"}</div>
         <div><b>${msg("Wait")}</b>${secs(s.wait)}</div>
         <div><b>${msg("Handling")}</b>${secs(s.duration)}</div>

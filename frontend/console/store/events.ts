@@ -10,6 +10,7 @@ import { entryOrder } from "./model";
 import { mentioned, noteCreated } from "./notes";
 import { addPanel } from "./panels";
 import { addSystem, touch, upsertMessage } from "./transcript";
+import { supervisorEvent } from "./supervisors";
 import { transferEvent } from "./transfers";
 
 export function onEvent(s: ConsoleStore, ev: EventFrame, live: boolean): void {
@@ -121,6 +122,11 @@ export function onEvent(s: ConsoleStore, ev: EventFrame, live: boolean): void {
     case "contact.transfer_cancelled":
     case "contact.transfer_accepted":
       transferEvent(s, ev, panel, live);
+      break;
+    case "contact.supervisor_joined":
+    case "contact.supervisor_left":
+    case "contact.taken_over":
+      supervisorEvent(s, ev, panel, live);
       break;
     case "call.offered":
     case "call.accepted":

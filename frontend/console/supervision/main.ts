@@ -13,6 +13,8 @@ import "./left";
 import type { SpLeftMessages } from "./left";
 import "./live";
 import { SupervisionStream } from "./stream";
+import "./intervene";
+import type { SpIntervene } from "./intervene";
 import "./transcript";
 import type { SpLiveTranscript } from "./transcript";
 import type { LiveView } from "./types";
@@ -122,6 +124,7 @@ export class SpSupervision extends LitElement {
           this.renderRoot.querySelector<SpLeftMessages>("sp-left-messages")?.apply(frame);
         } else {
           this.renderRoot.querySelector<SpLiveTranscript>("sp-live-transcript")?.apply(frame);
+          this.renderRoot.querySelector<SpIntervene>("sp-intervene")?.apply(frame);
         }
       },
       connected: (online) => (this.online = online),
@@ -157,6 +160,7 @@ export class SpSupervision extends LitElement {
         ${r.name === "live" ? html`<sp-live-view .view=${this.view} .offset=${this.offset} .tick=${this.tick}></sp-live-view>` : nothing}
         ${r.name === "contact"
           ? html`<a class="back" href="#live" data-testid="back-to-live">← ${msg("Live view")}</a>
+              <sp-intervene .contactId=${r.id} .me=${this.me?.id ?? 0}></sp-intervene>
               <sp-live-transcript .contactId=${r.id}></sp-live-transcript>`
           : nothing}
         ${r.name === "left" ? html`<sp-left-messages .services=${this.view?.services ?? []}></sp-left-messages>` : nothing}

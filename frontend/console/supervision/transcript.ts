@@ -142,7 +142,7 @@ export class SpLiveTranscript extends LitElement {
 
   private who(m: Message): string {
     if (m.sender === "visitor") return this.contact?.visitor.name ?? msg("Visitor");
-    if (m.sender === "agent") return this.contact?.agent?.display_name ?? msg("Agent");
+    if (m.sender === "agent") return agentName(this.contact, m.agent_id) ?? msg("Supervisor");
     return "";
   }
 
@@ -172,4 +172,15 @@ export class SpLiveTranscript extends LitElement {
       ${this.ended ? html`<p class="ended" data-testid="transcript-ended" role="status">${msg("This conversation has ended.")}</p>` : nothing}
     </article>`;
   }
+}
+
+/** An agent who held the contact (now or before a transfer), by id; null for a supervisor. */
+function agentName(c: Contact | null, id: number | null): string | null {
+  if (!c || id === null) return null;
+  if (c.agent?.id === id) return c.agent.display_name;
+  for (const leg of c.transfers ?? []) {
+    if (leg.from_agent?.id === id) return leg.from_agent.display_name;
+    if (leg.accepted_by?.id === id) return leg.accepted_by.display_name;
+  }
+  return null;
 }

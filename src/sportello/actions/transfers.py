@@ -144,16 +144,35 @@ async def accept_transfer(
     if agent.id not in (row.offered_to or []) and agent.id not in (row.blocked_for or []):
         raise NotEligibleError("this transfer is not offered to you", contact_id=row.id)
     await check_room(conn, agent.id, row.id, Medium(row.medium), now, ctx.settings.idle_seconds)
+    return await hand_over(ctx, conn, writer, row, leg, agent.id, now)
+
+
+async def hand_over(
+    ctx: Ctx,
+    conn: AsyncConnection,
+    writer: EventWriter,
+    row: Any,
+    leg: Any,
+    to_agent_id: int,
+    now: float,
+    *,
+    taken_over: bool = False,
+) -> dict[str, Any]:
+    """The leg's target takes the contact (guarded on its state and holder), with its
+    events: the previous holder is told (``contact.transfer_accepted``, or
+    ``contact.taken_over`` for a supervisor's take-over, which never waited in a queue),
+    the visitor sees the new agent join, the new holder gets the panel."""
+    expected = ContactState.ASSIGNED if taken_over else ContactState.TRANSFERRING
     moved = await conn.execute(
         update(contacts)
         .where(
             contacts.c.id == row.id,
             contacts.c.agent_id == leg.from_agent_id,
-            contacts.c.state == ContactState.TRANSFERRING.value,
+            contacts.c.state == expected.value,
         )
         .values(
             state=ContactState.ASSIGNED.value,
-            agent_id=agent.id,
+            agent_id=to_agent_id,
             offered_to=[],
             blocked_for=[],
             starred=False,
@@ -161,35 +180,43 @@ async def accept_transfer(
         )
     )
     if moved.rowcount != 1 or not await end_leg(
-        conn, leg.id, "accepted", now, accepted_by=agent.id
+        conn, leg.id, "accepted", now, accepted_by=to_agent_id
     ):
         raise AlreadyTakenError("another agent has already taken this contact")
     await end_live_call(conn, writer, row, now, "transferred", "system")
     view = await leg_view(conn, leg.id)
-    await _dequeue(writer, row.id, "transferred")
-    await writer.append(
-        "contact.transfer_accepted",
-        {"transfer": view},
-        contact_id=row.id,
-        agent_id=leg.from_agent_id,
-    )
+    if taken_over:
+        await writer.append(
+            "contact.taken_over",
+            {"transfer": view, "by": view["to_agent"]},
+            contact_id=row.id,
+            agent_id=leg.from_agent_id,
+        )
+    else:
+        await _dequeue(writer, row.id, "transferred")
+        await writer.append(
+            "contact.transfer_accepted",
+            {"transfer": view},
+            contact_id=row.id,
+            agent_id=leg.from_agent_id,
+        )
     joined = await fetch_contact_row(conn, row.id)
     await writer.append(
         "contact.joined",
         {
-            "agent": await agent_card(conn, agent.id),
+            "agent": await agent_card(conn, to_agent_id),
             "transferred": True,
             "call_media": await call_media(conn, joined),
         },
         contact_id=row.id,
         for_visitor=True,
     )
-    detail = await contact_for_agent(conn, await fetch_contact_row(conn, row.id))
+    detail = await contact_for_agent(conn, joined)
     await writer.append(
         "contact.assigned",
         {"contact": detail, "transfer": view},
         contact_id=row.id,
-        agent_id=agent.id,
+        agent_id=to_agent_id,
     )
     ctx.reroute_soon()
     return detail

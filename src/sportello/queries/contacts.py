@@ -22,6 +22,7 @@ from sportello.storage.tables import (
     messages,
     page_visits,
     services,
+    supervisor_joins,
     transfers,
 )
 
@@ -196,7 +197,9 @@ async def contacts_for_agent(conn: AsyncConnection, rows: list[Any]) -> list[dic
         select(services).where(services.c.id.in_({r.service_id for r in rows}))
     )
     by_service = {s.id: s for s in service_rows}
+    joins = await _grouped(conn, supervisor_joins, ids, supervisor_joins.c.left_at.is_(None))
     agent_ids = {r.agent_id for r in rows if r.agent_id is not None}
+    agent_ids |= {j.agent_id for found in joins.values() for j in found}
     cards = {
         a.id: agent_public(a)
         for a in await conn.execute(select(agents).where(agents.c.id.in_(agent_ids)))
@@ -221,6 +224,7 @@ async def contacts_for_agent(conn: AsyncConnection, rows: list[Any]) -> list[dic
                 "call": None if live is None else call_view(live),
                 "calls": [call_view(c) for c in calls_by[row.id]],
                 "notes": notes[row.id],
+                "supervisors": [cards[j.agent_id] for j in joins[row.id] if j.agent_id in cards],
             }
         )
     return views

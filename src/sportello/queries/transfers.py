@@ -90,6 +90,7 @@ async def leg_view_of(conn: AsyncConnection, row: Any) -> dict[str, Any]:
         "reason": row.reason,
         "rejected_by": list(row.rejected_by or []),
         "accepted_by": await _card(conn, row.accepted_by),
+        "taken_over": bool(row.taken_over),
         "requested_at": row.requested_at,
         "due_at": row.due_at,
         "ended_at": row.ended_at,

@@ -41,6 +41,10 @@ class ContactFilter:
     """The agent's colour tag (``none``: untagged)."""
     text: str | None = None
     """Words that must all appear in the transcript."""
+    returning: bool | None = None
+    """Only contacts of visitors who had come before (or only first visits)."""
+    visitor_id: str | None = None
+    """One visitor's contacts (the link from a returning visitor's details)."""
 
 
 LISTED_COLUMNS = tuple(
@@ -60,6 +64,8 @@ LISTED_COLUMNS = tuple(
         "agent_id",
         "requeued_at",
         "colour",
+        "visitor_id",
+        "returning_visitor",
     )
 )
 """What a row shows (a contact has JSON columns a list of thousands would parse for nothing)."""
@@ -80,7 +86,9 @@ def listed(row: Any, earlier_agents: list[dict[str, Any]] | None = None) -> dict
             "name": row.visitor_name,
             "email": row.visitor_email,
             "country": row.visitor_country,
+            "id": row.visitor_id,
         },
+        "returning": bool(row.returning_visitor),
         "service": {"id": row.service_id, "name": row.service_name},
         "agent": current,
         "agents": [*(earlier_agents or []), *([current] if current else [])],
@@ -145,6 +153,10 @@ def contacts_query(
                 func.lower(contacts.c.visitor_email).like(pattern, escape="\\"),
             )
         )
+    if f.returning is not None:
+        conditions.append(contacts.c.returning_visitor.is_(f.returning))
+    if f.visitor_id:
+        conditions.append(contacts.c.visitor_id == f.visitor_id)
     if words is not None:
         conditions.append(words)
     return query.where(*conditions)

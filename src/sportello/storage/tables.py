@@ -270,7 +270,22 @@ transfers = Table(
     Column("requested_at", Float, nullable=False),
     Column("due_at", Float, nullable=False),
     Column("ended_at", Float, nullable=True),
+    # a supervisor's take-over: a leg to themselves, accepted as it is asked
+    Column("taken_over", Boolean, nullable=False, server_default="0"),
     Index("ix_transfers_contact", "contact_id", "id"),
+)
+
+# A supervisor who joined a conversation (barge-in): they write to the visitor beside the
+# agent until they leave (``left_at``); one open row per supervisor and contact.
+supervisor_joins = Table(
+    "supervisor_joins",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("contact_id", BigId, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("agent_id", Integer, ForeignKey("agents.id"), nullable=False),
+    Column("joined_at", Float, nullable=False),
+    Column("left_at", Float, nullable=True),
+    Index("ix_supervisor_joins_contact", "contact_id", "id"),
 )
 
 messages = Table(

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
+from sqlalchemy import func, select
 
 from sportello.errors import NotFoundError
 from sportello.queries.contacts import contact_for_agent, fetch_contact_row
@@ -64,9 +65,25 @@ def contact_filter(
     q: Annotated[
         str | None, Query(max_length=200, description="words in the transcript"), StorableQuery
     ] = None,
+    returning: Annotated[
+        bool | None, Query(description="visitors who had come before (false: first visits)")
+    ] = None,
+    visitor_id: Annotated[
+        str | None, Query(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    ] = None,
 ) -> ContactFilter:
     return ContactFilter(
-        since, until, service_id, agent_id, outcome, medium, visitor, text=q, colour=colour
+        since,
+        until,
+        service_id,
+        agent_id,
+        outcome,
+        medium,
+        visitor,
+        text=q,
+        colour=colour,
+        returning=returning,
+        visitor_id=visitor_id,
     )
 
 
@@ -119,11 +136,19 @@ async def contact_details(contact_id: ContactId, agent: AgentDep, ctx: CtxDep) -
         ).first()
         if found is None:
             raise NotFoundError(f"contact {contact_id} does not exist", contact_id=contact_id)
-        detail = await contact_for_agent(conn, await fetch_contact_row(conn, contact_id))
+        row = await fetch_contact_row(conn, contact_id)
+        detail = await contact_for_agent(conn, row)
+        same_visitor = ContactFilter(visitor_id=row.visitor_id)
+        earlier = await conn.scalar(
+            select(func.count()).select_from(
+                contacts_query(scope, same_visitor).where(contacts.c.id < contact_id).subquery()
+            )
+        )
         return {
             **detail,
             "summary": (await listed_page(conn, [found]))[0],
             "files": await files_of_contact(conn, contact_id),
+            "earlier_contacts": int(earlier or 0),
         }
 
 

@@ -282,3 +282,15 @@ class TransferGroupBody(Body):
     tags: Tags = []
     match_all: bool = False
     priority: int = Field(default=15, ge=1, le=30)
+
+
+class SupervisorMessageBody(Body):
+    client_msg_id: str | None = Field(default=None, min_length=1, max_length=64)
+    text: str
+
+
+class TakeOverBody(Body):
+    """``agent_id``: the agent the supervisor saw holding the contact (``holder_changed``
+    when someone else holds it now); omitted, whoever holds it."""
+
+    agent_id: ConfigId | None = None
