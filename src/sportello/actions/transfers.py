@@ -266,7 +266,6 @@ async def do_cancel_transfer(ctx: Ctx, agent: AgentPrincipal, contact_id: int) -
     """The holder calls a pending transfer off."""
     now = ctx.clock.now()
     async with ctx.transaction() as (conn, writer):
-        await one_pass_at_a_time(conn)  # it routes: the routing lock before the row lock
         row = await fetch_contact_row(conn, contact_id, lock=True)
         _check_holding(agent, row)
         leg = await open_leg(conn, row.id)
