@@ -101,9 +101,9 @@ class RedisBus(LocalBus):
         self._sender: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        pubsub = self._redis.pubsub()
-        await pubsub.subscribe(self.CHANNEL)
-        self._task = asyncio.create_task(self._listen(pubsub))
+        """Start listening; a Redis that cannot be reached yet does not stop the process from
+        starting: it is subscribed to when it answers (meanwhile the poll timers deliver)."""
+        self._task = asyncio.create_task(self._listen(self._redis.pubsub()))
         self._sender = asyncio.create_task(self._send_loop())
 
     async def stop(self) -> None:
@@ -124,16 +124,25 @@ class RedisBus(LocalBus):
         self._outbox.put_nowait(orjson.dumps({"node": self._node, "signal": signal}))
 
     async def _send_loop(self) -> None:
+        failing = False
         while True:
             data = await self._outbox.get()
             try:
                 await self._redis.publish(self.CHANNEL, data)
             except Exception:  # a lost wake-up costs latency only
-                log.warning("redis publish failed", exc_info=True)
+                if not failing:  # once per outage, not once per message
+                    log.warning("redis publish failed; wake-ups go by polling", exc_info=True)
+                failing = True
+            else:
+                if failing:
+                    log.warning("redis publish works again")
+                failing = False
 
     async def _listen(self, pubsub: Any) -> None:
         while True:
             try:
+                if not pubsub.subscribed:
+                    await pubsub.subscribe(self.CHANNEL)
                 async for message in pubsub.listen():
                     if message.get("type") != "message":
                         continue
