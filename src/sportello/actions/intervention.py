@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import insert, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.actions.audit import record_change
 from sportello.actions.context import Ctx
@@ -57,16 +58,7 @@ async def do_leave_contact(ctx: Ctx, supervisor: AgentPrincipal, contact_id: int
     async with ctx.transaction() as (conn, writer):
         row = await fetch_contact_row(conn, contact_id, lock=True)
         await check_supervises(conn, supervisor, row)
-        left = await conn.execute(
-            update(supervisor_joins)
-            .where(
-                supervisor_joins.c.contact_id == row.id,
-                supervisor_joins.c.agent_id == supervisor.id,
-                supervisor_joins.c.left_at.is_(None),
-            )
-            .values(left_at=now)
-        )
-        if left.rowcount != 1:
+        if not await end_join(conn, row.id, supervisor.id, now):
             raise NotJoinedError("you are not in this conversation", contact_id=row.id)
         card = await agent_card(conn, supervisor.id)
         await writer.append(
@@ -78,6 +70,20 @@ async def do_leave_contact(ctx: Ctx, supervisor: AgentPrincipal, contact_id: int
         )
         await _audit(conn, supervisor, row, "contact.supervisor_left", now, joined=False)
         return {"contact_id": row.id, "supervisor": card, "left_at": now}
+
+
+async def end_join(conn: AsyncConnection, contact_id: int, supervisor_id: int, now: float) -> bool:
+    """End the supervisor's open join of this contact, if any (guarded: ends it once)."""
+    left = await conn.execute(
+        update(supervisor_joins)
+        .where(
+            supervisor_joins.c.contact_id == contact_id,
+            supervisor_joins.c.agent_id == supervisor_id,
+            supervisor_joins.c.left_at.is_(None),
+        )
+        .values(left_at=now)
+    )
+    return bool(left.rowcount == 1)
 
 
 async def do_send_as_supervisor(

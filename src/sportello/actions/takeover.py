@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert
 
 from sportello.actions.audit import record_change
 from sportello.actions.context import Ctx
+from sportello.actions.intervention import end_join
 from sportello.actions.transfers import hand_over
 from sportello.domain.model import ContactState
 from sportello.domain.principals import AgentPrincipal
@@ -26,7 +27,7 @@ from sportello.errors import (
 from sportello.queries.contacts import fetch_contact_row
 from sportello.queries.intervention import check_supervises
 from sportello.queries.transfers import open_leg
-from sportello.storage.tables import supervisor_joins, transfers
+from sportello.storage.tables import transfers
 
 
 async def do_take_over(
@@ -68,15 +69,7 @@ async def do_take_over(
         )
         leg = created.one()
         # Holding it now, the supervisor is no longer a guest in it.
-        await conn.execute(
-            update(supervisor_joins)
-            .where(
-                supervisor_joins.c.contact_id == row.id,
-                supervisor_joins.c.agent_id == supervisor.id,
-                supervisor_joins.c.left_at.is_(None),
-            )
-            .values(left_at=now)
-        )
+        await end_join(conn, row.id, supervisor.id, now)
         detail = await hand_over(ctx, conn, writer, row, leg, supervisor.id, now, taken_over=True)
         await record_change(
             conn,
