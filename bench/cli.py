@@ -219,7 +219,9 @@ def server_settings(args: argparse.Namespace) -> dict[str, str]:
     if args.no_rate_limits:
         limits = dict.fromkeys(limits, "0")
     redis = {"SPORTELLO_REDIS_URL": args.redis_url} if args.redis_url else {}
-    return {**limits, **redis}
+    # The upload scenario's uploaders each send far more than one visitor may.
+    budget = {"SPORTELLO_UPLOAD_VISITOR_BYTES": "0"} if "upload" in args.scenarios else {}
+    return {**limits, **redis, **budget}
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:

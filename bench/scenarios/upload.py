@@ -3,7 +3,9 @@
 The chat is the chat scenario (its workers, its schedule) at a set rate; meanwhile a thread
 of the coordinator sends rounds of N concurrent visitor uploads of M MB each (one pending
 contact per upload) until the window ends, sampling the server's RSS every 50 ms. The same
-chat run without uploads, just before, is the comparison. An upload streams to disk, so the
+chat run without uploads, just before, is the comparison. The server's upload budget per
+visitor is off for this run (bench/cli.py): its uploaders send far more than one visitor
+may, and the budget is not what is measured. An upload streams to disk, so the
 RSS peak should grow far less than the bytes in flight.
 """
 
@@ -21,8 +23,6 @@ from bench.scenarios import chat
 from bench.scenarios.common import SPORTELLO, Bench
 from bench.system import rss_bytes
 from bench.wire import now_ns
-
-BUDGET_SPENT = "upload_budget_exceeded"
 
 
 @dataclass(frozen=True)
@@ -57,30 +57,22 @@ def _uploads(p: Params, target: Target, start_ns: int, end_ns: int) -> dict[str,
 async def _rounds(
     p: Params, base: str, pid: int, service_id: int, start_ns: int, end_ns: int
 ) -> dict[str, Any]:
-    body = os.urandom(p.megabytes * 2**20)
+    # Zeros first: plain random bytes look like a DOS program to libmagic about once in a
+    # hundred, and uploads refuse those (tests/support/files.py, ``opaque``).
+    body = bytes(16) + os.urandom(p.megabytes * 2**20 - 16)
     limits = httpx.Limits(max_connections=p.uploads, max_keepalive_connections=p.uploads)
     async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as http:
-        opened = 0
-
-        async def new_visitor() -> str:
-            nonlocal opened
+        tokens = []
+        for i in range(p.uploads):
             answer = await http.post(
                 "/api/visitor/contacts",
-                json={
-                    "service_id": service_id,
-                    "visitor_id": f"uploader{opened:05d}",
-                    "name": "Up",
-                },
+                json={"service_id": service_id, "visitor_id": f"uploader{i:04d}", "name": "Up"},
             )
-            opened += 1
             answer.raise_for_status()
-            return str(answer.json()["token"])
-
-        tokens = [await new_visitor() for _ in range(p.uploads)]
+            tokens.append(answer.json()["token"])
         await asyncio.sleep(max(0.0, (start_ns - now_ns()) / 1e9))
         rss_start = rss_peak = rss_bytes(pid)
         sampling = True
-        refused: dict[str, int] = {}
 
         async def sample() -> None:
             nonlocal rss_peak
@@ -88,31 +80,24 @@ async def _rounds(
                 rss_peak = max(rss_peak, rss_bytes(pid))
                 await asyncio.sleep(0.05)
 
-        async def send(token: str) -> httpx.Response:
-            return await http.post(
+        async def one(token: str) -> bool:
+            answer = await http.post(
                 "/api/visitor/contact/files",
                 params={"name": "bench.bin"},
                 content=body,
                 headers={"Authorization": f"Bearer {token}"},
             )
-
-        async def one(slot: int) -> bool:
-            """One upload; a visitor who has sent all a contact allows
-            (``SPORTELLO_UPLOAD_VISITOR_BYTES``) is followed by a new one, as on a real site."""
-            answer = await send(tokens[slot])
-            if answer.status_code == 413 and answer.json().get("code") == BUDGET_SPENT:
-                tokens[slot] = await new_visitor()
-                answer = await send(tokens[slot])
             if answer.status_code != 201:
                 code = f"{answer.status_code} {answer.json().get('code', '')}".strip()
                 refused[code] = refused.get(code, 0) + 1
             return answer.status_code == 201
 
+        refused: dict[str, int] = {}
         sampler = asyncio.create_task(sample())
         began = now_ns()
         done = failed = 0
         while now_ns() < end_ns:
-            results = await asyncio.gather(*(one(i) for i in range(p.uploads)))
+            results = await asyncio.gather(*(one(t) for t in tokens))
             done += sum(results)
             failed += len(results) - sum(results)
         elapsed = (now_ns() - began) / 1e9
@@ -122,7 +107,6 @@ async def _rounds(
         "upload_files": done,
         "upload_errors": failed,
         "upload_errors_by_code": refused,
-        "upload_visitors": opened,
         "upload_mb_per_s": done * p.megabytes / elapsed,
         "in_flight_mb": p.uploads * p.megabytes,
         "rss_start_mb": rss_start / 2**20,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from sqlalchemy import func, select
 from sportello.storage.tables import files, messages
 from tests.conftest import World, make_world
 from tests.support.clients import AgentClient, VisitorClient
-from tests.support.files import EXE, HTML, PDF, png, png_claiming
+from tests.support.files import EXE, HTML, PDF, opaque, png, png_claiming
 from tests.support.inproc import serve_app
 
 MB10 = 10 * 1024 * 1024
@@ -109,7 +108,7 @@ async def test_the_size_limit_is_exact_and_a_refused_upload_leaves_nothing(
 ) -> None:
     world = sqlite_world
     _ann, _console, visitor, _widget = await world.assigned_chat()
-    exact = os.urandom(MB10)
+    exact = opaque(MB10)
     accepted = await visitor_upload(visitor, exact, "exactly-10MB.bin")
     assert accepted.status_code == 201, accepted.text
     assert accepted.json()["file"]["size"] == MB10

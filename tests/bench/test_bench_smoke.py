@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -96,9 +95,8 @@ def test_machine_is_described(report: dict[str, Any]) -> None:
 
 
 def test_upload_scenario_reports_its_figures(tmp_path: Path) -> None:
-    """A visitor may upload 3 MB in a contact here, so the 1 MB uploaders each spend theirs
-    within the run and are followed by new visitors instead of failing (the 50 MB default
-    was spent only on a fast machine, which made this test fail by speed)."""
+    """Every upload is taken: the run turns the per-visitor budget off (its uploaders send
+    far more than one visitor may; with the 50 MB default, a fast machine spent it)."""
     out = tmp_path / "upload.json"
     done = subprocess.run(
         [
@@ -113,15 +111,14 @@ def test_upload_scenario_reports_its_figures(tmp_path: Path) -> None:
             str(out),
         ],
         cwd=ROOT,
-        env={**os.environ, "SPORTELLO_UPLOAD_VISITOR_BYTES": str(3 * 2**20)},
         capture_output=True,
         text=True,
         timeout=180,
     )
     assert done.returncode == 0, done.stderr[-4000:]
     figures = json.loads(out.read_text())["results"]["upload"]["sportello"]
-    assert figures["upload_files"] > 0 and figures["upload_errors"] == 0, figures
-    assert figures["upload_visitors"] > figures["concurrent_uploads"]
+    assert figures["upload_files"] > 0, figures
+    assert figures["upload_errors"] == 0, figures["upload_errors_by_code"]
     assert figures["chat_lost_with_uploads"] == 0
     for key in (
         "upload_mb_per_s",

@@ -5,7 +5,6 @@ visitor sends an image the agent expands; an 11 MB file is refused in both UIs."
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 
 import pytest
@@ -23,12 +22,12 @@ from tests.e2e.widget_helpers import (
     w,
     world,
 )
-from tests.support.files import PDF, png
+from tests.support.files import PDF, opaque, png
 
 pytestmark = pytest.mark.e2e
 __all__ = ["world"]
 
-ELEVEN_MB = os.urandom(11 * 1024 * 1024)
+ELEVEN_MB = opaque(11 * 1024 * 1024)
 
 
 def test_files_both_ways_with_viewer_download_and_the_limit(

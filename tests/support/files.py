@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zlib
 
@@ -14,6 +15,13 @@ PDF = (
 )
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 EXE = b"MZ" + b"\x90\x00" * 30 + b"PE\x00\x00" + b"\x00" * 64
+
+
+def opaque(size: int) -> bytes:
+    """``size`` bytes libmagic calls application/octet-stream: random after 16 zero bytes.
+    Plain random bytes look like a DOS program to libmagic about once in a hundred
+    (measured: 192 of 20,000 4 KB buffers), and uploads refuse those."""
+    return bytes(16) + os.urandom(size - 16)
 
 
 def png(width: int = 640, height: int = 480, colour: str = "teal") -> bytes:
