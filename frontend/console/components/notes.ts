@@ -116,9 +116,6 @@ export const noteStyles = css`
   .mode-switch {
     display: flex;
     gap: 4px;
-    padding: 8px 12px 0;
-    background: var(--surface);
-    border-top: 1px solid var(--border);
   }
   .mode {
     display: inline-flex;
@@ -126,7 +123,7 @@ export const noteStyles = css`
     gap: 6px;
     font: inherit;
     font-size: 12px;
-    padding: 4px 10px;
+    padding: 2px 10px;
     border-radius: 999px;
     border: 1px solid var(--border-strong);
     background: var(--surface);
@@ -149,9 +146,6 @@ export const noteStyles = css`
     color: #6b4a00;
     font-weight: 600;
   }
-  .mode-switch.note {
-    background: #fff8db;
-  }
   .composer.note textarea:focus {
     outline-color: var(--amber);
   }
@@ -160,16 +154,12 @@ export const noteStyles = css`
     border-color: #8a5a00;
     color: #fff;
   }
-  .mode-switch + .composer {
-    border-top: none;
-  }
   .hint.note {
     background: #fff8db;
     color: #6b4a00;
   }
   .composer.note {
     background: #fff8db;
-    border-top: none;
   }
   .composer.note textarea {
     background: #fffdf2;

@@ -526,6 +526,12 @@ export class SpPanel extends LitElement {
         color: var(--muted);
       }
       .hint {
+        /* the reply / note switch on the hint's line: no row of its own, so the composer
+           keeps its room on a small screen during a video call */
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 4px 10px;
         font-size: 11px;
         color: var(--muted);
         padding: 0 14px 8px;
@@ -851,8 +857,8 @@ export class SpPanel extends LitElement {
 
   /** After the end, only a private note can be written (a wrap-up for colleagues). */
   private renderWrapUp(name: string) {
-    return html`<div class="composer note" data-testid="composer-box" data-mode="note">
-        <textarea rows="1" data-testid="composer" aria-label=${msg(str`Private note on the contact with ${name}`)}
+    return html`<div class="composer note" data-testid="wrap-up-box">
+        <textarea rows="1" data-testid="wrap-up-note" aria-label=${msg(str`Private note on the contact with ${name}`)}
           placeholder=${msg("Wrap-up note: only agents and supervisors read it.")}
           .value=${this.draft} @keydown=${this.onKey} @input=${this.onInput}></textarea>
         <button class="btn primary send" data-testid="send" ?disabled=${!this.draft.trim()} @click=${() => this.send()}>
@@ -873,7 +879,6 @@ export class SpPanel extends LitElement {
             @preview-change=${(e: CustomEvent<PreviewChoice | null>) => (this.previewChoice = e.detail)}></sp-translation-preview>`
         : nothing}
       ${note ? nothing : this.canned.render((r) => this.insertReply(r))}
-      ${modeSwitch(this.mode, (mode) => this.pickMode(mode))}
       <div class="composer ${this.mode}" data-testid="composer-box" data-mode=${this.mode}>
         <textarea rows="1" data-testid="composer" aria-label=${note ? msg(str`Private note on the contact with ${name}`) : msg(str`Message to ${name}`)}
           role="combobox" aria-autocomplete="list" aria-expanded=${this.canned.open && !note ? "true" : "false"}
@@ -885,9 +890,9 @@ export class SpPanel extends LitElement {
           ${note ? icons.lock() : icons.send()} ${note ? msg("Add note") : msg("Send")}
         </button>
       </div>
-      <div class="hint ${this.mode}">${note
+      <div class="hint ${this.mode}">${modeSwitch(this.mode, (mode) => this.pickMode(mode))}<span>${note
         ? msg("Enter to add the note · the visitor never sees it")
-        : msg("Enter to send · Shift+Enter for a new line · / for canned replies")}</div>`;
+        : msg("Enter to send · Shift+Enter for a new line · / for canned replies")}</span></div>`;
   }
 
   override render() {
