@@ -198,14 +198,14 @@ def test_a_background_console_notifies_new_contacts_and_messages(
     page = sign_in(context, console_server, "ann")
     vera = visitors()
     vera.request(service_id(console_server, "Sales"), "Vera")
-    page.wait_for_function("window.__notified.length >= 1")
+    page.wait_for_function("() => window.__notified.length >= 1")
     notified = page.evaluate("window.__notified")
     assert notified[0].startswith("New contact waiting | Vera")
     assert page.evaluate("window.__chimes") > 0
 
     page.get_by_test_id("waiting-top").click()
     vera.say("Are you there?")
-    page.wait_for_function("window.__notified.length >= 2")
+    page.wait_for_function("() => window.__notified.length >= 2")
     assert page.evaluate("window.__notified")[1] == "Message from Vera | Are you there?"
 
     page.get_by_test_id("agent-menu").click()
