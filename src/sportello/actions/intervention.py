@@ -23,6 +23,7 @@ from sportello.errors import (
 from sportello.queries.contacts import agent_card, fetch_contact_row
 from sportello.queries.intervention import check_supervises, open_join
 from sportello.storage.tables import supervisor_joins
+from sportello.stream.events import EventWriter
 
 
 async def do_join_contact(ctx: Ctx, supervisor: AgentPrincipal, contact_id: int) -> dict[str, Any]:
@@ -40,15 +41,7 @@ async def do_join_contact(ctx: Ctx, supervisor: AgentPrincipal, contact_id: int)
                 contact_id=row.id, agent_id=supervisor.id, joined_at=now
             )
         )
-        card = await agent_card(conn, supervisor.id)
-        await writer.append(
-            "contact.supervisor_joined",
-            {"supervisor": card},
-            contact_id=row.id,
-            agent_id=row.agent_id,
-            for_visitor=True,
-        )
-        await _audit(conn, supervisor, row, "contact.supervisor_joined", now, joined=True)
+        card = await _announce(conn, writer, supervisor, row, now, joined=True)
         return {"contact_id": row.id, "supervisor": card, "joined_at": now}
 
 
@@ -60,16 +53,27 @@ async def do_leave_contact(ctx: Ctx, supervisor: AgentPrincipal, contact_id: int
         await check_supervises(conn, supervisor, row)
         if not await end_join(conn, row.id, supervisor.id, now):
             raise NotJoinedError("you are not in this conversation", contact_id=row.id)
-        card = await agent_card(conn, supervisor.id)
-        await writer.append(
-            "contact.supervisor_left",
-            {"supervisor": card},
-            contact_id=row.id,
-            agent_id=row.agent_id,
-            for_visitor=True,
-        )
-        await _audit(conn, supervisor, row, "contact.supervisor_left", now, joined=False)
+        card = await _announce(conn, writer, supervisor, row, now, joined=False)
         return {"contact_id": row.id, "supervisor": card, "left_at": now}
+
+
+async def _announce(
+    conn: AsyncConnection,
+    writer: EventWriter,
+    supervisor: AgentPrincipal,
+    row: Any,
+    now: float,
+    *,
+    joined: bool,
+) -> dict[str, Any] | None:
+    """Tell the agent and the visitor that the supervisor joined or left, and audit it."""
+    kind = "contact.supervisor_joined" if joined else "contact.supervisor_left"
+    card = await agent_card(conn, supervisor.id)
+    await writer.append(
+        kind, {"supervisor": card}, contact_id=row.id, agent_id=row.agent_id, for_visitor=True
+    )
+    await _audit(conn, supervisor, row, kind, now, joined=joined)
+    return card
 
 
 async def end_join(conn: AsyncConnection, contact_id: int, supervisor_id: int, now: float) -> bool:
