@@ -201,10 +201,20 @@ class Api:
         return body
 
     async def accept(self, agent: Agent, contact_id: int) -> int:
+        return (await self.accept_coded(agent, contact_id))[0]
+
+    async def accept_coded(self, agent: Agent, contact_id: int) -> tuple[int, str]:
+        """The status and, for a refusal, the error's code."""
         response = await self.http.post(
             _at(agent, f"/api/contacts/{contact_id}/accept"), headers=_bearer(agent.token)
         )
-        return response.status_code
+        if response.status_code == 200:
+            return 200, ""
+        try:
+            code = str(response.json().get("code", ""))
+        except ValueError:
+            code = ""
+        return response.status_code, code or str(response.status_code)
 
     async def translate(self, agent: Agent, contact_id: int, visitor: str, own: str) -> int:
         response = await self.http.put(

@@ -99,6 +99,7 @@ def run(bench: Bench, kind: str, p: Params) -> dict[str, Any]:
         "assigned": done,
         "unassigned": requested - done,
         "accept_conflicts": sum(r["conflicts"] for r in results),
+        "accept_conflicts_by_code": _tally(r.get("conflicts_by_code", {}) for r in results),
         "contacts_per_s": done / p.seconds,
         "request_to_console_p50_ms": offered["p50_ms"],
         "request_to_console_p99_ms": offered["p99_ms"],
@@ -109,6 +110,14 @@ def run(bench: Bench, kind: str, p: Params) -> dict[str, Any]:
         **cpu,
         **recovery,
     }
+
+
+def _tally(counts: Any) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for one in counts:
+        for code, n in one.items():
+            total[code] = total.get(code, 0) + n
+    return total
 
 
 def recovered_after(results: list[dict[str, Any]]) -> float | None:
@@ -136,6 +145,7 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
     promptly (True until their ``contact.assigned`` arrives within ``PROMPT_NS``)."""
     tasks: set[asyncio.Task[Any]] = set()
     counts = {"conflicts": 0, "rejected": 0, "overloaded": 0}
+    conflicts_by_code: dict[str, int] = {}
 
     def spawn(coro: Any) -> None:
         task = asyncio.create_task(coro)
@@ -143,8 +153,10 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
         task.add_done_callback(tasks.discard)
 
     async def accept(agent: Agent, contact_id: int) -> None:
-        if await api.accept(agent, contact_id) != 200:
+        status, code = await api.accept_coded(agent, contact_id)
+        if status != 200:
             counts["conflicts"] += 1
+            conflicts_by_code[code] = conflicts_by_code.get(code, 0) + 1
 
     def sent_at(name: str) -> int | None:
         if not name.startswith(prefix):
@@ -223,6 +235,7 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
             "assigned": assigned,
             "recovery": [(t0 - go["to"], late) for t0, late in recovery.items()],
             **counts,
+            "conflicts_by_code": conflicts_by_code,
         },
     )
     for task in list(tasks):
