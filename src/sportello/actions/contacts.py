@@ -44,6 +44,7 @@ from sportello.queries.contacts import (
 from sportello.routing.engine import route_new
 from sportello.routing.views import QUEUE_ORDER
 from sportello.storage.tables import contacts, page_visits, services
+from sportello.storage.write_turns import Lane
 from sportello.stream.events import EventWriter
 
 HOLDING = (ContactState.ASSIGNED.value, ContactState.TRANSFERRING.value)
@@ -97,7 +98,7 @@ async def do_create_contact(
     window = ctx.settings.same_agent_seconds
     prefer = request.prefer_agent_id if window > 0 else None
     prefer_until = now + window if prefer is not None else None
-    async with ctx.transaction() as (conn, writer):
+    async with ctx.transaction(Lane.NEW) as (conn, writer):
         service = (
             await conn.execute(select(services).where(services.c.id == request.service_id))
         ).first()

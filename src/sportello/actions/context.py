@@ -18,6 +18,7 @@ from sportello.routing.engine import RoutingMemo
 from sportello.security.rate_limits import Buckets, LocalBuckets, RateLimits
 from sportello.security.shared_buckets import SharedBuckets
 from sportello.storage.database import Database
+from sportello.storage.write_turns import Lane
 from sportello.stream.bus import Bus, LocalBus
 from sportello.stream.events import Event, EventWriter
 from sportello.stream.lock_timing import LockTiming
@@ -66,9 +67,12 @@ class Ctx:
         )
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[tuple[AsyncConnection, EventWriter]]:
-        """A write transaction with an event writer; wakes listeners only after commit."""
-        async with self.db.write() as conn:
+    async def transaction(
+        self, lane: Lane = Lane.ONGOING
+    ) -> AsyncIterator[tuple[AsyncConnection, EventWriter]]:
+        """A write transaction with an event writer; wakes listeners only after commit.
+        New arrivals (``Lane.NEW``) wait for the work in progress (storage/write_turns.py)."""
+        async with self.db.write(lane) as conn:
             writer = EventWriter(conn, self.clock.now())
             yield conn, writer
             await writer.flush()

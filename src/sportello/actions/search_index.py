@@ -14,6 +14,7 @@ import asyncio
 from sqlalchemy import text
 
 from sportello.actions.context import Ctx
+from sportello.storage.write_turns import Lane
 
 BATCH = 500
 """Messages per transaction: short enough not to hold up the chat's commits."""
@@ -35,7 +36,7 @@ async def do_index_new_messages(ctx: Ctx, batch: int = BATCH) -> int:
         return 0
     indexed = 0
     while True:
-        async with ctx.db.write() as conn:
+        async with ctx.db.write(Lane.NEW) as conn:
             at = int(await conn.scalar(_POSITION) or 0)
             last = await conn.scalar(_LAST_OF_BATCH, {"after": at, "batch": batch})
             if last is None:

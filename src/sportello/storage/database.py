@@ -5,14 +5,14 @@ write lock is taken up front (no deadlock-prone lock upgrades), and an in-proces
 keeps this process's writers from spinning on ``busy_timeout``.
 PostgreSQL: a write transaction's events go in last, under the stream lock its commit
 releases (stream/events.py), so positions become visible in commit order. Writers of one
-process queue on the in-process lock in both cases: waiting there is cheap, while writers
-blocked inside PostgreSQL each hold a pooled connection, and under overload the pool ran
-dry (bench intake at 100/s on PostgreSQL: 2.1 contacts/s served before this).
+process take turns in both cases (storage/write_turns.py: work in progress before new
+arrivals): waiting there is cheap, while writers blocked inside PostgreSQL each hold a
+pooled connection, and under overload the pool ran dry (bench intake at 100/s on
+PostgreSQL: 2.1 contacts/s served before this).
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from .sqlite_inline import InlineConnection, inline_creator
 from .tables import metadata
+from .write_turns import Lane, WriteTurns
 
 READ_ONLY = "sportello_read_only"
 
@@ -42,15 +43,15 @@ class Database:
         else:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
-        self._write_lock = asyncio.Lock()
+        self.turns = WriteTurns()
         self._writer: AsyncConnection | None = None
         if self.is_sqlite:
             _configure_sqlite(self.engine)
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncConnection]:
+    async def write(self, lane: Lane = Lane.ONGOING) -> AsyncIterator[AsyncConnection]:
         """One write transaction: committed on success, rolled back on any exception."""
-        async with self._write_lock:
+        async with self.turns.turn(lane):
             if not self.is_sqlite:
                 async with self.engine.begin() as conn:
                     yield conn
