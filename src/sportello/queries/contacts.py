@@ -174,40 +174,70 @@ async def contact_for_agent(conn: AsyncConnection, row: Any) -> dict[str, Any]:
 CHUNK = 500
 """Contact ids per ``IN (…)`` list (well under every engine's bound-parameter limit)."""
 
+_PANEL_TABLES = {
+    "messages": (messages, select(messages)),
+    "pages": (page_visits, select(page_visits)),
+    "transfers": (transfers, select(transfers)),
+    "calls": (calls, select(calls)),
+    "supervisors": (
+        supervisor_joins,
+        select(supervisor_joins).where(supervisor_joins.c.left_at.is_(None)),
+    ),
+}
+"""What an agent's panel reads per contact: each table's rows, and their base query."""
 
-async def _grouped(
-    conn: AsyncConnection, table: Any, ids: list[int], extra: Any = None
-) -> dict[int, list[Any]]:
-    """The rows of ``table`` for these contacts, by contact id, in id order."""
+_PANEL_OF_ONE = {
+    name: DirectStatement(
+        query.where(table.c.contact_id == bindparam("contact")).order_by(table.c.id)
+    )
+    for name, (table, query) in _PANEL_TABLES.items()
+}
+"""The same reads for one contact — an accept's or a close's panel, the common case —
+straight on SQLite's driver (storage/direct.py)."""
+
+
+async def _grouped(conn: AsyncConnection, name: str, ids: list[int]) -> dict[int, list[Any]]:
+    """The rows of one of the panel's tables for these contacts, by contact id, in id order."""
+    if len(ids) == 1:
+        return {ids[0]: await _PANEL_OF_ONE[name].rows(conn, {"contact": ids[0]})}
+    table, query = _PANEL_TABLES[name]
     out: dict[int, list[Any]] = {i: [] for i in ids}
     for start in range(0, len(ids), CHUNK):
-        query = select(table).where(table.c.contact_id.in_(ids[start : start + CHUNK]))
-        if extra is not None:
-            query = query.where(extra)
-        for r in await conn.execute(query.order_by(table.c.id)):
+        chunk = query.where(table.c.contact_id.in_(ids[start : start + CHUNK]))
+        for r in await conn.execute(chunk.order_by(table.c.id)):
             out[r.contact_id].append(r)
     return out
+
+
+async def _services(conn: AsyncConnection, ids: set[int]) -> dict[int, Any]:
+    if len(ids) == 1:
+        (service,) = await _SERVICE.rows(conn, {"service": next(iter(ids))})
+        return {service.id: service}
+    return {s.id: s for s in await conn.execute(select(services).where(services.c.id.in_(ids)))}
+
+
+async def _cards(conn: AsyncConnection, ids: set[int]) -> dict[int, dict[str, Any]]:
+    if len(ids) <= 2:  # the agent, and a supervisor who joined
+        return {a.id: agent_public(a) for i in ids for a in await _AGENT.rows(conn, {"agent": i})}
+    return {
+        a.id: agent_public(a)
+        for a in await conn.execute(select(agents).where(agents.c.id.in_(ids)))
+    }
 
 
 async def contacts_for_agent(conn: AsyncConnection, rows: list[Any]) -> list[dict[str, Any]]:
     """The agent's panel for many contacts in a few queries (a console's snapshot holds
     every contact its agent holds: one query per table, not seven per contact)."""
     ids = [r.id for r in rows]
-    service_rows = await conn.execute(
-        select(services).where(services.c.id.in_({r.service_id for r in rows}))
-    )
-    by_service = {s.id: s for s in service_rows}
-    joins = await _grouped(conn, supervisor_joins, ids, supervisor_joins.c.left_at.is_(None))
+    by_service = await _services(conn, {r.service_id for r in rows})
+    joins = await _grouped(conn, "supervisors", ids)
     agent_ids = {r.agent_id for r in rows if r.agent_id is not None}
     agent_ids |= {j.agent_id for found in joins.values() for j in found}
-    cards = {
-        a.id: agent_public(a)
-        for a in await conn.execute(select(agents).where(agents.c.id.in_(agent_ids)))
-    }
-    texts = await _grouped(conn, messages, ids)
-    visits = await _grouped(conn, page_visits, ids)
-    legs = await _grouped(conn, transfers, ids)
-    calls_by = await _grouped(conn, calls, ids)
+    cards = await _cards(conn, agent_ids)
+    texts = await _grouped(conn, "messages", ids)
+    visits = await _grouped(conn, "pages", ids)
+    legs = await _grouped(conn, "transfers", ids)
+    calls_by = await _grouped(conn, "calls", ids)
     notes = await notes_of(conn, ids)
     views = []
     for row in rows:

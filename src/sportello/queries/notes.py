@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.storage.direct import DirectStatement
 from sportello.storage.tables import agents, contact_notes, contacts, note_mentions, services
 
 MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9][A-Za-z0-9._-]{0,119})")
@@ -42,6 +43,8 @@ _NOTES = (
     .join(agents, agents.c.id == contact_notes.c.author_id)
     .order_by(contact_notes.c.id)
 )
+_NOTES_OF_ONE = DirectStatement(_NOTES.where(contact_notes.c.contact_id == bindparam("contact")))
+"""One contact's notes, read with its panel on every accept and close (storage/direct.py)."""
 
 
 def note_view(row: Any, mentions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -61,7 +64,10 @@ async def notes_of(conn: AsyncConnection, ids: list[int]) -> dict[int, list[dict
     out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     if not ids:
         return out
-    rows = list(await conn.execute(_NOTES.where(contact_notes.c.contact_id.in_(ids))))
+    if len(ids) == 1:
+        rows = await _NOTES_OF_ONE.rows(conn, {"contact": ids[0]})
+    else:
+        rows = list(await conn.execute(_NOTES.where(contact_notes.c.contact_id.in_(ids))))
     named: dict[int, list[dict[str, Any]]] = {r.id: [] for r in rows}
     if rows:
         for m in await conn.execute(

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.domain.model import (
@@ -20,6 +20,7 @@ from sportello.domain.model import (
     Sender,
 )
 from sportello.routing.rules import group_member
+from sportello.storage.direct import DirectStatement
 from sportello.storage.tables import (
     agents,
     calls,
@@ -51,6 +52,45 @@ LAST_SENDER = (
 """Who wrote a held contact's last message (system lines aside): the idle rule's input."""
 
 
+def _live_sessions() -> Any:
+    return (console_sessions.c.connections > 0) & (
+        console_sessions.c.heartbeat_at >= bindparam("since")
+    )
+
+
+_HOLDING = or_(*(contacts.c.state == state for state in HOLDING_STATES))
+"""Spelled as equalities, not ``IN``: a statement run on SQLite's driver has no expanding
+parameters (storage/direct.py)."""
+_SESSIONS = select(console_sessions).where(_live_sessions())
+_HELD = (
+    select(
+        contacts.c.agent_id,
+        contacts.c.last_message_at,
+        contacts.c.assigned_at,
+        calls.c.requested,
+        LAST_SENDER,
+    )
+    .outerjoin(calls, calls.c.id == contacts.c.live_call_id)
+    .where(_HOLDING, contacts.c.agent_id.is_not(None))
+)
+_ENABLED = select(agents).where(agents.c.enabled.is_(True))
+_AT_WORK = select(console_sessions.c.agent_id).where(_live_sessions()).scalar_subquery()
+
+_READS_AT_WORK = (
+    DirectStatement(_SESSIONS),
+    DirectStatement(_HELD.where(contacts.c.agent_id.in_(_AT_WORK))),
+    DirectStatement(_ENABLED.where(agents.c.id.in_(_AT_WORK))),
+)
+"""A routing pass's read: the agents with a live console session."""
+_READS_OF_ONE = (
+    DirectStatement(_SESSIONS.where(console_sessions.c.agent_id == bindparam("agent"))),
+    DirectStatement(_HELD.where(contacts.c.agent_id == bindparam("agent"))),
+    DirectStatement(_ENABLED.where(agents.c.id == bindparam("agent"))),
+)
+"""An accept's check of its agent's room."""
+_READS_OF_ALL = (DirectStatement(_SESSIONS), DirectStatement(_HELD), DirectStatement(_ENABLED))
+
+
 async def load_agents(
     conn: AsyncConnection,
     now: float,
@@ -60,35 +100,27 @@ async def load_agents(
 ) -> list[AgentSnapshot]:
     """Every enabled agent, or ``only`` these, or (``live_only``) those with a live console
     session — the only ones routing can offer anything to, so a routing pass reads the
-    agents at work, not every account."""
+    agents at work, not every account.
+
+    Run on every new contact and every accept: the usual shapes (the agents at work, one
+    agent, every agent) are statements built once (storage/direct.py)."""
+    params: dict[str, Any] = {"since": now - SESSION_STALE_SECONDS}
+    if only is not None and len(only) > 1:
+        session_rows, held_rows, agent_rows = await _read_some(conn, params, only)
+    else:
+        if only is not None:
+            if not only:
+                return []
+            params["agent"] = next(iter(only))
+            reads = _READS_OF_ONE
+        else:
+            reads = _READS_AT_WORK if live_only else _READS_OF_ALL
+        session_rows, held_rows, agent_rows = [await read.rows(conn, params) for read in reads]
     sessions: dict[int, list[Any]] = defaultdict(list)
-    query = select(console_sessions).where(
-        console_sessions.c.connections > 0,
-        console_sessions.c.heartbeat_at >= now - SESSION_STALE_SECONDS,
-    )
-    if only is not None:
-        query = query.where(console_sessions.c.agent_id.in_(list(only)))
-    for row in await conn.execute(query):
+    for row in session_rows:
         sessions[row.agent_id].append(row)
-    if live_only:
-        only = sorted(sessions) if only is None else sorted(set(only) & set(sessions))
-    if only is not None and not only:
-        return []
     active: dict[int, list[ActiveContact]] = defaultdict(list)
-    held = (
-        select(
-            contacts.c.agent_id,
-            contacts.c.last_message_at,
-            contacts.c.assigned_at,
-            calls.c.requested,
-            LAST_SENDER,
-        )
-        .outerjoin(calls, calls.c.id == contacts.c.live_call_id)
-        .where(contacts.c.state.in_(HOLDING_STATES), contacts.c.agent_id.is_not(None))
-    )
-    if only is not None:
-        held = held.where(contacts.c.agent_id.in_(list(only)))
-    for row in await conn.execute(held):
+    for row in held_rows:
         active[row.agent_id].append(
             ActiveContact(
                 # a held contact weighs as its live call, or as a chat once no call is
@@ -100,10 +132,7 @@ async def load_agents(
             )
         )
     result = []
-    enabled = select(agents).where(agents.c.enabled.is_(True))
-    if only is not None:
-        enabled = enabled.where(agents.c.id.in_(list(only)))
-    for row in await conn.execute(enabled):
+    for row in agent_rows:
         live = sessions.get(row.id, [])
         media: set[Medium] = set()
         for s in live:
@@ -129,33 +158,50 @@ async def load_agents(
     return result
 
 
+async def _read_some(
+    conn: AsyncConnection, params: dict[str, Any], only: Collection[int]
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """The same three reads for a few agents (a routing check after several accepts)."""
+    ids = list(only)
+    return (
+        list(await conn.execute(_SESSIONS.where(console_sessions.c.agent_id.in_(ids)), params)),
+        list(await conn.execute(_HELD.where(contacts.c.agent_id.in_(ids)))),
+        list(await conn.execute(_ENABLED.where(agents.c.id.in_(ids)))),
+    )
+
+
+_WAITING = or_(*(contacts.c.state == state for state in WAITING_STATES))
+_PENDING_QUERY = (
+    select(
+        contacts.c.id,
+        contacts.c.state,
+        contacts.c.medium,
+        contacts.c.priority,
+        contacts.c.created_at,
+        contacts.c.starred_agent_id,
+        contacts.c.requeued_at,
+        contacts.c.prefer_agent_id,
+        contacts.c.prefer_until,
+        services.c.tags,
+    )
+    .join(services, services.c.id == contacts.c.service_id)
+    .where(_WAITING)
+)
+_PENDING = DirectStatement(_PENDING_QUERY)
+_STARRED_PENDING = DirectStatement(_PENDING_QUERY.where(contacts.c.starred.is_(True)))
+"""Read by every new contact's routing (storage/direct.py)."""
+
+
 async def load_pending(
     conn: AsyncConnection, *, starred_only: bool = False
 ) -> list[PendingContact]:
     """Every waiting contact, or only the starred ones (those reserving an agent's room)."""
-    query = (
-        select(
-            contacts.c.id,
-            contacts.c.state,
-            contacts.c.medium,
-            contacts.c.priority,
-            contacts.c.created_at,
-            contacts.c.starred_agent_id,
-            contacts.c.requeued_at,
-            contacts.c.prefer_agent_id,
-            contacts.c.prefer_until,
-            services.c.tags,
-        )
-        .join(services, services.c.id == contacts.c.service_id)
-        .where(contacts.c.state.in_(WAITING_STATES))
-    )
-    if starred_only:
-        query = query.where(contacts.c.starred.is_(True))
-    rows = await conn.execute(query)
+    read = _STARRED_PENDING if starred_only else _PENDING
+    rows = await read.rows(conn, {})
     result = []
     legs: dict[int, Any] | None = None
     tags_by_agent: dict[int, list[str]] | None = None
-    for row in rows.all():
+    for row in rows:
         contact = PendingContact(
             id=row.id,
             service_tags=frozenset(row.tags),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.routing.snapshot import WAITING_STATES
+from sportello.storage.direct import DirectStatement
 from sportello.storage.tables import agents, contacts, services, transfers
 
 WAITING_COLUMNS = (
@@ -54,12 +55,16 @@ def entry_from_row(row: Any) -> dict[str, Any]:
     }
 
 
+_ENTRIES = select(*WAITING_COLUMNS).join(services, services.c.id == contacts.c.service_id)
+_ENTRY_OF_ONE = DirectStatement(_ENTRIES.where(contacts.c.id == bindparam("contact")))
+"""A new contact's entry, read as it is offered (storage/direct.py)."""
+
+
 async def waiting_entries(conn: AsyncConnection, ids: list[int]) -> dict[int, dict[str, Any]]:
-    rows = await conn.execute(
-        select(*WAITING_COLUMNS)
-        .join(services, services.c.id == contacts.c.service_id)
-        .where(contacts.c.id.in_(ids))
-    )
+    if len(ids) == 1:
+        rows = await _ENTRY_OF_ONE.rows(conn, {"contact": ids[0]})
+    else:
+        rows = list(await conn.execute(_ENTRIES.where(contacts.c.id.in_(ids))))
     entries = {row.id: entry_from_row(row) for row in rows}
     await _add_transfers(conn, entries)
     return entries
