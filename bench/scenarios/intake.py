@@ -2,8 +2,10 @@
 
 Each worker drives its own service (its agents carry that service's tag), so an offer only
 reaches the consoles of the worker that made the request. The visitor's name carries the
-request time; the first console that sees ``contact.offered`` accepts over HTTP, and closes
-the contact as soon as its ``contact.assigned`` arrives, so agents never fill up.
+request time; the first console that sees ``contact.offered`` it can take (``can_take``: the
+agent has room) accepts over HTTP, and closes the contact as soon as its ``contact.assigned``
+arrives. An accept refused ``at_limit`` (the offer was a moment stale) leaves the contact to
+the next agent it is offered to, as agents in a console would.
 Figures: request → offer seen on a console, request → ``contact.assigned`` on the console.
 """
 
@@ -140,6 +142,8 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
     offered: list[int] = []
     assigned: list[int] = []
     claimed: set[int] = set()
+    seen: set[int] = set()
+    """Contacts whose first offer was timed (a contact can be offered again after a refusal)."""
     recovery: dict[int, bool] = {}
     """Requests sent after the measured window, by send time: whether still unserved
     promptly (True until their ``contact.assigned`` arrives within ``PROMPT_NS``)."""
@@ -157,6 +161,8 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
         if status != 200:
             counts["conflicts"] += 1
             conflicts_by_code[code] = conflicts_by_code.get(code, 0) + 1
+            if code == "at_limit":
+                claimed.discard(contact_id)  # still waiting: the next agent with room takes it
 
     def sent_at(name: str) -> int | None:
         if not name.startswith(prefix):
@@ -172,10 +178,11 @@ async def worker(link: Link, params: dict[str, Any]) -> None:
                 entry = frame["data"]["entry"]
                 t0 = sent_at(entry["visitor_name"])
                 contact_id = int(entry["contact_id"])
-                if t0 is None or contact_id in claimed:
-                    return
+                if t0 is None or contact_id in claimed or not entry.get("can_take", True):
+                    return  # an agent at their limit sees it greyed out and leaves it
                 claimed.add(contact_id)
-                if window[0] <= t0 < window[1]:
+                if window[0] <= t0 < window[1] and contact_id not in seen:
+                    seen.add(contact_id)
                     offered.append(now_ns() - t0)
                 spawn(accept(agent, contact_id))
             elif kind == "contact.assigned":
