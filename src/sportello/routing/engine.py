@@ -31,7 +31,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.domain.model import AgentSnapshot, Offer, PendingContact
 from sportello.routing.rules import CapacityKey, capacity_key, plan_offers, reserving_agents
-from sportello.routing.snapshot import WAITING_STATES, load_agents, load_pending
+from sportello.routing.snapshot import (
+    WAITING_STATES,
+    StoredOffer,
+    load_agents,
+    load_pending,
+    load_pending_offers,
+)
 from sportello.routing.views import waiting_entries
 from sportello.storage.tables import contacts
 from sportello.stream.events import EventWriter
@@ -70,7 +76,7 @@ async def reroute(
 ) -> dict[int, Offer]:
     """Bring every waiting contact's offer up to date; return the full plan."""
     await one_pass_at_a_time(conn)
-    pending = await load_pending(conn)
+    pending, stored = await load_pending_offers(conn)
     if not pending:
         if memo is not None:
             memo.keys = {}
@@ -79,10 +85,15 @@ async def reroute(
     plan = plan_offers(pending, agents, now, idle_seconds)
     if memo is not None:
         memo.remember(agents, plan, now, idle_seconds)
-    current = await waiting_entries(conn, [p.id for p in pending])
-    for contact_id, offer in plan.items():
-        await _store_offer(conn, writer, current[contact_id], offer)
+    changed = [cid for cid, offer in plan.items() if stored[cid] != _as_stored(offer)]
+    current = await waiting_entries(conn, changed) if changed else {}
+    for contact_id in changed:
+        await _store_offer(conn, writer, current[contact_id], plan[contact_id])
     return plan
+
+
+def _as_stored(offer: Offer) -> StoredOffer:
+    return sorted(offer.agent_ids), sorted(offer.blocked_ids), offer.starred
 
 
 async def reroute_agents(
@@ -135,11 +146,8 @@ async def _reserving(conn: AsyncConnection) -> set[int]:
 async def _store_offer(
     conn: AsyncConnection, writer: EventWriter, entry: dict[str, Any], offer: Offer
 ) -> None:
-    changes = {
-        "offered_to": sorted(offer.agent_ids),
-        "blocked_for": sorted(offer.blocked_ids),
-        "starred": offer.starred,
-    }
+    offered_to, blocked_for, starred = _as_stored(offer)
+    changes = {"offered_to": offered_to, "blocked_for": blocked_for, "starred": starred}
     if all(entry[key] == value for key, value in changes.items()):
         return
     result = await conn.execute(

@@ -6,12 +6,19 @@ its own transaction right after. An accept or a close names the agent whose load
 (``load_changed``), and the pass runs only if that agent's room changed
 (``engine.reroute_agents``); anything else asks for the full pass (``kick``), and so does
 the periodic tick (idle chats, stale sessions, and another process's changes).
+
+A full pass costs in proportion to the queue (every waiting contact is planned, and each
+changed offer written and sent). Under a rush, with agents' room changing many times a
+second, back-to-back passes over a long queue would take the whole writer; so after a pass
+the next one waits as long as that one took: routing gets at most half of the writer, and
+changes meanwhile are coalesced into the next pass.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from sportello.actions.context import Ctx
 from sportello.background import BackgroundLoop
@@ -26,6 +33,8 @@ class Rerouter(BackgroundLoop):
         self._wanted = asyncio.Event()
         self._full = False
         self._agents: set[int] = set()
+        self._held = 0.0
+        """How long the last pass held the writer (from its first statement to its commit)."""
 
     def kick(self) -> None:
         self._full = True
@@ -39,12 +48,15 @@ class Rerouter(BackgroundLoop):
         full, agents = self._full, self._agents
         self._full, self._agents = False, set()
         now, idle = self._ctx.clock.now(), self._ctx.settings.idle_seconds
+        self._held = 0.0
         try:
             async with self._ctx.transaction() as (conn, writer):
+                began = time.perf_counter()
                 if full:
                     await reroute(conn, writer, now, idle, self._ctx.routing_memo)
                 elif agents:
                     await reroute_agents(conn, writer, now, idle, agents, self._ctx.routing_memo)
+            self._held = time.perf_counter() - began
         except BaseException:
             self._full = True  # whatever was asked, the retry plans everything
             raise
@@ -59,3 +71,4 @@ class Rerouter(BackgroundLoop):
                 raise
             except Exception:
                 log.exception("routing pass failed; the next change or tick retries")
+            await asyncio.sleep(self._held)

@@ -182,6 +182,9 @@ _PENDING_QUERY = (
         contacts.c.requeued_at,
         contacts.c.prefer_agent_id,
         contacts.c.prefer_until,
+        contacts.c.offered_to,
+        contacts.c.blocked_for,
+        contacts.c.starred,
         services.c.tags,
     )
     .join(services, services.c.id == contacts.c.service_id)
@@ -192,16 +195,35 @@ _STARRED_PENDING = DirectStatement(_PENDING_QUERY.where(contacts.c.starred.is_(T
 """Read by every new contact's routing (storage/direct.py)."""
 
 
+StoredOffer = tuple[list[int], list[int], bool]
+"""A waiting contact's offer as stored: offered to, blocked for (no room), starred."""
+
+
 async def load_pending(
     conn: AsyncConnection, *, starred_only: bool = False
 ) -> list[PendingContact]:
     """Every waiting contact, or only the starred ones (those reserving an agent's room)."""
+    pending, _ = await load_pending_offers(conn, starred_only=starred_only)
+    return pending
+
+
+async def load_pending_offers(
+    conn: AsyncConnection, *, starred_only: bool = False
+) -> tuple[list[PendingContact], dict[int, StoredOffer]]:
+    """The waiting contacts, and the offer each has stored (a full pass rewrites only the
+    offers its plan changes, and reads nothing more for the others)."""
     read = _STARRED_PENDING if starred_only else _PENDING
     rows = await read.rows(conn, {})
     result = []
+    stored: dict[int, StoredOffer] = {}
     legs: dict[int, Any] | None = None
     tags_by_agent: dict[int, list[str]] | None = None
     for row in rows:
+        stored[row.id] = (
+            list(row.offered_to or []),
+            list(row.blocked_for or []),
+            bool(row.starred),
+        )
         contact = PendingContact(
             id=row.id,
             service_tags=frozenset(row.tags),
@@ -221,7 +243,7 @@ async def load_pending(
                 continue
             contact = _transfer_target(contact, leg, tags_by_agent)
         result.append(contact)
-    return result
+    return result, stored
 
 
 def _transfer_target(
