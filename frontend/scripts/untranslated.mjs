@@ -7,7 +7,7 @@
 //    capitalised word ("Cancel") — unless it is compared, switched on, a type, an object
 //    key, a module path, a `message` beside a `code` (an error's developer text), or passed
 //    to a call that never shows it (querySelector, addEventListener, console.warn…).
-// Usage: node scripts/untranslated.mjs [folder…]   (from frontend/)
+// Usage: node scripts/untranslated.mjs [folder…]   (from frontend/; a folder's subfolders too)
 
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,14 +17,17 @@ const FOLDERS = process.argv.length > 2 ? process.argv.slice(2) : ["widget", "sh
 /** Generated catalogues and CSS hold no sentences of ours. */
 const SKIP = new Set(["widget/styles.ts"]);
 /** Words that are the same in every language (an abbreviation, the product's name, an HTTP
- * authentication scheme). */
-const SAME_EVERYWHERE = new Set(["PDF", "Sportello", "Bearer"]);
+ * authentication scheme, a language's own name in the language menu, the sleeping mark). */
+const SAME_EVERYWHERE = new Set(["PDF", "Sportello", "Bearer", "English", "Italiano", "zZZ"]);
 /** Calls whose string arguments no person reads. */
 const SILENT_CALLS = new Set([
   "includes", "querySelector", "querySelectorAll", "addEventListener", "removeEventListener",
   "getItem", "setItem", "removeItem", "createElement", "setAttribute", "getAttribute",
   "setProperty", "warn", "error", "log", "debug", "startsWith", "endsWith", "CustomEvent",
+  "get", "query", "ApiError",
 ]);
+/** A template that builds code for the reader to copy (an embed snippet), not a sentence. */
+const CODE = /^\s*<[a-z]+[\s>]/;
 const ATTRIBUTES = /\b(aria-label|title|placeholder|alt|label)="([^"]*)"/g;
 const WORD = /\p{L}{2,}/u;
 
@@ -54,7 +57,7 @@ function silent(node) {
   if (ts.isImportDeclaration(p) || ts.isExportDeclaration(p) || ts.isLiteralTypeNode(p)) return true;
   if (ts.isCaseClause(p) || ts.isElementAccessExpression(p)) return true;
   if (ts.isPropertyAssignment(p) && p.name === node) return true;
-  if (ts.isBinaryExpression(p) && /^(===|!==|==|!=)$/.test(ts.tokenToString(p.operatorToken.kind) ?? "")) return true;
+  if (ts.isBinaryExpression(p) && /^(===|!==|==|!=|in)$/.test(ts.tokenToString(p.operatorToken.kind) ?? "")) return true;
   let value = node;
   while (ts.isParenthesizedExpression(value.parent) || ts.isConditionalExpression(value.parent) ||
     (ts.isBinaryExpression(value.parent) && /^(\?\?|\|\|)$/.test(ts.tokenToString(value.parent.operatorToken.kind) ?? ""))) {
@@ -108,7 +111,7 @@ function visit(file, source, node) {
   }
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node)) {
     const text = ts.isStringLiteral(node) ? node.text : templateText(node);
-    if (looksLikeWords(text.replace(/\u0000/g, " ")) && !insideMsg(node) && !silent(node)) {
+    if (looksLikeWords(text.replace(/\u0000/g, " ")) && !CODE.test(text) && !insideMsg(node) && !silent(node)) {
       report(file, source, node, text);
     }
     if (ts.isTemplateExpression(node)) for (const span of node.templateSpans) visit(file, source, span.expression);
@@ -117,10 +120,19 @@ function visit(file, source, node) {
   ts.forEachChild(node, (child) => visit(file, source, child));
 }
 
+function tsFiles(folder) {
+  return readdirSync(folder, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((entry) => {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) return entry.name === "locales" ? [] : tsFiles(path);
+      return entry.name.endsWith(".ts") ? [path] : [];
+    });
+}
+
 for (const folder of FOLDERS) {
-  for (const name of readdirSync(folder).sort()) {
-    const file = join(folder, name);
-    if (!name.endsWith(".ts") || SKIP.has(file)) continue;
+  for (const file of tsFiles(folder)) {
+    if (SKIP.has(file)) continue;
     const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
     visit(file, source, source);
   }

@@ -85,3 +85,16 @@ def test_the_committed_locale_modules_are_built_from_the_catalogue(tmp_path: Pat
         built = (tmp_path / "locales" / f"{locale}.ts").read_text()
         committed = (FRONTEND / config["output"]["outputDir"] / f"{locale}.ts").read_text()  # type: ignore[index]
         assert built == committed, f"run `npm run localize:console` in frontend/ ({locale}.ts)"
+
+
+def test_no_visible_console_text_is_left_outside_msg() -> None:
+    """The console, admin, supervision and reports pages (every folder under console/)."""
+    done = subprocess.run(
+        ["node", "scripts/untranslated.mjs", "console"],
+        cwd=FRONTEND,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -127,6 +127,11 @@ def test_the_guard_finds_unwrapped_text(tools: None, tmp_path: Path) -> None:
         'export const b = ok ? "Stay" : "Leave now";\n'
         'export const c = msg("Fine by me", { id: "probe" }) + (key === "Enter" ? "" : "");\n'
     )
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "nested" / "deeper.ts").write_text(
+        'export const d = "Said in a subfolder";\n'
+        'export const e = "Notification" in window ? `<script src="${u}" async></script>` : "";\n'
+    )
     done = subprocess.run(
         ["node", "scripts/untranslated.mjs", str(tmp_path)],
         cwd=FRONTEND,
@@ -136,4 +141,6 @@ def test_the_guard_finds_unwrapped_text(tools: None, tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     flagged = [line.split(": ", 1)[1] for line in done.stdout.splitlines()[1:]]
-    assert sorted(flagged) == sorted(['"Hello there"', '"Close it"', '"Stay"', '"Leave now"'])
+    assert sorted(flagged) == sorted(
+        ['"Hello there"', '"Close it"', '"Stay"', '"Leave now"', '"Said in a subfolder"']
+    )
