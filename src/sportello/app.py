@@ -21,7 +21,7 @@ from sportello.actions.visitor_presence import do_presume_visitors_away
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
 from sportello.files.storage import LocalFileStore
-from sportello.logs import quiet_client_faults
+from sportello.logs import tidy_uvicorn_lines
 from sportello.mail.sender import OutboxSender
 from sportello.realtime.hub import StreamHub
 from sportello.realtime.queue_lines import QueueLines
@@ -56,6 +56,7 @@ from sportello.web.cors import VisitorCorsMiddleware
 from sportello.web.csrf import CsrfMiddleware
 from sportello.web.errors import install_error_handlers
 from sportello.web.readiness import Readiness
+from sportello.web.request_log import RequestLog
 from sportello.web.security_headers import SecurityHeaders
 from sportello.web.socket_shortcut import SocketShortcut, socket_endpoints
 
@@ -96,7 +97,7 @@ def build_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        quiet_client_faults()
+        tidy_uvicorn_lines()
         if create_tables:
             await db.create_all()
         await bus.start()
@@ -152,6 +153,7 @@ def build_app(
     app.add_middleware(CsrfMiddleware, allowed_origins=settings.allowed_console_origins)
     app.add_middleware(VisitorCorsMiddleware)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog)
     app.add_middleware(SocketShortcut, endpoints=socket_endpoints(ws.router))  # outermost
 
     install_error_handlers(app)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import logging
 import secrets
 import sys
 from collections.abc import Awaitable, Callable
@@ -21,6 +20,7 @@ from sportello.backups.sqlite_copy import PAGES_PER_STEP, PAUSE_SECONDS
 from sportello.config import ConfigError, Settings, load_settings
 from sportello.domain.model import Role
 from sportello.errors import NotFoundError, SportelloError
+from sportello.log_format import configure_logging
 from sportello.queries.agents import agent_id_by_login
 from sportello.storage.database import Database
 from sportello.storage.migrate import upgrade
@@ -61,6 +61,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from sportello.serving import check_workers, node, serve_workers
 
     settings = _settings(args)
+    configure_logging(settings.log_level, settings.log_format)
     check_workers(settings, args.workers)
     upgrade(settings.database_url)
     if args.demo:
@@ -369,7 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging()
     try:
         return int(args.func(args))
     except ConfigError as exc:

@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     """Contact requests one process works on at once; more answer ``overloaded`` (0: no bound)."""
     intake_retry_after_seconds: int = Field(default=2, ge=1, le=60)
     log_level: str = "info"
+    log_format: Literal["text", "json"] = "text"
+    """``json``: one object per line for a log collector (sportello/log_format.py)."""
     translation_engine: Literal["apertium", "libretranslate", "deepl", "off"] = "apertium"
     translation_languages: list[str] = Field(
         default_factory=lambda: ["en", "es", "it", "fr", "pt", "ca"]

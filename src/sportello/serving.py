@@ -29,6 +29,7 @@ from typing import Any
 import uvicorn
 
 from sportello.config import ConfigError, Settings, load_settings
+from sportello.log_format import configure_logging
 from sportello.web.readiness import Readiness
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,8 @@ def node(settings: Settings, supervisor: int | None = None) -> Node:
             ws="websockets-sansio",
             ws_per_message_deflate=False,
             log_level=settings.log_level,
+            log_config=None,  # the process's own (log_format.py)
+            access_log=False,  # requests are logged by route (web/request_log.py)
             loop="uvloop",
             http="httptools",
         ),
@@ -157,9 +160,11 @@ def _forward(procs: list[Any], sig: int) -> None:
 
 def _worker(overrides: dict[str, Any], listener: socket.socket, supervisor: int) -> None:
     """One worker process: a full node on the parent's socket."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging()
     try:
-        server = node(load_settings(**overrides), supervisor)
+        settings = load_settings(**overrides)
+        configure_logging(settings.log_level, settings.log_format)
+        server = node(settings, supervisor)
     except Exception:
         log.exception("worker failed to start")
         sys.exit(STARTUP_FAILED)

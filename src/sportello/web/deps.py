@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from sportello import log_context
 from sportello.actions.agents import signed_in
 from sportello.actions.context import Ctx
 from sportello.domain.principals import AgentPrincipal, VisitorPrincipal
@@ -52,12 +53,12 @@ async def current_agent(request: Request, ctx: CtxDep) -> AgentPrincipal:
     cache: SignInCache = request.app.state.hub.sign_ins
     key = hash_token(token) if token else ""
     agent = cache.get(key, now) if token else None
-    if agent is not None:
-        return agent
-    generation = cache.generation
-    async with ctx.db.read() as conn:
-        agent, expires_at = await signed_in(conn, token, now)
-    cache.put(key, agent, now, expires_at, generation)
+    if agent is None:
+        generation = cache.generation
+        async with ctx.db.read() as conn:
+            agent, expires_at = await signed_in(conn, token, now)
+        cache.put(key, agent, now, expires_at, generation)
+    log_context.note(agent_id=agent.id)
     return agent
 
 
@@ -108,6 +109,7 @@ async def current_visitor(request: Request, ctx: CtxDep) -> VisitorPrincipal:
     if token is None:
         raise NotAuthenticatedError("send the visitor token as 'Authorization: Bearer …'")
     visitor = read_visitor_token(ctx.settings.secret_key, token, ctx.clock.now())
+    log_context.note(contact_id=visitor.contact_id)
     async with ctx.db.read() as conn:
         sites = await contact_sites(conn, visitor.contact_id)
     check_site(request.headers.get("origin"), sites)

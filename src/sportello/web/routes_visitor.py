@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
+from sportello import log_context
 from sportello.actions.contacts import (
     VisitorRequest,
     do_create_contact,
@@ -105,6 +106,7 @@ async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep
         ),
         admit,
     )
+    log_context.note(contact_id=contact["id"])
     return {"contact": contact, **_visitor_token(ctx, contact["id"], body.visitor_id)}
 
 

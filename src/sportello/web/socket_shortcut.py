@@ -10,11 +10,14 @@ the route list (and the permission matrix built from it) stays the one source.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable
 
 from fastapi.routing import APIRouter, APIWebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
+
+from sportello import log_context
 
 Endpoint = Callable[[WebSocket], Awaitable[None]]
 
@@ -37,4 +40,5 @@ class SocketShortcut:
         if endpoint is None:
             await self.app(scope, receive, send)
             return
+        log_context.begin(connection_id=secrets.token_hex(6))
         await endpoint(WebSocket(scope, receive, send))

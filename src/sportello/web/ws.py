@@ -7,6 +7,7 @@ import re
 
 from fastapi import APIRouter, WebSocket
 
+from sportello import log_context
 from sportello.actions.agents import authenticate
 from sportello.actions.context import Ctx
 from sportello.domain.principals import AgentPrincipal
@@ -70,6 +71,7 @@ async def _signed_in(ws: WebSocket, ctx: Ctx) -> tuple[AgentPrincipal, str]:
     async with ctx.db.read() as conn:
         agent = await authenticate(conn, token, ctx.clock.now())
     assert token is not None, "authenticate refuses a missing token"
+    log_context.note(agent_id=agent.id)
     return agent, hash_token(token)
 
 
@@ -134,6 +136,7 @@ async def visitor_socket(ws: WebSocket) -> None:
     except SportelloError as exc:
         await _refuse(ws, exc)
         return
+    log_context.note(contact_id=visitor.contact_id)
     origin = ws.headers.get("origin")
 
     def admit(sites: list[str]) -> None:
