@@ -76,7 +76,7 @@ def build_app(
     db = Database(settings.database_url)
     bus: Bus = RedisBus(settings.redis_url) if settings.redis_url else LocalBus()
     ctx = Ctx(settings=settings, db=db, bus=bus, clock=clock or SystemClock())
-    hub = StreamHub(db, bus)
+    hub = StreamHub(db, bus, ctx.clock, ctx.figures.delivery)
     ctx.committed = hub.committed
     supervision = SupervisionViews(ctx, hub)
     queue_lines = QueueLines(ctx)

@@ -3,6 +3,8 @@ deployment (waiting and held contacts, agents by status, open sockets)."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import httpx
@@ -74,6 +76,22 @@ async def test_metrics_follow_the_deployment(sqlite_url: str, tmp_path: Path) ->
                     now[("sportello_stream_position", ())]
                     > before[("sportello_stream_position", ())]
                 )
+                # the process's own timings and count, kept as it works
+                assert (await held.say("hello")).status_code == 201
+                assert (await ann.say(held.contact_id, "hi")).status_code == 201
+                after = await scrape(http)
+                told = (
+                    after[("sportello_messages_total", ())] - now[("sportello_messages_total", ())]
+                )
+                assert told == 2
+                commits = after[("sportello_commit_seconds_count", ())]
+                assert commits > before[("sportello_commit_seconds_count", ())]
+                assert after[("sportello_write_wait_seconds_count", ())] == commits
+                assert after[("sportello_commit_seconds_bucket", (("le", "+Inf"),))] == commits
+                assert after[("sportello_routing_pass_seconds_count", ())] >= 1
+                handed = after[("sportello_delivery_seconds_count", ())]
+                assert handed > now[("sportello_delivery_seconds_count", ())]
+                assert ("sportello_stream_lock_held_seconds_count", ()) not in after  # SQLite
                 await widget.close()
                 await console.close()
         finally:
@@ -85,3 +103,42 @@ async def test_metrics_are_off_without_a_token(sqlite_url: str, tmp_path: Path) 
         answer = await http.get("/metrics", headers={"Authorization": "Bearer anything"})
         assert answer.status_code == 404
         assert answer.json()["code"] == "not_found"
+
+
+DASHBOARD = Path(__file__).resolve().parents[2] / "docs" / "grafana" / "sportello.json"
+ENGINE_ONLY = {
+    "sqlite": {"sportello_stream_lock_held_seconds"},
+    "postgresql": {"sportello_search_unindexed_messages"},
+}
+"""Series one engine never has (each panel says which engine it is for)."""
+
+
+def dashboard_metrics() -> set[str]:
+    """The metric names the Grafana dashboard queries, without their series' suffixes."""
+    panels = json.loads(DASHBOARD.read_text())["panels"]
+    exprs = [target["expr"] for panel in panels for target in panel["targets"]]
+    names = {n for e in exprs for n in re.findall(r"\b((?:sportello|process)_[a-z_]+)\b", e)}
+    return {re.sub(r"_(bucket|count|sum|total|info)$", "", n) for n in names}
+
+
+async def test_every_series_the_dashboard_draws_is_served(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with serve_app(database_url, tmp_path, metrics_token=TOKEN) as app:
+        world = await make_world(app)
+        try:
+            ann = await world.agent("ann")
+            console = await ann.open_console()
+            vera = world.visitor()
+            await vera.request(world.services["Sales"]["id"])
+            assert (await ann.accept(vera.contact_id)).status_code == 200
+            async with httpx.AsyncClient(base_url=app.url) as http:
+                answer = await http.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+            served = {family.name for family in text_string_to_metric_families(answer.text)}
+            await console.close()
+        finally:
+            await world.close()
+    engine = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    wanted = dashboard_metrics() - ENGINE_ONLY[engine]
+    assert len(wanted) >= 10
+    assert wanted <= served, wanted - served

@@ -98,7 +98,9 @@ async def test_concurrent_appends_from_two_processes_are_all_read_once_in_order(
         if writers.done() and writers.exception() is not None:
             raise writers.exception()  # type: ignore[misc]
     await writers
-    assert first.stream_lock.count == second.stream_lock.count == per_side  # for /metrics
+    assert (
+        first.figures.stream_lock.count == second.figures.stream_lock.count == per_side
+    )  # for /metrics
     positions = [p for p, _side, _n in seen]
     assert positions == sorted(set(positions))
     for side in ("a", "b"):

@@ -21,7 +21,7 @@ from sportello.storage.database import Database
 from sportello.storage.write_turns import Lane
 from sportello.stream.bus import Bus, LocalBus
 from sportello.stream.events import Event, EventWriter
-from sportello.stream.lock_timing import LockTiming
+from sportello.timing import ProcessFigures
 from sportello.translation.translator import Translator, build_translator
 
 
@@ -48,8 +48,8 @@ class Ctx:
     translator: Translator = field(init=False)
     open_links: set[tuple[int, int]] = field(default_factory=set)
     """The widget connections open on this node, as (contact id, link)."""
-    stream_lock: LockTiming = field(default_factory=LockTiming)
-    """How long this process's transactions held the stream lock (PostgreSQL, /metrics)."""
+    figures: ProcessFigures = field(default_factory=ProcessFigures)
+    """What this process measures as it works (/metrics)."""
 
     def __post_init__(self) -> None:
         self.translator = build_translator(self.settings)
@@ -72,12 +72,19 @@ class Ctx:
     ) -> AsyncIterator[tuple[AsyncConnection, EventWriter]]:
         """A write transaction with an event writer; wakes listeners only after commit.
         New arrivals (``Lane.NEW``) wait for the work in progress (storage/write_turns.py)."""
+        figures = self.figures
+        asked = time.perf_counter()
         async with self.db.write(lane) as conn:
+            began = time.perf_counter()
+            figures.write_wait.observe(began - asked)
             writer = EventWriter(conn, self.clock.now())
             yield conn, writer
             await writer.flush()
+        done = time.perf_counter()
+        figures.commit.observe(done - began)
         if writer.locked_at is not None:
-            self.stream_lock.observe(time.perf_counter() - writer.locked_at)
+            figures.stream_lock.observe(done - writer.locked_at)
         if writer.appended:
+            figures.messages += sum(1 for e in writer.appended if e.kind == "message.created")
             self.committed(writer.appended)
             self.bus.stream_moved(writer.appended[-1].position)

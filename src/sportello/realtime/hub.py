@@ -17,10 +17,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Protocol
 
+from sportello.clock import Clock, SystemClock
 from sportello.security.sign_in_cache import SignInCache
 from sportello.storage.database import Database
 from sportello.stream.bus import Bus, Signal
 from sportello.stream.events import Event, head_position, read_after
+from sportello.timing import Timing
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +36,14 @@ class Subscriber(Protocol):
 
 
 class StreamHub:
-    def __init__(self, db: Database, bus: Bus) -> None:
+    def __init__(
+        self, db: Database, bus: Bus, clock: Clock | None = None, delivery: Timing | None = None
+    ) -> None:
         self.db = db
         self.bus = bus
+        self.clock = clock or SystemClock()
+        self.delivery = delivery or Timing()
+        """From each event's change to its hand-over here (for /metrics)."""
         self.position = 0
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -131,6 +138,7 @@ class StreamHub:
                 await asyncio.sleep(0.5)
 
     def _dispatch(self, event: Event) -> None:
+        self.delivery.observe(max(0.0, self.clock.now() - event.created_at))
         targets: set[Subscriber] = set()
         if event.for_visitor and event.contact_id is not None:
             targets |= self._by_contact.get(event.contact_id, set())

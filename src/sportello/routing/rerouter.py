@@ -57,6 +57,7 @@ class Rerouter(BackgroundLoop):
                 elif agents:
                     await reroute_agents(conn, writer, now, idle, agents, self._ctx.routing_memo)
             self._held = time.perf_counter() - began
+            self._ctx.figures.routing_pass.observe(self._held)
         except BaseException:
             self._full = True  # whatever was asked, the retry plans everything
             raise

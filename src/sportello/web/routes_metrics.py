@@ -2,8 +2,9 @@
 
 Off (404) until ``SPORTELLO_METRICS_TOKEN`` is set. The contact and agent figures come from
 the database, so every process of a scale-out deployment reports the same ones; sockets,
-the stream position and the process figures are this process's own. Everything is read at
-scrape time: nothing is counted on the chat path.
+the stream position, the process figures, and the timings and message count (timing.py: a
+bisect and two additions per observation) are this process's own. Everything else is read
+at scrape time.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import (
+    CounterMetricFamily,
     GaugeMetricFamily,
     HistogramMetricFamily,
     InfoMetricFamily,
@@ -33,7 +35,7 @@ from sportello.queries.metrics import (
     unindexed_messages,
 )
 from sportello.realtime.hub import StreamHub
-from sportello.stream.lock_timing import LockTiming
+from sportello.timing import ProcessFigures, Timing
 from sportello.web.deps import CtxDep, bearer
 
 router = APIRouter(tags=["ops"])
@@ -51,14 +53,16 @@ class _Snapshot(Collector):
         statuses: dict[str, int],
         unindexed: int | None,
         hub: StreamHub,
-        stream_lock: LockTiming | None,
+        figures: ProcessFigures,
+        postgres: bool,
     ) -> None:
         self.now = now
         self.opened = opened
         self.statuses = statuses
         self.unindexed = unindexed
         self.hub = hub
-        self.stream_lock = stream_lock
+        self.figures = figures
+        self.postgres = postgres
 
     def collect(self) -> Iterator[Metric]:
         yield InfoMetricFamily(
@@ -103,14 +107,53 @@ class _Snapshot(Collector):
                 "Messages the transcript search index has not taken in yet (SQLite)",
                 value=self.unindexed,
             )
-        if self.stream_lock is not None:
-            yield HistogramMetricFamily(
-                "sportello_stream_lock_held_seconds",
-                "How long this process's write transactions held the stream lock, from their "
-                "events' INSERT to their commit (PostgreSQL)",
-                buckets=self.stream_lock.cumulative(),
-                sum_value=self.stream_lock.total_seconds,
+        figures = self.figures
+        yield CounterMetricFamily(
+            "sportello_messages",
+            "Chat messages this process stored (visitors', agents', files)",
+            value=figures.messages,
+        )
+        timings = [
+            (
+                "write_wait",
+                figures.write_wait,
+                "From asking for a write transaction to its "
+                "first statement: the process's write turn and the database's BEGIN",
+            ),
+            (
+                "commit",
+                figures.commit,
+                "Write transactions, from their first statement to their commit",
+            ),
+            (
+                "routing_pass",
+                figures.routing_pass,
+                "Routing passes run after a change, from their first statement to their commit",
+            ),
+            (
+                "delivery",
+                figures.delivery,
+                "From an event's change to its hand-over to this "
+                "process's sockets (other processes' events included)",
+            ),
+        ]
+        if self.postgres:
+            timings.append(
+                (
+                    "stream_lock_held",
+                    figures.stream_lock,
+                    "How long this process's write "
+                    "transactions held the stream lock, from their events' INSERT to their commit",
+                )
             )
+        for name, timing, what in timings:
+            yield _histogram(f"sportello_{name}_seconds", what, timing)
+
+
+def _histogram(name: str, documentation: str, timing: Timing) -> HistogramMetricFamily:
+    return HistogramMetricFamily(
+        name, documentation, buckets=timing.cumulative(), sum_value=timing.total_seconds
+    )
 
 
 @router.get("/metrics", include_in_schema=False)
@@ -127,8 +170,9 @@ async def metrics(request: Request, ctx: CtxDep) -> Response:
         statuses = await agents_by_status(conn, now, ctx.settings.agent_grace_seconds)
         unindexed = await unindexed_messages(conn)
     registry = CollectorRegistry()
-    stream_lock = None if ctx.db.is_sqlite else ctx.stream_lock
     hub = request.app.state.hub
-    registry.register(_Snapshot(now, opened, dict(statuses), unindexed, hub, stream_lock))
+    registry.register(
+        _Snapshot(now, opened, dict(statuses), unindexed, hub, ctx.figures, not ctx.db.is_sqlite)
+    )
     ProcessCollector(registry=registry)
     return Response(generate_latest(registry), media_type=CONTENT_TYPE)

@@ -1,14 +1,14 @@
-"""The stream lock's hold times, as /metrics exposes them (PostgreSQL)."""
+"""The histograms /metrics exposes (the stream lock's hold times, commits, deliveries…)."""
 
 from __future__ import annotations
 
 import pytest
 
-from sportello.stream.lock_timing import LockTiming
+from sportello.timing import Timing
 
 
 def test_the_stream_lock_timing_counts_into_cumulative_buckets() -> None:
-    timing = LockTiming()
+    timing = Timing()
     for seconds in (0.0001, 0.0004, 0.003, 0.003, 7.0):
         timing.observe(seconds)
     buckets = dict(timing.cumulative())
