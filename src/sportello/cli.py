@@ -13,6 +13,7 @@ from typing import Any
 
 from sportello.actions.agent_accounts import do_create_agent, do_reset_password, do_update_agent
 from sportello.actions.context import Ctx
+from sportello.actions.erasure import do_erase_visitor
 from sportello.actions.services import do_create_service
 from sportello.actions.transfer_groups import do_create_transfer_group
 from sportello.backups.manifest import BackupError
@@ -141,6 +142,23 @@ def cmd_set_enabled(args: argparse.Namespace) -> int:
     else:
         handed = len(agent["handed_back"])
         print(f"agent {agent['login']} disabled; {handed} contact(s) handed back to the queue")
+    return 0
+
+
+def cmd_erase_visitor(args: argparse.Namespace) -> int:
+    """Everything of one person (a data-protection request), audited with the command as
+    the actor; the counts of what was removed are printed."""
+    settings = _settings(args)
+    upgrade(settings.database_url)
+
+    async def work(ctx: Ctx) -> dict[str, Any]:
+        return await do_erase_visitor(ctx, visitor_id=args.visitor_id, email=args.email)
+
+    removed = _with_ctx(settings, work)
+    print(
+        f"erased: {removed['contacts']} contact(s), {removed['messages']} message(s), "
+        f"{removed['files']} file(s), {removed['left_messages']} left message(s)"
+    )
     return 0
 
 
@@ -317,6 +335,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--stdin", action="store_true", help="read the new password from stdin instead"
     )
     reset.set_defaults(func=cmd_reset_password)
+
+    erase = sub.add_parser(
+        "erase-visitor", help="remove everything of one person (contacts, messages, files)"
+    )
+    common(erase)
+    who = erase.add_mutually_exclusive_group(required=True)
+    who.add_argument("--visitor-id", help="the visitor id their browser kept")
+    who.add_argument("--email", help="the e-mail address they gave")
+    erase.set_defaults(func=cmd_erase_visitor)
 
     service = sub.add_parser("create-service", help="add a service")
     common(service)

@@ -1,5 +1,5 @@
 """Background duties of every process: fire due timers, refresh live sessions, re-route,
-index new messages for search.
+index new messages for search, remove what each service's retention lets go.
 
 Timers live in the database (a contact's ``dissuade_at``, ``visitor_gone_at``,
 ``transfer_due_at`` and ``prefer_until``, a call's ``agent_gone_at`` and
@@ -21,6 +21,7 @@ from sportello.actions.agents import do_refresh_node_sessions
 from sportello.actions.call_resume import do_call_gone_due
 from sportello.actions.contacts import do_dissuade_due
 from sportello.actions.context import Ctx
+from sportello.actions.erasure import do_remove_expired
 from sportello.actions.nodes import do_beat_node
 from sportello.actions.preference import do_end_preferences_due
 from sportello.actions.requeue import agents_gone_query, do_requeue_due
@@ -37,6 +38,8 @@ TICK_SECONDS = 0.25
 HEARTBEAT_SECONDS = 15.0
 REROUTE_SECONDS = 5.0
 SEARCH_INDEX_SECONDS = 1.0
+RETENTION_SECONDS = 3600.0
+"""How often each service's retention removes what has expired (actions/erasure.py)."""
 
 
 class Scheduler(BackgroundLoop):
@@ -45,6 +48,7 @@ class Scheduler(BackgroundLoop):
 
     async def _run(self) -> None:
         last_heartbeat = last_reroute = last_index = 0.0
+        last_retention = -RETENTION_SECONDS
         # Three beats fit in the time after which other nodes take this one for dead.
         heartbeat = min(HEARTBEAT_SECONDS, self.ctx.settings.node_dead_seconds / 3)
         while True:
@@ -75,6 +79,9 @@ class Scheduler(BackgroundLoop):
                 if loop_now - last_index >= SEARCH_INDEX_SECONDS:
                     await do_index_new_messages(self.ctx)
                     last_index = loop_now
+                if loop_now - last_retention >= RETENTION_SECONDS:
+                    last_retention = loop_now
+                    await do_remove_expired(self.ctx)
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -170,6 +170,7 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     # on eve, who is in no role of the cast (a reset ends her sign-ins, not theirs)
     ("PATCH", "/api/admin/agents/{agent_id}"): (ADMIN, lambda: {"chat_limit": 3}),
     ("PUT", "/api/admin/agents/{agent_id}/password"): (ADMIN, lambda: {"password": "eve-password"}),
+    ("POST", "/api/admin/erasures"): (ADMIN, lambda: {"visitor_id": f"nobody-{unique()}"}),
     ("GET", "/api/admin/tags"): (ADMIN, None),
     ("POST", "/api/admin/tags"): (ADMIN, lambda: {"name": f"tag{unique()}"}),
     ("PATCH", "/api/admin/tags/{name}"): (ADMIN, lambda: {"description": "Sales desk"}),

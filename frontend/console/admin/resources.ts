@@ -41,6 +41,7 @@ export const services = (): Resource => ({
     leave_message: true,
     translation_glossary: [],
     transcript_auto: false,
+    retention_days: 0,
   },
   fields: [
     { name: "name", label: msg("Name"), kind: "text", required: true },
@@ -57,6 +58,7 @@ export const services = (): Resource => ({
     { name: "leave_message", label: msg("Leave-a-message form when nobody is available"), kind: "bool" },
     { name: "transcript_auto", label: msg("E-mail the transcript when a conversation ends (to visitors who gave an address)"), kind: "bool" },
     { name: "immediate_redirect", label: msg("Pushed links open at once (no question to the visitor)"), kind: "bool" },
+    { name: "retention_days", label: msg("Keep ended conversations (days)"), kind: "number", min: 0, max: 3650, hint: msg("Older ones are removed with their messages and files. 0 keeps them.") },
   ],
   columns: [
     { label: msg("Name"), cell: (r) => html`<b>${r.name}</b>${r.enabled ? nothing : html` <span class="off">${msg("off")}</span>`}` },

@@ -34,7 +34,9 @@ EDITABLE = (
     "leave_message",
     "translation_glossary",
     "transcript_auto",
+    "retention_days",
 )
+RETENTION_DAYS = 3650
 GLOSSARY_TERMS = 200
 
 
@@ -71,6 +73,8 @@ def checked_service(values: dict[str, Any]) -> dict[str, Any]:
     if any(not term for term in terms):
         raise field_error("translation_glossary", "a protected term needs some text")
     values["translation_glossary"] = list(dict.fromkeys(terms))[:GLOSSARY_TERMS]
+    if not 0 <= values["retention_days"] <= RETENTION_DAYS:
+        raise field_error("retention_days", f"0 (keep) to {RETENTION_DAYS} days")
     return values
 
 
@@ -91,6 +95,7 @@ async def do_create_service(
     leave_message: bool = True,
     translation_glossary: list[str] | None = None,
     transcript_auto: bool = False,
+    retention_days: int = 0,
     actor: AgentPrincipal | None = None,
 ) -> dict[str, Any]:
     """Offered in the widget from the next page load on (the widget asks for the list)."""
@@ -110,6 +115,7 @@ async def do_create_service(
             "leave_message": leave_message,
             "translation_glossary": translation_glossary or [],
             "transcript_auto": transcript_auto,
+            "retention_days": retention_days,
         }
     )
     try:

@@ -63,6 +63,8 @@ services = Table(
     Column("translation_glossary", JSON, nullable=False, server_default=text("'[]'")),
     # E-mail the transcript to the visitor (when they gave an address) as the contact ends.
     Column("transcript_auto", Boolean, nullable=False, server_default="0"),
+    # Contacts ended more than this many days ago are removed (actions/erasure.py); 0 keeps.
+    Column("retention_days", Integer, nullable=False, server_default="0"),
 )
 
 agents = Table(
@@ -197,6 +199,7 @@ contacts = Table(
     ),
     Index("ix_contacts_agent_state", "agent_id", "state"),
     Index("ix_contacts_visitor", "visitor_id"),
+    Index("ix_contacts_closed", "service_id", "closed_at"),
     Index("ix_contacts_visitor_node", "visitor_node"),
     Index("ix_contacts_prefer_until", "prefer_until"),
 )

@@ -1,4 +1,4 @@
-"""Admin: services, tags, transfer groups, and the messages visitors left."""
+"""Admin: services, tags, transfer groups, the messages visitors left, and erasures."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
+from sportello.actions.erasure import do_erase_visitor
 from sportello.actions.services import do_create_service, do_update_service
 from sportello.actions.tags import do_create_tag, do_delete_tag, do_update_tag
 from sportello.actions.transfer_groups import (
@@ -20,6 +21,7 @@ from sportello.queries.transfer_groups import all_transfer_groups
 from sportello.web.deps import AdminDep, CtxDep, SupervisorDep
 from sportello.web.params import GroupId, ServiceId, TagName
 from sportello.web.schemas import (
+    ErasureBody,
     ServiceBody,
     ServiceChangesBody,
     TagBody,
@@ -123,3 +125,10 @@ async def update_transfer_group(
 async def delete_transfer_group(group_id: GroupId, admin: AdminDep, ctx: CtxDep) -> Response:
     await do_delete_transfer_group(ctx, group_id, actor=admin)
     return Response(status_code=204)
+
+
+@router.post("/erasures")
+async def erase_visitor(body: ErasureBody, admin: AdminDep, ctx: CtxDep) -> dict[str, Any]:
+    """Everything of one person, named by visitor id or e-mail address (a data-protection
+    request): the counts of what was removed."""
+    return await do_erase_visitor(ctx, visitor_id=body.visitor_id, email=body.email, actor=admin)

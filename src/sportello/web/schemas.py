@@ -176,6 +176,7 @@ class ServiceBody(Body):
     leave_message: bool = True
     translation_glossary: Glossary = []
     transcript_auto: bool = False
+    retention_days: int = Field(default=0, ge=0, le=3650)
 
 
 class ServiceChangesBody(Body):
@@ -195,6 +196,14 @@ class ServiceChangesBody(Body):
     leave_message: bool | None = None
     translation_glossary: Glossary | None = None
     transcript_auto: bool | None = None
+    retention_days: int | None = Field(default=None, ge=0, le=3650)
+
+
+class ErasureBody(Body):
+    """One person, by the visitor id their browser kept or the e-mail address they gave."""
+
+    visitor_id: str | None = Field(default=None, min_length=1, max_length=64)
+    email: str | None = Field(default=None, min_length=3, max_length=200)
 
 
 class TagBody(Body):
