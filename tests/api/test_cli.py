@@ -206,3 +206,30 @@ async def test_account_emergencies_from_the_command_reach_the_running_server(
         for client in (bob, ann, visitor):
             await client.aclose()
         server.stop()
+
+
+async def test_erase_visitor_removes_a_person_by_address(tmp_path: Path) -> None:
+    db = f"sqlite+aiosqlite:///{tmp_path / 'erase.sqlite3'}"
+    assert sportello("migrate", db=db, tmp_path=tmp_path).returncode == 0
+    made = sportello("create-service", "Help", db=db, tmp_path=tmp_path)
+    assert made.returncode == 0, made.stderr
+    server = ServerProcess(db, data_dir=tmp_path)
+    server.start()
+    try:
+        async with httpx.AsyncClient(base_url=server.url) as http:
+            left = await http.post(
+                "/api/visitor/left-messages",
+                json={"name": "Ida", "email": "ida@example.org", "text": "call me back"},
+            )
+            assert left.status_code == 201, left.text
+    finally:
+        server.stop()
+    both = sportello(
+        "erase-visitor", "--email", "x@y.z", "--visitor-id", "abc", db=db, tmp_path=tmp_path
+    )
+    assert both.returncode == 2 and "not allowed with" in both.stderr
+    erased = sportello("erase-visitor", "--email", "IDA@example.org", db=db, tmp_path=tmp_path)
+    assert erased.returncode == 0, erased.stderr
+    assert "1 left message(s)" in erased.stdout
+    again = sportello("erase-visitor", "--email", "ida@example.org", db=db, tmp_path=tmp_path)
+    assert "0 left message(s)" in again.stdout
