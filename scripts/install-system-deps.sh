@@ -22,6 +22,8 @@ if [ "${1:-test}" != "run" ]; then
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   # coturn: a real TURN server for the relay-only call test
   command -v turnserver >/dev/null 2>&1 || need+=(coturn)
+  # nginx: the documented proxy site, tested in front of two processes (tests/scaleout)
+  [ -x /usr/sbin/nginx ] || need+=(nginx)
 fi
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -104,14 +105,27 @@ class Stream:
 
 
 class AgentClient:
-    def __init__(self, base_url: str, ws_url: str, login: str, password: str) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        ws_url: str,
+        login: str,
+        password: str,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.base_url = base_url
         self.ws_url = ws_url
         self.login = login
         self.password = password
+        self.tls = tls
+        """What a TLS server's certificate is checked against (a test's own CA)."""
         # As the console page does: its requests carry the app's own origin (and the cookie).
         self.http = httpx.AsyncClient(
-            base_url=base_url, timeout=20, headers={"Origin": base_url}, limits=KEEP_ALIVE
+            base_url=base_url,
+            timeout=20,
+            headers={"Origin": base_url},
+            limits=KEEP_ALIVE,
+            verify=tls or True,
         )
         self.token = ""
         self.agent: dict[str, Any] = {}
@@ -146,6 +160,7 @@ class AgentClient:
             f"{self.ws_url}{path}",
             additional_headers={"Cookie": f"sportello_session={self.token}"},
             compression=None,
+            ssl=self.tls,
         )
         stream = Stream(ws)
         await stream.wait_for(lambda f: f["type"] in ("hello", "error"))
@@ -170,13 +185,20 @@ class AgentClient:
 
 
 class VisitorClient:
-    def __init__(self, base_url: str, ws_url: str, origin: str | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        ws_url: str,
+        origin: str | None = None,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.base_url = base_url
         self.ws_url = ws_url
         self.origin = origin
+        self.tls = tls
         headers = {"Origin": origin} if origin else {}
         self.http = httpx.AsyncClient(
-            base_url=base_url, timeout=20, headers=headers, limits=KEEP_ALIVE
+            base_url=base_url, timeout=20, headers=headers, limits=KEEP_ALIVE, verify=tls or True
         )
         self.visitor_id = uuid.uuid4().hex
         self.token = ""
@@ -201,7 +223,10 @@ class VisitorClient:
         query = f"token={self.token}" + (f"&since={since}" if since is not None else "")
         headers = {"Origin": self.origin} if self.origin else {}
         ws = await websockets.connect(
-            f"{self.ws_url}/ws/visitor?{query}", additional_headers=headers, compression=None
+            f"{self.ws_url}/ws/visitor?{query}",
+            additional_headers=headers,
+            compression=None,
+            ssl=self.tls,
         )
         stream = Stream(ws)
         await stream.wait_for(lambda f: f["type"] in ("hello", "error"))
