@@ -18,6 +18,7 @@ from sportello.actions.call_resume import do_presume_calls_interrupted
 from sportello.actions.context import Ctx
 from sportello.actions.nodes import do_beat_node
 from sportello.actions.visitor_presence import do_presume_visitors_away
+from sportello.actions.webhook_cursor import do_release_webhook_leases
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
 from sportello.files.storage import LocalFileStore
@@ -49,6 +50,7 @@ from sportello.web import (
     routes_supervision,
     routes_translation,
     routes_visitor,
+    routes_webhooks,
     ws,
 )
 from sportello.web.admission import AdmissionGate, AdmissionMiddleware
@@ -59,6 +61,7 @@ from sportello.web.readiness import Readiness
 from sportello.web.request_log import RequestLog
 from sportello.web.security_headers import SecurityHeaders
 from sportello.web.socket_shortcut import SocketShortcut, socket_endpoints
+from sportello.webhooks.dispatcher import WebhookDispatcher
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +86,7 @@ def build_app(
     hub.queue_moved = queue_lines.moved
     scheduler = Scheduler(ctx)
     outbox = OutboxSender(ctx)
+    webhooks = WebhookDispatcher(ctx)
     rerouter = Rerouter(ctx)
     ctx.reroute_soon = rerouter.kick
     ctx.load_changed = rerouter.load_changed
@@ -106,6 +110,7 @@ def build_app(
             await do_reset_sessions(ctx)
             await do_presume_visitors_away(ctx)
             await do_presume_calls_interrupted(ctx)
+            await do_release_webhook_leases(ctx, everyone=True)  # the only deliverer
         await hub.start()
         rerouter.start()
         # Ask the engine for its pairs now, not at the first agent's click (Apertium's
@@ -114,12 +119,14 @@ def build_app(
         if run_scheduler:
             scheduler.start()
             outbox.start()
+            webhooks.start()
         try:
             yield
         finally:
             readiness.drain()
             await scheduler.stop()
             await outbox.stop()
+            await webhooks.stop()
             warming.cancel()
             await asyncio.gather(warming, return_exceptions=True)
             await translations.stop()
@@ -173,6 +180,7 @@ def build_app(
         routes_admin_agents,
         routes_canned_replies,
         routes_audit,
+        routes_webhooks,
         routes_metrics,
         routes_health,
         ws,

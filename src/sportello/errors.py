@@ -156,6 +156,14 @@ class RedirectRefusedError(SportelloError):
     code = "redirect_refused"
 
 
+class WebhookUrlRefusedError(SportelloError):
+    """A webhook URL that is not http(s), or names an address on this side of the internet
+    while ``SPORTELLO_WEBHOOKS_ALLOW_PRIVATE`` is off."""
+
+    status = 422
+    code = "webhook_url_refused"
+
+
 class CsrfRejectedError(SportelloError):
     status = 403
     code = "csrf_rejected"

@@ -62,6 +62,9 @@ def unique() -> str:
     return uuid.uuid4().hex[:10]
 
 
+HOOK_URL = "https://hooks.example/in"
+"""Registered disabled: the matrix checks who may manage endpoints, not deliveries."""
+
 REPLY = {"title": "Greeting", "text": "Hello {visitor_name}"}
 
 
@@ -210,6 +213,12 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
         lambda: {"name": f"Group {unique()}", "tags": ["sales"]},
     ),
     ("DELETE", "/api/admin/transfer-groups/{group_id}"): (ADMIN, None),
+    ("GET", "/api/admin/webhooks"): (ADMIN, None),
+    ("POST", "/api/admin/webhooks"): (ADMIN, lambda: {"url": HOOK_URL, "enabled": False}),
+    ("GET", "/api/admin/webhooks/{webhook_id}"): (ADMIN, None),
+    ("PATCH", "/api/admin/webhooks/{webhook_id}"): (ADMIN, lambda: {"kinds": ["message.*"]}),
+    ("DELETE", "/api/admin/webhooks/{webhook_id}"): (ADMIN, None),
+    ("POST", "/api/admin/webhooks/{webhook_id}/replay"): (ADMIN, lambda: {"from_position": 1}),
     # reports: every agent, each within their scope (out of scope: not_found)
     ("GET", "/api/reports/contacts"): (AGENTS, None),
     ("GET", "/api/reports/contacts.csv"): (AGENTS, None),
@@ -301,6 +310,8 @@ class Cast:
     """The contact's visitor, the same every round: each round's contact has the last
     round's as an earlier one (the visitor's history)."""
     earlier_id: int = 0
+    webhook_id: int = 0
+    """A webhook endpoint made for this round (a round may delete it)."""
 
     async def fresh_contact(self) -> None:
         """End the last round's contacts (the holder's capacity), then open new ones."""
@@ -325,6 +336,10 @@ class Cast:
             "/api/admin/transfer-groups", {"name": f"Desk {unique()}"}
         )
         self.group_id = group.json()["id"]
+        hook = await self.agents["admin"].post(
+            "/api/admin/webhooks", {"url": HOOK_URL, "enabled": False}
+        )
+        self.webhook_id = hook.json()["id"]
         async with httpx.AsyncClient(base_url=self.world.app.url) as http:
             sent = await http.post(
                 "/api/visitor/contact/files",
@@ -383,6 +398,7 @@ async def test_http_matrix(sqlite_world: World, tmp_path: Path) -> None:
                 session_id=cast.holder_session,
                 public_id=cast.file_id,
                 group_id=cast.group_id,
+                webhook_id=cast.webhook_id,
                 message_id=cast.left_message_id,
                 service_id=sqlite_world.services["Sales"]["id"],
                 agent_id=cast.eve_id,
