@@ -11,7 +11,7 @@ from typing import Any
 from tests.conftest import World, make_world
 from tests.support.clients import AgentClient
 from tests.support.inproc import serve_app
-from tests.support.receiver import Answer, Receiver, Received, verify
+from tests.support.receiver import Answer, Received, Receiver, verify
 
 FAST = {"webhooks_poll_seconds": 0.05, "webhooks_retry_seconds": 1.0}
 
@@ -31,10 +31,12 @@ async def endpoint(admin: AgentClient, endpoint_id: int) -> dict[str, Any]:
 
 
 async def until_endpoint(admin: AgentClient, endpoint_id: int, check: Any) -> dict[str, Any]:
-    async with asyncio.timeout(30):
-        while not check(view := await endpoint(admin, endpoint_id)):
-            await asyncio.sleep(0.05)
-    return view
+    for _ in range(600):
+        view = await endpoint(admin, endpoint_id)
+        if check(view):
+            return view
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"webhook {endpoint_id} never got there: {view}")
 
 
 def kinds(requests: list[Received]) -> list[str]:
@@ -129,7 +131,7 @@ async def test_500s_and_timeouts_are_retried_with_the_same_id_and_nothing_overta
         world = await make_world(app)
         admin = await world.agent("ann")
         hook = await register(admin, url=receiver.url, kinds=["message.created"])
-        agent, _console, visitor, _widget = await world.assigned_chat()
+        _agent, _console, visitor, _widget = await world.assigned_chat()
         await visitor.say("first")
         await visitor.say("second")
 
@@ -170,7 +172,7 @@ async def test_parked_after_the_retry_window_then_replayed_from_a_position(
         world = await make_world(app)
         admin = await world.agent("ann")
         hook = await register(admin, url=receiver.url, kinds=["message.created"])
-        agent, _console, visitor, _widget = await world.assigned_chat()
+        _agent, _console, visitor, _widget = await world.assigned_chat()
         await visitor.say("lost at first")
         await until_endpoint(admin, hook["id"], lambda v: v["attempts"] == 1)
         await app.advance(11)
@@ -276,7 +278,7 @@ async def test_a_slow_endpoint_delays_neither_chat_nor_another_endpoint(
         admin = await world.agent("ann")
         await register(admin, url=slow.url, kinds=["message.created"])
         await register(admin, url=fast.url, kinds=["message.created"])
-        agent, _console, visitor, widget = await world.assigned_chat()
+        _agent, _console, visitor, widget = await world.assigned_chat()
         for i in range(5):
             assert (await visitor.say(f"m{i}")).status_code == 201
         await fast.until(lambda: len(fast.accepted()) == 5)
