@@ -28,6 +28,12 @@ def _check_kinds(kinds: list[str]) -> list[str]:
     return sorted(set(kinds))
 
 
+def _check_secret(secret: str) -> str:
+    if not 16 <= len(secret) <= 200:
+        raise field_error("secret", "between 16 and 200 characters")
+    return secret
+
+
 def _audited(view: dict[str, Any]) -> dict[str, Any]:
     return {key: view[key] for key in ("url", "kinds", "agent_side", "enabled")}
 
@@ -46,7 +52,7 @@ async def do_create_webhook(
     admin may replay earlier events). The answer carries the secret, shown this once."""
     check_url_text(url, ctx.settings.webhooks_allow_private)
     kinds = _check_kinds(kinds or ["*"])
-    secret = secret or secrets.token_urlsafe(32)
+    secret = _check_secret(secret) if secret is not None else secrets.token_urlsafe(32)
     async with ctx.transaction() as (conn, _writer):
         head = await head_position(conn)
         result = await conn.execute(
@@ -89,8 +95,8 @@ async def do_update_webhook(
         check_url_text(values["url"], ctx.settings.webhooks_allow_private)
     if "kinds" in values:
         values["kinds"] = _check_kinds(values["kinds"])
-    if changes.get("secret"):
-        values["secret"] = changes["secret"]
+    if changes.get("secret") is not None:
+        values["secret"] = _check_secret(changes["secret"])
     async with ctx.transaction() as (conn, _writer):
         row = await webhook_row(conn, endpoint_id)
         if row is None:
