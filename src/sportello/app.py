@@ -22,6 +22,7 @@ from sportello.actions.webhook_cursor import do_release_webhook_leases
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
 from sportello.files.storage import LocalFileStore
+from sportello.hooks.dispatcher import WebhookDispatcher
 from sportello.logs import tidy_uvicorn_lines
 from sportello.mail.sender import OutboxSender
 from sportello.realtime.hub import StreamHub
@@ -61,7 +62,6 @@ from sportello.web.readiness import Readiness
 from sportello.web.request_log import RequestLog
 from sportello.web.security_headers import SecurityHeaders
 from sportello.web.socket_shortcut import SocketShortcut, socket_endpoints
-from sportello.webhooks.dispatcher import WebhookDispatcher
 
 log = logging.getLogger(__name__)
 

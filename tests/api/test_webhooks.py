@@ -5,6 +5,9 @@ timeouts, parking and replay, and the address checks (server-side request forger
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -289,3 +292,54 @@ async def test_a_slow_endpoint_delays_neither_chat_nor_another_endpoint(
         await world.close()
     await slow.stop()
     await fast.stop()
+
+
+def snippet(language: str) -> str:
+    """The verification code docs/integrations.md shows receivers, as written there."""
+    text = (Path(__file__).parents[2] / "docs" / "integrations.md").read_text()
+    webhooks = text.split("## Webhooks", 1)[1]
+    match = re.search(rf"```{language}\n(.*?)```", webhooks, re.S)
+    assert match, language
+    return match.group(1)
+
+
+async def test_the_documented_checks_accept_a_real_delivery_and_refuse_a_forged_one(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    receiver = await Receiver().start()
+    async with started(sqlite_url, tmp_path, webhooks_allow_private=True) as app:
+        world = await make_world(app)
+        admin = await world.agent("ann")
+        hook = await register(admin, url=receiver.url, secret="a shared secret, 16+")
+        await world.assigned_chat()
+        await receiver.until(lambda: len(receiver.accepted()) >= 1)
+        await world.close()
+    await receiver.stop()
+    request = receiver.accepted()[0]
+    header = request.headers["sportello-signature"]
+    forged = request.body.replace(b'"kind"', b'"kind" ')
+
+    scope: dict[str, Any] = {}
+    exec(snippet("python"), scope)  # the documented code itself
+    assert scope["verify"](hook["secret"], header, request.body)
+    assert not scope["verify"](hook["secret"], header, forged)
+    assert not scope["verify"]("another secret, 16+", header, request.body)
+
+    script = tmp_path / "verify.cjs"
+    script.write_text(
+        snippet("js")
+        + "\nconst [secret, header, body, forged] = process.argv.slice(2);\n"
+        + "console.log(JSON.stringify([verify(secret, header, Buffer.from(body, 'base64')),"
+        + " verify(secret, header, Buffer.from(forged, 'base64'))]));\n"
+    )
+    node = await asyncio.create_subprocess_exec(
+        "node",
+        str(script),
+        hook["secret"],
+        header,
+        base64.b64encode(request.body).decode(),
+        base64.b64encode(forged).decode(),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await node.communicate()
+    assert node.returncode == 0 and json.loads(out) == [True, False]

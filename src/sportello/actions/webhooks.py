@@ -13,10 +13,10 @@ from sportello.actions.context import Ctx
 from sportello.domain.principals import AgentPrincipal
 from sportello.domain.webhooks import KIND_PATTERN
 from sportello.errors import NotFoundError, field_error
+from sportello.hooks.addresses import check_url_text
 from sportello.queries.webhooks import webhook_row, webhook_view
 from sportello.storage.tables import webhook_endpoints
 from sportello.stream.events import head_position
-from sportello.webhooks.addresses import check_url_text
 
 SETTABLE = ("url", "kinds", "agent_side", "enabled")
 

@@ -15,8 +15,8 @@ import orjson
 from sportello import __version__
 from sportello.domain.webhooks import delivery_id, signature_header
 from sportello.errors import WebhookUrlRefusedError
+from sportello.hooks.addresses import resolve
 from sportello.stream.events import Event
-from sportello.webhooks.addresses import resolve
 
 
 class DeliveryFailed(Exception):

@@ -21,8 +21,8 @@ from sportello.actions.webhook_cursor import (
 )
 from sportello.background import BackgroundLoop
 from sportello.domain.webhooks import wanted
+from sportello.hooks.sending import DeliveryFailed, deliver
 from sportello.stream.events import read_after
-from sportello.webhooks.sending import DeliveryFailed, deliver
 
 log = logging.getLogger(__name__)
 
@@ -85,13 +85,16 @@ class WebhookDispatcher(BackgroundLoop):
             async with ctx.db.read() as conn:
                 batch = await read_after(conn, int(row.cursor), limit=BATCH)
             event = next((e for e in batch if wanted(row.kinds, row.agent_side, e.kind)), None)
+            skipped = event.position - 1 if event else batch[-1].position if batch else 0
+            if skipped > row.cursor:
+                # Step over what the endpoint does not ask for, so the cursor stands right
+                # before the event being delivered (where a parked endpoint shows it stopped).
+                await do_advance_webhook_cursor(
+                    ctx, endpoint_id, int(row.cursor), skipped, delivered=False
+                )
+                continue
             if event is None:
-                if batch:  # none asked for: step over them
-                    await do_advance_webhook_cursor(
-                        ctx, endpoint_id, int(row.cursor), batch[-1].position, delivered=False
-                    )
-                else:
-                    await asyncio.sleep(settings.webhooks_poll_seconds)
+                await asyncio.sleep(settings.webhooks_poll_seconds)
                 continue
             try:
                 await deliver(
