@@ -1,4 +1,4 @@
-// Administration: services, tags, agents, transfer groups, canned replies and the audit. A page of its own
+// Administration: services, tags, agents, transfer groups, canned replies, webhooks and the audit. A page of its own
 // (/admin), signed in with the console's session, for admins only.
 
 import { roleName } from "../labels";
@@ -13,6 +13,7 @@ import type { AgentState } from "../types";
 import "./audit";
 import "./crud";
 import { agents, cannedReplies, groups, services, tags } from "./resources";
+import { webhooks } from "./webhooks";
 
 const PAGES = {
   services: { label: () => msg("Services"), resource: services },
@@ -20,6 +21,7 @@ const PAGES = {
   agents: { label: () => msg("Agents"), resource: agents },
   groups: { label: () => msg("Transfer groups"), resource: groups },
   replies: { label: () => msg("Canned replies"), resource: cannedReplies },
+  webhooks: { label: () => msg("Webhooks"), resource: webhooks },
   audit: { label: () => msg("Audit"), resource: null },
 } as const;
 type Page = keyof typeof PAGES;

@@ -75,6 +75,7 @@
 'error.unknown_placeholder': `Dieser Text verwendet einen Platzhalter, den es nicht gibt: Verwenden Sie {visitor_name}, {agent_name} oder {service}.`,
 'error.upload_budget_exceeded': `Sie können in diesem Gespräch keine weiteren Dateien senden.`,
 'error.upload_budget_exceeded.limit': str`Sie können in diesem Gespräch keine weiteren Dateien senden: Die Grenze liegt bei ${0}.`,
+'error.webhook_url_refused': `Verwenden Sie eine http- oder https-Adresse im Internet: private und lokale Adressen sind nicht erlaubt.`,
 'files.too_large': str`Diese Datei ist ${0} groß; die Grenze liegt bei ${1}.`,
 'problem.duplicate': `Das ist bereits vergeben. Bitte wählen Sie etwas anderes.`,
 'problem.enum': `Wählen Sie eine der angebotenen Optionen.`,

@@ -75,6 +75,7 @@
 'error.unknown_placeholder': `Este texto usa un marcador que no existe: use {visitor_name}, {agent_name} o {service}.`,
 'error.upload_budget_exceeded': `No puede enviar más archivos en esta conversación.`,
 'error.upload_budget_exceeded.limit': str`No puede enviar más archivos en esta conversación: el límite es de ${0}.`,
+'error.webhook_url_refused': `Use una dirección http o https de internet: no se admiten direcciones privadas ni locales.`,
 'files.too_large': str`El archivo ocupa ${0}; el límite es de ${1}.`,
 'problem.duplicate': `Ya está en uso. Elija otro.`,
 'problem.enum': `Elija una de las opciones disponibles.`,

@@ -75,6 +75,7 @@
 'error.unknown_placeholder': `Ce texte utilise un espace réservé qui n'existe pas : utilisez {visitor_name}, {agent_name} ou {service}.`,
 'error.upload_budget_exceeded': `Vous ne pouvez plus envoyer de fichiers dans cette conversation.`,
 'error.upload_budget_exceeded.limit': str`Vous ne pouvez plus envoyer de fichiers dans cette conversation : la limite est de ${0}.`,
+'error.webhook_url_refused': `Utilisez une adresse http ou https sur internet : les adresses privées et locales ne sont pas acceptées.`,
 'files.too_large': str`Ce fichier fait ${0} ; la limite est de ${1}.`,
 'problem.duplicate': `C'est déjà utilisé. Veuillez en choisir un autre.`,
 'problem.enum': `Choisissez l'une des options proposées.`,
