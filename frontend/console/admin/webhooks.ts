@@ -78,7 +78,7 @@ export const webhooks = (): Resource => ({
   },
   reveal: (created) =>
     typeof created.secret === "string"
-      ? html`<div class="field wide" data-testid="secret">
+      ? html`<div class="reveal" data-testid="secret">
           <label for="secret">${msg("The secret, shown this once: keep it where the receiver checks signatures.")}</label>
           <input id="secret" readonly data-testid="secret-value" .value=${created.secret} />
         </div>`
