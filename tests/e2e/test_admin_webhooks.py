@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.test_accessibility import Axe
 from tests.e2e.widget_helpers import WidgetWorld, console_sign_in, make_world, shop_services
 from tests.support.receiver import verify
 
@@ -97,6 +98,8 @@ def test_the_admin_registers_sees_parked_and_replays_a_webhook(
     assert len(secret) >= 32
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "admin-webhooks-secret.png"), full_page=True)
+    axe = Axe()
+    axe(page, "admin webhooks, secret shown")
 
     an_event(world)
     for _ in range(400):  # the receiver answers 500 until the endpoint is parked
@@ -108,9 +111,12 @@ def test_the_admin_registers_sees_parked_and_replays_a_webhook(
     expect(row.get_by_test_id("parked")).to_contain_text("Parked since")
     expect(row.get_by_test_id("last-error")).to_have_text("HTTP 500")
     page.screenshot(path=str(SCREENSHOTS / "admin-webhooks-parked.png"), full_page=True)
+    axe(page, "admin webhooks, parked")
 
     inbox.up = True
     row.get_by_test_id("replay").click()
+    axe(page, "admin webhooks, replay question")
+    axe.assert_clean()
     expect(row.get_by_test_id("question-text")).to_contain_text("Send again from event")
     row.get_by_test_id("confirm-action").click()
     expect(page.get_by_test_id("status")).to_contain_text(f"Deliveries to {url} resume")
