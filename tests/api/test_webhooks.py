@@ -11,6 +11,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
+from sportello.actions.context import Ctx
+from sportello.hooks.dispatcher import WebhookDispatcher
+from sportello.storage.database import Database
+from sportello.storage.tables import webhook_endpoints
 from tests.conftest import World, make_world
 from tests.support.clients import AgentClient
 from tests.support.inproc import serve_app
@@ -343,3 +349,43 @@ async def test_the_documented_checks_accept_a_real_delivery_and_refuse_a_forged_
     )
     out, _ = await node.communicate()
     assert node.returncode == 0 and json.loads(out) == [True, False]
+
+
+async def test_two_processes_share_the_work_but_never_an_endpoint(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A second deliverer on the same database (another process of a scale-out) takes only
+    the endpoints nobody holds: every event is delivered once, in order, by one of them."""
+    receiver = await Receiver().start()
+    async with started(database_url, tmp_path, webhooks_allow_private=True) as app:
+        world = await make_world(app)
+        admin = await world.agent("ann")
+        other = Ctx(settings=app.ctx.settings, db=Database(app.ctx.settings.database_url))
+        other.clock = app.clock
+        second = WebhookDispatcher(other)
+        second.start()
+        hooks = [
+            await register(admin, url=f"{receiver.url}/{n}", kinds=["message.created"])
+            for n in range(4)
+        ]
+        _agent, _console, visitor, _widget = await world.assigned_chat()
+        for i in range(5):
+            assert (await visitor.say(f"m{i}")).status_code == 201
+        await receiver.until(lambda: len(receiver.accepted()) == 4 * 5)
+        for n in range(4):
+            got = [r for r in receiver.accepted() if r.path.endswith(f"/{n}")]
+            assert [r.json["data"]["message"]["text"] for r in got] == [f"m{i}" for i in range(5)]
+        async with app.ctx.db.read() as conn:
+            owners = dict(
+                (
+                    await conn.execute(
+                        select(webhook_endpoints.c.id, webhook_endpoints.c.lease_owner)
+                    )
+                ).all()
+            )
+        assert set(owners) == {h["id"] for h in hooks}
+        assert set(owners.values()) <= {app.ctx.node_id, other.node_id}
+        await second.stop()
+        await other.db.dispose()
+        await world.close()
+    await receiver.stop()
