@@ -37,6 +37,7 @@ from sportello.translation.jobs import TranslationJobs
 from sportello.web import (
     routes_admin,
     routes_admin_agents,
+    routes_api_tokens,
     routes_audit,
     routes_auth,
     routes_canned_replies,
@@ -180,6 +181,7 @@ def build_app(
         routes_admin_agents,
         routes_canned_replies,
         routes_audit,
+        routes_api_tokens,
         routes_webhooks,
         routes_metrics,
         routes_health,

@@ -539,3 +539,22 @@ webhook_endpoints = Table(
     Column("lease_owner", String(32), nullable=True),
     Column("lease_until", Float, nullable=True),
 )
+
+# Personal access tokens: an agent's or admin's key for the HTTP API, limited to scopes
+# (domain/api_tokens.py) and to the owner's role at each use. Only a hash is stored; the
+# token itself is shown once, when made.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("agent_id", Integer, ForeignKey("agents.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("hint", String(16), nullable=False),  # the token's first characters, to tell it
+    Column("scopes", JSON, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("revoked_at", Float, nullable=True),
+    Column("last_used_at", Float, nullable=True),
+    Index("ix_api_tokens_agent", "agent_id"),
+)

@@ -36,6 +36,7 @@ PlainInt = BeforeValidator(_plain_integer)
 """The one integer rule for paths and queries (bounds come with each parameter)."""
 
 ContactId = Annotated[int, Path(ge=1, le=INT64_MAX), PlainInt]
+TokenId = Annotated[int, Path(ge=1, le=INT32_MAX), PlainInt]
 WebhookId = Annotated[int, Path(ge=1, le=INT32_MAX), PlainInt]
 GroupId = Annotated[int, Path(ge=1, le=INT32_MAX), PlainInt]
 AgentId = Annotated[int, Path(ge=1, le=INT32_MAX), PlainInt]

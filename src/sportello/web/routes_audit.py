@@ -13,7 +13,7 @@ from sportello.web.params import ConfigIdQuery, PageLimit, RowIdQuery, Seconds, 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 
 TargetKind = Literal[
-    "service", "tag", "agent", "transfer_group", "left_message", "contact", "webhook"
+    "service", "tag", "agent", "transfer_group", "left_message", "contact", "webhook", "api_token"
 ]
 
 

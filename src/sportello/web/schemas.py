@@ -323,3 +323,11 @@ class WebhookReplayBody(Body):
     """Send again every event from this position on (those the endpoint asks for)."""
 
     from_position: int = Field(ge=1, le=2**63 - 1)
+
+
+class ApiTokenBody(Body):
+    """``scopes``: ``reports:read``, ``admin`` (admins only), ``contacts:act``."""
+
+    name: str = Field(min_length=1, max_length=120)
+    scopes: list[Literal["reports:read", "admin", "contacts:act"]] = Field(min_length=1)
+    expires_in_days: int = Field(default=90, ge=1, le=366)

@@ -1,4 +1,5 @@
-"""webhook endpoints: consumers of the event stream with their own cursor and lease
+"""webhook endpoints (consumers of the event stream with their own cursor and lease) and
+personal API tokens
 
 Revision ID: 0027
 Revises: 0026
@@ -36,7 +37,28 @@ def upgrade() -> None:
         sa.Column("lease_owner", sa.String(32), nullable=True),
         sa.Column("lease_until", sa.Float(), nullable=True),
     )
+    op.create_table(
+        "api_tokens",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "agent_id",
+            sa.Integer(),
+            sa.ForeignKey("agents.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("name", sa.String(120), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("hint", sa.String(16), nullable=False),
+        sa.Column("scopes", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.Float(), nullable=False),
+        sa.Column("expires_at", sa.Float(), nullable=False),
+        sa.Column("revoked_at", sa.Float(), nullable=True),
+        sa.Column("last_used_at", sa.Float(), nullable=True),
+    )
+    op.create_index("ix_api_tokens_agent", "api_tokens", ["agent_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_api_tokens_agent", "api_tokens")
+    op.drop_table("api_tokens")
     op.drop_table("webhook_endpoints")
