@@ -28,6 +28,10 @@ export interface Resource {
     deleted: (name: string) => string;
   };
   path: string;
+  /** Where new rows are POSTed, when not ``path`` (an admin's list of everyone's). */
+  createPath?: string;
+  /** Rows are made and removed, never edited. */
+  noEdit?: boolean;
   fields: Field[];
   columns: Column[];
   defaults: Values;
@@ -157,7 +161,7 @@ export class SpAdminCrud extends LitElement {
     const r = this.resource;
     const editing = this.editing;
     if (editing === "new" || editing === null) {
-      const created = await api<Row>("POST", r.path, r.beforeCreate ? r.beforeCreate(values) : values);
+      const created = await api<Row>("POST", r.createPath ?? r.path, r.beforeCreate ? r.beforeCreate(values) : values);
       this.message = r.words.created(r.label(created));
       this.revealed = r.reveal ? r.reveal(created) : nothing;
     } else {
@@ -208,8 +212,10 @@ export class SpAdminCrud extends LitElement {
                   (row) => html`<tr data-testid="row" data-key=${r.key(row)}>
                     ${r.columns.map((c) => html`<td>${c.cell(row)}</td>`)}
                     <td class="actions">
-                      <button class="btn" data-edit=${r.key(row)} data-testid="edit" aria-label=${msg(str`Edit ${r.label(row)}`)}
-                        @click=${() => this.open(row)}>${msg("Edit")}</button>
+                      ${r.noEdit
+                        ? nothing
+                        : html`<button class="btn" data-edit=${r.key(row)} data-testid="edit" aria-label=${msg(str`Edit ${r.label(row)}`)}
+                            @click=${() => this.open(row)}>${msg("Edit")}</button>`}
                       ${r.actions ? r.actions(row, this) : nothing} ${this.renderDelete(row)}
                       ${this.renderQuestion(row)}
                     </td>
