@@ -47,7 +47,7 @@ function tokens(list: string, revokePath: (row: Row) => string, owners: boolean)
     update: "PATCH",
     key: (row) => String(row.id),
     label: (row) => String(row.name),
-    defaults: { scopes: ["reports:read"], expires_in_days: 90 },
+    defaults: { scopes: [], expires_in_days: 90 },
     fields: [
       { name: "name", label: msg("Name"), kind: "text", required: true, hint: msg("What uses it, e.g. CRM.") },
       { name: "scopes", label: msg("Allowed"), kind: "multi", options: ["reports:read", "contacts:act"], optionLabel: scopeName },
