@@ -11,9 +11,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from sportello.actions.context import Ctx
+from sportello.actions.webhook_cursor import lease_seconds
 from sportello.hooks.dispatcher import WebhookDispatcher
 from sportello.storage.database import Database
 from sportello.storage.tables import webhook_endpoints
@@ -387,5 +388,41 @@ async def test_two_processes_share_the_work_but_never_an_endpoint(
         assert set(owners.values()) <= {app.ctx.node_id, other.node_id}
         await second.stop()
         await other.db.dispose()
+        await world.close()
+    await receiver.stop()
+
+
+async def test_an_endpoint_held_by_a_dead_process_is_taken_over_when_its_lease_ends(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    receiver = await Receiver().start()
+    async with started(sqlite_url, tmp_path, webhooks_allow_private=True) as app:
+        world = await make_world(app)
+        admin = await world.agent("ann")
+        hook = await register(admin, url=receiver.url, kinds=["message.created"], enabled=False)
+        lease_until = app.clock.now() + lease_seconds(app.ctx)
+        async with app.ctx.db.write() as conn:  # a process that died holding it
+            await conn.execute(
+                update(webhook_endpoints)
+                .where(webhook_endpoints.c.id == hook["id"])
+                .values(lease_owner="dead-node", lease_until=lease_until)
+            )
+        enabled = await admin.http.patch(
+            f"/api/admin/webhooks/{hook['id']}", json={"enabled": True}
+        )
+        assert enabled.status_code == 200
+        _agent, _console, visitor, _widget = await world.assigned_chat()
+        await visitor.say("after the crash")
+        await until_endpoint(admin, hook["id"], lambda v: v["backlog"] > 0)
+        taken = await endpoint(admin, hook["id"])
+        assert receiver.requests == [] and taken["cursor"] == hook["cursor"]
+        await app.advance(lease_seconds(app.ctx) + 1)
+        await receiver.until(lambda: len(receiver.accepted()) == 1)
+        assert receiver.accepted()[0].json["data"]["message"]["text"] == "after the crash"
+        async with app.ctx.db.read() as conn:
+            owner = await conn.scalar(
+                select(webhook_endpoints.c.lease_owner).where(webhook_endpoints.c.id == hook["id"])
+            )
+        assert owner == app.ctx.node_id
         await world.close()
     await receiver.stop()
