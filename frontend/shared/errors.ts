@@ -49,6 +49,11 @@ export const SENTENCES: Record<string, Sentence> = {
   unknown_placeholder: () =>
     msg("This text uses a placeholder that does not exist: use {visitor_name}, {agent_name} or {service}.", { id: "error.unknown_placeholder" }),
   redirect_refused: () => msg("The visitor can only be sent to pages of this service's sites.", { id: "error.redirect_refused" }),
+  api_token_revoked: () => msg("This API token was revoked. Make a new one.", { id: "error.api_token_revoked" }),
+  api_token_expired: () => msg("This API token has expired. Make a new one.", { id: "error.api_token_expired" }),
+  token_scope: () => msg("This API token is not allowed to do this.", { id: "error.token_scope" }),
+  webhook_url_refused: () =>
+    msg("Use an http or https address on the internet: private and local addresses are not allowed.", { id: "error.webhook_url_refused" }),
   handoff_refused: () => msg("This link has expired. The chat goes on on the page you came from.", { id: "error.handoff_refused" }),
   csrf_rejected: () => msg("The request was refused for safety. Reload the page and try again.", { id: "error.csrf_rejected" }),
   not_found: () => msg("This could not be found. It may have been removed.", { id: "error.not_found" }),

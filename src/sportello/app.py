@@ -18,9 +18,11 @@ from sportello.actions.call_resume import do_presume_calls_interrupted
 from sportello.actions.context import Ctx
 from sportello.actions.nodes import do_beat_node
 from sportello.actions.visitor_presence import do_presume_visitors_away
+from sportello.actions.webhook_cursor import do_release_webhook_leases
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
 from sportello.files.storage import LocalFileStore
+from sportello.hooks.dispatcher import WebhookDispatcher
 from sportello.logs import tidy_uvicorn_lines
 from sportello.mail.sender import OutboxSender
 from sportello.realtime.hub import StreamHub
@@ -35,6 +37,7 @@ from sportello.translation.jobs import TranslationJobs
 from sportello.web import (
     routes_admin,
     routes_admin_agents,
+    routes_api_tokens,
     routes_audit,
     routes_auth,
     routes_canned_replies,
@@ -49,6 +52,7 @@ from sportello.web import (
     routes_supervision,
     routes_translation,
     routes_visitor,
+    routes_webhooks,
     ws,
 )
 from sportello.web.admission import AdmissionGate, AdmissionMiddleware
@@ -83,6 +87,7 @@ def build_app(
     hub.queue_moved = queue_lines.moved
     scheduler = Scheduler(ctx)
     outbox = OutboxSender(ctx)
+    webhooks = WebhookDispatcher(ctx)
     rerouter = Rerouter(ctx)
     ctx.reroute_soon = rerouter.kick
     ctx.load_changed = rerouter.load_changed
@@ -106,6 +111,7 @@ def build_app(
             await do_reset_sessions(ctx)
             await do_presume_visitors_away(ctx)
             await do_presume_calls_interrupted(ctx)
+            await do_release_webhook_leases(ctx, everyone=True)  # the only deliverer
         await hub.start()
         rerouter.start()
         # Ask the engine for its pairs now, not at the first agent's click (Apertium's
@@ -114,12 +120,14 @@ def build_app(
         if run_scheduler:
             scheduler.start()
             outbox.start()
+            webhooks.start()
         try:
             yield
         finally:
             readiness.drain()
             await scheduler.stop()
             await outbox.stop()
+            await webhooks.stop()
             warming.cancel()
             await asyncio.gather(warming, return_exceptions=True)
             await translations.stop()
@@ -173,6 +181,8 @@ def build_app(
         routes_admin_agents,
         routes_canned_replies,
         routes_audit,
+        routes_api_tokens,
+        routes_webhooks,
         routes_metrics,
         routes_health,
         ws,

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from sportello import cli_webhooks
 from sportello.actions.agent_accounts import do_create_agent, do_reset_password, do_update_agent
 from sportello.actions.context import Ctx
 from sportello.actions.erasure import do_erase_visitor
@@ -392,6 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
         "translation-pairs", help="list the language pairs the translation engine offers"
     )
     pairs.set_defaults(func=cmd_translation_pairs)
+    cli_webhooks.add_parsers(sub, common, _settings, _with_ctx)
     return parser
 
 

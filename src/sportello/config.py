@@ -109,6 +109,18 @@ class Settings(BaseSettings):
     mail_max_attempts: int = Field(default=8, ge=1, le=50)
     mail_retry_seconds: float = Field(default=30.0, gt=0, le=3600)
     """The first retry's delay; each further retry waits twice as long (at most an hour)."""
+    # Webhooks (docs/integrations.md): each endpoint a consumer of the event stream.
+    webhooks_allow_private: bool = False
+    """Let endpoints be on loopback, link-local or private addresses (off: refused, after
+    DNS resolution too)."""
+    webhooks_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    webhooks_retry_seconds: float = Field(default=5.0, gt=0, le=3600)
+    """The first retry's delay; each further one waits twice as long (at most an hour), less
+    a random part of up to half."""
+    webhooks_park_after_seconds: float = Field(default=86_400.0, gt=0)
+    """How long an event may keep failing before its endpoint is parked."""
+    webhooks_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    """How often an idle endpoint looks for new events, and an unleased one for a process."""
     same_agent_seconds: int = Field(default=15, ge=0, le=300)
     """"Start a new conversation" is offered to the previous agent alone this long (0: off)."""
 

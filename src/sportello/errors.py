@@ -113,6 +113,16 @@ class RateLimitedError(SportelloError):
     code = "rate_limited"
 
 
+class ApiTokenRevokedError(SportelloError):
+    status = 401
+    code = "api_token_revoked"
+
+
+class ApiTokenExpiredError(SportelloError):
+    status = 401
+    code = "api_token_expired"
+
+
 class TokenExpiredError(SportelloError):
     status = 401
     code = "token_expired"
@@ -132,6 +142,12 @@ class ForbiddenError(SportelloError):
 
 class AccountDisabledError(ForbiddenError):
     code = "account_disabled"
+
+
+class TokenScopeError(ForbiddenError):
+    """An API token used where none of its scopes reaches (or where no token may go)."""
+
+    code = "token_scope"
 
 
 class NotSupervisingError(ForbiddenError):
@@ -154,6 +170,14 @@ class OriginRejectedError(SportelloError):
 class RedirectRefusedError(SportelloError):
     status = 422
     code = "redirect_refused"
+
+
+class WebhookUrlRefusedError(SportelloError):
+    """A webhook URL that is not http(s), or names an address on this side of the internet
+    while ``SPORTELLO_WEBHOOKS_ALLOW_PRIVATE`` is off."""
+
+    status = 422
+    code = "webhook_url_refused"
 
 
 class CsrfRejectedError(SportelloError):

@@ -62,6 +62,9 @@ def unique() -> str:
     return uuid.uuid4().hex[:10]
 
 
+HOOK_URL = "https://hooks.example/in"
+"""Registered disabled: the matrix checks who may manage endpoints, not deliveries."""
+
 REPLY = {"title": "Greeting", "text": "Hello {visitor_name}"}
 
 
@@ -211,6 +214,18 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
         lambda: {"name": f"Group {unique()}", "tags": ["sales"]},
     ),
     ("DELETE", "/api/admin/transfer-groups/{group_id}"): (ADMIN, None),
+    ("GET", "/api/me/tokens"): (AGENTS, None),
+    ("POST", "/api/me/tokens"): (AGENTS, lambda: {"name": "CRM", "scopes": ["contacts:act"]}),
+    # the holder's token: anyone else's revoking is not_found (404), as if it did not exist
+    ("DELETE", "/api/me/tokens/{token_id}"): (ONLY_HOLDER, None),
+    ("GET", "/api/admin/tokens"): (ADMIN, None),
+    ("DELETE", "/api/admin/tokens/{token_id}"): (ADMIN, None),
+    ("GET", "/api/admin/webhooks"): (ADMIN, None),
+    ("POST", "/api/admin/webhooks"): (ADMIN, lambda: {"url": HOOK_URL, "enabled": False}),
+    ("GET", "/api/admin/webhooks/{webhook_id}"): (ADMIN, None),
+    ("PATCH", "/api/admin/webhooks/{webhook_id}"): (ADMIN, lambda: {"kinds": ["message.*"]}),
+    ("DELETE", "/api/admin/webhooks/{webhook_id}"): (ADMIN, None),
+    ("POST", "/api/admin/webhooks/{webhook_id}/replay"): (ADMIN, lambda: {"from_position": 1}),
     # reports: every agent, each within their scope (out of scope: not_found)
     ("GET", "/api/reports/contacts"): (AGENTS, None),
     ("GET", "/api/reports/contacts.csv"): (AGENTS, None),
@@ -302,6 +317,10 @@ class Cast:
     """The contact's visitor, the same every round: each round's contact has the last
     round's as an earlier one (the visitor's history)."""
     earlier_id: int = 0
+    webhook_id: int = 0
+    token_id: int = 0
+    """The holder's API token, for this round (a round may revoke it)."""
+    """A webhook endpoint made for this round (a round may delete it)."""
 
     async def fresh_contact(self) -> None:
         """End the last round's contacts (the holder's capacity), then open new ones."""
@@ -326,6 +345,12 @@ class Cast:
             "/api/admin/transfer-groups", {"name": f"Desk {unique()}"}
         )
         self.group_id = group.json()["id"]
+        hook = await self.agents["admin"].post(
+            "/api/admin/webhooks", {"url": HOOK_URL, "enabled": False}
+        )
+        self.webhook_id = hook.json()["id"]
+        made = await holder.post("/api/me/tokens", {"name": "CRM", "scopes": ["contacts:act"]})
+        self.token_id = made.json()["id"]
         async with httpx.AsyncClient(base_url=self.world.app.url) as http:
             sent = await http.post(
                 "/api/visitor/contact/files",
@@ -384,6 +409,8 @@ async def test_http_matrix(sqlite_world: World, tmp_path: Path) -> None:
                 session_id=cast.holder_session,
                 public_id=cast.file_id,
                 group_id=cast.group_id,
+                webhook_id=cast.webhook_id,
+                token_id=cast.token_id,
                 message_id=cast.left_message_id,
                 service_id=sqlite_world.services["Sales"]["id"],
                 agent_id=cast.eve_id,

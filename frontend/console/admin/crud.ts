@@ -28,6 +28,10 @@ export interface Resource {
     deleted: (name: string) => string;
   };
   path: string;
+  /** Where new rows are POSTed, when not ``path`` (an admin's list of everyone's). */
+  createPath?: string;
+  /** Rows are made and removed, never edited. */
+  noEdit?: boolean;
   fields: Field[];
   columns: Column[];
   defaults: Values;
@@ -41,6 +45,10 @@ export interface Resource {
   actions?: (row: Row, page: SpAdminCrud) => TemplateResult;
   /** Does part of an update another way (a new password) and returns the rest. */
   beforeUpdate?: (row: Row, body: Values) => Promise<Values>;
+  /** Shapes a creation's body (drops an empty optional field). */
+  beforeCreate?: (body: Values) => Values;
+  /** Shown once after a creation, from its answer (a secret the server made). */
+  reveal?: (created: Row) => TemplateResult | typeof nothing;
   /** Loads what the fields and columns need (the services to choose from) before the rows. */
   prepare?: () => Promise<void>;
   /** More in the edit form (the widget snippet…). */
@@ -69,6 +77,7 @@ export class SpAdminCrud extends LitElement {
   @state() private confirming = "";
   @state() private question: Question | null = null;
   @state() error = "";
+  @state() private revealed: TemplateResult | typeof nothing = nothing;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -87,6 +96,7 @@ export class SpAdminCrud extends LitElement {
   /** Run a row action; say how it went in the status line (from its answer if need be). */
   async act<T>(work: () => Promise<T>, done: string | ((answer: T) => string)): Promise<void> {
     this.message = "";
+    this.revealed = nothing;
     this.error = "";
     try {
       const answer = await work();
@@ -135,6 +145,7 @@ export class SpAdminCrud extends LitElement {
   private open(row: Row | "new"): void {
     this.editing = row;
     this.message = "";
+    this.revealed = nothing;
   }
 
   private close(): void {
@@ -150,8 +161,9 @@ export class SpAdminCrud extends LitElement {
     const r = this.resource;
     const editing = this.editing;
     if (editing === "new" || editing === null) {
-      const created = await api<Row>("POST", r.path, values);
+      const created = await api<Row>("POST", r.createPath ?? r.path, r.beforeCreate ? r.beforeCreate(values) : values);
       this.message = r.words.created(r.label(created));
+      this.revealed = r.reveal ? r.reveal(created) : nothing;
     } else {
       let body =
         r.update === "PUT" ? values : Object.fromEntries(Object.entries(values).filter(([k, v]) => !same(editing[k], v)));
@@ -187,6 +199,7 @@ export class SpAdminCrud extends LitElement {
       </div>
       <div class="status-line" role="status" aria-live="polite" data-testid="status">${this.message}</div>
       ${this.error ? html`<div class="off" role="alert" data-testid="page-error">${this.error}</div>` : nothing}
+      ${this.revealed}
       ${this.renderForm()}
       ${this.rows === null
         ? html`<p class="empty">${msg("Loading…")}</p>`
@@ -199,8 +212,10 @@ export class SpAdminCrud extends LitElement {
                   (row) => html`<tr data-testid="row" data-key=${r.key(row)}>
                     ${r.columns.map((c) => html`<td>${c.cell(row)}</td>`)}
                     <td class="actions">
-                      <button class="btn" data-edit=${r.key(row)} data-testid="edit" aria-label=${msg(str`Edit ${r.label(row)}`)}
-                        @click=${() => this.open(row)}>${msg("Edit")}</button>
+                      ${r.noEdit
+                        ? nothing
+                        : html`<button class="btn" data-edit=${r.key(row)} data-testid="edit" aria-label=${msg(str`Edit ${r.label(row)}`)}
+                            @click=${() => this.open(row)}>${msg("Edit")}</button>`}
                       ${r.actions ? r.actions(row, this) : nothing} ${this.renderDelete(row)}
                       ${this.renderQuestion(row)}
                     </td>

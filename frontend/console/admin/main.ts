@@ -1,5 +1,6 @@
-// Administration: services, tags, agents, transfer groups, canned replies and the audit. A page of its own
-// (/admin), signed in with the console's session, for admins only.
+// Administration: services, tags, agents, transfer groups, canned replies, webhooks, API
+// tokens and the audit. A page of its own (/admin), signed in with the console's session, for
+// admins only.
 
 import { roleName } from "../labels";
 import { useLanguage } from "../i18n";
@@ -13,6 +14,8 @@ import type { AgentState } from "../types";
 import "./audit";
 import "./crud";
 import { agents, cannedReplies, groups, services, tags } from "./resources";
+import { allTokens } from "./tokens";
+import { webhooks } from "./webhooks";
 
 const PAGES = {
   services: { label: () => msg("Services"), resource: services },
@@ -20,6 +23,8 @@ const PAGES = {
   agents: { label: () => msg("Agents"), resource: agents },
   groups: { label: () => msg("Transfer groups"), resource: groups },
   replies: { label: () => msg("Canned replies"), resource: cannedReplies },
+  webhooks: { label: () => msg("Webhooks"), resource: webhooks },
+  tokens: { label: () => msg("API tokens"), resource: allTokens },
   audit: { label: () => msg("Audit"), resource: null },
 } as const;
 type Page = keyof typeof PAGES;

@@ -58,6 +58,26 @@ export const adminStyles = css`
   .scroll {
     overflow-x: auto;
   }
+  .reveal {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+    background: var(--surface);
+    border: 1px solid var(--border);
+    border-radius: var(--radius);
+    padding: 12px 16px;
+    margin: 4px 0 12px;
+  }
+  .reveal label {
+    font-weight: 600;
+  }
+  .reveal input {
+    font-family: ui-monospace, monospace;
+    font-size: 14px;
+    padding: 6px 8px;
+    max-width: 480px;
+    width: 100%;
+  }
   .empty {
     color: var(--muted);
     padding: 24px;

@@ -9,6 +9,7 @@ import { icons } from "../icons";
 import { store, type SignOutChoice } from "../store";
 import { shared } from "../styles";
 import { ownReplies } from "../admin/resources";
+import { ownTokens } from "../admin/tokens";
 import "../admin/crud";
 import "./mentions";
 
@@ -256,6 +257,7 @@ export class SpTopbar extends LitElement {
   /** Contacts in progress when the agent asked to sign out: the dialog asks what to do. */
   @state() private signOutHeld = 0;
   @state() private repliesOpen = false;
+  @state() private tokensOpen = false;
 
   private repliesDialog() {
     return html`<div class="confirm page" role="dialog" aria-modal="true" aria-label=${msg("My canned replies")}
@@ -266,6 +268,19 @@ export class SpTopbar extends LitElement {
           <button class="btn" data-testid="close-replies" @click=${() => (this.repliesOpen = false)}>${msg("Close")}</button>
         </div>
         <sp-admin-crud .resource=${ownReplies()}></sp-admin-crud>
+      </div>
+    </div>`;
+  }
+
+  private tokensDialog() {
+    return html`<div class="confirm page" role="dialog" aria-modal="true" aria-label=${msg("My API tokens")}
+      data-testid="own-tokens" @keydown=${(e: KeyboardEvent) => e.key === "Escape" && (this.tokensOpen = false)}>
+      <div class="box replies">
+        <div class="actions">
+          <p class="lead">${msg("For integrations that call Sportello as you, within what each token allows. Never share your password instead.")}</p>
+          <button class="btn" data-testid="close-tokens" @click=${() => (this.tokensOpen = false)}>${msg("Close")}</button>
+        </div>
+        <sp-admin-crud .resource=${ownTokens()}></sp-admin-crud>
       </div>
     </div>`;
   }
@@ -399,6 +414,10 @@ export class SpTopbar extends LitElement {
               this.menuOpen = false;
               this.repliesOpen = true;
             }}>${icons.chat()}<span class="label">${msg("My canned replies")}</span></button>
+            <button class="item" role="menuitem" data-testid="own-tokens-link" @click=${() => {
+              this.menuOpen = false;
+              this.tokensOpen = true;
+            }}>${icons.tag()}<span class="label">${msg("My API tokens")}</span></button>
             <a class="item" role="menuitem" data-testid="reports-link" href="/reports" target="_blank" rel="noopener">
               ${icons.inbox()}<span class="label">${msg("Reports")}</span>
             </a>
@@ -428,6 +447,7 @@ export class SpTopbar extends LitElement {
         : nothing}
       ${this.signOutHeld > 0 ? this.signOutDialog() : nothing}
       ${this.repliesOpen ? this.repliesDialog() : nothing}
+      ${this.tokensOpen ? this.tokensDialog() : nothing}
     `;
   }
 

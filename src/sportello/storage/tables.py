@@ -516,3 +516,48 @@ note_mentions = Table(
     UniqueConstraint("note_id", "agent_id", name="uq_note_mentions_note"),
     Index("ix_note_mentions_agent", "agent_id", "contact_id"),
 )
+
+# A webhook endpoint is a consumer of the event stream with its own cursor (the last
+# position it has been sent, or skipped as not asked for). One process at a time delivers
+# to it: the one holding its lease (``lease_owner`` until ``lease_until``); the cursor moves
+# only after a 2xx, so a crash resends the same delivery (docs/integrations.md, Webhooks).
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("secret", String(200), nullable=False),
+    Column("kinds", JSON, nullable=False),  # ["*"], ["message.*", "contact.closed"]
+    Column("agent_side", Boolean, nullable=False, server_default="0"),
+    Column("enabled", Boolean, nullable=False, server_default="1"),
+    Column("created_at", Float, nullable=False),
+    Column("cursor", BigInteger, nullable=False),
+    Column("state", String(8), nullable=False),  # active, parked
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("first_failed_at", Float, nullable=True),
+    Column("next_attempt_at", Float, nullable=True),
+    Column("last_error", Text, nullable=False, server_default=""),
+    Column("parked_at", Float, nullable=True),
+    Column("delivered_at", Float, nullable=True),
+    Column("lease_owner", String(32), nullable=True),
+    Column("lease_until", Float, nullable=True),
+)
+
+# Personal access tokens: an agent's or admin's key for the HTTP API, limited to scopes
+# (domain/api_tokens.py) and to the owner's role at each use. Only a hash is stored; the
+# token itself is shown once, when made.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("agent_id", Integer, ForeignKey("agents.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("hint", String(16), nullable=False),  # the token's first characters, to tell it
+    Column("scopes", JSON, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("revoked_at", Float, nullable=True),
+    Column("last_used_at", Float, nullable=True),
+    Index("ix_api_tokens_agent", "agent_id"),
+)

@@ -8,7 +8,9 @@ from fastapi import Depends, Request
 
 from sportello import log_context
 from sportello.actions.agents import signed_in
+from sportello.actions.api_tokens import do_note_token_use, token_agent
 from sportello.actions.context import Ctx
+from sportello.domain.api_tokens import TOKEN_PREFIX
 from sportello.domain.principals import AgentPrincipal, VisitorPrincipal
 from sportello.errors import ForbiddenError, NotAuthenticatedError, SportelloError
 from sportello.queries.services import contact_sites
@@ -47,9 +49,18 @@ def agent_token(request: Request) -> str | None:
 
 
 async def current_agent(request: Request, ctx: CtxDep) -> AgentPrincipal:
-    """The signed-in agent: from the hub's cache of recent sign-ins, or one read."""
+    """The signed-in agent: from the hub's cache of recent sign-ins, or one read; or the
+    owner of an API token (``Authorization: Bearer spt_…``), read at each request so a
+    revocation or a role change holds at once."""
     token = agent_token(request)
     now = ctx.clock.now()
+    if token is not None and token.startswith(TOKEN_PREFIX) and token == bearer(request):
+        async with ctx.db.read() as conn:
+            found = await token_agent(conn, token, request.method, request.url.path, now)
+        if found is not None:
+            owner, token_id, last_used_at = found
+            await do_note_token_use(ctx, token_id, last_used_at)
+            return owner
     cache: SignInCache = request.app.state.hub.sign_ins
     key = hash_token(token) if token else ""
     agent = cache.get(key, now) if token else None

@@ -36,6 +36,8 @@ PlainInt = BeforeValidator(_plain_integer)
 """The one integer rule for paths and queries (bounds come with each parameter)."""
 
 ContactId = Annotated[int, Path(ge=1, le=INT64_MAX), PlainInt]
+TokenId = Annotated[int, Path(ge=1, le=INT32_MAX), PlainInt]
+WebhookId = Annotated[int, Path(ge=1, le=INT32_MAX), PlainInt]
 GroupId = Annotated[int, Path(ge=1, le=INT32_MAX), PlainInt]
 AgentId = Annotated[int, Path(ge=1, le=INT32_MAX), PlainInt]
 TagName = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]

@@ -12,7 +12,9 @@ from sportello.web.params import ConfigIdQuery, PageLimit, RowIdQuery, Seconds, 
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 
-TargetKind = Literal["service", "tag", "agent", "transfer_group", "left_message", "contact"]
+TargetKind = Literal[
+    "service", "tag", "agent", "transfer_group", "left_message", "contact", "webhook", "api_token"
+]
 
 
 @router.get("/audit")

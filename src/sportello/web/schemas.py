@@ -303,3 +303,40 @@ class TakeOverBody(Body):
     when someone else holds it now); omitted, whoever holds it."""
 
     agent_id: ConfigId | None = None
+
+
+WebhookKinds = Annotated[
+    list[Annotated[str, Field(max_length=64)]], Field(min_length=1, max_length=100)
+]
+
+
+class WebhookBody(Body):
+    """A webhook endpoint; without ``secret`` one is made and shown once, in the answer."""
+
+    url: str = Field(min_length=1, max_length=2000)
+    secret: str | None = Field(default=None, min_length=16, max_length=200)
+    kinds: WebhookKinds = ["*"]
+    agent_side: bool = False
+    enabled: bool = True
+
+
+class WebhookChangesBody(Body):
+    url: str | None = Field(default=None, min_length=1, max_length=2000)
+    secret: str | None = Field(default=None, min_length=16, max_length=200)
+    kinds: WebhookKinds | None = None
+    agent_side: bool | None = None
+    enabled: bool | None = None
+
+
+class WebhookReplayBody(Body):
+    """Send again every event from this position on (those the endpoint asks for)."""
+
+    from_position: int = Field(ge=1, le=2**63 - 1)
+
+
+class ApiTokenBody(Body):
+    """``scopes``: ``reports:read``, ``admin`` (admins only), ``contacts:act``."""
+
+    name: str = Field(min_length=1, max_length=120)
+    scopes: list[Literal["reports:read", "admin", "contacts:act"]] = Field(min_length=1)
+    expires_in_days: int = Field(default=90, ge=1, le=366)

@@ -1,0 +1,1 @@
+"""Webhooks: each endpoint a consumer of the durable event stream (docs/integrations.md)."""
