@@ -162,6 +162,8 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("GET", "/api/admin/services"): (ADMIN, None),
     ("POST", "/api/admin/services"): (ADMIN, lambda: {"name": f"Service {unique()}"}),
     ("PATCH", "/api/admin/services/{service_id}"): (ADMIN, lambda: {"immediate_redirect": True}),
+    ("POST", "/api/admin/services/{service_id}/identity-secret"): (ADMIN, None),
+    ("DELETE", "/api/admin/services/{service_id}/identity-secret"): (ADMIN, None),
     ("GET", "/api/admin/agents"): (ADMIN, None),
     ("POST", "/api/admin/agents"): (
         ADMIN,

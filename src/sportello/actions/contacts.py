@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from sportello.actions.transfer_legs import end_open_leg
 from sportello.actions.transfers import accept_transfer
 from sportello.domain.calls import Side
 from sportello.domain.dissuasion import dissuasion_for_visitor
+from sportello.domain.identity import Unverified, verify_identity
 from sportello.domain.model import ContactState, Medium, Outcome, PendingContact, Sender
 from sportello.domain.principals import AgentPrincipal, VisitorPrincipal
 from sportello.domain.rules import close_outcome, leave_outcome
@@ -46,6 +48,8 @@ from sportello.routing.views import QUEUE_ORDER
 from sportello.storage.tables import contacts, page_visits, services
 from sportello.stream.events import EventWriter
 
+log = logging.getLogger(__name__)
+
 HOLDING = (ContactState.ASSIGNED.value, ContactState.TRANSFERRING.value)
 VISITOR_GONE = "visitor_gone"
 """``closed_by`` of a contact ended because the visitor's page went away for good."""
@@ -69,6 +73,9 @@ class VisitorRequest:
     medium: Medium = Medium.CHAT
     prefer_agent_id: int | None = None
     """The agent of the visitor's previous contact ("start a new conversation")."""
+    identity: dict[str, Any] | None = None
+    """The site's signed claim of who the visitor is, as the widget passed it: checked
+    against the service's secret, ignored (logged at debug) when it does not verify."""
 
 
 def dequeued(contact_id: int, reason: str) -> dict[str, Any]:
@@ -109,6 +116,7 @@ async def do_create_contact(
             await admit(service)
         if request.medium.value not in service.media:
             raise ServiceUnavailableError(f"{request.medium.value} is not offered by this service")
+        name, email, verified_user_id = _who(ctx, service, request, now)
         returning = (
             await conn.scalar(
                 select(contacts.c.id).where(contacts.c.visitor_id == request.visitor_id).limit(1)
@@ -122,8 +130,8 @@ async def do_create_contact(
                 medium=request.medium.value,
                 priority=service.priority,
                 visitor_id=request.visitor_id,
-                visitor_name=request.visitor_name,
-                visitor_email=request.email,
+                visitor_name=name,
+                visitor_email=email,
                 visitor_country=request.country.upper()[:2],
                 visitor_language=request.language,
                 returning_visitor=returning,
@@ -137,6 +145,7 @@ async def do_create_contact(
                 dissuade_at=now + service.dissuasion_seconds,
                 prefer_agent_id=prefer,
                 prefer_until=prefer_until,
+                verified_user_id=verified_user_id,
             )
             .returning(contacts.c.id)
         )
@@ -186,6 +195,22 @@ async def do_create_contact(
             ctx.reroute_soon()  # its weight now counts on its one agent for later contacts
         row = await fetch_contact_row(conn, contact_id)
         return await contact_for_visitor(conn, row)
+
+
+def _who(
+    ctx: Ctx, service: Any, request: VisitorRequest, now: float
+) -> tuple[str, str, str | None]:
+    """The visitor's name, e-mail and verified user id: the claim's when it verifies (its
+    empty name or e-mail leaves the typed one), the request's as typed otherwise."""
+    if request.identity is None:
+        return request.visitor_name, request.email, None
+    found = verify_identity(
+        service.identity_secret, request.identity, now, ctx.settings.identity_max_age_seconds
+    )
+    if isinstance(found, Unverified):
+        log.debug("identity claim for service %s ignored: %s", service.id, found.reason)
+        return request.visitor_name, request.email, None
+    return found.name or request.visitor_name, found.email or request.email, found.user_id
 
 
 async def finish_waiting(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sportello.actions.audit import record_change
 from sportello.actions.context import Ctx
 from sportello.actions.tags import check_tag_names, ensure_tags
+from sportello.domain.identity import new_secret
 from sportello.domain.model import Medium
 from sportello.domain.origins import origin_of, site_of
 from sportello.domain.principals import AgentPrincipal
@@ -171,3 +173,37 @@ async def do_update_service(
         raise _duplicate(str(changes.get("name"))) from exc
     ctx.reroute_soon()
     return {"id": service_id, **after}
+
+
+def _fingerprint(secret: str | None) -> str | None:
+    """What the audit keeps of a secret: enough to tell two apart, nothing to sign with."""
+    if secret is None:
+        return None
+    return "sha256:" + hashlib.sha256(secret.encode()).hexdigest()[:12]
+
+
+async def do_set_identity_secret(
+    ctx: Ctx, service_id: int, *, enabled: bool, actor: AgentPrincipal | None = None
+) -> str | None:
+    """A new identity secret (the old one stops verifying at once), or none (verified
+    identity off). Returns the secret, which only the admin pages ever show."""
+    secret = new_secret() if enabled else None
+    async with ctx.transaction() as (conn, _writer):
+        row = (await conn.execute(select(services).where(services.c.id == service_id))).first()
+        if row is None:
+            raise NotFoundError(f"service {service_id} does not exist", service_id=service_id)
+        await conn.execute(
+            update(services).where(services.c.id == service_id).values(identity_secret=secret)
+        )
+        await record_change(
+            conn,
+            actor=actor,
+            at=ctx.clock.now(),
+            action="service.changed",
+            target_kind="service",
+            target_id=service_id,
+            target_name=row.name,
+            before={"identity_secret": _fingerprint(row.identity_secret)},
+            after={"identity_secret": _fingerprint(secret)},
+        )
+    return secret

@@ -253,6 +253,7 @@ def _agent_panel(row: Any, service: Any) -> dict[str, Any]:
             "country": row.visitor_country,
             "language": row.visitor_language,
             "new_visitor": not row.returning_visitor,
+            "verified_user_id": row.verified_user_id,
             "site": row.site,
             "page_url": row.page_url,
             "page_title": row.page_title,

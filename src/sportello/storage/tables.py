@@ -63,6 +63,11 @@ services = Table(
     Column("translation_glossary", JSON, nullable=False, server_default=text("'[]'")),
     # E-mail the transcript to the visitor (when they gave an address) as the contact ends.
     Column("transcript_auto", Boolean, nullable=False, server_default="0"),
+    # The HMAC key that signs visitors' identity claims (domain/identity.py); None: off.
+    Column("identity_secret", String(64), nullable=True),
+    # The pre-chat form: [{key, kind, label, required, options}] (domain/prechat.py).
+    Column("prechat_fields", JSON, nullable=False, server_default=text("'[]'")),
+    Column("privacy_url", Text, nullable=False, server_default=""),
 )
 
 agents = Table(
@@ -180,6 +185,10 @@ contacts = Table(
     # A hint, not a reference (no foreign key: SQLite cannot add one without a table copy).
     Column("prefer_agent_id", Integer, nullable=True),
     Column("prefer_until", Float, nullable=True),
+    # The site's user id when the visitor's identity claim verified (None: anonymous).
+    Column("verified_user_id", String(200), nullable=True),
+    # The pre-chat form's answers, {key: value}, as the service's form had them.
+    Column("prechat", JSON, nullable=True),
     Index("ix_contacts_state_dissuade", "state", "dissuade_at"),
     Index("ix_contacts_transfer_due", "transfer_due_at"),
     Index("ix_contacts_visitor_gone", "visitor_gone_at"),
@@ -197,6 +206,7 @@ contacts = Table(
     ),
     Index("ix_contacts_agent_state", "agent_id", "state"),
     Index("ix_contacts_visitor", "visitor_id"),
+    Index("ix_contacts_verified_user", "service_id", "verified_user_id", "id"),
     Index("ix_contacts_visitor_node", "visitor_node"),
     Index("ix_contacts_prefer_until", "prefer_until"),
 )

@@ -102,10 +102,19 @@ async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep
             user_agent=request.headers.get("user-agent", ""),
             medium=body.medium,
             prefer_agent_id=previous_agent,
+            identity=_claim(body.identity),
         ),
         admit,
     )
     return {"contact": contact, **_visitor_token(ctx, contact["id"], body.visitor_id)}
+
+
+def _claim(identity: Any) -> dict[str, Any] | None:
+    """The claim as an object; any other JSON there is a malformed claim (which verifies
+    nothing), not a bad request."""
+    if identity is None:
+        return None
+    return identity if isinstance(identity, dict) else {}
 
 
 async def _previous_agent(ctx: Ctx, token: str | None, visitor_id: str) -> int | None:

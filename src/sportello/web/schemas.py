@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, Strict
 
@@ -96,6 +96,9 @@ class ContactRequestBody(Body):
     previous_token: str | None = Field(default=None, min_length=1, max_length=400)
     """"Start a new conversation": the token of the visitor's ended contact, whose agent is
     offered the new one first."""
+    identity: Any = None
+    """The site's signed claim {user_id, name, email, issued_at, signature}: anything that
+    does not verify (malformed included) is ignored, never refused (domain/identity.py)."""
 
 
 WidgetLanguage = Literal["it", "en", "es", "fr", "de", "pt"]
