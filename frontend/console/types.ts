@@ -171,6 +171,8 @@ export interface Contact {
     country: string | null;
     language: string | null;
     new_visitor: boolean;
+    /** The site's user id when the visitor's signed identity verified; null: anonymous. */
+    verified_user_id: string | null;
     site: string | null;
     page_url: string | null;
     page_title: string | null;

@@ -8,6 +8,7 @@ import { msg } from "@lit/localize";
 import { agentName } from "./agent";
 import { call, HttpError } from "./api";
 import type { WidgetConfig } from "./config";
+import type { IdentityClaim } from "./identity";
 import { Attachments } from "./attachments";
 import { WidgetCalls } from "./calls";
 import { watchDeparture } from "./departure";
@@ -49,6 +50,8 @@ const OVERLOAD_TRIES = 6;
 
 export class WidgetSession {
   readonly cfg: WidgetConfig;
+  /** The signed-in visitor's claim, sent with the request (identity.ts). */
+  identity: IdentityClaim | null;
   private readonly key: string;
   private readonly wsBase: string;
   private readonly listeners = new Set<() => void>();
@@ -92,6 +95,7 @@ export class WidgetSession {
 
   constructor(cfg: WidgetConfig) {
     this.cfg = cfg;
+    this.identity = cfg.identity;
     this.key = `sportello:${cfg.base}`;
     this.wsBase = cfg.base.replace(/^http/, "ws");
     this.files = new Attachments(cfg.base, () => this.changed());
@@ -244,6 +248,12 @@ export class WidgetSession {
     this.changed();
   }
 
+  /** The page signed its visitor in (or out: null) after the widget loaded. */
+  identify(claim: IdentityClaim | null): void {
+    this.identity = claim;
+    this.changed();
+  }
+
   showLeaveForm(): void {
     this.flow = "leave";
     this.changed();
@@ -286,6 +296,7 @@ export class WidgetSession {
               referrer: document.referrer.slice(0, 2000),
               medium,
               previous_token: this.previousToken || undefined,
+              identity: this.identity ?? undefined,
             },
           },
         );

@@ -286,10 +286,12 @@ export class SportelloWidget extends LitElement {
     const available = s.availableServices;
     const fixed = s.cfg.service !== "" || available.length === 1;
     const chosen = fixed ? available[0].id : available.find((x) => x.id === this.chosen)?.id ?? null;
+    const signedName = s.identity?.name.trim() ?? "";
     const submit = (ev: SubmitEvent): void => {
       ev.preventDefault();
       const form = ev.target as HTMLFormElement;
-      const name = (form.elements.namedItem("name") as HTMLInputElement).value.trim();
+      const typed = form.elements.namedItem("name") as HTMLInputElement | null;
+      const name = signedName || (typed?.value.trim() ?? "");
       const message = (form.elements.namedItem("message") as HTMLTextAreaElement).value.trim();
       if (chosen === null || !name) return;
       const medium = (ev.submitter as HTMLButtonElement | null)?.dataset.medium;
@@ -317,10 +319,12 @@ export class SportelloWidget extends LitElement {
                   </button>`,
                 )}
               </fieldset>`}
-          <label>${msg("Your name", { id: "w.form.name" })}
-            <input name="name" data-test="name" required maxlength="120" autocomplete="name"
-              .value=${s.prefs.name} />
-          </label>
+          ${signedName
+            ? html`<p class="muted small" data-test="signed-in">${msg(str`Signed in as ${signedName}`, { id: "w.start.signed_in" })}</p>`
+            : html`<label>${msg("Your name", { id: "w.form.name" })}
+                <input name="name" data-test="name" required maxlength="120" autocomplete="name"
+                  .value=${s.prefs.name} />
+              </label>`}
           <label><span>${msg("Your question", { id: "w.start.question" })} <span class="muted small">${msg("(optional)", { id: "w.form.optional" })}</span></span>
             <textarea name="message" data-test="first-message" rows="2" maxlength="10000"></textarea>
           </label>

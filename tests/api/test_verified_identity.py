@@ -195,7 +195,7 @@ async def test_history_links_the_same_verified_user_across_browsers(world: World
     # later, from their phone (another visitor id), signed in again
     phone = await _ask(world, _claim(secret))
     assert phone.visitor_id != laptop.visitor_id
-    assert (await bob.accept(phone.contact_id)).status_code == 200
+    assert (await _seen_by(bob, phone))["new_visitor"] is False  # returning, by identity
     history = (await bob.http.get(f"/api/contacts/{phone.contact_id}/history")).json()
     assert [(e["id"], e["verified"], e["linked_by"]) for e in history] == [
         (laptop.contact_id, True, "identity")

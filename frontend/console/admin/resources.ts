@@ -7,6 +7,7 @@ import { msg, str } from "@lit/localize";
 import { html, nothing } from "lit";
 import { api } from "../api";
 import { chips, type Resource, type Row, type SpAdminCrud } from "./crud";
+import "./identity-secret";
 
 const yes = (v: unknown) => (v ? msg("yes") : msg("no"));
 
@@ -83,7 +84,8 @@ export const services = (): Resource => ({
             () => (button.textContent = msg("Select the text and copy it")),
           );
         }}>${msg("Copy snippet")}</button></div>
-    </div>`;
+    </div>
+    <sp-identity-secret .serviceId=${Number(row.id)} .secret=${(row.identity_secret as string | null) ?? null}></sp-identity-secret>`;
   },
 });
 

@@ -11,7 +11,7 @@ export interface ReportRow {
   closed_by: string | null;
   medium: string;
   media_used: string[];
-  visitor: { name: string; email: string; country: string; id: string };
+  visitor: { name: string; email: string; country: string; id: string; verified_user_id: string | null };
   /** The visitor had come before (an earlier contact with the same visitor id). */
   returning: boolean;
   service: { id: number; name: string };

@@ -256,6 +256,7 @@
 'w.start.greeting': `Hallo! Wie können wir Ihnen helfen?`,
 'w.start.question': `Ihre Frage`,
 'w.start.services': `Wobei brauchen Sie Hilfe?`,
+'w.start.signed_in': str`Angemeldet als ${0}`,
 'w.start.video': `Videoanruf starten`,
 'w.start.voice': `Sprachanruf starten`,
 'w.title': `Chatten Sie mit uns`,

@@ -256,6 +256,7 @@
 'w.start.greeting': `¡Hola! ¿En qué podemos ayudarle?`,
 'w.start.question': `Su pregunta`,
 'w.start.services': `¿Con qué necesita ayuda?`,
+'w.start.signed_in': str`Sesión iniciada como ${0}`,
 'w.start.video': `Videollamada`,
 'w.start.voice': `Llamada de voz`,
 'w.title': `Chatee con nosotros`,

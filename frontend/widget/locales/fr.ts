@@ -256,6 +256,7 @@
 'w.start.greeting': `Bonjour ! Comment pouvons-nous vous aider ?`,
 'w.start.question': `Votre question`,
 'w.start.services': `Pour quoi avez-vous besoin d'aide ?`,
+'w.start.signed_in': str`Connecté en tant que ${0}`,
 'w.start.video': `Appel vidéo`,
 'w.start.voice': `Appel vocal`,
 'w.title': `Discutez avec nous`,

@@ -256,6 +256,7 @@
 'w.start.greeting': `Buongiorno! Come possiamo aiutarLa?`,
 'w.start.question': `La Sua domanda`,
 'w.start.services': `Per che cosa Le serve aiuto?`,
+'w.start.signed_in': str`Accesso effettuato come ${0}`,
 'w.start.video': `Videochiamata`,
 'w.start.voice': `Chiamata vocale`,
 'w.title': `Chat con noi`,

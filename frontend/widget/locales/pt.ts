@@ -256,6 +256,7 @@
 'w.start.greeting': `Olá! Como podemos ajudar você hoje?`,
 'w.start.question': `Sua pergunta`,
 'w.start.services': `Com o que você precisa de ajuda?`,
+'w.start.signed_in': str`Sessão iniciada como ${0}`,
 'w.start.video': `Chamada de vídeo`,
 'w.start.voice': `Chamada de voz`,
 'w.title': `Fale conosco`,

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.actions.calls import end_live_call, place_call
@@ -117,10 +117,17 @@ async def do_create_contact(
         if request.medium.value not in service.media:
             raise ServiceUnavailableError(f"{request.medium.value} is not offered by this service")
         name, email, verified_user_id = _who(ctx, service, request, now)
-        returning = (
-            await conn.scalar(
-                select(contacts.c.id).where(contacts.c.visitor_id == request.visitor_id).limit(1)
+        came_before = contacts.c.visitor_id == request.visitor_id
+        if verified_user_id is not None:
+            came_before = or_(
+                came_before,
+                and_(
+                    contacts.c.service_id == service.id,
+                    contacts.c.verified_user_id == verified_user_id,
+                ),
             )
+        returning = (
+            await conn.scalar(select(contacts.c.id).where(came_before).limit(1))
         ) is not None
         result = await conn.execute(
             insert(contacts)
