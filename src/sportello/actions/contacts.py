@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, insert, or_, select, update
@@ -21,6 +21,7 @@ from sportello.domain.calls import Side
 from sportello.domain.dissuasion import dissuasion_for_visitor
 from sportello.domain.identity import Unverified, verify_identity
 from sportello.domain.model import ContactState, Medium, Outcome, PendingContact, Sender
+from sportello.domain.prechat import check_answers
 from sportello.domain.principals import AgentPrincipal, VisitorPrincipal
 from sportello.domain.rules import close_outcome, leave_outcome
 from sportello.errors import (
@@ -34,6 +35,7 @@ from sportello.errors import (
     NothingWaitingError,
     ServiceUnavailableError,
     TextTooLongError,
+    ValidationFailedError,
 )
 from sportello.queries.calls import call_media
 from sportello.queries.contacts import (
@@ -74,6 +76,8 @@ class VisitorRequest:
     prefer_agent_id: int | None = None
     """The agent of the visitor's previous contact ("start a new conversation")."""
     identity: dict[str, Any] | None = None
+    prechat: dict[str, Any] = field(default_factory=dict)
+    """The pre-chat form's answers by key (domain/prechat.py)."""
     """The site's signed claim of who the visitor is, as the widget passed it: checked
     against the service's secret, ignored (logged at debug) when it does not verify."""
 
@@ -117,6 +121,12 @@ async def do_create_contact(
         if request.medium.value not in service.media:
             raise ServiceUnavailableError(f"{request.medium.value} is not offered by this service")
         name, email, verified_user_id = _who(ctx, service, request, now)
+        answers, problems = check_answers(
+            list(service.prechat_fields or []), name, email, request.prechat
+        )
+        if problems:
+            first = problems[0]
+            raise ValidationFailedError(f"{first['field']}: {first['message']}", problems=problems)
         came_before = contacts.c.visitor_id == request.visitor_id
         if verified_user_id is not None:
             came_before = or_(
@@ -153,6 +163,7 @@ async def do_create_contact(
                 prefer_agent_id=prefer,
                 prefer_until=prefer_until,
                 verified_user_id=verified_user_id,
+                prechat=answers or None,
             )
             .returning(contacts.c.id)
         )

@@ -15,8 +15,9 @@ from sportello.actions.tags import check_tag_names, ensure_tags
 from sportello.domain.identity import new_secret
 from sportello.domain.model import Medium
 from sportello.domain.origins import origin_of, site_of
+from sportello.domain.prechat import check_form
 from sportello.domain.principals import AgentPrincipal
-from sportello.errors import DuplicateError, NotFoundError, field_error
+from sportello.errors import DuplicateError, NotFoundError, ValidationFailedError, field_error
 from sportello.queries.services import service_view
 from sportello.storage.tables import services
 
@@ -36,6 +37,8 @@ EDITABLE = (
     "leave_message",
     "translation_glossary",
     "transcript_auto",
+    "prechat_fields",
+    "privacy_url",
 )
 GLOSSARY_TERMS = 200
 
@@ -73,6 +76,15 @@ def checked_service(values: dict[str, Any]) -> dict[str, Any]:
     if any(not term for term in terms):
         raise field_error("translation_glossary", "a protected term needs some text")
     values["translation_glossary"] = list(dict.fromkeys(terms))[:GLOSSARY_TERMS]
+    privacy_url = str(values["privacy_url"]).strip()
+    if privacy_url and origin_of(privacy_url) is None:
+        raise field_error("privacy_url", "the privacy policy's http(s) address")
+    values["privacy_url"] = privacy_url
+    form, problems = check_form(list(values["prechat_fields"]), bool(privacy_url))
+    if problems:
+        first = problems[0]
+        raise ValidationFailedError(f"{first['field']}: {first['message']}", problems=problems)
+    values["prechat_fields"] = form
     return values
 
 
@@ -93,6 +105,8 @@ async def do_create_service(
     leave_message: bool = True,
     translation_glossary: list[str] | None = None,
     transcript_auto: bool = False,
+    prechat_fields: list[dict[str, Any]] | None = None,
+    privacy_url: str = "",
     actor: AgentPrincipal | None = None,
 ) -> dict[str, Any]:
     """Offered in the widget from the next page load on (the widget asks for the list)."""
@@ -112,6 +126,8 @@ async def do_create_service(
             "leave_message": leave_message,
             "translation_glossary": translation_glossary or [],
             "transcript_auto": transcript_auto,
+            "prechat_fields": prechat_fields or [],
+            "privacy_url": privacy_url,
         }
     )
     try:

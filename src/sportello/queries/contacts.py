@@ -267,6 +267,7 @@ def _agent_panel(row: Any, service: Any) -> dict[str, Any]:
         "last_message_at": row.last_message_at,
         "requeued_at": row.requeued_at,
         "visitor_departure": departure_view(row),
+        "prechat": list(row.prechat or []),
         "translation": row.translation,
         "visitor_media": row.visitor_media,
     }

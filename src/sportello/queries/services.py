@@ -32,6 +32,8 @@ def service_view(row: Any) -> dict[str, Any]:
         "leave_message": bool(row.leave_message),
         "translation_glossary": list(row.translation_glossary or []),
         "transcript_auto": bool(row.transcript_auto),
+        "prechat_fields": list(row.prechat_fields or []),
+        "privacy_url": row.privacy_url,
         "identity_secret": row.identity_secret,
     }
 
@@ -84,6 +86,8 @@ async def services_for_site(
                 "available_media": [m.value for m in media],
                 "available": bool(media),
                 "leave_message": bool(row.leave_message),
+                "prechat_fields": list(row.prechat_fields or []),
+                "privacy_url": row.privacy_url,
             }
         )
     return result

@@ -67,6 +67,7 @@ LISTED_COLUMNS = tuple(
         "visitor_id",
         "returning_visitor",
         "verified_user_id",
+        "prechat",
     )
 )
 """What a row shows (a contact has JSON columns a list of thousands would parse for nothing)."""
@@ -100,6 +101,7 @@ def listed(row: Any, earlier_agents: list[dict[str, Any]] | None = None) -> dict
         "files": row.files,
         "requeued": row.requeued_at is not None,
         "colour": row.colour or None,
+        "prechat": list(row.prechat or []),
     }
 
 

@@ -36,6 +36,7 @@ CONTACT_COLUMNS = (
     "files",
     "rating",
     "rating_comment",
+    "prechat",
 )
 """Times are ISO 8601 with the reader's offset, durations whole seconds plus h:mm:ss, so a
 spreadsheet reads them as they are."""
@@ -95,7 +96,15 @@ def contact_cells(item: dict[str, Any], utc_offset_minutes: int = 0) -> list[Any
         item["files"],
         item["rating"]["score"] if item["rating"] else "",
         item["rating"]["comment"] if item["rating"] else "",
+        form_answers(item["prechat"]),
     ]
+
+
+def form_answers(answers: list[dict[str, Any]]) -> str:
+    """The pre-chat form's answers in one cell: ``Phone: +39 06 1234; Privacy policy: yes``."""
+    return "; ".join(
+        f"{a['label']}: {'yes' if a['value'] is True else a['value']}" for a in answers
+    )
 
 
 async def contacts_csv(

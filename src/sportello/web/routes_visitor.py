@@ -103,6 +103,7 @@ async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep
             medium=body.medium,
             prefer_agent_id=previous_agent,
             identity=_claim(body.identity),
+            prechat=dict(body.prechat),
         ),
         admit,
     )
