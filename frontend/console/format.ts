@@ -29,6 +29,11 @@ export function verifiedBadge(userId: string | null | undefined): TemplateResult
     title=${msg(str`Identity verified by the site (user ${userId})`)}>✓ ${msg("verified")}</span>`;
 }
 
+/** A pre-chat answer as agents read it: a consent as "given". */
+export function prechatValue(value: string | boolean): string {
+  return value === true ? msg("given") : String(value);
+}
+
 export function countryName(country: string | null | undefined): string {
   if (!country) return "";
   try {

@@ -9,6 +9,7 @@ import { agentName } from "./agent";
 import { call, HttpError } from "./api";
 import type { WidgetConfig } from "./config";
 import type { IdentityClaim } from "./identity";
+import type { Problems } from "./prechat-view";
 import { Attachments } from "./attachments";
 import { WidgetCalls } from "./calls";
 import { watchDeparture } from "./departure";
@@ -50,6 +51,8 @@ const OVERLOAD_TRIES = 6;
 
 export class WidgetSession {
   readonly cfg: WidgetConfig;
+  /** The server's objections to the start form's answers, by field (prechat-view.ts). */
+  problems: Problems = {};
   /** The signed-in visitor's claim, sent with the request (identity.ts). */
   identity: IdentityClaim | null;
   private readonly key: string;
@@ -273,9 +276,12 @@ export class WidgetSession {
     name: string,
     message: string,
     medium: "chat" | "voice" | "video" = "chat",
+    form: { email: string; answers: Record<string, string | boolean> } = { email: "", answers: {} },
   ): Promise<void> {
     this.prefs.name = name;
+    if (form.email) this.prefs.email = form.email;
     this.notice = "";
+    this.problems = {};
     const clientMsgId = message ? randomId() : undefined;
     const nav = navigator as Navigator & { userLanguage?: string };
     for (let attempt = 1; ; attempt++) {
@@ -288,6 +294,8 @@ export class WidgetSession {
               service_id: serviceId,
               visitor_id: this.visitorId,
               name,
+              email: form.email || undefined,
+              prechat: form.answers,
               message: message || undefined,
               client_msg_id: clientMsgId,
               locale: (nav.language || nav.userLanguage || "").slice(0, 35),
@@ -323,6 +331,7 @@ export class WidgetSession {
         if (err instanceof HttpError && err.error.code === "origin_rejected") {
           this.services = [];
         }
+        this.problems = formProblems(err);
         this.notice = sayVisitorError(err);
         this.changed();
         return;
@@ -937,4 +946,17 @@ export class WidgetSession {
       }, TYPING_CLEAR_MS);
     }
   }
+}
+
+/** ``invalid_input``'s problems by field ("name", "email", "prechat.<key>"). */
+function formProblems(err: unknown): Problems {
+  if (!(err instanceof HttpError) || err.error.code !== "invalid_input") return {};
+  const listed = err.error.details?.["problems"];
+  const out: Problems = {};
+  if (Array.isArray(listed)) {
+    for (const p of listed as { field?: unknown; code?: unknown }[]) {
+      if (typeof p.field === "string" && typeof p.code === "string") out[p.field] = p.code;
+    }
+  }
+  return out;
 }

@@ -265,6 +265,31 @@ export const styles = css`
     border-color: var(--accent);
     box-shadow: 0 0 0 3px color-mix(in srgb, var(--accent) 20%, transparent);
   }
+  .field-problem {
+    font-size: 12px;
+    font-weight: 500;
+    color: #b42318;
+  }
+  [aria-invalid="true"] {
+    border-color: #d92d20;
+  }
+  label.check {
+    flex-direction: row;
+    align-items: flex-start;
+    gap: 8px;
+    font-weight: 400;
+  }
+  label.check input {
+    width: 18px;
+    height: 18px;
+    margin: 1px 0 0;
+    padding: 0;
+    flex: none;
+    accent-color: var(--accent);
+  }
+  label.check a {
+    color: var(--accent);
+  }
   .services {
     display: flex;
     flex-direction: column;

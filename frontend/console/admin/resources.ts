@@ -42,6 +42,8 @@ export const services = (): Resource => ({
     leave_message: true,
     translation_glossary: [],
     transcript_auto: false,
+    prechat_fields: [],
+    privacy_url: "",
   },
   fields: [
     { name: "name", label: msg("Name"), kind: "text", required: true },
@@ -54,6 +56,13 @@ export const services = (): Resource => ({
     { name: "dissuasion_message", label: msg("Dissuasion message"), kind: "textarea" },
     { name: "saved_links", label: msg("Saved links"), kind: "links", hint: msg("One a line: Title | https://address") },
     { name: "translation_glossary", label: msg("Never translate"), kind: "list", hint: msg("Product and brand names, codes: automatic translation leaves them as written. Comma-separated.") },
+    {
+      name: "prechat_fields",
+      label: msg("Pre-chat form"),
+      kind: "prechat",
+      hint: msg("One field a line: kind | label | required or optional | options (a choice only, comma-separated). Kinds: name, email, phone, choice, consent. Empty: the widget asks the name only."),
+    },
+    { name: "privacy_url", label: msg("Privacy policy address"), kind: "text", hint: msg("Linked from the form's consent checkbox, e.g. https://shop.example/privacy.") },
     { name: "enabled", label: msg("Offered in the widget"), kind: "bool" },
     { name: "leave_message", label: msg("Leave-a-message form when nobody is available"), kind: "bool" },
     { name: "transcript_auto", label: msg("E-mail the transcript when a conversation ends (to visitors who gave an address)"), kind: "bool" },

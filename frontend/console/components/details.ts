@@ -3,7 +3,7 @@ import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement } from "lit/decorators.js";
 import { StoreController } from "../controller";
-import { clock, countryBadge, countryName, duration, host, languageName, verifiedBadge } from "../format";
+import { clock, countryBadge, countryName, duration, host, languageName, prechatValue, verifiedBadge } from "../format";
 import { icons } from "../icons";
 import { store } from "../store";
 import { shared } from "../styles";
@@ -131,6 +131,14 @@ export class SpDetails extends LitElement {
         <dt>${msg("Site")}</dt><dd>${v.site ? host(v.site) : html`<span class="none">—</span>`}</dd>
         <dt>${msg("Came from")}</dt><dd>${v.referrer ? host(v.referrer) : html`<span class="none">${msg("direct")}</span>`}</dd>
       </dl>
+      ${c.prechat?.length
+        ? html`<div class="section">
+            <h2>${msg("Pre-chat form")}</h2>
+            <dl data-testid="prechat-answers">
+              ${c.prechat.map((a) => html`<dt>${a.label}</dt><dd data-testid="prechat-${a.key}">${prechatValue(a.value)}</dd>`)}
+            </dl>
+          </div>`
+        : nothing}
       <div class="section">
         <h2>${msg("Contact")}</h2>
         <dl>

@@ -8,7 +8,7 @@ import { LitElement, css, html, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { formatBytes } from "../../shared/files";
 import { api, ApiError } from "../api";
-import { clock, countryBadge, duration, host, languageName, linkify, verifiedBadge } from "../format";
+import { clock, countryBadge, duration, host, languageName, linkify, prechatValue, verifiedBadge } from "../format";
 import { icons } from "../icons";
 import type { CallView } from "../../shared/protocol";
 import { fieldStyles, pageStyles, shared } from "../styles";
@@ -460,6 +460,7 @@ export class SpReports extends LitElement {
               ${s.rating.comment ? html`<q data-testid="report-rating-comment">${s.rating.comment}</q>` : nothing}`
           : msg("not rated")}</span></div>
         <div><b>${msg("Browser")}</b><span class="marks">${d.visitor.user_agent || "—"}</span></div>
+        ${(d.prechat ?? []).map((a) => html`<div data-testid="report-prechat"><b>${a.label}</b>${prechatValue(a.value)}</div>`)}
       </div>
       ${d.transfers?.length
         ? html`<h3>${msg("Transfers")}</h3><ol class="legs" data-testid="report-transfers">
