@@ -5,13 +5,18 @@ and the answers reaching the agent."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.console_helpers import panel
 from tests.e2e.widget_helpers import (
     TIMEOUT_MS,
     WidgetWorld,
+    console_sign_in,
     open_widget,
     shot,
     visitor_page,
@@ -59,10 +64,10 @@ def _set_form(world: WidgetWorld) -> None:
 
 
 def test_the_visitor_fills_the_pre_chat_form_on_a_phone(
-    world: WidgetWorld, browser: Browser
+    world: WidgetWorld, browser: Browser, context_factory: Callable[..., BrowserContext]
 ) -> None:
     _set_form(world)
-    agent = world.agent("ann")
+    console = console_sign_in(world, context_factory(), "ann")
     _ctx, page = visitor_page(browser, viewport={"width": 390, "height": 844}, locale="it-IT")
     page.goto(world.demo_url + "/")
     open_widget(page)
@@ -96,9 +101,19 @@ def test_the_visitor_fills_the_pre_chat_form_on_a_phone(
     w(page, "prechat-phone").fill("+39 06 1234 5678")
     w(page, "start").click()
     expect(w(page, "queue")).to_be_visible(timeout=TIMEOUT_MS)
-    offered = agent.wait_event("contact.offered")
-    contact_id = int(offered["data"]["entry"]["contact_id"])
-    assigned = agent.accept(contact_id)
-    answers = {a["key"]: a["value"] for a in assigned["prechat"]}
-    assert answers == {"phone": "+39 06 1234 5678", "choice": "Resi", "consent": True}
-    assert assigned["visitor"]["email"] == "vera@example.org"
+    top = console.get_by_test_id("waiting-top")
+    expect(top).to_be_visible(timeout=TIMEOUT_MS)
+    contact_id = int(top.get_attribute("data-contact-id") or 0)
+    top.click()
+    expect(panel(console, contact_id)).to_be_visible(timeout=TIMEOUT_MS)
+    answers = console.locator("sp-details").get_by_test_id("prechat-answers")
+    expect(answers.get_by_test_id("prechat-phone")).to_have_text("+39 06 1234 5678")
+    expect(answers.get_by_test_id("prechat-choice")).to_have_text("Resi")
+    expect(answers.get_by_test_id("prechat-consent")).to_have_text("given")
+    expect(answers).to_contain_text("Argomento")
+    console.screenshot(path=str(SCREENSHOTS / "console-prechat-answers.png"), animations="disabled")
+
+    reports = console.context.new_page()
+    reports.goto(f"{world.server.url}/reports#contact/{contact_id}")
+    expect(reports.get_by_test_id("report-prechat")).to_have_count(3, timeout=TIMEOUT_MS)
+    expect(reports.get_by_test_id("report-contact")).to_contain_text("vera@example.org")
