@@ -155,6 +155,8 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("GET", "/api/files/{public_id}/thumbnail"): (READERS, None),
     ("GET", "/api/visitor/files/{public_id}"): (frozenset({OWN}), None),
     ("GET", "/api/visitor/files/{public_id}/thumbnail"): (frozenset({OWN}), None),
+    # an incomplete body (invalid_input): no service of the cast has invitation rules
+    ("POST", "/api/visitor/invitations"): (PUBLIC, lambda: {"kind": "shown"}),
     ("POST", "/api/visitor/left-messages"): (
         PUBLIC,
         lambda: {"name": "Vera", "email": "vera@example.com", "text": "call me"},
@@ -217,6 +219,7 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("GET", "/api/reports/contacts.csv"): (AGENTS, None),
     ("GET", "/api/reports/contacts/{contact_id}"): (READERS, None),
     ("GET", "/api/reports/overview"): (AGENTS, None),
+    ("GET", "/api/reports/invitations"): (AGENTS, None),
     ("GET", "/api/reports/overview.csv"): (AGENTS, None),
     ("GET", "/healthz"): (PUBLIC, None),
     ("GET", "/health/live"): (PUBLIC, None),

@@ -13,6 +13,7 @@ from sportello.actions.audit import record_change
 from sportello.actions.context import Ctx
 from sportello.actions.tags import check_tag_names, ensure_tags
 from sportello.domain.identity import new_secret
+from sportello.domain.invitations import check_rules
 from sportello.domain.model import Medium
 from sportello.domain.origins import origin_of, site_of
 from sportello.domain.prechat import check_form
@@ -39,6 +40,7 @@ EDITABLE = (
     "transcript_auto",
     "prechat_fields",
     "privacy_url",
+    "invitations",
 )
 GLOSSARY_TERMS = 200
 
@@ -85,6 +87,11 @@ def checked_service(values: dict[str, Any]) -> dict[str, Any]:
         first = problems[0]
         raise ValidationFailedError(f"{first['field']}: {first['message']}", problems=problems)
     values["prechat_fields"] = form
+    rules, problems = check_rules(list(values["invitations"]))
+    if problems:
+        first = problems[0]
+        raise ValidationFailedError(f"{first['field']}: {first['message']}", problems=problems)
+    values["invitations"] = rules
     return values
 
 
@@ -107,6 +114,7 @@ async def do_create_service(
     transcript_auto: bool = False,
     prechat_fields: list[dict[str, Any]] | None = None,
     privacy_url: str = "",
+    invitations: list[dict[str, Any]] | None = None,
     actor: AgentPrincipal | None = None,
 ) -> dict[str, Any]:
     """Offered in the widget from the next page load on (the widget asks for the list)."""
@@ -128,6 +136,7 @@ async def do_create_service(
             "transcript_auto": transcript_auto,
             "prechat_fields": prechat_fields or [],
             "privacy_url": privacy_url,
+            "invitations": invitations or [],
         }
     )
     try:

@@ -34,6 +34,7 @@ def service_view(row: Any) -> dict[str, Any]:
         "transcript_auto": bool(row.transcript_auto),
         "prechat_fields": list(row.prechat_fields or []),
         "privacy_url": row.privacy_url,
+        "invitations": list(row.invitations or []),
         "identity_secret": row.identity_secret,
     }
 
@@ -88,6 +89,7 @@ async def services_for_site(
                 "leave_message": bool(row.leave_message),
                 "prechat_fields": list(row.prechat_fields or []),
                 "privacy_url": row.privacy_url,
+                "invitations": list(row.invitations or []),
             }
         )
     return result

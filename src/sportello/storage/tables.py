@@ -68,6 +68,21 @@ services = Table(
     # The pre-chat form: [{key, kind, label, required, options}] (domain/prechat.py).
     Column("prechat_fields", JSON, nullable=False, server_default=text("'[]'")),
     Column("privacy_url", Text, nullable=False, server_default=""),
+    # Proactive invitation rules: [{path, seconds, returning_only, when_available, text}].
+    Column("invitations", JSON, nullable=False, server_default=text("'[]'")),
+)
+
+# One row per invitation a widget showed, or a visitor accepted (reports count them).
+invitation_events = Table(
+    "invitation_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("service_id", Integer, ForeignKey("services.id", ondelete="CASCADE"), nullable=False),
+    Column("rule", Integer, nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("visitor_id", String(64), nullable=False),
+    Column("at", Float, nullable=False),
+    Index("ix_invitation_events_at", "at", "service_id"),
 )
 
 agents = Table(

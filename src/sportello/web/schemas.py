@@ -181,6 +181,26 @@ class PrechatField(Body):
 PrechatFields = Annotated[list[PrechatField], Field(max_length=10)]
 
 
+class InvitationRule(Body):
+    """One proactive invitation rule (domain/invitations.py has the rules)."""
+
+    path: str = Field(max_length=200)
+    seconds: int = 0
+    returning_only: bool = False
+    when_available: bool = True
+    text: str = Field(default="", max_length=200)
+
+
+InvitationRules = Annotated[list[InvitationRule], Field(max_length=5)]
+
+
+class InvitationEventBody(Body):
+    service_id: ConfigId
+    visitor_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    rule: int = Field(ge=0, lt=5)
+    kind: Literal["shown", "accepted"]
+
+
 class ServiceBody(Body):
     name: str = Field(min_length=1, max_length=120)
     language: LanguageCode = "en"
@@ -198,6 +218,7 @@ class ServiceBody(Body):
     transcript_auto: bool = False
     prechat_fields: PrechatFields = []
     privacy_url: str = Field(default="", max_length=2000)
+    invitations: InvitationRules = []
 
 
 class ServiceChangesBody(Body):
@@ -219,6 +240,7 @@ class ServiceChangesBody(Body):
     transcript_auto: bool | None = None
     prechat_fields: PrechatFields | None = None
     privacy_url: str | None = Field(default=None, max_length=2000)
+    invitations: InvitationRules | None = None
 
 
 class TagBody(Body):

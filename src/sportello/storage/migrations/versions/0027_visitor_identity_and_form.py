@@ -1,5 +1,6 @@
-"""visitor identity and pre-chat form: the service's identity secret and form, and what a
-contact was told (the verified user id, the form's answers)
+"""visitor identity, pre-chat form and invitations: the service's identity secret, form and
+invitation rules, what a contact was told (the verified user id, the form's answers), and
+the invitations shown and accepted
 
 Revision ID: 0027
 Revises: 0026
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 revision = "0027"
 down_revision = "0026"
@@ -26,6 +29,25 @@ def upgrade() -> None:
     op.add_column(
         "services", sa.Column("privacy_url", sa.Text(), nullable=False, server_default="")
     )
+    op.add_column(
+        "services",
+        sa.Column("invitations", sa.JSON(), nullable=False, server_default=sa.text("'[]'")),
+    )
+    op.create_table(
+        "invitation_events",
+        sa.Column("id", BigId, primary_key=True, autoincrement=True),
+        sa.Column(
+            "service_id",
+            sa.Integer(),
+            sa.ForeignKey("services.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("rule", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(8), nullable=False),
+        sa.Column("visitor_id", sa.String(64), nullable=False),
+        sa.Column("at", sa.Float(), nullable=False),
+    )
+    op.create_index("ix_invitation_events_at", "invitation_events", ["at", "service_id"])
     op.add_column("contacts", sa.Column("verified_user_id", sa.String(200), nullable=True))
     op.add_column("contacts", sa.Column("prechat", sa.JSON(), nullable=True))
     op.create_index(
@@ -35,10 +57,13 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_contacts_verified_user", table_name="contacts")
+    op.drop_index("ix_invitation_events_at", table_name="invitation_events")
+    op.drop_table("invitation_events")
     with op.batch_alter_table("contacts") as batch:
         batch.drop_column("prechat")
         batch.drop_column("verified_user_id")
     with op.batch_alter_table("services") as batch:
+        batch.drop_column("invitations")
         batch.drop_column("privacy_url")
         batch.drop_column("prechat_fields")
         batch.drop_column("identity_secret")
