@@ -10,6 +10,13 @@ import { call, HttpError } from "./api";
 import type { WidgetConfig } from "./config";
 import type { IdentityClaim } from "./identity";
 import type { Problems } from "./prechat-view";
+import {
+  alreadyInvited,
+  findRule,
+  type Invitation,
+  markInvited,
+  reportInvitation,
+} from "./invitation";
 import { Attachments } from "./attachments";
 import { WidgetCalls } from "./calls";
 import { watchDeparture } from "./departure";
@@ -51,6 +58,10 @@ const OVERLOAD_TRIES = 6;
 
 export class WidgetSession {
   readonly cfg: WidgetConfig;
+  /** The invitation bubble on show (invitation.ts), and the service it invited to. */
+  invitation: Invitation | null = null;
+  invitedService: number | null = null;
+  private invitationPlanned = false;
   /** The server's objections to the start form's answers, by field (prechat-view.ts). */
   problems: Problems = {};
   /** The signed-in visitor's claim, sent with the request (identity.ts). */
@@ -187,10 +198,45 @@ export class WidgetSession {
     try {
       this.services = await call<Service[]>(this.cfg.base, "/api/visitor/services");
       this.servicesFailed = false;
+      this.planInvitation();
     } catch {
       this.servicesFailed = true;
       if (this.services === null) this.services = [];
     }
+    this.changed();
+  }
+
+  /** Once per page: the first rule for this page starts its clock; when it runs out the
+   * bubble shows, unless the visitor is already talking or has the panel open, or (a
+   * ``when_available`` rule) nobody could take the chat then. */
+  private planInvitation(): void {
+    if (this.invitationPlanned) return;
+    this.invitationPlanned = true;
+    const found = findRule(this.siteServices, location.pathname + location.search, this.returning);
+    if (!found || alreadyInvited(found.service.id, found.index)) return;
+    const { service, index, rule } = found;
+    window.setTimeout(() => {
+      if (this.active || this.prefs.open || this.flow) return;
+      const now = this.siteServices.find((s) => s.id === service.id);
+      if (rule.when_available && !(now?.available && now.available_media.includes("chat"))) return;
+      this.invitation = { serviceId: service.id, rule: index, text: rule.text };
+      markInvited(service.id, index);
+      reportInvitation(this.cfg.base, this.visitorId, this.invitation, "shown");
+      this.changed();
+    }, rule.seconds * 1000);
+  }
+
+  acceptInvitation(): void {
+    const invitation = this.invitation;
+    if (!invitation) return;
+    reportInvitation(this.cfg.base, this.visitorId, invitation, "accepted");
+    this.invitation = null;
+    this.invitedService = invitation.serviceId;
+    this.setOpen(true);
+  }
+
+  dismissInvitation(): void {
+    this.invitation = null;
     this.changed();
   }
 
@@ -246,6 +292,7 @@ export class WidgetSession {
 
   setOpen(open: boolean): void {
     this.prefs.open = open;
+    if (open) this.invitation = null;
     if (open && !this.active && !this.flow) void this.refreshServices();
     this.seen();
     this.changed();

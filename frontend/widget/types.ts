@@ -16,6 +16,17 @@ export interface Service {
   /** The pre-chat form (prechat-view.ts), and the privacy policy its consent links. */
   prechat_fields: PrechatField[];
   privacy_url: string;
+  /** Proactive invitation rules (invitation.ts). */
+  invitations: InvitationRule[];
+}
+
+export interface InvitationRule {
+  path: string;
+  seconds: number;
+  returning_only: boolean;
+  when_available: boolean;
+  /** The bubble's line; empty: the widget's own. */
+  text: string;
 }
 
 export interface PrechatField {

@@ -129,6 +129,7 @@ export class SportelloWidget extends LitElement {
       data-state=${s.conv?.state ?? "none"}
     >
       ${open ? this.renderPanel() : nothing}
+      ${!open && s.invitation ? this.renderInvitation(s.invitation.text) : nothing}
       <button
         class="launcher"
         data-test="launcher"
@@ -142,6 +143,17 @@ export class SportelloWidget extends LitElement {
           : nothing}
       </button>
     </div>`;
+  }
+
+  private renderInvitation(text: string): TemplateResult {
+    const s = this.session;
+    return html`<aside class="invitation" data-test="invitation" aria-label=${msg("Invitation to chat", { id: "w.invite.label" })}>
+      <button class="invitation-close" data-test="invitation-dismiss" aria-label=${msg("No, thanks", { id: "w.invite.dismiss" })}
+        @click=${() => s.dismissInvitation()}>${icon(ICON_CLOSE)}</button>
+      <p data-test="invitation-text">${text || msg("Can we help? Chat with us now.", { id: "w.invite.text" })}</p>
+      <button class="primary" data-test="invitation-accept" @click=${() => s.acceptInvitation()}>
+        ${msg("Start chat", { id: "w.start.chat" })}</button>
+    </aside>`;
   }
 
   /** The page's title for the chat, else the widget's own. */
@@ -286,7 +298,9 @@ export class SportelloWidget extends LitElement {
     const s = this.session;
     const available = s.availableServices;
     const fixed = s.cfg.service !== "" || available.length === 1;
-    const chosen = fixed ? available[0].id : available.find((x) => x.id === this.chosen)?.id ?? null;
+    const chosen = fixed
+      ? available[0].id
+      : (available.find((x) => x.id === (this.chosen ?? s.invitedService))?.id ?? null);
     const service = available.find((x) => x.id === chosen);
     const fields = shownFields(service?.prechat_fields ?? [], s.identity);
     const signedName = s.identity?.name.trim() ?? "";

@@ -13,7 +13,7 @@ export type Values = Record<string, unknown>;
 export interface Field {
   name: string;
   label: string;
-  kind: "text" | "textarea" | "number" | "password" | "bool" | "list" | "choice" | "multi" | "links" | "prechat";
+  kind: "text" | "textarea" | "number" | "password" | "bool" | "list" | "choice" | "multi" | "links" | "prechat" | "invitations";
   hint?: string;
   options?: string[];
   /** How an option reads (the option itself when absent). */
@@ -54,6 +54,7 @@ function toText(field: Field, value: unknown): string {
   if (field.kind === "list") return ((value as string[] | undefined) ?? []).join(", ");
   if (field.kind === "links")
     return ((value as { title: string; url: string }[] | undefined) ?? []).map((l) => `${l.title} | ${l.url}`).join("\n");
+  if (field.kind === "invitations") return invitationsToText((value as InvitationLine[] | undefined) ?? []);
   if (field.kind === "prechat")
     return ((value as PrechatLine[] | undefined) ?? [])
       .map((f) =>
@@ -63,6 +64,43 @@ function toText(field: Field, value: unknown): string {
       )
       .join("\n");
   return value === undefined || value === null ? "" : String(value);
+}
+
+/** An invitation rule as the service stores it (domain/invitations.py on the server). */
+interface InvitationLine {
+  path: string;
+  seconds: number;
+  returning_only: boolean;
+  when_available: boolean;
+  text: string;
+}
+
+function invitationsToText(rules: InvitationLine[]): string {
+  return rules
+    .map((r) =>
+      [r.path, String(r.seconds), r.returning_only ? "returning" : "anyone", r.when_available ? "available" : "always", r.text]
+        .join(" | ")
+        .replace(/ \| $/, ""),
+    )
+    .join("\n");
+}
+
+/** One rule a line: ``path | seconds | returning or anyone | available or always | text``. */
+function invitationsFromText(text: string): InvitationLine[] {
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [path = "", seconds = "0", who = "", when = "", ...rest] = line.split("|").map((part) => part.trim());
+      return {
+        path,
+        seconds: Number(seconds) || 0,
+        returning_only: who.toLowerCase() === "returning",
+        when_available: when.toLowerCase() !== "always",
+        text: rest.join("|").trim(),
+      };
+    });
 }
 
 /** A pre-chat form field as the service stores it (domain/prechat.py on the server). */
@@ -95,6 +133,7 @@ function fromText(field: Field, text: string): unknown {
   if (field.numeric) return Number(text);
   if (field.kind === "list") return linesOf(text);
   if (field.kind === "prechat") return prechatFromText(text);
+  if (field.kind === "invitations") return invitationsFromText(text);
   if (field.kind === "links")
     return text
       .split("\n")
@@ -289,6 +328,7 @@ export class SpAdminForm extends LitElement {
         break;
       case "textarea":
       case "prechat":
+      case "invitations":
       case "links":
         control = html`<textarea id=${id} name=${field.name} rows="3" data-testid="field-${field.name}" aria-describedby=${described}
           aria-invalid=${invalid} .value=${toText(field, value)}></textarea>`;
@@ -300,7 +340,7 @@ export class SpAdminForm extends LitElement {
           min=${field.min ?? nothing} max=${field.max ?? nothing} ?required=${field.required === true}
           aria-describedby=${described} aria-invalid=${invalid} .value=${toText(field, value)} />`;
     }
-    const wide = ["textarea", "links", "prechat"].includes(field.kind);
+    const wide = ["textarea", "links", "prechat", "invitations"].includes(field.kind);
     return html`<div class="field ${wide ? "wide" : ""}">
       ${field.kind === "bool" || field.kind === "multi" ? nothing : html`<label for=${id}>${field.label}</label>`}
       ${control}

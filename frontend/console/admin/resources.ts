@@ -44,6 +44,7 @@ export const services = (): Resource => ({
     transcript_auto: false,
     prechat_fields: [],
     privacy_url: "",
+    invitations: [],
   },
   fields: [
     { name: "name", label: msg("Name"), kind: "text", required: true },
@@ -63,6 +64,12 @@ export const services = (): Resource => ({
       hint: msg("One field a line: kind | label | required or optional | options (a choice only, comma-separated). Kinds: name, email, phone, choice, consent. Empty: the widget asks the name only."),
     },
     { name: "privacy_url", label: msg("Privacy policy address"), kind: "text", hint: msg("Linked from the form's consent checkbox, e.g. https://shop.example/privacy.") },
+    {
+      name: "invitations",
+      label: msg("Chat invitations"),
+      kind: "invitations",
+      hint: msg("One rule a line: page path (* for any characters, e.g. /pricing*) | seconds on the page | returning or anyone | available (only when an agent can take it) or always | the invitation's text (empty: the widget's own)."),
+    },
     { name: "enabled", label: msg("Offered in the widget"), kind: "bool" },
     { name: "leave_message", label: msg("Leave-a-message form when nobody is available"), kind: "bool" },
     { name: "transcript_auto", label: msg("E-mail the transcript when a conversation ends (to visitors who gave an address)"), kind: "bool" },

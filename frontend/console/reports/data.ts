@@ -133,6 +133,16 @@ export const fetchPage = (f: Filters, cursor: string | null) =>
 
 export const fetchDetail = (id: number) => api<ReportDetail>("GET", `/api/reports/contacts/${id}`);
 
+export interface InvitationCount {
+  service: { id: number; name: string };
+  shown: number;
+  accepted: number;
+}
+
+/** Proactive invitations shown and accepted per service, in the overview's period. */
+export const fetchInvitations = (f: Filters) =>
+  api<InvitationCount[]>("GET", `/api/reports/invitations?${query({ ...f, outcome: "", visitor: "", q: "", sort: "", colour: "", returning: "", visitorId: "" })}`);
+
 export function fetchOverview(f: Filters, groupBy: string): Promise<Overview> {
   return api<Overview>("GET", `/api/reports/overview?${query({ ...f, outcome: "", visitor: "", q: "", sort: "", colour: "", returning: "", visitorId: "" }, { group_by: groupBy, utc_offset_minutes: utcOffset() })}`);
 }
