@@ -51,7 +51,7 @@ def test_invitations_show_dismiss_and_open_the_chat(world: WidgetWorld, browser:
             "path": "/help*",
             "seconds": 0,
             "returning_only": True,
-            "text": "Serve una mano con l’ordine?",
+            "text": "Serve una mano con il Suo ordine?",
         },
         {"path": "/", "seconds": 0},
     ]
@@ -71,7 +71,7 @@ def test_invitations_show_dismiss_and_open_the_chat(world: WidgetWorld, browser:
     # the next page of the visit: a returning visitor now, on the help page
     page.goto(world.demo_url + "/help")
     expect_visible(bubble)
-    expect(w(page, "invitation-text")).to_have_text("Serve una mano con l’ordine?")
+    expect(w(page, "invitation-text")).to_have_text("Serve una mano con il Suo ordine?")
     w(page, "invitation-accept").click()
     expect_visible(w(page, "panel"))
     expect(bubble).to_have_count(0)

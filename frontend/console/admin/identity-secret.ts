@@ -16,9 +16,15 @@ export class SpIdentitySecret extends LitElement {
   @state() private error = "";
   @state() private confirming = false;
 
-  /** Light DOM: the admin form's field styles apply. */
+  /** Light DOM: the admin form's field styles apply (the host is the form's grid cell). */
   protected override createRenderRoot(): HTMLElement {
     return this;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.classList.add("field", "wide");
+    this.dataset.testid = "identity-secret";
   }
 
   private async change(enabled: boolean): Promise<void> {
@@ -41,8 +47,7 @@ export class SpIdentitySecret extends LitElement {
   }
 
   override render() {
-    return html`<div class="field wide" data-testid="identity-secret">
-      <label for="identity-secret">${msg("Identity secret (verified visitors)")}</label>
+    return html`<label for="identity-secret">${msg("Identity secret (verified visitors)")}</label>
       ${this.secret
         ? html`<input id="identity-secret" readonly data-testid="identity-secret-value" .value=${this.secret} />`
         : html`<span class="hint" data-testid="identity-secret-off">${msg("Off: identity claims from the site are ignored.")}</span>`}
@@ -61,7 +66,6 @@ export class SpIdentitySecret extends LitElement {
           ? html`<button class="btn" type="button" data-testid="identity-secret-off-button" ?disabled=${this.busy}
               @click=${() => void this.change(false)}>${msg("Turn off")}</button>`
           : nothing}
-      </div>
-    </div>`;
+      </div>`;
   }
 }
