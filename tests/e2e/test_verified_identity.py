@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from html import escape
+from typing import Any
 
 import httpx
 import pytest
@@ -92,6 +93,20 @@ def _identity_secret(world: WidgetWorld, service: str, site: AccountSite) -> str
         return str(answer.json()["identity_secret"])
 
 
+def _claim(secret: str, user_id: str) -> dict[str, Any]:
+    """What the shop's server signs for its signed-in user (docs/integrations.md)."""
+    issued_at = int(time.time())
+    name, email = "Giulia Rossi", "giulia@shop.example"
+    signature = sign_identity(secret, user_id, name, email, issued_at)
+    return {
+        "user_id": user_id,
+        "name": name,
+        "email": email,
+        "issued_at": issued_at,
+        "signature": signature,
+    }
+
+
 def _signed_in_page(
     world: WidgetWorld,
     site: AccountSite,
@@ -99,19 +114,26 @@ def _signed_in_page(
     secret: str,
     user_id: str,
     language: str = "en",
-) -> None:
-    """The shop's account page, as the shop's server renders it for its signed-in user."""
-    issued_at = int(time.time())
-    name, email = "Giulia Rossi", "giulia@shop.example"
-    signature = sign_identity(secret, user_id, name, email, issued_at)
+    *,
+    attributes: bool = True,
+) -> dict[str, Any]:
+    """The shop's account page, as the shop's server renders it for its signed-in user
+    (the claim in the script tag's attributes, or left for the page's script to pass)."""
+    claim = _claim(secret, user_id)
+    tags = (
+        f'''data-user-id="{escape(user_id)}" data-user-name="{escape(claim["name"])}"
+  data-user-email="{escape(claim["email"])}" data-user-issued-at="{claim["issued_at"]}"
+  data-user-signature="{claim["signature"]}"'''
+        if attributes
+        else ""
+    )
     site.page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Your account — Bottega Aurora</title></head>
 <body><h1>Welcome back, Giulia</h1><p>Your orders and addresses.</p>
 <script src="{world.server.url}/widget.js" data-service="Sales" data-language="{language}"
-  data-user-id="{escape(user_id)}" data-user-name="{escape(name)}"
-  data-user-email="{escape(email)}" data-user-issued-at="{issued_at}"
-  data-user-signature="{signature}" async></script></body></html>"""
+  {tags} async></script></body></html>"""
     page.goto(site.url + "/account")
+    return claim
 
 
 def _ask(page: Page, message: str) -> None:
@@ -196,3 +218,30 @@ def test_a_claim_the_server_cannot_verify_shows_no_badge(
     expect(held).to_contain_text("Giulia Rossi")  # the name the widget passed, unverified
     expect(held.get_by_test_id("verified-badge")).to_have_count(0)
     expect(ann.locator("sp-details").get_by_test_id("verified-badge")).to_have_count(0)
+
+
+def test_a_page_signs_its_visitor_in_with_the_javascript_api(
+    world: WidgetWorld,
+    account_site: AccountSite,
+    browser: Browser,
+    context_factory: Callable[..., BrowserContext],
+) -> None:
+    secret = _identity_secret(world, "Sales", account_site)
+    ann = console_sign_in(world, context_factory(), "ann")
+    _ctx, page = visitor_page(browser)
+    claim = _signed_in_page(world, account_site, page, secret, "u-2002", attributes=False)
+    open_widget(page)
+    expect_visible(w(page, "name"))  # not signed in yet: the name is asked
+    page.wait_for_function("() => typeof window.Sportello?.identify === 'function'")
+    page.evaluate("(claim) => window.Sportello.identify(claim)", claim)
+    expect(w(page, "signed-in")).to_have_text("Signed in as Giulia Rossi")
+    expect(w(page, "name")).to_have_count(0)
+    w(page, "start").click()
+    top = ann.get_by_test_id("waiting-top")
+    expect(top).to_be_visible(timeout=TIMEOUT_MS)
+    contact_id = int(top.get_attribute("data-contact-id") or 0)
+    top.click()
+    expect(panel(ann, contact_id).get_by_test_id("verified-badge")).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
+    expect(ann.locator("sp-details").get_by_test_id("verified-user-id")).to_have_text("u-2002")
