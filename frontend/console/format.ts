@@ -2,7 +2,7 @@
 
 import { intlLocale } from "./i18n";
 import { msg, str } from "@lit/localize";
-import { html, type TemplateResult } from "lit";
+import { html, nothing, type TemplateResult } from "lit";
 import { linkify as splitLinks } from "../shared/linkify";
 
 /** ISO 3166 alpha-2 → regional-indicator emoji flag ("" when unknown). */
@@ -20,6 +20,18 @@ export function countryBadge(country: string | null | undefined): TemplateResult
   // The code is the visible text (labels must hold it); the name is read in brackets after it.
   return html`<span class="cc" data-testid="country" title=${name}>${country.toUpperCase()}</span
     ><span class="sr-only"> (${name})</span>`;
+}
+
+/** The mark of a visitor whose site vouched for who they are (a signed identity claim). */
+export function verifiedBadge(userId: string | null | undefined): TemplateResult | typeof nothing {
+  if (!userId) return nothing;
+  return html`<span class="verified" data-testid="verified-badge"
+    title=${msg(str`Identity verified by the site (user ${userId})`)}>✓ ${msg("verified")}</span>`;
+}
+
+/** A pre-chat answer as agents read it: a consent as "given". */
+export function prechatValue(value: string | boolean): string {
+  return value === true ? msg("given") : String(value);
 }
 
 export function countryName(country: string | null | undefined): string {

@@ -131,6 +131,22 @@ export const shared = css`
     background: var(--primary-soft);
     color: var(--primary-strong);
   }
+  .verified {
+    display: inline-flex;
+    align-items: center;
+    gap: 3px;
+    height: 18px;
+    padding: 0 6px;
+    border-radius: 999px;
+    background: #e3f5ea;
+    border: 1px solid #9fd8b5;
+    color: #0b6a39;
+    font-size: 11px;
+    font-weight: 600;
+    line-height: 1;
+    white-space: nowrap;
+    vertical-align: middle;
+  }
   .cc {
     display: inline-flex;
     align-items: center;

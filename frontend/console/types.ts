@@ -171,6 +171,8 @@ export interface Contact {
     country: string | null;
     language: string | null;
     new_visitor: boolean;
+    /** The site's user id when the visitor's signed identity verified; null: anonymous. */
+    verified_user_id: string | null;
     site: string | null;
     page_url: string | null;
     page_title: string | null;
@@ -185,6 +187,8 @@ export interface Contact {
   last_message_at: number | null;
   requeued_at: number | null;
   visitor_departure: Departure | null;
+  /** What the visitor answered in the service's pre-chat form (name and e-mail aside). */
+  prechat: PrechatAnswer[];
   translation: TranslationSetting | null;
   messages: Message[];
   /** Private notes and whispers: agents and supervisors only (docs/protocol.md). */
@@ -291,4 +295,12 @@ export interface TranslationChoices {
   routes: { source: string; target: string; via: string | null; engine: string }[];
   visitor_language: string | null;
   current: TranslationSetting | null;
+}
+
+export interface PrechatAnswer {
+  key: string;
+  kind: "phone" | "choice" | "consent";
+  label: string;
+  /** True: a consent given. */
+  value: string | boolean;
 }

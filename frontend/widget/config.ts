@@ -1,5 +1,7 @@
 /** What the host page says in the script tag's data attributes. */
 
+import { type IdentityClaim, identityFromDataset } from "./identity";
+
 export interface WidgetConfig {
   /** The Sportello server, e.g. "https://sportello.example" (no trailing slash). */
   base: string;
@@ -12,6 +14,8 @@ export interface WidgetConfig {
   greeting: string;
   /** A language the page forces (e.g. "it"); empty to follow the service and the browser. */
   language: string;
+  /** The signed-in visitor's signed claim (data-user-*), or null: see identity.ts. */
+  identity: IdentityClaim | null;
 }
 
 const COLOUR = /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(rgb|hsl)a?\([0-9.,%\s]+\))$/;
@@ -40,5 +44,6 @@ export function readConfig(current: Element | null): WidgetConfig | null {
     title: (data.title ?? "").trim(),
     greeting: (data.greeting ?? "").trim(),
     language: (data.language ?? "").trim(),
+    identity: identityFromDataset(data),
   };
 }

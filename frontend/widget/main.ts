@@ -3,10 +3,13 @@
  *   <script src="https://sportello.example/widget.js" data-service="Sales" async></script>
  * Optional data attributes: data-service (id or name; none = the visitor picks),
  * data-position ("right" | "left"), data-colour, data-title, data-greeting, data-language
- * (forces the widget's language, e.g. "it"; see language.ts).
+ * (forces the widget's language, e.g. "it"; see language.ts), and a signed-in visitor's
+ * data-user-id, data-user-name, data-user-email, data-user-issued-at, data-user-signature
+ * (see identity.ts; or later `window.Sportello.identify({...})`).
  */
 
 import { readConfig } from "./config";
+import { identityFromObject } from "./identity";
 import { WidgetSession } from "./session";
 import { SportelloWidget } from "./ui";
 
@@ -17,6 +20,7 @@ const SCRIPT = document.currentScript;
 declare global {
   interface Window {
     __sportelloWidget?: WidgetSession;
+    Sportello?: { identify(claim: unknown): void };
   }
 }
 
@@ -30,6 +34,7 @@ function boot(): void {
   if (!customElements.get(TAG)) customElements.define(TAG, SportelloWidget);
   const session = new WidgetSession(cfg);
   window.__sportelloWidget = session;
+  window.Sportello = { identify: (claim: unknown) => session.identify(identityFromObject(claim)) };
   const host = document.createElement(TAG) as SportelloWidget;
   host.session = session;
   // The host page's rules (even `* { … !important }`) cannot reach into the shadow root; this

@@ -8,6 +8,15 @@ import { msg } from "@lit/localize";
 import { agentName } from "./agent";
 import { call, HttpError } from "./api";
 import type { WidgetConfig } from "./config";
+import type { IdentityClaim } from "./identity";
+import type { Problems } from "./prechat-view";
+import {
+  alreadyInvited,
+  findRule,
+  type Invitation,
+  markInvited,
+  reportInvitation,
+} from "./invitation";
 import { Attachments } from "./attachments";
 import { WidgetCalls } from "./calls";
 import { watchDeparture } from "./departure";
@@ -49,6 +58,14 @@ const OVERLOAD_TRIES = 6;
 
 export class WidgetSession {
   readonly cfg: WidgetConfig;
+  /** The invitation bubble on show (invitation.ts), and the service it invited to. */
+  invitation: Invitation | null = null;
+  invitedService: number | null = null;
+  private invitationPlanned = false;
+  /** The server's objections to the start form's answers, by field (prechat-view.ts). */
+  problems: Problems = {};
+  /** The signed-in visitor's claim, sent with the request (identity.ts). */
+  identity: IdentityClaim | null;
   private readonly key: string;
   private readonly wsBase: string;
   private readonly listeners = new Set<() => void>();
@@ -92,6 +109,7 @@ export class WidgetSession {
 
   constructor(cfg: WidgetConfig) {
     this.cfg = cfg;
+    this.identity = cfg.identity;
     this.key = `sportello:${cfg.base}`;
     this.wsBase = cfg.base.replace(/^http/, "ws");
     this.files = new Attachments(cfg.base, () => this.changed());
@@ -180,10 +198,45 @@ export class WidgetSession {
     try {
       this.services = await call<Service[]>(this.cfg.base, "/api/visitor/services");
       this.servicesFailed = false;
+      this.planInvitation();
     } catch {
       this.servicesFailed = true;
       if (this.services === null) this.services = [];
     }
+    this.changed();
+  }
+
+  /** Once per page: the first rule for this page starts its clock; when it runs out the
+   * bubble shows, unless the visitor is already talking or has the panel open, or (a
+   * ``when_available`` rule) nobody could take the chat then. */
+  private planInvitation(): void {
+    if (this.invitationPlanned) return;
+    this.invitationPlanned = true;
+    const found = findRule(this.siteServices, location.pathname + location.search, this.returning);
+    if (!found || alreadyInvited(found.service.id, found.index)) return;
+    const { service, index, rule } = found;
+    window.setTimeout(() => {
+      if (this.active || this.prefs.open || this.flow) return;
+      const now = this.siteServices.find((s) => s.id === service.id);
+      if (rule.when_available && !(now?.available && now.available_media.includes("chat"))) return;
+      this.invitation = { serviceId: service.id, rule: index, text: rule.text };
+      markInvited(service.id, index);
+      reportInvitation(this.cfg.base, this.visitorId, this.invitation, "shown");
+      this.changed();
+    }, rule.seconds * 1000);
+  }
+
+  acceptInvitation(): void {
+    const invitation = this.invitation;
+    if (!invitation) return;
+    reportInvitation(this.cfg.base, this.visitorId, invitation, "accepted");
+    this.invitation = null;
+    this.invitedService = invitation.serviceId;
+    this.setOpen(true);
+  }
+
+  dismissInvitation(): void {
+    this.invitation = null;
     this.changed();
   }
 
@@ -239,8 +292,15 @@ export class WidgetSession {
 
   setOpen(open: boolean): void {
     this.prefs.open = open;
+    if (open) this.invitation = null;
     if (open && !this.active && !this.flow) void this.refreshServices();
     this.seen();
+    this.changed();
+  }
+
+  /** The page signed its visitor in (or out: null) after the widget loaded. */
+  identify(claim: IdentityClaim | null): void {
+    this.identity = claim;
     this.changed();
   }
 
@@ -263,9 +323,12 @@ export class WidgetSession {
     name: string,
     message: string,
     medium: "chat" | "voice" | "video" = "chat",
+    form: { email: string; answers: Record<string, string | boolean> } = { email: "", answers: {} },
   ): Promise<void> {
     this.prefs.name = name;
+    if (form.email) this.prefs.email = form.email;
     this.notice = "";
+    this.problems = {};
     const clientMsgId = message ? randomId() : undefined;
     const nav = navigator as Navigator & { userLanguage?: string };
     for (let attempt = 1; ; attempt++) {
@@ -278,6 +341,8 @@ export class WidgetSession {
               service_id: serviceId,
               visitor_id: this.visitorId,
               name,
+              email: form.email || undefined,
+              prechat: form.answers,
               message: message || undefined,
               client_msg_id: clientMsgId,
               locale: (nav.language || nav.userLanguage || "").slice(0, 35),
@@ -286,6 +351,7 @@ export class WidgetSession {
               referrer: document.referrer.slice(0, 2000),
               medium,
               previous_token: this.previousToken || undefined,
+              identity: this.identity ?? undefined,
             },
           },
         );
@@ -312,6 +378,7 @@ export class WidgetSession {
         if (err instanceof HttpError && err.error.code === "origin_rejected") {
           this.services = [];
         }
+        this.problems = formProblems(err);
         this.notice = sayVisitorError(err);
         this.changed();
         return;
@@ -926,4 +993,17 @@ export class WidgetSession {
       }, TYPING_CLEAR_MS);
     }
   }
+}
+
+/** ``invalid_input``'s problems by field ("name", "email", "prechat.<key>"). */
+function formProblems(err: unknown): Problems {
+  if (!(err instanceof HttpError) || err.error.code !== "invalid_input") return {};
+  const listed = err.error.details?.["problems"];
+  const out: Problems = {};
+  if (Array.isArray(listed)) {
+    for (const p of listed as { field?: unknown; code?: unknown }[]) {
+      if (typeof p.field === "string" && typeof p.code === "string") out[p.field] = p.code;
+    }
+  }
+  return out;
 }

@@ -75,6 +75,44 @@ export const styles = css`
   .left .panel {
     left: 24px;
   }
+  .invitation {
+    position: fixed;
+    bottom: 96px;
+    z-index: 2147483647;
+    width: 280px;
+    max-width: calc(100vw - 48px);
+    padding: 16px 16px 14px;
+    background: #fff;
+    border-radius: 14px;
+    box-shadow:
+      0 16px 36px rgba(16, 24, 40, 0.2),
+      0 2px 6px rgba(16, 24, 40, 0.08);
+    display: flex;
+    flex-direction: column;
+    gap: 10px;
+  }
+  .right .invitation {
+    right: 24px;
+  }
+  .left .invitation {
+    left: 24px;
+  }
+  .invitation p {
+    margin: 0 24px 0 0;
+    font-size: 14px;
+  }
+  .invitation-close {
+    position: absolute;
+    top: 8px;
+    right: 8px;
+    width: 28px;
+    height: 28px;
+    padding: 4px;
+    border: 0;
+    border-radius: 8px;
+    background: transparent;
+    color: var(--muted);
+  }
   .badge {
     position: absolute;
     top: -4px;
@@ -264,6 +302,31 @@ export const styles = css`
   textarea:focus {
     border-color: var(--accent);
     box-shadow: 0 0 0 3px color-mix(in srgb, var(--accent) 20%, transparent);
+  }
+  .field-problem {
+    font-size: 12px;
+    font-weight: 500;
+    color: #b42318;
+  }
+  [aria-invalid="true"] {
+    border-color: #d92d20;
+  }
+  label.check {
+    flex-direction: row;
+    align-items: flex-start;
+    gap: 8px;
+    font-weight: 400;
+  }
+  label.check input {
+    width: 18px;
+    height: 18px;
+    margin: 1px 0 0;
+    padding: 0;
+    flex: none;
+    accent-color: var(--accent);
+  }
+  label.check a {
+    color: var(--accent);
   }
   .services {
     display: flex;

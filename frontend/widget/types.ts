@@ -13,6 +13,28 @@ export interface Service {
   available: boolean;
   /** Whether the service takes a message when nobody is available. */
   leave_message: boolean;
+  /** The pre-chat form (prechat-view.ts), and the privacy policy its consent links. */
+  prechat_fields: PrechatField[];
+  privacy_url: string;
+  /** Proactive invitation rules (invitation.ts). */
+  invitations: InvitationRule[];
+}
+
+export interface InvitationRule {
+  path: string;
+  seconds: number;
+  returning_only: boolean;
+  when_available: boolean;
+  /** The bubble's line; empty: the widget's own. */
+  text: string;
+}
+
+export interface PrechatField {
+  key: string;
+  kind: "name" | "email" | "phone" | "choice" | "consent";
+  label: string;
+  required: boolean;
+  options?: string[];
 }
 
 export interface AgentCard {

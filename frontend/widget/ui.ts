@@ -13,6 +13,7 @@ import { attachmentBar, fileLine, ICON_CLIP, viewer } from "./file-view";
 import { styles } from "./styles";
 import { renderEnding } from "./ending-view";
 import { shownText, translationMark } from "./translation-mark";
+import { readPrechat, renderPrechat, shownFields } from "./prechat-view";
 import type { FileCard } from "../shared/protocol";
 import type { AgentCard, Conversation, Message, Outgoing } from "./types";
 import { FAILED_STATES } from "./types";
@@ -128,6 +129,7 @@ export class SportelloWidget extends LitElement {
       data-state=${s.conv?.state ?? "none"}
     >
       ${open ? this.renderPanel() : nothing}
+      ${!open && s.invitation ? this.renderInvitation(s.invitation.text) : nothing}
       <button
         class="launcher"
         data-test="launcher"
@@ -141,6 +143,17 @@ export class SportelloWidget extends LitElement {
           : nothing}
       </button>
     </div>`;
+  }
+
+  private renderInvitation(text: string): TemplateResult {
+    const s = this.session;
+    return html`<aside class="invitation" data-test="invitation" aria-label=${msg("Invitation to chat", { id: "w.invite.label" })}>
+      <button class="invitation-close" data-test="invitation-dismiss" aria-label=${msg("No, thanks", { id: "w.invite.dismiss" })}
+        @click=${() => s.dismissInvitation()}>${icon(ICON_CLOSE)}</button>
+      <p data-test="invitation-text">${text || msg("Can we help? Chat with us now.", { id: "w.invite.text" })}</p>
+      <button class="primary" data-test="invitation-accept" @click=${() => s.acceptInvitation()}>
+        ${msg("Start chat", { id: "w.start.chat" })}</button>
+    </aside>`;
   }
 
   /** The page's title for the chat, else the widget's own. */
@@ -285,15 +298,23 @@ export class SportelloWidget extends LitElement {
     const s = this.session;
     const available = s.availableServices;
     const fixed = s.cfg.service !== "" || available.length === 1;
-    const chosen = fixed ? available[0].id : available.find((x) => x.id === this.chosen)?.id ?? null;
+    const chosen = fixed
+      ? available[0].id
+      : (available.find((x) => x.id === (this.chosen ?? s.invitedService))?.id ?? null);
+    const service = available.find((x) => x.id === chosen);
+    const fields = shownFields(service?.prechat_fields ?? [], s.identity);
+    const signedName = s.identity?.name.trim() ?? "";
     const submit = (ev: SubmitEvent): void => {
       ev.preventDefault();
       const form = ev.target as HTMLFormElement;
-      const name = (form.elements.namedItem("name") as HTMLInputElement).value.trim();
+      const told = readPrechat(form, service?.prechat_fields ?? [], s.identity);
       const message = (form.elements.namedItem("message") as HTMLTextAreaElement).value.trim();
-      if (chosen === null || !name) return;
+      if (chosen === null) return;
       const medium = (ev.submitter as HTMLButtonElement | null)?.dataset.medium;
-      void s.request(chosen, name, message, medium === "voice" || medium === "video" ? medium : "chat");
+      void s.request(chosen, told.name, message, medium === "voice" || medium === "video" ? medium : "chat", {
+        email: told.email,
+        answers: told.answers,
+      });
     };
     const callMedia = (["voice", "video"] as const).filter((m) =>
       available.find((x) => x.id === chosen)?.available_media.includes(m),
@@ -317,10 +338,10 @@ export class SportelloWidget extends LitElement {
                   </button>`,
                 )}
               </fieldset>`}
-          <label>${msg("Your name", { id: "w.form.name" })}
-            <input name="name" data-test="name" required maxlength="120" autocomplete="name"
-              .value=${s.prefs.name} />
-          </label>
+          ${signedName
+            ? html`<p class="muted small" data-test="signed-in">${msg(str`Signed in as ${signedName}`, { id: "w.start.signed_in" })}</p>`
+            : nothing}
+          ${renderPrechat(fields, service?.privacy_url ?? "", s.problems, s.prefs.name, s.prefs.email)}
           <label><span>${msg("Your question", { id: "w.start.question" })} <span class="muted small">${msg("(optional)", { id: "w.form.optional" })}</span></span>
             <textarea name="message" data-test="first-message" rows="2" maxlength="10000"></textarea>
           </label>

@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     """How often an idle endpoint looks for new events, and an unleased one for a process."""
     same_agent_seconds: int = Field(default=15, ge=0, le=300)
     """"Start a new conversation" is offered to the previous agent alone this long (0: off)."""
+    identity_max_age_seconds: int = Field(default=600, ge=30, le=86_400)
+    """A visitor's signed identity claim is honoured this long either side of its
+    ``issued_at`` (domain/identity.py)."""
 
     @field_validator("idle_seconds")
     @classmethod

@@ -158,6 +158,8 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("GET", "/api/files/{public_id}/thumbnail"): (READERS, None),
     ("GET", "/api/visitor/files/{public_id}"): (frozenset({OWN}), None),
     ("GET", "/api/visitor/files/{public_id}/thumbnail"): (frozenset({OWN}), None),
+    # an incomplete body (invalid_input): no service of the cast has invitation rules
+    ("POST", "/api/visitor/invitations"): (PUBLIC, lambda: {"kind": "shown"}),
     ("POST", "/api/visitor/left-messages"): (
         PUBLIC,
         lambda: {"name": "Vera", "email": "vera@example.com", "text": "call me"},
@@ -165,6 +167,8 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("GET", "/api/admin/services"): (ADMIN, None),
     ("POST", "/api/admin/services"): (ADMIN, lambda: {"name": f"Service {unique()}"}),
     ("PATCH", "/api/admin/services/{service_id}"): (ADMIN, lambda: {"immediate_redirect": True}),
+    ("POST", "/api/admin/services/{service_id}/identity-secret"): (ADMIN, None),
+    ("DELETE", "/api/admin/services/{service_id}/identity-secret"): (ADMIN, None),
     ("GET", "/api/admin/agents"): (ADMIN, None),
     ("POST", "/api/admin/agents"): (
         ADMIN,
@@ -231,6 +235,7 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("GET", "/api/reports/contacts.csv"): (AGENTS, None),
     ("GET", "/api/reports/contacts/{contact_id}"): (READERS, None),
     ("GET", "/api/reports/overview"): (AGENTS, None),
+    ("GET", "/api/reports/invitations"): (AGENTS, None),
     ("GET", "/api/reports/overview.csv"): (AGENTS, None),
     ("GET", "/healthz"): (PUBLIC, None),
     ("GET", "/health/live"): (PUBLIC, None),

@@ -236,3 +236,56 @@ def test_the_leave_a_message_switch_applies_on_the_next_page_load(
     expect(w(shop, "nobody")).to_be_visible(timeout=TIMEOUT_MS)
     expect(w(shop, "leave-form")).to_have_count(0)
     context.close()
+
+
+def test_a_service_gets_a_form_invitations_and_an_identity_secret(
+    world: WidgetWorld, context_factory: Callable[..., BrowserContext]
+) -> None:
+    page = admin_page(world, context_factory(), "services")
+    page.get_by_test_id("row").filter(has_text="Support").get_by_test_id("edit").click()
+    form = page.get_by_test_id("edit-form")
+    form.get_by_label("Pre-chat form").fill(
+        "name | Your name | required\n"
+        "phone | Telephone | optional\n"
+        "choice | Topic | required | Orders, Returns\n"
+        "consent | I have read the privacy policy | required"
+    )
+    form.get_by_label("Privacy policy address").fill("https://shop.example/privacy")
+    form.get_by_label("Chat invitations").fill("pricing | 30 | anyone | available")
+    form.get_by_test_id("save").click()
+    expect(form.get_by_test_id("error-invitations")).to_be_visible()
+    form.get_by_label("Chat invitations").fill("/pricing* | 30 | returning | always | Questions?")
+    form.get_by_test_id("save").click()
+    expect(page.get_by_test_id("status")).to_contain_text("Support")
+
+    page.get_by_test_id("row").filter(has_text="Support").get_by_test_id("edit").click()
+    form = page.get_by_test_id("edit-form")
+    expect(form.get_by_label("Pre-chat form")).to_have_value(
+        "name | Your name | required\n"
+        "phone | Telephone | optional\n"
+        "choice | Topic | required | Orders, Returns\n"
+        "consent | I have read the privacy policy | required"
+    )
+    expect(form.get_by_label("Chat invitations")).to_have_value(
+        "/pricing* | 30 | returning | always | Questions?"
+    )
+    secret = page.get_by_test_id("identity-secret")
+    expect(secret.get_by_test_id("identity-secret-off")).to_be_visible()
+    secret.get_by_test_id("identity-secret-generate").click()
+    value = secret.get_by_test_id("identity-secret-value")
+    expect(value).to_be_visible()
+    first = value.input_value()
+    assert len(first) >= 40
+    secret.get_by_test_id("identity-secret-generate").click()
+    secret.get_by_test_id("identity-secret-confirm").click()
+    expect(value).not_to_have_value(first)
+    shot(page, "service-form-identity")
+    with httpx.Client(base_url=world.server.url, timeout=10) as http:
+        login = http.post(
+            "/api/auth/login", json={"login": "ann", "password": world.seeded.passwords["ann"]}
+        )
+        headers = {"Authorization": f"Bearer {login.json()['token']}"}
+        listed = http.get("/api/admin/services", headers=headers).json()
+    support = next(s for s in listed if s["name"] == "Support")
+    assert support["identity_secret"] == value.input_value()
+    assert [f["kind"] for f in support["prechat_fields"]] == ["name", "phone", "choice", "consent"]

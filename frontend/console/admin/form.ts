@@ -13,7 +13,7 @@ export type Values = Record<string, unknown>;
 export interface Field {
   name: string;
   label: string;
-  kind: "text" | "textarea" | "number" | "password" | "bool" | "list" | "choice" | "multi" | "links";
+  kind: "text" | "textarea" | "number" | "password" | "bool" | "list" | "choice" | "multi" | "links" | "prechat" | "invitations";
   hint?: string;
   options?: string[];
   /** How an option reads (the option itself when absent). */
@@ -34,7 +34,7 @@ export function fieldErrors(err: unknown, fields: Field[]): Record<string, strin
   const errors: Record<string, string> = {};
   const problems = (err.details["problems"] ?? []) as { field?: string; code?: string; limit?: unknown }[];
   for (const problem of problems) {
-    const name = (problem.field ?? "").split(".")[0];
+    const name = (problem.field ?? "").split(/[.[]/)[0];
     const key = known.has(name) ? name : "";
     const field = fields.find((f) => f.name === name);
     const said = sayProblem(problem);
@@ -54,13 +54,86 @@ function toText(field: Field, value: unknown): string {
   if (field.kind === "list") return ((value as string[] | undefined) ?? []).join(", ");
   if (field.kind === "links")
     return ((value as { title: string; url: string }[] | undefined) ?? []).map((l) => `${l.title} | ${l.url}`).join("\n");
+  if (field.kind === "invitations") return invitationsToText((value as InvitationLine[] | undefined) ?? []);
+  if (field.kind === "prechat")
+    return ((value as PrechatLine[] | undefined) ?? [])
+      .map((f) =>
+        [f.kind, f.label, f.required ? "required" : "optional", ...(f.kind === "choice" ? [(f.options ?? []).join(", ")] : [])].join(
+          " | ",
+        ),
+      )
+      .join("\n");
   return value === undefined || value === null ? "" : String(value);
+}
+
+/** An invitation rule as the service stores it (domain/invitations.py on the server). */
+interface InvitationLine {
+  path: string;
+  seconds: number;
+  returning_only: boolean;
+  when_available: boolean;
+  text: string;
+}
+
+function invitationsToText(rules: InvitationLine[]): string {
+  return rules
+    .map((r) =>
+      [r.path, String(r.seconds), r.returning_only ? "returning" : "anyone", r.when_available ? "available" : "always", r.text]
+        .join(" | ")
+        .replace(/ \| $/, ""),
+    )
+    .join("\n");
+}
+
+/** One rule a line: ``path | seconds | returning or anyone | available or always | text``. */
+function invitationsFromText(text: string): InvitationLine[] {
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [path = "", seconds = "0", who = "", when = "", ...rest] = line.split("|").map((part) => part.trim());
+      return {
+        path,
+        seconds: Number(seconds) || 0,
+        returning_only: who.toLowerCase() === "returning",
+        when_available: when.toLowerCase() !== "always",
+        text: rest.join("|").trim(),
+      };
+    });
+}
+
+/** A pre-chat form field as the service stores it (domain/prechat.py on the server). */
+interface PrechatLine {
+  kind: string;
+  label: string;
+  required: boolean;
+  options?: string[];
+}
+
+/** One field a line: ``kind | label | required or optional | option, option`` (a choice). */
+function prechatFromText(text: string): PrechatLine[] {
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [kind = "", label = "", need = "", options = ""] = line.split("|").map((part) => part.trim());
+      return {
+        kind: kind.toLowerCase(),
+        label,
+        required: need.toLowerCase() === "required",
+        options: options ? options.split(",").map((o) => o.trim()).filter(Boolean) : [],
+      };
+    });
 }
 
 function fromText(field: Field, text: string): unknown {
   if (field.kind === "number") return text.trim() === "" ? null : Number(text);
   if (field.numeric) return Number(text);
   if (field.kind === "list") return linesOf(text);
+  if (field.kind === "prechat") return prechatFromText(text);
+  if (field.kind === "invitations") return invitationsFromText(text);
   if (field.kind === "links")
     return text
       .split("\n")
@@ -254,6 +327,8 @@ export class SpAdminForm extends LitElement {
           ${(field.options ?? []).map((o) => html`<option value=${o} ?selected=${o === value}>${field.optionLabel?.(o) ?? o}</option>`)}</select>`;
         break;
       case "textarea":
+      case "prechat":
+      case "invitations":
       case "links":
         control = html`<textarea id=${id} name=${field.name} rows="3" data-testid="field-${field.name}" aria-describedby=${described}
           aria-invalid=${invalid} .value=${toText(field, value)}></textarea>`;
@@ -265,7 +340,7 @@ export class SpAdminForm extends LitElement {
           min=${field.min ?? nothing} max=${field.max ?? nothing} ?required=${field.required === true}
           aria-describedby=${described} aria-invalid=${invalid} .value=${toText(field, value)} />`;
     }
-    const wide = ["textarea", "links"].includes(field.kind);
+    const wide = ["textarea", "links", "prechat", "invitations"].includes(field.kind);
     return html`<div class="field ${wide ? "wide" : ""}">
       ${field.kind === "bool" || field.kind === "multi" ? nothing : html`<label for=${id}>${field.label}</label>`}
       ${control}

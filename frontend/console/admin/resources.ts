@@ -7,6 +7,7 @@ import { msg, str } from "@lit/localize";
 import { html, nothing } from "lit";
 import { api } from "../api";
 import { chips, type Resource, type Row, type SpAdminCrud } from "./crud";
+import "./identity-secret";
 
 const yes = (v: unknown) => (v ? msg("yes") : msg("no"));
 
@@ -42,6 +43,9 @@ export const services = (): Resource => ({
     translation_glossary: [],
     transcript_auto: false,
     retention_days: 0,
+    prechat_fields: [],
+    privacy_url: "",
+    invitations: [],
   },
   fields: [
     { name: "name", label: msg("Name"), kind: "text", required: true },
@@ -54,6 +58,19 @@ export const services = (): Resource => ({
     { name: "dissuasion_message", label: msg("Dissuasion message"), kind: "textarea" },
     { name: "saved_links", label: msg("Saved links"), kind: "links", hint: msg("One a line: Title | https://address") },
     { name: "translation_glossary", label: msg("Never translate"), kind: "list", hint: msg("Product and brand names, codes: automatic translation leaves them as written. Comma-separated.") },
+    {
+      name: "prechat_fields",
+      label: msg("Pre-chat form"),
+      kind: "prechat",
+      hint: msg("One field a line: kind | label | required or optional | options (a choice only, comma-separated). Kinds: name, email, phone, choice, consent. Empty: the widget asks the name only."),
+    },
+    { name: "privacy_url", label: msg("Privacy policy address"), kind: "text", hint: msg("Linked from the form's consent checkbox, e.g. https://shop.example/privacy.") },
+    {
+      name: "invitations",
+      label: msg("Chat invitations"),
+      kind: "invitations",
+      hint: msg("One rule a line: page path (* for any characters, e.g. /pricing*) | seconds on the page | returning or anyone | available (only when an agent can take it) or always | the invitation's text (empty: the widget's own)."),
+    },
     { name: "enabled", label: msg("Offered in the widget"), kind: "bool" },
     { name: "leave_message", label: msg("Leave-a-message form when nobody is available"), kind: "bool" },
     { name: "transcript_auto", label: msg("E-mail the transcript when a conversation ends (to visitors who gave an address)"), kind: "bool" },
@@ -85,7 +102,8 @@ export const services = (): Resource => ({
             () => (button.textContent = msg("Select the text and copy it")),
           );
         }}>${msg("Copy snippet")}</button></div>
-    </div>`;
+    </div>
+    <sp-identity-secret .serviceId=${Number(row.id)} .secret=${(row.identity_secret as string | null) ?? null}></sp-identity-secret>`;
   },
 });
 

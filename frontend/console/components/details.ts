@@ -3,7 +3,7 @@ import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement } from "lit/decorators.js";
 import { StoreController } from "../controller";
-import { clock, countryBadge, countryName, duration, host, languageName } from "../format";
+import { clock, countryBadge, countryName, duration, host, languageName, prechatValue, verifiedBadge } from "../format";
 import { icons } from "../icons";
 import { store } from "../store";
 import { shared } from "../styles";
@@ -122,7 +122,8 @@ export class SpDetails extends LitElement {
     return html`
       <h2>${msg("Visitor")}</h2>
       <dl aria-label=${msg("Visitor details")}>
-        <dt>${msg("Name")}</dt><dd>${v.name || "—"}</dd>
+        <dt>${msg("Name")}</dt><dd>${v.name || "—"} ${verifiedBadge(v.verified_user_id)}</dd>
+        ${v.verified_user_id ? html`<dt>${msg("User id")}</dt><dd data-testid="verified-user-id">${v.verified_user_id}</dd>` : nothing}
         <dt>${msg("Email")}</dt><dd>${v.email ? html`<a href="mailto:${v.email}">${v.email}</a>` : html`<span class="none">${msg("not given")}</span>`}</dd>
         <dt>${msg("Country")}</dt><dd>${v.country ? html`${countryBadge(v.country)} ${countryName(v.country)}` : html`<span class="none">${msg("unknown")}</span>`}</dd>
         <dt>${msg("Language")}</dt><dd>${v.language ? languageName(v.language) : html`<span class="none">${msg("unknown", { id: "language-unknown", desc: "a visitor's language we do not know" })}</span>`}</dd>
@@ -130,6 +131,14 @@ export class SpDetails extends LitElement {
         <dt>${msg("Site")}</dt><dd>${v.site ? host(v.site) : html`<span class="none">—</span>`}</dd>
         <dt>${msg("Came from")}</dt><dd>${v.referrer ? host(v.referrer) : html`<span class="none">${msg("direct")}</span>`}</dd>
       </dl>
+      ${c.prechat?.length
+        ? html`<div class="section">
+            <h2>${msg("Pre-chat form")}</h2>
+            <dl data-testid="prechat-answers">
+              ${c.prechat.map((a) => html`<dt>${a.label}</dt><dd data-testid="prechat-${a.key}">${prechatValue(a.value)}</dd>`)}
+            </dl>
+          </div>`
+        : nothing}
       <div class="section">
         <h2>${msg("Contact")}</h2>
         <dl>

@@ -20,6 +20,9 @@ export interface EarlierContact {
   service: { id: number; name: string };
   agent: { id: number; name: string } | null;
   first_line: string;
+  verified: boolean;
+  /** "identity": from another browser, linked by the same verified user id. */
+  linked_by: "visitor" | "identity";
 }
 
 @customElement("sp-visitor-history")
@@ -174,7 +177,9 @@ export class SpVisitorHistory extends LitElement {
           (item) => html`<li>
             <button data-testid="history-entry" data-contact-id=${item.id} @click=${() => void this.show(item)}
               aria-label=${msg(str`Open the conversation of ${dateTime(item.created_at)}, read-only`)}>
-              <span class="when">${dateTime(item.created_at)}</span>
+              <span class="when">${dateTime(item.created_at)}
+                ${item.verified ? html`<span class="verified" data-testid="history-verified">✓ ${msg("verified")}</span>` : nothing}
+                ${item.linked_by === "identity" ? html`<span class="chip" data-testid="history-other-device" title=${msg("The same signed-in user, from another browser or device")}>${msg("other device")}</span>` : nothing}</span>
               <span class="meta">${item.service.name} · ${item.agent?.name ?? msg("no agent")} · ${item.outcome ? outcomeName(item.outcome) : msg("in progress")}</span>
               ${item.first_line ? html`<span class="first" data-testid="history-first-line">“${item.first_line}”</span>` : nothing}
             </button>

@@ -4,7 +4,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
 import { colours, colourValue } from "../colours";
 import { StoreController } from "../controller";
-import { clock, countryBadge, duration, initials, linkify, pushableLinks } from "../format";
+import { clock, countryBadge, duration, initials, linkify, pushableLinks, verifiedBadge } from "../format";
 import { icons, zzz } from "../icons";
 import { isIdle, showsAsLeft, store, type Outgoing, type Panel, type SystemLine } from "../store";
 import { agentAuthor, supervisorOf } from "../store/supervisors";
@@ -921,7 +921,7 @@ export class SpPanel extends LitElement {
         <span class="avatar" aria-hidden="true">${initials(name)}</span>
         <span class="title">
           <span class="name">${name}
-            ${countryBadge(c.visitor.country)}</span>
+            ${countryBadge(c.visitor.country)} ${verifiedBadge(c.visitor.verified_user_id)}</span>
           <span class="sub" data-testid="panel-sub">${c.service.name} · ${c.service.language.toUpperCase()}${detail ? ` · ${detail}` : ""}</span>
           ${this.expanded ? nothing : this.preview(p, name)}
         </span>

@@ -11,7 +11,7 @@ export interface ReportRow {
   closed_by: string | null;
   medium: string;
   media_used: string[];
-  visitor: { name: string; email: string; country: string; id: string };
+  visitor: { name: string; email: string; country: string; id: string; verified_user_id: string | null };
   /** The visitor had come before (an earlier contact with the same visitor id). */
   returning: boolean;
   service: { id: number; name: string };
@@ -132,6 +132,16 @@ export const fetchPage = (f: Filters, cursor: string | null) =>
   api<ReportPage>("GET", `/api/reports/contacts?${query(f, cursor ? { cursor } : {})}`);
 
 export const fetchDetail = (id: number) => api<ReportDetail>("GET", `/api/reports/contacts/${id}`);
+
+export interface InvitationCount {
+  service: { id: number; name: string };
+  shown: number;
+  accepted: number;
+}
+
+/** Proactive invitations shown and accepted per service, in the overview's period. */
+export const fetchInvitations = (f: Filters) =>
+  api<InvitationCount[]>("GET", `/api/reports/invitations?${query({ ...f, outcome: "", visitor: "", q: "", sort: "", colour: "", returning: "", visitorId: "" })}`);
 
 export function fetchOverview(f: Filters, groupBy: string): Promise<Overview> {
   return api<Overview>("GET", `/api/reports/overview?${query({ ...f, outcome: "", visitor: "", q: "", sort: "", colour: "", returning: "", visitorId: "" }, { group_by: groupBy, utc_offset_minutes: utcOffset() })}`);

@@ -8,7 +8,7 @@ import { LitElement, css, html, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { formatBytes } from "../../shared/files";
 import { api, ApiError } from "../api";
-import { clock, countryBadge, duration, host, languageName, linkify } from "../format";
+import { clock, countryBadge, duration, host, languageName, linkify, prechatValue, verifiedBadge } from "../format";
 import { icons } from "../icons";
 import type { CallView } from "../../shared/protocol";
 import { fieldStyles, pageStyles, shared } from "../styles";
@@ -411,7 +411,7 @@ export class SpReports extends LitElement {
                   @click=${() => (location.hash = `#contact/${r.id}`)}
                   @keydown=${(e: KeyboardEvent) => e.key === "Enter" && (location.hash = `#contact/${r.id}`)}>
                   <td class="num">${day(r.created_at)} ${clock(r.created_at)}</td>
-                  <td>${countryBadge(r.visitor.country)} ${r.visitor.name}${r.returning ? html` <span class="chip" data-testid="report-returning" title=${msg("This visitor had come before")}>${msg("returning")}</span>` : nothing}<div class="marks">${r.visitor.email}</div></td>
+                  <td>${countryBadge(r.visitor.country)} ${r.visitor.name} ${verifiedBadge(r.visitor.verified_user_id)}${r.returning ? html` <span class="chip" data-testid="report-returning" title=${msg("This visitor had come before")}>${msg("returning")}</span>` : nothing}<div class="marks">${r.visitor.email}</div></td>
                   <td>${r.service.name}</td>
                   <td>${r.agents.length ? r.agents.map((a) => a.name).join(" → ") : "—"}</td>
                   <td class="num">${secs(r.wait)}</td>
@@ -440,10 +440,11 @@ export class SpReports extends LitElement {
     const names = new Map(s.agents.map((a) => [a.id, a.name]));
     return html`<article data-testid="report-contact">
       <div class="noprint"><a href="#list">← ${msg("All contacts")}</a> · <button class="btn" @click=${() => window.print()}>${msg("Print")}</button></div>
-      <h2>${d.visitor.name} ${countryBadge(d.visitor.country)}</h2>
+      <h2>${d.visitor.name} ${countryBadge(d.visitor.country)} ${verifiedBadge(d.visitor.verified_user_id)}</h2>
       <div class="marks">${msg(str`Contact #${d.id}`)} · ${d.service.name} · ${day(d.created_at)} ${clock(d.created_at)}</div>
       <div class="facts">
         <div><b>${msg("Email")}</b>${d.visitor.email || "—"}</div>
+        ${d.visitor.verified_user_id ? html`<div><b>${msg("User id")}</b><span data-testid="report-verified-user-id">${d.visitor.verified_user_id}</span></div>` : nothing}
         <div><b>${msg("Language")}</b>${d.visitor.language ? languageName(d.visitor.language) : "—"}</div>
         <div><b>${msg("Visitor")}</b>${d.visitor.new_visitor ? msg("new") : msg("returning")}${d.earlier_contacts
           ? html` · <a href="#list" data-testid="report-earlier" @click=${(e: Event) => this.earlierOf(e, s)}>${plural(d.earlier_contacts, msg("1 earlier contact"), msg(str`${d.earlier_contacts} earlier contacts`))}</a>`
@@ -459,6 +460,7 @@ export class SpReports extends LitElement {
               ${s.rating.comment ? html`<q data-testid="report-rating-comment">${s.rating.comment}</q>` : nothing}`
           : msg("not rated")}</span></div>
         <div><b>${msg("Browser")}</b><span class="marks">${d.visitor.user_agent || "—"}</span></div>
+        ${(d.prechat ?? []).map((a) => html`<div data-testid="report-prechat"><b>${a.label}</b>${prechatValue(a.value)}</div>`)}
       </div>
       ${d.transfers?.length
         ? html`<h3>${msg("Transfers")}</h3><ol class="legs" data-testid="report-transfers">

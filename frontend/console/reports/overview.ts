@@ -9,7 +9,16 @@ import { customElement, property, query, state } from "lit/decorators.js";
 import type { Chart as ChartType } from "chart.js";
 import { duration, number, unit } from "../format";
 import { fieldStyles, shared, tables } from "../styles";
-import { type Figures, type Filters, type Overview, OUTCOMES, fetchOverview, query as toQuery } from "./data";
+import {
+  type Figures,
+  type Filters,
+  type InvitationCount,
+  type Overview,
+  OUTCOMES,
+  fetchInvitations,
+  fetchOverview,
+  query as toQuery,
+} from "./data";
 import { sayError } from "../../shared/errors";
 
 const COLOURS: Record<string, string> = {
@@ -117,6 +126,7 @@ export class SpOverview extends LitElement {
   @property({ attribute: false }) filters!: Filters;
   @state() private groupBy = "service";
   @state() private data: Overview | null = null;
+  @state() private invitations: InvitationCount[] = [];
   @state() private error = "";
   @query("#by-hour") private byHourCanvas?: HTMLCanvasElement;
   @query("#waits") private waitsCanvas?: HTMLCanvasElement;
@@ -134,7 +144,10 @@ export class SpOverview extends LitElement {
 
   private async load(): Promise<void> {
     try {
-      this.data = await fetchOverview(this.filters, this.groupBy);
+      [this.data, this.invitations] = await Promise.all([
+        fetchOverview(this.filters, this.groupBy),
+        fetchInvitations(this.filters),
+      ]);
       this.error = "";
     } catch (err) {
       this.error = sayError(err, msg("The overview could not be loaded. Please try again."));
@@ -236,7 +249,16 @@ export class SpOverview extends LitElement {
                   (r) => html`<tr><td><b>/${r.shortcut}</b></td><td>${r.title}</td><td>${r.personal ? msg("yours") : (r.service ?? "")}</td><td>${r.uses}</td></tr>`,
                 )}</tbody>
               </table></div>`
-            : html`<p class="muted" data-testid="canned-none">${msg("No canned reply was sent in these contacts.")}</p>`}`
+            : html`<p class="muted" data-testid="canned-none">${msg("No canned reply was sent in these contacts.")}</p>`}
+          <h2 class="sub">${msg("Chat invitations")}</h2>
+          ${this.invitations.length
+            ? html`<div class="table-wrap"><table data-testid="invitations-table">
+                <thead><tr><th>${msg("Service")}</th><th>${msg("Shown")}</th><th>${msg("Accepted")}</th></tr></thead>
+                <tbody>${this.invitations.map(
+                  (r) => html`<tr data-testid="invitations-row"><td>${r.service.name}</td><td class="num">${number(r.shown)}</td><td class="num">${number(r.accepted)}</td></tr>`,
+                )}</tbody>
+              </table></div>`
+            : html`<p class="muted" data-testid="invitations-none">${msg("No invitation was shown in this period.")}</p>`}`
         : nothing}`;
   }
 }

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.actions.calls import end_live_call, place_call
@@ -18,7 +19,9 @@ from sportello.actions.transfer_legs import end_open_leg
 from sportello.actions.transfers import accept_transfer
 from sportello.domain.calls import Side
 from sportello.domain.dissuasion import dissuasion_for_visitor
+from sportello.domain.identity import Unverified, verify_identity
 from sportello.domain.model import ContactState, Medium, Outcome, PendingContact, Sender
+from sportello.domain.prechat import check_answers
 from sportello.domain.principals import AgentPrincipal, VisitorPrincipal
 from sportello.domain.rules import close_outcome, leave_outcome
 from sportello.errors import (
@@ -32,6 +35,7 @@ from sportello.errors import (
     NothingWaitingError,
     ServiceUnavailableError,
     TextTooLongError,
+    ValidationFailedError,
 )
 from sportello.queries.calls import call_media
 from sportello.queries.contacts import (
@@ -46,6 +50,8 @@ from sportello.routing.views import QUEUE_ORDER
 from sportello.storage.tables import contacts, page_visits, services
 from sportello.storage.write_turns import Lane
 from sportello.stream.events import EventWriter
+
+log = logging.getLogger(__name__)
 
 HOLDING = (ContactState.ASSIGNED.value, ContactState.TRANSFERRING.value)
 VISITOR_GONE = "visitor_gone"
@@ -70,6 +76,11 @@ class VisitorRequest:
     medium: Medium = Medium.CHAT
     prefer_agent_id: int | None = None
     """The agent of the visitor's previous contact ("start a new conversation")."""
+    identity: dict[str, Any] | None = None
+    prechat: dict[str, Any] = field(default_factory=dict)
+    """The pre-chat form's answers by key (domain/prechat.py)."""
+    """The site's signed claim of who the visitor is, as the widget passed it: checked
+    against the service's secret, ignored (logged at debug) when it does not verify."""
 
 
 def dequeued(contact_id: int, reason: str) -> dict[str, Any]:
@@ -110,10 +121,24 @@ async def do_create_contact(
             await admit(service)
         if request.medium.value not in service.media:
             raise ServiceUnavailableError(f"{request.medium.value} is not offered by this service")
-        returning = (
-            await conn.scalar(
-                select(contacts.c.id).where(contacts.c.visitor_id == request.visitor_id).limit(1)
+        name, email, verified_user_id = _who(ctx, service, request, now)
+        answers, problems = check_answers(
+            list(service.prechat_fields or []), name, email, request.prechat
+        )
+        if problems:
+            first = problems[0]
+            raise ValidationFailedError(f"{first['field']}: {first['message']}", problems=problems)
+        came_before = contacts.c.visitor_id == request.visitor_id
+        if verified_user_id is not None:
+            came_before = or_(
+                came_before,
+                and_(
+                    contacts.c.service_id == service.id,
+                    contacts.c.verified_user_id == verified_user_id,
+                ),
             )
+        returning = (
+            await conn.scalar(select(contacts.c.id).where(came_before).limit(1))
         ) is not None
         result = await conn.execute(
             insert(contacts)
@@ -123,8 +148,8 @@ async def do_create_contact(
                 medium=request.medium.value,
                 priority=service.priority,
                 visitor_id=request.visitor_id,
-                visitor_name=request.visitor_name,
-                visitor_email=request.email,
+                visitor_name=name,
+                visitor_email=email,
                 visitor_country=request.country.upper()[:2],
                 visitor_language=request.language,
                 returning_visitor=returning,
@@ -138,6 +163,8 @@ async def do_create_contact(
                 dissuade_at=now + service.dissuasion_seconds,
                 prefer_agent_id=prefer,
                 prefer_until=prefer_until,
+                verified_user_id=verified_user_id,
+                prechat=answers or None,
             )
             .returning(contacts.c.id)
         )
@@ -187,6 +214,22 @@ async def do_create_contact(
             ctx.reroute_soon()  # its weight now counts on its one agent for later contacts
         row = await fetch_contact_row(conn, contact_id)
         return await contact_for_visitor(conn, row)
+
+
+def _who(
+    ctx: Ctx, service: Any, request: VisitorRequest, now: float
+) -> tuple[str, str, str | None]:
+    """The visitor's name, e-mail and verified user id: the claim's when it verifies (its
+    empty name or e-mail leaves the typed one), the request's as typed otherwise."""
+    if request.identity is None:
+        return request.visitor_name, request.email, None
+    found = verify_identity(
+        service.identity_secret, request.identity, now, ctx.settings.identity_max_age_seconds
+    )
+    if isinstance(found, Unverified):
+        log.debug("identity claim for service %s ignored: %s", service.id, found.reason)
+        return request.visitor_name, request.email, None
+    return found.name or request.visitor_name, found.email or request.email, found.user_id
 
 
 async def finish_waiting(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -11,10 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sportello.actions.audit import record_change
 from sportello.actions.context import Ctx
 from sportello.actions.tags import check_tag_names, ensure_tags
+from sportello.domain.identity import new_secret
+from sportello.domain.invitations import check_rules
 from sportello.domain.model import Medium
 from sportello.domain.origins import origin_of, site_of
+from sportello.domain.prechat import check_form
 from sportello.domain.principals import AgentPrincipal
-from sportello.errors import DuplicateError, NotFoundError, field_error
+from sportello.errors import DuplicateError, NotFoundError, ValidationFailedError, field_error
 from sportello.queries.services import service_view
 from sportello.storage.tables import services
 
@@ -35,6 +39,9 @@ EDITABLE = (
     "translation_glossary",
     "transcript_auto",
     "retention_days",
+    "prechat_fields",
+    "privacy_url",
+    "invitations",
 )
 RETENTION_DAYS = 3650
 GLOSSARY_TERMS = 200
@@ -75,6 +82,20 @@ def checked_service(values: dict[str, Any]) -> dict[str, Any]:
     values["translation_glossary"] = list(dict.fromkeys(terms))[:GLOSSARY_TERMS]
     if not 0 <= values["retention_days"] <= RETENTION_DAYS:
         raise field_error("retention_days", f"0 (keep) to {RETENTION_DAYS} days")
+    privacy_url = str(values["privacy_url"]).strip()
+    if privacy_url and origin_of(privacy_url) is None:
+        raise field_error("privacy_url", "the privacy policy's http(s) address")
+    values["privacy_url"] = privacy_url
+    form, problems = check_form(list(values["prechat_fields"]), bool(privacy_url))
+    if problems:
+        first = problems[0]
+        raise ValidationFailedError(f"{first['field']}: {first['message']}", problems=problems)
+    values["prechat_fields"] = form
+    rules, problems = check_rules(list(values["invitations"]))
+    if problems:
+        first = problems[0]
+        raise ValidationFailedError(f"{first['field']}: {first['message']}", problems=problems)
+    values["invitations"] = rules
     return values
 
 
@@ -96,6 +117,9 @@ async def do_create_service(
     translation_glossary: list[str] | None = None,
     transcript_auto: bool = False,
     retention_days: int = 0,
+    prechat_fields: list[dict[str, Any]] | None = None,
+    privacy_url: str = "",
+    invitations: list[dict[str, Any]] | None = None,
     actor: AgentPrincipal | None = None,
 ) -> dict[str, Any]:
     """Offered in the widget from the next page load on (the widget asks for the list)."""
@@ -116,6 +140,9 @@ async def do_create_service(
             "translation_glossary": translation_glossary or [],
             "transcript_auto": transcript_auto,
             "retention_days": retention_days,
+            "prechat_fields": prechat_fields or [],
+            "privacy_url": privacy_url,
+            "invitations": invitations or [],
         }
     )
     try:
@@ -177,3 +204,37 @@ async def do_update_service(
         raise _duplicate(str(changes.get("name"))) from exc
     ctx.reroute_soon()
     return {"id": service_id, **after}
+
+
+def _fingerprint(secret: str | None) -> str | None:
+    """What the audit keeps of a secret: enough to tell two apart, nothing to sign with."""
+    if secret is None:
+        return None
+    return "sha256:" + hashlib.sha256(secret.encode()).hexdigest()[:12]
+
+
+async def do_set_identity_secret(
+    ctx: Ctx, service_id: int, *, enabled: bool, actor: AgentPrincipal | None = None
+) -> str | None:
+    """A new identity secret (the old one stops verifying at once), or none (verified
+    identity off). Returns the secret, which only the admin pages ever show."""
+    secret = new_secret() if enabled else None
+    async with ctx.transaction() as (conn, _writer):
+        row = (await conn.execute(select(services).where(services.c.id == service_id))).first()
+        if row is None:
+            raise NotFoundError(f"service {service_id} does not exist", service_id=service_id)
+        await conn.execute(
+            update(services).where(services.c.id == service_id).values(identity_secret=secret)
+        )
+        await record_change(
+            conn,
+            actor=actor,
+            at=ctx.clock.now(),
+            action="service.changed",
+            target_kind="service",
+            target_id=service_id,
+            target_name=row.name,
+            before={"identity_secret": _fingerprint(row.identity_secret)},
+            after={"identity_secret": _fingerprint(secret)},
+        )
+    return secret

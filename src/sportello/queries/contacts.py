@@ -283,6 +283,7 @@ def _agent_panel(row: Any, service: Any) -> dict[str, Any]:
             "country": row.visitor_country,
             "language": row.visitor_language,
             "new_visitor": not row.returning_visitor,
+            "verified_user_id": row.verified_user_id,
             "site": row.site,
             "page_url": row.page_url,
             "page_title": row.page_title,
@@ -296,6 +297,7 @@ def _agent_panel(row: Any, service: Any) -> dict[str, Any]:
         "last_message_at": row.last_message_at,
         "requeued_at": row.requeued_at,
         "visitor_departure": departure_view(row),
+        "prechat": list(row.prechat or []),
         "translation": row.translation,
         "visitor_media": row.visitor_media,
     }

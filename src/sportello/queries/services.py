@@ -33,6 +33,10 @@ def service_view(row: Any) -> dict[str, Any]:
         "translation_glossary": list(row.translation_glossary or []),
         "transcript_auto": bool(row.transcript_auto),
         "retention_days": row.retention_days,
+        "prechat_fields": list(row.prechat_fields or []),
+        "privacy_url": row.privacy_url,
+        "invitations": list(row.invitations or []),
+        "identity_secret": row.identity_secret,
     }
 
 
@@ -84,6 +88,9 @@ async def services_for_site(
                 "available_media": [m.value for m in media],
                 "available": bool(media),
                 "leave_message": bool(row.leave_message),
+                "prechat_fields": list(row.prechat_fields or []),
+                "privacy_url": row.privacy_url,
+                "invitations": list(row.invitations or []),
             }
         )
     return result

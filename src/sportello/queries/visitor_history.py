@@ -1,8 +1,13 @@
-"""A visitor's earlier contacts (same visitor id), as the details drawer lists them, and the
-permission to open one read-only.
+"""A visitor's earlier contacts, as the details drawer lists them, and the permission to
+open one read-only.
+
+An earlier contact is the same visitor's when it has C's visitor id (the same browser), or
+when C's visitor was verified (domain/identity.py) and E was verified as the same user id
+of the same service: the service's secret vouches for its site's user ids only, so one id
+of two services may be two people.
 
 The rule: a reader may list and open an earlier contact E of the visitor of contact C when
-E is earlier than C (a smaller id) and has C's visitor id, and either the reader holds C
+E is earlier than C (a smaller id) and is the same visitor's, and either the reader holds C
 now (assigned or being transferred by them) — an agent handling a visitor reads their
 history — or the reader may read E anyway (they held it, or supervise its service, or are
 an admin). Anyone else gets ``not_handling_visitor`` (403); an E of another visitor, or a C
@@ -12,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.domain.principals import AgentPrincipal
@@ -44,6 +49,35 @@ def first_line(text: str, file: dict[str, Any] | None) -> str:
     return line if len(line) <= FIRST_LINE_MAX else line[: FIRST_LINE_MAX - 1] + "…"
 
 
+def same_visitor(current: Any) -> Any:
+    """The condition matching contacts of ``current``'s visitor (by browser or identity)."""
+    by_browser = contacts.c.visitor_id == current.visitor_id
+    if current.verified_user_id is None:
+        return by_browser
+    return or_(
+        by_browser,
+        and_(
+            contacts.c.service_id == current.service_id,
+            contacts.c.verified_user_id == current.verified_user_id,
+        ),
+    )
+
+
+def linked_by(current: Any, earlier: Any) -> str:
+    """``visitor`` (the same browser) or ``identity`` (another browser, the same user)."""
+    return "visitor" if earlier.visitor_id == current.visitor_id else "identity"
+
+
+def is_same_visitor(current: Any, earlier: Any) -> bool:
+    if earlier.visitor_id == current.visitor_id:
+        return True
+    return (
+        current.verified_user_id is not None
+        and earlier.service_id == current.service_id
+        and earlier.verified_user_id == current.verified_user_id
+    )
+
+
 async def earlier_contacts(
     conn: AsyncConnection, reader: AgentPrincipal, contact_id: int
 ) -> list[dict[str, Any]]:
@@ -66,12 +100,13 @@ async def earlier_contacts(
             contacts.c.agent_id,
             contacts.c.service_id,
             contacts.c.visitor_id,
+            contacts.c.verified_user_id,
             services.c.name.label("service_name"),
             agents.c.display_name.label("agent_name"),
         )
         .join(services, services.c.id == contacts.c.service_id)
         .outerjoin(agents, agents.c.id == contacts.c.agent_id)
-        .where(contacts.c.visitor_id == current.visitor_id, contacts.c.id < current.id)
+        .where(same_visitor(current), contacts.c.id < current.id)
         .order_by(contacts.c.id.desc())
         .limit(HISTORY_LIMIT)
     )
@@ -89,6 +124,8 @@ async def earlier_contacts(
             "service": {"id": r.service_id, "name": r.service_name},
             "agent": None if r.agent_id is None else {"id": r.agent_id, "name": r.agent_name},
             "first_line": firsts.get(r.id, ""),
+            "verified": r.verified_user_id is not None,
+            "linked_by": linked_by(current, r),
         }
         for r in shown
     ]
@@ -120,7 +157,7 @@ async def earlier_contact(
         raise NotHandlingVisitorError(
             "you are not handling this visitor now", contact_id=contact_id
         )
-    if earlier.visitor_id != current.visitor_id or earlier.id >= current.id:
+    if not is_same_visitor(current, earlier) or earlier.id >= current.id:
         raise NotFoundError(
             f"contact {earlier_id} is not an earlier contact of this visitor",
             contact_id=earlier_id,

@@ -66,6 +66,8 @@ LISTED_COLUMNS = tuple(
         "colour",
         "visitor_id",
         "returning_visitor",
+        "verified_user_id",
+        "prechat",
     )
 )
 """What a row shows (a contact has JSON columns a list of thousands would parse for nothing)."""
@@ -87,6 +89,7 @@ def listed(row: Any, earlier_agents: list[dict[str, Any]] | None = None) -> dict
             "email": row.visitor_email,
             "country": row.visitor_country,
             "id": row.visitor_id,
+            "verified_user_id": row.verified_user_id,
         },
         "returning": bool(row.returning_visitor),
         "service": {"id": row.service_id, "name": row.service_name},
@@ -98,6 +101,7 @@ def listed(row: Any, earlier_agents: list[dict[str, Any]] | None = None) -> dict
         "files": row.files,
         "requeued": row.requeued_at is not None,
         "colour": row.colour or None,
+        "prechat": list(row.prechat or []),
     }
 
 

@@ -24,6 +24,7 @@ CONTACT_COLUMNS = (
     "visitor_name",
     "visitor_email",
     "visitor_country",
+    "visitor_verified_user_id",
     "service",
     "agent",
     "earlier_agents",
@@ -35,6 +36,7 @@ CONTACT_COLUMNS = (
     "files",
     "rating",
     "rating_comment",
+    "prechat",
 )
 """Times are ISO 8601 with the reader's offset, durations whole seconds plus h:mm:ss, so a
 spreadsheet reads them as they are."""
@@ -82,6 +84,7 @@ def contact_cells(item: dict[str, Any], utc_offset_minutes: int = 0) -> list[Any
         item["visitor"]["name"],
         item["visitor"]["email"],
         item["visitor"]["country"],
+        item["visitor"]["verified_user_id"] or "",
         item["service"]["name"],
         item["agent"]["name"] if item["agent"] else "",
         " > ".join(a["name"] for a in item["agents"][: item["transfers"]]),
@@ -93,7 +96,15 @@ def contact_cells(item: dict[str, Any], utc_offset_minutes: int = 0) -> list[Any
         item["files"],
         item["rating"]["score"] if item["rating"] else "",
         item["rating"]["comment"] if item["rating"] else "",
+        form_answers(item["prechat"]),
     ]
+
+
+def form_answers(answers: list[dict[str, Any]]) -> str:
+    """The pre-chat form's answers in one cell: ``Phone: +39 06 1234; Privacy policy: yes``."""
+    return "; ".join(
+        f"{a['label']}: {'yes' if a['value'] is True else a['value']}" for a in answers
+    )
 
 
 async def contacts_csv(

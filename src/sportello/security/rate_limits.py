@@ -153,6 +153,10 @@ class RateLimits:
     async def left_message(self, ip: str, now: float) -> None:
         await self._take([(self.left_messages, ip)], now)
 
+    async def invitation_event(self, ip: str, now: float) -> None:
+        """An invitation shown or accepted: counted with the IP's messages."""
+        await self._take([(self.ip_messages, ip)], now)
+
     async def visitor_message(self, contact_id: int, ip: str, now: float) -> None:
         await self._take([(self.messages, str(contact_id)), (self.ip_messages, ip)], now)
 

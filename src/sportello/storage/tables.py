@@ -65,6 +65,26 @@ services = Table(
     Column("transcript_auto", Boolean, nullable=False, server_default="0"),
     # Contacts ended more than this many days ago are removed (actions/erasure.py); 0 keeps.
     Column("retention_days", Integer, nullable=False, server_default="0"),
+    # The HMAC key that signs visitors' identity claims (domain/identity.py); None: off.
+    Column("identity_secret", String(64), nullable=True),
+    # The pre-chat form: [{key, kind, label, required, options}] (domain/prechat.py).
+    Column("prechat_fields", JSON, nullable=False, server_default=text("'[]'")),
+    Column("privacy_url", Text, nullable=False, server_default=""),
+    # Proactive invitation rules: [{path, seconds, returning_only, when_available, text}].
+    Column("invitations", JSON, nullable=False, server_default=text("'[]'")),
+)
+
+# One row per invitation a widget showed, or a visitor accepted (reports count them).
+invitation_events = Table(
+    "invitation_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("service_id", Integer, ForeignKey("services.id", ondelete="CASCADE"), nullable=False),
+    Column("rule", Integer, nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("visitor_id", String(64), nullable=False),
+    Column("at", Float, nullable=False),
+    Index("ix_invitation_events_at", "at", "service_id"),
 )
 
 agents = Table(
@@ -182,6 +202,10 @@ contacts = Table(
     # A hint, not a reference (no foreign key: SQLite cannot add one without a table copy).
     Column("prefer_agent_id", Integer, nullable=True),
     Column("prefer_until", Float, nullable=True),
+    # The site's user id when the visitor's identity claim verified (None: anonymous).
+    Column("verified_user_id", String(200), nullable=True),
+    # The pre-chat form's answers, {key: value}, as the service's form had them.
+    Column("prechat", JSON, nullable=True),
     Index("ix_contacts_state_dissuade", "state", "dissuade_at"),
     Index("ix_contacts_transfer_due", "transfer_due_at"),
     Index("ix_contacts_visitor_gone", "visitor_gone_at"),
@@ -200,6 +224,7 @@ contacts = Table(
     Index("ix_contacts_agent_state", "agent_id", "state"),
     Index("ix_contacts_visitor", "visitor_id"),
     Index("ix_contacts_closed", "service_id", "closed_at"),
+    Index("ix_contacts_verified_user", "service_id", "verified_user_id", "id"),
     Index("ix_contacts_visitor_node", "visitor_node"),
     Index("ix_contacts_prefer_until", "prefer_until"),
 )

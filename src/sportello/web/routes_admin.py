@@ -7,7 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from sportello.actions.erasure import do_erase_visitor
-from sportello.actions.services import do_create_service, do_update_service
+from sportello.actions.services import (
+    do_create_service,
+    do_set_identity_secret,
+    do_update_service,
+)
 from sportello.actions.tags import do_create_tag, do_delete_tag, do_update_tag
 from sportello.actions.transfer_groups import (
     do_create_transfer_group,
@@ -52,6 +56,22 @@ async def change_service(
     """Only the fields given change."""
     changes = body.model_dump(mode="json", exclude_none=True)
     return await do_update_service(ctx, service_id, changes, actor=admin)
+
+
+@router.post("/services/{service_id}/identity-secret")
+async def rotate_identity_secret(
+    service_id: ServiceId, admin: AdminDep, ctx: CtxDep
+) -> dict[str, Any]:
+    """A new secret for signing visitors' identity claims; the previous one stops working."""
+    secret = await do_set_identity_secret(ctx, service_id, enabled=True, actor=admin)
+    return {"identity_secret": secret}
+
+
+@router.delete("/services/{service_id}/identity-secret", status_code=204)
+async def remove_identity_secret(service_id: ServiceId, admin: AdminDep, ctx: CtxDep) -> Response:
+    """Verified identity off: every claim is ignored from now on."""
+    await do_set_identity_secret(ctx, service_id, enabled=False, actor=admin)
+    return Response(status_code=204)
 
 
 @router.get("/tags")

@@ -23,6 +23,7 @@ from sportello.reports.contacts_list import (
     page_query,
 )
 from sportello.reports.export import contacts_csv, overview_csv
+from sportello.reports.invitations import invitation_counts
 from sportello.reports.overview import GroupBy, overview
 from sportello.reports.scope import report_scope
 from sportello.reports.search import transcript_match
@@ -150,6 +151,16 @@ async def contact_details(contact_id: ContactId, agent: AgentDep, ctx: CtxDep) -
             "files": await files_of_contact(conn, contact_id),
             "earlier_contacts": int(earlier or 0),
         }
+
+
+@router.get("/invitations")
+async def invitations_report(
+    agent: AgentDep, ctx: CtxDep, since: Period, until: Period
+) -> list[dict[str, Any]]:
+    """Proactive invitations shown and accepted per service in [since, until)."""
+    async with ctx.db.read() as conn:
+        scope = await report_scope(conn, agent)
+        return await invitation_counts(conn, scope, since, until)
 
 
 @router.get("/overview")

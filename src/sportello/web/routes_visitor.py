@@ -16,6 +16,7 @@ from sportello.actions.contacts import (
 )
 from sportello.actions.context import Ctx
 from sportello.actions.handoffs import do_offer_handoff, do_take_handoff
+from sportello.actions.invitations import do_record_invitation
 from sportello.actions.left_messages import do_leave_message
 from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.actions.ratings import do_rate_contact
@@ -41,6 +42,7 @@ from sportello.web.schemas import (
     DepartureBody,
     HandoffBody,
     HandoffOfferBody,
+    InvitationEventBody,
     LeftMessageBody,
     MessageBody,
     PageBody,
@@ -69,6 +71,23 @@ async def available_services(request: Request, ctx: CtxDep) -> list[dict[str, An
         return await services_for_site(
             conn, request.headers.get("origin"), ctx.clock.now(), ctx.settings.idle_seconds
         )
+
+
+@router.post("/invitations", status_code=204)
+async def invitation_event(body: InvitationEventBody, request: Request, ctx: CtxDep) -> Response:
+    """The widget showed a service's invitation, or the visitor accepted it: counted in the
+    reports (``GET /api/reports/invitations``)."""
+    await ctx.limits.invitation_event(client_ip(request), ctx.clock.now())
+    origin = request.headers.get("origin")
+    await do_record_invitation(
+        ctx,
+        service_id=body.service_id,
+        visitor_id=body.visitor_id,
+        rule=body.rule,
+        kind=body.kind,
+        admit=lambda sites: check_site(origin, sites),
+    )
+    return Response(status_code=204)
 
 
 @router.post("/contacts", status_code=201)
@@ -103,11 +122,21 @@ async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep
             user_agent=request.headers.get("user-agent", ""),
             medium=body.medium,
             prefer_agent_id=previous_agent,
+            identity=_claim(body.identity),
+            prechat=dict(body.prechat),
         ),
         admit,
     )
     log_context.note(contact_id=contact["id"])
     return {"contact": contact, **_visitor_token(ctx, contact["id"], body.visitor_id)}
+
+
+def _claim(identity: Any) -> dict[str, Any] | None:
+    """The claim as an object; any other JSON there is a malformed claim (which verifies
+    nothing), not a bad request."""
+    if identity is None:
+        return None
+    return identity if isinstance(identity, dict) else {}
 
 
 async def _previous_agent(ctx: Ctx, token: str | None, visitor_id: str) -> int | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, Strict
 
@@ -83,7 +83,8 @@ class TranslationBody(Body):
 class ContactRequestBody(Body):
     service_id: ConfigId
     visitor_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    name: str = Field(min_length=1, max_length=120)
+    name: str = Field(default="", max_length=120)
+    """Needed unless the service's form makes the name optional (``invalid_input``)."""
     email: str = Field(default="", max_length=200)
     message: str | None = None
     client_msg_id: str | None = Field(default=None, max_length=64)
@@ -96,6 +97,11 @@ class ContactRequestBody(Body):
     previous_token: str | None = Field(default=None, min_length=1, max_length=400)
     """"Start a new conversation": the token of the visitor's ended contact, whose agent is
     offered the new one first."""
+    prechat: dict[str, str | bool] = Field(default={}, max_length=10)
+    """The pre-chat form's answers by field key (name and e-mail go in ``name``/``email``)."""
+    identity: Any = None
+    """The site's signed claim {user_id, name, email, issued_at, signature}: anything that
+    does not verify (malformed included) is ignored, never refused (domain/identity.py)."""
 
 
 WidgetLanguage = Literal["it", "en", "es", "fr", "de", "pt"]
@@ -161,6 +167,40 @@ Glossary = Annotated[
 """Terms the translation engine leaves as they are (product and brand names, codes)."""
 
 
+class PrechatField(Body):
+    """One field of the pre-chat form (domain/prechat.py has the rules)."""
+
+    kind: Literal["name", "email", "phone", "choice", "consent"]
+    label: str = Field(min_length=1, max_length=200)
+    required: bool = False
+    key: str | None = Field(default=None, max_length=32)
+    """A choice's key (``choice``, ``choice_2``… when left out); other kinds use the kind."""
+    options: list[Annotated[str, Field(max_length=100)]] = Field(default=[], max_length=20)
+
+
+PrechatFields = Annotated[list[PrechatField], Field(max_length=10)]
+
+
+class InvitationRule(Body):
+    """One proactive invitation rule (domain/invitations.py has the rules)."""
+
+    path: str = Field(max_length=200)
+    seconds: int = 0
+    returning_only: bool = False
+    when_available: bool = True
+    text: str = Field(default="", max_length=200)
+
+
+InvitationRules = Annotated[list[InvitationRule], Field(max_length=5)]
+
+
+class InvitationEventBody(Body):
+    service_id: ConfigId
+    visitor_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    rule: int = Field(ge=0, lt=5)
+    kind: Literal["shown", "accepted"]
+
+
 class ServiceBody(Body):
     name: str = Field(min_length=1, max_length=120)
     language: LanguageCode = "en"
@@ -177,6 +217,9 @@ class ServiceBody(Body):
     translation_glossary: Glossary = []
     transcript_auto: bool = False
     retention_days: int = Field(default=0, ge=0, le=3650)
+    prechat_fields: PrechatFields = []
+    privacy_url: str = Field(default="", max_length=2000)
+    invitations: InvitationRules = []
 
 
 class ServiceChangesBody(Body):
@@ -197,6 +240,9 @@ class ServiceChangesBody(Body):
     translation_glossary: Glossary | None = None
     transcript_auto: bool | None = None
     retention_days: int | None = Field(default=None, ge=0, le=3650)
+    prechat_fields: PrechatFields | None = None
+    privacy_url: str | None = Field(default=None, max_length=2000)
+    invitations: InvitationRules | None = None
 
 
 class ErasureBody(Body):
