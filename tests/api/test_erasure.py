@@ -83,6 +83,15 @@ async def a_whole_conversation(world: World, vera: VisitorClient) -> None:
         },
     )
     assert left.status_code == 201, left.text
+    ruled = await ann.http.patch(
+        f"/api/admin/services/{sales}", json={"invitations": [{"path": "/*", "text": "Help?"}]}
+    )
+    assert ruled.status_code == 200, ruled.text
+    shown = await vera.http.post(
+        "/api/visitor/invitations",
+        json={"service_id": sales, "visitor_id": vera.visitor_id, "rule": 0, "kind": "shown"},
+    )
+    assert shown.status_code == 204, shown.text
 
 
 async def test_an_erased_person_leaves_nothing_behind(database_url: str, tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ Both remove whole contacts. The contact's row goes, and with it, by their foreig
 ``ON DELETE CASCADE``, its messages (SQLite's search index follows by trigger; PostgreSQL's
 is an index on the table), file rows, pages, calls, transfers, supervisor joins, notes and
 mentions, rating, e-mail outbox rows and canned-reply uses. What no foreign key ties to the
-contact is removed explicitly: its events in the stream, its left messages. Its files
+contact is removed explicitly: its events in the stream, its left messages; an erasure also
+removes the invitations shown to the person's browsers. Its files
 leave the disk after the transaction commits (a crash in between leaves unreferenced files,
 never references to missing ones).
 
@@ -32,6 +33,7 @@ from sportello.files.storage import LocalFileStore
 from sportello.storage.tables import (
     contacts,
     events,
+    invitation_events,
     files,
     messages,
     services,
@@ -75,14 +77,22 @@ async def do_erase_visitor(
         else func.lower(contacts.c.visitor_email) == address
     )
     async with ctx.db.read() as conn:
-        rows = (await conn.execute(select(contacts.c.id, contacts.c.state).where(who))).all()
+        rows = (
+            await conn.execute(
+                select(contacts.c.id, contacts.c.state, contacts.c.visitor_id).where(who)
+            )
+        ).all()
     open_ids = [r.id for r in rows if r.state in OPEN_STATES]
     if open_ids:
         raise ContactsInProgressError(
             "end this person's conversations before erasing them", contacts=open_ids
         )
     removed = await remove_contacts(ctx, [r.id for r in rows])
+    browsers = {r.visitor_id for r in rows} | ({visitor_id} if visitor_id else set())
     async with ctx.db.write(Lane.NEW) as conn:
+        await conn.execute(
+            delete(invitation_events).where(invitation_events.c.visitor_id.in_(browsers))
+        )
         if address:
             removed.left_messages += await _remove_left(
                 conn, func.lower(visitor_messages_left.c.email) == address
