@@ -18,6 +18,7 @@ import "./transfer";
 import "./preview";
 import type { PreviewChoice } from "./preview";
 import { languageName } from "./translate";
+import { lastLine, oneLine, oneLineStyles } from "./last-line";
 
 
 /** Where the visitor may be sent: the service's sites, or else the site they came from. */
@@ -47,6 +48,7 @@ function sentIn(language: string, edited: boolean | undefined): string {
 export class SpPanel extends LitElement {
   static override styles = [
     shared,
+    oneLineStyles,
     fileStyles,
     callStyles,
     cannedStyles,
@@ -87,13 +89,6 @@ export class SpPanel extends LitElement {
       .head-remove {
         margin-right: 12px;
         flex: none;
-      }
-      .title .preview {
-        font-size: 12.5px;
-        color: var(--text);
-        white-space: nowrap;
-        overflow: hidden;
-        text-overflow: ellipsis;
       }
       .header {
         display: flex;
@@ -642,21 +637,6 @@ export class SpPanel extends LitElement {
     void this.updateComplete.then(() => (target ?? this.stopBtn)?.focus());
   }
 
-  /** The last line of the conversation, for a collapsed panel. */
-  private preview(p: Panel, name: string) {
-    const last = p.outgoing.at(-1);
-    const message = [...p.messages].reverse().find((m) => m.sender !== "system");
-    let text = "";
-    if (last && (!message || last.createdAt >= message.created_at)) text = msg(str`You: ${last.text}`);
-    else if (message) {
-      const body = message.file ? `📎 ${message.file.name}${message.text ? ` — ${message.text}` : ""}` : message.text;
-      const who = message.sender === "visitor" ? name : agentAuthor(p, message, store.agent?.id);
-      text = `${who}: ${body}`;
-    }
-    if (!text) return nothing;
-    return html`<span class="preview" data-testid="panel-preview" title=${text}>${text.replace(/\s+/g, " ")}</span>`;
-  }
-
   private items(p: Panel): Item[] {
     const items: Item[] = [
       ...p.messages.map((msg, i): Item => ({ type: "msg", at: msg.created_at, order: i, msg })),
@@ -923,7 +903,7 @@ export class SpPanel extends LitElement {
           <span class="name">${name}
             ${countryBadge(c.visitor.country)}</span>
           <span class="sub" data-testid="panel-sub">${c.service.name} · ${c.service.language.toUpperCase()}${detail ? ` · ${detail}` : ""}</span>
-          ${this.expanded ? nothing : this.preview(p, name)}
+          ${this.expanded ? nothing : oneLine(lastLine(p, name, store.agent?.id), "panel-preview")}
         </span>
         <span class="activity" data-testid="activity">
           ${changingPage ? html`<span class="act page" data-testid="act-page" title=${msg(str`Changing page: ${c.visitor.page_title || c.visitor.page_url || ""}`)}>${icons.globe(msg("Changing page"))}</span>` : nothing}

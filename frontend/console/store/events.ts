@@ -2,7 +2,7 @@
 
 import { clock } from "../format";
 import { msg, str } from "@lit/localize";
-import type { Contact, Departure, EventFrame, Mention, Message, Note, SessionMedia, TranslationSetting, WaitingEntry } from "../types";
+import type { Contact, Departure, EventFrame, FirstMessage, Mention, Message, Note, SessionMedia, TranslationSetting, WaitingEntry } from "../types";
 import { callEvent } from "./call-events";
 import { deliver, isSeen, markRead } from "./chat";
 import type { ConsoleStore } from "./core";
@@ -22,6 +22,11 @@ export function onEvent(s: ConsoleStore, ev: EventFrame, live: boolean): void {
       const isNew = !s.waiting.some((e) => e.contact_id === entry.contact_id);
       s.waiting = [...s.waiting.filter((e) => e.contact_id !== entry.contact_id), entry].sort(entryOrder);
       if (isNew) s.alert(msg("New contact waiting"), `${entry.visitor_name} · ${entry.service_name}`);
+      break;
+    }
+    case "contact.waiting_message": {
+      const first = data["first_message"] as FirstMessage;
+      s.waiting = s.waiting.map((e) => (e.contact_id === ev.contact_id ? { ...e, first_message: first } : e));
       break;
     }
     case "contact.dequeued": {
