@@ -36,7 +36,9 @@ export function onEvent(s: ConsoleStore, ev: EventFrame, live: boolean): void {
     }
     case "contact.assigned": {
       const contact = data["contact"] as Contact;
-      const mine = s.accepting.has(contact.id);
+      // Taken here: open it, unless the accept's answer already did (the agent may have
+      // moved on to another panel since).
+      const mine = s.accepting.has(contact.id) && !s.panel(contact.id);
       addPanel(s, contact, mine);
       break;
     }
