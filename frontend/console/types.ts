@@ -264,6 +264,8 @@ export interface SignalFrame {
   contact_id: number;
   from?: string;
   active?: boolean;
+  /** The visitor's unsent text (a `typing` signal, when the service shows it). */
+  draft?: string;
   online?: boolean;
   call_id?: number;
   description?: RTCSessionDescriptionInit;

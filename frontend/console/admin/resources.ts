@@ -41,6 +41,7 @@ export const services = (): Resource => ({
     leave_message: true,
     translation_glossary: [],
     transcript_auto: false,
+    typing_preview: false,
   },
   fields: [
     { name: "name", label: msg("Name"), kind: "text", required: true },
@@ -56,6 +57,7 @@ export const services = (): Resource => ({
     { name: "enabled", label: msg("Offered in the widget"), kind: "bool" },
     { name: "leave_message", label: msg("Leave-a-message form when nobody is available"), kind: "bool" },
     { name: "transcript_auto", label: msg("E-mail the transcript when a conversation ends (to visitors who gave an address)"), kind: "bool" },
+    { name: "typing_preview", label: msg("Typing preview: agents read what the visitor is typing before it is sent (the widget tells the visitor)"), kind: "bool" },
     { name: "immediate_redirect", label: msg("Pushed links open at once (no question to the visitor)"), kind: "bool" },
   ],
   columns: [

@@ -19,6 +19,7 @@ import "./preview";
 import type { PreviewChoice } from "./preview";
 import { languageName } from "./translate";
 import { lastLine, oneLine, oneLineStyles } from "./last-line";
+import { draftStyles, typingLine } from "./draft";
 
 
 /** Where the visitor may be sent: the service's sites, or else the site they came from. */
@@ -49,6 +50,7 @@ export class SpPanel extends LitElement {
   static override styles = [
     shared,
     oneLineStyles,
+    draftStyles,
     fileStyles,
     callStyles,
     cannedStyles,
@@ -1006,11 +1008,7 @@ export class SpPanel extends LitElement {
         )}
         ${p.outgoing.map((o) => this.renderOutgoing(p, o))}
       </div>
-      <div class="typing-line" aria-live="polite">
-        ${p.visitorTyping
-          ? html`<span data-testid="typing-indicator"><span class="dots" aria-hidden="true"><span></span><span></span><span></span></span> ${msg(str`${name} is typing…`)}</span>`
-          : nothing}
-      </div>
+      ${typingLine(p, name)}
       ${p.terminated
         ? html`<div class="ended-bar" data-testid="ended-bar">
             <span class="text">${c.closed_by === "visitor" ? msg(str`${name} left.`) : msg("Contact ended.")}${c.outcome ? " " + msg(str`Outcome: ${outcomeName(c.outcome)}.`) : ""}</span>

@@ -34,6 +34,7 @@ EDITABLE = (
     "leave_message",
     "translation_glossary",
     "transcript_auto",
+    "typing_preview",
 )
 GLOSSARY_TERMS = 200
 
@@ -91,6 +92,7 @@ async def do_create_service(
     leave_message: bool = True,
     translation_glossary: list[str] | None = None,
     transcript_auto: bool = False,
+    typing_preview: bool = False,
     actor: AgentPrincipal | None = None,
 ) -> dict[str, Any]:
     """Offered in the widget from the next page load on (the widget asks for the list)."""
@@ -110,6 +112,7 @@ async def do_create_service(
             "leave_message": leave_message,
             "translation_glossary": translation_glossary or [],
             "transcript_auto": transcript_auto,
+            "typing_preview": typing_preview,
         }
     )
     try:

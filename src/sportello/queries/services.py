@@ -32,6 +32,7 @@ def service_view(row: Any) -> dict[str, Any]:
         "leave_message": bool(row.leave_message),
         "translation_glossary": list(row.translation_glossary or []),
         "transcript_auto": bool(row.transcript_auto),
+        "typing_preview": bool(row.typing_preview),
     }
 
 

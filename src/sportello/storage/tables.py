@@ -63,6 +63,8 @@ services = Table(
     Column("translation_glossary", JSON, nullable=False, server_default=text("'[]'")),
     # E-mail the transcript to the visitor (when they gave an address) as the contact ends.
     Column("transcript_auto", Boolean, nullable=False, server_default="0"),
+    # Show the agent what the visitor is typing before they send it (off unless chosen).
+    Column("typing_preview", Boolean, nullable=False, server_default="0"),
 )
 
 agents = Table(

@@ -176,6 +176,7 @@ class ServiceBody(Body):
     leave_message: bool = True
     translation_glossary: Glossary = []
     transcript_auto: bool = False
+    typing_preview: bool = False
 
 
 class ServiceChangesBody(Body):
@@ -195,6 +196,7 @@ class ServiceChangesBody(Body):
     leave_message: bool | None = None
     translation_glossary: Glossary | None = None
     transcript_auto: bool | None = None
+    typing_preview: bool | None = None
 
 
 class TagBody(Body):
