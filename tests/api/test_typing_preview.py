@@ -26,7 +26,9 @@ async def chat_on(world: World, service: str) -> tuple[AgentClient, Stream, Visi
 
 
 async def typing(widget: Stream, contact_id: int, draft: str, active: bool = True) -> None:
-    await widget.send({"type": "typing", "contact_id": contact_id, "active": active, "draft": draft})
+    await widget.send(
+        {"type": "typing", "contact_id": contact_id, "active": active, "draft": draft}
+    )
 
 
 def typing_signal(frame: dict[str, Any]) -> bool:

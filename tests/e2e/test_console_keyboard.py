@@ -21,7 +21,19 @@ from tests.e2e.console_helpers import (
 
 __all__ = ["console_server", "visitors"]
 
-LISTED = ["take", "next", "previous", "send", "newline", "canned", "note", "transfer", "stop", "close", "map"]
+LISTED = [
+    "take",
+    "next",
+    "previous",
+    "send",
+    "newline",
+    "canned",
+    "note",
+    "transfer",
+    "stop",
+    "close",
+    "map",
+]
 
 
 def test_question_mark_opens_the_keyboard_map_as_a_modal_dialog(
@@ -42,7 +54,9 @@ def test_question_mark_opens_the_keyboard_map_as_a_modal_dialog(
     page.screenshot(path=str(SCREENSHOTS / "console-keyboard-map.png"))
     for _ in range(3):  # Tab goes round the dialog's own controls, never behind it
         page.keyboard.press("Tab")
-        assert keymap.evaluate("d => d.getRootNode().activeElement !== null && d.contains(d.getRootNode().activeElement)")
+        assert keymap.evaluate(
+            "d => d.getRootNode().activeElement !== null && d.contains(d.getRootNode().activeElement)"
+        )
     page.keyboard.press("Escape")
     expect(keymap).to_have_count(0)
     expect(status).to_be_focused()  # back where it was
@@ -116,4 +130,3 @@ def test_every_listed_shortcut_works(
     chat.get_by_test_id("confirm-stop").click()
     expect(chat).to_have_attribute("terminated", "")
     assert vera.contact()["state"] == "closed"
-

@@ -14,20 +14,27 @@ export function typingLine(p: Panel, name: string) {
         : nothing}
     </div>
     ${draft
-      ? html`<div class="draft-preview" data-testid="typing-preview" title=${msg("Not sent yet: what the visitor is typing")}>
-          <span class="sr-only">${msg("Not sent yet:")}</span>${draft}</div>`
+      ? html`<div class="draft-wrap"><div class="draft-preview" data-testid="typing-preview" title=${msg("Not sent yet: what the visitor is typing")}
+          ><span class="sr-only">${msg("Not sent yet:")} </span>${draft}</div></div>`
       : nothing}`;
 }
 
 export const draftStyles = css`
-  .draft-preview {
+  .draft-wrap {
     flex: none;
+    padding: 0 18px 8px;
+    background: var(--bg);
+  }
+  .draft-preview {
+    max-width: 74%;
+    width: fit-content;
     max-height: 4.6em;
     overflow: hidden;
-    padding: 0 18px 6px;
-    background: var(--bg);
+    padding: 6px 12px;
+    border: 1px dashed var(--border-strong);
+    border-radius: 12px;
+    background: var(--surface);
     color: var(--muted);
-    opacity: 0.8;
     font-size: 13px;
     font-style: italic;
     white-space: pre-wrap;
