@@ -47,7 +47,7 @@ async def test_messages_after_the_answer_are_not_waiting_news(world: World) -> N
     """Once an agent holds it, a visitor's message is no queue news for the others."""
     ann = await world.agent("ann")
     watcher = await ann.open_console()
-    bob, console, visitor, widget = await world.assigned_chat("bob", "Sales")
+    _bob, console, visitor, _widget = await world.assigned_chat("bob", "Sales")
     assert (await visitor.say("now we talk")).status_code == 201
     await console.wait_event("message.created")
     later = world.visitor()

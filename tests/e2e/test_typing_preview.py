@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, expect
 
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.console_helpers import panel
 from tests.e2e.widget_helpers import (
     TIMEOUT_MS,
@@ -22,7 +23,6 @@ from tests.e2e.widget_helpers import (
     visitor_page,
     w,
 )
-from tests.e2e.conftest import SCREENSHOTS
 from tests.support.seed import ServiceSpec
 
 

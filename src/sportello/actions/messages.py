@@ -21,8 +21,8 @@ from sportello.errors import (
     field_error,
 )
 from sportello.inputs import OwnTranslation
-from sportello.routing.views import first_message_view
 from sportello.queries.contacts import check_holder, fetch_contact_row, message_view
+from sportello.routing.views import first_message_view
 from sportello.storage.direct import DirectStatement
 from sportello.storage.tables import contacts, messages
 from sportello.stream.events import EventWriter
@@ -161,7 +161,11 @@ async def insert_message(
         agent_id=contact.agent_id,
         for_visitor=not held,
     )
-    if announce_waiting and sender is Sender.VISITOR and contact.state == ContactState.PENDING.value:
+    if (
+        announce_waiting
+        and sender is Sender.VISITOR
+        and contact.state == ContactState.PENDING.value
+    ):
         await _announce_first(conn, writer, contact.id, inserted[0])
     return message
 
@@ -177,7 +181,9 @@ _EARLIER_VISITOR_MESSAGE = (
 )
 
 
-async def _announce_first(conn: AsyncConnection, writer: EventWriter, contact_id: int, row: Any) -> None:
+async def _announce_first(
+    conn: AsyncConnection, writer: EventWriter, contact_id: int, row: Any
+) -> None:
     """A waiting visitor wrote for the first time: the waiting entries show it."""
     earlier = await conn.execute(_EARLIER_VISITOR_MESSAGE, {"contact": contact_id, "id": row.id})
     if earlier.first() is not None:

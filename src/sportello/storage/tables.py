@@ -501,7 +501,10 @@ contact_notes = Table(
     Column("author_id", Integer, ForeignKey("agents.id"), nullable=False),
     Column("text", Text, nullable=False),
     Column("created_at", Float, nullable=False),
+    # The writer's key for the note: a retry with the same key finds the first one.
+    Column("client_id", String(64), nullable=True),
     Index("ix_contact_notes_contact", "contact_id"),
+    Index("uq_contact_notes_client", "contact_id", "author_id", "client_id", unique=True),
 )
 
 # Who a note's @login named: they are told, and may read the contact (queries/contacts.py).

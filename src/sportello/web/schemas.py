@@ -52,9 +52,11 @@ class MessageBody(Body):
 
 
 class NoteBody(Body):
-    """A private note or a whisper: only agents and supervisors read it."""
+    """A private note or a whisper: only agents and supervisors read it. ``client_id``, the
+    writer's key, makes a retry one note."""
 
     text: str
+    client_id: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class PreviewBody(Body):
