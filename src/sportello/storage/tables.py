@@ -438,6 +438,8 @@ canned_replies = Table(
     Column("title", String(120), nullable=False),
     Column("text", Text, nullable=False),
     Column("link_url", String(2048), nullable=False, server_default=""),
+    # A saved file sent with the reply: its card and storage keys (files/storage.py), or null.
+    Column("file", JSON, nullable=True),
     UniqueConstraint("service_id", "shortcut", name="uq_canned_replies_service"),
     UniqueConstraint("agent_id", "shortcut", name="uq_canned_replies_agent"),
 )

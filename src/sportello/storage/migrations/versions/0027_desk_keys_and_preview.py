@@ -1,5 +1,5 @@
 """a per-service switch for the typing preview (the agent reads the visitor's draft), and
-the client key that makes a retried note one note
+the client key that makes a retried note one note, and a canned reply's saved file
 
 Revision ID: 0027
 Revises: 0026
@@ -23,6 +23,8 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("contact_notes") as batch_op:
         batch_op.add_column(sa.Column("client_id", sa.String(64), nullable=True))
+    with op.batch_alter_table("canned_replies") as batch_op:
+        batch_op.add_column(sa.Column("file", sa.JSON(), nullable=True))
     op.create_index(
         "uq_contact_notes_client",
         "contact_notes",
@@ -32,6 +34,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("canned_replies") as batch_op:
+        batch_op.drop_column("file")
     op.drop_index("uq_contact_notes_client", table_name="contact_notes")
     with op.batch_alter_table("contact_notes") as batch_op:
         batch_op.drop_column("client_id")
