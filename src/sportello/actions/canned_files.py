@@ -15,7 +15,7 @@ from sportello.actions.context import Ctx
 from sportello.actions.files import UploadInfo, do_attach_file
 from sportello.domain.file_names import clean_file_name
 from sportello.domain.principals import AgentPrincipal
-from sportello.errors import FileTypeRefusedError, NotFoundError, field_error
+from sportello.errors import FileTypeRefusedError, field_error
 from sportello.files.receive import HEAD_BYTES, Received
 from sportello.files.sniffing import is_refused, sniff_type
 from sportello.files.storage import FileStore
@@ -72,11 +72,11 @@ async def do_set_reply_file(
 async def do_clear_reply_file(
     ctx: Ctx, store: FileStore, actor: AgentPrincipal, reply_id: int, *, personal: bool
 ) -> dict[str, Any]:
-    """The reply without a file (``not_found`` when it has none)."""
+    """The reply without a file (one that has none already stays as it is)."""
     async with ctx.transaction() as (conn, _writer):
         row = await owned_reply(conn, actor, reply_id, personal)
         if not row.file:
-            raise NotFoundError(f"canned reply {reply_id} has no file", reply_id=reply_id)
+            return {**reply_view(row), "file": None}
         await conn.execute(
             update(canned_replies).where(canned_replies.c.id == reply_id).values(file=None)
         )
