@@ -7,6 +7,8 @@ import { msg, str } from "@lit/localize";
 import { html, nothing } from "lit";
 import { api } from "../api";
 import { chips, type Resource, type Row, type SpAdminCrud } from "./crud";
+import "../components/reply-file";
+import type { ReplyFile } from "../components/reply-file";
 
 const yes = (v: unknown) => (v ? msg("yes") : msg("no"));
 
@@ -279,6 +281,7 @@ export const cannedReplies = (): Resource => {
       { label: msg("Service"), cell: (r) => names.get(String(r.service_id)) ?? "" },
       { label: msg("Title"), cell: (r) => String(r.title) },
       { label: msg("Text"), cell: (r) => html`<span class="muted">${String(r.text)}</span>${r.link_url ? html`<br />${r.link_url}` : nothing}` },
+      { label: msg("File"), cell: (r) => replyFile("/api/admin/canned-replies", r) },
     ],
     deletePath: (row) => `/api/admin/canned-replies/${String(row.id)}`,
     prepare: async () => {
@@ -291,6 +294,12 @@ export const cannedReplies = (): Resource => {
   };
   return resource;
 };
+
+/** A reply's saved file, attached or removed in place (components/reply-file.ts). */
+function replyFile(path: string, r: Row) {
+  return html`<sp-reply-file data-testid="reply-file" .base=${`${path}/${String(r.id)}`} .file=${(r.file as ReplyFile | null) ?? null}
+    shortcut=${String(r.shortcut)}></sp-reply-file>`;
+}
 
 /** The agent's own canned replies, managed from the console's menu. */
 export const ownReplies = (): Resource => ({
@@ -312,6 +321,7 @@ export const ownReplies = (): Resource => ({
     { label: msg("Shortcut"), cell: (r) => html`<b>/${r.shortcut}</b>` },
     { label: msg("Title"), cell: (r) => String(r.title) },
     { label: msg("Text"), cell: (r) => html`<span class="muted">${String(r.text)}</span>${r.link_url ? html`<br />${r.link_url}` : nothing}` },
+    { label: msg("File"), cell: (r) => replyFile("/api/me/canned-replies", r) },
   ],
   deletePath: (row) => `/api/me/canned-replies/${String(row.id)}`,
 });

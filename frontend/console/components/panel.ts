@@ -20,6 +20,7 @@ import type { PreviewChoice } from "./preview";
 import { languageName } from "./translate";
 import { lastLine, oneLine, oneLineStyles } from "./last-line";
 import { draftStyles, typingLine } from "./draft";
+import { sendReplyFile } from "./reply-file";
 
 
 /** Where the visitor may be sent: the service's sites, or else the site they came from. */
@@ -797,6 +798,7 @@ export class SpPanel extends LitElement {
   }
 
   private insertReply(reply: CannedReply): void {
+    if (reply.file) void sendReplyFile(this.contactId, reply.id).then((error) => error && store.notify(error));
     this.draft = reply.filled;
     this.cannedReplyId = reply.id;
     this.canned.follow(this.draft);
