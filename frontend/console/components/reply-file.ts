@@ -6,6 +6,7 @@ import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { api } from "../api";
+import { icons } from "../icons";
 import { shared } from "../styles";
 import { newId } from "../store/model";
 import type { Message } from "../types";
@@ -47,6 +48,9 @@ export class SpReplyFile extends LitElement {
         font-size: 12.5px;
       }
       .name {
+        display: inline-flex;
+        align-items: center;
+        gap: 3px;
         max-width: 16em;
         overflow: hidden;
         text-overflow: ellipsis;
@@ -109,7 +113,7 @@ export class SpReplyFile extends LitElement {
     const choose = () => this.renderRoot.querySelector<HTMLInputElement>("input[type=file]")?.click();
     return html`${input}
       ${this.file
-        ? html`<span class="name" data-testid="reply-file-name" title=${this.file.name}>📎 ${this.file.name}</span>
+        ? html`<span class="name" data-testid="reply-file-name" title=${this.file.name}>${icons.file()} ${this.file.name}</span>
             <span class="muted">${size(this.file.size)}</span>
             <button class="link" data-testid="reply-file-replace" ?disabled=${this.busy} @click=${choose}>${msg("Replace")}</button>
             <button class="link" data-testid="reply-file-remove" ?disabled=${this.busy} @click=${() => void this.clear()}>${msg("Remove")}</button>`
