@@ -16,19 +16,26 @@ export interface Shortcut {
 }
 
 const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
-const alt = (key: string) => () => [isMac ? "⌥ Option" : "Alt", key];
+/** Key names as printed on the reader's keyboard (an Italian one says Invio, Maiusc). */
+const keyName = {
+  alt: () => (isMac ? `⌥ ${msg("Option")}` : msg("Alt")),
+  enter: () => msg("Enter"),
+  shift: () => msg("Shift"),
+  esc: () => msg("Esc"),
+};
+const alt = (key: string) => () => [keyName.alt(), key];
 
 export const SHORTCUTS: Shortcut[] = [
   { id: "take", keys: alt("O"), label: () => msg("Take the contact that has waited longest") },
   { id: "next", keys: alt("J"), label: () => msg("Open the next conversation") },
   { id: "previous", keys: alt("K"), label: () => msg("Open the previous conversation") },
-  { id: "send", keys: () => ["Enter"], label: () => msg("Send the message"), where: () => msg("in the composer") },
-  { id: "newline", keys: () => ["Shift", "Enter"], label: () => msg("New line"), where: () => msg("in the composer") },
+  { id: "send", keys: () => [keyName.enter()], label: () => msg("Send the message"), where: () => msg("in the composer") },
+  { id: "newline", keys: () => [keyName.shift(), keyName.enter()], label: () => msg("New line"), where: () => msg("in the composer") },
   { id: "canned", keys: () => ["/"], label: () => msg("Canned replies (arrows to choose, Enter to insert)"), where: () => msg("at the start of the composer") },
   { id: "note", keys: alt("P"), label: () => msg("Switch between a reply and a private note") },
   { id: "transfer", keys: alt("R"), label: () => msg("Transfer the open conversation") },
   { id: "stop", keys: alt("Q"), label: () => msg("Stop the open conversation (asks first)") },
-  { id: "close", keys: () => ["Esc"], label: () => msg("Close a dialog or a list") },
+  { id: "close", keys: () => [keyName.esc()], label: () => msg("Close a dialog or a list") },
   { id: "map", keys: () => ["?"], label: () => msg("Show this list"), where: () => msg("outside a text field") },
 ];
 
