@@ -17,12 +17,13 @@ export let httpClockSample: number | null = null;
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
+  const raw = body instanceof Blob; // a file, sent as the body itself
   try {
     response = await fetch(path, {
       method,
       credentials: "same-origin",
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined || raw ? {} : { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, "network", "The server cannot be reached. Check your connection.");

@@ -64,6 +64,16 @@ export interface WaitingEntry {
   service_language: string;
   /** Set for a contact being transferred to this agent (or their group). */
   transfer: TransferEntry | null;
+  /** What the visitor wrote first (with the start form or while waiting), if anything. */
+  first_message?: FirstMessage | null;
+}
+
+/** A waiting entry's first visitor message (docs/protocol.md, waiting entry). */
+export interface FirstMessage {
+  id: number;
+  text: string;
+  file_name: string | null;
+  created_at: number;
 }
 
 /** The waiting entry's transfer: the arrow, who sends it and the note. */
@@ -258,6 +268,8 @@ export interface SignalFrame {
   contact_id: number;
   from?: string;
   active?: boolean;
+  /** The visitor's unsent text (a `typing` signal, when the service shows it). */
+  draft?: string;
   online?: boolean;
   call_id?: number;
   description?: RTCSessionDescriptionInit;

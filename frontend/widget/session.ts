@@ -46,6 +46,8 @@ interface Prefs {
 }
 
 const TYPING_SEND_EVERY_MS = 3000;
+/** The typing preview's pace: at most two drafts a second. */
+const DRAFT_SEND_EVERY_MS = 500;
 const TYPING_CLEAR_MS = 30_000;
 const PING_EVERY_MS = 25_000;
 const SERVICES_REFRESH_MS = 30_000;
@@ -105,6 +107,7 @@ export class WidgetSession {
   private typingTimer = 0;
   private lastTypingSent = 0;
   private typingActive = false;
+  private draftTimer = 0;
   private receiptQueued = false;
 
   constructor(cfg: WidgetConfig) {
@@ -414,6 +417,7 @@ export class WidgetSession {
       serviceId: c.service.id,
       serviceName: c.service.name,
       serviceLanguage: c.service.language,
+      typingPreview: c.service.typing_preview === true,
       position: null,
       state: c.state,
       createdAt: c.created_at,
@@ -554,16 +558,27 @@ export class WidgetSession {
     this.changed();
   }
 
-  /** Called on every keystroke (active) and when the input empties or is sent (inactive). */
-  typing(active: boolean): void {
+  /** Called on every keystroke (active, with the text so far) and when the input empties or
+   * is sent (inactive). With the service's typing preview on, the draft goes along, at most
+   * every DRAFT_SEND_EVERY_MS (the last one always goes); otherwise it never leaves the page. */
+  typing(active: boolean, draft = ""): void {
     const conv = this.conv;
     if (!conv || (conv.state !== "assigned" && conv.state !== "transferring")) return;
+    window.clearTimeout(this.draftTimer);
+    this.draftTimer = 0;
     const now = Date.now();
-    if (active && this.typingActive && now - this.lastTypingSent < TYPING_SEND_EVERY_MS) return;
+    if (active && conv.typingPreview) {
+      const wait = DRAFT_SEND_EVERY_MS - (now - this.lastTypingSent);
+      if (wait > 0) {
+        this.draftTimer = window.setTimeout(() => this.typing(true, draft), wait);
+        return;
+      }
+    } else if (active && this.typingActive && now - this.lastTypingSent < TYPING_SEND_EVERY_MS) return;
     if (!active && !this.typingActive) return;
     this.typingActive = active;
     this.lastTypingSent = now;
-    this.sendFrame({ type: "typing", contact_id: conv.contactId, active });
+    const frame = { type: "typing", contact_id: conv.contactId, active };
+    this.sendFrame(active && conv.typingPreview ? { ...frame, draft } : frame);
   }
 
   /** The visitor can see the chat: everything from the agent is read. */
@@ -816,6 +831,7 @@ export class WidgetSession {
       conv.dissuadeAt = contact.dissuade_at;
       conv.serviceName = contact.service.name;
       conv.serviceLanguage = contact.service.language;
+      conv.typingPreview = contact.service.typing_preview === true;
       if (contact.dissuasion_message) conv.endMessage = contact.dissuasion_message;
       this.mergeMessages(contact.messages);
     }

@@ -607,6 +607,14 @@ export const styles = css`
     color: #475467;
     border-bottom-color: var(--line);
   }
+  .privacy-note {
+    flex: none;
+    margin: 0;
+    padding: 0 12px 8px;
+    font-size: 11.5px;
+    color: #475467;
+    background: #fff;
+  }
   .composer {
     flex: none;
     display: flex;

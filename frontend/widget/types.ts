@@ -48,7 +48,7 @@ export interface VisitorContact {
   id: number;
   state: string;
   medium: string;
-  service: { id: number; name: string; language: string };
+  service: { id: number; name: string; language: string; typing_preview?: boolean };
   visitor_name: string;
   agent: AgentCard | null;
   created_at: number;
@@ -118,6 +118,8 @@ export interface Conversation {
   serviceName: string;
   /** The service's language (ISO 639-1): the widget speaks it when it can (language.ts). */
   serviceLanguage?: string;
+  /** The service shows the agent what the visitor types before it is sent (privacy.ts). */
+  typingPreview?: boolean;
   /** The position of the last event processed; null = ask for a fresh snapshot. */
   position: number | null;
   state: string;

@@ -1,5 +1,6 @@
 /** The widget's Lit element. Text is only ever bound as text (Lit escapes it): no unsafeHTML. */
 
+import { typingPreviewNote } from "./privacy";
 import { msg, str, updateWhenLocaleChanges } from "@lit/localize";
 import { html, LitElement, nothing, svg, type TemplateResult } from "lit";
 import { live } from "lit/directives/live.js";
@@ -531,7 +532,7 @@ export class SportelloWidget extends LitElement {
             </div>`
           : nothing}
       </div>
-      ${ended ? renderEnding(s, conv) : this.renderComposer()}`;
+      ${ended ? renderEnding(s, conv) : html`${this.renderComposer()}${typingPreviewNote(conv)}`}`;
   }
 
   /** Why the conversation ended, in the visitor's language. */
@@ -685,7 +686,7 @@ export class SportelloWidget extends LitElement {
         }}
         @input=${(e: InputEvent) => {
           this.draft = (e.target as HTMLTextAreaElement).value;
-          s.typing(this.draft.trim() !== "");
+          s.typing(this.draft.trim() !== "", this.draft);
           this.requestUpdate();
         }}
         @keydown=${(e: KeyboardEvent) => {

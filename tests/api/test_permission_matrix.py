@@ -113,6 +113,10 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     # the holder's own reply: anyone else's answers not_found, admins included
     ("PATCH", "/api/me/canned-replies/{reply_id}"): (ONLY_HOLDER, lambda: {"title": "Hi"}),
     ("DELETE", "/api/me/canned-replies/{reply_id}"): (ONLY_HOLDER, None),
+    # a reply's saved file: the body is the file (here the JSON's bytes)
+    ("PUT", "/api/me/canned-replies/{reply_id}/file"): (ONLY_HOLDER, lambda: {"a": 1}),
+    ("DELETE", "/api/me/canned-replies/{reply_id}/file"): (ONLY_HOLDER, None),
+    ("POST", "/api/contacts/{contact_id}/canned-replies/{reply_id}/file"): (ONLY_HOLDER, None),
     ("GET", "/api/contacts/{contact_id}/translation"): (ONLY_HOLDER, None),
     ("PUT", "/api/contacts/{contact_id}/translation"): (
         ONLY_HOLDER,
@@ -192,6 +196,8 @@ RULES: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     # a Sales reply made for the round
     ("PATCH", "/api/admin/canned-replies/{reply_id}"): (ADMIN, lambda: {"title": "Hi"}),
     ("DELETE", "/api/admin/canned-replies/{reply_id}"): (ADMIN, None),
+    ("PUT", "/api/admin/canned-replies/{reply_id}/file"): (ADMIN, lambda: {"a": 1}),
+    ("DELETE", "/api/admin/canned-replies/{reply_id}/file"): (ADMIN, None),
     ("GET", "/api/admin/left-messages"): (SUPERVISORS, None),
     ("GET", "/api/supervision"): (SUPERVISORS, None),
     # stepping into a contact: supervisors of its service and admins (others not_supervising)

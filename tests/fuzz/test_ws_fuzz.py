@@ -34,6 +34,7 @@ FIELDS = (
     "client_msg_id",
     "text",
     "active",
+    "draft",
     "up_to",
     "state",
     "ref",

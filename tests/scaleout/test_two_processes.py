@@ -34,6 +34,9 @@ async def test_contact_flows_across_two_processes(
         agent_a = await AgentClient(a.url, a.ws_url, "ann", seeded.passwords["ann"]).sign_in()
         agent_b = await AgentClient(b.url, b.ws_url, "ann", seeded.passwords["ann"]).sign_in()
         console = await agent_a.open_console()
+        preview = {"typing_preview": True}  # the draft crosses processes like typing does
+        sales = seeded.services["Sales"]["id"]
+        assert (await agent_b.http.patch(f"/api/admin/services/{sales}", json=preview)).is_success
 
         visitor = VisitorClient(b.url, b.ws_url)
         response = await visitor.request(seeded.services["Sales"]["id"], message="from node B")
@@ -56,9 +59,11 @@ async def test_contact_flows_across_two_processes(
         )
         got = await console.wait_event("message.created")
         assert got["data"]["message"]["text"] == "hello A"
-        await widget.send({"type": "typing", "contact_id": visitor.contact_id, "active": True})
+        await widget.send(
+            {"type": "typing", "contact_id": visitor.contact_id, "active": True, "draft": "so"}
+        )
         typing = await console.wait_for(lambda f: f["type"] == "signal" and f["kind"] == "typing")
-        assert typing["from"] == "visitor"
+        assert (typing["from"], typing["draft"]) == ("visitor", "so")
 
         quick = VisitorClient(a.url, a.ws_url)
         await quick.request(seeded.services["Quick"]["id"])

@@ -40,6 +40,7 @@ class ServiceSpec:
     priority: int = 15
     sites: tuple[str, ...] = ()
     language: str = "en"
+    typing_preview: bool = False
 
 
 DEFAULT_AGENTS = (
@@ -95,6 +96,7 @@ async def _seed(
                 media=list(s.media),
                 priority=s.priority,
                 sites=list(s.sites),
+                typing_preview=s.typing_preview,
             )
         for a in agents:
             password = f"{a.login}-password"

@@ -8,6 +8,8 @@ import { html, nothing } from "lit";
 import { api } from "../api";
 import { chips, type Resource, type Row, type SpAdminCrud } from "./crud";
 import "./identity-secret";
+import "../components/reply-file";
+import type { ReplyFile } from "../components/reply-file";
 
 const yes = (v: unknown) => (v ? msg("yes") : msg("no"));
 
@@ -46,6 +48,7 @@ export const services = (): Resource => ({
     prechat_fields: [],
     privacy_url: "",
     invitations: [],
+    typing_preview: false,
   },
   fields: [
     { name: "name", label: msg("Name"), kind: "text", required: true },
@@ -74,6 +77,7 @@ export const services = (): Resource => ({
     { name: "enabled", label: msg("Offered in the widget"), kind: "bool" },
     { name: "leave_message", label: msg("Leave-a-message form when nobody is available"), kind: "bool" },
     { name: "transcript_auto", label: msg("E-mail the transcript when a conversation ends (to visitors who gave an address)"), kind: "bool" },
+    { name: "typing_preview", label: msg("Typing preview: agents read what the visitor is typing before it is sent (the widget tells the visitor)"), kind: "bool" },
     { name: "immediate_redirect", label: msg("Pushed links open at once (no question to the visitor)"), kind: "bool" },
     { name: "retention_days", label: msg("Keep ended conversations (days)"), kind: "number", min: 0, max: 3650, hint: msg("Older ones are removed with their messages and files. 0 keeps them.") },
   ],
@@ -297,6 +301,7 @@ export const cannedReplies = (): Resource => {
       { label: msg("Service"), cell: (r) => names.get(String(r.service_id)) ?? "" },
       { label: msg("Title"), cell: (r) => String(r.title) },
       { label: msg("Text"), cell: (r) => html`<span class="muted">${String(r.text)}</span>${r.link_url ? html`<br />${r.link_url}` : nothing}` },
+      { label: msg("File"), cell: (r) => replyFile("/api/admin/canned-replies", r) },
     ],
     deletePath: (row) => `/api/admin/canned-replies/${String(row.id)}`,
     prepare: async () => {
@@ -309,6 +314,12 @@ export const cannedReplies = (): Resource => {
   };
   return resource;
 };
+
+/** A reply's saved file, attached or removed in place (components/reply-file.ts). */
+function replyFile(path: string, r: Row) {
+  return html`<sp-reply-file data-testid="reply-file" .base=${`${path}/${String(r.id)}`} .file=${(r.file as ReplyFile | null) ?? null}
+    shortcut=${String(r.shortcut)}></sp-reply-file>`;
+}
 
 /** The agent's own canned replies, managed from the console's menu. */
 export const ownReplies = (): Resource => ({
@@ -330,6 +341,7 @@ export const ownReplies = (): Resource => ({
     { label: msg("Shortcut"), cell: (r) => html`<b>/${r.shortcut}</b>` },
     { label: msg("Title"), cell: (r) => String(r.title) },
     { label: msg("Text"), cell: (r) => html`<span class="muted">${String(r.text)}</span>${r.link_url ? html`<br />${r.link_url}` : nothing}` },
+    { label: msg("File"), cell: (r) => replyFile("/api/me/canned-replies", r) },
   ],
   deletePath: (row) => `/api/me/canned-replies/${String(row.id)}`,
 });

@@ -7,6 +7,7 @@ import { icons } from "../icons";
 import { store } from "../store";
 import { shared } from "../styles";
 import "./details";
+import "./keymap";
 import "./login";
 import "./panel";
 import "./topbar";
@@ -205,6 +206,7 @@ export class SpConsole extends LitElement {
         </div>
         <sp-details aria-label=${msg("Visitor details")}></sp-details>
       </main>
+      <sp-keymap .root=${this.renderRoot}></sp-keymap>
       ${this.toasts()}
     `;
   }

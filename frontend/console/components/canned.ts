@@ -5,6 +5,7 @@
 import { msg, str } from "@lit/localize";
 import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from "lit";
 import { api } from "../api";
+import { icons } from "../icons";
 import { sayError } from "../../shared/errors";
 
 export interface CannedReply {
@@ -14,6 +15,8 @@ export interface CannedReply {
   personal: boolean;
   /** The text with the contact's placeholders filled, its link on the last line. */
   filled: string;
+  /** A saved file, sent in the contact when the reply is inserted. */
+  file?: { name: string } | null;
 }
 
 const OPENER = /^\/(\S*)$/;
@@ -125,6 +128,7 @@ export class CannedPicker implements ReactiveController {
               <span class="canned-shortcut">/${r.shortcut}</span>
               <span class="canned-title">${r.title}${r.personal ? html` <span class="canned-mine">${msg("yours")}</span>` : nothing}</span>
               <span class="canned-preview">${r.filled}</span>
+              ${r.file ? html`<span class="canned-preview" data-testid="canned-option-file">${icons.file()} ${r.file.name} — ${msg("sent when you insert the reply")}</span>` : nothing}
             </li>`,
         )}
       </ul>

@@ -18,6 +18,9 @@ import "./transfer";
 import "./preview";
 import type { PreviewChoice } from "./preview";
 import { languageName } from "./translate";
+import { lastLine, oneLine, oneLineStyles } from "./last-line";
+import { draftStyles, typingLine } from "./draft";
+import { sendReplyFile } from "./reply-file";
 
 
 /** Where the visitor may be sent: the service's sites, or else the site they came from. */
@@ -47,6 +50,8 @@ function sentIn(language: string, edited: boolean | undefined): string {
 export class SpPanel extends LitElement {
   static override styles = [
     shared,
+    oneLineStyles,
+    draftStyles,
     fileStyles,
     callStyles,
     cannedStyles,
@@ -87,13 +92,6 @@ export class SpPanel extends LitElement {
       .head-remove {
         margin-right: 12px;
         flex: none;
-      }
-      .title .preview {
-        font-size: 12.5px;
-        color: var(--text);
-        white-space: nowrap;
-        overflow: hidden;
-        text-overflow: ellipsis;
       }
       .header {
         display: flex;
@@ -642,21 +640,6 @@ export class SpPanel extends LitElement {
     void this.updateComplete.then(() => (target ?? this.stopBtn)?.focus());
   }
 
-  /** The last line of the conversation, for a collapsed panel. */
-  private preview(p: Panel, name: string) {
-    const last = p.outgoing.at(-1);
-    const message = [...p.messages].reverse().find((m) => m.sender !== "system");
-    let text = "";
-    if (last && (!message || last.createdAt >= message.created_at)) text = msg(str`You: ${last.text}`);
-    else if (message) {
-      const body = message.file ? `📎 ${message.file.name}${message.text ? ` — ${message.text}` : ""}` : message.text;
-      const who = message.sender === "visitor" ? name : agentAuthor(p, message, store.agent?.id);
-      text = `${who}: ${body}`;
-    }
-    if (!text) return nothing;
-    return html`<span class="preview" data-testid="panel-preview" title=${text}>${text.replace(/\s+/g, " ")}</span>`;
-  }
-
   private items(p: Panel): Item[] {
     const items: Item[] = [
       ...p.messages.map((msg, i): Item => ({ type: "msg", at: msg.created_at, order: i, msg })),
@@ -815,6 +798,7 @@ export class SpPanel extends LitElement {
   }
 
   private insertReply(reply: CannedReply): void {
+    if (reply.file) void sendReplyFile(this.contactId, reply.id).then((error) => error && store.notify(error));
     this.draft = reply.filled;
     this.cannedReplyId = reply.id;
     this.canned.follow(this.draft);
@@ -923,7 +907,7 @@ export class SpPanel extends LitElement {
           <span class="name">${name}
             ${countryBadge(c.visitor.country)} ${verifiedBadge(c.visitor.verified_user_id)}</span>
           <span class="sub" data-testid="panel-sub">${c.service.name} · ${c.service.language.toUpperCase()}${detail ? ` · ${detail}` : ""}</span>
-          ${this.expanded ? nothing : this.preview(p, name)}
+          ${this.expanded ? nothing : oneLine(lastLine(p, name, store.agent?.id), "panel-preview")}
         </span>
         <span class="activity" data-testid="activity">
           ${changingPage ? html`<span class="act page" data-testid="act-page" title=${msg(str`Changing page: ${c.visitor.page_title || c.visitor.page_url || ""}`)}>${icons.globe(msg("Changing page"))}</span>` : nothing}
@@ -1026,11 +1010,7 @@ export class SpPanel extends LitElement {
         )}
         ${p.outgoing.map((o) => this.renderOutgoing(p, o))}
       </div>
-      <div class="typing-line" aria-live="polite">
-        ${p.visitorTyping
-          ? html`<span data-testid="typing-indicator"><span class="dots" aria-hidden="true"><span></span><span></span><span></span></span> ${msg(str`${name} is typing…`)}</span>`
-          : nothing}
-      </div>
+      ${typingLine(p, name)}
       ${p.terminated
         ? html`<div class="ended-bar" data-testid="ended-bar">
             <span class="text">${c.closed_by === "visitor" ? msg(str`${name} left.`) : msg("Contact ended.")}${c.outcome ? " " + msg(str`Outcome: ${outcomeName(c.outcome)}.`) : ""}</span>

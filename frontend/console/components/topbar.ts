@@ -8,6 +8,7 @@ import { initials } from "../format";
 import { icons } from "../icons";
 import { store, type SignOutChoice } from "../store";
 import { shared } from "../styles";
+import { openKeymap } from "./keymap";
 import { ownReplies } from "../admin/resources";
 import { ownTokens } from "../admin/tokens";
 import "../admin/crud";
@@ -418,6 +419,10 @@ export class SpTopbar extends LitElement {
               this.menuOpen = false;
               this.tokensOpen = true;
             }}>${icons.tag()}<span class="label">${msg("My API tokens")}</span></button>
+            <button class="item" role="menuitem" data-testid="keymap-link" @click=${() => {
+              this.menuOpen = false;
+              openKeymap();
+            }}>${icons.tag()}<span class="label">${msg("Keyboard shortcuts")}</span><span class="muted" aria-hidden="true">?</span></button>
             <a class="item" role="menuitem" data-testid="reports-link" href="/reports" target="_blank" rel="noopener">
               ${icons.inbox()}<span class="label">${msg("Reports")}</span>
             </a>

@@ -113,6 +113,11 @@ export class SpTransfer extends LitElement {
     this.timer = window.setInterval(() => void this.refresh(), REFRESH_MS);
   }
 
+  /** A modal dialog takes the focus (so Escape and Tab work in it at once). */
+  protected override firstUpdated(): void {
+    this.renderRoot.querySelector<HTMLElement>("[data-testid=transfer-dialog]")?.focus();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     if (this.timer !== null) window.clearInterval(this.timer);
@@ -147,7 +152,7 @@ export class SpTransfer extends LitElement {
 
   override render() {
     const t = this.targets;
-    return html`<div class="confirm" role="dialog" aria-modal="true" aria-labelledby="transfer-title" data-testid="transfer-dialog"
+    return html`<div class="confirm" role="dialog" aria-modal="true" aria-labelledby="transfer-title" data-testid="transfer-dialog" tabindex="-1"
       @keydown=${(e: KeyboardEvent) => e.key === "Escape" && this.close()}>
       <form class="box" @submit=${(e: Event) => {
         e.preventDefault();

@@ -9,6 +9,7 @@ import { icons } from "../icons";
 import { linePosition, showsAsLeft, store } from "../store";
 import { shared } from "../styles";
 import type { WaitingEntry } from "../types";
+import { firstLine, oneLineStyles } from "./last-line";
 
 const R = 17;
 const CIRC = 2 * Math.PI * R;
@@ -71,6 +72,7 @@ function entryBody(entry: WaitingEntry, now: number) {
               title=${msg("Place in the service's line, as the visitor is told it")}>${msg(str`#${number(position)} in line`)}</span>`}
         ${entry.site ? html`<span class="dotsep">·</span><span class="site" title=${entry.site}>${host(entry.site)}</span>` : nothing}
       </span>
+      ${firstLine(entry.first_message, entry.visitor_name || msg("Visitor"))}
     </span>
     <span class="waited" title=${msg("Waiting for")}>${duration(now - entry.created_at)}</span>
   `;
@@ -81,6 +83,7 @@ function entryBody(entry: WaitingEntry, now: number) {
 export class SpWaiting extends LitElement {
   static override styles = [
     shared,
+    oneLineStyles,
     css`
       :host {
         display: block;

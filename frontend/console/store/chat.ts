@@ -152,6 +152,7 @@ export function onSignal(s: ConsoleStore, sig: SignalFrame): void {
     if (panel.typingTimer !== null) window.clearTimeout(panel.typingTimer);
     panel.typingTimer = null;
     panel.visitorTyping = sig.active !== false && !panel.terminated;
+    panel.visitorDraft = panel.visitorTyping && typeof sig.draft === "string" ? sig.draft : "";
     if (panel.visitorTyping) {
       panel.typingTimer = window.setTimeout(() => {
         panel.visitorTyping = false;

@@ -2,7 +2,7 @@
 
 import { clock } from "../format";
 import { msg, str } from "@lit/localize";
-import type { Contact, Departure, EventFrame, Mention, Message, Note, SessionMedia, TranslationSetting, WaitingEntry } from "../types";
+import type { Contact, Departure, EventFrame, FirstMessage, Mention, Message, Note, SessionMedia, TranslationSetting, WaitingEntry } from "../types";
 import { callEvent } from "./call-events";
 import { deliver, isSeen, markRead } from "./chat";
 import type { ConsoleStore } from "./core";
@@ -24,6 +24,11 @@ export function onEvent(s: ConsoleStore, ev: EventFrame, live: boolean): void {
       if (isNew) s.alert(msg("New contact waiting"), `${entry.visitor_name} · ${entry.service_name}`);
       break;
     }
+    case "contact.waiting_message": {
+      const first = data["first_message"] as FirstMessage;
+      s.waiting = s.waiting.map((e) => (e.contact_id === ev.contact_id ? { ...e, first_message: first } : e));
+      break;
+    }
     case "contact.dequeued": {
       const id = (data["contact_id"] as number | undefined) ?? ev.contact_id;
       s.waiting = s.waiting.filter((e) => e.contact_id !== id);
@@ -31,7 +36,9 @@ export function onEvent(s: ConsoleStore, ev: EventFrame, live: boolean): void {
     }
     case "contact.assigned": {
       const contact = data["contact"] as Contact;
-      const mine = s.accepting.has(contact.id);
+      // Taken here: open it, unless the accept's answer already did (the agent may have
+      // moved on to another panel since).
+      const mine = s.accepting.has(contact.id) && !s.panel(contact.id);
       addPanel(s, contact, mine);
       break;
     }

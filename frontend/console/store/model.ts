@@ -33,6 +33,8 @@ export interface Panel {
   offlineIds: Set<number>; // agent messages stored while the visitor was offline
   visitorOnline: boolean | null;
   visitorTyping: boolean;
+  /** The visitor's unsent text (typing preview), "" when the service does not show it. */
+  visitorDraft: string;
   typingTimer: number | null;
   pageChangedAt: number | null; // local ms
   unread: number;

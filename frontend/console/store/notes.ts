@@ -2,10 +2,10 @@
 // to the visitor (docs/protocol.md, Private notes and whispers).
 
 import { msg, str } from "@lit/localize";
-import { api } from "../api";
+import { api, ApiError } from "../api";
 import type { Mention, Note } from "../types";
 import type { ConsoleStore } from "./core";
-import type { Panel } from "./model";
+import { newId, type Panel } from "./model";
 import { touch } from "./transcript";
 import { sayError } from "../../shared/errors";
 
@@ -29,17 +29,35 @@ export function noteCreated(s: ConsoleStore, panel: Panel | undefined, note: Not
   s.alert(title, note.text.slice(0, 140));
 }
 
-/** Write a private note; the stream confirms it. False (with a notice) when refused. */
+/** The key of each note being written (by contact and text): a note sent again after a
+ * failure — retried here, or by the agent pressing send again — keeps its key, so the server
+ * makes it one note even when the first try was stored and only its answer was lost. */
+const noteKeys = new Map<string, string>();
+const NOTE_TRIES = 3;
+
+/** Write a private note; the stream confirms it. Null (with a notice) when refused. */
 export async function addNote(s: ConsoleStore, contactId: number, text: string): Promise<Note | null> {
-  try {
-    const note = await api<Note>("POST", `/api/contacts/${contactId}/notes`, { text });
-    const panel = s.panel(contactId);
-    if (panel) upsertNote(panel, note);
-    s.changed();
-    return note;
-  } catch (err) {
-    s.notify(sayError(err, msg("The note could not be saved.")));
-    return null;
+  const slot = `${contactId}\n${text}`;
+  const client_id = noteKeys.get(slot) ?? newId();
+  noteKeys.set(slot, client_id);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const note = await api<Note>("POST", `/api/contacts/${contactId}/notes`, { text, client_id });
+      noteKeys.delete(slot);
+      const panel = s.panel(contactId);
+      if (panel) upsertNote(panel, note);
+      s.changed();
+      return note;
+    } catch (err) {
+      const lost = err instanceof ApiError && err.code === "network";
+      if (lost && attempt < NOTE_TRIES) {
+        await new Promise((done) => window.setTimeout(done, 1000 * attempt));
+        continue;
+      }
+      if (!lost) noteKeys.delete(slot);
+      s.notify(sayError(err, msg("The note could not be saved.")));
+      return null;
+    }
   }
 }
 

@@ -17,6 +17,7 @@ export function newPanel(contact: Contact): Panel {
     offlineIds: new Set(),
     visitorOnline: null,
     visitorTyping: false,
+    visitorDraft: "",
     typingTimer: null,
     pageChangedAt: null,
     unread: 0,

@@ -1,6 +1,7 @@
 // A supervisor's whisper to the agent handling a contact: only that agent (and
 // supervisors) read it, never the visitor; audited (docs/protocol.md, Private notes).
 
+import { newId } from "../store/model";
 import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
@@ -75,6 +76,9 @@ export class SpWhisper extends LitElement {
   @state() private text = "";
   @state() private error = "";
   @state() private sending = false;
+  /** The key of the whisper being written: sending the same text again after a failure
+   * reuses it, so a whisper stored whose answer was lost is not stored twice. */
+  private key: { text: string; id: string } | null = null;
 
   private async send(e: Event): Promise<void> {
     e.preventDefault();
@@ -83,7 +87,10 @@ export class SpWhisper extends LitElement {
     this.sending = true;
     this.error = "";
     try {
-      const note = await api<Note>("POST", `/api/supervision/contacts/${this.contactId}/whisper`, { text });
+      if (this.key?.text !== text) this.key = { text, id: newId() };
+      const body = { text, client_id: this.key.id };
+      const note = await api<Note>("POST", `/api/supervision/contacts/${this.contactId}/whisper`, body);
+      this.key = null;
       this.text = "";
       this.dispatchEvent(new CustomEvent<Note>("whispered", { detail: note, bubbles: true, composed: true }));
     } catch (err) {

@@ -251,6 +251,7 @@
 'w.notice.overloaded': `Gerade bitten sehr viele Besucher um Hilfe. Wir versuchen es gleich noch einmal…`,
 'w.offer.dismiss': `Ausblenden`,
 'w.offer.text': str`${0} empfiehlt Ihnen diese Seite:`,
+'w.privacy.typing_preview': `Der Mitarbeiter sieht, was Sie schreiben, bevor Sie es senden.`,
 'w.queue.browse': `Sie können auf dieser Website weitersurfen – der Chat begleitet Sie.`,
 'w.queue.cancel': `Abbrechen`,
 'w.queue.estimate': str`Geschätzte Wartezeit: etwa ${0}`,

@@ -251,6 +251,7 @@
 'w.notice.overloaded': `En este momento hay muchos visitantes pidiendo ayuda. Lo volveremos a intentar en un momento…`,
 'w.offer.dismiss': `Descartar`,
 'w.offer.text': str`${0} le sugiere esta página:`,
+'w.privacy.typing_preview': `El agente ve lo que usted escribe antes de que lo envíe.`,
 'w.queue.browse': `Puede seguir navegando por este sitio; el chat le acompaña.`,
 'w.queue.cancel': `Cancelar`,
 'w.queue.estimate': str`Espera estimada: unos ${0}`,

@@ -251,6 +251,7 @@
 'w.notice.overloaded': `Beaucoup de visiteurs demandent de l'aide en ce moment. Nouvelle tentative dans un instant…`,
 'w.offer.dismiss': `Ignorer`,
 'w.offer.text': str`${0} vous suggère cette page :`,
+'w.privacy.typing_preview': `L'agent voit ce que vous écrivez avant que vous ne l'envoyiez.`,
 'w.queue.browse': `Vous pouvez continuer à naviguer sur ce site ; la discussion vous suit.`,
 'w.queue.cancel': `Annuler`,
 'w.queue.estimate': str`Attente estimée : environ ${0}`,

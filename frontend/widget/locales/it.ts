@@ -251,6 +251,7 @@
 'w.notice.overloaded': `In questo momento molti visitatori chiedono assistenza. Nuovo tentativo tra poco…`,
 'w.offer.dismiss': `Ignora`,
 'w.offer.text': str`${0} Le suggerisce questa pagina:`,
+'w.privacy.typing_preview': `L'operatore vede ciò che scrive prima che lo invii.`,
 'w.queue.browse': `Può continuare a navigare su questo sito: la chat La segue.`,
 'w.queue.cancel': `Annulla`,
 'w.queue.estimate': str`Attesa stimata: circa ${0}`,

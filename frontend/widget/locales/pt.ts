@@ -251,6 +251,7 @@
 'w.notice.overloaded': `Muitos visitantes estão pedindo ajuda agora. Vamos tentar de novo em instantes…`,
 'w.offer.dismiss': `Dispensar`,
 'w.offer.text': str`${0} sugere esta página:`,
+'w.privacy.typing_preview': `O atendente vê o que você escreve antes de enviar.`,
 'w.queue.browse': `Você pode continuar navegando neste site; o chat acompanha você.`,
 'w.queue.cancel': `Cancelar`,
 'w.queue.estimate': str`Espera estimada: cerca de ${0}`,

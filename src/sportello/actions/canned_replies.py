@@ -82,7 +82,7 @@ async def do_create_canned_reply(
                 ).scalar_one()
             )
             if service_id is not None:
-                await _audit(ctx, conn, actor, "canned_reply.created", reply_id, None, checked)
+                await audit_reply(ctx, conn, actor, "canned_reply.created", reply_id, None, checked)
     except IntegrityError as exc:
         raise _duplicate(checked["shortcut"]) from exc
     return {"id": reply_id, **owner, **checked}
@@ -95,14 +95,14 @@ async def do_update_canned_reply(
     services' (another agent's reply is ``not_found`` either way)."""
     try:
         async with ctx.transaction() as (conn, _writer):
-            row = await _owned(conn, actor, reply_id, personal)
+            row = await owned_reply(conn, actor, reply_id, personal)
             before = {k: v for k, v in reply_view(row).items() if k in EDITABLE}
             after = checked_reply({**before, **changes}, ctx.settings.max_message_chars)
             await conn.execute(
                 update(canned_replies).where(canned_replies.c.id == reply_id).values(after)
             )
             if not personal:
-                await _audit(ctx, conn, actor, "canned_reply.changed", reply_id, before, after)
+                await audit_reply(ctx, conn, actor, "canned_reply.changed", reply_id, before, after)
     except IntegrityError as exc:
         raise _duplicate(str(changes.get("shortcut"))) from exc
     return {**reply_view(row), **after}
@@ -110,17 +110,19 @@ async def do_update_canned_reply(
 
 async def do_delete_canned_reply(
     ctx: Ctx, actor: AgentPrincipal, reply_id: int, *, personal: bool
-) -> None:
-    """Its uses go with it (reports count the replies that exist)."""
+) -> Any:
+    """Its uses go with it (reports count the replies that exist). Returns its stored file
+    (or None), for the caller to take out of the file store once this is committed."""
     async with ctx.transaction() as (conn, _writer):
-        row = await _owned(conn, actor, reply_id, personal)
+        row = await owned_reply(conn, actor, reply_id, personal)
         await conn.execute(delete(canned_replies).where(canned_replies.c.id == reply_id))
         if not personal:
             before = {k: v for k, v in reply_view(row).items() if k in EDITABLE}
-            await _audit(ctx, conn, actor, "canned_reply.deleted", reply_id, before, None)
+            await audit_reply(ctx, conn, actor, "canned_reply.deleted", reply_id, before, None)
+    return row.file
 
 
-async def _owned(
+async def owned_reply(
     conn: AsyncConnection, actor: AgentPrincipal, reply_id: int, personal: bool
 ) -> Any:
     owner = (
@@ -136,7 +138,7 @@ async def _owned(
     return row
 
 
-async def _audit(
+async def audit_reply(
     ctx: Ctx,
     conn: AsyncConnection,
     actor: AgentPrincipal,

@@ -195,6 +195,7 @@ async def do_create_contact(
                 request.first_message,
                 request.first_message_client_id,
                 now,
+                announce_waiting=False,
             )
         probe = PendingContact(
             id=contact_id,

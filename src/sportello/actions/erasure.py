@@ -33,8 +33,8 @@ from sportello.files.storage import LocalFileStore
 from sportello.storage.tables import (
     contacts,
     events,
-    invitation_events,
     files,
+    invitation_events,
     messages,
     services,
     visitor_messages_left,

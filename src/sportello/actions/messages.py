@@ -22,6 +22,7 @@ from sportello.errors import (
 )
 from sportello.inputs import OwnTranslation
 from sportello.queries.contacts import check_holder, fetch_contact_row, message_view
+from sportello.routing.views import first_message_view
 from sportello.storage.direct import DirectStatement
 from sportello.storage.tables import contacts, messages
 from sportello.stream.events import EventWriter
@@ -113,6 +114,7 @@ async def insert_message(
     attachment: dict[str, Any] | None = None,
     hold_for: float = 0.0,
     own: OwnTranslation | None = None,
+    announce_waiting: bool = True,
 ) -> dict[str, Any] | None:
     """Store a message and its event; None when this sender's client id was seen already.
     A message carrying a file has its card as ``attachment`` and its description as text.
@@ -121,7 +123,11 @@ async def insert_message(
     is then held from the visitor (its event is the agent's only) until the translation
     is recorded, or for at most ``hold_for`` seconds (see actions/translation.py) — unless
     the agent chose its translation (``own``): then it goes at once, translated as chosen or
-    marked ``skipped`` (sent in the original)."""
+    marked ``skipped`` (sent in the original).
+
+    The first visitor message of a waiting contact is also told to the agents it is offered
+    to (``contact.waiting_message``), unless ``announce_waiting`` is off (a contact being
+    created: its first offer carries the message)."""
     row: dict[str, Any] = {
         "contact_id": contact.id,
         "sender": sender.value,
@@ -155,7 +161,39 @@ async def insert_message(
         agent_id=contact.agent_id,
         for_visitor=not held,
     )
+    if (
+        announce_waiting
+        and sender is Sender.VISITOR
+        and contact.state == ContactState.PENDING.value
+    ):
+        await _announce_first(conn, writer, contact.id, inserted[0])
     return message
+
+
+_EARLIER_VISITOR_MESSAGE = (
+    select(messages.c.id)
+    .where(
+        messages.c.contact_id == bindparam("contact"),
+        messages.c.sender == Sender.VISITOR.value,
+        messages.c.id < bindparam("id"),
+    )
+    .limit(1)
+)
+
+
+async def _announce_first(
+    conn: AsyncConnection, writer: EventWriter, contact_id: int, row: Any
+) -> None:
+    """A waiting visitor wrote for the first time: the waiting entries show it."""
+    earlier = await conn.execute(_EARLIER_VISITOR_MESSAGE, {"contact": contact_id, "id": row.id})
+    if earlier.first() is not None:
+        return
+    await writer.append(
+        "contact.waiting_message",
+        {"first_message": first_message_view(row)},
+        contact_id=contact_id,
+        for_queue=True,
+    )
 
 
 def _translation(

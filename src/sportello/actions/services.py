@@ -42,6 +42,7 @@ EDITABLE = (
     "prechat_fields",
     "privacy_url",
     "invitations",
+    "typing_preview",
 )
 RETENTION_DAYS = 3650
 GLOSSARY_TERMS = 200
@@ -120,6 +121,7 @@ async def do_create_service(
     prechat_fields: list[dict[str, Any]] | None = None,
     privacy_url: str = "",
     invitations: list[dict[str, Any]] | None = None,
+    typing_preview: bool = False,
     actor: AgentPrincipal | None = None,
 ) -> dict[str, Any]:
     """Offered in the widget from the next page load on (the widget asks for the list)."""
@@ -143,6 +145,7 @@ async def do_create_service(
             "prechat_fields": prechat_fields or [],
             "privacy_url": privacy_url,
             "invitations": invitations or [],
+            "typing_preview": typing_preview,
         }
     )
     try:

@@ -23,7 +23,15 @@ def reply_view(row: Any) -> dict[str, Any]:
         "title": row.title,
         "text": row.text,
         "link_url": row.link_url,
+        "file": reply_file_card(row.file),
     }
+
+
+def reply_file_card(stored: Any) -> dict[str, Any] | None:
+    """What readers see of a reply's saved file (never its storage keys)."""
+    if not stored:
+        return None
+    return {k: stored[k] for k in ("name", "content_type", "size")}
 
 
 async def _listed(conn: AsyncConnection, where: ColumnElement[bool]) -> list[dict[str, Any]]:

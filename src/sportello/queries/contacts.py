@@ -324,7 +324,12 @@ async def contact_for_visitor(
         "id": row.id,
         "state": row.state,
         "medium": row.medium,
-        "service": {"id": service.id, "name": service.name, "language": service.language},
+        "service": {
+            "id": service.id,
+            "name": service.name,
+            "language": service.language,
+            "typing_preview": bool(service.typing_preview),
+        },
         "visitor_name": row.visitor_name,
         "agent": await agent_card(conn, row.agent_id),
         "created_at": row.created_at,

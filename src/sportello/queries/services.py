@@ -37,6 +37,7 @@ def service_view(row: Any) -> dict[str, Any]:
         "privacy_url": row.privacy_url,
         "invitations": list(row.invitations or []),
         "identity_secret": row.identity_secret,
+        "typing_preview": bool(row.typing_preview),
     }
 
 

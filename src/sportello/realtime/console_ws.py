@@ -36,7 +36,7 @@ from sportello.stream.bus import Signal
 from sportello.stream.events import Event
 
 HOLDING = ("assigned", "transferring")
-ENTRY_NEWS = frozenset({"visitor.departed", "visitor.returned"})
+ENTRY_NEWS = frozenset({"visitor.departed", "visitor.returned", "contact.waiting_message"})
 """Queue events about a waiting contact that leave it waiting (every other one removes it)."""
 ENDED_KEPT_SECONDS = 12 * 3600
 """An ended contact stays in the console until removed, or for at most this long."""

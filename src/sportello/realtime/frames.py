@@ -37,6 +37,9 @@ class Typing(_Frame):
     type: Literal["typing"]
     contact_id: RowId
     active: bool = True
+    draft: str | None = None
+    """The visitor's unsent text, for the typing preview: relayed to the agent only when the
+    service has it on, cut to the message limit, never stored. Ignored from a console."""
 
 
 class Receipt(_Frame):

@@ -56,6 +56,9 @@ class VisitorSession(StreamSession):
         self.link = 0
         self.service_id = 0
         """The contact's service (read with the hello)."""
+        self.typing_preview = False
+        """Whether the service shows the agent the visitor's drafts (read with the hello: a
+        change applies from the widget's next connection)."""
         """This connection's number among the visitor's connections (see visitor_presence)."""
 
     def subscribe(self) -> None:
@@ -96,6 +99,21 @@ class VisitorSession(StreamSession):
             return
         super().signal({k: v for k, v in signal.items() if k != "link"})
 
+    def _typing_signal(self, frame: Typing) -> Signal:
+        """Typing news for the agent; the draft only when the service shows it (the widget
+        does not send it otherwise, and one that does is not listened to)."""
+        signal: Signal = {
+            "kind": "typing",
+            "to": "agent",
+            "agent_id": self.agent_id,
+            "contact_id": frame.contact_id,
+            "from": "visitor",
+            "active": frame.active,
+        }
+        if self.typing_preview and frame.active and frame.draft is not None:
+            signal["draft"] = frame.draft[: self.ctx.settings.max_message_chars]
+        return signal
+
     def show_place(self, frame: dict[str, Any]) -> None:
         """Its place in line changed (realtime/queue_lines.py): an ephemeral frame."""
         self._enqueue(frame)
@@ -110,8 +128,10 @@ class VisitorSession(StreamSession):
         if row.state == ContactState.PENDING.value:
             self.lines.watch(self, row.id, row.service_id)
         self._presence(online=True)
+        contact = await contact_for_visitor(conn, row, with_messages=not self.resuming)
+        self.typing_preview = bool(contact["service"]["typing_preview"])
         return {
-            "contact": await contact_for_visitor(conn, row, with_messages=not self.resuming),
+            "contact": contact,
             "link": self.link,
             "limits": client_limits(self.ctx.settings),
             "ice": ice_config(
@@ -160,16 +180,7 @@ class VisitorSession(StreamSession):
             )
         elif isinstance(frame, Typing):
             if self.agent_id is not None:
-                self.ctx.bus.send_signal(
-                    {
-                        "kind": "typing",
-                        "to": "agent",
-                        "agent_id": self.agent_id,
-                        "contact_id": frame.contact_id,
-                        "from": "visitor",
-                        "active": frame.active,
-                    }
-                )
+                self.ctx.bus.send_signal(self._typing_signal(frame))
         elif isinstance(frame, Receipt):
             await do_mark_messages(
                 self.ctx, self.visitor, frame.contact_id, frame.up_to, frame.state

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.routing.snapshot import WAITING_STATES
 from sportello.storage.direct import DirectStatement
-from sportello.storage.tables import agents, contacts, services, transfers
+from sportello.storage.tables import agents, contacts, messages, services, transfers
 
 WAITING_COLUMNS = (
     contacts.c.id,
@@ -52,6 +52,7 @@ def entry_from_row(row: Any) -> dict[str, Any]:
         "service_name": row.service_name,
         "service_language": row.service_language,
         "transfer": None,
+        "first_message": None,
     }
 
 
@@ -67,7 +68,43 @@ async def waiting_entries(conn: AsyncConnection, ids: list[int]) -> dict[int, di
         rows = list(await conn.execute(_ENTRIES.where(contacts.c.id.in_(ids))))
     entries = {row.id: entry_from_row(row) for row in rows}
     await _add_transfers(conn, entries)
+    await _add_first_messages(conn, entries)
     return entries
+
+
+def first_message_view(row: Any) -> dict[str, Any]:
+    """The line a waiting entry shows: the text, or a file's name and description."""
+    file = row.file or None
+    return {
+        "id": row.id,
+        "text": row.text,
+        "file_name": file.get("name") if isinstance(file, dict) else None,
+        "created_at": row.created_at,
+    }
+
+
+async def _add_first_messages(conn: AsyncConnection, entries: dict[int, dict[str, Any]]) -> None:
+    """What the visitor wrote first, so the agent can read it before accepting (it came
+    with the start form or while the visitor waited); read from the transcript so that it
+    is there after a reload too."""
+    if not entries:
+        return
+    firsts = (
+        select(func.min(messages.c.id))
+        .where(messages.c.contact_id.in_(list(entries)), messages.c.sender == "visitor")
+        .group_by(messages.c.contact_id)
+    )
+    rows = await conn.execute(
+        select(
+            messages.c.id,
+            messages.c.contact_id,
+            messages.c.text,
+            messages.c.file,
+            messages.c.created_at,
+        ).where(messages.c.id.in_(firsts))
+    )
+    for row in rows:
+        entries[row.contact_id]["first_message"] = first_message_view(row)
 
 
 async def _add_transfers(conn: AsyncConnection, entries: dict[int, dict[str, Any]]) -> None:
@@ -138,4 +175,5 @@ async def waiting_for_agent(conn: AsyncConnection, agent_id: int) -> list[dict[s
     entries = {row.id: entry_from_row(row) for row in rows}
     mine = {cid: entry for cid, entry in entries.items() if sees_entry(agent_id, entry)}
     await _add_transfers(conn, mine)
+    await _add_first_messages(conn, mine)
     return list(mine.values())

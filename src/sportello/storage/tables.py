@@ -72,6 +72,8 @@ services = Table(
     Column("privacy_url", Text, nullable=False, server_default=""),
     # Proactive invitation rules: [{path, seconds, returning_only, when_available, text}].
     Column("invitations", JSON, nullable=False, server_default=text("'[]'")),
+    # Show the agent what the visitor is typing before they send it (off unless chosen).
+    Column("typing_preview", Boolean, nullable=False, server_default="0"),
 )
 
 # One row per invitation a widget showed, or a visitor accepted (reports count them).
@@ -464,6 +466,8 @@ canned_replies = Table(
     Column("title", String(120), nullable=False),
     Column("text", Text, nullable=False),
     Column("link_url", String(2048), nullable=False, server_default=""),
+    # A saved file sent with the reply: its card and storage keys (files/storage.py), or null.
+    Column("file", JSON, nullable=True),
     UniqueConstraint("service_id", "shortcut", name="uq_canned_replies_service"),
     UniqueConstraint("agent_id", "shortcut", name="uq_canned_replies_agent"),
 )
@@ -527,7 +531,10 @@ contact_notes = Table(
     Column("author_id", Integer, ForeignKey("agents.id"), nullable=False),
     Column("text", Text, nullable=False),
     Column("created_at", Float, nullable=False),
+    # The writer's key for the note: a retry with the same key finds the first one.
+    Column("client_id", String(64), nullable=True),
     Index("ix_contact_notes_contact", "contact_id"),
+    Index("uq_contact_notes_client", "contact_id", "author_id", "client_id", unique=True),
 )
 
 # Who a note's @login named: they are told, and may read the contact (queries/contacts.py).

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 
+from sportello.actions.canned_files import forget_reply_file
 from sportello.actions.canned_replies import (
     do_create_canned_reply,
     do_delete_canned_reply,
@@ -15,6 +16,7 @@ from sportello.inputs import INT32_MAX
 from sportello.queries.canned_replies import own_replies, replies_for_contact, service_replies
 from sportello.web.deps import AdminDep, AgentDep, CtxDep
 from sportello.web.params import ContactId, PlainInt
+from sportello.web.routes_files import file_store
 from sportello.web.schemas import CannedReplyBody, CannedReplyChangesBody, ServiceCannedReplyBody
 
 router = APIRouter(prefix="/api", tags=["canned replies"])
@@ -44,8 +46,11 @@ async def change_service_reply(
 
 
 @router.delete("/admin/canned-replies/{reply_id}", status_code=204, tags=["admin"])
-async def delete_service_reply(reply_id: ReplyId, admin: AdminDep, ctx: CtxDep) -> Response:
-    await do_delete_canned_reply(ctx, admin, reply_id, personal=False)
+async def delete_service_reply(
+    reply_id: ReplyId, admin: AdminDep, ctx: CtxDep, request: Request
+) -> Response:
+    stored = await do_delete_canned_reply(ctx, admin, reply_id, personal=False)
+    forget_reply_file(file_store(request), stored)
     return Response(status_code=204)
 
 
@@ -70,8 +75,11 @@ async def change_own_reply(
 
 
 @router.delete("/me/canned-replies/{reply_id}", status_code=204)
-async def delete_own_reply(reply_id: ReplyId, agent: AgentDep, ctx: CtxDep) -> Response:
-    await do_delete_canned_reply(ctx, agent, reply_id, personal=True)
+async def delete_own_reply(
+    reply_id: ReplyId, agent: AgentDep, ctx: CtxDep, request: Request
+) -> Response:
+    stored = await do_delete_canned_reply(ctx, agent, reply_id, personal=True)
+    forget_reply_file(file_store(request), stored)
     return Response(status_code=204)
 
 

@@ -72,11 +72,15 @@ async def send_message(
 
 @router.post("/{contact_id}/notes", status_code=201)
 async def add_note(
-    contact_id: ContactId, body: NoteBody, author: StaffDep, ctx: CtxDep
+    contact_id: ContactId, body: NoteBody, author: StaffDep, ctx: CtxDep, response: Response
 ) -> dict[str, Any]:
     """A private note: agents and supervisors read it, the visitor never does. Each
-    ``@login`` of an enabled agent tells them and lets them read the contact."""
-    return await do_add_note(ctx, author, contact_id, body.text)
+    ``@login`` of an enabled agent tells them and lets them read the contact. A retry with
+    the same ``client_id`` answers 200 with the first note."""
+    note, created = await do_add_note(ctx, author, contact_id, body.text, body.client_id)
+    if not created:
+        response.status_code = 200
+    return note
 
 
 @router.post("/{contact_id}/receipts")

@@ -52,7 +52,7 @@ def file_store(request: Request) -> FileStore:
     return store
 
 
-def _declared_length(headers: Headers) -> int | None:
+def declared_length(headers: Headers) -> int | None:
     value = headers.get("content-length", "")
     return int(value) if value.isascii() and value.isdigit() else None
 
@@ -74,7 +74,7 @@ async def _upload(
     store = file_store(request)
     most = ctx.settings.upload_max_bytes
     room = await visitor_room(ctx, principal, contact_id)
-    declared = _declared_length(request.headers)
+    declared = declared_length(request.headers)
     try:
         received = await receive_to_file(
             request.stream(),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from sportello.actions.left_messages import do_mark_left_message_done, do_reopen_left_message
 from sportello.actions.notes import do_whisper
@@ -63,8 +63,16 @@ async def mark_not_done(
 
 @router.post("/contacts/{contact_id}/whisper", status_code=201)
 async def whisper(
-    contact_id: ContactId, body: NoteBody, supervisor: SupervisorDep, ctx: CtxDep
+    contact_id: ContactId,
+    body: NoteBody,
+    supervisor: SupervisorDep,
+    ctx: CtxDep,
+    response: Response,
 ) -> dict[str, Any]:
     """Whisper to the agent handling a contact of a service the reader supervises: the
-    agent and supervisors read it, the visitor never does; audited."""
-    return await do_whisper(ctx, supervisor, contact_id, body.text)
+    agent and supervisors read it, the visitor never does; audited. A retry with the same
+    ``client_id`` answers 200 with the first whisper."""
+    note, created = await do_whisper(ctx, supervisor, contact_id, body.text, body.client_id)
+    if not created:
+        response.status_code = 200
+    return note

@@ -52,9 +52,11 @@ class MessageBody(Body):
 
 
 class NoteBody(Body):
-    """A private note or a whisper: only agents and supervisors read it."""
+    """A private note or a whisper: only agents and supervisors read it. ``client_id``, the
+    writer's key, makes a retry one note."""
 
     text: str
+    client_id: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class PreviewBody(Body):
@@ -220,6 +222,7 @@ class ServiceBody(Body):
     prechat_fields: PrechatFields = []
     privacy_url: str = Field(default="", max_length=2000)
     invitations: InvitationRules = []
+    typing_preview: bool = False
 
 
 class ServiceChangesBody(Body):
@@ -243,6 +246,7 @@ class ServiceChangesBody(Body):
     prechat_fields: PrechatFields | None = None
     privacy_url: str | None = Field(default=None, max_length=2000)
     invitations: InvitationRules | None = None
+    typing_preview: bool | None = None
 
 
 class ErasureBody(Body):
