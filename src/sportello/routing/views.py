@@ -83,26 +83,38 @@ def first_message_view(row: Any) -> dict[str, Any]:
     }
 
 
+_FIRST_COLUMNS = (
+    messages.c.id,
+    messages.c.contact_id,
+    messages.c.text,
+    messages.c.file,
+    messages.c.created_at,
+)
+_FIRST_OF_ONE = DirectStatement(
+    select(*_FIRST_COLUMNS)
+    .where(messages.c.contact_id == bindparam("contact"), messages.c.sender == "visitor")
+    .order_by(messages.c.id)
+    .limit(1)
+)
+"""A new contact's first line, read as it is offered (storage/direct.py)."""
+
+
 async def _add_first_messages(conn: AsyncConnection, entries: dict[int, dict[str, Any]]) -> None:
     """What the visitor wrote first, so the agent can read it before accepting (it came
     with the start form or while the visitor waited); read from the transcript so that it
     is there after a reload too."""
     if not entries:
         return
-    firsts = (
-        select(func.min(messages.c.id))
-        .where(messages.c.contact_id.in_(list(entries)), messages.c.sender == "visitor")
-        .group_by(messages.c.contact_id)
-    )
-    rows = await conn.execute(
-        select(
-            messages.c.id,
-            messages.c.contact_id,
-            messages.c.text,
-            messages.c.file,
-            messages.c.created_at,
-        ).where(messages.c.id.in_(firsts))
-    )
+    if len(entries) == 1:
+        (contact_id,) = entries
+        rows = await _FIRST_OF_ONE.rows(conn, {"contact": contact_id})
+    else:
+        firsts = (
+            select(func.min(messages.c.id))
+            .where(messages.c.contact_id.in_(list(entries)), messages.c.sender == "visitor")
+            .group_by(messages.c.contact_id)
+        )
+        rows = list(await conn.execute(select(*_FIRST_COLUMNS).where(messages.c.id.in_(firsts))))
     for row in rows:
         entries[row.contact_id]["first_message"] = first_message_view(row)
 
