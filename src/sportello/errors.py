@@ -201,6 +201,12 @@ class AtLimitError(ConflictError):
     code = "at_limit"
 
 
+class ContactQueuedError(ConflictError):
+    """The contact waits in its service's queue for an agent with room: not takeable yet."""
+
+    code = "contact_queued"
+
+
 class ContactsInProgressError(ConflictError):
     code = "contacts_in_progress"
 

@@ -16,6 +16,13 @@ from sportello.domain.origins import origin_of, site_of
 from sportello.domain.principals import AgentPrincipal
 from sportello.errors import DuplicateError, NotFoundError, field_error
 from sportello.queries.services import service_view
+from sportello.routing.busy_queue import (
+    DEFAULT_MAX_LENGTH,
+    DEFAULT_MAX_WAIT,
+    MAX_LENGTH_RANGE,
+    MAX_WAIT_RANGE,
+    WhenBusy,
+)
 from sportello.storage.tables import services
 
 LANGUAGE = re.compile(r"^[a-z]{2}$")
@@ -34,6 +41,9 @@ EDITABLE = (
     "leave_message",
     "translation_glossary",
     "transcript_auto",
+    "when_busy",
+    "queue_max_wait_seconds",
+    "queue_max_length",
 )
 GLOSSARY_TERMS = 200
 
@@ -67,6 +77,14 @@ def checked_service(values: dict[str, Any]) -> dict[str, Any]:
     for link in values["saved_links"]:
         if origin_of(link["url"]) is None:
             raise field_error("saved_links", f"{link['title']!r}: not an http(s) address")
+    if values["when_busy"] not in WhenBusy.__members__.values():
+        raise field_error("when_busy", "reject or queue")
+    low, high = MAX_WAIT_RANGE
+    if not low <= values["queue_max_wait_seconds"] <= high:
+        raise field_error("queue_max_wait_seconds", f"between {low} and {high} seconds")
+    low, high = MAX_LENGTH_RANGE
+    if not low <= values["queue_max_length"] <= high:
+        raise field_error("queue_max_length", f"between {low} and {high} requests")
     terms = [" ".join(str(term).split()) for term in values["translation_glossary"]]
     if any(not term for term in terms):
         raise field_error("translation_glossary", "a protected term needs some text")
@@ -91,6 +109,9 @@ async def do_create_service(
     leave_message: bool = True,
     translation_glossary: list[str] | None = None,
     transcript_auto: bool = False,
+    when_busy: str = WhenBusy.REJECT.value,
+    queue_max_wait_seconds: int = DEFAULT_MAX_WAIT,
+    queue_max_length: int = DEFAULT_MAX_LENGTH,
     actor: AgentPrincipal | None = None,
 ) -> dict[str, Any]:
     """Offered in the widget from the next page load on (the widget asks for the list)."""
@@ -110,6 +131,9 @@ async def do_create_service(
             "leave_message": leave_message,
             "translation_glossary": translation_glossary or [],
             "transcript_auto": transcript_auto,
+            "when_busy": when_busy,
+            "queue_max_wait_seconds": queue_max_wait_seconds,
+            "queue_max_length": queue_max_length,
         }
     )
     try:

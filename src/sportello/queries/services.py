@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sportello.domain.model import Medium
 from sportello.domain.origins import site_origin_ok
 from sportello.errors import NotFoundError
+from sportello.routing.busy_queue import WhenBusy
 from sportello.routing.rules import available_media
 from sportello.routing.snapshot import load_agents
 from sportello.storage.tables import contacts, services
@@ -32,6 +33,9 @@ def service_view(row: Any) -> dict[str, Any]:
         "leave_message": bool(row.leave_message),
         "translation_glossary": list(row.translation_glossary or []),
         "transcript_auto": bool(row.transcript_auto),
+        "when_busy": row.when_busy,
+        "queue_max_wait_seconds": row.queue_max_wait_seconds,
+        "queue_max_length": row.queue_max_length,
     }
 
 
@@ -72,7 +76,12 @@ async def services_for_site(
         if not site_origin_ok(origin, row.sites):
             continue
         media = available_media(
-            frozenset(row.tags), [Medium(m) for m in row.media], agents, now, idle_seconds
+            frozenset(row.tags),
+            [Medium(m) for m in row.media],
+            agents,
+            now,
+            idle_seconds,
+            queue_mode=row.when_busy == WhenBusy.QUEUE,
         )
         result.append(
             {

@@ -63,6 +63,11 @@ services = Table(
     Column("translation_glossary", JSON, nullable=False, server_default=text("'[]'")),
     # E-mail the transcript to the visitor (when they gave an address) as the contact ends.
     Column("transcript_auto", Boolean, nullable=False, server_default="0"),
+    # When every qualified agent is full: "reject" the request, or "queue" it (bounded by
+    # queue_max_length queued requests and queue_max_wait_seconds each).
+    Column("when_busy", String(8), nullable=False, server_default="reject"),
+    Column("queue_max_wait_seconds", Integer, nullable=False, server_default="300"),
+    Column("queue_max_length", Integer, nullable=False, server_default="50"),
 )
 
 agents = Table(
@@ -180,6 +185,13 @@ contacts = Table(
     # A hint, not a reference (no foreign key: SQLite cannot add one without a table copy).
     Column("prefer_agent_id", Integer, nullable=True),
     Column("prefer_until", Float, nullable=True),
+    # Waiting for a busy agent (when_busy "queue"): queued since queued_at; offered_at is
+    # when capacity freed up and it was offered (its dissuasion countdown started then).
+    # Queued now: queued_at set, offered_at not. queue_exit: "queue_timeout" (dissuaded
+    # while queued) or "queue_full" (rejected: the queue was at its limit).
+    Column("queued_at", Float, nullable=True),
+    Column("offered_at", Float, nullable=True),
+    Column("queue_exit", String(16), nullable=True),
     Index("ix_contacts_state_dissuade", "state", "dissuade_at"),
     Index("ix_contacts_transfer_due", "transfer_due_at"),
     Index("ix_contacts_visitor_gone", "visitor_gone_at"),

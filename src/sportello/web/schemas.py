@@ -176,6 +176,9 @@ class ServiceBody(Body):
     leave_message: bool = True
     translation_glossary: Glossary = []
     transcript_auto: bool = False
+    when_busy: Literal["reject", "queue"] = "reject"
+    queue_max_wait_seconds: int = Field(default=300, ge=30, le=3600)
+    queue_max_length: int = Field(default=50, ge=1, le=10000)
 
 
 class ServiceChangesBody(Body):
@@ -195,6 +198,9 @@ class ServiceChangesBody(Body):
     leave_message: bool | None = None
     translation_glossary: Glossary | None = None
     transcript_auto: bool | None = None
+    when_busy: Literal["reject", "queue"] | None = None
+    queue_max_wait_seconds: int | None = Field(default=None, ge=30, le=3600)
+    queue_max_length: int | None = Field(default=None, ge=1, le=10000)
 
 
 class TagBody(Body):
