@@ -57,6 +57,9 @@ export interface WaitingEntry {
   can_take: boolean;
   /** Handed back to the queue after its agent left: it goes ahead of new contacts. */
   requeued: boolean;
+  /** Waiting for a busy agent: every qualified agent is full, nobody can take it yet; it is
+   * offered as soon as one has room (its dissuade_at is the queue's deadline). */
+  queued?: boolean;
   /** Set locally from visitor.departed / visitor.returned while the entry waits. */
   departure?: Departure | null;
   service_id: number;

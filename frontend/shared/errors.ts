@@ -76,6 +76,8 @@ export const SENTENCES: Record<string, Sentence> = {
   contact_not_in_progress: () => msg("Nobody is handling this conversation now, so there is no one to whisper to.", { id: "error.contact_not_in_progress" }),
   contact_not_ended: () => msg("Only ended conversations can be removed.", { id: "error.contact_not_ended" }),
   not_eligible: () => msg("This contact is not offered to you any more.", { id: "error.not_eligible" }),
+  contact_queued: () =>
+    msg("Every agent who can take this contact is full: it waits in the queue and is offered as soon as one of you has room.", { id: "error.contact_queued" }),
   at_limit: () => msg("You are at your chat limit: end a chat to take another.", { id: "error.at_limit" }),
   contacts_in_progress: () => msg("You still have conversations in progress: choose what becomes of them first.", { id: "error.contacts_in_progress" }),
   nothing_waiting: () => msg("Nobody is waiting right now.", { id: "error.nothing_waiting" }),

@@ -354,6 +354,8 @@ export class WidgetSession {
       agent: c.agent,
       agentAway: false,
       endMessage: null,
+      queued: c.queued === true,
+      queueExit: c.queue_exit ?? null,
       closedBy: null,
       messages: [],
       outbox: [],
@@ -747,6 +749,8 @@ export class WidgetSession {
       conv.agent = contact.agent;
       if (contact.agent && !conv.joinedAt) conv.joinedAt = contact.assigned_at ?? null;
       conv.dissuadeAt = contact.dissuade_at;
+      conv.queued = contact.queued === true;
+      conv.queueExit = contact.queue_exit ?? null;
       conv.serviceName = contact.service.name;
       conv.serviceLanguage = contact.service.language;
       if (contact.dissuasion_message) conv.endMessage = contact.dissuasion_message;
@@ -775,6 +779,11 @@ export class WidgetSession {
     switch (kind) {
       case "contact.created":
         conv.state = "pending";
+        break;
+      case "contact.queued":
+      case "contact.unqueued":
+        conv.queued = kind === "contact.queued";
+        conv.dissuadeAt = typeof data.dissuade_at === "number" ? data.dissuade_at : conv.dissuadeAt;
         break;
       case "contact.transferring":
         conv.state = "transferring";
@@ -806,6 +815,8 @@ export class WidgetSession {
       case "contact.abandoned":
         conv.state = String(data.state ?? kind.split(".")[1]);
         conv.endMessage = message || conv.endMessage;
+        conv.queued = false;
+        conv.queueExit = typeof data.reason === "string" ? data.reason : conv.queueExit ?? null;
         break;
       case "call.offered":
       case "call.accepted":

@@ -41,6 +41,9 @@ export const services = (): Resource => ({
     leave_message: true,
     translation_glossary: [],
     transcript_auto: false,
+    when_busy: "reject",
+    queue_max_wait_seconds: 300,
+    queue_max_length: 50,
   },
   fields: [
     { name: "name", label: msg("Name"), kind: "text", required: true },
@@ -48,6 +51,16 @@ export const services = (): Resource => ({
     { name: "tags", label: msg("Tags"), kind: "list", hint: msg("Agents need every tag. Comma-separated.") },
     { name: "priority", label: msg("Priority"), kind: "number", min: 1, max: 30, hint: msg("1 is served first, 30 last.") },
     { name: "dissuasion_seconds", label: msg("Dissuasion time (seconds)"), kind: "number", min: 5, max: 3600, hint: msg("How long a visitor waits before the message below.") },
+    {
+      name: "when_busy",
+      label: msg("When every agent is busy"),
+      kind: "choice",
+      options: ["reject", "queue"],
+      optionLabel: (o) => (o === "queue" ? msg("Queue the request until an agent has room") : msg("Turn the request away at once")),
+      hint: msg("Queueing needs at least one qualified agent signed in and ready."),
+    },
+    { name: "queue_max_wait_seconds", label: msg("Longest queue wait (seconds)"), kind: "number", min: 30, max: 3600, hint: msg("Queued longer than this, the visitor gets the dissuasion message.") },
+    { name: "queue_max_length", label: msg("Queue length limit"), kind: "number", min: 1, max: 10000, hint: msg("More queued requests than this are turned away with the leave-a-message form.") },
     { name: "media", label: msg("Allowed media"), kind: "multi", options: ["chat", "voice", "video"], optionLabel: mediumName },
     { name: "sites", label: msg("Allowed sites"), kind: "list", hint: msg("Origins such as https://shop.example. Empty: any site.") },
     { name: "dissuasion_message", label: msg("Dissuasion message"), kind: "textarea" },
@@ -66,6 +79,7 @@ export const services = (): Resource => ({
     { label: msg("Dissuasion"), cell: (r) => unit(Number(r.dissuasion_seconds), "second") },
     { label: msg("Sites"), cell: (r) => ((r.sites as string[]) ?? []).join(", ") || msg("any") },
     { label: msg("Messages"), cell: (r) => yes(r.leave_message) },
+    { label: msg("When busy"), cell: (r) => (r.when_busy === "queue" ? msg(str`queue (up to ${Number(r.queue_max_length)})`) : msg("reject")) },
   ],
   extra: (row) => {
     if (!row) return nothing;

@@ -199,8 +199,13 @@ export class ConsoleStore extends EventTarget {
       if (isIdle(p, now, this.idleSeconds)) idle += 1;
       else busy += 1;
     }
-    const blocked = this.waiting.filter((e) => !e.can_take).length;
+    const blocked = this.waiting.filter((e) => !e.can_take && !e.queued).length;
     return { busy, idle, limit: this.agent?.chat_limit ?? 0, blocked, inCall };
+  }
+
+  /** The contacts waiting in a service's queue for an agent with room, in queue order. */
+  get queued(): WaitingEntry[] {
+    return this.waiting.filter((e) => e.queued && !e.transfer);
   }
 
   /** The waiting contacts this agent can take now, in queue order. */
