@@ -40,6 +40,8 @@ class ServiceSpec:
     priority: int = 15
     sites: tuple[str, ...] = ()
     language: str = "en"
+    when_busy: str = "reject"
+    queue_max_wait_seconds: int = 300
 
 
 DEFAULT_AGENTS = (
@@ -95,6 +97,8 @@ async def _seed(
                 media=list(s.media),
                 priority=s.priority,
                 sites=list(s.sites),
+                when_busy=s.when_busy,
+                queue_max_wait_seconds=s.queue_max_wait_seconds,
             )
         for a in agents:
             password = f"{a.login}-password"

@@ -464,6 +464,7 @@ export class SpWaiting extends LitElement {
     const transfers = store.waiting.filter((e) => e.transfer);
     const waiting = store.takeable.filter((e) => !e.transfer);
     const queued = store.queued;
+    const count = waiting.length + transfers.length + queued.length;
     const now = store.serverNow();
     const oldest = waiting[0];
     const paused = store.agent?.chosen_status === "PAUSED";
@@ -495,7 +496,7 @@ export class SpWaiting extends LitElement {
       >
         <div class="head">
           <h2 id="waiting-title">${msg("Waiting")}</h2>
-          <span class="count ${waiting.length + transfers.length ? "some" : ""}" data-testid="waiting-count" aria-label=${msg(str`${waiting.length + transfers.length} waiting`)}>${waiting.length + transfers.length}</span>
+          <span class="count ${count ? "some" : ""}" data-testid="waiting-count" aria-label=${msg(str`${count} waiting`)}>${count}</span>
           <span class="spacer"></span>
           <span class="capacity ${full ? "full" : ""}" data-testid="capacity" title=${cap.inCall ? msg("A call takes your whole capacity until it ends") : msg("Chats in progress against your limit; idle chats (answered, then quiet) do not count")}>${chats}${idleNote}</span>
           ${waiting.length > 1
