@@ -32,6 +32,8 @@ export interface AgentState {
   chosen_status: "READY" | "PAUSED";
   status: AgentStatus;
   live_sessions: number;
+  /** The agent's services outside their opening hours now (GET /api/me only). */
+  closed_services?: { id: number; name: string }[];
 }
 
 export interface SessionMedia {

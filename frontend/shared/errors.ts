@@ -105,6 +105,7 @@ export const SENTENCES: Record<string, Sentence> = {
   call_move_refused: () => msg("The call cannot do that now.", { id: "error.call_move_refused" }),
   medium_unavailable: () => msg("Calls of this kind are not available right now.", { id: "error.medium_unavailable" }),
   service_unavailable: () => msg("This is not available for this service.", { id: "error.service_unavailable" }),
+  service_closed: () => msg("This service is closed now: outside its opening hours.", { id: "error.service_closed" }),
   internal: () => msg("Something went wrong on the server. Please try again.", { id: "error.internal" }),
   overloaded: (d) => {
     const wait = seconds(d);
@@ -217,6 +218,7 @@ export const VISITOR_SENTENCES: Record<string, Sentence> = {
   forbidden: () => msg("This chat cannot do that.", { id: "visitor_error.forbidden" }),
   not_found: () => msg("This chat has ended. Please start a new one.", { id: "visitor_error.chat_ended" }),
   service_unavailable: () => msg("This service cannot take that right now.", { id: "visitor_error.service_unavailable" }),
+  service_closed: () => msg("We are closed right now. Please come back during our opening hours.", { id: "visitor_error.service_closed" }),
 };
 
 /** sayError in the visitor's words. */

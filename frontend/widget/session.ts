@@ -200,6 +200,11 @@ export class WidgetSession {
     return this.siteServices.filter((s) => s.available && s.available_media.includes("chat"));
   }
 
+  /** Every service of the page is outside its opening hours. */
+  get closedNow(): boolean {
+    return this.siteServices.length > 0 && this.siteServices.every((s) => s.open === false);
+  }
+
   /** Whether the leave-a-message form is offered: the contact's service's setting, or
    * (no contact) whether any of the page's services takes messages. */
   get takesMessages(): boolean {

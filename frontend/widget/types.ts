@@ -13,6 +13,8 @@ export interface Service {
   available: boolean;
   /** Whether the service takes a message when nobody is available. */
   leave_message: boolean;
+  /** False outside the service's opening hours (nothing can be asked then). */
+  open?: boolean;
 }
 
 export interface AgentCard {

@@ -261,6 +261,12 @@ export class SportelloWidget extends LitElement {
         <p class="muted">${msg("This website is not set up for live chat with us.", { id: "w.refused.text" })}</p>
       </div></div>`;
     }
+    if (s.availableServices.length === 0 && !s.takesMessages && s.closedNow) {
+      return html`<div class="body"><div class="center" data-test="closed">
+        <h2>${msg("We are closed", { id: "w.closed.title" })}</h2>
+        <p class="muted">${msg("Nobody can chat outside our opening hours. Please come back later.", { id: "w.closed.text" })}</p>
+      </div></div>`;
+    }
     if (s.availableServices.length === 0 && !s.takesMessages) {
       return html`<div class="body"><div class="center" data-test="nobody">
         <h2>${msg("Nobody is available", { id: "w.nobody.title" })}</h2>
@@ -271,7 +277,9 @@ export class SportelloWidget extends LitElement {
       return this.renderLeaveForm(
         s.servicesFailed
           ? msg("We cannot reach the chat right now.", { id: "w.leave.unreachable" })
-          : msg("Nobody is available to chat right now. Leave us a message and we will get back to you by e-mail.", {
+          : s.closedNow
+            ? msg("We are closed right now. Leave us a message and we will get back to you by e-mail.", { id: "w.leave.closed" })
+            : msg("Nobody is available to chat right now. Leave us a message and we will get back to you by e-mail.", {
               id: "w.leave.nobody",
             }),
       );

@@ -279,6 +279,13 @@ class ServiceUnavailableError(SportelloError):
     code = "service_unavailable"
 
 
+class ServiceClosedError(SportelloError):
+    """Outside the service's opening hours: nothing is created."""
+
+    status = 403
+    code = "service_closed"
+
+
 class TranslationUnavailableError(ConflictError):
     code = "translation_unavailable"
 

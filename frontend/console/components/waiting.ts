@@ -318,6 +318,11 @@ export class SpWaiting extends LitElement {
         background: var(--primary-soft);
         color: var(--primary);
       }
+      .closed {
+        margin: 6px 14px 0;
+        font-size: 12px;
+        color: var(--grey-dark);
+      }
       .chip.queue {
         background: var(--chip-bg);
         color: var(--grey-dark);
@@ -505,6 +510,11 @@ export class SpWaiting extends LitElement {
               </button>`
             : nothing}
         </div>
+        ${store.closedServices.length
+          ? html`<p class="closed" data-testid="closed-services">${msg(
+              str`Closed now (opening hours): ${store.closedServices.map((c) => c.name).join(", ")}`,
+            )}</p>`
+          : nothing}
         ${transfers.length
           ? html`<div class="transfers" role="region" aria-label=${msg("Transfers for you")}>${transfers.map((e) => this.renderTransfer(e, now))}</div>`
           : nothing}

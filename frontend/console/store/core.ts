@@ -45,6 +45,8 @@ function loadPrefs(): Prefs {
 
 export class ConsoleStore extends EventTarget {
   agent: AgentState | null = null;
+  /** The agent's services outside their opening hours now: nothing of theirs is routed. */
+  closedServices: { id: number; name: string }[] = [];
   media: SessionMedia | null = null;
   /** A chat with no message for this long shows as idle (0: never); from the server. */
   idleSeconds = DEFAULT_IDLE_SECONDS;

@@ -38,6 +38,7 @@ from sportello.errors import (
     NotEligibleError,
     NotFoundError,
     NothingWaitingError,
+    ServiceClosedError,
     ServiceUnavailableError,
     TextTooLongError,
 )
@@ -49,6 +50,7 @@ from sportello.queries.contacts import (
     contact_for_visitor,
     fetch_contact_row,
 )
+from sportello.queries.services import service_open
 from sportello.routing.busy_queue import (
     QUEUE_FULL,
     Intake,
@@ -123,6 +125,10 @@ async def do_create_contact(
             )
         if admit is not None:
             await admit(service)
+        if not service_open(service, now):
+            raise ServiceClosedError(
+                "the service is closed now (opening hours)", service_id=service.id
+            )
         if request.medium.value not in service.media:
             raise ServiceUnavailableError(f"{request.medium.value} is not offered by this service")
         returning = (

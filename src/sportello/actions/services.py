@@ -12,6 +12,13 @@ from sportello.actions.audit import record_change
 from sportello.actions.context import Ctx
 from sportello.actions.tags import check_tag_names, ensure_tags
 from sportello.domain.model import Medium
+from sportello.domain.opening_hours import (
+    HoursError,
+    holiday_dates,
+    normal_lines,
+    parse_week,
+    zone,
+)
 from sportello.domain.origins import origin_of, site_of
 from sportello.domain.principals import AgentPrincipal
 from sportello.errors import DuplicateError, NotFoundError, field_error
@@ -44,7 +51,12 @@ EDITABLE = (
     "when_busy",
     "queue_max_wait_seconds",
     "queue_max_length",
+    "opening_hours",
+    "time_zone",
+    "holidays",
+    "when_closed",
 )
+WHEN_CLOSED = ("leave_message", "hide")
 GLOSSARY_TERMS = 200
 
 
@@ -85,6 +97,22 @@ def checked_service(values: dict[str, Any]) -> dict[str, Any]:
     low, high = MAX_LENGTH_RANGE
     if not low <= values["queue_max_length"] <= high:
         raise field_error("queue_max_length", f"between {low} and {high} requests")
+    values["opening_hours"] = normal_lines(values["opening_hours"])
+    values["holidays"] = sorted(set(values["holidays"]))
+    try:
+        parse_week(values["opening_hours"])
+    except HoursError as exc:
+        raise field_error("opening_hours", str(exc)) from exc
+    try:
+        zone(values["time_zone"])
+    except HoursError as exc:
+        raise field_error("time_zone", str(exc)) from exc
+    try:
+        holiday_dates(values["holidays"])
+    except HoursError as exc:
+        raise field_error("holidays", str(exc)) from exc
+    if values["when_closed"] not in WHEN_CLOSED:
+        raise field_error("when_closed", "leave_message or hide")
     terms = [" ".join(str(term).split()) for term in values["translation_glossary"]]
     if any(not term for term in terms):
         raise field_error("translation_glossary", "a protected term needs some text")
@@ -112,6 +140,10 @@ async def do_create_service(
     when_busy: str = WhenBusy.REJECT.value,
     queue_max_wait_seconds: int = DEFAULT_MAX_WAIT,
     queue_max_length: int = DEFAULT_MAX_LENGTH,
+    opening_hours: list[str] | None = None,
+    time_zone: str = "UTC",
+    holidays: list[str] | None = None,
+    when_closed: str = "leave_message",
     actor: AgentPrincipal | None = None,
 ) -> dict[str, Any]:
     """Offered in the widget from the next page load on (the widget asks for the list)."""
@@ -134,6 +166,10 @@ async def do_create_service(
             "when_busy": when_busy,
             "queue_max_wait_seconds": queue_max_wait_seconds,
             "queue_max_length": queue_max_length,
+            "opening_hours": opening_hours or [],
+            "time_zone": time_zone,
+            "holidays": holidays or [],
+            "when_closed": when_closed,
         }
     )
     try:

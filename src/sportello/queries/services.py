@@ -8,12 +8,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.domain.model import Medium
+from sportello.domain.opening_hours import is_open
 from sportello.domain.origins import site_origin_ok
 from sportello.errors import NotFoundError
 from sportello.routing.busy_queue import WhenBusy
 from sportello.routing.rules import available_media
 from sportello.routing.snapshot import load_agents
 from sportello.storage.tables import contacts, services
+
+
+def service_open(row: Any, now: float) -> bool:
+    """Whether the service is within its opening hours now (domain/opening_hours.py)."""
+    return is_open(row.opening_hours or [], row.time_zone, row.holidays or [], now)
 
 
 def service_view(row: Any) -> dict[str, Any]:
@@ -36,7 +42,36 @@ def service_view(row: Any) -> dict[str, Any]:
         "when_busy": row.when_busy,
         "queue_max_wait_seconds": row.queue_max_wait_seconds,
         "queue_max_length": row.queue_max_length,
+        "opening_hours": list(row.opening_hours or []),
+        "time_zone": row.time_zone,
+        "holidays": list(row.holidays or []),
+        "when_closed": row.when_closed,
     }
+
+
+async def closed_services(
+    conn: AsyncConnection, agent_tags: list[str], now: float
+) -> list[dict[str, Any]]:
+    """The enabled services an agent qualifies for that are outside their opening hours now
+    (the console says so: nothing of theirs is routed meanwhile)."""
+    held = set(agent_tags)
+    rows = await conn.execute(
+        select(
+            services.c.id,
+            services.c.name,
+            services.c.tags,
+            services.c.opening_hours,
+            services.c.time_zone,
+            services.c.holidays,
+        )
+        .where(services.c.enabled.is_(True))
+        .order_by(services.c.priority, services.c.name)
+    )
+    return [
+        {"id": row.id, "name": row.name}
+        for row in rows
+        if set(row.tags) <= held and not service_open(row, now)
+    ]
 
 
 async def all_services(conn: AsyncConnection) -> list[dict[str, Any]]:
@@ -75,13 +110,20 @@ async def services_for_site(
     ):
         if not site_origin_ok(origin, row.sites):
             continue
-        media = available_media(
-            frozenset(row.tags),
-            [Medium(m) for m in row.media],
-            agents,
-            now,
-            idle_seconds,
-            queue_mode=row.when_busy == WhenBusy.QUEUE,
+        open_now = service_open(row, now)
+        if not open_now and row.when_closed == "hide":
+            continue
+        media = (
+            []
+            if not open_now
+            else available_media(
+                frozenset(row.tags),
+                [Medium(m) for m in row.media],
+                agents,
+                now,
+                idle_seconds,
+                queue_mode=row.when_busy == WhenBusy.QUEUE,
+            )
         )
         result.append(
             {
@@ -92,6 +134,7 @@ async def services_for_site(
                 "available_media": [m.value for m in media],
                 "available": bool(media),
                 "leave_message": bool(row.leave_message),
+                "open": open_now,
             }
         )
     return result

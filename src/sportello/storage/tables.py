@@ -68,6 +68,13 @@ services = Table(
     Column("when_busy", String(8), nullable=False, server_default="reject"),
     Column("queue_max_wait_seconds", Integer, nullable=False, server_default="300"),
     Column("queue_max_length", Integer, nullable=False, server_default="50"),
+    # Opening hours (domain/opening_hours.py): lines like "mon-fri 09:00-18:00" in
+    # time_zone (IANA), none = always open; holidays are dates closed all day. Closed, the
+    # widget offers leave-a-message ("leave_message") or does not show the service ("hide").
+    Column("opening_hours", JSON, nullable=False, server_default=text("'[]'")),
+    Column("time_zone", String(64), nullable=False, server_default="UTC"),
+    Column("holidays", JSON, nullable=False, server_default=text("'[]'")),
+    Column("when_closed", String(16), nullable=False, server_default="leave_message"),
 )
 
 agents = Table(

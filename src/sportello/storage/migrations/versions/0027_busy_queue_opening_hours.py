@@ -1,4 +1,5 @@
-"""wait for a busy agent: a service's when_busy setting, a contact's time in the queue
+"""wait for a busy agent (a service's when_busy, a contact's time in the queue) and a
+service's opening hours
 
 Revision ID: 0027
 Revises: 0026
@@ -26,6 +27,18 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("queue_max_length", sa.Integer(), nullable=False, server_default="50")
         )
+        batch_op.add_column(
+            sa.Column("opening_hours", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
+        )
+        batch_op.add_column(
+            sa.Column("time_zone", sa.String(64), nullable=False, server_default="UTC")
+        )
+        batch_op.add_column(
+            sa.Column("holidays", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
+        )
+        batch_op.add_column(
+            sa.Column("when_closed", sa.String(16), nullable=False, server_default="leave_message")
+        )
     with op.batch_alter_table("contacts") as batch_op:
         batch_op.add_column(sa.Column("queued_at", sa.Float(), nullable=True))
         batch_op.add_column(sa.Column("offered_at", sa.Float(), nullable=True))
@@ -38,6 +51,10 @@ def downgrade() -> None:
         batch_op.drop_column("offered_at")
         batch_op.drop_column("queued_at")
     with op.batch_alter_table("services") as batch_op:
+        batch_op.drop_column("when_closed")
+        batch_op.drop_column("holidays")
+        batch_op.drop_column("time_zone")
+        batch_op.drop_column("opening_hours")
         batch_op.drop_column("queue_max_length")
         batch_op.drop_column("queue_max_wait_seconds")
         batch_op.drop_column("when_busy")
