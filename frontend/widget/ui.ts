@@ -172,7 +172,9 @@ export class SportelloWidget extends LitElement {
       conv?.serviceName ??
       (s.availableServices.length > 0
         ? msg("We usually answer within minutes", { id: "w.header.usually" })
-        : msg("Nobody is available right now", { id: "w.header.nobody" }));
+        : s.closedNow
+          ? msg("We are closed", { id: "w.closed.title" })
+          : msg("Nobody is available right now", { id: "w.header.nobody" }));
     if (agent && conv) {
       sub = conv.state === "closed"
         ? msg("Conversation ended", { id: "w.header.ended" })
