@@ -111,6 +111,11 @@ async def test_queued_while_full_then_offered_the_moment_a_chat_closes(world: Wo
     # the reports split the wait: 15 s queued, 5 s offered
     detail = (await qa.http.get(f"/api/reports/contacts/{waiting.contact_id}")).json()
     assert (detail["queued_seconds"], detail["offered_seconds"]) == (15, 5)
+    period = {"since": now - 60, "until": now + 60, "group_by": "service"}
+    overview = (await qa.http.get("/api/reports/overview", params=period)).json()
+    busy = next(g for g in overview["groups"] if g["name"] == "Busy")
+    assert (busy["queued"], busy["queue_offered"], busy["queue_timeout"]) == (1, 1, 0)
+    assert busy["queued_avg"] == 15
 
 
 async def test_reject_mode_still_rejects_and_nobody_at_work_is_no_queue(world: World) -> None:
@@ -185,6 +190,16 @@ async def test_queue_full_past_the_limit(world: World) -> None:
     assert over.contact["queue_exit"] == "queue_full"
     told = [e for e in await stored_events(world.app.ctx, over.contact_id)]
     assert [e.payload.get("reason") for e in told if e.kind == "contact.rejected"] == ["queue_full"]
+    ann = await world.agent("ann")
+    period = {"since": 0, "until": world.app.clock.now() + 60, "group_by": "service"}
+    overview = (await ann.http.get("/api/reports/overview", params=period)).json()
+    busy = next(g for g in overview["groups"] if g["name"] == "Busy")
+    assert (busy["queued"], busy["queue_full"], busy["rejected"]) == (2, 1, 1)
+    assert overview["total"]["queue_full"] == 1
+    csv = (await ann.http.get("/api/reports/overview.csv", params=period)).text.splitlines()
+    header = csv[0].split(",")
+    busy_line = next(line for line in csv if ",Busy," in line).split(",")
+    assert busy_line[header.index("queue_full")] == "1"
     # the leave-a-message alternative stays open to the visitor turned away
     services = (await over.http.get("/api/visitor/services")).json()
     busy = next(s for s in services if s["name"] == "Busy")

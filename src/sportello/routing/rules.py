@@ -127,10 +127,13 @@ def plan_offers(
     one chat's room offers the head of the queue, not the whole queue.
     """
     loads = {a.id: agent_load(a, now, idle_seconds) for a in agents}
-    claims = dict(loads)
     by_id = {a.id: a for a in agents}
     offers: dict[int, Offer] = {}
-    for contact in queue_order(pending):
+    ordered = queue_order(pending)
+    # claims are tallied only when some contact needs them: a center whose services all
+    # reject when busy plans exactly as before
+    claims = dict(loads) if any(c.queue_mode for c in ordered) else None
+    for contact in ordered:
         blocked: frozenset[int] = frozenset()
         if contact.starred_agent_id is not None:
             target = by_id.get(contact.starred_agent_id)
@@ -148,7 +151,7 @@ def plan_offers(
                 and is_eligible(a, contact, loads[a.id], ignore_capacity=True)
             ]
             eligible = [a for a in qualified if is_eligible(a, contact, loads[a.id])]
-            if contact.queue_mode:
+            if contact.queue_mode and claims is not None:
                 eligible = [a for a in eligible if is_eligible(a, contact, claims[a.id])]
             audience = preferred_audience(contact, eligible, now) or choose_audience(
                 contact, eligible
@@ -158,8 +161,9 @@ def plan_offers(
         if starred:
             (only,) = audience
             loads[only] += contact_weight(contact.medium, by_id[only].chat_limit)
-            claims[only] += contact_weight(contact.medium, by_id[only].chat_limit)
-        elif audience:
+            if claims is not None:
+                claims[only] += contact_weight(contact.medium, by_id[only].chat_limit)
+        elif audience and claims is not None:
             claim_room(claims, [by_id[a] for a in audience], contact.medium)
         offers[contact.id] = Offer(
             contact_id=contact.id, agent_ids=audience, starred=starred, blocked_ids=blocked
