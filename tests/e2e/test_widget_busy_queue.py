@@ -111,6 +111,16 @@ def test_a_visitor_queued_while_the_agent_is_full_is_served_when_a_chat_ends(
     expect(w(phone, "agent-name")).to_contain_text("Cyd")
     shot(phone, "busy-queue-served-phone")
 
+    # the report splits Grace's wait into her time queued and her time offered
+    reports = console_context.new_page()
+    reports.goto(f"{world.server.url}/reports")
+    reports.get_by_test_id("report-row").filter(has_text="Grace").click()
+    detail = reports.get_by_test_id("report-contact")
+    expect(detail.get_by_test_id("report-queued")).to_contain_text(
+        "Time queued", timeout=TIMEOUT_MS
+    )
+    expect(detail).to_contain_text("Time offered")
+
 
 def test_past_the_queue_length_the_visitor_may_leave_a_message(
     world: WidgetWorld, browser: Browser
