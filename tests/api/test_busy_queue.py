@@ -259,3 +259,17 @@ async def test_one_place_freed_offers_only_the_head(world: World) -> None:
     assert (await qa.accept(head.contact_id)).status_code == 200
     await console.drain()
     assert (await stored_contact(world.app.ctx, behind.contact_id)).offered_at is None
+
+
+async def test_an_agent_turning_ready_takes_the_head_of_the_queue(world: World) -> None:
+    await _queue_world(world)
+    qa, qb = await world.agent("qa"), await world.agent("qb")
+    qa_console, qb_console = await qa.open_console(), await qb.open_console()
+    assert (await qb.http.put("/api/me/status", json={"status": "PAUSED"})).status_code == 200
+    await _held(world, qa, qa_console)
+    head = await _request(world, "Head")
+    assert head.contact["queued"] is True  # qa is at work and full; qb is paused
+    assert (await qb.http.put("/api/me/status", json={"status": "READY"})).status_code == 200
+    entry = await _released(qb_console, head.contact_id)
+    assert entry["can_take"] is True
+    assert (await qb.accept(head.contact_id)).status_code == 200
