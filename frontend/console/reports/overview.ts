@@ -193,8 +193,7 @@ export class SpOverview extends LitElement {
       <td>${number(g.no_interaction)}</td><td>${number(g.dissuaded)}</td><td>${number(g.abandoned)}</td>
       <td>${number(g.cancelled)}</td><td>${number(g.rejected)}</td><td>${number(g.handed_back)}</td><td>${number(g.transferred)}</td><td>${secs(g.wait_avg)}</td><td>${secs(g.wait_p90)}</td>
       <td>${secs(g.answer_avg)}</td><td>${secs(g.handling_avg)}</td>
-      <td data-testid="overview-queued">${number(g.queued ?? 0)}</td><td>${secs(g.queued_avg ?? null)}</td>
-      <td data-testid="overview-queue-timeout">${number(g.queue_timeout ?? 0)}</td><td data-testid="overview-queue-full">${number(g.queue_full ?? 0)}</td>
+      <td data-testid="overview-queued" title=${msg(str`Average time queued: ${secs(g.queued_avg ?? null)}. Timed out in the queue: ${number(g.queue_timeout ?? 0)}. Turned away, queue full: ${number(g.queue_full ?? 0)}.`)}>${number(g.queued ?? 0)}${g.queue_full ? html` <small data-testid="overview-queue-full">(+${number(g.queue_full)})</small>` : nothing}</td>
       <td data-testid="overview-rating" title=${msg(str`${number(g.rating_count)} ratings`)}>${ratingCell(g)}</td>
     </tr>`;
   }
@@ -228,8 +227,7 @@ export class SpOverview extends LitElement {
               <th>${msg("No interaction")}</th><th>${msg("Dissuaded")}</th><th>${msg("Abandoned")}</th><th>${msg("Cancelled")}</th>
               <th>${msg("Rejected")}</th><th>${msg("Handed back")}</th><th>${msg("Transferred")}</th><th>${msg("Avg wait")}</th>
               <th>${msg("90% wait")}</th><th>${msg("Avg answer")}</th><th>${msg("Avg handling")}</th>
-              <th title=${msg("Requests that waited in a queue for a busy agent")}>${msg("Queued")}</th><th>${msg("Avg time queued")}</th>
-              <th title=${msg("Dissuaded while still queued")}>${msg("Queue timeouts")}</th><th title=${msg("Turned away: the queue was full")}>${msg("Queue full")}</th>
+              <th title=${msg("Requests that waited in a queue for a busy agent (+ those turned away because the queue was full)")}>${msg("Queued")}</th>
               <th>${msg("Avg rating")}</th></tr></thead>
             <tbody>${d.groups.map((g) => this.row(g))}${this.row(d.total, true)}</tbody>
           </table></div>
