@@ -32,6 +32,8 @@ export interface AgentState {
   chosen_status: "READY" | "PAUSED";
   status: AgentStatus;
   live_sessions: number;
+  /** The agent's services outside their opening hours now (GET /api/me only). */
+  closed_services?: { id: number; name: string }[];
 }
 
 export interface SessionMedia {
@@ -57,6 +59,9 @@ export interface WaitingEntry {
   can_take: boolean;
   /** Handed back to the queue after its agent left: it goes ahead of new contacts. */
   requeued: boolean;
+  /** Waiting for a busy agent: every qualified agent is full, nobody can take it yet; it is
+   * offered as soon as one has room (its dissuade_at is the queue's deadline). */
+  queued?: boolean;
   /** Set locally from visitor.departed / visitor.returned while the entry waits. */
   departure?: Departure | null;
   service_id: number;

@@ -81,6 +81,8 @@ export const SENTENCES: Record<string, Sentence> = {
   contact_not_in_progress: () => msg("Nobody is handling this conversation now, so there is no one to whisper to.", { id: "error.contact_not_in_progress" }),
   contact_not_ended: () => msg("Only ended conversations can be removed.", { id: "error.contact_not_ended" }),
   not_eligible: () => msg("This contact is not offered to you any more.", { id: "error.not_eligible" }),
+  contact_queued: () =>
+    msg("Every agent who can take this contact is full: it waits in the queue and is offered as soon as one of you has room.", { id: "error.contact_queued" }),
   at_limit: () => msg("You are at your chat limit: end a chat to take another.", { id: "error.at_limit" }),
   contacts_in_progress: () => msg("You still have conversations in progress: choose what becomes of them first.", { id: "error.contacts_in_progress" }),
   nothing_waiting: () => msg("Nobody is waiting right now.", { id: "error.nothing_waiting" }),
@@ -108,6 +110,7 @@ export const SENTENCES: Record<string, Sentence> = {
   call_move_refused: () => msg("The call cannot do that now.", { id: "error.call_move_refused" }),
   medium_unavailable: () => msg("Calls of this kind are not available right now.", { id: "error.medium_unavailable" }),
   service_unavailable: () => msg("This is not available for this service.", { id: "error.service_unavailable" }),
+  service_closed: () => msg("This service is closed now: outside its opening hours.", { id: "error.service_closed" }),
   internal: () => msg("Something went wrong on the server. Please try again.", { id: "error.internal" }),
   overloaded: (d) => {
     const wait = seconds(d);
@@ -220,6 +223,7 @@ export const VISITOR_SENTENCES: Record<string, Sentence> = {
   forbidden: () => msg("This chat cannot do that.", { id: "visitor_error.forbidden" }),
   not_found: () => msg("This chat has ended. Please start a new one.", { id: "visitor_error.chat_ended" }),
   service_unavailable: () => msg("This service cannot take that right now.", { id: "visitor_error.service_unavailable" }),
+  service_closed: () => msg("We are closed right now. Please come back during our opening hours.", { id: "visitor_error.service_closed" }),
 };
 
 /** sayError in the visitor's words. */

@@ -256,6 +256,11 @@ export class WidgetSession {
     return this.siteServices.filter((s) => s.available && s.available_media.includes("chat"));
   }
 
+  /** Every service of the page is outside its opening hours. */
+  get closedNow(): boolean {
+    return this.siteServices.length > 0 && this.siteServices.every((s) => s.open === false);
+  }
+
   /** Whether the leave-a-message form is offered: the contact's service's setting, or
    * (no contact) whether any of the page's services takes messages. */
   get takesMessages(): boolean {
@@ -425,6 +430,8 @@ export class WidgetSession {
       agent: c.agent,
       agentAway: false,
       endMessage: null,
+      queued: c.queued === true,
+      queueExit: c.queue_exit ?? null,
       closedBy: null,
       messages: [],
       outbox: [],
@@ -829,6 +836,8 @@ export class WidgetSession {
       conv.agent = contact.agent;
       if (contact.agent && !conv.joinedAt) conv.joinedAt = contact.assigned_at ?? null;
       conv.dissuadeAt = contact.dissuade_at;
+      conv.queued = contact.queued === true;
+      conv.queueExit = contact.queue_exit ?? null;
       conv.serviceName = contact.service.name;
       conv.serviceLanguage = contact.service.language;
       conv.typingPreview = contact.service.typing_preview === true;
@@ -858,6 +867,11 @@ export class WidgetSession {
     switch (kind) {
       case "contact.created":
         conv.state = "pending";
+        break;
+      case "contact.queued":
+      case "contact.unqueued":
+        conv.queued = kind === "contact.queued";
+        conv.dissuadeAt = typeof data.dissuade_at === "number" ? data.dissuade_at : conv.dissuadeAt;
         break;
       case "contact.transferring":
         conv.state = "transferring";
@@ -889,6 +903,8 @@ export class WidgetSession {
       case "contact.abandoned":
         conv.state = String(data.state ?? kind.split(".")[1]);
         conv.endMessage = message || conv.endMessage;
+        conv.queued = false;
+        conv.queueExit = typeof data.reason === "string" ? data.reason : conv.queueExit ?? null;
         break;
       case "call.offered":
       case "call.accepted":

@@ -18,6 +18,8 @@ export interface Service {
   privacy_url: string;
   /** Proactive invitation rules (invitation.ts). */
   invitations: InvitationRule[];
+  /** False outside the service's opening hours (nothing can be asked then). */
+  open?: boolean;
 }
 
 export interface InvitationRule {
@@ -57,6 +59,10 @@ export interface VisitorContact {
   dissuade_at: number | null;
   closed_at: number | null;
   dissuasion_message: string | null;
+  /** Waiting for a busy agent: every agent is full and the service keeps it in its queue. */
+  queued?: boolean;
+  /** How the queue ended it: "queue_timeout", "queue_full", or null. */
+  queue_exit?: string | null;
   messages: Message[];
   /** The call being offered, set up or in progress, and what the visitor may ask for. */
   call?: CallView | null;
@@ -147,6 +153,11 @@ export interface Conversation {
   link?: number;
   /** The service's own dissuasion message, as its administrator wrote it. */
   endMessage: string | null;
+  /** Waiting in the service's queue for an agent with room (docs/protocol.md, Waiting for a
+   * busy agent). */
+  queued?: boolean;
+  /** How the queue ended the request: "queue_timeout", "queue_full", or null. */
+  queueExit?: string | null;
   /** Why this widget gave the conversation up, said in the visitor's language. */
   endReason?: "expired" | "unavailable" | null;
   closedBy: string | null;

@@ -186,7 +186,9 @@ export class SportelloWidget extends LitElement {
       conv?.serviceName ??
       (s.availableServices.length > 0
         ? msg("We usually answer within minutes", { id: "w.header.usually" })
-        : msg("Nobody is available right now", { id: "w.header.nobody" }));
+        : s.closedNow
+          ? msg("We are closed", { id: "w.closed.title" })
+          : msg("Nobody is available right now", { id: "w.header.nobody" }));
     if (agent && conv) {
       sub = conv.state === "closed"
         ? msg("Conversation ended", { id: "w.header.ended" })
@@ -275,6 +277,12 @@ export class SportelloWidget extends LitElement {
         <p class="muted">${msg("This website is not set up for live chat with us.", { id: "w.refused.text" })}</p>
       </div></div>`;
     }
+    if (s.availableServices.length === 0 && !s.takesMessages && s.closedNow) {
+      return html`<div class="body"><div class="center" data-test="closed">
+        <h2>${msg("We are closed", { id: "w.closed.title" })}</h2>
+        <p class="muted">${msg("Nobody can chat outside our opening hours. Please come back later.", { id: "w.closed.text" })}</p>
+      </div></div>`;
+    }
     if (s.availableServices.length === 0 && !s.takesMessages) {
       return html`<div class="body"><div class="center" data-test="nobody">
         <h2>${msg("Nobody is available", { id: "w.nobody.title" })}</h2>
@@ -285,7 +293,9 @@ export class SportelloWidget extends LitElement {
       return this.renderLeaveForm(
         s.servicesFailed
           ? msg("We cannot reach the chat right now.", { id: "w.leave.unreachable" })
-          : msg("Nobody is available to chat right now. Leave us a message and we will get back to you by e-mail.", {
+          : s.closedNow
+            ? msg("We are closed right now. Leave us a message and we will get back to you by e-mail.", { id: "w.leave.closed" })
+            : msg("Nobody is available to chat right now. Leave us a message and we will get back to you by e-mail.", {
               id: "w.leave.nobody",
             }),
       );
@@ -426,7 +436,10 @@ export class SportelloWidget extends LitElement {
           ${conv.requeuedFrom !== null && conv.requeuedFrom !== undefined
             ? html`<h2>${msg("Connecting you to another agent…", { id: "w.queue.requeued.title" })}</h2>
                 <p data-test="requeued">${this.requeuedText(conv.requeuedFrom)}</p>`
-            : html`<h2>${msg("Connecting you to an agent…", { id: "w.queue.title" })}</h2>`}
+            : conv.queued
+              ? html`<h2>${msg("All our agents are busy", { id: "w.queue.busy.title" })}</h2>
+                  <p data-test="queued">${msg("You are in the queue: we will connect you as soon as an agent is free.", { id: "w.queue.busy" })}</p>`
+              : html`<h2>${msg("Connecting you to an agent…", { id: "w.queue.title" })}</h2>`}
           <p class="muted">${conv.serviceName}</p>
           ${conv.place ? this.renderPlace(conv.place.position, conv.place.waitMinutes) : nothing}
           <p class="muted small" id="sportello-waited">${msg("Time waited", { id: "w.queue.waited" })}</p>
@@ -478,13 +491,19 @@ export class SportelloWidget extends LitElement {
     const s = this.session;
     // The service's own message, as its administrator wrote it; else ours, in the visitor's language.
     const fallback =
-      conv.state === "rejected"
-        ? msg("Sorry, nobody is available right now.", { id: "w.failed.rejected" })
-        : s.takesMessages
-          ? msg("Sorry, all our agents are busy right now. Please leave us a message.", { id: "w.failed.busy.leave" })
-          : msg("Sorry, all our agents are busy right now.", { id: "w.failed.busy" });
+      conv.queueExit === "queue_full"
+        ? msg("All our agents are busy and too many people are already waiting.", { id: "w.failed.queue_full" })
+        : conv.queueExit === "queue_timeout"
+          ? msg("Sorry, no agent became free in time.", { id: "w.failed.queue_timeout" })
+          : conv.state === "rejected"
+            ? msg("Sorry, nobody is available right now.", { id: "w.failed.rejected" })
+            : s.takesMessages
+              ? msg("Sorry, all our agents are busy right now. Please leave us a message.", { id: "w.failed.busy.leave" })
+              : msg("Sorry, all our agents are busy right now.", { id: "w.failed.busy" });
     return html`<div class="body"><div class="center" data-test="failed">
-      <h2>${msg("Nobody is available", { id: "w.nobody.title" })}</h2>
+      <h2>${conv.queueExit === "queue_full"
+        ? msg("The queue is full", { id: "w.failed.queue_full.title" })
+        : msg("Nobody is available", { id: "w.nobody.title" })}</h2>
       <p data-test="dissuasion">${conv.endMessage || fallback}</p>
       ${s.takesMessages
         ? html`<button class="primary" data-test="leave-instead" @click=${() => s.showLeaveForm()}>

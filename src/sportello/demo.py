@@ -59,6 +59,11 @@ async def seed_demo(ctx: Ctx, demo_site: str) -> bool:
         media=["chat", "voice", "video"],
         sites=sites,
         dissuasion_seconds=90,
+        # while every support agent is busy, visitors wait in a queue instead of being
+        # turned away (docs/protocol.md, Waiting for a busy agent)
+        when_busy="queue",
+        queue_max_wait_seconds=300,
+        queue_max_length=20,
     )
     await do_create_service(
         ctx,

@@ -225,6 +225,12 @@ class AtLimitError(ConflictError):
     code = "at_limit"
 
 
+class ContactQueuedError(ConflictError):
+    """The contact waits in its service's queue for an agent with room: not takeable yet."""
+
+    code = "contact_queued"
+
+
 class ContactsInProgressError(ConflictError):
     code = "contacts_in_progress"
 
@@ -295,6 +301,13 @@ class ResyncRequiredError(SportelloError):
 class ServiceUnavailableError(SportelloError):
     status = 403
     code = "service_unavailable"
+
+
+class ServiceClosedError(SportelloError):
+    """Outside the service's opening hours: nothing is created."""
+
+    status = 403
+    code = "service_closed"
 
 
 class TranslationUnavailableError(ConflictError):

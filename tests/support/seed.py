@@ -41,6 +41,8 @@ class ServiceSpec:
     sites: tuple[str, ...] = ()
     language: str = "en"
     typing_preview: bool = False
+    when_busy: str = "reject"
+    queue_max_wait_seconds: int = 300
 
 
 DEFAULT_AGENTS = (
@@ -97,6 +99,8 @@ async def _seed(
                 priority=s.priority,
                 sites=list(s.sites),
                 typing_preview=s.typing_preview,
+                when_busy=s.when_busy,
+                queue_max_wait_seconds=s.queue_max_wait_seconds,
             )
         for a in agents:
             password = f"{a.login}-password"

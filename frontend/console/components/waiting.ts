@@ -58,6 +58,7 @@ function entryBody(entry: WaitingEntry, now: number) {
           ? html`<span class="star" title=${msg("Offered only to you")} data-testid="star">${icons.star()}<span class="sr-only">(${msg("offered only to you")})</span></span>`
           : nothing}
         ${entry.new_visitor ? html`<span class="chip new">${msg("New visitor")}</span>` : nothing}
+        ${entry.queued ? html`<span class="chip queue" data-testid="entry-queued">${msg("Queued")}</span>` : nothing}
         ${entry.requeued ? html`<span class="chip back" data-testid="entry-requeued" title=${msg("Their agent left; they are waiting again")}>${msg("Handed back")}</span>` : nothing}
         ${showsAsLeft(entry.departure, now)
           ? html`<span class="chip left" data-testid="entry-left" title=${msg("The visitor's page closed; they may come back")}>${msg("Left the page")}</span>`
@@ -320,6 +321,40 @@ export class SpWaiting extends LitElement {
         background: var(--primary-soft);
         color: var(--primary);
       }
+      .closed {
+        margin: 6px 14px 0;
+        font-size: 12px;
+        color: var(--grey-dark);
+      }
+      .chip.queue {
+        background: var(--chip-bg);
+        color: var(--grey-dark);
+        border: 1px dashed var(--border-strong);
+      }
+      .queued {
+        padding: 0 8px 10px;
+      }
+      .queued .why {
+        margin: 4px 8px 6px;
+        font-size: 12px;
+        color: var(--muted);
+      }
+      .queued ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: 4px;
+      }
+      .queued .entry {
+        border: 1px dashed var(--border-strong);
+        background: var(--surface-2);
+        color: var(--muted);
+        cursor: not-allowed;
+      }
+      .queued .entry:hover {
+        background: var(--surface-2);
+      }
       .chip.left {
         background: var(--amber-soft);
         color: #a05e00;
@@ -410,6 +445,24 @@ export class SpWaiting extends LitElement {
     </div>`;
   }
 
+  /** Contacts waiting for a busy agent: shown, not takeable, and why (docs/protocol.md,
+   * Waiting for a busy agent). */
+  private renderQueued(queued: WaitingEntry[], now: number) {
+    return html`<div class="queued" role="region" aria-label=${msg("Queued contacts")} data-testid="waiting-queued">
+      <p class="why" data-testid="queued-why">${plural(
+        queued.length,
+        msg(str`${queued.length} queued — every agent who can take it is full. It is offered as soon as one of you has room.`),
+        msg(str`${queued.length} queued — every agent who can take them is full. The first is offered as soon as one of you has room.`),
+      )}</p>
+      <ul>
+        ${queued.map(
+          (e) => html`<li><div class="entry" data-testid="queued-entry" data-contact-id=${e.contact_id} aria-disabled="true"
+            title=${msg("Queued: offered as soon as an agent has room")}>${ring(e, now)} ${entryBody(e, now)}</div></li>`,
+        )}
+      </ul>
+    </div>`;
+  }
+
   private pick(contactId: number): void {
     this.open = false;
     void store.accept(contactId);
@@ -418,6 +471,8 @@ export class SpWaiting extends LitElement {
   override render() {
     const transfers = store.waiting.filter((e) => e.transfer);
     const waiting = store.takeable.filter((e) => !e.transfer);
+    const queued = store.queued;
+    const count = waiting.length + transfers.length + queued.length;
     const now = store.serverNow();
     const oldest = waiting[0];
     const paused = store.agent?.chosen_status === "PAUSED";
@@ -449,7 +504,7 @@ export class SpWaiting extends LitElement {
       >
         <div class="head">
           <h2 id="waiting-title">${msg("Waiting")}</h2>
-          <span class="count ${waiting.length + transfers.length ? "some" : ""}" data-testid="waiting-count" aria-label=${msg(str`${waiting.length + transfers.length} waiting`)}>${waiting.length + transfers.length}</span>
+          <span class="count ${count ? "some" : ""}" data-testid="waiting-count" aria-label=${msg(str`${count} waiting`)}>${count}</span>
           <span class="spacer"></span>
           <span class="capacity ${full ? "full" : ""}" data-testid="capacity" title=${cap.inCall ? msg("A call takes your whole capacity until it ends") : msg("Chats in progress against your limit; idle chats (answered, then quiet) do not count")}>${chats}${idleNote}</span>
           ${waiting.length > 1
@@ -458,6 +513,11 @@ export class SpWaiting extends LitElement {
               </button>`
             : nothing}
         </div>
+        ${store.closedServices.length
+          ? html`<p class="closed" data-testid="closed-services">${msg(
+              str`Closed now (opening hours): ${store.closedServices.map((c) => c.name).join(", ")}`,
+            )}</p>`
+          : nothing}
         ${transfers.length
           ? html`<div class="transfers" role="region" aria-label=${msg("Transfers for you")}>${transfers.map((e) => this.renderTransfer(e, now))}</div>`
           : nothing}
@@ -473,9 +533,10 @@ export class SpWaiting extends LitElement {
                 <span class="sr-only">${msg("Take the contact waiting longest:")}</span> ${ring(oldest, now, true)} ${entryBody(oldest, now)}
               </button>
             </div>`
-          : transfers.length
+          : transfers.length || (queued.length && cap.blocked === 0 && !paused)
             ? nothing
             : html`<div class="empty" data-testid="waiting-empty">${icons.inbox()} ${empty}</div>`}
+        ${queued.length ? this.renderQueued(queued, now) : nothing}
         ${open
           ? html`<div class="drawer" id="drawer" data-testid="waiting-drawer" role="region" aria-label=${msg("All waiting contacts")}>
               <h3>${msg("All waiting contacts — pick one")}</h3>

@@ -38,6 +38,11 @@ export interface ReportDetail extends Contact {
   summary: ReportRow;
   /** How many earlier contacts of this visitor the reader may see. */
   earlier_contacts: number;
+  /** Waiting for a busy agent: time in the queue (null: never queued), and from being
+   * offered (or created) to an agent taking it; how the queue ended it. */
+  queued_seconds?: number | null;
+  offered_seconds?: number | null;
+  queue_exit?: string | null;
   files: (FileCard & { sender: string; created_at: number })[];
 }
 
@@ -65,6 +70,13 @@ export interface Figures {
   /** How many of these contacts the visitors rated, and the average score (null: none). */
   rating_count: number;
   rating_avg: number | null;
+  /** Waiting for a busy agent: requests queued, offered from the queue, dissuaded while
+   * queued, turned away by a full queue, and the average time queued. */
+  queued?: number;
+  queue_offered?: number;
+  queue_timeout?: number;
+  queue_full?: number;
+  queued_avg?: number | null;
 }
 
 export interface Overview {

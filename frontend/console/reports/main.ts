@@ -451,6 +451,12 @@ export class SpReports extends LitElement {
           : nothing}</div>
         <div><b>${s.agents.length > 1 ? msg("Agents") : msg("Agent")}</b>${s.agents.length ? s.agents.map((a) => a.name).join(" → ") : "—"}</div>
         <div><b>${msg("Wait")}</b>${secs(s.wait)}</div>
+        ${d.queued_seconds !== null && d.queued_seconds !== undefined
+          ? html`<div data-testid="report-queued"><b>${msg("Time queued")}</b>${secs(d.queued_seconds)}${d.queue_exit === "queue_timeout" ? html` · ${msg("timed out")}` : nothing}</div>
+              <div><b>${msg("Time offered")}</b>${secs(d.offered_seconds ?? null)}</div>`
+          : d.queue_exit === "queue_full"
+            ? html`<div data-testid="report-queued"><b>${msg("Queue")}</b>${msg("full: turned away")}</div>`
+            : nothing}
         <div><b>${msg("Handling")}</b>${secs(s.duration)}</div>
         <div><b>${msg("Outcome")}</b><span class="outcome ${s.outcome ?? ""}" data-testid="report-outcome">${outcomeText(s)}</span></div>
         <div><b>${msg("Ended by")}</b>${party(d.closed_by)}</div>

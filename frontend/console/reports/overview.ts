@@ -206,6 +206,7 @@ export class SpOverview extends LitElement {
       <td>${number(g.no_interaction)}</td><td>${number(g.dissuaded)}</td><td>${number(g.abandoned)}</td>
       <td>${number(g.cancelled)}</td><td>${number(g.rejected)}</td><td>${number(g.handed_back)}</td><td>${number(g.transferred)}</td><td>${secs(g.wait_avg)}</td><td>${secs(g.wait_p90)}</td>
       <td>${secs(g.answer_avg)}</td><td>${secs(g.handling_avg)}</td>
+      <td data-testid="overview-queued" title=${msg(str`Average time queued: ${secs(g.queued_avg ?? null)}. Timed out in the queue: ${number(g.queue_timeout ?? 0)}. Turned away, queue full: ${number(g.queue_full ?? 0)}.`)}>${number(g.queued ?? 0)}${g.queue_full ? html` <small data-testid="overview-queue-full">(+${number(g.queue_full)})</small>` : nothing}</td>
       <td data-testid="overview-rating" title=${msg(str`${number(g.rating_count)} ratings`)}>${ratingCell(g)}</td>
     </tr>`;
   }
@@ -238,7 +239,9 @@ export class SpOverview extends LitElement {
             <thead><tr><th>${this.groupBy === "agent" ? msg("Agent") : msg("Service")}</th><th>${msg("Requests")}</th><th>${msg("Successful")}</th>
               <th>${msg("No interaction")}</th><th>${msg("Dissuaded")}</th><th>${msg("Abandoned")}</th><th>${msg("Cancelled")}</th>
               <th>${msg("Rejected")}</th><th>${msg("Handed back")}</th><th>${msg("Transferred")}</th><th>${msg("Avg wait")}</th>
-              <th>${msg("90% wait")}</th><th>${msg("Avg answer")}</th><th>${msg("Avg handling")}</th><th>${msg("Avg rating")}</th></tr></thead>
+              <th>${msg("90% wait")}</th><th>${msg("Avg answer")}</th><th>${msg("Avg handling")}</th>
+              <th title=${msg("Requests that waited in a queue for a busy agent (+ those turned away because the queue was full)")}>${msg("Queued")}</th>
+              <th>${msg("Avg rating")}</th></tr></thead>
             <tbody>${d.groups.map((g) => this.row(g))}${this.row(d.total, true)}</tbody>
           </table></div>
           <h2 class="sub">${msg("Most used canned replies")}</h2>

@@ -45,6 +45,8 @@ function loadPrefs(): Prefs {
 
 export class ConsoleStore extends EventTarget {
   agent: AgentState | null = null;
+  /** The agent's services outside their opening hours now: nothing of theirs is routed. */
+  closedServices: { id: number; name: string }[] = [];
   media: SessionMedia | null = null;
   /** A chat with no message for this long shows as idle (0: never); from the server. */
   idleSeconds = DEFAULT_IDLE_SECONDS;
@@ -199,8 +201,13 @@ export class ConsoleStore extends EventTarget {
       if (isIdle(p, now, this.idleSeconds)) idle += 1;
       else busy += 1;
     }
-    const blocked = this.waiting.filter((e) => !e.can_take).length;
+    const blocked = this.waiting.filter((e) => !e.can_take && !e.queued).length;
     return { busy, idle, limit: this.agent?.chat_limit ?? 0, blocked, inCall };
+  }
+
+  /** The contacts waiting in a service's queue for an agent with room, in queue order. */
+  get queued(): WaitingEntry[] {
+    return this.waiting.filter((e) => e.queued && !e.transfer);
   }
 
   /** The waiting contacts this agent can take now, in queue order. */

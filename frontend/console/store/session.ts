@@ -10,9 +10,14 @@ import type { ConsoleStore } from "./core";
 import type { SignOutChoice } from "./model";
 import { sayError } from "../../shared/errors";
 
+/** Opening hours pass while the console is open: the closed services are read again. */
+const CLOSED_REFRESH_MS = 60_000;
+
 export async function boot(s: ConsoleStore): Promise<void> {
+  window.setInterval(() => void refreshClosed(s), CLOSED_REFRESH_MS);
   try {
     s.agent = await api<AgentState>("GET", "/api/me");
+    s.closedServices = s.agent.closed_services ?? [];
     await useLanguage(s.agent.ui_language);
     s.booted = true;
     await s.connection.start();
@@ -23,9 +28,21 @@ export async function boot(s: ConsoleStore): Promise<void> {
   }
 }
 
+export async function refreshClosed(s: ConsoleStore): Promise<void> {
+  if (!s.agent) return;
+  try {
+    const me = await api<AgentState>("GET", "/api/me");
+    s.closedServices = me.closed_services ?? [];
+    s.changed();
+  } catch {
+    /* the next round asks again */
+  }
+}
+
 export async function login(s: ConsoleStore, login: string, password: string): Promise<void> {
   const result = await api<{ agent: AgentState }>("POST", "/api/auth/login", { login, password });
   s.agent = result.agent;
+  void refreshClosed(s);
   await useLanguage(s.agent.ui_language);
   sessionStorage.removeItem(SESSION_KEY);
   await s.connection.start();

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.actions.calls import end_live_call, place_call
@@ -20,7 +20,14 @@ from sportello.actions.transfers import accept_transfer
 from sportello.domain.calls import Side
 from sportello.domain.dissuasion import dissuasion_for_visitor
 from sportello.domain.identity import Unverified, verify_identity
-from sportello.domain.model import ContactState, Medium, Outcome, PendingContact, Sender
+from sportello.domain.model import (
+    ContactState,
+    Medium,
+    Offer,
+    Outcome,
+    PendingContact,
+    Sender,
+)
 from sportello.domain.prechat import check_answers
 from sportello.domain.principals import AgentPrincipal, VisitorPrincipal
 from sportello.domain.rules import close_outcome, leave_outcome
@@ -29,10 +36,12 @@ from sportello.errors import (
     ContactClosedError,
     ContactNotEndedError,
     ContactNotPendingError,
+    ContactQueuedError,
     ForbiddenError,
     NotEligibleError,
     NotFoundError,
     NothingWaitingError,
+    ServiceClosedError,
     ServiceUnavailableError,
     TextTooLongError,
     ValidationFailedError,
@@ -45,8 +54,17 @@ from sportello.queries.contacts import (
     contact_for_visitor,
     fetch_contact_row,
 )
-from sportello.routing.engine import route_new
-from sportello.routing.views import QUEUE_ORDER
+from sportello.queries.services import service_open
+from sportello.routing.busy_queue import (
+    QUEUE_FULL,
+    Intake,
+    WhenBusy,
+    due_exit,
+    intake,
+    is_queued,
+)
+from sportello.routing.engine import route_new, store_offer
+from sportello.routing.views import QUEUE_ORDER, waiting_entries
 from sportello.storage.tables import contacts, page_visits, services
 from sportello.storage.write_turns import Lane
 from sportello.stream.events import EventWriter
@@ -119,6 +137,10 @@ async def do_create_contact(
             )
         if admit is not None:
             await admit(service)
+        if not service_open(service, now):
+            raise ServiceClosedError(
+                "the service is closed now (opening hours)", service_id=service.id
+            )
         if request.medium.value not in service.media:
             raise ServiceUnavailableError(f"{request.medium.value} is not offered by this service")
         name, email, verified_user_id = _who(ctx, service, request, now)
@@ -205,12 +227,33 @@ async def do_create_contact(
             created_at=now,
             preferred_agent_id=prefer,
             preferred_until=prefer_until,
+            queue_mode=service.when_busy == WhenBusy.QUEUE,
         )
         offer = await route_new(conn, writer, probe, now, ctx.settings.idle_seconds)
         if not offer.agent_ids:
-            await finish_waiting(
-                conn, writer, contact_id, ContactState.REJECTED, Outcome.REJECTED, now, "system"
+            # reject mode decides here with what it has: the queue is read in queue mode only
+            verdict = intake(
+                offered=False,
+                qualified_at_work=bool(offer.blocked_ids),
+                when_busy=service.when_busy,
+                queued=await queued_count(conn, service.id) if probe.queue_mode else 0,
+                max_length=service.queue_max_length,
             )
+            if verdict is Intake.QUEUE:
+                await queue_contact(
+                    conn, writer, contact_id, offer, now, now + service.queue_max_wait_seconds
+                )
+            else:
+                await finish_waiting(
+                    conn,
+                    writer,
+                    contact_id,
+                    ContactState.REJECTED,
+                    Outcome.REJECTED,
+                    now,
+                    "system",
+                    reason=QUEUE_FULL if verdict is Intake.QUEUE_FULL else None,
+                )
         elif offer.starred:
             ctx.reroute_soon()  # its weight now counts on its one agent for later contacts
         row = await fetch_contact_row(conn, contact_id)
@@ -241,8 +284,11 @@ async def finish_waiting(
     outcome: Outcome,
     now: float,
     closed_by: str,
+    *,
+    reason: str | None = None,
 ) -> bool:
-    """Guarded pending → failed exit. Returns False when another transition won."""
+    """Guarded pending → failed exit. Returns False when another transition won. ``reason``:
+    the queue's part in it (``queue_timeout``, ``queue_full``), recorded and told."""
     result = await conn.execute(
         update(contacts)
         .where(contacts.c.id == contact_id, contacts.c.state == ContactState.PENDING.value)
@@ -252,6 +298,7 @@ async def finish_waiting(
             closed_at=now,
             closed_by=closed_by,
             visitor_gone_at=None,
+            queue_exit=reason,
         )
     )
     if result.rowcount != 1:
@@ -267,6 +314,7 @@ async def finish_waiting(
             "state": state.value,
             "outcome": outcome.value,
             "message": dissuasion_for_visitor(service_message),
+            **({"reason": reason} if reason else {}),
         },
         contact_id=contact_id,
         for_visitor=True,
@@ -301,6 +349,11 @@ async def do_accept_contact(
             )
         if agent.id not in (row.offered_to or []) and agent.id not in (row.blocked_for or []):
             raise NotEligibleError("this contact is not offered to you", contact_id=contact_id)
+        if is_queued(row.queued_at, row.offered_at):
+            raise ContactQueuedError(
+                "this contact waits for an agent with room; it is offered as soon as one has",
+                contact_id=contact_id,
+            )
         await check_room(conn, agent.id, row.id, Medium(row.medium), now, ctx.settings.idle_seconds)
         result = await conn.execute(
             update(contacts)
@@ -345,6 +398,46 @@ async def do_accept_contact(
         else:
             ctx.load_changed(agent.id)
         return detail
+
+
+async def queued_count(conn: AsyncConnection, service_id: int) -> int:
+    """How many of a service's requests wait in its queue now."""
+    count = await conn.scalar(
+        select(func.count())
+        .select_from(contacts)
+        .where(
+            contacts.c.service_id == service_id,
+            contacts.c.state == ContactState.PENDING.value,
+            contacts.c.queued_at.is_not(None),
+            contacts.c.offered_at.is_(None),
+        )
+    )
+    return int(count or 0)
+
+
+async def queue_contact(
+    conn: AsyncConnection,
+    writer: EventWriter,
+    contact_id: int,
+    offer: Offer,
+    now: float,
+    deadline: float,
+) -> None:
+    """Every qualified agent at work is full: the request waits in the service's queue until
+    ``deadline`` (its ``dissuade_at`` while queued), shown to those agents as queued."""
+    await conn.execute(
+        update(contacts)
+        .where(contacts.c.id == contact_id, contacts.c.state == ContactState.PENDING.value)
+        .values(queued_at=now, dissuade_at=deadline)
+    )
+    await writer.append(
+        "contact.queued",
+        {"dissuade_at": deadline, "queued_at": now},
+        contact_id=contact_id,
+        for_visitor=True,
+    )
+    entry = (await waiting_entries(conn, [contact_id]))[contact_id]
+    await store_offer(conn, writer, entry, offer, now)
 
 
 async def _oldest_offered(conn: AsyncConnection, agent_id: int) -> int:
@@ -446,16 +539,23 @@ async def do_dissuade_due(ctx: Ctx) -> list[int]:
                 contacts.c.visitor_left_at,
                 contacts.c.dissuade_at,
                 contacts.c.starred,
+                contacts.c.queued_at,
+                contacts.c.offered_at,
             ).where(contacts.c.state == ContactState.PENDING.value, contacts.c.dissuade_at <= now)
         )
         reserved = False
-        for contact_id, created_at, left_at, dissuade_at, starred in due.all():
+        for row in due.all():
+            contact_id, created_at, left_at, dissuade_at, starred = row[:5]
+            reason = None
             if left_at is not None and left_at < dissuade_at:
                 outcome = leave_outcome(left_at - created_at)
                 state, closed_by = ContactState(outcome.value), VISITOR_GONE
             else:
                 outcome, state, closed_by = Outcome.DISSUADED, ContactState.DISSUADED, "system"
-            if await finish_waiting(conn, writer, contact_id, state, outcome, now, closed_by):
+                reason = due_exit(row.queued_at, row.offered_at)
+            if await finish_waiting(
+                conn, writer, contact_id, state, outcome, now, closed_by, reason=reason
+            ):
                 fired.append(contact_id)
                 reserved = reserved or bool(starred)
         if reserved:

@@ -15,11 +15,25 @@ from sportello.actions.tags import check_tag_names, ensure_tags
 from sportello.domain.identity import new_secret
 from sportello.domain.invitations import check_rules
 from sportello.domain.model import Medium
+from sportello.domain.opening_hours import (
+    HoursError,
+    holiday_dates,
+    normal_lines,
+    parse_week,
+    zone,
+)
 from sportello.domain.origins import origin_of, site_of
 from sportello.domain.prechat import check_form
 from sportello.domain.principals import AgentPrincipal
 from sportello.errors import DuplicateError, NotFoundError, ValidationFailedError, field_error
 from sportello.queries.services import service_view
+from sportello.routing.busy_queue import (
+    DEFAULT_MAX_LENGTH,
+    DEFAULT_MAX_WAIT,
+    MAX_LENGTH_RANGE,
+    MAX_WAIT_RANGE,
+    WhenBusy,
+)
 from sportello.storage.tables import services
 
 LANGUAGE = re.compile(r"^[a-z]{2}$")
@@ -43,7 +57,15 @@ EDITABLE = (
     "privacy_url",
     "invitations",
     "typing_preview",
+    "when_busy",
+    "queue_max_wait_seconds",
+    "queue_max_length",
+    "opening_hours",
+    "time_zone",
+    "holidays",
+    "when_closed",
 )
+WHEN_CLOSED = ("leave_message", "hide")
 RETENTION_DAYS = 3650
 GLOSSARY_TERMS = 200
 
@@ -77,6 +99,30 @@ def checked_service(values: dict[str, Any]) -> dict[str, Any]:
     for link in values["saved_links"]:
         if origin_of(link["url"]) is None:
             raise field_error("saved_links", f"{link['title']!r}: not an http(s) address")
+    if values["when_busy"] not in WhenBusy.__members__.values():
+        raise field_error("when_busy", "reject or queue")
+    low, high = MAX_WAIT_RANGE
+    if not low <= values["queue_max_wait_seconds"] <= high:
+        raise field_error("queue_max_wait_seconds", f"between {low} and {high} seconds")
+    low, high = MAX_LENGTH_RANGE
+    if not low <= values["queue_max_length"] <= high:
+        raise field_error("queue_max_length", f"between {low} and {high} requests")
+    values["opening_hours"] = normal_lines(values["opening_hours"])
+    values["holidays"] = sorted(set(values["holidays"]))
+    try:
+        parse_week(values["opening_hours"])
+    except HoursError as exc:
+        raise field_error("opening_hours", str(exc)) from exc
+    try:
+        zone(values["time_zone"])
+    except HoursError as exc:
+        raise field_error("time_zone", str(exc)) from exc
+    try:
+        holiday_dates(values["holidays"])
+    except HoursError as exc:
+        raise field_error("holidays", str(exc)) from exc
+    if values["when_closed"] not in WHEN_CLOSED:
+        raise field_error("when_closed", "leave_message or hide")
     terms = [" ".join(str(term).split()) for term in values["translation_glossary"]]
     if any(not term for term in terms):
         raise field_error("translation_glossary", "a protected term needs some text")
@@ -122,6 +168,13 @@ async def do_create_service(
     privacy_url: str = "",
     invitations: list[dict[str, Any]] | None = None,
     typing_preview: bool = False,
+    when_busy: str = WhenBusy.REJECT.value,
+    queue_max_wait_seconds: int = DEFAULT_MAX_WAIT,
+    queue_max_length: int = DEFAULT_MAX_LENGTH,
+    opening_hours: list[str] | None = None,
+    time_zone: str = "UTC",
+    holidays: list[str] | None = None,
+    when_closed: str = "leave_message",
     actor: AgentPrincipal | None = None,
 ) -> dict[str, Any]:
     """Offered in the widget from the next page load on (the widget asks for the list)."""
@@ -146,6 +199,13 @@ async def do_create_service(
             "privacy_url": privacy_url,
             "invitations": invitations or [],
             "typing_preview": typing_preview,
+            "when_busy": when_busy,
+            "queue_max_wait_seconds": queue_max_wait_seconds,
+            "queue_max_length": queue_max_length,
+            "opening_hours": opening_hours or [],
+            "time_zone": time_zone,
+            "holidays": holidays or [],
+            "when_closed": when_closed,
         }
     )
     try:

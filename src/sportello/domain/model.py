@@ -96,6 +96,11 @@ class PendingContact:
     """"Start a new conversation": the visitor's previous agent, offered it first."""
     preferred_until: float | None = None
     """When the preferred agent's turn ends and everyone eligible sees it."""
+    queue_mode: bool = False
+    """Its service queues requests when every qualified agent is full (``when_busy``
+    "queue"): it is offered only to room that the contacts ahead of it leave free."""
+    queued: bool = False
+    """Waiting in that queue now (offered to nobody until room frees up)."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sportello.errors import ForbiddenError, NotFoundError
 from sportello.queries.calls import call_media, call_view, fetch_call, for_visitor, live_call
 from sportello.queries.notes import mentioned_on, notes_of
 from sportello.queries.transfers import leg_view_of, passed_on_by
+from sportello.routing.busy_queue import is_queued
 from sportello.storage.direct import DirectStatement
 from sportello.storage.tables import (
     agents,
@@ -335,6 +336,8 @@ async def contact_for_visitor(
         "created_at": row.created_at,
         "assigned_at": row.assigned_at,
         "dissuade_at": row.dissuade_at,
+        "queued": is_queued(row.queued_at, row.offered_at) and row.state == "pending",
+        "queue_exit": row.queue_exit,
         "closed_at": row.closed_at,
         "dissuasion_message": (dissuasion_for_visitor(service.dissuasion_message) or None)
         if row.state == "dissuaded"

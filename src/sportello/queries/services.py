@@ -8,11 +8,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.domain.model import Medium
+from sportello.domain.opening_hours import is_open
 from sportello.domain.origins import site_origin_ok
 from sportello.errors import NotFoundError
+from sportello.routing.busy_queue import WhenBusy
 from sportello.routing.rules import available_media
 from sportello.routing.snapshot import load_agents
 from sportello.storage.tables import contacts, services
+
+
+def service_open(row: Any, now: float) -> bool:
+    """Whether the service is within its opening hours now (domain/opening_hours.py)."""
+    return is_open(row.opening_hours or [], row.time_zone, row.holidays or [], now)
 
 
 def service_view(row: Any) -> dict[str, Any]:
@@ -38,7 +45,39 @@ def service_view(row: Any) -> dict[str, Any]:
         "invitations": list(row.invitations or []),
         "identity_secret": row.identity_secret,
         "typing_preview": bool(row.typing_preview),
+        "when_busy": row.when_busy,
+        "queue_max_wait_seconds": row.queue_max_wait_seconds,
+        "queue_max_length": row.queue_max_length,
+        "opening_hours": list(row.opening_hours or []),
+        "time_zone": row.time_zone,
+        "holidays": list(row.holidays or []),
+        "when_closed": row.when_closed,
     }
+
+
+async def closed_services(
+    conn: AsyncConnection, agent_tags: list[str], now: float
+) -> list[dict[str, Any]]:
+    """The enabled services an agent qualifies for that are outside their opening hours now
+    (the console says so: nothing of theirs is routed meanwhile)."""
+    held = set(agent_tags)
+    rows = await conn.execute(
+        select(
+            services.c.id,
+            services.c.name,
+            services.c.tags,
+            services.c.opening_hours,
+            services.c.time_zone,
+            services.c.holidays,
+        )
+        .where(services.c.enabled.is_(True))
+        .order_by(services.c.priority, services.c.name)
+    )
+    return [
+        {"id": row.id, "name": row.name}
+        for row in rows
+        if set(row.tags) <= held and not service_open(row, now)
+    ]
 
 
 async def all_services(conn: AsyncConnection) -> list[dict[str, Any]]:
@@ -77,8 +116,20 @@ async def services_for_site(
     ):
         if not site_origin_ok(origin, row.sites):
             continue
-        media = available_media(
-            frozenset(row.tags), [Medium(m) for m in row.media], agents, now, idle_seconds
+        open_now = service_open(row, now)
+        if not open_now and row.when_closed == "hide":
+            continue
+        media = (
+            []
+            if not open_now
+            else available_media(
+                frozenset(row.tags),
+                [Medium(m) for m in row.media],
+                agents,
+                now,
+                idle_seconds,
+                queue_mode=row.when_busy == WhenBusy.QUEUE,
+            )
         )
         result.append(
             {
@@ -92,6 +143,7 @@ async def services_for_site(
                 "prechat_fields": list(row.prechat_fields or []),
                 "privacy_url": row.privacy_url,
                 "invitations": list(row.invitations or []),
+                "open": open_now,
             }
         )
     return result

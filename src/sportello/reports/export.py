@@ -148,6 +148,11 @@ OVERVIEW_COLUMNS = (
     "answer_p90",
     "handling_avg",
     "handling_p90",
+    "queued",
+    "queue_offered",
+    "queue_timeout",
+    "queue_full",
+    "queued_avg",
     "rating_count",
     "rating_avg",
 )

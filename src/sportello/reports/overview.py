@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Integer, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sportello.queries.canned_replies import most_used
+from sportello.reports.queue_figures import NO_QUEUE, queue_figures
 from sportello.reports.ratings import NO_RATINGS, rating_figures
 from sportello.reports.scope import ReportScope
 from sportello.reports.timing import HANDLING, WAIT
@@ -176,15 +177,19 @@ async def overview(
     for key, tally in groups.items():
         tally.name = names.get(key, "(no agent)")
     rated, rated_total = await rating_figures(conn, group, in_period)
+    queues, queue_total = await queue_figures(conn, group, in_period)
     return {
         "since": since,
         "until": until,
         "group_by": group_by,
         "groups": sorted(
-            ({**t.view(), **rated.get(t.key, NO_RATINGS)} for t in groups.values()),
+            (
+                {**t.view(), **rated.get(t.key, NO_RATINGS), **queues.get(t.key, NO_QUEUE)}
+                for t in groups.values()
+            ),
             key=lambda g: -g["requests"],
         ),
-        "total": {**total.view(), **rated_total},
+        "total": {**total.view(), **rated_total, **queue_total},
         "wait_histogram": waits,
         "by_hour": [{"hour": h, **by_hour[h]} for h in range(24)],
         "canned_replies": await most_used(conn, in_period, scope.agent_id),

@@ -29,7 +29,8 @@ from typing import Any
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sportello.domain.model import AgentSnapshot, Offer, PendingContact
+from sportello.domain.model import AgentSnapshot, ContactState, Offer, PendingContact
+from sportello.routing.busy_queue import released
 from sportello.routing.rules import CapacityKey, capacity_key, plan_offers, reserving_agents
 from sportello.routing.snapshot import (
     WAITING_STATES,
@@ -39,7 +40,7 @@ from sportello.routing.snapshot import (
     load_pending_offers,
 )
 from sportello.routing.views import waiting_entries
-from sportello.storage.tables import contacts
+from sportello.storage.tables import contacts, services
 from sportello.stream.events import EventWriter
 
 ROUTING_LOCK = 7262002
@@ -88,7 +89,7 @@ async def reroute(
     changed = [cid for cid, offer in plan.items() if stored[cid] != _as_stored(offer)]
     current = await waiting_entries(conn, changed) if changed else {}
     for contact_id in changed:
-        await _store_offer(conn, writer, current[contact_id], plan[contact_id])
+        await store_offer(conn, writer, current[contact_id], plan[contact_id], now)
     return plan
 
 
@@ -122,14 +123,22 @@ async def route_new(
     conn: AsyncConnection, writer: EventWriter, contact: PendingContact, now: float, idle: int
 ) -> Offer:
     """Offer a contact just created, planned after the starred contacts ahead of it. An
-    offer to nobody is not stored: the caller rejects the contact."""
+    offer to nobody is not stored: the caller rejects or queues the contact.
+
+    A contact of a service that queues when busy (``contact.queue_mode``) is planned after
+    every waiting contact instead, since the queued ones and the offered ones ahead of it
+    claim the room it could take; only such a service pays for reading them."""
     await one_pass_at_a_time(conn)
     agents = await load_agents(conn, now, live_only=True)
-    ahead = await load_pending(conn, starred_only=True)
+    ahead = [
+        c
+        for c in await load_pending(conn, starred_only=not contact.queue_mode)
+        if c.id != contact.id
+    ]
     offer = plan_offers([*ahead, contact], agents, now, idle)[contact.id]
     if offer.agent_ids:
         entry = (await waiting_entries(conn, [contact.id]))[contact.id]
-        await _store_offer(conn, writer, entry, offer)
+        await store_offer(conn, writer, entry, offer, now)
     return offer
 
 
@@ -143,12 +152,21 @@ async def _reserving(conn: AsyncConnection) -> set[int]:
     return {agent_id for (offered_to,) in rows for agent_id in offered_to or []}
 
 
-async def _store_offer(
-    conn: AsyncConnection, writer: EventWriter, entry: dict[str, Any], offer: Offer
+async def store_offer(
+    conn: AsyncConnection, writer: EventWriter, entry: dict[str, Any], offer: Offer, now: float
 ) -> None:
+    """Write a changed offer (guarded on the contact's state) and say so to the consoles. A
+    queued contact offered to someone leaves the queue here (``release``)."""
     offered_to, blocked_for, starred = _as_stored(offer)
-    changes = {"offered_to": offered_to, "blocked_for": blocked_for, "starred": starred}
+    changes: dict[str, Any] = {
+        "offered_to": offered_to,
+        "blocked_for": blocked_for,
+        "starred": starred,
+    }
     if all(entry[key] == value for key, value in changes.items()):
+        return
+    if released(bool(entry.get("queued")), bool(offer.agent_ids)):
+        await _release(conn, writer, entry, changes, now)
         return
     result = await conn.execute(
         update(contacts)
@@ -158,6 +176,43 @@ async def _store_offer(
     if result.rowcount != 1:
         return
     entry.update(changes)
+    await writer.append(
+        "contact.offered", {"entry": entry}, contact_id=entry["contact_id"], for_queue=True
+    )
+
+
+async def _release(
+    conn: AsyncConnection,
+    writer: EventWriter,
+    entry: dict[str, Any],
+    changes: dict[str, Any],
+    now: float,
+) -> None:
+    """Room freed up for a queued contact: it is offered, and its dissuasion countdown starts
+    now. Guarded on still being queued, so it leaves the queue exactly once."""
+    seconds = await conn.scalar(
+        select(services.c.dissuasion_seconds).where(services.c.id == entry["service_id"])
+    )
+    dissuade_at = now + int(seconds or 30)
+    result = await conn.execute(
+        update(contacts)
+        .where(
+            contacts.c.id == entry["contact_id"],
+            contacts.c.state == ContactState.PENDING.value,
+            contacts.c.queued_at.is_not(None),
+            contacts.c.offered_at.is_(None),
+        )
+        .values({**changes, "offered_at": now, "dissuade_at": dissuade_at})
+    )
+    if result.rowcount != 1:
+        return
+    entry.update(changes, queued=False, dissuade_at=dissuade_at)
+    await writer.append(
+        "contact.unqueued",
+        {"dissuade_at": dissuade_at, "offered_at": now},
+        contact_id=entry["contact_id"],
+        for_visitor=True,
+    )
     await writer.append(
         "contact.offered", {"entry": entry}, contact_id=entry["contact_id"], for_queue=True
     )

@@ -121,11 +121,19 @@ def plan_offers(
     Contacts are taken in queue order. A contact offered to one agent only is starred and
     its weight counts towards that agent's load while it waits, so later contacts see
     that agent as busier.
+
+    A contact of a service that queues when busy (``queue_mode``) is offered only to the
+    room left once every contact ahead of it has claimed a place (``claim_room``): freeing
+    one chat's room offers the head of the queue, not the whole queue.
     """
     loads = {a.id: agent_load(a, now, idle_seconds) for a in agents}
     by_id = {a.id: a for a in agents}
     offers: dict[int, Offer] = {}
-    for contact in queue_order(pending):
+    ordered = queue_order(pending)
+    # claims are tallied only when some contact needs them: a center whose services all
+    # reject when busy plans exactly as before
+    claims = dict(loads) if any(c.queue_mode for c in ordered) else None
+    for contact in ordered:
         blocked: frozenset[int] = frozenset()
         if contact.starred_agent_id is not None:
             target = by_id.get(contact.starred_agent_id)
@@ -143,6 +151,8 @@ def plan_offers(
                 and is_eligible(a, contact, loads[a.id], ignore_capacity=True)
             ]
             eligible = [a for a in qualified if is_eligible(a, contact, loads[a.id])]
+            if contact.queue_mode and claims is not None:
+                eligible = [a for a in eligible if is_eligible(a, contact, claims[a.id])]
             audience = preferred_audience(contact, eligible, now) or choose_audience(
                 contact, eligible
             )
@@ -151,10 +161,21 @@ def plan_offers(
         if starred:
             (only,) = audience
             loads[only] += contact_weight(contact.medium, by_id[only].chat_limit)
+            if claims is not None:
+                claims[only] += contact_weight(contact.medium, by_id[only].chat_limit)
+        elif audience and claims is not None:
+            claim_room(claims, [by_id[a] for a in audience], contact.medium)
         offers[contact.id] = Offer(
             contact_id=contact.id, agent_ids=audience, starred=starred, blocked_ids=blocked
         )
     return offers
+
+
+def claim_room(claims: dict[int, float], audience: Sequence[AgentSnapshot], medium: Medium) -> None:
+    """A contact offered to several agents will take one place: count it on the one with the
+    most room left (lowest claimed load, then lowest id), for the queued contacts after it."""
+    best = min(audience, key=lambda a: (claims[a.id], a.id))
+    claims[best.id] += contact_weight(medium, best.chat_limit)
 
 
 def reserving_agents(offers: Iterable[Offer]) -> frozenset[int]:
@@ -206,13 +227,20 @@ def available_media(
     agents: Sequence[AgentSnapshot],
     now: float,
     idle_seconds: int,
+    *,
+    queue_mode: bool = False,
 ) -> list[Medium]:
-    """The media of a service that some agent could take right now (what the widget offers)."""
+    """The media of a service that some agent could take right now (what the widget offers).
+    A service that queues when busy also offers the media a qualified agent at work could
+    take once they have room."""
     result = []
     for medium in media:
         probe = PendingContact(
             id=0, service_tags=service_tags, medium=medium, priority=15, created_at=now
         )
-        if any(is_eligible(a, probe, agent_load(a, now, idle_seconds)) for a in agents):
+        if any(
+            is_eligible(a, probe, agent_load(a, now, idle_seconds), ignore_capacity=queue_mode)
+            for a in agents
+        ):
             result.append(medium)
     return result

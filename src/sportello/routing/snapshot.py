@@ -19,6 +19,7 @@ from sportello.domain.model import (
     PendingContact,
     Sender,
 )
+from sportello.routing.busy_queue import WhenBusy, is_queued
 from sportello.routing.rules import group_member
 from sportello.storage.direct import DirectStatement
 from sportello.storage.tables import (
@@ -185,7 +186,10 @@ _PENDING_QUERY = (
         contacts.c.offered_to,
         contacts.c.blocked_for,
         contacts.c.starred,
+        contacts.c.queued_at,
+        contacts.c.offered_at,
         services.c.tags,
+        services.c.when_busy,
     )
     .join(services, services.c.id == contacts.c.service_id)
     .where(_WAITING)
@@ -234,6 +238,8 @@ async def load_pending_offers(
             requeued=row.requeued_at is not None,
             preferred_agent_id=row.prefer_agent_id,
             preferred_until=row.prefer_until,
+            queue_mode=row.when_busy == WhenBusy.QUEUE,
+            queued=is_queued(row.queued_at, row.offered_at),
         )
         if row.state == ContactState.TRANSFERRING.value:
             legs = legs if legs is not None else await open_legs(conn)
@@ -253,7 +259,13 @@ def _transfer_target(
     group's members who have not rejected it, at the group's priority, from when it was
     sent."""
     if leg.to_agent_id is not None:
-        return replace(contact, starred_agent_id=leg.to_agent_id, created_at=leg.requested_at)
+        return replace(
+            contact,
+            starred_agent_id=leg.to_agent_id,
+            created_at=leg.requested_at,
+            queue_mode=False,
+            queued=False,
+        )
     excluded = {leg.from_agent_id, *leg.rejected_by}
     members = frozenset(
         agent_id
@@ -268,6 +280,8 @@ def _transfer_target(
         candidates=members,
         priority=leg.group_priority or contact.priority,
         created_at=leg.requested_at,
+        queue_mode=False,
+        queued=False,
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sportello.routing.busy_queue import is_queued
 from sportello.routing.snapshot import WAITING_STATES
 from sportello.storage.direct import DirectStatement
 from sportello.storage.tables import agents, contacts, messages, services, transfers
@@ -26,6 +27,8 @@ WAITING_COLUMNS = (
     contacts.c.blocked_for,
     contacts.c.starred,
     contacts.c.requeued_at,
+    contacts.c.queued_at,
+    contacts.c.offered_at,
     services.c.id.label("service_id"),
     services.c.name.label("service_name"),
     services.c.language.label("service_language"),
@@ -48,6 +51,7 @@ def entry_from_row(row: Any) -> dict[str, Any]:
         "blocked_for": list(row.blocked_for or []),
         "starred": bool(row.starred),
         "requeued": row.requeued_at is not None,
+        "queued": is_queued(row.queued_at, row.offered_at),
         "service_id": row.service_id,
         "service_name": row.service_name,
         "service_language": row.service_language,

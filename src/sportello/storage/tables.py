@@ -74,6 +74,18 @@ services = Table(
     Column("invitations", JSON, nullable=False, server_default=text("'[]'")),
     # Show the agent what the visitor is typing before they send it (off unless chosen).
     Column("typing_preview", Boolean, nullable=False, server_default="0"),
+    # When every qualified agent is full: "reject" the request, or "queue" it (bounded by
+    # queue_max_length queued requests and queue_max_wait_seconds each).
+    Column("when_busy", String(8), nullable=False, server_default="reject"),
+    Column("queue_max_wait_seconds", Integer, nullable=False, server_default="300"),
+    Column("queue_max_length", Integer, nullable=False, server_default="50"),
+    # Opening hours (domain/opening_hours.py): lines like "mon-fri 09:00-18:00" in
+    # time_zone (IANA), none = always open; holidays are dates closed all day. Closed, the
+    # widget offers leave-a-message ("leave_message") or does not show the service ("hide").
+    Column("opening_hours", JSON, nullable=False, server_default=text("'[]'")),
+    Column("time_zone", String(64), nullable=False, server_default="UTC"),
+    Column("holidays", JSON, nullable=False, server_default=text("'[]'")),
+    Column("when_closed", String(16), nullable=False, server_default="leave_message"),
 )
 
 # One row per invitation a widget showed, or a visitor accepted (reports count them).
@@ -208,6 +220,13 @@ contacts = Table(
     Column("verified_user_id", String(200), nullable=True),
     # The pre-chat form's answers, {key: value}, as the service's form had them.
     Column("prechat", JSON, nullable=True),
+    # Waiting for a busy agent (when_busy "queue"): queued since queued_at; offered_at is
+    # when capacity freed up and it was offered (its dissuasion countdown started then).
+    # Queued now: queued_at set, offered_at not. queue_exit: "queue_timeout" (dissuaded
+    # while queued) or "queue_full" (rejected: the queue was at its limit).
+    Column("queued_at", Float, nullable=True),
+    Column("offered_at", Float, nullable=True),
+    Column("queue_exit", String(16), nullable=True),
     Index("ix_contacts_state_dissuade", "state", "dissuade_at"),
     Index("ix_contacts_transfer_due", "transfer_due_at"),
     Index("ix_contacts_visitor_gone", "visitor_gone_at"),

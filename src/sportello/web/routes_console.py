@@ -11,6 +11,7 @@ from sportello.actions.agents import do_open_console_session, do_set_media, do_s
 from sportello.actions.contacts import do_accept_contact
 from sportello.domain.model import AgentStatus
 from sportello.queries.agents import agent_state, all_agents
+from sportello.queries.services import closed_services
 from sportello.routing.views import public_entry, waiting_for_agent
 from sportello.web.deps import AgentDep, CtxDep
 from sportello.web.schemas import MediaBody, StatusBody, UiLanguageBody
@@ -20,8 +21,11 @@ router = APIRouter(prefix="/api", tags=["console"])
 
 @router.get("/me")
 async def me(agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
+    """The agent, and ``closed_services``: theirs that are outside opening hours now."""
+    now = ctx.clock.now()
     async with ctx.db.read() as conn:
-        return await agent_state(conn, agent.id, ctx.clock.now(), ctx.settings.agent_grace_seconds)
+        state = await agent_state(conn, agent.id, now, ctx.settings.agent_grace_seconds)
+        return {**state, "closed_services": await closed_services(conn, state["tags"], now)}
 
 
 @router.put("/me/status")

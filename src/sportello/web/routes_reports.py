@@ -27,6 +27,7 @@ from sportello.reports.invitations import invitation_counts
 from sportello.reports.overview import GroupBy, overview
 from sportello.reports.scope import report_scope
 from sportello.reports.search import transcript_match
+from sportello.routing.busy_queue import queue_times
 from sportello.storage.tables import contacts
 from sportello.web.deps import AgentDep, CtxDep
 from sportello.web.params import (
@@ -145,8 +146,14 @@ async def contact_details(contact_id: ContactId, agent: AgentDep, ctx: CtxDep) -
                 contacts_query(scope, same_visitor).where(contacts.c.id < contact_id).subquery()
             )
         )
+        split = queue_times(
+            row.created_at, row.queued_at, row.offered_at, row.assigned_at, row.closed_at
+        )
         return {
             **detail,
+            "queued_seconds": split.queued_seconds,
+            "offered_seconds": split.offered_seconds,
+            "queue_exit": row.queue_exit,
             "summary": (await listed_page(conn, [found]))[0],
             "files": await files_of_contact(conn, contact_id),
             "earlier_contacts": int(earlier or 0),

@@ -203,6 +203,16 @@ class InvitationEventBody(Body):
     kind: Literal["shown", "accepted"]
 
 
+HoursLines = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=14)
+]
+"""Opening hours, a line per day or run of days: "mon-fri 09:00-18:00" (none: always open)."""
+Holidays = Annotated[
+    list[Annotated[str, Field(min_length=10, max_length=10)]], Field(max_length=366)
+]
+"""Dates the service is closed all day, YYYY-MM-DD in its time zone."""
+
+
 class ServiceBody(Body):
     name: str = Field(min_length=1, max_length=120)
     language: LanguageCode = "en"
@@ -223,6 +233,13 @@ class ServiceBody(Body):
     privacy_url: str = Field(default="", max_length=2000)
     invitations: InvitationRules = []
     typing_preview: bool = False
+    when_busy: Literal["reject", "queue"] = "reject"
+    queue_max_wait_seconds: int = Field(default=300, ge=30, le=3600)
+    queue_max_length: int = Field(default=50, ge=1, le=10000)
+    opening_hours: HoursLines = []
+    time_zone: str = Field(default="UTC", min_length=1, max_length=64)
+    holidays: Holidays = []
+    when_closed: Literal["leave_message", "hide"] = "leave_message"
 
 
 class ServiceChangesBody(Body):
@@ -247,6 +264,13 @@ class ServiceChangesBody(Body):
     privacy_url: str | None = Field(default=None, max_length=2000)
     invitations: InvitationRules | None = None
     typing_preview: bool | None = None
+    when_busy: Literal["reject", "queue"] | None = None
+    queue_max_wait_seconds: int | None = Field(default=None, ge=30, le=3600)
+    queue_max_length: int | None = Field(default=None, ge=1, le=10000)
+    opening_hours: HoursLines | None = None
+    time_zone: str | None = Field(default=None, min_length=1, max_length=64)
+    holidays: Holidays | None = None
+    when_closed: Literal["leave_message", "hide"] | None = None
 
 
 class ErasureBody(Body):
