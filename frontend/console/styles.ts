@@ -131,6 +131,15 @@ export const shared = css`
     background: var(--primary-soft);
     color: var(--primary-strong);
   }
+  img.flag {
+    display: inline-block;
+    width: 20px;
+    height: 15px;
+    border-radius: 2px;
+    box-shadow: 0 0 0 1px var(--border-strong);
+    vertical-align: -2px;
+    object-fit: cover;
+  }
   .cc {
     display: inline-flex;
     align-items: center;

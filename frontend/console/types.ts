@@ -169,6 +169,9 @@ export interface Contact {
     name: string;
     email: string | null;
     country: string | null;
+    /** Where the country came from: "ip" (the visitor's address), "locale" (their
+     * browser's language), "" (given by the caller, or unknown). */
+    country_source?: string;
     language: string | null;
     new_visitor: boolean;
     site: string | null;
