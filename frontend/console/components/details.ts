@@ -102,6 +102,9 @@ export class SpDetails extends LitElement {
       .none {
         color: var(--muted);
       }
+      .source {
+        white-space: nowrap;
+      }
     `,
   ];
 
@@ -115,7 +118,7 @@ export class SpDetails extends LitElement {
         : source === "locale"
           ? msg("from the browser's language")
           : "";
-    return hint ? html` <span class="none" data-testid="country-source">(${hint})</span>` : nothing;
+    return hint ? html` <span class="none source" data-testid="country-source">(${hint})</span>` : nothing;
   }
 
   override render() {
