@@ -72,6 +72,6 @@ def test_forwarded_scheme(peer: str, proto: str | None, scheme: str | None) -> N
 
 
 def test_a_bad_trusted_proxy_setting_stops_the_start() -> None:
-    with pytest.raises(ConfigError, match="trusted_proxies.*'10.0.0.300'"):
+    with pytest.raises(ConfigError, match=r"trusted_proxies.*'10\.0\.0\.300'"):
         load_settings(trusted_proxies=["10.0.0.0/8", "10.0.0.300"], secret_key="k")
     assert load_settings(trusted_proxies=["10.0.0.0/8", "::1"], secret_key="k").trusted_proxies
