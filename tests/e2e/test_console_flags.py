@@ -97,6 +97,16 @@ def test_the_console_shows_flags_named_in_english(
     expect(panel(page, visitors["fr"].contact_id)).to_have_attribute("expanded", "")
     expect(details.get_by_test_id("country-source")).to_have_text("(from the browser's language)")
 
+    # the reports list shows the same flags
+    reports = page.context.new_page()
+    reports.goto(f"{proxied_server.url}/reports")
+    rows = reports.get_by_test_id("report-row")
+    expect(rows).to_have_count(3)
+    uma = rows.filter(has_text="Uma Stone").get_by_test_id("country")
+    expect_flag_drawn(reports, uma, "US", "United States")
+    expect(rows.filter(has_text="Zed Unknown").get_by_test_id("country")).to_have_text("ZZ")
+    shoot(reports, "reports-flags")
+
 
 def test_an_italian_reader_gets_the_names_in_italian(
     proxied_server: E2EServer,
