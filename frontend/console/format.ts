@@ -13,12 +13,33 @@ export function flag(country: string | null | undefined): string {
   return String.fromCodePoint(base + upper.charCodeAt(0) - 65, base + upper.charCodeAt(1) - 65);
 }
 
-/** A small local badge for a country (emoji flags need a font the agent may not have). */
+/** The flag-icons set (4×3 SVGs), bundled by the build: one file per flag, fetched only
+ * when shown (never inlined), keyed by ISO 3166 alpha-2 code. */
+const FLAG_FILES = import.meta.glob<string>("../node_modules/flag-icons/flags/4x3/??.svg", {
+  query: "?url&no-inline",
+  import: "default",
+  eager: true,
+});
+const FLAGS = new Map<string, string>();
+for (const [path, url] of Object.entries(FLAG_FILES)) {
+  const code = /\/([a-z]{2})\.svg$/.exec(path)?.[1];
+  if (code && code !== "xx") FLAGS.set(code.toUpperCase(), url); // "xx": the set's blank
+}
+
+/** A country's flag as an image named in the reader's language; a small letter badge for
+ * a code the set has no flag for (emoji flags need a font Linux and Windows lack). */
 export function countryBadge(country: string | null | undefined): TemplateResult | string {
   if (!country || !/^[A-Za-z]{2}$/.test(country)) return "";
-  const name = countryName(country);
+  const code = country.toUpperCase();
+  const name = countryName(code);
+  const url = FLAGS.get(code);
+  if (url) {
+    return html`<img class="flag" data-testid="country" data-country=${code} src=${url}
+      alt=${name} title=${name} width="20" height="15" />`;
+  }
   // The code is the visible text (labels must hold it); the name is read in brackets after it.
-  return html`<span class="cc" data-testid="country" title=${name}>${country.toUpperCase()}</span
+  return html`<span class="cc" data-testid="country" data-country=${code} title=${name}
+      >${code}</span
     ><span class="sr-only"> (${name})</span>`;
 }
 

@@ -147,6 +147,15 @@ export const shared = css`
     white-space: nowrap;
     vertical-align: middle;
   }
+  img.flag {
+    display: inline-block;
+    width: 20px;
+    height: 15px;
+    border-radius: 2px;
+    box-shadow: 0 0 0 1px var(--border-strong);
+    vertical-align: -2px;
+    object-fit: cover;
+  }
   .cc {
     display: inline-flex;
     align-items: center;

@@ -184,6 +184,9 @@ export interface Contact {
     name: string;
     email: string | null;
     country: string | null;
+    /** Where the country came from: "ip" (the visitor's address), "locale" (their
+     * browser's language), "" (given by the caller, or unknown). */
+    country_source?: string;
     language: string | null;
     new_visitor: boolean;
     /** The site's user id when the visitor's signed identity verified; null: anonymous. */

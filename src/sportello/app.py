@@ -60,6 +60,7 @@ from sportello.web.admission import AdmissionGate, AdmissionMiddleware
 from sportello.web.cors import VisitorCorsMiddleware
 from sportello.web.csrf import CsrfMiddleware
 from sportello.web.errors import install_error_handlers
+from sportello.web.proxies import TrustedProxies
 from sportello.web.readiness import Readiness
 from sportello.web.request_log import RequestLog
 from sportello.web.security_headers import SecurityHeaders
@@ -139,6 +140,7 @@ def build_app(
             await hub.stop()
             await bus.stop()
             await ctx.limits.close()
+            ctx.countries.close()
             await readiness.close()
             await db.dispose()
 
@@ -163,7 +165,8 @@ def build_app(
     app.add_middleware(VisitorCorsMiddleware)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)
-    app.add_middleware(SocketShortcut, endpoints=socket_endpoints(ws.router))  # outermost
+    app.add_middleware(SocketShortcut, endpoints=socket_endpoints(ws.router))
+    app.add_middleware(TrustedProxies, trusted=settings.trusted_proxies)  # outermost
 
     install_error_handlers(app)
 

@@ -15,6 +15,8 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from sportello.domain.proxies import parse_networks
+
 DENIED_TYPES = (
     "application/x-dosexec",
     "application/x-msdownload",
@@ -64,6 +66,11 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=300, ge=1)
     allowed_console_origins: list[str] = Field(default_factory=list)
+    trusted_proxies: list[str] = Field(default_factory=list)
+    """Reverse proxies (IPs, CIDRs) whose ``X-Forwarded-For``/``-Proto`` are believed
+    (domain/proxies.py); none by default: the socket's peer is the client."""
+    geoip_database: Path | None = None
+    """A MaxMind/DB-IP country ``.mmdb`` used instead of the bundled IP-to-country data."""
     rate_contacts_per_minute: int = Field(default=20, ge=0)
     rate_left_messages_per_minute: int = Field(default=5, ge=0)
     rate_messages_per_minute: int = Field(default=60, ge=0)
@@ -140,6 +147,19 @@ class Settings(BaseSettings):
         for code in value:
             if not (len(code) == 2 and code.isascii() and code.isalpha() and code.islower()):
                 raise ValueError(f"{code!r} is not a two-letter ISO 639-1 code")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        parse_networks(value)
+        return value
+
+    @field_validator("geoip_database")
+    @classmethod
+    def _database_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"{value} is not a file")
         return value
 
     @field_validator("database_url")

@@ -89,6 +89,7 @@ def node(settings: Settings, supervisor: int | None = None) -> Node:
             log_level=settings.log_level,
             log_config=None,  # the process's own (log_format.py)
             access_log=False,  # requests are logged by route (web/request_log.py)
+            proxy_headers=False,  # SPORTELLO_TRUSTED_PROXIES is the one rule (web/proxies.py)
             loop="uvloop",
             http="httptools",
         ),

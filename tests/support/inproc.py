@@ -75,6 +75,7 @@ async def serve_app(
             ws="websockets-sansio",
             ws_per_message_deflate=False,
             lifespan="on",
+            proxy_headers=False,  # as serving.py: the app's TrustedProxies decides
         ),
         app.state.readiness,
         config.drain_seconds,

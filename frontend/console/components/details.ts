@@ -102,10 +102,24 @@ export class SpDetails extends LitElement {
       .none {
         color: var(--muted);
       }
+      .source {
+        white-space: nowrap;
+      }
     `,
   ];
 
   protected readonly storeCtl = new StoreController(this, true);
+
+  /** A hint of how sure the country is: the address's is better than the browser's. */
+  private countrySource(source: string | undefined) {
+    const hint =
+      source === "ip"
+        ? msg("from the IP address")
+        : source === "locale"
+          ? msg("from the browser's language")
+          : "";
+    return hint ? html` <span class="none source" data-testid="country-source">(${hint})</span>` : nothing;
+  }
 
   override render() {
     const p = store.expandedId !== null ? store.panel(store.expandedId) : undefined;
@@ -125,7 +139,7 @@ export class SpDetails extends LitElement {
         <dt>${msg("Name")}</dt><dd>${v.name || "—"} ${verifiedBadge(v.verified_user_id)}</dd>
         ${v.verified_user_id ? html`<dt>${msg("User id")}</dt><dd data-testid="verified-user-id">${v.verified_user_id}</dd>` : nothing}
         <dt>${msg("Email")}</dt><dd>${v.email ? html`<a href="mailto:${v.email}">${v.email}</a>` : html`<span class="none">${msg("not given")}</span>`}</dd>
-        <dt>${msg("Country")}</dt><dd>${v.country ? html`${countryBadge(v.country)} ${countryName(v.country)}` : html`<span class="none">${msg("unknown")}</span>`}</dd>
+        <dt>${msg("Country")}</dt><dd>${v.country ? html`${countryBadge(v.country)} ${countryName(v.country)}${this.countrySource(v.country_source)}` : html`<span class="none">${msg("unknown")}</span>`}</dd>
         <dt>${msg("Language")}</dt><dd>${v.language ? languageName(v.language) : html`<span class="none">${msg("unknown", { id: "language-unknown", desc: "a visitor's language we do not know" })}</span>`}</dd>
         <dt>${msg("Visitor")}</dt><dd>${v.new_visitor ? msg("New visitor") : msg("Returning visitor")}</dd>
         <dt>${msg("Site")}</dt><dd>${v.site ? host(v.site) : html`<span class="none">—</span>`}</dd>

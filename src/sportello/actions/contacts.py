@@ -85,6 +85,8 @@ class VisitorRequest:
     first_message_client_id: str | None = None
     email: str = ""
     country: str = ""
+    country_source: str = ""
+    """Where ``country`` came from: ``ip``, ``locale``, or "" (given, or none)."""
     language: str = ""
     site: str = ""
     page_url: str = ""
@@ -173,6 +175,7 @@ async def do_create_contact(
                 visitor_name=name,
                 visitor_email=email,
                 visitor_country=request.country.upper()[:2],
+                visitor_country_source=request.country_source,
                 visitor_language=request.language,
                 returning_visitor=returning,
                 site=request.site,

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sportello.actions.group_commit import GroupCommitter
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
+from sportello.geoip import IpCountries
 from sportello.routing.engine import RoutingMemo
 from sportello.security.rate_limits import Buckets, LocalBuckets, RateLimits
 from sportello.security.shared_buckets import SharedBuckets
@@ -46,6 +47,8 @@ class Ctx:
     translate_soon: Callable[[dict[str, Any]], None] = field(default=lambda message: None)
     """Translate this message (its view) off the chat path (the app's TranslationJobs)."""
     translator: Translator = field(init=False)
+    countries: IpCountries = field(init=False)
+    """The visitor's country from their address (geoip.py)."""
     open_links: set[tuple[int, int]] = field(default_factory=set)
     """The widget connections open on this node, as (contact id, link)."""
     figures: ProcessFigures = field(default_factory=ProcessFigures)
@@ -53,6 +56,7 @@ class Ctx:
 
     def __post_init__(self) -> None:
         self.translator = build_translator(self.settings)
+        self.countries = IpCountries(self.settings.geoip_database)
         self.group_commit = GroupCommitter(self.transaction)
         url = self.settings.redis_url
         buckets: Buckets = SharedBuckets(url) if url else LocalBuckets()

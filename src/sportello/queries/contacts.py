@@ -282,6 +282,7 @@ def _agent_panel(row: Any, service: Any) -> dict[str, Any]:
             "name": row.visitor_name,
             "email": row.visitor_email,
             "country": row.visitor_country,
+            "country_source": row.visitor_country_source,
             "language": row.visitor_language,
             "new_visitor": not row.returning_visitor,
             "verified_user_id": row.verified_user_id,

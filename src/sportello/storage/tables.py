@@ -171,6 +171,7 @@ contacts = Table(
     Column("visitor_name", String(120), nullable=False),
     Column("visitor_email", String(200), nullable=False, server_default=""),
     Column("visitor_country", String(2), nullable=False, server_default=""),
+    Column("visitor_country_source", String(8), nullable=False, server_default=""),
     Column("visitor_language", String(16), nullable=False, server_default=""),
     Column("returning_visitor", Boolean, nullable=False, server_default="0"),
     Column("site", Text, nullable=False, server_default=""),

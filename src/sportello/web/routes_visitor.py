@@ -22,7 +22,7 @@ from sportello.actions.messages import do_mark_messages, do_send_message
 from sportello.actions.ratings import do_rate_contact
 from sportello.actions.transcripts import do_request_transcript
 from sportello.actions.visitor_presence import do_visitor_departing
-from sportello.domain.locales import country_from_locale
+from sportello.domain.locales import visitor_country
 from sportello.domain.principals import VisitorPrincipal
 from sportello.errors import (
     ClientGoneError,
@@ -104,6 +104,8 @@ async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep
         if await request.is_disconnected():
             raise ClientGoneError("the client hung up before its contact was created")
 
+    address_country = "" if body.country else await ctx.countries.of(client_ip(request))
+    country, country_source = visitor_country(body.country, address_country, body.locale)
     contact = await do_create_contact(
         ctx,
         VisitorRequest(
@@ -113,7 +115,8 @@ async def create_contact(body: ContactRequestBody, request: Request, ctx: CtxDep
             first_message=body.message or None,
             first_message_client_id=body.client_msg_id,
             email=body.email,
-            country=body.country or country_from_locale(body.locale),
+            country=country,
+            country_source=country_source,
             language=body.locale.split("-")[0].lower(),
             site=origin or "",
             page_url=body.page_url,
