@@ -20,6 +20,7 @@ from sportello.actions.search_index import do_index_new_messages
 from sportello.reports import search
 from sportello.storage.migrate import upgrade
 from sportello.storage.tables import messages
+from sportello.storage.write_turns import Lane
 from tests.conftest import World
 
 
@@ -79,9 +80,9 @@ class ChattyDatabase:
         self.transactions = 0
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[Any]:
+    async def write(self, lane: Lane = Lane.ONGOING) -> AsyncIterator[Any]:
         self.transactions += 1
-        async with self.db.write() as conn:
+        async with self.db.write(lane) as conn:
             if self.transactions <= self.chatty:
                 await conn.execute(
                     insert(messages).values(
