@@ -145,6 +145,26 @@ export class SpPanel extends LitElement {
         overflow: hidden;
         text-overflow: ellipsis;
       }
+      /* A collapsed panel's last line follows the service on the same row, so that ended
+         panels above an open one take no more height (the composer stays on screen). */
+      .title .sub-row {
+        display: flex;
+        align-items: baseline;
+        gap: 8px;
+        min-width: 0;
+      }
+      .title .sub-row .sub {
+        flex: none;
+        max-width: 45%;
+      }
+      .title .sub-row .sub,
+      .title .sub-row .one-line {
+        font-size: 12px;
+        line-height: 16px;
+      }
+      .title .sub-row .one-line {
+        flex: 1;
+      }
       .activity {
         display: flex;
         align-items: center;
@@ -906,8 +926,10 @@ export class SpPanel extends LitElement {
         <span class="title">
           <span class="name">${name}
             ${countryBadge(c.visitor.country)} ${verifiedBadge(c.visitor.verified_user_id)}</span>
-          <span class="sub" data-testid="panel-sub">${c.service.name} · ${c.service.language.toUpperCase()}${detail ? ` · ${detail}` : ""}</span>
-          ${this.expanded ? nothing : oneLine(lastLine(p, name, store.agent?.id), "panel-preview")}
+          <span class="sub-row">
+            <span class="sub" data-testid="panel-sub">${c.service.name} · ${c.service.language.toUpperCase()}${detail ? ` · ${detail}` : ""}</span>
+            ${this.expanded ? nothing : oneLine(lastLine(p, name, store.agent?.id), "panel-preview")}
+          </span>
         </span>
         <span class="activity" data-testid="activity">
           ${changingPage ? html`<span class="act page" data-testid="act-page" title=${msg(str`Changing page: ${c.visitor.page_title || c.visitor.page_url || ""}`)}>${icons.globe(msg("Changing page"))}</span>` : nothing}
