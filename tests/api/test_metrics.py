@@ -32,7 +32,9 @@ async def scrape(http: httpx.AsyncClient) -> dict[tuple[str, tuple[tuple[str, st
 
 
 async def test_metrics_follow_the_deployment(sqlite_url: str, tmp_path: Path) -> None:
-    async with serve_app(sqlite_url, tmp_path, metrics_token=TOKEN) as app:
+    async with serve_app(
+        sqlite_url, tmp_path, metrics_token=TOKEN, webhooks_allow_private=True
+    ) as app:
         world = await make_world(app)
         try:
             async with httpx.AsyncClient(base_url=app.url) as http:
@@ -92,6 +94,12 @@ async def test_metrics_follow_the_deployment(sqlite_url: str, tmp_path: Path) ->
                 handed = after[("sportello_delivery_seconds_count", ())]
                 assert handed > now[("sportello_delivery_seconds_count", ())]
                 assert ("sportello_stream_lock_held_seconds_count", ()) not in after  # SQLite
+                hook = await ann.post("/api/admin/webhooks", {"url": "http://127.0.0.1:9/in"})
+                assert hook.status_code == 201, hook.text
+                assert (await ann.say(held.contact_id, "one more")).status_code == 201
+                hooked = await scrape(http)
+                labels = (("endpoint", str(hook.json()["id"])), ("state", "active"))
+                assert hooked[("sportello_webhook_backlog", labels)] >= 1  # nothing listens
                 await widget.close()
                 await console.close()
         finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterator
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CollectorRegistry, generate_latest
@@ -34,6 +35,7 @@ from sportello.queries.metrics import (
     open_contacts,
     unindexed_messages,
 )
+from sportello.queries.webhooks import all_webhooks
 from sportello.realtime.hub import StreamHub
 from sportello.timing import ProcessFigures, Timing
 from sportello.web.deps import CtxDep, bearer
@@ -52,6 +54,7 @@ class _Snapshot(Collector):
         opened: list[OpenContacts],
         statuses: dict[str, int],
         unindexed: int | None,
+        hooks: list[dict[str, Any]],
         hub: StreamHub,
         figures: ProcessFigures,
         postgres: bool,
@@ -60,6 +63,7 @@ class _Snapshot(Collector):
         self.opened = opened
         self.statuses = statuses
         self.unindexed = unindexed
+        self.hooks = hooks
         self.hub = hub
         self.figures = figures
         self.postgres = postgres
@@ -107,6 +111,14 @@ class _Snapshot(Collector):
                 "Messages the transcript search index has not taken in yet (SQLite)",
                 value=self.unindexed,
             )
+        backlog = GaugeMetricFamily(
+            "sportello_webhook_backlog",
+            "Events in the stream after each webhook endpoint's cursor (parked endpoints too)",
+            labels=["endpoint", "state"],
+        )
+        for hook in self.hooks:
+            backlog.add_metric([str(hook["id"]), hook["state"]], hook["backlog"])
+        yield backlog
         figures = self.figures
         yield CounterMetricFamily(
             "sportello_messages",
@@ -169,10 +181,13 @@ async def metrics(request: Request, ctx: CtxDep) -> Response:
         opened = await open_contacts(conn)
         statuses = await agents_by_status(conn, now, ctx.settings.agent_grace_seconds)
         unindexed = await unindexed_messages(conn)
+        hooks = await all_webhooks(conn)
     registry = CollectorRegistry()
     hub = request.app.state.hub
     registry.register(
-        _Snapshot(now, opened, dict(statuses), unindexed, hub, ctx.figures, not ctx.db.is_sqlite)
+        _Snapshot(
+            now, opened, dict(statuses), unindexed, hooks, hub, ctx.figures, not ctx.db.is_sqlite
+        )
     )
     ProcessCollector(registry=registry)
     return Response(generate_latest(registry), media_type=CONTENT_TYPE)
