@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
@@ -83,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--intake-rate", type=float, default=100.0, help="new contacts/s")
     g.add_argument("--intake-agents", type=int, default=10)
     g.add_argument(
+        "--intake-queued",
+        type=int,
+        default=0,
+        help="contacts already queued in another service (when_busy: queue) during intake",
+    )
+    g.add_argument(
         "--intake-recover-rate",
         type=float,
         default=0.0,
@@ -125,7 +132,9 @@ def plans(args: argparse.Namespace) -> dict[str, Callable[[Bench, str], dict[str
         return {
             "connections": lambda b, k: connections.run(b, k, connections.Params(40, 4)),
             "chat": lambda b, k: chat.run(b, k, SMOKE_CHAT),
-            "intake": lambda b, k: intake.run(b, k, SMOKE_INTAKE),
+            "intake": lambda b, k: intake.run(
+                b, k, dataclasses.replace(SMOKE_INTAKE, queued=args.intake_queued)
+            ),
             "resume": lambda b, k: resume.run(b, k, resume.Params(20, 2)),
             "upload": lambda b, k: upload.run(b, k, upload.Params(4, 1, SMOKE_CHAT)),
             "soak": lambda b, k: soak.run(b, k, SMOKE_SOAK),
@@ -150,6 +159,7 @@ def plans(args: argparse.Namespace) -> dict[str, Callable[[Bench, str], dict[str
                 args.seconds,
                 agents=args.intake_agents,
                 recover_rate=args.intake_recover_rate,
+                queued=args.intake_queued,
             ),
         ),
         "resume": lambda b, k: resume.run(b, k, resume.Params(args.events, args.repeats)),

@@ -35,6 +35,9 @@ class SeedSpec:
     idle_contacts: int = 0
     """Contacts inserted already assigned (round robin over agents), for idle widgets."""
     media: tuple[str, ...] = ("chat",)
+    queued_contacts: int = 0
+    """Contacts waiting in the queue of a service in ``when_busy: queue`` mode that no agent
+    serves (they stay queued: every routing pass reads them, none is ever offered)."""
 
 
 @dataclass
@@ -89,9 +92,41 @@ async def _seed(database_url: str, secret: str, spec: SeedSpec) -> Seeded:
             )
         if spec.idle_contacts:
             await _idle_contacts(ctx, secret, spec, out)
+        if spec.queued_contacts:
+            await _queued_contacts(ctx, spec.queued_contacts)
     finally:
         await db.dispose()
     return out
+
+
+async def _queued_contacts(ctx: Ctx, count: int) -> None:
+    queue = await do_create_service(
+        ctx,
+        name="bench-queue",
+        tags_=["bench-queue"],
+        when_busy="queue",
+        queue_max_length=10_000,
+        queue_max_wait_seconds=3600,
+    )
+    now = ctx.clock.now()
+    rows = [
+        {
+            "service_id": queue["id"],
+            "state": "pending",
+            "medium": "chat",
+            "priority": 15,
+            "visitor_id": f"benchqueued{i:08d}",
+            "visitor_name": f"Queued Visitor {i}",
+            "offered_to": [],
+            "created_at": now + i * 1e-6,
+            "dissuade_at": now + 3600,
+            "queued_at": now,
+        }
+        for i in range(count)
+    ]
+    async with ctx.db.write() as conn:
+        for start in range(0, len(rows), 1000):
+            await conn.execute(insert(contacts), rows[start : start + 1000])
 
 
 async def _idle_contacts(ctx: Ctx, secret: str, spec: SeedSpec, out: Seeded) -> None:

@@ -36,6 +36,9 @@ class Params:
     """After the measured window, this rate for ``recover_seconds`` (0: no such phase): how
     soon after an overload ends requests are served promptly again."""
     recover_seconds: float = 8.0
+    queued: int = 0
+    """Contacts already waiting in another service's queue (``SeedSpec.queued_contacts``): what
+    a long queue costs the intake of everyone else."""
 
 
 PROMPT_NS = 1_000_000_000
@@ -44,7 +47,9 @@ PROMPT_NS = 1_000_000_000
 
 def run(bench: Bench, kind: str, p: Params) -> dict[str, Any]:
     agents = max(p.agents, bench.workers)
-    target = bench.start(kind, SeedSpec(services=bench.workers, agents=agents))
+    target = bench.start(
+        kind, SeedSpec(services=bench.workers, agents=agents, queued_contacts=p.queued)
+    )
     try:
         by_service = [
             [a for a in target.seeded.agents if a["service_id"] == s]

@@ -156,3 +156,31 @@ def test_soak_scenario_reports_start_and_end(tmp_path: Path) -> None:
         "end_server_cpu",
     ):
         assert isinstance(figures[key], int | float) and math.isfinite(figures[key]), key
+
+
+def test_intake_beside_a_long_queue_reports_its_figures(tmp_path: Path) -> None:
+    """Intake while another service's queue holds contacts (issue 25's queue benchmark, at
+    smoke size): the queued contacts are seeded and every request is still served."""
+    out = tmp_path / "queued.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "intake",
+            "--smoke",
+            "--only",
+            "sportello",
+            "--intake-queued",
+            "200",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    figures = json.loads(out.read_text())["results"]["intake"]["sportello"]
+    assert figures["assigned"] > 0 and figures["unassigned"] == 0, figures
