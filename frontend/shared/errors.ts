@@ -120,6 +120,7 @@ export const SENTENCES: Record<string, Sentence> = {
         })
       : msg("Many people are asking for help right now. Please try again in a moment.", { id: "error.overloaded" });
   },
+  write_conflict: () => msg("Another change got in the way. Please send it again.", { id: "error.write_conflict" }),
   client_gone: () => msg("The request was given up before it finished. Please try again.", { id: "error.client_gone" }),
   resync_required: () => msg("The connection is catching up. One moment, please.", { id: "error.resync_required" }),
 };

@@ -345,6 +345,15 @@ class OverloadedError(SportelloError):
     code = "overloaded"
 
 
+class WriteConflictError(SportelloError):
+    """The database ended this write to break a lock cycle with another (PostgreSQL's
+    deadlock or serialization failure): nothing of it stands, and the same request sent
+    again (same client id) goes through."""
+
+    status = 503
+    code = "write_conflict"
+
+
 class ClientGoneError(SportelloError):
     """The client hung up before its request was carried out: nothing is done for it."""
 

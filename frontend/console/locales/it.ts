@@ -81,6 +81,7 @@
 'error.upload_budget_exceeded': `Non può inviare altri file in questa conversazione.`,
 'error.upload_budget_exceeded.limit': str`Non può inviare altri file in questa conversazione: il limite è ${0}.`,
 'error.webhook_url_refused': `Usa un indirizzo http o https su internet: gli indirizzi privati e locali non sono ammessi.`,
+'error.write_conflict': `Un'altra modifica si è sovrapposta. Invia di nuovo.`,
 'files.too_large': str`Il file pesa ${0}; il limite è ${1}.`,
 'ha3bfc6febc33565e': html`Traduzione attiva: visitatore in <b>${0}</b>, tu in <b>${1}</b> (${2}).`,
 'hda3ceff5971fa1af': html`Accedi prima alla <a href="/console">console</a>, poi torna qui.`,

@@ -81,6 +81,7 @@
 'error.upload_budget_exceeded': `Sie können in diesem Gespräch keine weiteren Dateien senden.`,
 'error.upload_budget_exceeded.limit': str`Sie können in diesem Gespräch keine weiteren Dateien senden: Die Grenze liegt bei ${0}.`,
 'error.webhook_url_refused': `Verwenden Sie eine http- oder https-Adresse im Internet: private und lokale Adressen sind nicht erlaubt.`,
+'error.write_conflict': `Eine andere Änderung kam dazwischen. Bitte senden Sie es erneut.`,
 'files.too_large': str`Diese Datei ist ${0} groß; die Grenze liegt bei ${1}.`,
 'problem.duplicate': `Das ist bereits vergeben. Bitte wählen Sie etwas anderes.`,
 'problem.enum': `Wählen Sie eine der angebotenen Optionen.`,

@@ -81,6 +81,7 @@
 'error.upload_budget_exceeded': `No puede enviar más archivos en esta conversación.`,
 'error.upload_budget_exceeded.limit': str`No puede enviar más archivos en esta conversación: el límite es de ${0}.`,
 'error.webhook_url_refused': `Use una dirección http o https de internet: no se admiten direcciones privadas ni locales.`,
+'error.write_conflict': `Otro cambio se interpuso. Vuelva a enviarlo.`,
 'files.too_large': str`El archivo ocupa ${0}; el límite es de ${1}.`,
 'problem.duplicate': `Ya está en uso. Elija otro.`,
 'problem.enum': `Elija una de las opciones disponibles.`,

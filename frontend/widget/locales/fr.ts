@@ -81,6 +81,7 @@
 'error.upload_budget_exceeded': `Vous ne pouvez plus envoyer de fichiers dans cette conversation.`,
 'error.upload_budget_exceeded.limit': str`Vous ne pouvez plus envoyer de fichiers dans cette conversation : la limite est de ${0}.`,
 'error.webhook_url_refused': `Utilisez une adresse http ou https sur internet : les adresses privées et locales ne sont pas acceptées.`,
+'error.write_conflict': `Une autre modification s'est interposée. Veuillez renvoyer.`,
 'files.too_large': str`Ce fichier fait ${0} ; la limite est de ${1}.`,
 'problem.duplicate': `C'est déjà utilisé. Veuillez en choisir un autre.`,
 'problem.enum': `Choisissez l'une des options proposées.`,

@@ -81,6 +81,7 @@
 'error.upload_budget_exceeded': `Non può inviare altri file in questa conversazione.`,
 'error.upload_budget_exceeded.limit': str`Non può inviare altri file in questa conversazione: il limite è ${0}.`,
 'error.webhook_url_refused': `Usi un indirizzo http o https su internet: gli indirizzi privati e locali non sono ammessi.`,
+'error.write_conflict': `Un'altra modifica si è sovrapposta. La invii di nuovo.`,
 'files.too_large': str`Il file pesa ${0}; il limite è ${1}.`,
 'problem.duplicate': `Questo valore è già in uso. Ne scelga un altro.`,
 'problem.enum': `Scelga una delle opzioni proposte.`,

@@ -81,6 +81,7 @@
 'error.upload_budget_exceeded': `Você não pode enviar mais arquivos nesta conversa.`,
 'error.upload_budget_exceeded.limit': str`Você não pode enviar mais arquivos nesta conversa: o limite é ${0}.`,
 'error.webhook_url_refused': `Use um endereço http ou https na internet: endereços privados e locais não são permitidos.`,
+'error.write_conflict': `Outra alteração interferiu. Envie novamente.`,
 'files.too_large': str`Este arquivo tem ${0}; o limite é ${1}.`,
 'problem.duplicate': `Já está em uso. Escolha outro.`,
 'problem.enum': `Escolha uma das opções oferecidas.`,

@@ -283,10 +283,12 @@ async def do_transfer_timeout_due(ctx: Ctx) -> list[int]:
     returned: list[int] = []
     async with ctx.transaction() as (conn, writer):
         due = await conn.execute(
-            select(contacts.c.id).where(
+            select(contacts.c.id)
+            .where(
                 contacts.c.state == ContactState.TRANSFERRING.value,
                 contacts.c.transfer_due_at <= now,
             )
+            .order_by(contacts.c.id)  # locked in id order, as a group of messages locks them
         )
         for (contact_id,) in due.all():
             row = await fetch_contact_row(conn, contact_id, lock=True)

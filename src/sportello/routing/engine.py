@@ -88,7 +88,7 @@ async def reroute(
         memo.remember(agents, plan, now, idle_seconds)
     changed = [cid for cid, offer in plan.items() if stored[cid] != _as_stored(offer)]
     current = await waiting_entries(conn, changed) if changed else {}
-    for contact_id in changed:
+    for contact_id in sorted(changed):  # rows locked in id order, like every multi-row writer
         await store_offer(conn, writer, current[contact_id], plan[contact_id], now)
     return plan
 

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
@@ -25,6 +26,7 @@ from sportello.errors import (
     NotFoundError,
     SportelloError,
     ValidationFailedError,
+    WriteConflictError,
 )
 from sportello.inputs import safe_text
 
@@ -58,6 +60,10 @@ def _from_http(exc: HTTPException) -> ErrorResponse:
         other = SportelloError(safe_text(str(exc.detail)))
         return error_response(other, exc.headers, exc.status_code)
     return error_response(error, exc.headers)
+
+
+CONFLICT_STATES = {"40P01", "40001"}
+"""PostgreSQL's deadlock_detected and serialization_failure: the write was rolled back."""
 
 
 LIMIT_KEYS = ("min_length", "max_length", "ge", "gt", "le", "lt")
@@ -103,6 +109,18 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _client_gone(request: Request, _exc: ClientDisconnect) -> Response:
         log.debug("%s %s: the client went away mid-request", request.method, request.url.path)
         return Response(status_code=400)  # nobody is left to read it
+
+    @app.exception_handler(DBAPIError)
+    async def _database_error(request: Request, exc: DBAPIError) -> ErrorResponse:
+        if getattr(exc.orig, "sqlstate", None) not in CONFLICT_STATES:
+            log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+            return error_response(InternalError("the server failed; try again"))
+        log.warning("%s %s: %s", request.method, request.url.path, exc.orig)
+        conflict = WriteConflictError(
+            "another write held what this one needed; nothing was written, send it again",
+            retry_after=1,
+        )
+        return error_response(conflict)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, _exc: Exception) -> ErrorResponse:
