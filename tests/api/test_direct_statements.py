@@ -1,6 +1,6 @@
-"""The chat's statements run straight on SQLite's driver (storage/direct.py) read and write
-exactly what SQLAlchemy does: JSON, booleans, NULLs, values written into the statement, and
-the same rows on PostgreSQL, where they go through SQLAlchemy."""
+"""The chat's statements run straight on the driver (storage/direct.py: sqlite3, asyncpg)
+read and write exactly what SQLAlchemy does — JSON, booleans, NULLs, values written into
+the statement — inside the write's own transaction, and fail as SQLAlchemy would."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from sportello.storage.database import Database
 from sportello.storage.direct import DirectStatement
@@ -75,3 +75,27 @@ async def test_a_missing_parameter_is_an_error_not_a_null(db: Database) -> None:
     with pytest.raises(SQLAlchemyError):
         async with db.write() as conn:
             await BUMP.rows(conn, {})
+
+
+class _Undone(Exception):
+    pass
+
+
+async def test_a_first_statement_is_inside_the_transaction(db: Database) -> None:
+    with pytest.raises(_Undone):
+        async with db.write() as conn:
+            await INSERT.rows(conn, row())  # the transaction's first statement
+            raise _Undone
+    async with db.read() as conn:
+        assert (await conn.execute(select(events))).all() == []
+
+
+async def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(db: Database) -> None:
+    async with db.write() as conn:
+        [written] = await INSERT.rows(conn, row())
+    with pytest.raises(IntegrityError) as refused:
+        async with db.write() as conn:
+            await INSERT.rows(conn, row(position=written.position))
+    assert isinstance(refused.value, DBAPIError)
+    if db.url.startswith("postgresql"):
+        assert refused.value.orig.sqlstate == "23505"  # type: ignore[union-attr]

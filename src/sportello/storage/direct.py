@@ -1,14 +1,19 @@
-"""The chat's hot statements run straight on SQLite's driver connection.
+"""The chat's hot statements run straight on the database driver's connection.
 
 Measured on this machine (2026-12-07): a chat message's transaction — the contact check,
 the message, its counters and its event — costs about 125 µs on the ``sqlite3`` module and
 about 1 ms through SQLAlchemy's async layer, which for each statement builds an execution
 context and a result proxy and switches greenlets twice around a call SQLite answers in
 10 to 20 µs (SQLite runs inline on the event loop: storage/sqlite_inline.py). So the few
-statements on that path are still written once, as SQLAlchemy Core, but on SQLite each is
-compiled once and run on the same driver connection, inside the same transaction as the
-rest of the write; JSON and boolean values are converted as SQLAlchemy's own types would.
-On PostgreSQL they go through SQLAlchemy as everything else does.
+statements on that path are still written once, as SQLAlchemy Core, but each is compiled
+once per dialect and run on the same driver connection, inside the same transaction as
+the rest of the write.
+
+On SQLite, JSON and boolean values are converted as SQLAlchemy's own types would. On
+PostgreSQL the statement goes to asyncpg (its prepared-statement cache keeps it parsed),
+with the dialect's own bind and result processors; the transaction SQLAlchemy opened is
+begun first if no statement has begun it yet, under the adapter's own lock, and a driver
+error is raised as SQLAlchemy would raise it (``DBAPIError`` with the ``sqlstate``).
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from typing import Any
 import orjson
 from sqlalchemy import JSON, Boolean
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.expression import Executable
 
@@ -91,7 +97,10 @@ class _Compiled:
                 raise InvalidRequestError(f"A value is required for bind parameter {name!r}")
             converts = convert is not None and (value is not None or with_none)
             values.append(convert(value) if convert is not None and converts else value)
-        fetched = db.execute(self.sql, values).fetchall()
+        try:
+            fetched = db.execute(self.sql, values).fetchall()
+        except sqlite3.Error as error:
+            raise DBAPIError.instance(self.sql, values, error, sqlite3.Error) from error
         if not self.converts_results:
             return [self.row._make(raw) for raw in fetched]
         return [
@@ -103,24 +112,86 @@ class _Compiled:
         ]
 
 
+class _CompiledPg:
+    """One statement compiled for PostgreSQL (asyncpg), for one set of parameter names."""
+
+    def __init__(self, statement: Any, keys: Sequence[str], dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+        self.sql: str = compiled.string
+        self.names: list[str] = list(compiled.positiontup or [])
+        self.literals = {
+            name: bind.value
+            for name, bind in compiled.binds.items()
+            if name not in keys and not bind.required
+        }
+        self.binds = [
+            compiled.binds[name].type._cached_bind_processor(dialect) for name in self.names
+        ]
+        columns = list(getattr(statement, "exported_columns", None) or [])
+        self.row: Any = namedtuple("Row", [column.key for column in columns])  # type: ignore[misc]
+        """asyncpg returns these tables' values as SQLAlchemy would: its codecs decode JSON
+        (the dialect registers them), floats, integers and booleans are native."""
+
+    async def run(self, adapted: Any, params: dict[str, Any]) -> list[Any]:
+        values = []
+        for name, convert in zip(self.names, self.binds, strict=True):
+            if name in params:
+                value = params[name]
+            elif name in self.literals:
+                value = self.literals[name]
+            else:
+                raise InvalidRequestError(f"A value is required for bind parameter {name!r}")
+            values.append(value if convert is None else convert(value))
+        async with adapted._execute_mutex:
+            if adapted._transaction is None:
+                await adapted._start_transaction()
+            try:
+                fetched = await adapted._connection.fetch(self.sql, *values)
+            except Exception as error:
+                _raise_as_sqlalchemy(adapted, error, self.sql, values)
+        if not self.row._fields:  # a textual statement without declared columns
+            return list(fetched)
+        return [self.row._make(raw) for raw in fetched]
+
+
+def _raise_as_sqlalchemy(adapted: Any, error: Exception, sql: str, values: list[Any]) -> None:
+    try:
+        adapted._handle_exception(error)  # the DB-API error (with its sqlstate) it stands for
+    except Exception as translated:
+        raise DBAPIError.instance(sql, values, translated, Exception) from error
+    raise error
+
+
 class DirectStatement:
     """A Core statement on the hot path: ``await statement.rows(conn, params)``."""
 
     def __init__(self, statement: Executable) -> None:
         self.statement = statement
         self._compiled: dict[tuple[str, ...], _Compiled] = {}
+        self._compiled_pg: dict[tuple[str, ...], _CompiledPg] = {}
 
     async def rows(self, conn: AsyncConnection, params: dict[str, Any]) -> list[Any]:
         """The rows it returns (a SELECT's, or RETURNING's; none otherwise)."""
+        keys = tuple(params)
+        if conn.dialect.name == "postgresql":
+            compiled_pg = self._compiled_pg.get(keys)
+            if compiled_pg is None:
+                compiled_pg = _CompiledPg(self.statement, keys, conn.dialect)
+                self._compiled_pg[keys] = compiled_pg
+            return await compiled_pg.run(_asyncpg_adapter(conn), params)
         driver = _sqlite_driver(conn)
         if driver is None:
             result = await conn.execute(self.statement, params)
             return list(result.all()) if result.returns_rows else []
-        keys = tuple(params)
         compiled = self._compiled.get(keys)
         if compiled is None:
             compiled = self._compiled[keys] = _Compiled(self.statement, keys)
         return compiled.run(driver, params)
+
+
+def _asyncpg_adapter(conn: AsyncConnection) -> Any:
+    """SQLAlchemy's adapter around the asyncpg connection under ``conn``."""
+    return conn.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
 
 
 def _sqlite_driver(conn: AsyncConnection) -> sqlite3.Connection | None:
