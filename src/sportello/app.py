@@ -79,7 +79,7 @@ def build_app(
     create_tables: bool = False,
 ) -> FastAPI:
     """The ASGI app. ``create_tables`` is for tests; servers run migrations first."""
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, writers=settings.database_writers)
     bus: Bus = RedisBus(settings.redis_url) if settings.redis_url else LocalBus()
     ctx = Ctx(settings=settings, db=db, bus=bus, clock=clock or SystemClock())
     hub = StreamHub(db, bus, ctx.clock, ctx.figures.delivery)

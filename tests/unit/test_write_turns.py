@@ -92,3 +92,29 @@ async def test_a_waiter_cancelled_just_as_its_turn_came_hands_the_turn_on() -> N
     await asyncio.wait_for(asyncio.gather(held, waiters[1]), 10)  # hangs if the turn is lost
     assert waiters[0].cancelled()
     assert order == ["after"]
+
+
+async def test_capacity_turns_run_at_once_and_the_next_waits_for_one_to_end() -> None:
+    turns = WriteTurns(capacity=2)
+    inside = 0
+    most = 0
+    release = asyncio.Event()
+
+    async def writer() -> None:
+        nonlocal inside, most
+        async with turns.turn():
+            inside += 1
+            most = max(most, inside)
+            await release.wait()
+            inside -= 1
+
+    tasks = [asyncio.create_task(writer()) for _ in range(5)]
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert (inside, turns.waiting(Lane.ONGOING)) == (2, 3)
+    release.set()
+    await asyncio.gather(*tasks)
+    assert most == 2
+    assert (inside, turns.waiting(Lane.ONGOING)) == (0, 0)
+    async with turns.turn(), turns.turn():  # both free again
+        pass

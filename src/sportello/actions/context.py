@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sportello.actions.group_commit import GroupCommitter
+from sportello.actions.group_commit import GroupCommits
 from sportello.clock import Clock, SystemClock
 from sportello.config import Settings
 from sportello.geoip import IpCountries
@@ -33,7 +33,7 @@ class Ctx:
     bus: Bus = field(default_factory=LocalBus)
     clock: Clock = field(default_factory=SystemClock)
     node_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
-    group_commit: GroupCommitter = field(init=False)
+    group_commit: GroupCommits = field(init=False)
     limits: RateLimits = field(init=False)
     """The visitor side's rate limits (shared through Redis when it is configured)."""
     reroute_soon: Callable[[], None] = field(default=lambda: None)
@@ -57,7 +57,7 @@ class Ctx:
     def __post_init__(self) -> None:
         self.translator = build_translator(self.settings)
         self.countries = IpCountries(self.settings.geoip_database)
-        self.group_commit = GroupCommitter(self.transaction)
+        self.group_commit = GroupCommits(self.transaction, shards=self.db.writers)
         url = self.settings.redis_url
         buckets: Buckets = SharedBuckets(url) if url else LocalBuckets()
         self.limits = RateLimits(

@@ -10,6 +10,10 @@ retries are idempotent. With no load a write goes through at once, alone.
 On PostgreSQL a group first locks the contacts its writes will lock, in id order: two
 processes' groups, or a group and an action, then never wait for each other in a cycle
 (a write locks its contact in arrival order, and that order differs between groups).
+There a process also runs several committers side by side (:class:`GroupCommits`, one per
+write turn), each for its share of the contacts: one contact's writes always go through
+the same committer, so they commit in the order they arrived, while another contact's
+group needs no wait for this one's round trips to the server.
 """
 
 from __future__ import annotations
@@ -79,3 +83,15 @@ async def _lock_in_order(conn: AsyncConnection, contact_ids: set[int]) -> None:
             .order_by(contacts.c.id)
             .with_for_update()
         )
+
+
+class GroupCommits:
+    """``shards`` committers; a write goes to its contact's (``contact_id % shards``)."""
+
+    def __init__(self, transaction: Callable[[], Any], shards: int = 1) -> None:
+        self._committers = [GroupCommitter(transaction) for _ in range(shards)]
+
+    async def run(self, work: Work, contact_id: int | None = None) -> Any:
+        """Run ``work`` in its contact's next group (a write with no contact: the first)."""
+        shard = 0 if contact_id is None else contact_id % len(self._committers)
+        return await self._committers[shard].run(work, contact_id)

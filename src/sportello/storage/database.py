@@ -6,9 +6,11 @@ keeps this process's writers from spinning on ``busy_timeout``.
 PostgreSQL: a write transaction's events go in last, under the stream lock its commit
 releases (stream/events.py), so positions become visible in commit order. Writers of one
 process take turns in both cases (storage/write_turns.py: work in progress before new
-arrivals): waiting there is cheap, while writers blocked inside PostgreSQL each hold a
-pooled connection, and under overload the pool ran dry (bench intake at 100/s on
-PostgreSQL: 2.1 contacts/s served before this).
+arrivals) — one at a time on SQLite, ``writers`` at a time on PostgreSQL, so that one
+transaction's round trips to the server overlap another's: waiting for a turn is cheap,
+while writers blocked inside PostgreSQL each hold a pooled connection, and under overload
+an unbounded number of them ran the pool dry (bench intake at 100/s on PostgreSQL: 2.1
+contacts/s served before the turns).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ READ_ONLY = "sportello_read_only"
 
 
 class Database:
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, writers: int = 1) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {
@@ -43,7 +45,8 @@ class Database:
         else:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
-        self.turns = WriteTurns()
+        self.writers = 1 if self.is_sqlite else writers
+        self.turns = WriteTurns(capacity=self.writers)
         self._writer: AsyncConnection | None = None
         if self.is_sqlite:
             _configure_sqlite(self.engine)

@@ -1,7 +1,9 @@
 """Whose write transaction goes next in this process: work on contacts already in the
 centre before new arrivals.
 
-A process runs its write transactions one at a time (storage/database.py). With a plain
+A process runs at most ``capacity`` write transactions at once (storage/database.py: one
+on SQLite, which has one writer; a few on PostgreSQL, whose transactions wait on each other
+only for the rows they share and the events' INSERT). With a plain
 FIFO lock, a burst of contact requests queued ahead of the accepts and closes that free
 agents' room, so under overload each contact was held longer, agents filled up, and the
 served rate fell as the offered rate rose (bench intake at 100/s). Transactions therefore
@@ -28,11 +30,13 @@ class Lane(Enum):
 
 
 class WriteTurns:
-    """A lock with two waiting lines, handed over directly to the next waiter."""
+    """``capacity`` turns with two waiting lines, each handed over directly to the next
+    waiter."""
 
-    def __init__(self, ongoing_per_new: int = 4) -> None:
+    def __init__(self, ongoing_per_new: int = 4, capacity: int = 1) -> None:
         self.ongoing_per_new = ongoing_per_new
-        self._busy = False
+        self.capacity = capacity
+        self._running = 0
         self._waiting: dict[Lane, deque[asyncio.Future[None]]] = {
             Lane.ONGOING: deque(),
             Lane.NEW: deque(),
@@ -51,8 +55,9 @@ class WriteTurns:
             self._release()
 
     async def _acquire(self, lane: Lane) -> None:
-        if not self._busy and not self.waiting(Lane.ONGOING) and not self.waiting(Lane.NEW):
-            self._busy = True
+        free = self._running < self.capacity
+        if free and not self.waiting(Lane.ONGOING) and not self.waiting(Lane.NEW):
+            self._running += 1
             self._count(lane)
             return
         granted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -69,7 +74,7 @@ class WriteTurns:
     def _release(self) -> None:
         lane = self._next_lane()
         if lane is None:
-            self._busy = False
+            self._running -= 1
             return
         self._count(lane)
         self._waiting[lane].popleft().set_result(None)
