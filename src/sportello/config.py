@@ -39,7 +39,7 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite+aiosqlite:///sportello.sqlite3"
     redis_url: str | None = None
-    database_writers: int = Field(default=4, ge=1, le=32)
+    database_writers: int = Field(default=2, ge=1, le=32)
     """PostgreSQL: write transactions one process runs at once (SQLite has one writer)."""
     host: str = "127.0.0.1"
     port: int = Field(default=8300, ge=1, le=65535)
