@@ -241,9 +241,10 @@ class Soak:
             return
         old, pair.widget = pair.widget, None
         await old.close()
-        pair.widget = await open_widget(
-            self.target, pair.token, self.on_widget(pair), since=pair.position
-        )
+        # A widget that has had no event yet resumes from its hello's position, as the
+        # real widget does (``since=0`` would ask for the whole stream: resync_required).
+        since = pair.position or int((await old.hello)["position"])
+        pair.widget = await open_widget(self.target, pair.token, self.on_widget(pair), since=since)
         self.counts["widget_resumes"] += 1
 
     async def resume_console(self) -> None:
