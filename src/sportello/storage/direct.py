@@ -60,22 +60,38 @@ def _bind_convert(type_: Any) -> tuple[Convert | None, bool]:
     return None, False
 
 
-class _Compiled:
-    """One statement compiled for SQLite, for one set of parameter names."""
+class _CompiledFor:
+    """One statement compiled for a dialect, for one set of parameter names."""
 
-    def __init__(self, statement: Any, keys: Sequence[str]) -> None:
-        compiled = statement.compile(dialect=_DIALECT, column_keys=list(keys))
-        self.sql: str = compiled.string
-        self.names: list[str] = list(compiled.positiontup or [])
+    def __init__(self, statement: Any, keys: Sequence[str], dialect: Dialect) -> None:
+        self.compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+        self.sql: str = self.compiled.string
+        self.names: list[str] = list(self.compiled.positiontup or [])
         self.literals = {
             name: bind.value
-            for name, bind in compiled.binds.items()
+            for name, bind in self.compiled.binds.items()
             if name not in keys and not bind.required
         }
         """Values written into the statement itself (``counter + 1``)."""
+        self.columns = list(getattr(statement, "exported_columns", None) or [])
+        self.row: Any = namedtuple("Row", [c.key for c in self.columns])  # type: ignore[misc]
+
+    def value(self, name: str, params: dict[str, Any]) -> Any:
+        if name in params:
+            return params[name]
+        if name in self.literals:
+            return self.literals[name]
+        # as SQLAlchemy says it
+        raise InvalidRequestError(f"A value is required for bind parameter {name!r}")
+
+
+class _Compiled(_CompiledFor):
+    """One statement compiled for SQLite (``sqlite3``)."""
+
+    def __init__(self, statement: Any, keys: Sequence[str]) -> None:
+        super().__init__(statement, keys, _DIALECT)
+        compiled, columns = self.compiled, self.columns
         self.binds = [_bind_convert(compiled.binds[name].type) for name in self.names]
-        columns = list(getattr(statement, "exported_columns", None) or [])
-        self.row: Any = namedtuple("Row", [column.key for column in columns])  # type: ignore[misc]
         self.results: list[Convert | None] = [
             _from_json
             if isinstance(column.type, JSON)
@@ -89,12 +105,7 @@ class _Compiled:
     def run(self, db: sqlite3.Connection, params: dict[str, Any]) -> list[Any]:
         values = []
         for name, (convert, with_none) in zip(self.names, self.binds, strict=True):
-            if name in params:
-                value = params[name]
-            elif name in self.literals:
-                value = self.literals[name]
-            else:  # as SQLAlchemy says it
-                raise InvalidRequestError(f"A value is required for bind parameter {name!r}")
+            value = self.value(name, params)
             converts = convert is not None and (value is not None or with_none)
             values.append(convert(value) if convert is not None and converts else value)
         try:
@@ -112,35 +123,20 @@ class _Compiled:
         ]
 
 
-class _CompiledPg:
-    """One statement compiled for PostgreSQL (asyncpg), for one set of parameter names."""
+class _CompiledPg(_CompiledFor):
+    """One statement compiled for PostgreSQL (asyncpg). Its rows need no conversion:
+    asyncpg returns these tables' values as SQLAlchemy would (its codecs decode JSON, as
+    the dialect registers them; floats, integers and booleans are native)."""
 
     def __init__(self, statement: Any, keys: Sequence[str], dialect: Dialect) -> None:
-        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
-        self.sql: str = compiled.string
-        self.names: list[str] = list(compiled.positiontup or [])
-        self.literals = {
-            name: bind.value
-            for name, bind in compiled.binds.items()
-            if name not in keys and not bind.required
-        }
-        self.binds = [
-            compiled.binds[name].type._cached_bind_processor(dialect) for name in self.names
-        ]
-        columns = list(getattr(statement, "exported_columns", None) or [])
-        self.row: Any = namedtuple("Row", [column.key for column in columns])  # type: ignore[misc]
-        """asyncpg returns these tables' values as SQLAlchemy would: its codecs decode JSON
-        (the dialect registers them), floats, integers and booleans are native."""
+        super().__init__(statement, keys, dialect)
+        binds = self.compiled.binds
+        self.binds = [binds[name].type._cached_bind_processor(dialect) for name in self.names]
 
     async def run(self, adapted: Any, params: dict[str, Any]) -> list[Any]:
         values = []
         for name, convert in zip(self.names, self.binds, strict=True):
-            if name in params:
-                value = params[name]
-            elif name in self.literals:
-                value = self.literals[name]
-            else:
-                raise InvalidRequestError(f"A value is required for bind parameter {name!r}")
+            value = self.value(name, params)
             values.append(value if convert is None else convert(value))
         async with adapted._execute_mutex:
             if adapted._transaction is None:
