@@ -11,9 +11,12 @@ the rest of the write.
 
 On SQLite, JSON and boolean values are converted as SQLAlchemy's own types would. On
 PostgreSQL the statement goes to asyncpg (its prepared-statement cache keeps it parsed),
-with the dialect's own bind and result processors; the transaction SQLAlchemy opened is
-begun first if no statement has begun it yet, under the adapter's own lock, and a driver
-error is raised as SQLAlchemy would raise it (``DBAPIError`` with the ``sqlstate``).
+with the dialect's own bind processors (its codecs decode what comes back); the
+transaction SQLAlchemy opened is begun first if no statement has begun it yet, under the
+adapter's own lock, and a driver error is raised as SQLAlchemy would raise it
+(``DBAPIError`` with the ``sqlstate``). This leans on the adapter's private attributes
+(``_execute_mutex``, ``_transaction``, ``_connection``): tests/api/test_direct_statements.py
+fails on both engines if a SQLAlchemy upgrade moves them.
 """
 
 from __future__ import annotations
