@@ -125,6 +125,16 @@ export const SENTENCES: Record<string, Sentence> = {
   resync_required: () => msg("The connection is catching up. One moment, please.", { id: "error.resync_required" }),
 };
 
+/**
+ * How long to wait before sending a refused write again by itself, or null when a person
+ * must decide: only `write_conflict` (the database broke a lock cycle; nothing was written,
+ * and the same client id makes a second try safe).
+ */
+export function resendAfterMs(err: ErrorLike): number | null {
+  if (err.code !== "write_conflict") return null;
+  return (seconds(err.details ?? {}) ?? 1) * 1000;
+}
+
 export interface ErrorLike {
   code?: string;
   message?: string;

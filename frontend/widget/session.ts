@@ -33,7 +33,7 @@ import type {
   VisitorContact,
 } from "./types";
 import { ACTIVE_STATES } from "./types";
-import { sayVisitorError } from "../shared/errors";
+import { resendAfterMs, sayVisitorError } from "../shared/errors";
 import { Ending } from "./ending";
 import { chooseLanguage, getLocale, speak } from "./language";
 
@@ -782,7 +782,11 @@ export class WidgetSession {
       case "error":
         if (frame.ref) {
           const item = conv.outbox.find((o) => o.client_msg_id === frame.ref);
-          if (item) item.failed = sayVisitorError(frame);
+          const resendMs = resendAfterMs(frame);
+          if (item && resendMs !== null && !item.resent) {
+            item.resent = true;
+            window.setTimeout(() => this.retry(item.client_msg_id), resendMs);
+          } else if (item) item.failed = sayVisitorError(frame);
         }
         break;
       default:

@@ -114,6 +114,8 @@ export interface Outgoing {
   text: string;
   created_at: number;
   failed?: string;
+  /** Sent again by itself once already (after a `write_conflict`). */
+  resent?: boolean;
 }
 
 /** The current conversation, kept in the browser so page changes and reloads resume it. */

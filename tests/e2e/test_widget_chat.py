@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, WebSocketRoute, expect
@@ -14,6 +15,7 @@ from tests.e2e.widget_helpers import (
     WidgetWorld,
     no_dialogs,
     open_widget,
+    refusing_sends,
     request_chat,
     shot,
     visitor_page,
@@ -180,3 +182,47 @@ def test_messages_the_hello_brings_to_an_open_widget_are_not_unread(
     expect(w(page, "unread")).to_have_count(0)
     agent.say(contact_id, "Are you still there?")
     expect(w(page, "unread")).to_have_text("1", timeout=TIMEOUT_MS)
+
+
+def test_a_message_the_database_refused_in_a_lock_cycle_is_sent_again_by_itself(
+    world: WidgetWorld, browser: Browser
+) -> None:
+    """``write_conflict`` (PostgreSQL ended the write to break a lock cycle; nothing was
+    written): the widget sends the same message again after ``retry_after``, once, with the
+    same client id, and the agent gets it once. A second refusal in a row is shown as not
+    sent. A real deadlock cannot be provoked from a browser, so the socket between the widget
+    and the server answers those sends itself (the server's side: tests/api/test_lock_order.py,
+    tests/unit/test_write_conflict.py)."""
+    agent = world.agent("ann")
+    _, page = visitor_page(browser)
+    sends: list[dict[str, Any]] = []
+    route = refusing_sends({"Once refused": 1, "Twice refused": 2}, sends)
+    page.route_web_socket(re.compile(r"/ws/visitor"), route)
+    page.goto(world.demo_url + "/")
+    request_chat(page, "Vera", "Hello there", service="Sales")
+    contact_id = agent.wait_event("contact.offered")["data"]["entry"]["contact_id"]
+    agent.accept(contact_id)
+    expect(w(page, "input")).to_be_enabled(timeout=TIMEOUT_MS)
+
+    w(page, "input").fill("Once refused")
+    w(page, "input").press("Enter")
+    # Waiting on the page keeps Playwright relaying the socket (the route runs on this thread).
+    expect(page.locator("sportello-widget [data-mark='sending']")).to_have_count(
+        0, timeout=TIMEOUT_MS
+    )
+    got = agent.wait_for(
+        lambda f: (
+            f.get("kind") == "message.created" and f["data"]["message"]["text"] == "Once refused"
+        )
+    )
+    tries = [f["client_msg_id"] for f in sends if f["text"] == "Once refused"]
+    assert tries == [got["data"]["message"]["client_msg_id"]] * 2, "sent again, same id"
+    expect(page.locator("sportello-widget [data-mark='failed']")).to_have_count(0)
+
+    w(page, "input").fill("Twice refused")
+    w(page, "input").press("Enter")
+    expect(page.locator("sportello-widget [data-mark='failed']")).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
+    assert [f["text"] for f in sends].count("Twice refused") == 2, "sent again only once"
+    assert transcript(page).count("visitor:Once refused") == 1

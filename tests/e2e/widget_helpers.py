@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import http.server
+import json
 import threading
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,7 +18,15 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Dialog, Locator, Page, expect
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Dialog,
+    Locator,
+    Page,
+    WebSocketRoute,
+    expect,
+)
 
 from sportello.demo_site import serve_demo_site
 from tests.e2e.conftest import SCREENSHOTS, E2EServer
@@ -275,3 +284,38 @@ def shop_chat(
     top.click()
     expect(w(page, "joined")).to_be_visible(timeout=TIMEOUT_MS)
     return context, page, contact_id
+
+
+WRITE_CONFLICT = {
+    "type": "error",
+    "code": "write_conflict",
+    "message": "another write held what this one needed",
+    "details": {"retry_after": 1},
+}
+
+
+def refusing_sends(
+    refusals: dict[str, int], sends: list[dict[str, Any]]
+) -> Callable[[WebSocketRoute], None]:
+    """A socket route that relays everything, records each ``message.send`` in ``sends``
+    and answers ``write_conflict`` itself, instead of relaying, to the first
+    ``refusals[text]`` sends of that text: a deadlock the database broke, which a browser
+    cannot provoke (the server's side: tests/api/test_lock_order.py). Its handler runs on
+    the test's thread, so wait on the page (``expect``), not elsewhere, while it relays."""
+
+    def route(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def from_page(message: str | bytes) -> None:
+            frame = json.loads(message) if isinstance(message, str) else {}
+            if frame.get("type") == "message.send":
+                sends.append(frame)
+                if refusals.get(frame["text"], 0) > 0:
+                    refusals[frame["text"]] -= 1
+                    ws.send(json.dumps(WRITE_CONFLICT | {"ref": frame["client_msg_id"]}))
+                    return
+            server.send(message)
+
+        ws.on_message(from_page)
+
+    return route

@@ -1,7 +1,8 @@
 // Chat on a panel: sending (queued while offline, retried by client id), receipts, typing.
 
 import { msg } from "@lit/localize";
-import type { AckFrame, SignalFrame } from "../types";
+import type { AckFrame, ErrorFrame, SignalFrame } from "../types";
+import { resendAfterMs, sayError } from "../../shared/errors";
 import type { OwnTranslation } from "../../shared/protocol";
 import type { ConsoleStore } from "./core";
 import { newId, type Outgoing, type Panel } from "./model";
@@ -128,14 +129,19 @@ export function onAck(s: ConsoleStore, ack: AckFrame): void {
 }
 
 /** A refused message: true when `ref` named one of this console's messages. */
-export function onRefused(s: ConsoleStore, ref: string, message: string): boolean {
+export function onRefused(s: ConsoleStore, ref: string, err: ErrorFrame): boolean {
   for (const panel of s.panels) {
     const out = panel.outgoing.find((o) => o.client_msg_id === ref);
-    if (out) {
-      out.state = "failed";
-      out.error = message;
+    if (!out) continue;
+    const resendMs = resendAfterMs(err);
+    if (resendMs !== null && !out.resent) {
+      out.resent = true;
+      window.setTimeout(() => retry(s, panel.contact.id, ref), resendMs);
       return true;
     }
+    out.state = "failed";
+    out.error = sayError(err);
+    return true;
   }
   return false;
 }

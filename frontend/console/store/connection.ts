@@ -223,7 +223,7 @@ export class Connection {
   }
 
   private onError(err: ErrorFrame): void {
-    if (err.ref && onRefused(this.s, err.ref, sayError(err))) return;
+    if (err.ref && onRefused(this.s, err.ref, err)) return;
     if (this.ws && this.s.conn !== "online") {
       // Refused at connect time; the close that follows decides what to do.
       this.closeError = err;

@@ -15,6 +15,8 @@ export interface Outgoing {
   createdAt: number; // server seconds, for ordering
   /** The canned reply the text was inserted from, counted when it is sent. */
   canned_reply_id?: number;
+  /** Sent again by itself once already (after a `write_conflict`). */
+  resent?: boolean;
 }
 
 export interface SystemLine {

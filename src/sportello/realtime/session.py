@@ -15,12 +15,19 @@ from functools import partial
 from typing import Any
 
 import orjson
+from sqlalchemy.exc import DBAPIError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from sportello.actions.context import Ctx
-from sportello.errors import NotAuthenticatedError, ResyncRequiredError, SportelloError
+from sportello.errors import (
+    InternalError,
+    NotAuthenticatedError,
+    ResyncRequiredError,
+    SportelloError,
+)
 from sportello.realtime.frames import ClientFrame, Ping, parse_frame
 from sportello.realtime.hub import StreamHub
+from sportello.storage.conflicts import write_conflict
 from sportello.stream.bus import Signal
 from sportello.stream.events import Event, head_position, oldest_position, read_after
 
@@ -310,11 +317,16 @@ class StreamSession:
             return  # the client left while its frame was handled; nobody to answer
         except SportelloError as exc:
             await self._send_quietly({"type": "error", "ref": _ref_of(text), **exc.to_dict()})
-        except Exception:
-            log.exception("frame handling failed")
-            await self._send_quietly(
-                {"type": "error", "ref": _ref_of(text), "code": "internal", "message": "try again"}
+        except Exception as exc:
+            error: SportelloError | None = (
+                write_conflict(exc) if isinstance(exc, DBAPIError) else None
             )
+            if error is None:
+                log.exception("frame handling failed")
+                error = InternalError("try again")
+            else:
+                log.warning("frame handling: %s", exc)
+            await self._send_quietly({"type": "error", "ref": _ref_of(text), **error.to_dict()})
 
     async def _send_quietly(self, frame: dict[str, Any]) -> None:
         """Answer a frame unless the client has gone meanwhile."""

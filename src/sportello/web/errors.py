@@ -26,9 +26,9 @@ from sportello.errors import (
     NotFoundError,
     SportelloError,
     ValidationFailedError,
-    WriteConflictError,
 )
 from sportello.inputs import safe_text
+from sportello.storage.conflicts import write_conflict
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +60,6 @@ def _from_http(exc: HTTPException) -> ErrorResponse:
         other = SportelloError(safe_text(str(exc.detail)))
         return error_response(other, exc.headers, exc.status_code)
     return error_response(error, exc.headers)
-
-
-CONFLICT_STATES = {"40P01", "40001"}
-"""PostgreSQL's deadlock_detected and serialization_failure: the write was rolled back."""
 
 
 LIMIT_KEYS = ("min_length", "max_length", "ge", "gt", "le", "lt")
@@ -112,14 +108,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def _database_error(request: Request, exc: DBAPIError) -> ErrorResponse:
-        if getattr(exc.orig, "sqlstate", None) not in CONFLICT_STATES:
+        conflict = write_conflict(exc)
+        if conflict is None:
             log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
             return error_response(InternalError("the server failed; try again"))
         log.warning("%s %s: %s", request.method, request.url.path, exc.orig)
-        conflict = WriteConflictError(
-            "another write held what this one needed; nothing was written, send it again",
-            retry_after=1,
-        )
         return error_response(conflict)
 
     @app.exception_handler(Exception)
